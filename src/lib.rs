@@ -1,0 +1,10 @@
+//! coverwright: an insurance product configuration engine.
+//!
+//! Data flows one way through the modules of this crate:
+//!
+//! ```text
+//! YAML files ─load─▶ raw model ─check─▶ Product
+//!   request + census ─▶ rate ─▶ Quote ─▶ schedule ─▶ render
+//! ```
+//!
+//! See `ARCHITECTURE.md` for the map.
