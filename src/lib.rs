@@ -8,3 +8,10 @@
 //! ```
 //!
 //! See `ARCHITECTURE.md` for the map.
+
+pub mod diagnostics;
+pub mod formula;
+pub mod product;
+pub mod yaml;
+pub mod cli;
+pub mod schema;

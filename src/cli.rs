@@ -1,0 +1,205 @@
+//! The command line: arguments parsed by clap into commands, each run against the library and
+//! turned into output text and an exit code.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 invalid input, a declined quote or a failed
+//! test, 2 a usage error (bad flags, a file that cannot be read).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::{Diagnostic, DiagnosticJson, render_all};
+use crate::product::load::{LoadOptions, load_paths};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "coverwright",
+    version,
+    about = "Check insurance product files, price quotes exactly, lay out payment schedules and render documents.",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check product files and report every problem with its file, line and column.
+    Validate {
+        /// Product files or folders of them.
+        #[arg(default_value = "products")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Templates folder the products' documents are looked up in.
+        #[arg(long, default_value = "templates")]
+        templates: PathBuf,
+    },
+    /// List products: code, version, line, segment, effective dates and names.
+    List {
+        #[arg(default_value = "products")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Print the JSON Schema of the product file format.
+    Schema,
+}
+
+/// Runs a command; returns the exit code. Output goes to `out`, diagnostics to `err`.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let r = match cli.command {
+        Command::Validate { paths, format, templates } => validate(&paths, format, &templates, out, err),
+        Command::List { paths, format } => list(&paths, format, out, err),
+        Command::Schema => writeln!(out, "{}", crate::schema::product_schema()).map(|_| 0),
+    };
+    r.unwrap_or(2)
+}
+
+fn read_source(p: &Path) -> Option<String> {
+    std::fs::read_to_string(p).ok()
+}
+
+/// Prints diagnostics as text (to `err`) or JSON (to `out`).
+pub fn report(diags: &[Diagnostic], format: Format, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Text => write!(err, "{}", render_all(diags, &read_source)),
+        Format::Json => {
+            let items: Vec<DiagnosticJson> = diags.iter().map(DiagnosticJson::from).collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into()))
+        }
+    }
+}
+
+fn validate(paths: &[PathBuf], format: Format, templates: &Path, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    for p in paths {
+        if !p.exists() {
+            writeln!(err, "error: `{}` does not exist", p.display())?;
+            return Ok(2);
+        }
+    }
+    let opts = LoadOptions {
+        templates: Some(templates.to_path_buf()),
+    };
+    let (products, diags) = load_paths(paths, &opts);
+    let diags = diags.into_vec();
+    report(&diags, format, out, err)?;
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if format == Format::Text {
+        if errors == 0 {
+            writeln!(err, "{} product version(s) valid{}", products.len(), plural_warnings(warnings))?;
+        } else {
+            writeln!(err, "{errors} error(s){}", plural_warnings(warnings))?;
+        }
+    }
+    Ok(if errors > 0 { 1 } else { 0 })
+}
+
+fn plural_warnings(n: usize) -> String {
+    if n == 0 { String::new() } else { format!(", {n} warning(s)") }
+}
+
+fn list(paths: &[PathBuf], format: Format, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    let (products, diags) = load_paths(paths, &LoadOptions::default());
+    let diags = diags.into_vec();
+    if diags.iter().any(|d| d.is_error()) {
+        report(&diags, Format::Text, out, err)?;
+    }
+    match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = products
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "code": p.code,
+                        "version": p.version,
+                        "line": p.line.as_str(),
+                        "segment": p.segment,
+                        "effective_from": p.effective_from.to_string(),
+                        "effective_to": p.effective_to.map(|d| d.to_string()),
+                        "name": {"zh": p.name.zh, "en": p.name.en},
+                        "file": p.file.display().to_string(),
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&rows).unwrap_or_default())?;
+        }
+        Format::Text => {
+            let mut rows = vec![[
+                "CODE".to_string(),
+                "VERSION".into(),
+                "LINE".into(),
+                "SEGMENT".into(),
+                "FROM".into(),
+                "TO".into(),
+                "NAME".into(),
+            ]];
+            for p in &products {
+                rows.push([
+                    p.code.clone(),
+                    p.version.clone(),
+                    p.line.as_str().into(),
+                    p.segment.clone(),
+                    p.effective_from.to_string(),
+                    p.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                    format!("{} / {}", p.name.zh, p.name.en),
+                ]);
+            }
+            write!(out, "{}", table(&rows))?;
+        }
+    }
+    Ok(if diags.iter().any(|d| d.is_error()) { 1 } else { 0 })
+}
+
+/// Lays out rows as aligned columns (display width aware for CJK text).
+pub fn table<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(display_width(c));
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            line.push_str(c);
+            if i + 1 < N {
+                line.push_str(&" ".repeat(widths[i] - display_width(c) + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Terminal columns a string takes: CJK characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            if (0x1100..=0x115F).contains(&u)
+                || (0x2E80..=0xA4CF).contains(&u)
+                || (0xAC00..=0xD7A3).contains(&u)
+                || (0xF900..=0xFAFF).contains(&u)
+                || (0xFE30..=0xFE4F).contains(&u)
+                || (0xFF00..=0xFF60).contains(&u)
+                || (0xFFE0..=0xFFE6).contains(&u)
+            {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}

@@ -1,0 +1,282 @@
+//! Evaluating compiled formulas in exact, checked decimal arithmetic, optionally recording a
+//! trace of every operand and table row used.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::compile::{Expr, Func, Ref};
+use super::parse::BinOp;
+use super::Value;
+
+/// An evaluation failure (overflow, division by zero, no table row); the caller adds the step
+/// and member it happened in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    pub message: String,
+}
+
+impl EvalError {
+    fn new(message: impl Into<String>) -> EvalError {
+        EvalError {
+            message: message.into(),
+        }
+    }
+}
+
+/// Table lookups and actuarial functions, supplied by the product.
+pub trait Lookup {
+    /// The value in `column` of the first row matching `keys`, and that row's index.
+    fn table(&self, table: u16, column: u16, keys: &[Value]) -> Result<(Decimal, u32), EvalError>;
+    /// An actuarial present value on life table `table`.
+    fn actuarial(&self, func: Func, table: u16, args: &[Decimal]) -> Result<Decimal, EvalError>;
+}
+
+/// One thing a formula read, for the worksheet.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TraceItem {
+    Ref(Ref, Value),
+    Lookup {
+        table: u16,
+        column: u16,
+        keys: Vec<Value>,
+        row: u32,
+        value: Decimal,
+    },
+    Aggregate(Func, Decimal),
+    Actuarial(Func, u16, Vec<Decimal>, Decimal),
+}
+
+pub type Trace = Vec<TraceItem>;
+
+/// Everything a formula can read.
+pub struct Frame<'a, L: Lookup> {
+    pub policy: &'a [Value],
+    pub terms: &'a [Value],
+    pub policy_steps: &'a [Value],
+    /// The member being rated, in member steps.
+    pub member: Option<usize>,
+    pub member_inputs: &'a [Vec<Value>],
+    pub member_steps: &'a [Vec<Value>],
+    pub term_months: u32,
+    pub rounding: RoundingStrategy,
+    pub lookup: &'a L,
+}
+
+impl<'a, L: Lookup> Frame<'a, L> {
+    fn read(&self, r: Ref, member: Option<usize>) -> Result<Value, EvalError> {
+        let missing = || EvalError::new("a value was read before it was computed");
+        Ok(match r {
+            Ref::Policy(i) => *self.policy.get(i as usize).ok_or_else(missing)?,
+            Ref::Term(i) => *self.terms.get(i as usize).ok_or_else(missing)?,
+            Ref::PolicyStep(i) => *self.policy_steps.get(i as usize).ok_or_else(missing)?,
+            Ref::Member(i) => {
+                let m = member.ok_or_else(missing)?;
+                *self
+                    .member_inputs
+                    .get(m)
+                    .and_then(|v| v.get(i as usize))
+                    .ok_or_else(missing)?
+            }
+            Ref::MemberStep(i) => {
+                let m = member.ok_or_else(missing)?;
+                *self
+                    .member_steps
+                    .get(m)
+                    .and_then(|v| v.get(i as usize))
+                    .ok_or_else(missing)?
+            }
+            Ref::Members => Value::Num(Decimal::from(self.member_inputs.len())),
+            Ref::TermMonths => Value::Num(Decimal::from(self.term_months)),
+            Ref::TermYears => Value::Num(Decimal::from(self.term_months.div_ceil(12))),
+        })
+    }
+
+    /// Evaluates `e`; with `trace`, records operands and table rows.
+    pub fn eval(&self, e: &Expr, trace: Option<&mut Trace>) -> Result<Value, EvalError> {
+        let mut t = trace;
+        self.ev(e, self.member, &mut t)
+    }
+
+    fn num(&self, e: &Expr, m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<Decimal, EvalError> {
+        match self.ev(e, m, t)? {
+            Value::Num(d) => Ok(d),
+            _ => Err(EvalError::new("expected a number")),
+        }
+    }
+
+    fn boolean(&self, e: &Expr, m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<bool, EvalError> {
+        match self.ev(e, m, t)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(EvalError::new("expected true/false")),
+        }
+    }
+
+    fn ev(&self, e: &Expr, m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<Value, EvalError> {
+        match e {
+            Expr::Const(v) => Ok(*v),
+            Expr::Ref(r) => {
+                let v = self.read(*r, m)?;
+                if let Some(tr) = t.as_deref_mut()
+                    && !tr.iter().any(|x| matches!(x, TraceItem::Ref(r2, _) if r2 == r))
+                {
+                    tr.push(TraceItem::Ref(*r, v));
+                }
+                Ok(v)
+            }
+            Expr::Lookup { table, column, keys } => {
+                let mut ks = [Value::Bool(false); 4];
+                let mut kv = Vec::new();
+                let keys_slice: &[Value] = if keys.len() <= 4 {
+                    for (i, k) in keys.iter().enumerate() {
+                        ks[i] = self.ev(k, m, t)?;
+                    }
+                    &ks[..keys.len()]
+                } else {
+                    for k in keys.iter() {
+                        kv.push(self.ev(k, m, t)?);
+                    }
+                    &kv
+                };
+                let (value, row) = self.lookup.table(*table, *column, keys_slice)?;
+                if let Some(tr) = t.as_deref_mut() {
+                    tr.push(TraceItem::Lookup {
+                        table: *table,
+                        column: *column,
+                        keys: keys_slice.to_vec(),
+                        row,
+                        value,
+                    });
+                }
+                Ok(Value::Num(value))
+            }
+            Expr::Neg(x) => {
+                let v = self.num(x, m, t)?;
+                Ok(Value::Num(-v))
+            }
+            Expr::Not(x) => Ok(Value::Bool(!self.boolean(x, m, t)?)),
+            Expr::Bin(op, l, r) => self.bin(*op, l, r, m, t),
+            Expr::If(c, a, b) => {
+                if self.boolean(c, m, t)? {
+                    self.ev(a, m, t)
+                } else {
+                    self.ev(b, m, t)
+                }
+            }
+            Expr::In(x, items) => {
+                let v = self.ev(x, m, t)?;
+                Ok(Value::Bool(items.contains(&v)))
+            }
+            Expr::Call(f, args) => self.call(*f, args, m, t),
+            Expr::LifeTable(_) => Err(EvalError::new("a life table is not a value")),
+        }
+    }
+
+    fn bin(&self, op: BinOp, l: &Expr, r: &Expr, m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<Value, EvalError> {
+        match op {
+            BinOp::And => {
+                return Ok(Value::Bool(self.boolean(l, m, t)? && self.boolean(r, m, t)?));
+            }
+            BinOp::Or => {
+                return Ok(Value::Bool(self.boolean(l, m, t)? || self.boolean(r, m, t)?));
+            }
+            BinOp::Eq | BinOp::Ne => {
+                let a = self.ev(l, m, t)?;
+                let b = self.ev(r, m, t)?;
+                return Ok(Value::Bool((a == b) == (op == BinOp::Eq)));
+            }
+            _ => {}
+        }
+        let a = self.num(l, m, t)?;
+        let b = self.num(r, m, t)?;
+        let overflow = || EvalError::new(format!("`{a} {} {b}` overflows", op.symbol()));
+        Ok(match op {
+            BinOp::Add => Value::Num(a.checked_add(b).ok_or_else(overflow)?),
+            BinOp::Sub => Value::Num(a.checked_sub(b).ok_or_else(overflow)?),
+            BinOp::Mul => Value::Num(a.checked_mul(b).ok_or_else(overflow)?),
+            BinOp::Div => {
+                if b.is_zero() {
+                    return Err(EvalError::new(format!("division by zero (`{a} / 0`)")));
+                }
+                Value::Num(a.checked_div(b).ok_or_else(overflow)?)
+            }
+            BinOp::Lt => Value::Bool(a < b),
+            BinOp::Le => Value::Bool(a <= b),
+            BinOp::Gt => Value::Bool(a > b),
+            BinOp::Ge => Value::Bool(a >= b),
+            BinOp::And | BinOp::Or | BinOp::Eq | BinOp::Ne => unreachable_op(),
+        })
+    }
+
+    fn call(&self, f: Func, args: &[Expr], m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<Value, EvalError> {
+        match f {
+            Func::Min | Func::Max => {
+                let mut best = self.num(&args[0], m, t)?;
+                for a in &args[1..] {
+                    let v = self.num(a, m, t)?;
+                    if (f == Func::Min && v < best) || (f == Func::Max && v > best) {
+                        best = v;
+                    }
+                }
+                Ok(Value::Num(best))
+            }
+            Func::Abs => Ok(Value::Num(self.num(&args[0], m, t)?.abs())),
+            Func::Round | Func::RoundUp | Func::RoundDown => {
+                let x = self.num(&args[0], m, t)?;
+                let places = self.num(&args[1], m, t)?;
+                let places = u32::try_from(places.trunc().mantissa()).unwrap_or(2);
+                let strategy = match f {
+                    Func::RoundUp => RoundingStrategy::ToPositiveInfinity,
+                    Func::RoundDown => RoundingStrategy::ToNegativeInfinity,
+                    _ => self.rounding,
+                };
+                Ok(Value::Num(x.round_dp_with_strategy(places, strategy)))
+            }
+            Func::Sum | Func::Count => {
+                let mut total = Decimal::ZERO;
+                for i in 0..self.member_inputs.len() {
+                    let mut none = None;
+                    match self.ev(&args[0], Some(i), &mut none)? {
+                        Value::Num(d) => {
+                            total = total
+                                .checked_add(d)
+                                .ok_or_else(|| EvalError::new(format!("`{}` overflows", f.name())))?
+                        }
+                        Value::Bool(true) => total += Decimal::ONE,
+                        _ => {}
+                    }
+                }
+                if let Some(tr) = t.as_deref_mut() {
+                    tr.push(TraceItem::Aggregate(f, total));
+                }
+                Ok(Value::Num(total))
+            }
+            Func::Annuity | Func::Endowment | Func::Assurance => {
+                let table = match &args[0] {
+                    Expr::LifeTable(i) => *i,
+                    Expr::If(c, a, b) => {
+                        let pick = if self.boolean(c, m, t)? { a } else { b };
+                        match **pick {
+                            Expr::LifeTable(i) => i,
+                            _ => return Err(EvalError::new("expected a life table")),
+                        }
+                    }
+                    _ => return Err(EvalError::new("expected a life table")),
+                };
+                let mut xs = Vec::with_capacity(args.len() - 1);
+                for a in &args[1..] {
+                    xs.push(self.num(a, m, t)?);
+                }
+                let v = self.lookup.actuarial(f, table, &xs)?;
+                if let Some(tr) = t.as_deref_mut() {
+                    tr.push(TraceItem::Actuarial(f, table, xs, v));
+                }
+                Ok(Value::Num(v))
+            }
+        }
+    }
+}
+
+#[inline]
+fn unreachable_op() -> Value {
+    // Logical and equality operators return early above.
+    Value::Bool(false)
+}

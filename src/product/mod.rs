@@ -1,0 +1,475 @@
+//! Products: the file format ([`raw`]), loading ([`load`]), checking ([`check`]) and the
+//! typed, resolved [`Product`] every later stage works on.
+//!
+//! Invariants of a [`Product`] (established by [`check`], relied on by rating and scheduling):
+//! - every name in a formula is resolved to a slot and type-checked; steps only read earlier
+//!   steps; every coverage has exactly one premium step;
+//! - tables have no overlapping rows and a row for every value the inputs allow where the key
+//!   is an input or a coverage term;
+//! - all amounts, rates and factors are `Decimal` read from the file's text;
+//! - ratios are in [0, 1]; rates and factors are not negative; the effective dates are ordered;
+//!   the currency is an ISO 4217 code; regulatory limits (interest cap, waiting period,
+//!   cooling-off) hold.
+
+pub mod check;
+pub mod load;
+pub mod raw;
+pub mod table;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::formula::{Expr, Interner, Scope, Value};
+pub use table::Table;
+
+/// Names in both languages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Names {
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Line {
+    Accident,
+    Health,
+    Pension,
+    ExportCredit,
+}
+
+impl Line {
+    pub const ALL: [&'static str; 4] = ["accident", "health", "pension", "export_credit"];
+
+    pub fn parse(s: &str) -> Option<Line> {
+        Some(match s {
+            "accident" => Line::Accident,
+            "health" => Line::Health,
+            "pension" => Line::Pension,
+            "export_credit" => Line::ExportCredit,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Line::ALL[self as usize]
+    }
+}
+
+pub const SEGMENTS: [&str; 5] = [
+    "small_business",
+    "sole_proprietor",
+    "business_owner",
+    "gig_worker",
+    "small_exporter",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermUnit {
+    Month,
+    Year,
+}
+
+/// How a term under a year is priced.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShortPeriod {
+    /// Share of the annual premium by number of months (1..=12), from a table.
+    Table(u16),
+    /// Months / 12, a part month counting as a whole month.
+    ProRata,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term {
+    pub unit: TermUnit,
+    pub min: u32,
+    pub max: u32,
+    pub default: u32,
+    pub short_period: Option<ShortPeriod>,
+}
+
+impl Term {
+    pub fn months(&self, n: u32) -> u32 {
+        match self.unit {
+            TermUnit::Month => n,
+            TermUnit::Year => n.saturating_mul(12),
+        }
+    }
+}
+
+/// Which part of the request an input comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputGroup {
+    Policyholder,
+    Options,
+    Member,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldType {
+    Integer { min: Option<Decimal>, max: Option<Decimal> },
+    Decimal { min: Option<Decimal>, max: Option<Decimal> },
+    Bool,
+    Enum(Vec<crate::formula::Sym>),
+}
+
+/// A declared input.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: String,
+    pub group: InputGroup,
+    pub ty: FieldType,
+    pub default: Option<Value>,
+    pub label: Option<Names>,
+}
+
+/// An eligibility rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub name: String,
+    pub scope: Scope,
+    pub formula: String,
+    pub expr: Expr,
+    pub message: Names,
+}
+
+/// How a coverage term is chosen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Choice {
+    Options(Vec<Decimal>),
+    Range {
+        min: Decimal,
+        max: Decimal,
+        step: Option<Decimal>,
+    },
+}
+
+/// A coverage term slot (`add.sum_insured`).
+#[derive(Clone, Debug)]
+pub struct TermSlot {
+    pub coverage: u16,
+    pub name: String,
+    pub choice: Choice,
+    pub default: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Tier {
+    pub from: Decimal,
+    pub to: Option<Decimal>,
+    pub ratio: Decimal,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Limit {
+    pub name: Names,
+    pub amount: Decimal,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct BenefitScale {
+    pub name: String,
+    pub grades: Vec<Decimal>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Coverage {
+    pub code: String,
+    pub name: Names,
+    pub vat_exempt: bool,
+    pub optional: bool,
+    /// Term slots of this coverage, in declaration order.
+    pub terms: Vec<u16>,
+    pub tiers: Vec<Tier>,
+    pub limits: Vec<Limit>,
+    pub waiting_period_days: Option<u32>,
+    pub benefit_scale: Option<BenefitScale>,
+    pub indemnity: BTreeMap<String, Decimal>,
+    pub clause: Option<String>,
+    /// The step whose result is this coverage's annual premium.
+    pub premium_step: u16,
+}
+
+/// A rating step.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub name: String,
+    pub scope: Scope,
+    pub coverage: Option<u16>,
+    pub formula: String,
+    pub expr: Expr,
+    pub note: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingLevel {
+    Step,
+    Member,
+    Coverage,
+    Total,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Rounding {
+    pub places: u32,
+    pub strategy: RoundingStrategy,
+    pub mode_name: &'static str,
+    pub level: RoundingLevel,
+}
+
+impl Rounding {
+    pub fn apply(&self, d: Decimal) -> Decimal {
+        d.round_dp_with_strategy(self.places, self.strategy)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeKind {
+    StampDuty,
+    Fee,
+}
+
+#[derive(Clone, Debug)]
+pub struct Charge {
+    pub kind: ChargeKind,
+    pub name: Names,
+    pub rate: Option<Decimal>,
+    pub amount: Option<Decimal>,
+    /// Included in the premium (borne by the insurer) rather than added on top.
+    pub included: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanMode {
+    Single,
+    Annual,
+    SemiAnnual,
+    Quarterly,
+    Monthly,
+    Declaration,
+    Flexible,
+}
+
+impl PlanMode {
+    pub const ALL: [&'static str; 7] = [
+        "single",
+        "annual",
+        "semi_annual",
+        "quarterly",
+        "monthly",
+        "declaration",
+        "flexible",
+    ];
+
+    pub fn parse(s: &str) -> Option<PlanMode> {
+        Some(match s {
+            "single" => PlanMode::Single,
+            "annual" => PlanMode::Annual,
+            "semi_annual" => PlanMode::SemiAnnual,
+            "quarterly" => PlanMode::Quarterly,
+            "monthly" => PlanMode::Monthly,
+            "declaration" => PlanMode::Declaration,
+            "flexible" => PlanMode::Flexible,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        PlanMode::ALL[self as usize]
+    }
+}
+
+/// A payment plan as declared; the schedule module turns it into instalments.
+#[derive(Clone, Debug)]
+pub struct PaymentPlan {
+    pub code: String,
+    pub name: Option<Names>,
+    pub mode: PlanMode,
+    pub modal_factor: Option<Decimal>,
+    pub loading: Option<Decimal>,
+    pub fee_flat: Option<Decimal>,
+    pub fee_percent: Option<Decimal>,
+    pub waive_first_fee: bool,
+    pub down_payment_percent: Option<Decimal>,
+    pub down_payment_at_least: Option<Decimal>,
+    pub minimum_instalment: Option<Decimal>,
+    pub remainder_last: bool,
+    pub collection_day: Option<u32>,
+    pub business_day: Option<String>,
+    pub calendar: Option<PathBuf>,
+    pub premium_years: Option<u32>,
+    pub yearly_cap: Option<Decimal>,
+    pub minimum_contribution: Option<Decimal>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Declarations {
+    pub declare_by_day: u32,
+    pub premium_due_day: u32,
+    pub deposit_share: Option<Decimal>,
+    pub maximum_liability: Decimal,
+    pub max_credit_days: u32,
+    pub max_credit_days_approved: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterestBasis {
+    Traditional,
+    Participating,
+    Universal,
+}
+
+/// Life tables and interest for actuarial pricing.
+#[derive(Clone, Debug)]
+pub struct Actuarial {
+    pub table_names: Vec<String>,
+    pub table_files: Vec<(PathBuf, Option<String>)>,
+    pub interest: Decimal,
+    pub basis: InterestBasis,
+    pub monthly_method: String,
+}
+
+/// A test case written in the product file.
+#[derive(Clone, Debug)]
+pub struct TestCase {
+    pub name: String,
+    pub line: u32,
+    /// The request node, checked when the test runs.
+    pub request: crate::yaml::Node,
+    pub census: Option<PathBuf>,
+    pub total: Option<Decimal>,
+    pub coverages: Vec<(String, Decimal)>,
+    pub steps: Vec<(String, Decimal)>,
+    pub tolerance: Decimal,
+    pub decline: Vec<String>,
+}
+
+/// A checked, resolved product version.
+#[derive(Clone, Debug)]
+pub struct Product {
+    pub code: String,
+    pub version: String,
+    pub name: Names,
+    pub line: Line,
+    pub segment: String,
+    pub insurer: String,
+    pub filing: String,
+    pub currency: String,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    pub group: bool,
+    pub term: Term,
+    pub cooling_off_days: u32,
+    pub waiting_period_days: u32,
+    pub grace_period_days: u32,
+    pub fields: Vec<Field>,
+    pub rules: Vec<Rule>,
+    pub coverages: Vec<Coverage>,
+    pub terms: Vec<TermSlot>,
+    pub tables: Vec<Table>,
+    pub steps: Vec<Step>,
+    pub rounding: Rounding,
+    pub minimum_premium: Option<Decimal>,
+    pub vat_rate: Decimal,
+    pub charges: Vec<Charge>,
+    pub actuarial: Option<Actuarial>,
+    pub plans: Vec<PaymentPlan>,
+    pub declarations: Option<Declarations>,
+    pub documents: BTreeMap<String, String>,
+    pub special_clauses: Vec<Names>,
+    pub tests: Vec<TestCase>,
+    pub interner: Interner,
+    /// The product file.
+    pub file: PathBuf,
+    /// SHA-256 of the product file and every file it reads, in hex.
+    pub content_hash: String,
+}
+
+impl Product {
+    /// `CODE@VERSION`.
+    pub fn id(&self) -> String {
+        format!("{}@{}", self.code, self.version)
+    }
+
+    pub fn field(&self, name: &str) -> Option<(usize, &Field)> {
+        self.fields.iter().enumerate().find(|(_, f)| f.name == name)
+    }
+
+    pub fn coverage(&self, code: &str) -> Option<(usize, &Coverage)> {
+        self.coverages.iter().enumerate().find(|(_, c)| c.code == code)
+    }
+
+    /// Whether the version applies to a cover starting on `date`.
+    pub fn in_force_on(&self, date: NaiveDate) -> bool {
+        date >= self.effective_from && self.effective_to.is_none_or(|to| date <= to)
+    }
+
+    /// Long-term cover: terms over a year, or pension.
+    pub fn long_term(&self) -> bool {
+        self.line == Line::Pension || (self.term.unit == TermUnit::Year && self.term.max > 1)
+    }
+}
+
+/// Parses a decimal written in a product file: digits with an optional sign, fraction,
+/// `_` separators and a `%` or `‰` suffix. Never goes through a float.
+pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    let t = s.trim();
+    let (body, div) = if let Some(b) = t.strip_suffix('%') {
+        (b.trim_end(), Some(Decimal::ONE_HUNDRED))
+    } else if let Some(b) = t.strip_suffix('‰') {
+        (b.trim_end(), Some(Decimal::ONE_THOUSAND))
+    } else {
+        (t, None)
+    };
+    let cleaned: String = body.chars().filter(|c| *c != '_').collect();
+    let ok = !cleaned.is_empty()
+        && cleaned
+            .trim_start_matches(['-', '+'])
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+        && cleaned.chars().filter(|c| *c == '.').count() <= 1
+        && cleaned.trim_start_matches(['-', '+']).chars().next().is_some_and(|c| c.is_ascii_digit());
+    if !ok {
+        return Err(format!("`{s}` is not a decimal number"));
+    }
+    let d: Decimal = cleaned
+        .parse()
+        .map_err(|_| format!("`{s}` is too large or too precise for a decimal"))?;
+    Ok(match div {
+        Some(x) => d / x,
+        None => d,
+    })
+}
+
+/// Parses a YYYY-MM-DD date.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_parse_exactly() {
+        assert_eq!(parse_decimal("0.0010").unwrap().to_string(), "0.0010");
+        assert_eq!(parse_decimal("12_000").unwrap(), Decimal::from(12000));
+        assert_eq!(parse_decimal("1.5‰").unwrap().to_string(), "0.0015");
+        assert_eq!(parse_decimal("90%").unwrap().to_string(), "0.90");
+        assert!(parse_decimal("1,5").is_err());
+        assert!(parse_decimal("0.3.5").is_err());
+        assert!(parse_decimal("1e5").is_err());
+        assert!(parse_decimal("").is_err());
+    }
+}

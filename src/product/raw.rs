@@ -1,0 +1,513 @@
+//! The raw product model: the product file as written, before any checking.
+//!
+//! Every struct denies unknown keys; every value a check may need to point at is wrapped in
+//! [`Sp`] (value plus span); list items and sections are wrapped in [`Recover`] so that one bad
+//! item does not hide the problems in the others. Numbers are kept as their source text
+//! ([`Num`]) and parsed into `Decimal` by the checker, which can then say exactly what is
+//! wrong with `1,5` or `0.3.5`.
+//!
+//! This module is also the source of the JSON Schema (`coverwright schema`): doc comments
+//! here are what editors show product authors.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::yaml::{Recover, Sp};
+
+/// A number as written in the file (`0.0010`, `12000`, `1.5%`, `2‰`): parsed exactly, never
+/// through a float.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Num(pub String);
+
+impl JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Number".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A decimal number, written as in the filing (e.g. 0.0010, 12000, 1.5%, 2‰).",
+            "anyOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": "^-?[0-9][0-9_]*(\\.[0-9]+)?(%|‰)?$" }
+            ]
+        })
+    }
+}
+
+/// A name in Chinese and English.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    pub zh: Sp<String>,
+    pub en: Sp<String>,
+}
+
+/// A product version: one file under `products/`.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "coverwright product")]
+pub struct RawProduct {
+    /// Product code, shared by all versions of the product (e.g. `GA-SME`).
+    pub code: Sp<String>,
+    /// Version of this file (e.g. `2024.1`).
+    pub version: Sp<String>,
+    #[serde(default)]
+    #[schemars(required)]
+    pub name: Recover<Names>,
+    /// `accident`, `health`, `pension` or `export_credit`.
+    pub line: Sp<String>,
+    /// Who the product is for: `small_business`, `sole_proprietor`, `business_owner`,
+    /// `gig_worker`, `small_exporter`.
+    pub segment: Sp<String>,
+    pub insurer: Sp<String>,
+    /// Filing reference with the regulator.
+    pub filing: Sp<String>,
+    /// ISO 4217 currency code.
+    pub currency: Sp<String>,
+    /// First cover start date this version applies to (YYYY-MM-DD).
+    pub effective_from: Sp<String>,
+    /// Last cover start date this version applies to; open-ended when absent.
+    #[serde(default)]
+    pub effective_to: Option<Sp<String>>,
+    /// Group cover (a census of members) or individual cover (one insured).
+    #[serde(default)]
+    pub group: Option<Sp<bool>>,
+    #[serde(default)]
+    #[schemars(required)]
+    pub term: Recover<RawTerm>,
+    /// Cooling-off period (犹豫期) in days.
+    #[serde(default)]
+    pub cooling_off_days: Option<Sp<u32>>,
+    /// Waiting period in days (health and similar covers).
+    #[serde(default)]
+    pub waiting_period_days: Option<Sp<u32>>,
+    /// Grace period for unpaid premiums in days (Insurance Law art. 36: 60).
+    #[serde(default)]
+    pub grace_period_days: Option<Sp<u32>>,
+    /// The inputs a quote request supplies.
+    #[serde(default)]
+    #[schemars(required)]
+    pub inputs: Recover<RawInputs>,
+    /// Conditions every quote must meet; a failed rule declines the request.
+    #[serde(default)]
+    pub eligibility: Vec<Recover<RawRule>>,
+    #[serde(default)]
+    #[schemars(required)]
+    pub coverages: Vec<Recover<RawCoverage>>,
+    /// Rate tables, by name.
+    #[serde(default)]
+    pub tables: BTreeMap<Sp<String>, Recover<RawTable>>,
+    #[serde(default)]
+    #[schemars(required)]
+    pub rating: Recover<RawRating>,
+    /// Pricing on life tables (pension products).
+    #[serde(default)]
+    pub actuarial: Option<Recover<RawActuarial>>,
+    /// Payment plans offered.
+    #[serde(default)]
+    pub payment_plans: Vec<Recover<RawPaymentPlan>>,
+    /// Declaration terms (export credit).
+    #[serde(default)]
+    pub declarations: Option<Recover<RawDeclarations>>,
+    /// Templates this product's documents use, by document kind.
+    #[serde(default)]
+    pub documents: BTreeMap<Sp<String>, Sp<String>>,
+    /// Special clauses (特别约定) printed on the policy.
+    #[serde(default)]
+    pub special_clauses: Vec<Recover<Names>>,
+    /// Test cases run by `coverwright test`.
+    #[serde(default)]
+    pub tests: Vec<Recover<RawTest>>,
+}
+
+/// Term rules.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTerm {
+    /// `month` or `year`.
+    pub unit: Sp<String>,
+    pub min: Sp<u32>,
+    pub max: Sp<u32>,
+    pub default: Sp<u32>,
+    /// Table giving the share of the annual premium for a term of 1..12 months; or
+    /// `pro_rata` (by month, a part month counting as a whole month).
+    #[serde(default)]
+    pub short_period: Option<Sp<String>>,
+}
+
+/// The inputs of a quote request, in three groups. Names must be unique across groups.
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInputs {
+    /// Fields of the policyholder / enterprise (industry, employees, revenue, ...).
+    #[serde(default)]
+    pub policyholder: BTreeMap<Sp<String>, Recover<RawField>>,
+    /// Fields of each insured member (census columns) or each declared item.
+    #[serde(default)]
+    pub member: BTreeMap<Sp<String>, Recover<RawField>>,
+    /// Product-specific options of the quote (payout age, premium term, ...).
+    #[serde(default)]
+    pub options: BTreeMap<Sp<String>, Recover<RawField>>,
+}
+
+/// One input field.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawField {
+    /// `integer`, `decimal`, `bool`, `enum` or `date`.
+    #[serde(rename = "type")]
+    pub ty: Sp<String>,
+    /// Allowed words, for `enum`.
+    #[serde(default)]
+    pub values: Vec<Sp<String>>,
+    #[serde(default)]
+    pub min: Option<Sp<Num>>,
+    #[serde(default)]
+    pub max: Option<Sp<Num>>,
+    /// Value used when the request leaves the field out; without it the field is required.
+    #[serde(default)]
+    pub default: Option<Sp<String>>,
+    #[serde(default)]
+    pub label: Option<Names>,
+}
+
+/// An eligibility rule: the condition must hold, or the request is declined with the message.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub rule: Sp<String>,
+    /// `policy` (once) or `member` (for each member).
+    #[serde(default)]
+    pub per: Option<Sp<String>>,
+    /// A formula that must be true.
+    pub require: Sp<String>,
+    pub message: Names,
+}
+
+/// A coverage (责任).
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCoverage {
+    pub code: Sp<String>,
+    pub name: Names,
+    /// `taxable` or `exempt` (VAT).
+    pub vat: Sp<String>,
+    /// Whether a request may leave this coverage out.
+    #[serde(default)]
+    pub optional: Option<Sp<bool>>,
+    #[serde(default)]
+    pub sum_insured: Option<Recover<RawTermChoice>>,
+    #[serde(default)]
+    pub deductible: Option<Recover<RawTermChoice>>,
+    /// Reimbursement ratio, 0..1.
+    #[serde(default)]
+    pub ratio: Option<Recover<RawTermChoice>>,
+    /// Tiered reimbursement: ratio by band of covered cost.
+    #[serde(default)]
+    pub tiers: Vec<Recover<RawTier>>,
+    /// Other terms the request may choose (allowance per day, deductible days, ...).
+    #[serde(default)]
+    pub terms: BTreeMap<Sp<String>, Recover<RawTermChoice>>,
+    #[serde(default)]
+    pub limits: Vec<Recover<RawLimit>>,
+    #[serde(default)]
+    pub waiting_period_days: Option<Sp<u32>>,
+    /// Benefit scale, e.g. the ten disability grades.
+    #[serde(default)]
+    pub benefit_scale: Option<Recover<RawScale>>,
+    /// Indemnity percentages by peril (export credit).
+    #[serde(default)]
+    pub indemnity: BTreeMap<Sp<String>, Sp<Num>>,
+    /// Clause (条款) version printed on the policy.
+    #[serde(default)]
+    pub clause: Option<Sp<String>>,
+}
+
+/// A term chosen in the request: from options, or a bounded value.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTermChoice {
+    #[serde(default)]
+    pub options: Vec<Sp<Num>>,
+    #[serde(default)]
+    pub min: Option<Sp<Num>>,
+    #[serde(default)]
+    pub max: Option<Sp<Num>>,
+    /// Multiple the value must be of, with `min`/`max`.
+    #[serde(default)]
+    pub step: Option<Sp<Num>>,
+    #[serde(default)]
+    pub default: Option<Sp<Num>>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTier {
+    pub from: Sp<Num>,
+    #[serde(default)]
+    pub to: Option<Sp<Num>>,
+    pub ratio: Sp<Num>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimit {
+    pub name: Names,
+    pub amount: Sp<Num>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawScale {
+    pub name: Sp<String>,
+    /// Share of the sum insured paid for grade 1, 2, ...
+    pub grades: Vec<Sp<Num>>,
+}
+
+/// A rate table. Rows are lists: the key cells, then the value cells. A key cell is an exact
+/// value (`2`, `retail`) or a band with explicit bounds: `"[3, 10]"`, `"[0.2, 0.5)"`,
+/// `"[101, )"`.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTable {
+    /// Names of the key columns, in lookup order.
+    pub keys: Vec<Sp<String>>,
+    /// Names of the value columns; one value column named `value` when absent.
+    #[serde(default)]
+    pub values: Vec<Sp<String>>,
+    /// Inline rows.
+    #[serde(default)]
+    pub rows: Vec<Sp<Vec<Sp<String>>>>,
+    /// A CSV file beside the product file with a header row naming the key and value columns.
+    #[serde(default)]
+    pub file: Option<Sp<String>>,
+    /// Where the numbers come from.
+    #[serde(default)]
+    pub source: Option<Sp<String>>,
+}
+
+/// The rating plan.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRating {
+    pub rounding: Recover<RawRounding>,
+    /// Ordered steps; each may use inputs, coverage terms, tables and earlier steps.
+    pub steps: Vec<Recover<RawStep>>,
+    #[serde(default)]
+    pub minimum_premium: Option<Sp<Num>>,
+    /// VAT rate on taxable coverages; premiums are VAT-inclusive.
+    #[serde(default)]
+    pub vat_rate: Option<Sp<Num>>,
+    /// Other charges: stamp duty, fees.
+    #[serde(default)]
+    pub charges: Vec<Recover<RawCharge>>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRounding {
+    /// Decimal places (2 for fen / cents).
+    pub places: Sp<u32>,
+    /// `half_up` or `half_even`.
+    pub mode: Sp<String>,
+    /// Where premiums are rounded: `step`, `member`, `coverage` or `total`.
+    pub level: Sp<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub step: Sp<String>,
+    /// `policy` (once) or `member` (for each member or declared item).
+    pub per: Sp<String>,
+    /// When set, the result is the annual premium of this coverage.
+    #[serde(default)]
+    pub coverage: Option<Sp<String>>,
+    pub formula: Sp<String>,
+    #[serde(default)]
+    pub note: Option<Sp<String>>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCharge {
+    /// `stamp_duty` or `fee`.
+    pub kind: Sp<String>,
+    pub name: Names,
+    /// A rate of the premium (stamp duty 1‰), or
+    #[serde(default)]
+    pub rate: Option<Sp<Num>>,
+    /// a flat amount per policy.
+    #[serde(default)]
+    pub amount: Option<Sp<Num>>,
+    /// `included` in the premium (borne by the insurer) or `added` on top.
+    pub basis: Sp<String>,
+}
+
+/// Life tables and interest for actuarial pricing.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawActuarial {
+    /// Life tables by name: a CSV file beside the product and the column to use.
+    pub tables: BTreeMap<Sp<String>, Recover<RawLifeTable>>,
+    /// Pricing interest rate.
+    pub interest: Sp<Num>,
+    /// `traditional`, `participating` or `universal`: picks the regulatory cap.
+    pub basis: Sp<String>,
+    /// Method for payments m times a year: `woolhouse2` or `udd`.
+    pub monthly_method: Sp<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLifeTable {
+    pub file: Sp<String>,
+    #[serde(default)]
+    pub column: Option<Sp<String>>,
+}
+
+/// A payment plan offered by the product.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPaymentPlan {
+    pub code: Sp<String>,
+    #[serde(default)]
+    pub name: Option<Names>,
+    /// `single`, `annual`, `semi_annual`, `quarterly`, `monthly`, `declaration` or `flexible`.
+    pub mode: Sp<String>,
+    /// Instalment = annual premium × factor.
+    #[serde(default)]
+    pub modal_factor: Option<Sp<Num>>,
+    /// Or: total = premium × (1 + loading), split evenly.
+    #[serde(default)]
+    pub loading: Option<Sp<Num>>,
+    #[serde(default)]
+    pub fee: Option<Recover<RawFee>>,
+    #[serde(default)]
+    pub down_payment: Option<Recover<RawDownPayment>>,
+    #[serde(default)]
+    pub minimum_instalment: Option<Sp<Num>>,
+    /// Odd cents on the `first` or the `last` instalments.
+    #[serde(default)]
+    pub remainder: Option<Sp<String>>,
+    /// Fixed day of the month to collect on.
+    #[serde(default)]
+    pub collection_day: Option<Sp<u32>>,
+    /// `following`, `modified_following` or `preceding`.
+    #[serde(default)]
+    pub business_day: Option<Sp<String>>,
+    /// Holiday calendar file (YAML) beside the product.
+    #[serde(default)]
+    pub calendar: Option<Sp<String>>,
+    /// Years over which premiums are paid (long-term products).
+    #[serde(default)]
+    pub premium_years: Option<Sp<u32>>,
+    /// Flexible contributions: the cap per calendar year.
+    #[serde(default)]
+    pub yearly_cap: Option<Sp<Num>>,
+    /// Flexible contributions: the smallest contribution.
+    #[serde(default)]
+    pub minimum_contribution: Option<Sp<Num>>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFee {
+    #[serde(default)]
+    pub flat: Option<Sp<Num>>,
+    #[serde(default)]
+    pub percent: Option<Sp<Num>>,
+    #[serde(default)]
+    pub waive_first: Option<Sp<bool>>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDownPayment {
+    #[serde(default)]
+    pub percent: Option<Sp<Num>>,
+    #[serde(default)]
+    pub at_least: Option<Sp<Num>>,
+}
+
+/// Declaration terms (export credit).
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeclarations {
+    /// Day of the next month by which shipments are declared.
+    pub declare_by_day: Sp<u32>,
+    /// Day of the next month on which each declaration's premium is due.
+    pub premium_due_day: Sp<u32>,
+    /// Deposit premium at inception, as a share of the minimum premium.
+    #[serde(default)]
+    pub deposit_share: Option<Sp<Num>>,
+    /// Maximum liability per policy year.
+    pub maximum_liability: Sp<Num>,
+    /// Longest credit period, in days, without and with approval.
+    pub max_credit_days: Sp<u32>,
+    pub max_credit_days_approved: Sp<u32>,
+}
+
+/// A test case: a request and what the quote must give.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTest {
+    pub name: Sp<String>,
+    /// The request, inline, in the same form as a request file.
+    pub request: Sp<AnyValue>,
+    /// A census CSV beside the product file, for group cover.
+    #[serde(default)]
+    pub census: Option<Sp<String>>,
+    pub expect: Recover<RawExpect>,
+}
+
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    /// Expected `totals.gross`.
+    #[serde(default)]
+    pub total: Option<Sp<Num>>,
+    /// Expected premium per coverage.
+    #[serde(default)]
+    pub coverages: BTreeMap<Sp<String>, Sp<Num>>,
+    /// Expected values of policy-level steps (e.g. a pension amount).
+    #[serde(default)]
+    pub steps: BTreeMap<Sp<String>, Sp<Num>>,
+    /// Allowed difference; exact to the fen when absent.
+    #[serde(default)]
+    pub tolerance: Option<Sp<Num>>,
+    /// Expected decline: the rules that fail.
+    #[serde(default)]
+    pub decline: Vec<Sp<String>>,
+}
+
+/// Any YAML value, checked later against the product's inputs (test requests).
+#[derive(Clone, Debug, Default)]
+pub struct AnyValue;
+
+impl<'de> Deserialize<'de> for AnyValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AnyValue, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| AnyValue)
+    }
+}
+
+impl Serialize for AnyValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_unit()
+    }
+}
+
+impl JsonSchema for AnyValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Request".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A quote request: start, term, policyholder, members, coverages, options.",
+            "type": "object"
+        })
+    }
+}
