@@ -10,7 +10,12 @@
 //! once, when the renderer is made; rendering and `{% include %}` only look names up among
 //! those, never on disk. A name that is absolute or contains `..`, and a symbolic link that
 //! points outside the directory, are refused. HTML output (`.html`, `.htm`) is escaped;
-//! Markdown and text are not. An undefined variable is an error.
+//! Markdown and text are not.
+//!
+//! A variable or field missing from the context is an error when it is printed, given to a
+//! filter, iterated over or has a field read. Tera 2 treats an absent name in a condition
+//! (`{% if name %}`) as false, so that `{% if name is defined %}` can be written; contexts
+//! should therefore carry optional values as `null` rather than leave them out.
 //!
 //! The message catalogue is read from `i18n/zh.yaml` and `i18n/en.yaml` in the same directory
 //! when the `i18n` folder exists (see [`super::catalogue`]).

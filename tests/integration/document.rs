@@ -466,3 +466,40 @@ fn pdf_with_chinese_text() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_project_template_directory_loads() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(coverwright::document::DEFAULT_TEMPLATE_DIR);
+    match Renderer::new(&dir) {
+        Ok(r) => assert!(!r.catalogue().keys().is_empty()),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Tera 2 lets a condition test an absent name (it is false); printing it is an error.
+#[test]
+fn an_absent_name_in_a_condition_is_false() {
+    let dir = scratch("if-absent");
+    write(
+        &dir.join("a.md"),
+        "{% if note %}{{ note }}{% else %}none{% endif %}\n",
+    );
+    let r = match Renderer::new(&dir) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(
+        r.render("a.md", &json!({})).ok(),
+        Some("none\n".to_string())
+    );
+    assert_eq!(
+        r.render("a.md", &json!({"note": null})).ok(),
+        Some("none\n".to_string())
+    );
+    assert_eq!(
+        r.render("a.md", &json!({"note": "x"})).ok(),
+        Some("x\n".to_string())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
