@@ -2,7 +2,7 @@
 //!
 //! This module owns everything between a render context (the quote or policy as JSON) and a
 //! finished document: the formatting rules for money, capital numerals, dates, rates and coded
-//! names in Chinese and English ([`format`]), the message catalogue that keeps the fixed texts
+//! names in Chinese and English ([`format`](mod@format)), the message catalogue that keeps the fixed texts
 //! of both languages in step ([`catalogue`]), the Tera template engine with those filters
 //! ([`engine`]), printing HTML to PDF ([`pdf`]), and the error type of the stage ([`error`]).
 
