@@ -9,9 +9,10 @@
 //!
 //! See `ARCHITECTURE.md` for the map.
 
+pub mod cli;
 pub mod diagnostics;
+pub mod document;
 pub mod formula;
 pub mod product;
-pub mod yaml;
-pub mod cli;
 pub mod schema;
+pub mod yaml;

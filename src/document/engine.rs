@@ -1,0 +1,496 @@
+//! The template engine wrapper: a [`Renderer`] loads every template of one directory into
+//! Tera 2, registers the document filters and the catalogue function `t`, and turns every
+//! engine error into a [`RenderError`] naming the template file and line.
+//!
+//! # Templates
+//!
+//! Files ending in `.html`, `.htm`, `.md` or `.txt` anywhere under the directory are templates,
+//! named by their path relative to it with `/` separators (`quote.html`,
+//! `parts/header.html`); hidden entries (starting with `.`) are skipped. Templates are read
+//! once, when the renderer is made; rendering and `{% include %}` only look names up among
+//! those, never on disk. A name that is absolute or contains `..`, and a symbolic link that
+//! points outside the directory, are refused. HTML output (`.html`, `.htm`) is escaped;
+//! Markdown and text are not.
+//!
+//! A variable or field missing from the context is an error when it is printed, given to a
+//! filter, iterated over or has a field read. Tera 2 treats an absent name in a condition
+//! (`{% if name %}`) as false, so that `{% if name is defined %}` can be written; contexts
+//! should therefore carry optional values as `null` rather than leave them out.
+//!
+//! The message catalogue is read from `i18n/zh.yaml` and `i18n/en.yaml` in the same directory
+//! when the `i18n` folder exists (see [`super::catalogue`]).
+//!
+//! # Filters and functions
+//!
+//! The language of a document is the context variable `lang` (`"zh"` or `"en"`); every filter
+//! that prints words also takes `lang=` to override it. Amounts and rates must be decimal
+//! strings (`"1234.50"`) or integers in the context; floating-point numbers are refused so no
+//! amount is ever printed through a float.
+//!
+//! | filter | input | arguments | example output |
+//! |---|---|---|---|
+//! | `money` | amount | `currency` (else context `currency`), `lang` | `¥1,234.50`, `CNY 1,234.50` |
+//! | `capital` | amount ≥ 0 | `currency` (else context `currency`) | `人民币壹仟贰佰叁拾肆元伍角整` |
+//! | `date` | `YYYY-MM-DD` | `lang` | `2024年1月1日`, `1 January 2024` |
+//! | `period` | first day `YYYY-MM-DD` | `end` (last day), `lang` | `自 2024年1月1日零时起至 …` |
+//! | `percent` | ratio | — | `26.5%` |
+//! | `permille` | ratio | — | `1.5‰` |
+//! | `occupation` | class 1–6 | `lang` | `一类（内勤、办公室人员）` |
+//! | `country_class` | `A`–`D` | `lang` | `Class A (low risk)` |
+//! | `payment_method` | `L/C`, `D/P`, `D/A`, `O/A` | `lang` | `信用证（L/C）` |
+//! | `gender` | `male`, `female` | `lang` | `男` |
+//! | `payment_mode` | `single`, `annual`, `semi_annual`, `quarterly`, `monthly` | `lang` | `年交` |
+//!
+//! The function `t(key="label.premium")` (optionally `lang=`) returns the catalogue text of
+//! the key; a key missing from the catalogue is an error.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use tera::{ErrorKind, Kwargs, State, Tera, Value};
+
+use super::catalogue::Catalogue;
+use super::error::RenderError;
+use super::format::{self, FormatError, Lang};
+
+/// The template directory used when the user names none, relative to the working directory.
+pub const DEFAULT_TEMPLATE_DIR: &str = "templates";
+
+/// The file endings of templates.
+const TEMPLATE_ENDINGS: [&str; 4] = ["html", "htm", "md", "txt"];
+
+/// The file endings whose output is HTML-escaped.
+const ESCAPED_ENDINGS: [&str; 2] = [".html", ".htm"];
+
+/// Templates of one directory, ready to render.
+pub struct Renderer {
+    dir: PathBuf,
+    names: Vec<String>,
+    catalogue: Arc<Catalogue>,
+    tera: Tera,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("dir", &self.dir)
+            .field("names", &self.names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Renderer {
+    /// Loads every template under `dir` and the catalogue in `dir/i18n` (if present), and
+    /// checks that all filters, functions and included templates they use exist.
+    pub fn new(dir: &Path) -> Result<Renderer, RenderError> {
+        let root = dir.canonicalize().map_err(|source| RenderError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let mut files = Vec::new();
+        let mut visited = BTreeSet::new();
+        visited.insert(root.clone());
+        collect_templates(&root, &root, "", &mut files, &mut visited)?;
+
+        let i18n = dir.join("i18n");
+        let catalogue = Arc::new(if i18n.is_dir() {
+            Catalogue::load(&i18n)?
+        } else {
+            Catalogue::empty()
+        });
+
+        let mut sources = Vec::with_capacity(files.len());
+        for (name, path) in &files {
+            let text = std::fs::read_to_string(path).map_err(|source| RenderError::Io {
+                path: dir.join(name),
+                source,
+            })?;
+            sources.push((name.clone(), text));
+        }
+
+        let mut tera = Tera::new();
+        tera.autoescape_on(ESCAPED_ENDINGS);
+        register(&mut tera, Arc::clone(&catalogue));
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| engine_error(dir, e))?;
+
+        Ok(Renderer {
+            dir: dir.to_path_buf(),
+            names: files.into_iter().map(|(name, _)| name).collect(),
+            catalogue,
+            tera,
+        })
+    }
+
+    /// Renders template `name` (a path relative to the template directory, such as
+    /// `quote.html`) with `context`, which must be a JSON object.
+    pub fn render(&self, name: &str, context: &serde_json::Value) -> Result<String, RenderError> {
+        check_name(name)?;
+        if !self.names.iter().any(|n| n == name) {
+            return Err(RenderError::NotFound {
+                name: name.to_string(),
+                dir: self.dir.clone(),
+            });
+        }
+        if !context.is_object() {
+            return Err(RenderError::Context {
+                template: name.to_string(),
+                message: "the context must be a JSON object".to_string(),
+            });
+        }
+        let context = tera::Context::from_serialize(context).map_err(|e| RenderError::Context {
+            template: name.to_string(),
+            message: e.to_string(),
+        })?;
+        self.tera
+            .render(name, &context)
+            .map_err(|e| engine_error(&self.dir, e))
+    }
+
+    /// The names of all templates, sorted.
+    pub fn template_names(&self) -> Vec<&str> {
+        self.names.iter().map(String::as_str).collect()
+    }
+
+    /// The template directory, as given.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The message catalogue loaded with the templates.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+}
+
+/// Refuses template names that are not plain relative paths.
+fn check_name(name: &str) -> Result<(), RenderError> {
+    let refuse = |reason| {
+        Err(RenderError::NameRefused {
+            name: name.to_string(),
+            reason,
+        })
+    };
+    if name.is_empty() {
+        return refuse("the name is empty");
+    }
+    if name.starts_with('/') || Path::new(name).is_absolute() || name.contains(':') {
+        return refuse("absolute paths are not allowed; name a file inside the template directory");
+    }
+    if name.contains('\\') {
+        return refuse("use `/` to separate folders");
+    }
+    if name.split('/').any(|part| part == "..") {
+        return refuse(
+            "`..` is not allowed; templates are looked up inside the template directory only",
+        );
+    }
+    if name.split('/').any(|part| part.is_empty() || part == ".") {
+        return refuse("empty or `.` path segments are not allowed");
+    }
+    Ok(())
+}
+
+/// Walks `dir` (inside `root`, both canonical) and collects `(name, path)` of every template,
+/// sorted by name.
+fn collect_templates(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<(String, PathBuf)>,
+    visited: &mut BTreeSet<PathBuf>,
+) -> Result<(), RenderError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| RenderError::Io { path, source }
+    };
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let path = entry.path();
+        let Some(file_name) = entry.file_name().to_str().map(str::to_string) else {
+            return Err(RenderError::PathRefused {
+                path,
+                reason: "the file name is not valid UTF-8".to_string(),
+            });
+        };
+        entries.push((file_name, path));
+    }
+    entries.sort();
+
+    for (file_name, path) in entries {
+        if file_name.starts_with('.') {
+            continue;
+        }
+        let target = path.canonicalize().map_err(|e| RenderError::PathRefused {
+            path: path.clone(),
+            reason: format!("cannot be resolved ({e})"),
+        })?;
+        if !target.starts_with(root) {
+            return Err(RenderError::PathRefused {
+                path,
+                reason: format!(
+                    "symbolic link points outside the template directory {}",
+                    root.display()
+                ),
+            });
+        }
+        let name = format!("{prefix}{file_name}");
+        if target.is_dir() {
+            if visited.insert(target.clone()) {
+                collect_templates(root, &target, &format!("{name}/"), out, visited)?;
+            }
+        } else if target.is_file()
+            && Path::new(&file_name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| TEMPLATE_ENDINGS.contains(&e))
+        {
+            out.push((name, target));
+        }
+    }
+    out.sort();
+    Ok(())
+}
+
+/// Turns a Tera error into a [`RenderError`] that names the template file and line.
+fn engine_error(dir: &Path, err: tera::Error) -> RenderError {
+    match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            RenderError::Template {
+                template: report.filename().to_string(),
+                path: dir.join(report.filename()),
+                line: span.start_line,
+                column: span.start_col + 1,
+                message: report.message().to_string(),
+            }
+        }
+        ErrorKind::TemplateNotFound(name) => RenderError::NotFound {
+            name: name.clone(),
+            dir: dir.to_path_buf(),
+        },
+        _ => RenderError::TemplateSet {
+            dir: dir.to_path_buf(),
+            report: err.to_string(),
+        },
+    }
+}
+
+fn fail(err: FormatError) -> tera::Error {
+    tera::Error::message(err)
+}
+
+/// Refuses keyword arguments a filter does not know, so a misspelt `lnag=` is not ignored.
+fn only_args(what: &str, kwargs: &Kwargs, allowed: &[&str]) -> tera::TeraResult<()> {
+    for (key, _) in kwargs.iter() {
+        let key = key.to_string();
+        if !allowed.contains(&key.as_str()) {
+            let expected = if allowed.is_empty() {
+                "none".to_string()
+            } else {
+                allowed.join(", ")
+            };
+            return Err(tera::Error::message(format!(
+                "`{what}` has no argument `{key}` (arguments: {expected})"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A text argument, or else the context variable of the same name.
+fn arg_or_context(kwargs: &Kwargs, state: &State, name: &str) -> tera::TeraResult<Option<String>> {
+    if let Some(v) = kwargs.get::<&str>(name)? {
+        return Ok(Some(v.to_string()));
+    }
+    let value = state.get::<Value>(name)?;
+    match value {
+        None => Ok(None),
+        Some(v) => match v.as_str() {
+            Some(s) => Ok(Some(s.to_string())),
+            None => Err(tera::Error::message(format!(
+                "context variable `{name}` must be a string, found {}",
+                v.name()
+            ))),
+        },
+    }
+}
+
+/// The document language: `lang=` or the context variable `lang`.
+fn lang(kwargs: &Kwargs, state: &State) -> tera::TeraResult<Lang> {
+    match arg_or_context(kwargs, state, "lang")? {
+        Some(code) => code.parse().map_err(fail),
+        None => Err(tera::Error::message(
+            "no language: put `lang` (\"zh\" or \"en\") in the context or pass `lang=`",
+        )),
+    }
+}
+
+/// The currency: `currency=` or the context variable `currency`.
+fn currency(kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
+    arg_or_context(kwargs, state, "currency")?.ok_or_else(|| {
+        tera::Error::message(
+            "no currency: put `currency` (\"CNY\" or \"USD\") in the context or pass `currency=`",
+        )
+    })
+}
+
+/// Refuses a value missing from the context, which Tera hands to filters as undefined.
+fn defined(value: &Value) -> tera::TeraResult<&Value> {
+    if value.is_undefined() {
+        return Err(tera::Error::message(
+            "the value is undefined (missing from the context)",
+        ));
+    }
+    Ok(value)
+}
+
+/// A decimal from a string (`"1234.50"`) or an integer; floats are refused.
+fn decimal(value: &Value) -> tera::TeraResult<Decimal> {
+    let value = defined(value)?;
+    if let Some(text) = value.as_str() {
+        return format::parse_decimal(text).map_err(fail);
+    }
+    if value.is_f64() {
+        return Err(tera::Error::message(format!(
+            "`{value}` is a floating-point number; pass amounts and rates as decimal strings such as \"1234.50\""
+        )));
+    }
+    if let Some(n) = value.as_i128()
+        && let Ok(n) = i64::try_from(n)
+    {
+        return Ok(Decimal::from(n));
+    }
+    Err(tera::Error::message(format!(
+        "expected a decimal string or an integer, found {} `{value}`",
+        value.name()
+    )))
+}
+
+fn text(value: &Value) -> tera::TeraResult<&str> {
+    defined(value)?.as_str().ok_or_else(|| {
+        tera::Error::message(format!(
+            "expected a string, found {} `{value}`",
+            value.name()
+        ))
+    })
+}
+
+fn date(value: &Value) -> tera::TeraResult<chrono::NaiveDate> {
+    format::parse_date(text(value)?).map_err(fail)
+}
+
+/// Registers the document filters and the catalogue function `t`.
+fn register(tera: &mut Tera, catalogue: Arc<Catalogue>) {
+    tera.register_filter("money", |v: Value, kw: Kwargs, st: &State| {
+        only_args("money", &kw, &["currency", "lang"])?;
+        format::money(decimal(&v)?, &currency(&kw, st)?, lang(&kw, st)?).map_err(fail)
+    });
+    tera.register_filter("capital", |v: Value, kw: Kwargs, st: &State| {
+        only_args("capital", &kw, &["currency"])?;
+        format::capital(decimal(&v)?, &currency(&kw, st)?).map_err(fail)
+    });
+    tera.register_filter("date", |v: Value, kw: Kwargs, st: &State| {
+        only_args("date", &kw, &["lang"])?;
+        Ok::<_, tera::Error>(format::date(date(&v)?, lang(&kw, st)?))
+    });
+    tera.register_filter("period", |v: Value, kw: Kwargs, st: &State| {
+        only_args("period", &kw, &["end", "lang"])?;
+        let end = kw.must_get::<Value>("end")?;
+        format::period(date(&v)?, date(&end)?, lang(&kw, st)?).map_err(fail)
+    });
+    tera.register_filter("percent", |v: Value, kw: Kwargs, _: &State| {
+        only_args("percent", &kw, &[])?;
+        format::percent(decimal(&v)?).map_err(fail)
+    });
+    tera.register_filter("permille", |v: Value, kw: Kwargs, _: &State| {
+        only_args("permille", &kw, &[])?;
+        format::permille(decimal(&v)?).map_err(fail)
+    });
+    tera.register_filter("occupation", |v: Value, kw: Kwargs, st: &State| {
+        only_args("occupation", &kw, &["lang"])?;
+        let class = match defined(&v)?.as_str() {
+            Some(s) => s.parse::<i64>().map_err(|_| {
+                fail(FormatError::UnknownCode {
+                    what: "occupation class",
+                    code: s.to_string(),
+                    expected: "1, 2, 3, 4, 5, 6",
+                })
+            })?,
+            None => decimal(&v)?.try_into().map_err(|_| {
+                tera::Error::message(format!("occupation class `{v}` is not a whole number"))
+            })?,
+        };
+        format::occupation_class(class, lang(&kw, st)?).map_err(fail)
+    });
+    tera.register_filter("country_class", |v: Value, kw: Kwargs, st: &State| {
+        only_args("country_class", &kw, &["lang"])?;
+        format::country_class(text(&v)?, lang(&kw, st)?).map_err(fail)
+    });
+    tera.register_filter("payment_method", |v: Value, kw: Kwargs, st: &State| {
+        only_args("payment_method", &kw, &["lang"])?;
+        format::payment_method(text(&v)?, lang(&kw, st)?).map_err(fail)
+    });
+    tera.register_filter("gender", |v: Value, kw: Kwargs, st: &State| {
+        only_args("gender", &kw, &["lang"])?;
+        format::gender(text(&v)?, lang(&kw, st)?).map_err(fail)
+    });
+    tera.register_filter("payment_mode", |v: Value, kw: Kwargs, st: &State| {
+        only_args("payment_mode", &kw, &["lang"])?;
+        format::payment_mode(text(&v)?, lang(&kw, st)?).map_err(fail)
+    });
+    tera.register_function("t", move |kw: Kwargs, st: &State| {
+        only_args("t", &kw, &["key", "lang"])?;
+        let key = kw.must_get::<&str>("key")?;
+        let lang = lang(&kw, st)?;
+        catalogue.get(lang, key).map(str::to_string).ok_or_else(|| {
+            tera::Error::message(format!(
+                "message catalogue has no text for key `{key}` in language `{lang}`"
+            ))
+        })
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_outside_the_directory_are_refused() {
+        for (name, reason) in [
+            ("", "the name is empty"),
+            (
+                "../secret.html",
+                "`..` is not allowed; templates are looked up inside the template directory only",
+            ),
+            (
+                "parts/../../x.md",
+                "`..` is not allowed; templates are looked up inside the template directory only",
+            ),
+            (
+                "/etc/passwd",
+                "absolute paths are not allowed; name a file inside the template directory",
+            ),
+            (
+                "C:/x.html",
+                "absolute paths are not allowed; name a file inside the template directory",
+            ),
+            ("parts\\x.html", "use `/` to separate folders"),
+            ("./x.html", "empty or `.` path segments are not allowed"),
+            (
+                "parts//x.html",
+                "empty or `.` path segments are not allowed",
+            ),
+        ] {
+            match check_name(name) {
+                Err(RenderError::NameRefused { reason: r, .. }) => assert_eq!(r, reason, "{name}"),
+                other => panic!("{name}: expected a refusal, got {other:?}"),
+            }
+        }
+        assert!(check_name("quote.html").is_ok());
+        assert!(check_name("parts/header.html").is_ok());
+    }
+}

@@ -1,0 +1,759 @@
+//! Plain-Rust formatting of the values a quote or policy document prints: money, amounts in
+//! Chinese capital numerals (大写金额), dates and cover periods, percentages and per-mille
+//! rates, and the names of coded values (occupation classes, country risk classes, payment
+//! methods, genders, payment modes), each in Chinese and English.
+//!
+//! This module owns the conventions; the template filters in `engine` only parse their input
+//! and call these functions. Every function is pure and deterministic, works on
+//! [`rust_decimal::Decimal`] (never a float) and returns a [`FormatError`] instead of panicking.
+//!
+//! # Conventions
+//!
+//! * **Money.** Always two decimals and a comma every three digits.
+//!   Chinese puts the currency symbol before the number: `¥1,234,567.80` (CNY),
+//!   `US$2,065.00` (USD); a negative amount is `-¥1,234.50`.
+//!   English puts the ISO code and a space before the number: `CNY 1,234,567.80`,
+//!   `USD 2,065.00`; a negative amount is `CNY -1,234.50`.
+//!   Only CNY and USD are known. An amount with more than two decimals (after dropping
+//!   trailing zeros) is an error: rounding is a product decision made before printing.
+//! * **Capital numerals.** Follows 《正确填写票据和结算凭证的基本规定》: the currency name
+//!   first (人民币 for CNY, 美元 for USD); tens are written 壹拾 (also at the start:
+//!   `人民币壹拾元整`); one 零 for each run of zeros between non-zero digits of the integer
+//!   part, across 万 and 亿 boundaries too (`壹佰万零壹元整`, `壹拾万零柒仟元`); no 零 for
+//!   zeros at the end of the integer part (`壹万零壹拾元壹角整`); 零 between 元 and 分 when 角
+//!   is zero (`壹拾万元零伍分`); 整 after 元 or 角 when there are no 分 (`伍角整`), none after
+//!   分; an amount below one yuan has no 元 part (`人民币伍角整`, `人民币伍分`); zero is
+//!   `人民币零元整`. Amounts from 0 to less than 10^16 are accepted; negative amounts and
+//!   amounts with more than two decimals are errors.
+//! * **Dates.** `2024年1月1日` / `1 January 2024`. A cover period runs from 00:00 on the first
+//!   day to 24:00 on the last day: `自 2024年1月1日零时起至 2024年12月31日二十四时止` /
+//!   `From 00:00 on 1 January 2024 to 24:00 on 31 December 2024`.
+//! * **Rates.** `0.9` → `90%`, `0.265` → `26.5%`, `0.0015` → `1.5‰`: the ratio times 100 (or
+//!   1000) with trailing zeros dropped, the same in both languages.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+/// The language a document is printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    /// Simplified Chinese, code `zh`.
+    Zh,
+    /// English, code `en`.
+    En,
+}
+
+impl Lang {
+    /// Every language, in catalogue order.
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// The code used in contexts, filter arguments and catalogue file names (`zh`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Lang {
+    type Err = FormatError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "zh" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            other => Err(FormatError::UnknownCode {
+                what: "language",
+                code: other.to_string(),
+                expected: "zh, en",
+            }),
+        }
+    }
+}
+
+/// Why a value could not be formatted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// The text is not a plain decimal number (`-`, digits, optionally `.` and digits).
+    #[error("`{0}` is not a decimal number (expected digits with an optional `-` and `.`)")]
+    NotADecimal(String),
+    /// More than two decimals where money is expected.
+    #[error("amount {0} has more than two decimals; round it before printing")]
+    TooManyDecimals(Decimal),
+    /// A negative amount where only non-negative ones can be printed.
+    #[error("amount {0} is negative; capital numerals are written for amounts of zero or more")]
+    Negative(Decimal),
+    /// An amount too large for capital numerals.
+    #[error("amount {0} is too large for capital numerals (must be less than 10^16)")]
+    TooLarge(Decimal),
+    /// A code outside the known set.
+    #[error("unknown {what} `{code}` (expected one of: {expected})")]
+    UnknownCode {
+        /// What kind of code was expected.
+        what: &'static str,
+        /// The code found.
+        code: String,
+        /// The codes that are known.
+        expected: &'static str,
+    },
+    /// A date that is not `YYYY-MM-DD`.
+    #[error("`{0}` is not a date in the form YYYY-MM-DD")]
+    NotADate(String),
+    /// A cover period that ends before it starts.
+    #[error("cover period ends on {end} before it starts on {start}")]
+    PeriodReversed {
+        /// First day of cover.
+        start: NaiveDate,
+        /// Last day of cover.
+        end: NaiveDate,
+    },
+    /// A number too large to scale into a percentage.
+    #[error("rate {0} is too large to print")]
+    RateOverflow(Decimal),
+}
+
+/// Parses a decimal written as plain text: an optional `-`, digits, and optionally `.`
+/// followed by digits. Separators, exponents, `+` and spaces are refused, so `"1,234"` or
+/// `"1e3"` never silently become another number.
+pub fn parse_decimal(text: &str) -> Result<Decimal, FormatError> {
+    let bad = || FormatError::NotADecimal(text.to_string());
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return Err(bad());
+    }
+    Decimal::from_str_exact(text).map_err(|_| bad())
+}
+
+/// Parses an ISO date `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<NaiveDate, FormatError> {
+    let shape_ok = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return Err(FormatError::NotADate(text.to_string()));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| FormatError::NotADate(text.to_string()))
+}
+
+/// The amount as a whole number of hundredths (fen, cents), refusing more than two decimals.
+fn to_cents(amount: Decimal) -> Result<i128, FormatError> {
+    let n = amount.normalize();
+    let scale = n.scale();
+    if scale > 2 {
+        return Err(FormatError::TooManyDecimals(amount));
+    }
+    let factor: i128 = if scale == 0 {
+        100
+    } else if scale == 1 {
+        10
+    } else {
+        1
+    };
+    // A Decimal mantissa has at most 96 bits, so times 100 always fits in an i128.
+    Ok(n.mantissa() * factor)
+}
+
+/// Writes `n` with a comma every three digits.
+fn group_thousands(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An amount of money with thousands separators and the currency (see the module
+/// conventions): `money(1234567.8, "CNY", Lang::Zh)` is `¥1,234,567.80`.
+pub fn money(amount: Decimal, currency: &str, lang: Lang) -> Result<String, FormatError> {
+    let symbol = match (currency, lang) {
+        ("CNY", Lang::Zh) => "¥",
+        ("USD", Lang::Zh) => "US$",
+        ("CNY", Lang::En) => "CNY ",
+        ("USD", Lang::En) => "USD ",
+        _ => {
+            return Err(FormatError::UnknownCode {
+                what: "currency",
+                code: currency.to_string(),
+                expected: "CNY, USD",
+            });
+        }
+    };
+    let cents = to_cents(amount)?;
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let number = format!("{}.{:02}", group_thousands(abs / 100), abs % 100);
+    Ok(match lang {
+        Lang::Zh => format!("{sign}{symbol}{number}"),
+        Lang::En => format!("{symbol}{sign}{number}"),
+    })
+}
+
+const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+
+/// A number from 1 to 9999 in capital numerals, without leading or trailing 零.
+fn capital_group(n: u64) -> String {
+    const UNITS: [&str; 4] = ["仟", "佰", "拾", ""];
+    let digits = [n / 1000 % 10, n / 100 % 10, n / 10 % 10, n % 10];
+    let mut out = String::new();
+    let mut pending_zero = false;
+    for (d, unit) in digits.iter().zip(UNITS) {
+        if *d == 0 {
+            pending_zero = !out.is_empty();
+            continue;
+        }
+        if pending_zero {
+            out.push('零');
+            pending_zero = false;
+        }
+        out.push(DIGITS[*d as usize]);
+        out.push_str(unit);
+    }
+    out
+}
+
+/// A number from 1 to 99,999,999 in capital numerals (using 万).
+fn capital_below_yi(n: u64) -> String {
+    let (high, low) = (n / 10_000, n % 10_000);
+    if high == 0 {
+        return capital_group(low);
+    }
+    let mut out = capital_group(high);
+    out.push('万');
+    if low > 0 {
+        if high.is_multiple_of(10) || low < 1000 {
+            out.push('零');
+        }
+        out.push_str(&capital_group(low));
+    }
+    out
+}
+
+/// A number from 1 to less than 10^16 in capital numerals (using 万 and 亿).
+fn capital_integer(n: u64) -> String {
+    let (high, low) = (n / 100_000_000, n % 100_000_000);
+    if high == 0 {
+        return capital_below_yi(low);
+    }
+    let mut out = capital_below_yi(high);
+    out.push('亿');
+    if low > 0 {
+        if high.is_multiple_of(10) || low < 10_000_000 {
+            out.push('零');
+        }
+        out.push_str(&capital_below_yi(low));
+    }
+    out
+}
+
+/// The amount in Chinese capital numerals (大写金额), prefixed with the currency name
+/// (人民币 for CNY, 美元 for USD); see the module conventions for the rules of 零 and 整.
+/// `capital(12345.67, "CNY")` is `人民币壹万贰仟叁佰肆拾伍元陆角柒分`.
+pub fn capital(amount: Decimal, currency: &str) -> Result<String, FormatError> {
+    let prefix = match currency {
+        "CNY" => "人民币",
+        "USD" => "美元",
+        other => {
+            return Err(FormatError::UnknownCode {
+                what: "currency",
+                code: other.to_string(),
+                expected: "CNY, USD",
+            });
+        }
+    };
+    let cents = to_cents(amount)?;
+    if cents < 0 {
+        return Err(FormatError::Negative(amount));
+    }
+    let limit: i128 = 10_i128.pow(18);
+    if cents >= limit {
+        return Err(FormatError::TooLarge(amount));
+    }
+    let yuan = u64::try_from(cents / 100).map_err(|_| FormatError::TooLarge(amount))?;
+    let jiao = (cents / 10 % 10) as usize;
+    let fen = (cents % 10) as usize;
+
+    let mut out = String::from(prefix);
+    if yuan == 0 && jiao == 0 && fen == 0 {
+        out.push_str("零元整");
+        return Ok(out);
+    }
+    if yuan > 0 {
+        out.push_str(&capital_integer(yuan));
+        out.push('元');
+    }
+    if jiao > 0 {
+        out.push(DIGITS[jiao]);
+        out.push('角');
+    } else if fen > 0 && yuan > 0 {
+        out.push('零');
+    }
+    if fen > 0 {
+        out.push(DIGITS[fen]);
+        out.push('分');
+    } else {
+        out.push('整');
+    }
+    Ok(out)
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date: `2024年1月1日` (zh) or `1 January 2024` (en).
+pub fn date(day: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", day.year(), day.month(), day.day()),
+        Lang::En => format!(
+            "{} {} {}",
+            day.day(),
+            MONTHS_EN[day.month0() as usize],
+            day.year()
+        ),
+    }
+}
+
+/// A cover period from 00:00 on `start` to 24:00 on `end` (both days covered):
+/// `自 2024年1月1日零时起至 2024年12月31日二十四时止` (zh) or
+/// `From 00:00 on 1 January 2024 to 24:00 on 31 December 2024` (en).
+pub fn period(start: NaiveDate, end: NaiveDate, lang: Lang) -> Result<String, FormatError> {
+    if end < start {
+        return Err(FormatError::PeriodReversed { start, end });
+    }
+    Ok(match lang {
+        Lang::Zh => format!(
+            "自 {}零时起至 {}二十四时止",
+            date(start, lang),
+            date(end, lang)
+        ),
+        Lang::En => format!(
+            "From 00:00 on {} to 24:00 on {}",
+            date(start, lang),
+            date(end, lang)
+        ),
+    })
+}
+
+fn scaled(ratio: Decimal, factor: i64, sign: &str) -> Result<String, FormatError> {
+    let value = ratio
+        .checked_mul(Decimal::from(factor))
+        .ok_or(FormatError::RateOverflow(ratio))?
+        .normalize();
+    Ok(format!("{value}{sign}"))
+}
+
+/// A ratio as a percentage: `0.9` → `90%`, `0.265` → `26.5%`.
+pub fn percent(ratio: Decimal) -> Result<String, FormatError> {
+    scaled(ratio, 100, "%")
+}
+
+/// A ratio as a per-mille rate: `0.0015` → `1.5‰`.
+pub fn permille(ratio: Decimal) -> Result<String, FormatError> {
+    scaled(ratio, 1000, "‰")
+}
+
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// The name of an occupation class 1–6: `1` → `一类（内勤、办公室人员）` /
+/// `Class 1 (office staff)`. Classes 0 and 7 are not insurable and have no name.
+pub fn occupation_class(class: i64, lang: Lang) -> Result<&'static str, FormatError> {
+    let (zh, en) = match class {
+        1 => ("一类（内勤、办公室人员）", "Class 1 (office staff)"),
+        2 => (
+            "二类（外勤、轻体力劳动人员）",
+            "Class 2 (field staff, light manual work)",
+        ),
+        3 => (
+            "三类（技术工人、一般体力劳动人员）",
+            "Class 3 (skilled workers, general manual work)",
+        ),
+        4 => (
+            "四类（重体力劳动、机械操作人员）",
+            "Class 4 (heavy manual work, machine operators)",
+        ),
+        5 => (
+            "五类（高空、高危作业人员）",
+            "Class 5 (work at height, hazardous work)",
+        ),
+        6 => (
+            "六类（建筑工地、矿山作业人员）",
+            "Class 6 (construction sites, mining)",
+        ),
+        other => {
+            return Err(FormatError::UnknownCode {
+                what: "occupation class",
+                code: other.to_string(),
+                expected: "1, 2, 3, 4, 5, 6",
+            });
+        }
+    };
+    Ok(pick(lang, zh, en))
+}
+
+/// The name of a country risk class A–D: `A` → `A类（低风险）` / `Class A (low risk)`.
+pub fn country_class(class: &str, lang: Lang) -> Result<&'static str, FormatError> {
+    let (zh, en) = match class {
+        "A" => ("A类（低风险）", "Class A (low risk)"),
+        "B" => ("B类（中等风险）", "Class B (moderate risk)"),
+        "C" => ("C类（较高风险）", "Class C (elevated risk)"),
+        "D" => ("D类（高风险）", "Class D (high risk)"),
+        other => {
+            return Err(FormatError::UnknownCode {
+                what: "country risk class",
+                code: other.to_string(),
+                expected: "A, B, C, D",
+            });
+        }
+    };
+    Ok(pick(lang, zh, en))
+}
+
+/// The name of a payment method of an export sale. Codes are written as on a credit
+/// insurance schedule (`L/C`, `D/P`, `D/A`, `O/A`) or in snake case (`lc`, `dp`, `da`,
+/// `oa`): `L/C` → `信用证（L/C）` / `Letter of credit (L/C)`.
+pub fn payment_method(code: &str, lang: Lang) -> Result<&'static str, FormatError> {
+    let (zh, en) = match code {
+        "L/C" | "lc" => ("信用证（L/C）", "Letter of credit (L/C)"),
+        "D/P" | "dp" => ("付款交单（D/P）", "Documents against payment (D/P)"),
+        "D/A" | "da" => ("承兑交单（D/A）", "Documents against acceptance (D/A)"),
+        "O/A" | "oa" => ("赊销（O/A）", "Open account (O/A)"),
+        other => {
+            return Err(FormatError::UnknownCode {
+                what: "payment method",
+                code: other.to_string(),
+                expected: "L/C, D/P, D/A, O/A (or lc, dp, da, oa)",
+            });
+        }
+    };
+    Ok(pick(lang, zh, en))
+}
+
+/// The name of a gender: `male` → `男` / `Male`, `female` → `女` / `Female`.
+pub fn gender(code: &str, lang: Lang) -> Result<&'static str, FormatError> {
+    let (zh, en) = match code {
+        "male" => ("男", "Male"),
+        "female" => ("女", "Female"),
+        other => {
+            return Err(FormatError::UnknownCode {
+                what: "gender",
+                code: other.to_string(),
+                expected: "male, female",
+            });
+        }
+    };
+    Ok(pick(lang, zh, en))
+}
+
+/// The name of a payment mode: `single` → `趸交` / `Single premium`, `annual` → `年交` /
+/// `Annual`, `semi_annual` → `半年交` / `Semi-annual`, `quarterly` → `季交` / `Quarterly`,
+/// `monthly` → `月交` / `Monthly`.
+pub fn payment_mode(code: &str, lang: Lang) -> Result<&'static str, FormatError> {
+    let (zh, en) = match code {
+        "single" => ("趸交", "Single premium"),
+        "annual" => ("年交", "Annual"),
+        "semi_annual" => ("半年交", "Semi-annual"),
+        "quarterly" => ("季交", "Quarterly"),
+        "monthly" => ("月交", "Monthly"),
+        other => {
+            return Err(FormatError::UnknownCode {
+                what: "payment mode",
+                code: other.to_string(),
+                expected: "single, annual, semi_annual, quarterly, monthly",
+            });
+        }
+    };
+    Ok(pick(lang, zh, en))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        match parse_decimal(text) {
+            Ok(v) => v,
+            Err(e) => panic!("test amount {text}: {e}"),
+        }
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        match parse_date(text) {
+            Ok(v) => v,
+            Err(e) => panic!("test date {text}: {e}"),
+        }
+    }
+
+    #[test]
+    fn parse_decimal_accepts_plain_numbers_only() {
+        assert_eq!(d("1234567.8").to_string(), "1234567.8");
+        assert_eq!(d("-0.05").to_string(), "-0.05");
+        assert_eq!(d("10").to_string(), "10");
+        for bad in [
+            "", "-", "1,234", "1e3", "+1", " 1", "1.", ".5", "1_000", "NaN", "1.2.3",
+        ] {
+            assert_eq!(
+                parse_decimal(bad),
+                Err(FormatError::NotADecimal(bad.to_string())),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn money_in_chinese_uses_the_symbol() {
+        assert_eq!(
+            money(d("1234567.8"), "CNY", Lang::Zh),
+            Ok("¥1,234,567.80".into())
+        );
+        assert_eq!(money(d("2065"), "USD", Lang::Zh), Ok("US$2,065.00".into()));
+        assert_eq!(
+            money(d("-1234.5"), "CNY", Lang::Zh),
+            Ok("-¥1,234.50".into())
+        );
+        assert_eq!(money(d("0"), "CNY", Lang::Zh), Ok("¥0.00".into()));
+        assert_eq!(money(d("999.99"), "CNY", Lang::Zh), Ok("¥999.99".into()));
+        assert_eq!(money(d("1000"), "CNY", Lang::Zh), Ok("¥1,000.00".into()));
+    }
+
+    #[test]
+    fn money_in_english_uses_the_code() {
+        assert_eq!(
+            money(d("1234567.8"), "CNY", Lang::En),
+            Ok("CNY 1,234,567.80".into())
+        );
+        assert_eq!(
+            money(d("2065.00"), "USD", Lang::En),
+            Ok("USD 2,065.00".into())
+        );
+        assert_eq!(
+            money(d("-1234.5"), "CNY", Lang::En),
+            Ok("CNY -1,234.50".into())
+        );
+        assert_eq!(money(d("-0.05"), "USD", Lang::En), Ok("USD -0.05".into()));
+        assert_eq!(
+            money(d("100000000000"), "USD", Lang::En),
+            Ok("USD 100,000,000,000.00".into())
+        );
+    }
+
+    #[test]
+    fn money_refuses_extra_decimals_and_unknown_currencies() {
+        assert_eq!(money(d("1.500"), "CNY", Lang::Zh), Ok("¥1.50".into()));
+        assert_eq!(
+            money(d("1.005"), "CNY", Lang::Zh),
+            Err(FormatError::TooManyDecimals(d("1.005")))
+        );
+        assert_eq!(
+            money(d("1"), "EUR", Lang::En).map_err(|e| e.to_string()),
+            Err("unknown currency `EUR` (expected one of: CNY, USD)".into())
+        );
+    }
+
+    #[test]
+    fn capital_required_cases() {
+        let cases = [
+            ("12345.67", "人民币壹万贰仟叁佰肆拾伍元陆角柒分"),
+            ("0.50", "人民币伍角整"),
+            ("10.00", "人民币壹拾元整"),
+            ("100000.05", "人民币壹拾万元零伍分"),
+            ("1000001.00", "人民币壹佰万零壹元整"),
+            ("10010.10", "人民币壹万零壹拾元壹角整"),
+            (
+                "123456789.01",
+                "人民币壹亿贰仟叁佰肆拾伍万陆仟柒佰捌拾玖元零壹分",
+            ),
+            ("0.00", "人民币零元整"),
+        ];
+        for (amount, expected) in cases {
+            assert_eq!(
+                capital(d(amount), "CNY"),
+                Ok(expected.to_string()),
+                "{amount}"
+            );
+        }
+    }
+
+    #[test]
+    fn capital_examples_of_the_payment_rules() {
+        // The examples of 《正确填写票据和结算凭证的基本规定》, in the forms this module chose.
+        let cases = [
+            ("1409.50", "人民币壹仟肆佰零玖元伍角整"),
+            ("6007.14", "人民币陆仟零柒元壹角肆分"),
+            ("1680.32", "人民币壹仟陆佰捌拾元叁角贰分"),
+            ("107000.53", "人民币壹拾万零柒仟元伍角叁分"),
+            ("16409.02", "人民币壹万陆仟肆佰零玖元零贰分"),
+            ("325.04", "人民币叁佰贰拾伍元零肆分"),
+        ];
+        for (amount, expected) in cases {
+            assert_eq!(
+                capital(d(amount), "CNY"),
+                Ok(expected.to_string()),
+                "{amount}"
+            );
+        }
+    }
+
+    #[test]
+    fn capital_zeros_across_wan_and_yi() {
+        let cases = [
+            ("0.05", "人民币伍分"),
+            ("0.55", "人民币伍角伍分"),
+            ("1", "人民币壹元整"),
+            ("15", "人民币壹拾伍元整"),
+            ("110", "人民币壹佰壹拾元整"),
+            ("1001", "人民币壹仟零壹元整"),
+            ("10000", "人民币壹万元整"),
+            ("100010000", "人民币壹亿零壹万元整"),
+            ("100000001", "人民币壹亿零壹元整"),
+            ("101000000", "人民币壹亿零壹佰万元整"),
+            ("1000000000000", "人民币壹万亿元整"),
+            ("1000100000000", "人民币壹万零壹亿元整"),
+            ("1000000001", "人民币壹拾亿零壹元整"),
+            ("1001000000", "人民币壹拾亿零壹佰万元整"),
+            ("200007000", "人民币贰亿零柒仟元整"),
+            (
+                "9999999999999999.99",
+                "人民币玖仟玖佰玖拾玖万玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分",
+            ),
+        ];
+        for (amount, expected) in cases {
+            assert_eq!(
+                capital(d(amount), "CNY"),
+                Ok(expected.to_string()),
+                "{amount}"
+            );
+        }
+        assert_eq!(capital(d("2065"), "USD"), Ok("美元贰仟零陆拾伍元整".into()));
+    }
+
+    #[test]
+    fn capital_refuses_what_it_cannot_write() {
+        assert_eq!(capital(d("-1"), "CNY"), Err(FormatError::Negative(d("-1"))));
+        assert_eq!(
+            capital(d("0.001"), "CNY"),
+            Err(FormatError::TooManyDecimals(d("0.001")))
+        );
+        assert_eq!(
+            capital(d("10000000000000000"), "CNY"),
+            Err(FormatError::TooLarge(d("10000000000000000")))
+        );
+        assert_eq!(
+            capital(Decimal::MAX, "CNY"),
+            Err(FormatError::TooLarge(Decimal::MAX))
+        );
+        assert!(matches!(
+            capital(d("1"), "JPY"),
+            Err(FormatError::UnknownCode { .. })
+        ));
+    }
+
+    #[test]
+    fn dates_and_periods() {
+        assert_eq!(date(day("2024-01-01"), Lang::Zh), "2024年1月1日");
+        assert_eq!(date(day("2024-01-01"), Lang::En), "1 January 2024");
+        assert_eq!(date(day("2025-12-31"), Lang::En), "31 December 2025");
+        assert_eq!(
+            period(day("2024-01-01"), day("2024-12-31"), Lang::Zh),
+            Ok("自 2024年1月1日零时起至 2024年12月31日二十四时止".into())
+        );
+        assert_eq!(
+            period(day("2024-01-01"), day("2024-12-31"), Lang::En),
+            Ok("From 00:00 on 1 January 2024 to 24:00 on 31 December 2024".into())
+        );
+        assert_eq!(
+            period(day("2024-01-02"), day("2024-01-01"), Lang::En).map_err(|e| e.to_string()),
+            Err("cover period ends on 2024-01-01 before it starts on 2024-01-02".into())
+        );
+        for bad in ["2024-1-1", "2024-02-30", "01/01/2024", "2024-01-01T00:00"] {
+            assert_eq!(parse_date(bad), Err(FormatError::NotADate(bad.into())));
+        }
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(percent(d("0.9")), Ok("90%".into()));
+        assert_eq!(percent(d("0.265")), Ok("26.5%".into()));
+        assert_eq!(percent(d("1")), Ok("100%".into()));
+        assert_eq!(percent(d("0")), Ok("0%".into()));
+        assert_eq!(percent(d("0.0008")), Ok("0.08%".into()));
+        assert_eq!(permille(d("0.0015")), Ok("1.5‰".into()));
+        assert_eq!(permille(d("0.001")), Ok("1‰".into()));
+        assert_eq!(
+            percent(Decimal::MAX),
+            Err(FormatError::RateOverflow(Decimal::MAX))
+        );
+    }
+
+    #[test]
+    fn coded_names() {
+        assert_eq!(
+            occupation_class(1, Lang::Zh),
+            Ok("一类（内勤、办公室人员）")
+        );
+        assert_eq!(occupation_class(1, Lang::En), Ok("Class 1 (office staff)"));
+        assert_eq!(
+            occupation_class(6, Lang::En),
+            Ok("Class 6 (construction sites, mining)")
+        );
+        assert!(occupation_class(0, Lang::Zh).is_err());
+        assert!(occupation_class(7, Lang::Zh).is_err());
+        assert_eq!(country_class("A", Lang::Zh), Ok("A类（低风险）"));
+        assert_eq!(country_class("D", Lang::En), Ok("Class D (high risk)"));
+        assert!(country_class("E", Lang::En).is_err());
+        assert_eq!(payment_method("L/C", Lang::Zh), Ok("信用证（L/C）"));
+        assert_eq!(payment_method("oa", Lang::En), Ok("Open account (O/A)"));
+        assert_eq!(gender("female", Lang::Zh), Ok("女"));
+        assert_eq!(gender("male", Lang::En), Ok("Male"));
+        assert_eq!(payment_mode("semi_annual", Lang::Zh), Ok("半年交"));
+        assert_eq!(payment_mode("single", Lang::En), Ok("Single premium"));
+        assert_eq!(
+            payment_mode("weekly", Lang::En).map_err(|e| e.to_string()),
+            Err("unknown payment mode `weekly` (expected one of: single, annual, semi_annual, quarterly, monthly)".into())
+        );
+    }
+
+    #[test]
+    fn lang_codes() {
+        assert_eq!("zh".parse::<Lang>(), Ok(Lang::Zh));
+        assert_eq!("en".parse::<Lang>(), Ok(Lang::En));
+        assert!("fr".parse::<Lang>().is_err());
+        assert_eq!(Lang::Zh.to_string(), "zh");
+    }
+}

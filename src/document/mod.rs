@@ -1,0 +1,19 @@
+//! Documents: turning a priced quote or a policy into text a customer reads.
+//!
+//! This module owns everything between a render context (the quote or policy as JSON) and a
+//! finished document: the formatting rules for money, capital numerals, dates, rates and coded
+//! names in Chinese and English ([`format`](mod@format)), the message catalogue that keeps the fixed texts
+//! of both languages in step ([`catalogue`]), the Tera template engine with those filters
+//! ([`engine`]), printing HTML to PDF ([`pdf`]), and the error type of the stage ([`error`]).
+
+pub mod catalogue;
+pub mod engine;
+pub mod error;
+pub mod format;
+pub mod pdf;
+
+pub use catalogue::Catalogue;
+pub use engine::{DEFAULT_TEMPLATE_DIR, Renderer};
+pub use error::{MissingKey, RenderError};
+pub use format::{FormatError, Lang};
+pub use pdf::html_to_pdf;
