@@ -8,3 +8,5 @@
 //! ```
 //!
 //! See `ARCHITECTURE.md` for the map.
+
+pub mod schedule;
