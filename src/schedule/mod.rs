@@ -22,13 +22,24 @@
 //! business-day calendars), [`plan`] (instalment plans), [`declaration`] (export-credit
 //! declarations), [`contribution`] (flexible pension contributions).
 
+pub mod contribution;
 pub mod dates;
+pub mod declaration;
 pub mod error;
 pub mod money;
 pub mod plan;
 mod text;
 
+pub use contribution::{
+    ContributionFrequency, ContributionPlan, PayoutFrequency, PensionAccountTerms, PensionPayout,
+    PensionProjection, PremiumHoliday, ProjectionYear, TopUp, annuity_certain_due,
+};
 pub use dates::{BusinessDayRule, CalendarError, HolidayCalendar, add_months_clamped};
+pub use declaration::{
+    BillingTotals, CsvError, DECLARATION_COLUMNS, Declaration, DeclarationBilling, DeclarationPlan,
+    DeclarationPlanSpec, DepositInvoice, DepositRule, InvoiceLine, MonthlyInvoice, PaymentMethod,
+    RawDeclaration, YearEndAdjustment, bill_declarations, read_declarations_csv,
+};
 pub use error::{PlanError, ScheduleError};
 pub use money::{MinorUnit, Rounding};
 pub use plan::Instalment;

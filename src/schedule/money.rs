@@ -95,7 +95,7 @@ impl MinorUnit {
     }
 
     /// The decimal amount of `units` minor units.
-    pub(crate) fn from_units(self, units: i128) -> Result<Decimal, ScheduleError> {
+    pub(crate) fn amount_of_units(self, units: i128) -> Result<Decimal, ScheduleError> {
         Decimal::try_from_i128_with_scale(units, self.0).map_err(|_| ScheduleError::Overflow {
             step: "conversion from minor units",
         })

@@ -385,7 +385,7 @@ impl InstalmentPlan {
                     due = calendar.adjust(due, rule)?;
                 }
                 let grace_end = dates::add_days(due, spec.grace_days, "grace period end")?;
-                let amount = self.unit.from_units(units)?;
+                let amount = self.unit.amount_of_units(units)?;
                 let number = instalments.len() as u32 + 1;
                 let fee = self.fee(amount, number)?;
                 instalments.push(Instalment {
@@ -424,7 +424,7 @@ impl InstalmentPlan {
         let Some(dp) = self.spec.down_payment else {
             return Ok(money::split_units(year_units, n, extra_first));
         };
-        let year_total = self.unit.from_units(year_units)?;
+        let year_total = self.unit.amount_of_units(year_units)?;
         let by_percent = self.unit.round(
             money::mul(year_total, dp.percent, "down payment percentage")?,
             self.spec.rounding,
