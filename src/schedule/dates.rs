@@ -4,7 +4,8 @@
 //! Invariants: `due_k = start + k × step` months, computed from the start date every time and
 //! clamped to the last day of the target month (31 Jan + 1 month = 28/29 Feb, + 2 months =
 //! 31 Mar); a date is never derived from the previous due date. Every date computation is
-//! checked: leaving chrono's range is a [`ScheduleError::DateOutOfRange`], never a panic.
+//! checked: a date before 0001-01-01 or after 9999-12-31 (the range `YYYY-MM-DD` can write)
+//! is a [`ScheduleError::DateOutOfRange`], never a panic.
 //!
 //! A [`HolidayCalendar`] treats Saturday and Sunday as rest days, except the listed make-up
 //! working days (调休), and every listed holiday as a rest day. It is read from YAML:
@@ -25,6 +26,29 @@ use super::error::ScheduleError;
 /// The furthest a business-day adjustment searches before giving up.
 const MAX_ADJUSTMENT_DAYS: u32 = 366;
 
+/// The last date a schedule may contain: dates are written as `YYYY-MM-DD`, four-digit years.
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+/// The first date a schedule may contain.
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// `date` when it lies between [`FIRST_DATE`] and [`LAST_DATE`], else an error naming `step`.
+pub(crate) fn in_range(
+    date: Option<NaiveDate>,
+    step: &'static str,
+    from: NaiveDate,
+) -> Result<NaiveDate, ScheduleError> {
+    match date {
+        Some(d) if (FIRST_DATE..=LAST_DATE).contains(&d) => Ok(d),
+        _ => Err(ScheduleError::DateOutOfRange { step, from }),
+    }
+}
+
 /// `start + months`, clamped to the last day of the target month; `None` outside chrono's
 /// date range.
 pub fn add_months_clamped(start: NaiveDate, months: u32) -> Option<NaiveDate> {
@@ -38,12 +62,10 @@ pub(crate) fn anchored(
     step_months: u32,
     step_name: &'static str,
 ) -> Result<NaiveDate, ScheduleError> {
-    let out = ScheduleError::DateOutOfRange {
-        step: step_name,
-        from: start,
-    };
-    let months = k.checked_mul(step_months).ok_or(out.clone())?;
-    add_months_clamped(start, months).ok_or(out)
+    let date = k
+        .checked_mul(step_months)
+        .and_then(|months| add_months_clamped(start, months));
+    in_range(date, step_name, start)
 }
 
 /// `date + days`, or an error naming `step`.
@@ -52,8 +74,11 @@ pub(crate) fn add_days(
     days: u32,
     step: &'static str,
 ) -> Result<NaiveDate, ScheduleError> {
-    date.checked_add_days(Days::new(u64::from(days)))
-        .ok_or(ScheduleError::DateOutOfRange { step, from: date })
+    in_range(
+        date.checked_add_days(Days::new(u64::from(days))),
+        step,
+        date,
+    )
 }
 
 /// The number of days in the month of `date`.
@@ -89,8 +114,7 @@ pub(crate) fn day_of_next_month(
     let first = date
         .with_day(1)
         .ok_or(ScheduleError::DateOutOfRange { step, from: date })?;
-    let next =
-        add_months_clamped(first, 1).ok_or(ScheduleError::DateOutOfRange { step, from: date })?;
+    let next = in_range(add_months_clamped(first, 1), step, date)?;
     day_of_month(next, day, step)
 }
 
@@ -249,10 +273,7 @@ impl HolidayCalendar {
                 return Ok(d);
             }
             let next = if forward { d.succ_opt() } else { d.pred_opt() };
-            d = next.ok_or(ScheduleError::DateOutOfRange {
-                step: "business-day adjustment",
-                from: date,
-            })?;
+            d = in_range(next, "business-day adjustment", date)?;
         }
         Err(ScheduleError::NoBusinessDay {
             date,

@@ -135,3 +135,445 @@ fn quarterly_due_dates_from_30_november() {
     assert_eq!(amounts(&s), vec!["2650.00"; 4]);
     assert_eq!(s.total.to_string(), "10600.00");
 }
+
+#[test]
+fn down_payment_is_the_larger_of_floor_and_percentage() {
+    let mut spec = PlanSpec::new(PaymentMode::Quarterly, Pricing::Loading(d("0")));
+    spec.down_payment = Some(DownPayment {
+        percent: d("0.3"),
+        minimum: d("100000"),
+    });
+    let p = plan(spec);
+    let small = p
+        .schedule(&request("200000", "2024-03-31", 1), None)
+        .unwrap();
+    assert_eq!(
+        amounts(&small),
+        vec!["100000.00", "33333.34", "33333.33", "33333.33"]
+    );
+    assert_eq!(
+        due_dates(&small),
+        vec!["2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"]
+    );
+    let large = p
+        .schedule(&request("1000000", "2024-03-31", 1), None)
+        .unwrap();
+    assert_eq!(
+        amounts(&large),
+        vec!["300000.00", "233333.34", "233333.33", "233333.33"]
+    );
+    assert_eq!(large.total.to_string(), "1000000.00");
+    // A premium below the floor is paid at once.
+    let tiny = p
+        .schedule(&request("80000", "2024-03-31", 1), None)
+        .unwrap();
+    assert_eq!(amounts(&tiny), vec!["80000.00"]);
+}
+
+#[test]
+fn fees_flat_waived_on_first_and_percentage() {
+    let mut spec = PlanSpec::new(PaymentMode::Monthly, Pricing::ModalFactor(d("0.09")));
+    spec.fee = Some(InstalmentFee::Flat(d("5")));
+    spec.waive_fee_on_first = true;
+    let s = plan(spec)
+        .schedule(&request("1200.00", "2024-01-31", 1), None)
+        .unwrap();
+    assert_eq!(s.instalments[0].fee.to_string(), "0.00");
+    assert_eq!(s.instalments[1].fee.to_string(), "5.00");
+    assert_eq!(s.fees_total.to_string(), "55.00");
+    assert_eq!(s.total.to_string(), "1296.00");
+
+    let mut spec = PlanSpec::new(PaymentMode::Quarterly, Pricing::Loading(d("0.02")));
+    spec.fee = Some(InstalmentFee::PercentOfInstalment(d("0.015")));
+    let s = plan(spec)
+        .schedule(&request("999.99", "2024-01-01", 1), None)
+        .unwrap();
+    // 999.99 × 1.02 = 1019.9898 → 1019.99; / 4 = 254.9975 → 255.00, 255.00, 254.99, 255.00?
+    assert_eq!(s.total.to_string(), "1019.99");
+    assert_eq!(amounts(&s), vec!["255.00", "255.00", "255.00", "254.99"]);
+    // 1.5% of 255.00 = 3.825 → 3.83 (half up); of 254.99 = 3.82485 → 3.82.
+    let fees: Vec<String> = s.instalments.iter().map(|i| i.fee.to_string()).collect();
+    assert_eq!(fees, vec!["3.83", "3.83", "3.83", "3.82"]);
+    assert_eq!(s.fees_total.to_string(), "15.31");
+}
+
+#[test]
+fn half_even_rounding_of_the_modal_instalment() {
+    // 1000.50 × 0.265 = 265.1325 (no tie); 1001.00 × 0.09 = 90.09; 500.50 × 0.09 = 45.045 (tie).
+    let mut spec = PlanSpec::new(PaymentMode::Monthly, Pricing::ModalFactor(d("0.09")));
+    let up = plan(spec.clone())
+        .schedule(&request("500.50", "2024-01-01", 1), None)
+        .unwrap();
+    assert_eq!(up.instalments[0].amount.to_string(), "45.05");
+    assert_eq!(up.total.to_string(), "540.60");
+    spec.rounding = Rounding::HalfEven;
+    let even = plan(spec)
+        .schedule(&request("500.50", "2024-01-01", 1), None)
+        .unwrap();
+    assert_eq!(even.instalments[0].amount.to_string(), "45.04");
+    assert_eq!(even.total.to_string(), "540.48");
+}
+
+#[test]
+fn small_instalments_merge_into_the_previous_one() {
+    let mut spec = PlanSpec::new(PaymentMode::Monthly, Pricing::Loading(d("0")));
+    spec.minimum_instalment = Some(d("10"));
+    let s = plan(spec)
+        .schedule(&request("100.00", "2024-01-15", 1), None)
+        .unwrap();
+    assert_eq!(
+        amounts(&s),
+        vec!["16.68", "16.68", "16.66", "16.66", "16.66", "16.66"]
+    );
+    assert_eq!(
+        due_dates(&s),
+        vec![
+            "2024-01-15",
+            "2024-03-15",
+            "2024-05-15",
+            "2024-07-15",
+            "2024-09-15",
+            "2024-11-15"
+        ]
+    );
+    let numbers: Vec<u32> = s.instalments.iter().map(|i| i.number).collect();
+    assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(s.total.to_string(), "100.00");
+}
+
+#[test]
+fn tiny_premium_never_yields_zero_instalments() {
+    let mut spec = PlanSpec::new(PaymentMode::Monthly, Pricing::Loading(d("0")));
+    spec.remainder = RemainderRule::Last;
+    let s = plan(spec)
+        .schedule(&request("0.05", "2024-01-01", 1), None)
+        .unwrap();
+    assert_eq!(amounts(&s), vec!["0.01"; 5]);
+    assert_eq!(
+        due_dates(&s),
+        vec![
+            "2024-01-01",
+            "2024-09-01",
+            "2024-10-01",
+            "2024-11-01",
+            "2024-12-01"
+        ]
+    );
+}
+
+#[test]
+fn long_term_annual_schedule_from_a_leap_day() {
+    let p = plan(PlanSpec::new(
+        PaymentMode::Annual,
+        Pricing::ModalFactor(d("1")),
+    ));
+    let s = p
+        .schedule(&request("5000", "2024-02-29", 20), None)
+        .unwrap();
+    assert_eq!(s.instalments.len(), 20);
+    assert_eq!(s.total.to_string(), "100000.00");
+    assert_eq!(s.instalments[1].due_date, date("2025-02-28"));
+    assert_eq!(s.instalments[4].due_date, date("2028-02-29"));
+    assert_eq!(s.instalments[19].due_date, date("2043-02-28"));
+    assert_eq!(s.instalments[19].number, 20);
+}
+
+#[test]
+fn long_term_monthly_schedule_covers_every_month() {
+    let p = plan(PlanSpec::new(
+        PaymentMode::Monthly,
+        Pricing::ModalFactor(d("0.085")),
+    ));
+    let s = p
+        .schedule(&request("12345.67", "2023-12-31", 10), None)
+        .unwrap();
+    assert_eq!(s.instalments.len(), 120);
+    // 12345.67 × 0.085 = 1049.38195 → 1049.38; × 120 = 125925.60.
+    assert_eq!(s.instalments[0].amount.to_string(), "1049.38");
+    assert_eq!(s.total.to_string(), "125925.60");
+    assert_eq!(s.instalments[2].due_date, date("2024-02-29"));
+    assert_eq!(s.instalments[119].due_date, date("2033-11-30"));
+}
+
+#[test]
+fn single_premium_is_one_instalment() {
+    let p = plan(PlanSpec::new(PaymentMode::Single, Pricing::Loading(d("0"))));
+    let s = p
+        .schedule(&request("75000", "2024-05-31", 5), None)
+        .unwrap();
+    assert_eq!(amounts(&s), vec!["75000.00"]);
+    assert_eq!(s.instalments[0].grace_end, date("2024-07-30"));
+}
+
+#[test]
+fn collection_day_applies_from_the_second_instalment() {
+    let mut spec = PlanSpec::new(PaymentMode::Monthly, Pricing::ModalFactor(d("0.09")));
+    spec.collection_day = Some(31);
+    let s = plan(spec.clone())
+        .schedule(&request("1200", "2024-01-10", 1), None)
+        .unwrap();
+    assert_eq!(
+        due_dates(&s)[..5],
+        [
+            "2024-01-10",
+            "2024-02-29",
+            "2024-03-31",
+            "2024-04-30",
+            "2024-05-31"
+        ]
+    );
+    spec.collection_day = Some(15);
+    let s = plan(spec)
+        .schedule(&request("1200", "2024-01-31", 1), None)
+        .unwrap();
+    assert_eq!(
+        due_dates(&s)[..3],
+        ["2024-01-31", "2024-02-15", "2024-03-15"]
+    );
+}
+
+#[test]
+fn grace_days_come_from_the_product() {
+    let mut spec = PlanSpec::new(PaymentMode::SemiAnnual, Pricing::ModalFactor(d("0.52")));
+    spec.grace_days = 30;
+    let s = plan(spec)
+        .schedule(&request("3000", "2024-08-31", 1), None)
+        .unwrap();
+    assert_eq!(due_dates(&s), vec!["2024-08-31", "2025-02-28"]);
+    assert_eq!(s.instalments[0].grace_end, date("2024-09-30"));
+    assert_eq!(s.instalments[1].grace_end, date("2025-03-30"));
+    assert_eq!(amounts(&s), vec!["1560.00", "1560.00"]);
+}
+
+#[test]
+fn dates_out_of_range_are_errors() {
+    let p = plan(PlanSpec::new(
+        PaymentMode::Monthly,
+        Pricing::ModalFactor(d("0.09")),
+    ));
+    let err = p
+        .schedule(&request("1200", "9999-12-31", 1), None)
+        .unwrap_err();
+    assert!(matches!(err, ScheduleError::DateOutOfRange { .. }), "{err}");
+    let single = plan(PlanSpec::new(PaymentMode::Single, Pricing::Loading(d("0"))));
+    let err = single
+        .schedule(&request("1200", "9999-12-01", 1), None)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "date out of range while computing grace period end from 9999-12-01"
+    );
+    let max = NaiveDate::MAX;
+    let err = p
+        .schedule(
+            &ScheduleRequest {
+                premium: d("1200"),
+                start: max,
+                term_years: 1,
+            },
+            None,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("date out of range"), "{err}");
+}
+
+#[test]
+fn overflow_is_an_error_naming_the_step() {
+    let p = plan(PlanSpec::new(
+        PaymentMode::Monthly,
+        Pricing::Loading(d("1")),
+    ));
+    let err = p
+        .schedule(
+            &ScheduleRequest {
+                premium: Decimal::MAX,
+                start: date("2024-01-01"),
+                term_years: 1,
+            },
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "arithmetic overflow while computing year premium = premium × (1 + loading)"
+    );
+}
+
+#[test]
+fn invalid_specs_are_rejected() {
+    let bad = |spec: PlanSpec| InstalmentPlan::new(spec).unwrap_err().to_string();
+    assert_eq!(
+        bad(PlanSpec::new(
+            PaymentMode::Monthly,
+            Pricing::ModalFactor(d("0"))
+        )),
+        "modal_factor: must be greater than 0 and at most 1, got 0"
+    );
+    assert!(
+        bad(PlanSpec::new(
+            PaymentMode::Monthly,
+            Pricing::ModalFactor(d("1.5"))
+        ))
+        .starts_with("modal_factor")
+    );
+    assert!(
+        bad(PlanSpec::new(
+            PaymentMode::Monthly,
+            Pricing::Loading(d("-0.1"))
+        ))
+        .starts_with("loading")
+    );
+    let mut s = PlanSpec::new(PaymentMode::Monthly, Pricing::Loading(d("0")));
+    s.fee = Some(InstalmentFee::PercentOfInstalment(d("1.2")));
+    assert!(bad(s).starts_with("fee.percent"));
+    let mut s = PlanSpec::new(PaymentMode::Monthly, Pricing::Loading(d("0")));
+    s.fee = Some(InstalmentFee::Flat(d("0.005")));
+    assert!(bad(s).starts_with("fee.amount"));
+    let mut s = PlanSpec::new(PaymentMode::Annual, Pricing::Loading(d("0")));
+    s.down_payment = Some(DownPayment {
+        percent: d("0.3"),
+        minimum: d("0"),
+    });
+    assert!(bad(s).starts_with("down_payment"));
+    let mut s = PlanSpec::new(PaymentMode::Monthly, Pricing::Loading(d("0")));
+    s.minimum_instalment = Some(d("0"));
+    assert!(bad(s).starts_with("minimum_instalment"));
+    let mut s = PlanSpec::new(PaymentMode::Monthly, Pricing::Loading(d("0")));
+    s.collection_day = Some(32);
+    assert!(bad(s).starts_with("collection_day"));
+    let mut s = PlanSpec::new(PaymentMode::Monthly, Pricing::Loading(d("0")));
+    s.minor_unit = 5;
+    assert!(bad(s).starts_with("minor_unit"));
+
+    let p = plan(PlanSpec::new(
+        PaymentMode::Monthly,
+        Pricing::Loading(d("0")),
+    ));
+    assert!(p.schedule(&request("0", "2024-01-01", 1), None).is_err());
+    assert!(p.schedule(&request("100", "2024-01-01", 0), None).is_err());
+    assert!(
+        p.schedule(&request("100", "2024-01-01", 101), None)
+            .is_err()
+    );
+}
+
+#[test]
+fn schedule_text_table() {
+    let mut spec = PlanSpec::new(PaymentMode::Quarterly, Pricing::ModalFactor(d("0.265")));
+    spec.fee = Some(InstalmentFee::Flat(d("2.50")));
+    let s = plan(spec)
+        .schedule(&request("12000", "2023-11-30", 1), None)
+        .unwrap();
+    let expected = [
+        "  No.  Due date       Amount    Fee  Grace ends",
+        "-----------------------------------------------",
+        "    1  2023-11-30   3,180.00   2.50  2024-01-29",
+        "    2  2024-02-29   3,180.00   2.50  2024-04-29",
+        "    3  2024-05-30   3,180.00   2.50  2024-07-29",
+        "    4  2024-08-30   3,180.00   2.50  2024-10-29",
+        "Total              12,720.00  10.00",
+    ];
+    assert_eq!(s.to_text(), expected.join("\n") + "\n");
+}
+
+// ---------------------------------------------------------------- calendars
+
+const NATIONAL_DAY_2024: &str = "\
+# National Day 2024: 1-7 October off, Sunday 29 September and Saturday 12 October worked
+holidays: [2024-10-01, 2024-10-02, 2024-10-03, 2024-10-04, 2024-10-05, 2024-10-06, 2024-10-07]
+workdays: [2024-09-29, 2024-10-12]
+";
+
+fn national_day() -> HolidayCalendar {
+    HolidayCalendar::from_yaml("cn-2024.yaml", NATIONAL_DAY_2024).unwrap()
+}
+
+#[test]
+fn calendar_business_days_with_make_up_workdays() {
+    let cal = national_day();
+    assert!(cal.is_business_day(date("2024-09-29"))); // Sunday worked
+    assert!(cal.is_business_day(date("2024-10-12"))); // Saturday worked
+    assert!(!cal.is_business_day(date("2024-10-13"))); // ordinary Sunday
+    assert!(!cal.is_business_day(date("2024-10-02")));
+    assert!(cal.is_business_day(date("2024-10-08")));
+    let f = BusinessDayRule::Following;
+    assert_eq!(
+        cal.adjust(date("2024-10-01"), f).unwrap(),
+        date("2024-10-08")
+    );
+    assert_eq!(
+        cal.adjust(date("2024-10-07"), BusinessDayRule::Preceding)
+            .unwrap(),
+        date("2024-09-30")
+    );
+    // Saturday 31 August 2024: following is 2 September, in the next month.
+    assert_eq!(
+        cal.adjust(date("2024-08-31"), BusinessDayRule::ModifiedFollowing)
+            .unwrap(),
+        date("2024-08-30")
+    );
+    assert_eq!(
+        cal.adjust(date("2024-08-31"), f).unwrap(),
+        date("2024-09-02")
+    );
+}
+
+#[test]
+fn schedule_with_business_day_adjustment() {
+    let mut spec = PlanSpec::new(PaymentMode::Quarterly, Pricing::ModalFactor(d("0.27")));
+    spec.business_day = Some(BusinessDayRule::Following);
+    let p = plan(spec);
+    let cal = national_day();
+    let s = p
+        .schedule(&request("4000", "2024-06-29", 1), Some(&cal))
+        .unwrap();
+    // Sat 29 Jun → Mon 1 Jul; Sun 29 Sep is a make-up workday; Sun 29 Dec → Mon 30 Dec;
+    // Sat 29 Mar 2025 → Mon 31 Mar.
+    assert_eq!(
+        due_dates(&s),
+        vec!["2024-07-01", "2024-09-29", "2024-12-30", "2025-03-31"]
+    );
+    assert_eq!(s.instalments[0].grace_end, date("2024-08-30"));
+    // Without a calendar only weekends move: 29 Sep is then a Sunday.
+    let s = p.schedule(&request("4000", "2024-06-29", 1), None).unwrap();
+    assert_eq!(s.instalments[1].due_date, date("2024-09-30"));
+    // A quarterly instalment on 1 October moves past the holiday week.
+    let s = p
+        .schedule(&request("4000", "2024-07-01", 1), Some(&cal))
+        .unwrap();
+    assert_eq!(s.instalments[1].due_date, date("2024-10-08"));
+}
+
+#[test]
+fn calendar_errors_name_file_line_and_column() {
+    let err = HolidayCalendar::from_yaml(
+        "cal.yaml",
+        "holidays: [2024-10-01]\nworkdays: [2024-09-29]\nextra: 1\n",
+    )
+    .unwrap_err();
+    let CalendarError::Syntax {
+        file, line, column, ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!((file.as_str(), *line, *column), ("cal.yaml", 3, 1));
+    assert!(err.to_string().starts_with("cal.yaml:3:1: "), "{err}");
+
+    let err = HolidayCalendar::from_yaml("cal.yaml", "holidays:\n  - 2024-10-01\n  - 2024-13-01\n")
+        .unwrap_err();
+    assert!(err.to_string().starts_with("cal.yaml:3:"), "{err}");
+
+    let err = HolidayCalendar::from_yaml(
+        "cal.yaml",
+        "holidays: [2024-10-01]\nworkdays: [2024-10-01]\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cal.yaml: 2024-10-01 is listed both under holidays and under workdays"
+    );
+    let err = HolidayCalendar::from_yaml("cal.yaml", "holidays: []\nworkdays: [2024-10-08]\n")
+        .unwrap_err();
+    assert!(err.to_string().contains("2024-10-08 is a Tue"), "{err}");
+}
