@@ -317,9 +317,11 @@ impl PensionAccountTerms {
     /// Projects `plan`'s account year by year under these terms.
     pub fn project(&self, plan: &ContributionPlan) -> Result<PensionProjection, ScheduleError> {
         let unit = self.unit;
-        let contributions = plan.contributions()?;
-        for (date, amount) in &contributions {
-            if !unit.holds(*amount) {
+        let mut contributions = plan.contributions()?;
+        for (date, amount) in &mut contributions {
+            let on_unit = unit.holds(*amount);
+            amount.rescale(unit.places());
+            if !on_unit || amount.scale() != unit.places() {
                 return Err(ScheduleError::input(
                     "contributions",
                     format!(

@@ -577,3 +577,379 @@ fn calendar_errors_name_file_line_and_column() {
         .unwrap_err();
     assert!(err.to_string().contains("2024-10-08 is a Tue"), "{err}");
 }
+
+// ---------------------------------------------------------------- export credit
+
+fn decl_plan(
+    deposit: Option<DepositRule>,
+    minimum: &str,
+    max_liability: Option<&str>,
+) -> DeclarationPlan {
+    DeclarationPlan::new(DeclarationPlanSpec {
+        deposit,
+        declaration_due_day: 10,
+        invoice_due_day: 25,
+        minimum_premium: d(minimum),
+        maximum_liability: max_liability.map(d),
+        minor_unit: 2,
+        rounding: Rounding::HalfUp,
+    })
+    .unwrap()
+}
+
+fn decl(shipped: &str, buyer: &str, value: &str, rate: &str) -> Declaration {
+    let value = d(value);
+    let rate = d(rate);
+    Declaration {
+        shipment_date: date(shipped),
+        buyer: buyer.to_string(),
+        declared_value: value,
+        rate,
+        premium: value * rate,
+    }
+}
+
+/// The domain example: 750 + 675 + 480 + 160 = USD 2,065.00.
+fn domain_declarations() -> Vec<Declaration> {
+    vec![
+        decl("2024-03-05", "A O/A 90", "300000.00", "0.0025"),
+        decl("2024-03-18", "B O/A 90", "150000.00", "0.0045"),
+        decl("2024-04-02", "C D/A 60", "80000.00", "0.0060"),
+        decl("2024-04-20", "A L/C", "200000.00", "0.0008"),
+    ]
+}
+
+#[test]
+fn export_credit_domain_example_bills_2065() {
+    let billing = bill_declarations(
+        &decl_plan(None, "2000.00", None),
+        date("2024-01-01"),
+        &domain_declarations(),
+    )
+    .unwrap();
+    assert_eq!(billing.invoices.len(), 2);
+    let march = &billing.invoices[0];
+    assert_eq!(march.month, "2024-03");
+    assert_eq!(march.amount.to_string(), "1425.00");
+    assert_eq!(march.declaration_due, date("2024-04-10"));
+    assert_eq!(march.due_date, date("2024-04-25"));
+    let april = &billing.invoices[1];
+    assert_eq!(april.amount.to_string(), "640.00");
+    assert_eq!(april.lines[0].premium.to_string(), "480.00");
+    assert_eq!(april.lines[1].premium.to_string(), "160.00");
+    assert_eq!(april.lines[1].cumulative_value.to_string(), "730000.00");
+    assert_eq!(billing.totals.declared_premium.to_string(), "2065.00");
+    assert_eq!(billing.totals.total_billed.to_string(), "2065.00");
+    assert_eq!(billing.totals.declared_value.to_string(), "730000.00");
+    let adj = &billing.adjustments[0];
+    assert_eq!(adj.shortfall.to_string(), "0.00");
+    assert_eq!(adj.amount.to_string(), "0.00");
+    assert_eq!(adj.year_end, date("2024-12-31"));
+    assert_eq!(adj.due_date, date("2025-01-25"));
+    let json = serde_json::to_value(&billing).unwrap();
+    assert_eq!(json["totals"]["total_billed"], "2065.00");
+    assert_eq!(json["invoices"][0]["lines"][0]["premium"], "750.00");
+    assert_eq!(
+        json["invoices"][0]["lines"][0]["shipment_date"],
+        "2024-03-05"
+    );
+    let text = billing.to_text();
+    assert!(
+        text.contains("Invoice 2024-03 (policy year 1): declare by 2024-04-10, pay by 2024-04-25")
+    );
+    assert!(text.contains("total billed 2,065.00"), "{text}");
+}
+
+#[test]
+fn export_credit_deposit_is_credited_at_year_end() {
+    let billing = bill_declarations(
+        &decl_plan(Some(DepositRule::Amount(d("500"))), "2000.00", None),
+        date("2024-01-01"),
+        &domain_declarations(),
+    )
+    .unwrap();
+    assert_eq!(billing.deposits.len(), 1);
+    assert_eq!(billing.deposits[0].due_date, date("2024-01-01"));
+    assert_eq!(billing.deposits[0].amount.to_string(), "500.00");
+    assert_eq!(billing.adjustments[0].amount.to_string(), "-500.00");
+    assert_eq!(billing.totals.total_billed.to_string(), "2065.00");
+}
+
+#[test]
+fn export_credit_true_up_for_a_year_below_the_minimum() {
+    // Minimum 3,000, deposit 20% of it = 600: shortfall 935, true-up 335.
+    let billing = bill_declarations(
+        &decl_plan(Some(DepositRule::PercentOfMinimum(d("0.2"))), "3000", None),
+        date("2024-01-01"),
+        &domain_declarations(),
+    )
+    .unwrap();
+    assert_eq!(billing.deposits[0].amount.to_string(), "600.00");
+    let adj = &billing.adjustments[0];
+    assert_eq!(adj.declared_premium.to_string(), "2065.00");
+    assert_eq!(adj.shortfall.to_string(), "935.00");
+    assert_eq!(adj.deposit_credit.to_string(), "600.00");
+    assert_eq!(adj.amount.to_string(), "335.00");
+    assert_eq!(billing.totals.total_billed.to_string(), "3000.00");
+
+    // Without a deposit the true-up is the whole difference.
+    let billing = bill_declarations(
+        &decl_plan(None, "3000", None),
+        date("2024-01-01"),
+        &domain_declarations(),
+    )
+    .unwrap();
+    assert_eq!(billing.adjustments[0].amount.to_string(), "935.00");
+}
+
+#[test]
+fn export_credit_policy_years_and_maximum_liability() {
+    let decls = vec![
+        decl("2024-07-20", "X", "100000.00", "0.0035"),
+        decl("2025-07-14", "Y", "60000.00", "0.0020"),
+        decl("2025-07-15", "Z", "50000.00", "0.0020"),
+        decl("2025-07-16", "W", "10000.00", "0.0020"),
+    ];
+    let billing = bill_declarations(
+        &decl_plan(None, "300", Some("100000")),
+        date("2024-07-15"),
+        &decls,
+    )
+    .unwrap();
+    // July 2025 is split between policy years 1 (to 14 July) and 2.
+    let months: Vec<(u32, &str)> = billing
+        .invoices
+        .iter()
+        .map(|i| (i.policy_year, i.month.as_str()))
+        .collect();
+    assert_eq!(months, vec![(1, "2024-07"), (1, "2025-07"), (2, "2025-07")]);
+    assert_eq!(billing.invoices[1].amount.to_string(), "120.00");
+    let year2 = &billing.invoices[2];
+    assert_eq!(year2.lines[1].cumulative_value.to_string(), "60000.00");
+    assert!(!year2.lines[1].exceeds_maximum_liability);
+    // Year 1: 100,000 + 60,000 > 100,000.
+    assert!(billing.invoices[1].lines[0].exceeds_maximum_liability);
+    assert_eq!(billing.totals.lines_over_maximum_liability, 1);
+    assert_eq!(billing.adjustments.len(), 2);
+    assert_eq!(
+        billing.adjustments[0].declared_premium.to_string(),
+        "470.00"
+    );
+    assert_eq!(billing.adjustments[0].amount.to_string(), "0.00");
+    assert_eq!(billing.adjustments[1].year_end, date("2026-07-14"));
+    assert_eq!(
+        billing.adjustments[1].declared_premium.to_string(),
+        "120.00"
+    );
+    assert_eq!(billing.adjustments[1].amount.to_string(), "180.00");
+    assert_eq!(billing.totals.total_billed.to_string(), "770.00");
+}
+
+#[test]
+fn export_credit_rejects_declarations_before_the_start() {
+    let err = bill_declarations(
+        &decl_plan(None, "0", None),
+        date("2024-01-01"),
+        &[decl("2023-12-31", "A", "1000.00", "0.001")],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "declarations: declaration 1: shipment date 2023-12-31 is before the policy start 2024-01-01"
+    );
+    let bad = DeclarationPlan::new(DeclarationPlanSpec {
+        deposit: None,
+        declaration_due_day: 15,
+        invoice_due_day: 10,
+        minimum_premium: d("0"),
+        maximum_liability: None,
+        minor_unit: 2,
+        rounding: Rounding::HalfUp,
+    })
+    .unwrap_err();
+    assert!(bad.to_string().starts_with("invoice_due_day"));
+}
+
+#[test]
+fn declarations_csv_reads_good_rows() {
+    let text = "date,buyer,country_class,payment_method,credit_days,value\n\
+                2024-03-05,Acme GmbH,A,O/A,90,300000.00\n\
+                2024-03-18, Borealis ,B,oa,90,150000\n\
+                2024-04-20,Acme GmbH,A,L/C,0,200000.00\n";
+    let rows = read_declarations_csv("march.csv", text).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].row, 2);
+    assert_eq!(rows[1].buyer, "Borealis");
+    assert_eq!(rows[1].payment_method, PaymentMethod::OpenAccount);
+    assert_eq!(rows[2].payment_method, PaymentMethod::LetterOfCredit);
+    assert_eq!(rows[2].value, d("200000.00"));
+    let rated = rows[0].rated(d("0.0025"), d("750"));
+    assert_eq!(rated.shipment_date, date("2024-03-05"));
+}
+
+#[test]
+fn declarations_csv_reports_every_bad_row() {
+    let text = "date,buyer,country_class,payment_method,credit_days,value\n\
+                2024-02-30,Acme,A,O/A,90,1000\n\
+                2024-03-01,,A,wire,400,-5\n\
+                2024-03-02,Acme,A,D/A,60,1000\n\
+                2024-03-03,Acme,A\n";
+    let errors = read_declarations_csv("bad.csv", text).unwrap_err();
+    let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "bad.csv: row 2, column date: `2024-02-30` is not a date (YYYY-MM-DD)",
+            "bad.csv: row 3, column buyer: is empty",
+            "bad.csv: row 3, column payment_method: `wire` is not one of L/C, D/P, D/A, O/A",
+            "bad.csv: row 3, column credit_days: `400` is not a number of days from 0 to 360",
+            "bad.csv: row 3, column value: `-5` is not an amount greater than 0",
+            "bad.csv: row 5: has 3 fields, the header has 6",
+        ]
+    );
+    let errors = read_declarations_csv("h.csv", "date,buyer,class,value\n").unwrap_err();
+    let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        messages[0],
+        "h.csv: row 1, column class: unknown column; expected date,buyer,country_class,payment_method,credit_days,value"
+    );
+    assert!(messages.contains(&"h.csv: row 1, column credit_days: column is missing".to_string()));
+}
+
+// ---------------------------------------------------------------- pension
+
+fn terms(rate: &str, initial: &str, management: &str) -> PensionAccountTerms {
+    PensionAccountTerms::new(
+        d(rate),
+        d(initial),
+        d(management),
+        Some(d("12000")),
+        2,
+        Rounding::HalfUp,
+    )
+    .unwrap()
+}
+
+#[test]
+fn pension_illustration_12000_a_year_for_20_years_at_2_percent() {
+    let plan = ContributionPlan::new(
+        date("2025-01-01"),
+        20,
+        d("12000"),
+        ContributionFrequency::Yearly,
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    let p = terms("0.02", "0", "0").project(&plan).unwrap();
+    // 12,000 × s̈₂₀ at 2% = 297,399.806…; interest rounded to the fen each year.
+    assert_eq!(p.final_balance.to_string(), "297399.82");
+    assert_eq!(p.total_contributions.to_string(), "240000.00");
+    assert_eq!(p.total_interest.to_string(), "57399.82");
+    assert_eq!(p.years[0].interest.to_string(), "240.00");
+    assert_eq!(p.years[0].closing.to_string(), "12240.00");
+    assert_eq!(p.years[1].closing.to_string(), "24724.80");
+    assert_eq!(p.years[19].to, date("2044-12-31"));
+    assert!(p.to_text().contains("297,399.82"));
+}
+
+#[test]
+fn pension_monthly_contributions_earn_interest_pro_rata() {
+    let plan = ContributionPlan::new(
+        date("2024-01-01"),
+        1,
+        d("1000"),
+        ContributionFrequency::Monthly,
+        vec![],
+        vec![],
+    )
+    .unwrap();
+    let p = terms("0.02", "0", "0").project(&plan).unwrap();
+    // 1000 × 2% × (12 + 11 + … + 1)/12 = 130.00.
+    assert_eq!(p.years[0].interest.to_string(), "130.00");
+    assert_eq!(p.final_balance.to_string(), "12130.00");
+}
+
+#[test]
+fn pension_charges_pauses_and_top_ups() {
+    let plan = ContributionPlan::new(
+        date("2024-01-01"),
+        2,
+        d("1000"),
+        ContributionFrequency::Monthly,
+        vec![PremiumHoliday {
+            from: date("2024-03-01"),
+            to: date("2024-05-31"),
+        }],
+        vec![TopUp {
+            date: date("2024-07-01"),
+            amount: d("3000"),
+        }],
+    )
+    .unwrap();
+    let p = terms("0.02", "0.05", "0.01").project(&plan).unwrap();
+    let y1 = &p.years[0];
+    assert_eq!(y1.contributions.to_string(), "12000.00");
+    assert_eq!(y1.initial_charges.to_string(), "600.00");
+    // Net 950 in months 0,1,5..11 and 2,850 in month 6:
+    // weights 950 × (12+11+7+6+5+4+3+2+1) + 2850 × 6 = 48,450 + 17,100 = 65,550 → × 2% / 12 = 109.25.
+    assert_eq!(y1.interest.to_string(), "109.25");
+    // 11,400 + 109.25 = 11,509.25; management 1% = 115.0925 → 115.09.
+    assert_eq!(y1.management_charge.to_string(), "115.09");
+    assert_eq!(y1.closing.to_string(), "11394.16");
+    assert_eq!(p.years[1].opening.to_string(), "11394.16");
+    assert_eq!(p.years[1].contributions.to_string(), "12000.00");
+}
+
+#[test]
+fn pension_cap_breach_names_the_year() {
+    let plan = ContributionPlan::new(
+        date("2024-01-01"),
+        3,
+        d("1000"),
+        ContributionFrequency::Monthly,
+        vec![],
+        vec![TopUp {
+            date: date("2025-06-30"),
+            amount: d("1500.50"),
+        }],
+    )
+    .unwrap();
+    let err = terms("0.02", "0", "0").project(&plan).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "contributions in calendar year 2025 total 13500.50, which is 1500.50 over the yearly cap of 12000.00"
+    );
+    assert!(matches!(err, ScheduleError::CapExceeded { year: 2025, .. }));
+}
+
+#[test]
+fn annuity_certain_due_and_payout() {
+    assert_eq!(
+        annuity_certain_due(20, d("0.02"), 1).unwrap(),
+        d("16.6784620115")
+    );
+    assert_eq!(
+        annuity_certain_due(20, d("0.02"), 12).unwrap(),
+        d("16.5280379548")
+    );
+    assert_eq!(annuity_certain_due(10, d("0"), 12).unwrap(), d("10"));
+    assert!(annuity_certain_due(0, d("0.02"), 1).is_err());
+    assert!(annuity_certain_due(10, d("0.02"), 5).is_err());
+
+    let t = terms("0.02", "0", "0");
+    let yearly = t
+        .payout(d("297399.82"), d("16.6784620115"), PayoutFrequency::Yearly)
+        .unwrap();
+    assert_eq!(yearly.payment.to_string(), "17831.37");
+    let monthly = t
+        .payout(d("297399.82"), d("16.5280379548"), PayoutFrequency::Monthly)
+        .unwrap();
+    assert_eq!(monthly.payment.to_string(), "1499.47");
+    assert_eq!(monthly.yearly_amount.to_string(), "17993.66");
+    assert_eq!(monthly.payments_per_year, 12);
+    assert!(
+        t.payout(d("1000"), d("0"), PayoutFrequency::Yearly)
+            .is_err()
+    );
+}
