@@ -953,3 +953,299 @@ fn annuity_certain_due_and_payout() {
             .is_err()
     );
 }
+
+// ---------------------------------------------------------------- properties
+
+mod properties {
+    use super::*;
+    use chrono::Datelike;
+    use proptest::prelude::*;
+    use rust_decimal::RoundingStrategy;
+
+    /// Independent reference: start + k months, clamped to the month's last day.
+    fn reference_due(start: NaiveDate, months: u32) -> NaiveDate {
+        let total = start.month0() + months;
+        let year = start.year() + (total / 12) as i32;
+        let month = total % 12 + 1;
+        let mut day = start.day();
+        loop {
+            if let Some(d) = NaiveDate::from_ymd_opt(year, month, day) {
+                return d;
+            }
+            day -= 1;
+        }
+    }
+
+    fn mode() -> impl Strategy<Value = PaymentMode> {
+        prop_oneof![
+            Just(PaymentMode::Single),
+            Just(PaymentMode::Annual),
+            Just(PaymentMode::SemiAnnual),
+            Just(PaymentMode::Quarterly),
+            Just(PaymentMode::Monthly),
+        ]
+    }
+
+    fn start_date() -> impl Strategy<Value = NaiveDate> {
+        (1990i32..2100, 1u32..=12, prop_oneof![1u32..=31, 28u32..=31]).prop_map(|(y, m, d)| {
+            let mut day = d;
+            loop {
+                if let Some(date) = NaiveDate::from_ymd_opt(y, m, day) {
+                    return date;
+                }
+                day -= 1;
+            }
+        })
+    }
+
+    fn pricing() -> impl Strategy<Value = Pricing> {
+        prop_oneof![
+            (1i64..=10_000).prop_map(|f| Pricing::ModalFactor(Decimal::new(f, 4))),
+            (0i64..=2_000).prop_map(|l| Pricing::Loading(Decimal::new(l, 4))),
+        ]
+    }
+
+    #[derive(Debug, Clone)]
+    struct Case {
+        spec: PlanSpec,
+        premium: Decimal,
+        start: NaiveDate,
+        years: u32,
+    }
+
+    fn case() -> impl Strategy<Value = Case> {
+        (
+            mode(),
+            pricing(),
+            1i64..=100_000_000_000_000,
+            start_date(),
+            prop_oneof![4 => 1u32..=3, 1 => 1u32..=30],
+            any::<bool>(),
+            proptest::option::of(prop_oneof![
+                (0i64..=10_000).prop_map(|a| InstalmentFee::Flat(Decimal::new(a, 2))),
+                (0i64..=500).prop_map(|p| InstalmentFee::PercentOfInstalment(Decimal::new(p, 4))),
+            ]),
+            any::<bool>(),
+            proptest::option::of((0i64..=100, 0i64..=100_000_000)),
+            proptest::option::of(1i64..=10_000_000),
+        )
+            .prop_map(
+                |(mode, pricing, units, start, years, last, fee, waive, dp, min)| {
+                    let mut spec = PlanSpec::new(mode, pricing);
+                    spec.remainder = if last {
+                        RemainderRule::Last
+                    } else {
+                        RemainderRule::First
+                    };
+                    spec.fee = fee;
+                    spec.waive_fee_on_first = waive;
+                    if mode.per_year() >= 2 {
+                        spec.down_payment =
+                            dp.filter(|(p, m)| *p > 0 || *m > 0)
+                                .map(|(p, m)| DownPayment {
+                                    percent: Decimal::new(p, 2),
+                                    minimum: Decimal::new(m, 2),
+                                });
+                    }
+                    spec.minimum_instalment = min.map(|m| Decimal::new(m, 2));
+                    Case {
+                        spec,
+                        premium: Decimal::new(units, 2),
+                        start,
+                        years,
+                    }
+                },
+            )
+    }
+
+    fn expected_total(c: &Case) -> Decimal {
+        let half_up = RoundingStrategy::MidpointAwayFromZero;
+        let n = Decimal::from(c.spec.mode.per_year());
+        let year = match c.spec.pricing {
+            Pricing::ModalFactor(f) => (c.premium * f).round_dp_with_strategy(2, half_up) * n,
+            Pricing::Loading(l) => {
+                (c.premium * (Decimal::ONE + l)).round_dp_with_strategy(2, half_up)
+            }
+        };
+        let years = if c.spec.mode == PaymentMode::Single {
+            1
+        } else {
+            c.years
+        };
+        year * Decimal::from(years)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn instalments_add_up_and_dates_are_anchored(c in case()) {
+            let plan = InstalmentPlan::new(c.spec.clone()).unwrap();
+            let req = ScheduleRequest { premium: c.premium, start: c.start, term_years: c.years };
+            let s = plan.schedule(&req, None).unwrap();
+            let sum: Decimal = s.instalments.iter().map(|i| i.amount).sum();
+            prop_assert_eq!(sum, s.total);
+            prop_assert_eq!(s.total, expected_total(&c));
+            prop_assert_eq!(s.total.scale(), 2);
+            let fees: Decimal = s.instalments.iter().map(|i| i.fee).sum();
+            prop_assert_eq!(fees, s.fees_total);
+
+            let step = c.spec.mode.step_months();
+            let per_year = c.spec.mode.per_year();
+            let years = if c.spec.mode == PaymentMode::Single { 1 } else { c.years };
+            let reference: Vec<NaiveDate> = (0..years * per_year)
+                .map(|k| reference_due(c.start, k * step))
+                .collect();
+            prop_assert_eq!(s.instalments[0].due_date, c.start);
+            let mut last_index = None;
+            for (i, inst) in s.instalments.iter().enumerate() {
+                prop_assert_eq!(inst.number as usize, i + 1);
+                prop_assert_eq!(inst.amount.scale(), 2);
+                prop_assert!(inst.amount >= Decimal::ZERO);
+                let idx = reference.iter().position(|d| *d == inst.due_date);
+                prop_assert!(idx.is_some(), "due date {} not anchored", inst.due_date);
+                prop_assert!(idx > last_index, "due dates not increasing");
+                last_index = idx;
+                prop_assert_eq!(
+                    inst.grace_end,
+                    inst.due_date + chrono::Days::new(60)
+                );
+                let first_of_year = idx.is_some_and(|k| k as u32 % per_year == 0);
+                if let Some(min) = c.spec.minimum_instalment
+                    && !first_of_year
+                {
+                    prop_assert!(inst.amount >= min, "{} below minimum {}", inst.amount, min);
+                }
+            }
+            // Every policy year starts with an instalment on its anniversary.
+            for y in 0..years {
+                let anniversary = reference[(y * per_year) as usize];
+                prop_assert!(s.instalments.iter().any(|i| i.due_date == anniversary));
+            }
+            // Without down payment or minimum, nothing merges unless a share rounds to zero, and
+            // a year's instalments differ by at most one fen, ordered by the remainder rule.
+            if c.spec.down_payment.is_none()
+                && c.spec.minimum_instalment.is_none()
+                && s.instalments.len() == reference.len()
+            {
+                for (inst, due) in s.instalments.iter().zip(&reference) {
+                    prop_assert_eq!(inst.due_date, *due);
+                }
+                for year in s.instalments.chunks(per_year as usize) {
+                    let max = year.iter().map(|i| i.amount).max().unwrap();
+                    let min = year.iter().map(|i| i.amount).min().unwrap();
+                    prop_assert!(max - min <= d("0.01"));
+                    let ordered = year.windows(2).all(|w| match c.spec.remainder {
+                        RemainderRule::First => w[0].amount >= w[1].amount,
+                        RemainderRule::Last => w[0].amount <= w[1].amount,
+                    });
+                    prop_assert!(ordered);
+                }
+            }
+            // JSON is deterministic.
+            prop_assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                serde_json::to_string(&plan.schedule(&req, None).unwrap()).unwrap()
+            );
+        }
+
+        #[test]
+        fn business_day_adjustment_lands_on_a_business_day(
+            start in start_date(),
+            offset in 0u32..400,
+            rule in prop_oneof![
+                Just(BusinessDayRule::Following),
+                Just(BusinessDayRule::ModifiedFollowing),
+                Just(BusinessDayRule::Preceding),
+            ],
+        ) {
+            let cal = national_day();
+            let day = start + chrono::Days::new(u64::from(offset));
+            let adjusted = cal.adjust(day, rule).unwrap();
+            prop_assert!(cal.is_business_day(adjusted));
+            match rule {
+                BusinessDayRule::Following => prop_assert!(adjusted >= day),
+                BusinessDayRule::Preceding => prop_assert!(adjusted <= day),
+                BusinessDayRule::ModifiedFollowing => prop_assert_eq!(adjusted.month(), day.month()),
+            }
+            if cal.is_business_day(day) {
+                prop_assert_eq!(adjusted, day);
+            }
+        }
+
+        #[test]
+        fn declaration_billing_collects_the_larger_of_minimum_and_declared(
+            values in proptest::collection::vec((0u32..700, 1i64..=100_000_000, 1i64..=200), 0..30),
+            minimum in 0i64..=1_000_000,
+            deposit in 0i64..=100,
+        ) {
+            let start = date("2024-02-29");
+            let decls: Vec<Declaration> = values
+                .iter()
+                .map(|(day, v, r)| {
+                    let value = Decimal::new(*v, 2);
+                    let rate = Decimal::new(*r, 4);
+                    Declaration {
+                        shipment_date: start + chrono::Days::new(u64::from(*day)),
+                        buyer: "B".into(),
+                        declared_value: value,
+                        rate,
+                        premium: value * rate,
+                    }
+                })
+                .collect();
+            let plan = decl_plan(
+                Some(DepositRule::PercentOfMinimum(Decimal::new(deposit, 2))),
+                &Decimal::new(minimum, 2).to_string(),
+                None,
+            );
+            let b = bill_declarations(&plan, start, &decls).unwrap();
+            let mut expected = Decimal::ZERO;
+            for adj in &b.adjustments {
+                let declared: Decimal = b
+                    .invoices
+                    .iter()
+                    .filter(|i| i.policy_year == adj.policy_year)
+                    .map(|i| i.amount)
+                    .sum();
+                prop_assert_eq!(declared, adj.declared_premium);
+                expected += declared.max(adj.minimum_premium);
+            }
+            prop_assert_eq!(b.totals.total_billed, expected);
+            let lines: usize = b.invoices.iter().map(|i| i.lines.len()).sum();
+            prop_assert_eq!(lines, decls.len());
+        }
+
+        #[test]
+        fn pension_years_balance(
+            amount in 0i64..=100_000,
+            freq in prop_oneof![
+                Just(ContributionFrequency::Monthly),
+                Just(ContributionFrequency::Quarterly),
+                Just(ContributionFrequency::Yearly),
+            ],
+            start in start_date(),
+            years in 1u32..=10,
+            rate in 0i64..=300,
+            initial in 0i64..=500,
+            management in 0i64..=200,
+        ) {
+            let plan = ContributionPlan::new(start, years, Decimal::new(amount, 2), freq, vec![], vec![]).unwrap();
+            let terms = PensionAccountTerms::new(
+                Decimal::new(rate, 4), Decimal::new(initial, 4), Decimal::new(management, 4),
+                None, 2, Rounding::HalfEven,
+            ).unwrap();
+            let p = terms.project(&plan).unwrap();
+            let mut opening = d("0.00");
+            for y in &p.years {
+                prop_assert_eq!(y.opening, opening);
+                prop_assert_eq!(
+                    y.closing,
+                    y.opening + y.contributions - y.initial_charges + y.interest - y.management_charge
+                );
+                opening = y.closing;
+            }
+            prop_assert_eq!(p.final_balance, opening);
+        }
+    }
+}
