@@ -1110,7 +1110,7 @@ mod properties {
                     inst.grace_end,
                     inst.due_date + chrono::Days::new(60)
                 );
-                let first_of_year = idx.is_some_and(|k| k as u32 % per_year == 0);
+                let first_of_year = idx.is_some_and(|k| (k as u32).is_multiple_of(per_year));
                 if let Some(min) = c.spec.minimum_instalment
                     && !first_of_year
                 {
