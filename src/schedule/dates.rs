@@ -221,13 +221,14 @@ impl HolidayCalendar {
                 .location()
                 .map(|l| (l.line(), l.column()))
                 .unwrap_or((0, 0));
-            let message = e
-                .without_snippet()
-                .to_string()
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_string();
+            let rendered = e.without_snippet().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            // The location is reported separately; drop the rendered " at line …" suffix.
+            let message = match first.rfind(" at line ") {
+                Some(at) => &first[..at],
+                None => first,
+            }
+            .to_string();
             CalendarError::Syntax {
                 file: file.to_string(),
                 line,

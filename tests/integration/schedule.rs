@@ -558,11 +558,14 @@ fn calendar_errors_name_file_line_and_column() {
         panic!("{err}")
     };
     assert_eq!((file.as_str(), *line, *column), ("cal.yaml", 3, 1));
-    assert!(err.to_string().starts_with("cal.yaml:3:1: "), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "cal.yaml:3:1: unknown field `extra`, expected one of holidays, workdays"
+    );
 
     let err = HolidayCalendar::from_yaml("cal.yaml", "holidays:\n  - 2024-10-01\n  - 2024-13-01\n")
         .unwrap_err();
-    assert!(err.to_string().starts_with("cal.yaml:3:"), "{err}");
+    assert_eq!(err.to_string(), "cal.yaml:3:5: input is out of range");
 
     let err = HolidayCalendar::from_yaml(
         "cal.yaml",
