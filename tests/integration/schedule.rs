@@ -188,7 +188,7 @@ fn fees_flat_waived_on_first_and_percentage() {
     let s = plan(spec)
         .schedule(&request("999.99", "2024-01-01", 1), None)
         .unwrap();
-    // 999.99 × 1.02 = 1019.9898 → 1019.99; / 4 = 254.9975 → 255.00, 255.00, 254.99, 255.00?
+    // 999.99 × 1.02 = 1019.9898 → 1019.99 = 101,999 fen / 4 = 25,499 rest 3 (one fen each on the first three).
     assert_eq!(s.total.to_string(), "1019.99");
     assert_eq!(amounts(&s), vec!["255.00", "255.00", "255.00", "254.99"]);
     // 1.5% of 255.00 = 3.825 → 3.83 (half up); of 254.99 = 3.82485 → 3.82.
