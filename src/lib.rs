@@ -14,5 +14,6 @@ pub mod diagnostics;
 pub mod document;
 pub mod formula;
 pub mod product;
+pub mod schedule;
 pub mod schema;
 pub mod yaml;

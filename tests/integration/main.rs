@@ -1,3 +1,4 @@
 //! The one integration-test binary: each module tests one stage of the pipeline.
 
 mod document;
+mod schedule;
