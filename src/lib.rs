@@ -8,3 +8,4 @@
 //! ```
 //!
 //! See `ARCHITECTURE.md` for the map.
+pub mod actuarial;
