@@ -1,1 +1,2 @@
 //! The one integration-test binary: each module tests one stage of the pipeline.
+mod actuarial;
