@@ -170,8 +170,17 @@ fn whole_life_annuity_at_sixty_on_cl5_at_two_and_a_half_percent() {
     let c = Commutation::new(&table("CL5"), dec("0.025")).unwrap();
     let a = c.annuity_due(60, Frequency::Annual, Method::Udd).unwrap();
     // 50-digit direct summation: 18.787764499742781748526259...
-    assert_close(a, dec("18.787764499742781748526259"), "ä_60");
-    assert!((a - dec("18.7878")).abs() < dec("0.00005"));
+    assert!(
+        (a - dec("18.787764499742781748526259")).abs() < dec("1e-19"),
+        "{a}"
+    );
+    assert_eq!(a.round_dp(4), dec("18.7878"));
+    // Monthly under UDD against 50-digit direct summation of every payment.
+    let m = c.annuity_due(60, Frequency::Monthly, Method::Udd).unwrap();
+    assert!(
+        (m - dec("18.326266961202323750624116")).abs() < dec("1e-19"),
+        "{m}"
+    );
 }
 
 #[test]
