@@ -5,7 +5,7 @@
 //! [`Frequency`], the m-thly approximation [`Method`], and the Decimal `m`-th
 //! root used for `(1+i)^(1/m)`.
 //!
-//! Invariants: the rate is at least zero; all derived quantities are Decimal,
+//! Invariants: the rate is between 0 and 1 (100%) inclusive; all derived quantities are Decimal,
 //! computed once at construction with checked arithmetic; the root is found by
 //! Newton's iteration in Decimal to the last representable digit (no binary
 //! floating point anywhere). At `i = 0` the limits are used: `v = 1`,
@@ -173,13 +173,23 @@ impl Interest {
     ///
     /// # Errors
     ///
-    /// [`ActuarialError::NegativeInterest`] for `i < 0`; an arithmetic error
+    /// [`ActuarialError::NegativeInterest`] for `i < 0`;
+    /// [`ActuarialError::Invalid`] for `i > 1` (a rate above 100% is taken as
+    /// a percentage given where a fraction was meant); an arithmetic error
     /// naming the step if a derived quantity cannot be represented.
     pub fn new(i: Decimal) -> Result<Interest, ActuarialError> {
         if i < Decimal::ZERO {
             return Err(ActuarialError::NegativeInterest {
                 step: "interest rate",
                 interest: i,
+            });
+        }
+        if i > Decimal::ONE {
+            return Err(ActuarialError::Invalid {
+                step: "interest rate",
+                message: format!(
+                    "interest rate {i} is above 1 (100%); give rates as fractions, 0.025 for 2.5%"
+                ),
             });
         }
         let one_plus_i = add(Decimal::ONE, i, "interest: 1 + i")?;
@@ -423,6 +433,23 @@ mod tests {
         assert_eq!(
             it.annuity_certain_due(20, Frequency::Monthly).unwrap(),
             dec("20")
+        );
+    }
+
+    #[test]
+    fn rate_above_one_is_rejected_and_one_is_accepted() {
+        let e = Interest::new(dec("2.5")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("interest rate: interest rate 2.5 is above 1"),
+            "{e}"
+        );
+        let it = Interest::new(Decimal::ONE).unwrap();
+        // 2^(1/12)
+        let r = it.mthly(Frequency::Monthly).i_m / dec("12") + Decimal::ONE;
+        assert!(
+            close(r, dec("1.059463094359295264561825294946"), "1e-26"),
+            "{r}"
         );
     }
 

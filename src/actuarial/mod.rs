@@ -86,7 +86,7 @@ pub enum ActuarialError {
         /// What went wrong, e.g. "overflow in multiplication".
         what: ArithmeticFault,
     },
-    /// Inputs that are each valid but do not fit together.
+    /// Inputs out of their range, or each valid but not fitting together.
     #[error("{step}: {message}")]
     Invalid {
         /// The step that checked the inputs.

@@ -355,6 +355,17 @@ fn annuity_report_errors() {
         panic!("a bad table is reported as table errors");
     };
     assert_eq!(errors[0].line, 4);
+    let percent_for_fraction = AnnuityQuery {
+        interest: dec("2.5"),
+        ..base.clone()
+    };
+    assert!(matches!(
+        annuity_report(&percent_for_fraction),
+        Err(ActuarialError::Invalid {
+            step: "interest rate",
+            ..
+        })
+    ));
     let too_old = AnnuityQuery { age: 110, ..base };
     let e = annuity_report(&too_old).unwrap_err();
     assert_eq!(
@@ -387,6 +398,42 @@ proptest! {
             let yearly = c.annuity_due(age, Frequency::Annual, method).unwrap();
             let monthly = c.annuity_due(age, Frequency::Monthly, method).unwrap();
             prop_assert!(monthly < yearly);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any rate in [0, 1] with up to 28 decimal places, any age, deferral,
+    /// term and guarantee: a value or an error, never a panic; values are
+    /// never negative.
+    #[test]
+    fn arbitrary_inputs_give_a_value_or_an_error(
+        mantissa in 0i64..=1_000_000_000_000_000,
+        scale in 18u32..=28,
+        age in 0u32..=120,
+        defer in 0u32..=200,
+        term in prop::option::of(0u32..=200),
+        guaranteed in 0u32..=60,
+        frequency in prop::sample::select(vec![1u32, 2, 3, 4, 12]),
+        method in prop::sample::select(vec![Method::Woolhouse2, Method::Udd]),
+    ) {
+        let interest = Decimal::new(mantissa, scale);
+        let t = table("CL6");
+        let c = Commutation::new(&t, interest).unwrap();
+        let Ok(frequency) = Frequency::from_per_year(frequency) else {
+            prop_assert_eq!(frequency, 3);
+            return Ok(());
+        };
+        let spec = AnnuitySpec { defer, term, guaranteed, frequency, method };
+        match c.annuity(age, &spec) {
+            Ok(v) => prop_assert!(v >= Decimal::ZERO, "{}", v),
+            Err(ActuarialError::AgeOutsideTable { .. }) => prop_assert!(age > 105),
+            Err(ActuarialError::Invalid { .. }) => {
+                prop_assert!(term.is_some_and(|n| guaranteed > n));
+            }
+            Err(e) => prop_assert!(false, "unexpected error {}", e),
         }
     }
 }
