@@ -8,7 +8,7 @@
 //! ```
 //!
 //! See `ARCHITECTURE.md` for the map.
-
+pub mod actuarial;
 pub mod cli;
 pub mod diagnostics;
 pub mod document;

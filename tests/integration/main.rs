@@ -1,4 +1,5 @@
 //! The one integration-test binary: each module tests one stage of the pipeline.
 
+mod actuarial;
 mod document;
 mod schedule;
