@@ -52,6 +52,38 @@ pub enum Command {
     },
     /// Print the JSON Schema of the product file format.
     Schema,
+    /// Price a request: eligibility, every step, charges, totals and payment schedules.
+    Quote {
+        /// Product code, optionally with `@VERSION`; without it, the version in force on the
+        /// cover start date (or `--as-of`).
+        #[arg(long)]
+        product: String,
+        /// Request file (YAML or JSON).
+        #[arg(long)]
+        request: PathBuf,
+        /// Census CSV (UTF-8, UTF-8 with BOM or GBK) replacing the request's `members`.
+        #[arg(long)]
+        census: Option<PathBuf>,
+        /// Date the quote is made (YYYY-MM-DD); picks the product version and starts the
+        /// quote's validity. Defaults to the cover start date.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Show only this payment plan.
+        #[arg(long)]
+        plan: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Print the worksheet: every step, operand and matched table row.
+        #[arg(long)]
+        explain: bool,
+        #[arg(long, default_value = "products")]
+        products: PathBuf,
+    },
+    /// Run the test cases written in product files.
+    Test {
+        #[arg(default_value = "products")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// Runs a command; returns the exit code. Output goes to `out`, diagnostics to `err`.
@@ -60,6 +92,30 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Validate { paths, format, templates } => validate(&paths, format, &templates, out, err),
         Command::List { paths, format } => list(&paths, format, out, err),
         Command::Schema => writeln!(out, "{}", crate::schema::product_schema()).map(|_| 0),
+        Command::Quote {
+            product,
+            request,
+            census,
+            as_of,
+            plan,
+            format,
+            explain,
+            products,
+        } => quote_cmd(
+            &QuoteArgs {
+                product,
+                request,
+                census,
+                as_of,
+                plan,
+                format,
+                explain,
+                products,
+            },
+            out,
+            err,
+        ),
+        Command::Test { paths } => test_cmd(&paths, out, err),
     };
     r.unwrap_or(2)
 }
@@ -202,4 +258,142 @@ pub fn display_width(s: &str) -> usize {
             }
         })
         .sum()
+}
+
+struct QuoteArgs {
+    product: String,
+    request: PathBuf,
+    census: Option<PathBuf>,
+    as_of: Option<String>,
+    plan: Option<String>,
+    format: Format,
+    explain: bool,
+    products: PathBuf,
+}
+
+/// Loads the products folder, printing its errors; `None` when a product failed to load.
+fn load_products(dir: &Path, err: &mut dyn Write) -> std::io::Result<Option<Vec<crate::product::Product>>> {
+    if !dir.exists() {
+        writeln!(err, "error: the products folder `{}` does not exist", dir.display())?;
+        return Ok(None);
+    }
+    let (products, diags) = load_paths(&[dir.to_path_buf()], &LoadOptions::default());
+    let diags = diags.into_vec();
+    if diags.iter().any(|d| d.is_error()) {
+        report(&diags, Format::Text, &mut std::io::sink(), err)?;
+        writeln!(err, "error: fix the product files first (`coverwright validate {}`)", dir.display())?;
+        return Ok(None);
+    }
+    Ok(Some(products))
+}
+
+fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    use crate::quote::{Outcome, QuoteOptions};
+    let as_of = match &a.as_of {
+        Some(s) => match crate::product::parse_date(s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                writeln!(err, "error: --as-of: {e}")?;
+                return Ok(2);
+            }
+        },
+        None => None,
+    };
+    let Some(products) = load_products(&a.products, err)? else {
+        return Ok(2);
+    };
+    // The start date picks the version when none is given.
+    let start = match peek_start(&a.request) {
+        Ok(d) => d,
+        Err(d) => {
+            report(&[d], Format::Text, out, err)?;
+            return Ok(1);
+        }
+    };
+    let date = as_of.or(start).unwrap_or_default();
+    let product = match crate::product::load::find(&products, &a.product, date) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(2);
+        }
+    };
+    if let Some(plan) = &a.plan
+        && !product.plans.iter().any(|p| &p.code == plan)
+    {
+        let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
+        writeln!(err, "error: {} offers no payment plan `{plan}`; plans: {}", product.id(), codes.join(", "))?;
+        return Ok(2);
+    }
+    let req = match crate::request::load(product, &a.request, a.census.as_deref()) {
+        Ok(r) => r,
+        Err(d) => {
+            let d = d.into_vec();
+            report(&d, Format::Text, out, err)?;
+            writeln!(err, "{} error(s) in the request", d.iter().filter(|x| x.is_error()).count())?;
+            return Ok(1);
+        }
+    };
+    let opts = QuoteOptions {
+        plan: a.plan.clone(),
+        as_of,
+        worksheet: a.format == Format::Json || a.explain,
+    };
+    match crate::quote::quote(product, &req, &opts) {
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(1)
+        }
+        Ok(Outcome::Declined(failures)) => {
+            match a.format {
+                Format::Json => {
+                    let v = serde_json::json!({"declined": true, "product": product.id(), "failures": failures});
+                    writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+                }
+                Format::Text => write!(out, "{}", crate::quote::decline_text(&failures))?,
+            }
+            Ok(1)
+        }
+        Ok(Outcome::Quoted(q, _)) => {
+            match a.format {
+                Format::Json => write!(out, "{}", crate::quote::to_json(&q))?,
+                Format::Text => write!(out, "{}", crate::quote::to_text(&q, a.explain))?,
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// Reads the request's start date (for picking the product version).
+fn peek_start(path: &Path) -> Result<Option<chrono::NaiveDate>, Diagnostic> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::error("E0201", format!("cannot read the request: {e}")).in_file(path))?;
+    let node = crate::yaml::parse(&text).map_err(|d| d.in_file(path))?;
+    Ok(node.get("start").and_then(|n| n.as_str()).and_then(|s| crate::product::parse_date(s).ok()))
+}
+
+fn test_cmd(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    let (products, diags) = load_paths(paths, &LoadOptions::default());
+    let diags = diags.into_vec();
+    if diags.iter().any(|d| d.is_error()) {
+        report(&diags, Format::Text, out, err)?;
+        return Ok(1);
+    }
+    let (mut passed, mut failed) = (0, 0);
+    for p in &products {
+        for r in crate::cases::run_product(p) {
+            if r.passed {
+                passed += 1;
+                writeln!(out, "pass  {}  {}", r.product, r.name)?;
+            } else {
+                failed += 1;
+                writeln!(out, "FAIL  {}  {}  ({})", r.product, r.name, r.location)?;
+                for d in &r.details {
+                    writeln!(out, "        {d}")?;
+                }
+            }
+        }
+    }
+    writeln!(out, "{passed} passed, {failed} failed")?;
+    Ok(if failed > 0 { 1 } else { 0 })
 }

@@ -17,3 +17,7 @@ pub mod product;
 pub mod schedule;
 pub mod schema;
 pub mod yaml;
+pub mod request;
+pub mod cases;
+pub mod quote;
+pub mod rating;

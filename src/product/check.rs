@@ -591,26 +591,42 @@ impl<'a> Checker<'a> {
             if interest < Decimal::ZERO {
                 self.err("E0115", a.interest.span, "the interest rate cannot be negative");
             }
-            if !["woolhouse2", "udd"].contains(&a.monthly_method.as_str()) {
-                self.err("E0104", a.monthly_method.span, format!("unknown method `{}`", a.monthly_method.value))
-                    .help = Some("use `woolhouse2` or `udd`".into());
-            }
+            let method = match a.monthly_method.as_str() {
+                "woolhouse2" => crate::actuarial::Method::Woolhouse2,
+                "udd" => crate::actuarial::Method::Udd,
+                _ => {
+                    self.err("E0104", a.monthly_method.span, format!("unknown method `{}`", a.monthly_method.value))
+                        .help = Some("use `woolhouse2` or `udd`".into());
+                    return None;
+                }
+            };
             let mut table_names = Vec::new();
             let mut table_files = Vec::new();
+            let mut commutations = Vec::new();
             for (n, t) in &a.tables {
                 let Some(t) = &t.0 else { continue };
-                match resolve_inside(self.dir, &t.file.value) {
-                    Ok(p) if p.is_file() => {
-                        names.life.insert(n.value.clone(), table_names.len() as u16);
-                        table_names.push(n.value.clone());
-                        table_files.push((p, t.column.as_ref().map(|c| c.value.clone())));
-                    }
-                    Ok(p) => {
-                        self.err("E0121", t.file.span, format!("the life table `{}` does not exist", t.file.value))
-                            .help = Some(format!("expected it at {}", p.display()));
-                    }
-                    Err(e) => {
-                        self.err("E0120", t.file.span, e);
+                let Some((path, text)) = self.read_beside(&t.file, "life table") else { continue };
+                let column = t.column.as_ref().map(|c| c.value.clone());
+                match crate::actuarial::LifeTable::from_csv(&path, &text, column.as_deref()) {
+                    Ok(table) => match crate::actuarial::Commutation::new(&table, interest) {
+                        Ok(c) => {
+                            names.life.insert(n.value.clone(), table_names.len() as u16);
+                            table_names.push(n.value.clone());
+                            table_files.push((path, column));
+                            commutations.push(c);
+                        }
+                        Err(e) => {
+                            self.err("E0134", t.file.span, format!("life table `{}`: {e}", n.value));
+                        }
+                    },
+                    Err(errors) => {
+                        for e in errors {
+                            self.diags.push(
+                                Diagnostic::error("E0134", format!("column `{}`: {}", e.column, e.message))
+                                    .in_file(&e.file)
+                                    .at(Span::new(e.line as u32, 1, 0, 0)),
+                            );
+                        }
                     }
                 }
             }
@@ -619,7 +635,8 @@ impl<'a> Checker<'a> {
                 table_files,
                 interest,
                 basis,
-                monthly_method: a.monthly_method.value.clone(),
+                method,
+                commutations,
             })
         });
         if raw.actuarial.is_none() && line == Some(Line::Pension) {
@@ -1047,7 +1064,7 @@ impl<'a> Checker<'a> {
         }
         let default = match &f.default {
             None => None,
-            Some(d) => match coerce(&ty, &d.value, &mut self.interner) {
+            Some(d) => match coerce(&ty, &d.value, &self.interner) {
                 Ok(v) => Some(v),
                 Err(e) => {
                     self.err("E0125", d.span, format!("the default does not fit the input: {e}"));
@@ -1695,7 +1712,7 @@ pub fn choice_allows(c: &Choice, d: Decimal) -> bool {
 }
 
 /// Converts request or default text into a value of a field's type.
-pub fn coerce(ty: &FieldType, text: &str, interner: &mut Interner) -> Result<Value, String> {
+pub fn coerce(ty: &FieldType, text: &str, interner: &Interner) -> Result<Value, String> {
     match ty {
         FieldType::Integer { min, max } => {
             let d = parse_decimal(text).map_err(|_| format!("`{text}` is not a whole number"))?;

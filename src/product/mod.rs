@@ -336,7 +336,9 @@ pub struct Actuarial {
     pub table_files: Vec<(PathBuf, Option<String>)>,
     pub interest: Decimal,
     pub basis: InterestBasis,
-    pub monthly_method: String,
+    pub method: crate::actuarial::Method,
+    /// Commutation values of each life table at the pricing interest, built at load.
+    pub commutations: Vec<crate::actuarial::Commutation>,
 }
 
 /// A test case written in the product file.

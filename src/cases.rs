@@ -1,0 +1,144 @@
+//! Product test cases: the requests written in a product file's `tests:` section, quoted and
+//! compared with what the product author expects (`coverwright test`).
+//!
+//! A case passes when every expected amount matches to the fen (or within its tolerance) and
+//! an expected decline fails exactly the rules named.
+
+use rust_decimal::Decimal;
+
+use crate::product::Product;
+use crate::quote::{self, Outcome, QuoteOptions};
+use crate::request;
+
+/// The result of one case.
+#[derive(Clone, Debug)]
+pub struct CaseResult {
+    pub product: String,
+    pub name: String,
+    /// `file:line` of the case.
+    pub location: String,
+    pub passed: bool,
+    /// One line per comparison, e.g. "total: expected 995.40, got 995.40".
+    pub details: Vec<String>,
+}
+
+fn close(expected: Decimal, actual: Decimal, tol: Decimal) -> bool {
+    (expected - actual).abs() <= tol
+}
+
+/// Runs every case of a product.
+pub fn run_product(p: &Product) -> Vec<CaseResult> {
+    p.tests.iter().map(|t| run_case(p, t)).collect()
+}
+
+fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
+    let mut details = Vec::new();
+    let location = format!("{}:{}", p.file.display(), t.line);
+    let census = match &t.census {
+        Some(path) => match request::read_census_file(p, path) {
+            Ok(m) => Some(m),
+            Err(d) => {
+                for x in d.iter() {
+                    details.push(format!("census: {}", x));
+                }
+                return CaseResult {
+                    product: p.id(),
+                    name: t.name.clone(),
+                    location,
+                    passed: false,
+                    details,
+                };
+            }
+        },
+        None => None,
+    };
+    let req = match request::check(p, &t.request, &p.file, census) {
+        Ok(r) => r,
+        Err(d) => {
+            for x in d.iter() {
+                details.push(format!("request: {x}"));
+            }
+            return CaseResult {
+                product: p.id(),
+                name: t.name.clone(),
+                location,
+                passed: false,
+                details,
+            };
+        }
+    };
+    let opts = QuoteOptions {
+        worksheet: false,
+        ..Default::default()
+    };
+    let mut passed = true;
+    match quote::quote(p, &req, &opts) {
+        Err(e) => {
+            passed = false;
+            details.push(format!("error: {e}"));
+        }
+        Ok(Outcome::Declined(failures)) => {
+            let mut got: Vec<String> = failures.iter().map(|f| f.rule.clone()).collect();
+            got.sort();
+            got.dedup();
+            let mut want = t.decline.clone();
+            want.sort();
+            if want.is_empty() {
+                passed = false;
+                details.push(format!("expected a quote, got a decline: {}", got.join(", ")));
+            } else if want != got {
+                passed = false;
+                details.push(format!("decline: expected {}, got {}", want.join(", "), got.join(", ")));
+            } else {
+                details.push(format!("declined by {}", got.join(", ")));
+            }
+        }
+        Ok(Outcome::Quoted(q, rated)) => {
+            if !t.decline.is_empty() {
+                passed = false;
+                details.push(format!("expected a decline by {}, got a quote of {}", t.decline.join(", "), q.totals.gross));
+            }
+            let parse = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+            if let Some(want) = t.total {
+                let got = parse(&q.totals.gross);
+                let ok = close(want, got, t.tolerance);
+                passed &= ok;
+                details.push(format!("total: expected {}, got {}", quote::money(want), q.totals.gross));
+            }
+            for (code, want) in &t.coverages {
+                match q.coverages.iter().find(|c| &c.code == code) {
+                    Some(c) => {
+                        let ok = close(*want, parse(&c.premium), t.tolerance);
+                        passed &= ok;
+                        details.push(format!("{code}: expected {}, got {}", quote::money(*want), c.premium));
+                    }
+                    None => {
+                        passed = false;
+                        details.push(format!("{code}: expected {}, but the coverage is not in the quote", quote::money(*want)));
+                    }
+                }
+            }
+            for (step, want) in &t.steps {
+                match p.steps.iter().position(|s| &s.name == step) {
+                    Some(i) => {
+                        let got = rated.policy_steps[i].num().unwrap_or_default();
+                        let ok = close(*want, got, t.tolerance);
+                        passed &= ok;
+                        details.push(format!("{step}: expected {}, got {}", want.normalize(), got.normalize()));
+                    }
+                    None => {
+                        passed = false;
+                        details.push(format!("{step}: no such step"));
+                    }
+                }
+            }
+        }
+    }
+    CaseResult {
+        product: p.id(),
+        name: t.name.clone(),
+        location,
+        passed,
+        details,
+    }
+}

@@ -1,0 +1,498 @@
+//! Rating: a product's eligibility rules and rating plan evaluated for a checked request.
+//!
+//! Owns the order of evaluation and the premium arithmetic between steps: eligibility first
+//! (a decline lists every failed rule), then the steps in order (policy steps once, member
+//! steps for each member), then the short-period factor, rounding at the product's level, the
+//! minimum premium, VAT per coverage and the other charges.
+//!
+//! Invariants: every amount is a `Decimal` from checked arithmetic (an overflow is an error
+//! naming the step and the member); sums over members are exact; with rounding at `member`
+//! level the coverage premium is exactly the sum of the rounded member premiums; the total is
+//! exactly the sum of the coverage premiums.
+
+use rust_decimal::Decimal;
+
+use crate::actuarial::{AnnuitySpec, Frequency};
+use crate::formula::{EvalError, Frame, Func, Lookup, Ref, Scope, Trace, TraceItem, Value};
+use crate::product::{ChargeKind, Product, RoundingLevel, ShortPeriod, table};
+use crate::request::Request;
+
+/// Lookups for a product: its rate tables and its life tables.
+pub struct ProductLookup<'a>(pub &'a Product);
+
+impl Lookup for ProductLookup<'_> {
+    #[inline]
+    fn table(&self, t: u16, column: u16, keys: &[Value]) -> Result<(Decimal, u32), EvalError> {
+        table::lookup(&self.0.tables, t, column, keys).map_err(|e| EvalError {
+            message: self.describe_missing(t, keys).unwrap_or(e.message),
+        })
+    }
+
+    fn actuarial(&self, func: Func, t: u16, args: &[Decimal]) -> Result<Decimal, EvalError> {
+        let fail = |m: String| EvalError { message: m };
+        let a = self.0.actuarial.as_ref().ok_or_else(|| fail("no life tables".into()))?;
+        let c = a.commutations.get(t as usize).ok_or_else(|| fail("unknown life table".into()))?;
+        let whole = |d: Decimal, what: &str| -> Result<u32, EvalError> {
+            if d.fract().is_zero() && d >= Decimal::ZERO && d <= Decimal::from(200) {
+                Ok(d.trunc().mantissa() as u32 / 10u32.pow(d.trunc().scale()))
+            } else {
+                Err(fail(format!("{what} must be a whole number from 0 to 200, got {d}")))
+            }
+        };
+        let r = match func {
+            Func::Annuity => {
+                let x = whole(args[0], "the age")?;
+                let defer = whole(args[1], "the deferral")?;
+                let term = whole(args[2], "the term")?;
+                let guaranteed = whole(args[3], "the guaranteed years")?;
+                let m = whole(args[4], "the frequency")?;
+                let frequency = Frequency::from_per_year(m).map_err(|e| fail(e.to_string()))?;
+                let spec = AnnuitySpec {
+                    defer,
+                    term: (term > 0).then_some(term),
+                    guaranteed,
+                    frequency,
+                    method: a.method,
+                };
+                c.annuity(x, &spec)
+            }
+            Func::Endowment => c.pure_endowment(whole(args[0], "the age")?, whole(args[1], "the years")?),
+            Func::Assurance => c.term_assurance(whole(args[0], "the age")?, whole(args[1], "the years")?),
+            _ => return Err(fail("not an actuarial function".into())),
+        };
+        r.map_err(|e| fail(e.to_string()))
+    }
+}
+
+impl ProductLookup<'_> {
+    fn describe_missing(&self, t: u16, keys: &[Value]) -> Option<String> {
+        let tab = self.0.tables.get(t as usize)?;
+        let shown: Vec<String> = tab
+            .keys
+            .iter()
+            .zip(keys)
+            .map(|(k, v)| format!("{k} = {}", self.0.interner.show(v)))
+            .collect();
+        Some(format!("table `{}` has no row for {}", tab.name, shown.join(", ")))
+    }
+}
+
+/// A failed eligibility rule.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Failure {
+    pub rule: String,
+    pub message_zh: String,
+    pub message_en: String,
+    /// The member it failed for (1-based), for member rules.
+    pub member: Option<usize>,
+    pub member_name: Option<String>,
+    pub row: Option<usize>,
+}
+
+/// A rating failure: the step and member it happened in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RatingError {
+    pub step: String,
+    pub member: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for RatingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.member {
+            Some(m) => write!(f, "step `{}`, member {}: {}", self.step, m + 1, self.message),
+            None => write!(f, "step `{}`: {}", self.step, self.message),
+        }
+    }
+}
+
+/// One evaluated step for the worksheet.
+#[derive(Clone, Debug)]
+pub struct WorkLine {
+    pub step: u16,
+    pub member: Option<usize>,
+    pub trace: Trace,
+    pub raw: Decimal,
+    pub rounded: Decimal,
+}
+
+/// The result of rating.
+#[derive(Clone, Debug)]
+pub struct Rated {
+    pub policy_steps: Vec<Value>,
+    pub member_steps: Vec<Vec<Value>>,
+    /// Annual premium per member and coverage before the short-period factor and rounding.
+    pub annual: Vec<Vec<Decimal>>,
+    /// Premium per member and coverage after the short-period factor and member rounding
+    /// (zero for coverages priced per policy or not chosen).
+    pub member_premiums: Vec<Vec<Decimal>>,
+    /// Premium per coverage (before the minimum premium).
+    pub coverage_premiums: Vec<Decimal>,
+    pub short_period_factor: Option<Decimal>,
+    /// The minimum premium top-up and the coverage it is added to.
+    pub minimum_adjustment: Option<(usize, Decimal)>,
+    pub total: Decimal,
+    pub worklines: Vec<WorkLine>,
+}
+
+/// Evaluates the eligibility rules; returns every failure.
+pub fn eligibility(p: &Product, r: &Request) -> Result<Vec<Failure>, RatingError> {
+    let lookup = ProductLookup(p);
+    let member_inputs: Vec<Vec<Value>> = r.members.iter().map(|m| m.inputs.clone()).collect();
+    let mut frame = Frame {
+        policy: &r.policy,
+        terms: &r.terms,
+        policy_steps: &[],
+        member: None,
+        member_inputs: &member_inputs,
+        member_steps: &[],
+        term_months: r.term_months,
+        rounding: p.rounding.strategy,
+        lookup: &lookup,
+    };
+    let mut out = Vec::new();
+    for rule in &p.rules {
+        let fail = |member: Option<usize>| Failure {
+            rule: rule.name.clone(),
+            message_zh: rule.message.zh.clone(),
+            message_en: rule.message.en.clone(),
+            member: member.map(|m| m + 1),
+            member_name: member.map(|m| r.members[m].party.name.clone()),
+            row: member.and_then(|m| r.members[m].row),
+        };
+        let err = |member: Option<usize>, e: EvalError| RatingError {
+            step: format!("rule {}", rule.name),
+            member,
+            message: e.message,
+        };
+        match rule.scope {
+            Scope::Policy => {
+                frame.member = None;
+                if frame.eval(&rule.expr, None).map_err(|e| err(None, e))? == Value::Bool(false) {
+                    out.push(fail(None));
+                }
+            }
+            Scope::Member => {
+                for m in 0..r.members.len() {
+                    frame.member = Some(m);
+                    if frame.eval(&rule.expr, None).map_err(|e| err(Some(m), e))? == Value::Bool(false) {
+                        out.push(fail(Some(m)));
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn add(a: Decimal, b: Decimal, step: &str) -> Result<Decimal, RatingError> {
+    a.checked_add(b).ok_or_else(|| RatingError {
+        step: step.to_string(),
+        member: None,
+        message: "the sum overflows".into(),
+    })
+}
+
+/// Rates a request. With `explain`, records a worksheet line for every step and scope.
+pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingError> {
+    let lookup = ProductLookup(p);
+    let n = r.members.len();
+    let nsteps = p.steps.len();
+    let member_inputs: Vec<Vec<Value>> = r.members.iter().map(|m| m.inputs.clone()).collect();
+    let mut policy_steps = vec![Value::Num(Decimal::ZERO); nsteps];
+    let mut member_steps = vec![vec![Value::Num(Decimal::ZERO); nsteps]; n];
+    let mut worklines = Vec::new();
+    let round_steps = p.rounding.level == RoundingLevel::Step;
+    // Premium steps of coverages not chosen are skipped.
+    let skip: Vec<bool> = p
+        .steps
+        .iter()
+        .map(|s| s.coverage.is_some_and(|c| !r.selected[c as usize]))
+        .collect();
+
+    for (si, step) in p.steps.iter().enumerate() {
+        if skip[si] {
+            continue;
+        }
+        let run = |member: Option<usize>, ps: &[Value], ms: &[Vec<Value>], trace: Option<&mut Trace>| {
+            let frame = Frame {
+                policy: &r.policy,
+                terms: &r.terms,
+                policy_steps: ps,
+                member,
+                member_inputs: &member_inputs,
+                member_steps: ms,
+                term_months: r.term_months,
+                rounding: p.rounding.strategy,
+                lookup: &lookup,
+            };
+            frame.eval(&step.expr, trace)
+        };
+        let fail = |member: Option<usize>, e: EvalError| RatingError {
+            step: step.name.clone(),
+            member,
+            message: e.message,
+        };
+        match step.scope {
+            Scope::Policy => {
+                let mut trace = Trace::new();
+                let v = run(None, &policy_steps, &member_steps, explain.then_some(&mut trace)).map_err(|e| fail(None, e))?;
+                let raw = v.num().unwrap_or_default();
+                let rounded = if round_steps { p.rounding.apply(raw) } else { raw };
+                policy_steps[si] = Value::Num(rounded);
+                if explain {
+                    worklines.push(WorkLine {
+                        step: si as u16,
+                        member: None,
+                        trace,
+                        raw,
+                        rounded,
+                    });
+                }
+            }
+            Scope::Member => {
+                for m in 0..n {
+                    let mut trace = Trace::new();
+                    let v = run(Some(m), &policy_steps, &member_steps, explain.then_some(&mut trace))
+                        .map_err(|e| fail(Some(m), e))?;
+                    let raw = v.num().unwrap_or_default();
+                    let rounded = if round_steps { p.rounding.apply(raw) } else { raw };
+                    member_steps[m][si] = Value::Num(rounded);
+                    if explain {
+                        worklines.push(WorkLine {
+                            step: si as u16,
+                            member: Some(m),
+                            trace,
+                            raw,
+                            rounded,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    // Short period.
+    let short_period_factor = if r.term_months < 12 {
+        match &p.term.short_period {
+            Some(ShortPeriod::Table(t)) => Some(
+                table::lookup(&p.tables, *t, 0, &[Value::Num(Decimal::from(r.term_months))])
+                    .map_err(|e| RatingError {
+                        step: "short period".into(),
+                        member: None,
+                        message: e.message,
+                    })?
+                    .0,
+            ),
+            Some(ShortPeriod::ProRata) => Some(Decimal::from(r.term_months) / Decimal::from(12)),
+            None => None,
+        }
+    } else {
+        None
+    };
+    let scale = |x: Decimal, step: &str, member: Option<usize>| -> Result<Decimal, RatingError> {
+        match short_period_factor {
+            Some(f) => x.checked_mul(f).ok_or_else(|| RatingError {
+                step: step.to_string(),
+                member,
+                message: "the short-period premium overflows".into(),
+            }),
+            None => Ok(x),
+        }
+    };
+
+    let ncov = p.coverages.len();
+    let mut annual = vec![vec![Decimal::ZERO; ncov]; n];
+    let mut member_premiums = vec![vec![Decimal::ZERO; ncov]; n];
+    let mut coverage_premiums = vec![Decimal::ZERO; ncov];
+    let member_level = matches!(p.rounding.level, RoundingLevel::Member | RoundingLevel::Step);
+    for (ci, cov) in p.coverages.iter().enumerate() {
+        if !r.selected[ci] {
+            continue;
+        }
+        let step = &p.steps[cov.premium_step as usize];
+        let mut sum = Decimal::ZERO;
+        match step.scope {
+            Scope::Member => {
+                for m in 0..n {
+                    let a = member_steps[m][cov.premium_step as usize].num().unwrap_or_default();
+                    annual[m][ci] = a;
+                    let mut x = scale(a, &step.name, Some(m))?;
+                    if member_level {
+                        x = p.rounding.apply(x);
+                    }
+                    member_premiums[m][ci] = x;
+                    sum = add(sum, x, &step.name)?;
+                }
+            }
+            Scope::Policy => {
+                let a = policy_steps[cov.premium_step as usize].num().unwrap_or_default();
+                sum = scale(a, &step.name, None)?;
+                if member_level {
+                    sum = p.rounding.apply(sum);
+                }
+            }
+        }
+        if p.rounding.level == RoundingLevel::Coverage {
+            sum = p.rounding.apply(sum);
+        }
+        coverage_premiums[ci] = sum;
+    }
+    let mut total = Decimal::ZERO;
+    for c in &coverage_premiums {
+        total = add(total, *c, "total")?;
+    }
+    if p.rounding.level == RoundingLevel::Total {
+        // Round each coverage for display and put the rounding difference on the largest, so
+        // that the coverages add up to the rounded total.
+        let rounded_total = p.rounding.apply(total);
+        let mut rounded: Vec<Decimal> = coverage_premiums.iter().map(|c| p.rounding.apply(*c)).collect();
+        let diff = rounded_total - rounded.iter().copied().sum::<Decimal>();
+        if let Some(big) = largest(&rounded) {
+            rounded[big] += diff;
+        }
+        coverage_premiums = rounded;
+        total = rounded_total;
+    }
+    let mut minimum_adjustment = None;
+    if let Some(min) = p.minimum_premium
+        && total < min
+        && let Some(big) = largest(&coverage_premiums).or(r.selected.iter().position(|s| *s))
+    {
+        let top_up = min - total;
+        minimum_adjustment = Some((big, top_up));
+        total = min;
+    }
+    Ok(Rated {
+        policy_steps,
+        member_steps,
+        annual,
+        member_premiums,
+        coverage_premiums,
+        short_period_factor,
+        minimum_adjustment,
+        total,
+        worklines,
+    })
+}
+
+fn largest(v: &[Decimal]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, x) in v.iter().enumerate() {
+        if best.is_none_or(|b| *x > v[b]) {
+            best = Some(i);
+        }
+    }
+    best.filter(|&b| v[b] > Decimal::ZERO)
+}
+
+/// Charges of a rated quote, by kind.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CoverageCharge {
+    pub gross: Decimal,
+    pub net: Decimal,
+    pub vat: Decimal,
+}
+
+/// Splits each coverage's VAT-inclusive premium: net = round(gross / (1 + rate)), VAT = gross −
+/// net. Exempt coverages carry no VAT.
+pub fn vat_split(p: &Product, gross: &[Decimal]) -> Vec<CoverageCharge> {
+    p.coverages
+        .iter()
+        .zip(gross)
+        .map(|(c, g)| {
+            if c.vat_exempt || p.vat_rate.is_zero() {
+                CoverageCharge {
+                    gross: *g,
+                    net: *g,
+                    vat: Decimal::ZERO,
+                }
+            } else {
+                let net = (*g / (Decimal::ONE + p.vat_rate)).round_dp_with_strategy(2, p.rounding.strategy);
+                CoverageCharge {
+                    gross: *g,
+                    net,
+                    vat: *g - net,
+                }
+            }
+        })
+        .collect()
+}
+
+/// Other charges (stamp duty, fees): their amounts on a premium total.
+pub fn other_charges(p: &Product, premium: Decimal) -> Vec<(usize, Decimal)> {
+    p.charges
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let amount = match (c.rate, c.amount) {
+                (Some(rate), _) => (premium * rate).round_dp_with_strategy(2, p.rounding.strategy),
+                (None, Some(a)) => a,
+                _ => Decimal::ZERO,
+            };
+            (i, amount)
+        })
+        .collect()
+}
+
+/// Whether a charge counts as tax.
+pub fn is_tax(kind: ChargeKind) -> bool {
+    kind == ChargeKind::StampDuty
+}
+
+/// Name of a reference, for the worksheet.
+pub fn ref_name(p: &Product, r: Ref) -> String {
+    let nth = |group_member: bool, i: u16| {
+        p.fields
+            .iter()
+            .filter(|f| (f.group == crate::product::InputGroup::Member) == group_member)
+            .nth(i as usize)
+            .map(|f| f.name.clone())
+            .unwrap_or_default()
+    };
+    match r {
+        Ref::Policy(i) => nth(false, i),
+        Ref::Member(i) => nth(true, i),
+        Ref::PolicyStep(i) | Ref::MemberStep(i) => p.steps.get(i as usize).map(|s| s.name.clone()).unwrap_or_default(),
+        Ref::Term(i) => p
+            .terms
+            .get(i as usize)
+            .map(|t| format!("{}.{}", p.coverages[t.coverage as usize].code, t.name))
+            .unwrap_or_default(),
+        Ref::Members => "members".into(),
+        Ref::TermMonths => "term_months".into(),
+        Ref::TermYears => "term_years".into(),
+    }
+}
+
+/// Describes a trace item for the worksheet.
+pub fn trace_json(p: &Product, item: &TraceItem) -> serde_json::Value {
+    match item {
+        TraceItem::Ref(r, v) => serde_json::json!({"name": ref_name(p, *r), "value": show(p, v)}),
+        TraceItem::Lookup { table, column, keys, row, value } => {
+            let t = &p.tables[*table as usize];
+            let r = &t.rows[*row as usize];
+            let cells: Vec<String> = r.keys.iter().map(|k| k.show(&p.interner)).collect();
+            serde_json::json!({
+                "table": t.name,
+                "column": t.columns[*column as usize],
+                "key": t.keys.iter().zip(keys).map(|(k, v)| serde_json::json!({"name": k, "value": show(p, v)})).collect::<Vec<_>>(),
+                "matched": cells,
+                "row": format!("{}:{}", t.file.display(), r.line),
+                "value": value.normalize().to_string(),
+            })
+        }
+        TraceItem::Aggregate(f, v) => serde_json::json!({"name": format!("{}(...)", f.name()), "value": v.normalize().to_string()}),
+        TraceItem::Actuarial(f, t, args, v) => {
+            let table = p.actuarial.as_ref().and_then(|a| a.table_names.get(*t as usize)).cloned().unwrap_or_default();
+            serde_json::json!({
+                "name": format!("{}({table}, {})", f.name(), args.iter().map(|a| a.normalize().to_string()).collect::<Vec<_>>().join(", ")),
+                "value": v.to_string(),
+            })
+        }
+    }
+}
+
+pub fn show(p: &Product, v: &Value) -> String {
+    p.interner.show(v)
+}

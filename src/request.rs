@@ -1,0 +1,595 @@
+//! Quote requests: reading a request file (YAML or JSON) and a census CSV, and checking them
+//! against a product's declared inputs into a typed [`Request`].
+//!
+//! Invariants of a [`Request`]: every input slot of the product has a value of its declared
+//! type inside its declared range (or its default); every chosen coverage term is one the
+//! product allows; the term is inside the product's term rules. Every problem is reported with
+//! its place: file, line and column for the request, file, row and column for a census.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::formula::Value;
+use crate::product::check::{choice_allows, coerce};
+use crate::product::{Choice, FieldType, InputGroup, Product, parse_date, parse_decimal};
+use crate::yaml::{self, Node, NodeKind};
+
+/// Most members a census may hold.
+pub const MAX_MEMBERS: usize = 1_000_000;
+
+/// A party's identity fields, printed on documents.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Party {
+    pub name: String,
+    pub id: Option<String>,
+}
+
+/// One insured member, or one declared item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub party: Party,
+    /// Values of the product's member inputs, by slot.
+    pub inputs: Vec<Value>,
+    /// Census row (1-based line in the CSV), when read from one.
+    pub row: Option<usize>,
+}
+
+/// A checked request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    pub start: NaiveDate,
+    /// Term in the product's unit.
+    pub term: u32,
+    pub term_months: u32,
+    pub policyholder: Party,
+    /// Values of the product's policy inputs (policyholder fields and options), by slot.
+    pub policy: Vec<Value>,
+    pub members: Vec<Member>,
+    /// Chosen coverages, by product coverage index.
+    pub selected: Vec<bool>,
+    /// Values of the product's coverage terms, by slot.
+    pub terms: Vec<Value>,
+    /// Payment plan asked for.
+    pub plan: Option<String>,
+}
+
+impl Request {
+    /// The last day of cover: start + term months − 1 day.
+    pub fn end(&self) -> Option<NaiveDate> {
+        crate::schedule::add_months_clamped(self.start, self.term_months)?.pred_opt()
+    }
+}
+
+/// Where the request came from, for diagnostics.
+pub struct Source<'a> {
+    pub file: &'a Path,
+}
+
+fn err(file: &Path, span: Span, code: &'static str, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(code, msg).in_file(file).at(span)
+}
+
+/// Reads and checks a request file, with an optional census file.
+pub fn load(product: &Product, path: &Path, census: Option<&Path>) -> Result<Request, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let text = match std::fs::read(path) {
+        Ok(b) => match String::from_utf8(b) {
+            Ok(s) => s,
+            Err(_) => {
+                diags.push(Diagnostic::error("E0202", "the request is not UTF-8 text").in_file(path));
+                return Err(diags);
+            }
+        },
+        Err(e) => {
+            diags.push(Diagnostic::error("E0201", format!("cannot read the request: {e}")).in_file(path));
+            return Err(diags);
+        }
+    };
+    let node = match yaml::parse(&text) {
+        Ok(n) => n,
+        Err(d) => {
+            diags.push(d.in_file(path));
+            return Err(diags);
+        }
+    };
+    let census = match census {
+        Some(c) => match read_census_file(product, c) {
+            Ok(m) => Some(m),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        },
+        None => None,
+    };
+    match check(product, &node, path, census) {
+        Ok(r) if !diags.has_errors() => Ok(r),
+        Ok(_) => Err(diags),
+        Err(d) => {
+            diags.extend(d);
+            Err(diags)
+        }
+    }
+}
+
+const REQUEST_KEYS: [&str; 9] = [
+    "product",
+    "start",
+    "term",
+    "policyholder",
+    "members",
+    "census",
+    "coverages",
+    "options",
+    "plan",
+];
+
+/// Checks a parsed request against the product. `census` replaces `members` when given.
+pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Member>>) -> Result<Request, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let NodeKind::Map(entries) = &node.kind else {
+        d.push(err(file, node.span, "E0203", "a request is a mapping with `start`, `policyholder`, `members`, `coverages`"));
+        return Err(d);
+    };
+    for (k, _) in entries {
+        let key = k.as_str().unwrap_or("");
+        if !REQUEST_KEYS.contains(&key) {
+            let help = did_you_mean(key, REQUEST_KEYS)
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("the keys of a request are: {}", REQUEST_KEYS.join(", ")));
+            d.push(err(file, k.span, "E0204", format!("unknown key `{key}`")).with_help(help));
+        }
+    }
+    if let Some(p) = node.get("product")
+        && let Some(code) = p.as_str()
+    {
+        let base = code.split('@').next().unwrap_or(code);
+        if base != product.code {
+            d.push(err(file, p.span, "E0205", format!("this request is for `{code}`, not `{}`", product.code)));
+        }
+    }
+    let start = match node.get("start") {
+        Some(n) => match n.as_str().map(parse_date) {
+            Some(Ok(date)) => Some(date),
+            Some(Err(e)) => {
+                d.push(err(file, n.span, "E0206", e));
+                None
+            }
+            None => {
+                d.push(err(file, n.span, "E0206", "`start` is a date, YYYY-MM-DD"));
+                None
+            }
+        },
+        None => {
+            d.push(err(file, node.span, "E0207", "missing key `start`").with_help("add `start: YYYY-MM-DD`, the first day of cover"));
+            None
+        }
+    };
+    let term = match node.get("term") {
+        None => product.term.default,
+        Some(n) => match n.as_str().and_then(|s| s.parse::<u32>().ok()) {
+            Some(t) if t >= product.term.min && t <= product.term.max => t,
+            _ => {
+                let unit = if product.term.unit == crate::product::TermUnit::Month { "months" } else { "years" };
+                d.push(
+                    err(file, n.span, "E0208", format!("the term must be {} to {} {unit}", product.term.min, product.term.max))
+                        .with_help(format!("the product's default is {} {unit}", product.term.default)),
+                );
+                product.term.default
+            }
+        },
+    };
+    let term_months = product.term.months(term);
+
+    // Policyholder and options.
+    let mut policy = Vec::new();
+    let mut policyholder = Party::default();
+    let ph = node.get("policyholder");
+    let opts = node.get("options");
+    if ph.is_none() {
+        d.push(err(file, node.span, "E0207", "missing key `policyholder`").with_help("add `policyholder: {name: ..., ...}`"));
+    }
+    for (group, section, key) in [(InputGroup::Policyholder, ph, "policyholder"), (InputGroup::Options, opts, "options")] {
+        let Some(section) = section else {
+            // Options may be left out when all have defaults.
+            if group == InputGroup::Options {
+                for f in product.fields.iter().filter(|f| f.group == group) {
+                    match f.default {
+                        Some(v) => policy.push(v),
+                        None => {
+                            d.push(err(file, node.span, "E0207", format!("missing option `{}`", f.name)).with_help(format!("add `options: {{{}: ...}}`", f.name)));
+                            policy.push(Value::Bool(false));
+                        }
+                    }
+                }
+            }
+            continue;
+        };
+        let NodeKind::Map(entries) = &section.kind else {
+            d.push(err(file, section.span, "E0203", format!("`{key}` is a mapping of fields")));
+            continue;
+        };
+        let allowed: Vec<String> = product
+            .fields
+            .iter()
+            .filter(|f| f.group == group)
+            .map(|f| f.name.clone())
+            .chain(if group == InputGroup::Policyholder { vec!["name".to_string(), "id".to_string()] } else { vec![] })
+            .collect();
+        for (k, v) in entries {
+            let name = k.as_str().unwrap_or("");
+            if !allowed.iter().any(|a| a == name) {
+                let help = did_you_mean(name, allowed.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("the fields here are: {}", allowed.join(", ")));
+                d.push(err(file, k.span, "E0204", format!("unknown field `{name}` in `{key}`")).with_help(help));
+            } else if group == InputGroup::Policyholder && name == "name" {
+                policyholder.name = v.as_str().unwrap_or("").to_string();
+            } else if group == InputGroup::Policyholder && name == "id" {
+                policyholder.id = v.as_str().map(str::to_string);
+            }
+        }
+        if group == InputGroup::Policyholder && policyholder.name.trim().is_empty() {
+            d.push(err(file, section.span, "E0207", "the policyholder needs a `name`"));
+        }
+        let fields: Vec<_> = product.fields.iter().filter(|f| f.group == group).cloned().collect();
+        for f in fields {
+            let v = match section.get(&f.name) {
+                Some(n) => value_of(product, &f.ty, n, file, &mut d, &f.name),
+                None => match f.default {
+                    Some(v) => v,
+                    None => {
+                        d.push(err(file, section.span, "E0207", format!("missing field `{}` in `{key}`", f.name)));
+                        Value::Bool(false)
+                    }
+                },
+            };
+            policy.push(v);
+        }
+    }
+
+    // Members.
+    let members = match census {
+        Some(m) => m,
+        None => match node.get("members") {
+            Some(n) => match &n.kind {
+                NodeKind::Seq(items) => {
+                    let mut out = Vec::new();
+                    for it in items {
+                        out.push(member_of(product, it, file, &mut d));
+                    }
+                    out
+                }
+                _ => {
+                    d.push(err(file, n.span, "E0203", "`members` is a list of members"));
+                    Vec::new()
+                }
+            },
+            None => {
+                if product.fields.iter().any(|f| f.group == InputGroup::Member) {
+                    d.push(
+                        err(file, node.span, "E0207", "missing key `members`")
+                            .with_help("list the insured members under `members:`, or give a census with `--census FILE`"),
+                    );
+                }
+                Vec::new()
+            }
+        },
+    };
+    if members.len() > MAX_MEMBERS {
+        d.push(err(file, node.span, "E0209", format!("{} members is more than the {MAX_MEMBERS} a quote may have", members.len())));
+    }
+
+    // Coverages and terms.
+    let mut selected: Vec<bool> = product.coverages.iter().map(|c| !c.optional).collect();
+    let mut terms: Vec<Value> = product.terms.iter().map(|t| Value::Num(t.default.unwrap_or_default())).collect();
+    let mut given_term = vec![false; product.terms.len()];
+    if let Some(cn) = node.get("coverages") {
+        match &cn.kind {
+            NodeKind::Map(entries) => {
+                for (k, v) in entries {
+                    let code = k.as_str().unwrap_or("");
+                    let Some((ci, cov)) = product.coverage(code) else {
+                        let codes: Vec<&str> = product.coverages.iter().map(|c| c.code.as_str()).collect();
+                        let help = did_you_mean(code, codes.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .unwrap_or_else(|| format!("the coverages are: {}", codes.join(", ")));
+                        d.push(err(file, k.span, "E0210", format!("unknown coverage `{code}`")).with_help(help));
+                        continue;
+                    };
+                    selected[ci] = true;
+                    let term_ids = cov.terms.clone();
+                    match &v.kind {
+                        NodeKind::Null => {}
+                        NodeKind::Map(te) => {
+                            for (tk, tv) in te {
+                                let tname = tk.as_str().unwrap_or("");
+                                let Some(&slot) = term_ids.iter().find(|&&s| product.terms[s as usize].name == tname) else {
+                                    let names: Vec<&str> = term_ids.iter().map(|&s| product.terms[s as usize].name.as_str()).collect();
+                                    let help = did_you_mean(tname, names.iter().copied())
+                                        .map(|s| format!("did you mean `{s}`?"))
+                                        .unwrap_or_else(|| format!("the terms of `{code}` are: {}", names.join(", ")));
+                                    d.push(err(file, tk.span, "E0211", format!("coverage `{code}` has no term `{tname}`")).with_help(help));
+                                    continue;
+                                };
+                                let slot_def = &product.terms[slot as usize];
+                                match tv.as_str().map(parse_decimal) {
+                                    Some(Ok(x)) if choice_allows(&slot_def.choice, x) => {
+                                        terms[slot as usize] = Value::Num(x);
+                                        given_term[slot as usize] = true;
+                                    }
+                                    Some(Ok(x)) => {
+                                        d.push(
+                                            err(file, tv.span, "E0212", format!("{x} is not an allowed `{code}.{tname}`"))
+                                                .with_help(describe_choice(&slot_def.choice)),
+                                        );
+                                    }
+                                    _ => {
+                                        d.push(err(file, tv.span, "E0212", format!("`{code}.{tname}` is a number")).with_help(describe_choice(&slot_def.choice)));
+                                    }
+                                }
+                            }
+                        }
+                        _ => d.push(err(file, v.span, "E0203", format!("the terms of `{code}` are a mapping, e.g. `{{sum_insured: 100000}}`"))),
+                    }
+                }
+            }
+            _ => d.push(err(file, cn.span, "E0203", "`coverages` is a mapping of coverage codes to terms")),
+        }
+    }
+    for (i, t) in product.terms.iter().enumerate() {
+        if selected[t.coverage as usize] && !given_term[i] && t.default.is_none() {
+            let code = &product.coverages[t.coverage as usize].code;
+            let span = node.get("coverages").map(|n| n.span).unwrap_or(node.span);
+            d.push(err(file, span, "E0207", format!("choose `{code}.{}`", t.name)).with_help(describe_choice(&t.choice)));
+        }
+    }
+    let plan = node.get("plan").and_then(|p| p.as_str()).map(str::to_string);
+    if let (Some(code), Some(n)) = (&plan, node.get("plan"))
+        && !product.plans.iter().any(|p| &p.code == code)
+    {
+        let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
+        d.push(err(file, n.span, "E0213", format!("the product offers no payment plan `{code}`")).with_help(format!("plans: {}", codes.join(", "))));
+    }
+    if d.has_errors() {
+        return Err(d);
+    }
+    Ok(Request {
+        start: start.unwrap_or_default(),
+        term,
+        term_months,
+        policyholder,
+        policy,
+        members,
+        selected,
+        terms,
+        plan,
+    })
+}
+
+fn describe_choice(c: &Choice) -> String {
+    match c {
+        Choice::Options(o) => format!(
+            "allowed: {}",
+            o.iter().map(|d| d.normalize().to_string()).collect::<Vec<_>>().join(", ")
+        ),
+        Choice::Range { min, max, step } => match step {
+            Some(s) => format!("allowed: {} to {} in steps of {}", min.normalize(), max.normalize(), s.normalize()),
+            None => format!("allowed: {} to {}", min.normalize(), max.normalize()),
+        },
+    }
+}
+
+fn value_of(product: &Product, ty: &FieldType, n: &Node, file: &Path, d: &mut Diagnostics, name: &str) -> Value {
+    let text = match &n.kind {
+        NodeKind::Scalar(s) => s.clone(),
+        NodeKind::Bool(b) => b.to_string(),
+        _ => {
+            d.push(err(file, n.span, "E0214", format!("`{name}` needs a single value")));
+            return Value::Bool(false);
+        }
+    };
+    if matches!(ty, FieldType::Bool) && !matches!(n.kind, NodeKind::Bool(_)) {
+        d.push(err(file, n.span, "E0214", format!("`{name}`: `{text}` is not true or false")));
+        return Value::Bool(false);
+    }
+    match coerce(ty, &text, &product.interner) {
+        Ok(v) => v,
+        Err(e) => {
+            d.push(err(file, n.span, "E0214", format!("`{name}`: {e}")));
+            Value::Bool(false)
+        }
+    }
+}
+
+fn member_of(product: &Product, n: &Node, file: &Path, d: &mut Diagnostics) -> Member {
+    let mut party = Party::default();
+    let mut inputs = Vec::new();
+    let NodeKind::Map(entries) = &n.kind else {
+        d.push(err(file, n.span, "E0203", "a member is a mapping of fields"));
+        return Member { party, inputs, row: None };
+    };
+    let fields: Vec<_> = product.fields.iter().filter(|f| f.group == InputGroup::Member).cloned().collect();
+    for (k, v) in entries {
+        let name = k.as_str().unwrap_or("");
+        match name {
+            "name" => party.name = v.as_str().unwrap_or("").to_string(),
+            "id" => party.id = v.as_str().map(str::to_string),
+            _ if fields.iter().any(|f| f.name == name) => {}
+            _ => {
+                let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).chain(["name", "id"]).collect();
+                let help = did_you_mean(name, names.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("member fields: {}", names.join(", ")));
+                d.push(err(file, k.span, "E0204", format!("unknown member field `{name}`")).with_help(help));
+            }
+        }
+    }
+    for f in &fields {
+        let v = match n.get(&f.name) {
+            Some(x) => value_of(product, &f.ty, x, file, d, &f.name),
+            None => match f.default {
+                Some(v) => v,
+                None => {
+                    d.push(err(file, n.span, "E0207", format!("this member has no `{}`", f.name)));
+                    Value::Bool(false)
+                }
+            },
+        };
+        inputs.push(v);
+    }
+    Member { party, inputs, row: None }
+}
+
+/// Decodes census bytes: UTF-8 (with or without BOM) or GBK as Excel saves it in China.
+pub fn decode_census(bytes: &[u8]) -> (String, &'static str) {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), "UTF-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GBK.decode(bytes);
+            (text.into_owned(), "GBK")
+        }
+    }
+}
+
+/// Reads a census CSV file.
+pub fn read_census_file(product: &Product, path: &Path) -> Result<Vec<Member>, Diagnostics> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error("E0220", format!("cannot read the census: {e}")).in_file(path));
+        d
+    })?;
+    let (text, _) = decode_census(&bytes);
+    read_census(product, path, &text)
+}
+
+/// Reads census text: a header row naming member fields (plus `name` and `id`), then one row
+/// per member. Every bad cell is reported with its row and column.
+pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Member>, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let header: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+        Err(e) => {
+            d.push(Diagnostic::error("E0221", format!("cannot read the header row: {e}")).in_file(path));
+            return Err(d);
+        }
+    };
+    let fields: Vec<_> = product.fields.iter().filter(|f| f.group == InputGroup::Member).cloned().collect();
+    let at = |row: usize, col: usize| Span::new(row as u32, col as u32 + 1, 0, 0);
+    for (i, h) in header.iter().enumerate() {
+        if h != "name" && h != "id" && !fields.iter().any(|f| &f.name == h) {
+            let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).chain(["name", "id"]).collect();
+            let help = did_you_mean(h, names.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("census columns: {}", names.join(", ")));
+            d.push(
+                Diagnostic::error("E0222", format!("row 1, column {}: unknown column `{h}`", i + 1))
+                    .in_file(path)
+                    .at(at(1, i))
+                    .with_help(help),
+            );
+        }
+    }
+    let col_of = |name: &str| header.iter().position(|h| h == name);
+    for f in &fields {
+        if col_of(&f.name).is_none() && f.default.is_none() {
+            d.push(
+                Diagnostic::error("E0222", format!("row 1: the census has no column `{}`", f.name))
+                    .in_file(path)
+                    .at(at(1, 0))
+                    .with_help(format!("add a `{}` column", f.name)),
+            );
+        }
+    }
+    if d.has_errors() {
+        return Err(d);
+    }
+    let mut members = Vec::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                d.push(Diagnostic::error("E0223", format!("row {row}: {e}")).in_file(path).at(at(row, 0)));
+                continue;
+            }
+        };
+        let row = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if members.len() >= MAX_MEMBERS {
+            d.push(Diagnostic::error("E0209", format!("row {row}: more than {MAX_MEMBERS} members")).in_file(path).at(at(row, 0)));
+            break;
+        }
+        if rec.len() != header.len() {
+            d.push(
+                Diagnostic::error("E0223", format!("row {row} has {} cells, but the header has {} columns", rec.len(), header.len()))
+                    .in_file(path)
+                    .at(at(row, rec.len().min(header.len())))
+                    .with_help("every row needs a cell for every column (an empty cell is allowed where a default exists)"),
+            );
+            continue;
+        }
+        let mut party = Party::default();
+        if let Some(c) = col_of("name") {
+            party.name = rec.get(c).unwrap_or("").trim().to_string();
+        }
+        if let Some(c) = col_of("id") {
+            party.id = rec.get(c).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        }
+        let mut inputs = Vec::new();
+        for f in &fields {
+            let cell = col_of(&f.name).and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
+            let v = if cell.is_empty() {
+                match f.default {
+                    Some(v) => v,
+                    None => {
+                        let c = col_of(&f.name).unwrap_or(0);
+                        d.push(
+                            Diagnostic::error("E0224", format!("row {row}, column `{}`: the cell is empty", f.name))
+                                .in_file(path)
+                                .at(at(row, c)),
+                        );
+                        Value::Bool(false)
+                    }
+                }
+            } else {
+                match coerce(&f.ty, cell, &product.interner) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        let c = col_of(&f.name).unwrap_or(0);
+                        d.push(
+                            Diagnostic::error("E0224", format!("row {row}, column `{}`: {e}", f.name))
+                                .in_file(path)
+                                .at(at(row, c)),
+                        );
+                        Value::Bool(false)
+                    }
+                }
+            };
+            inputs.push(v);
+        }
+        members.push(Member {
+            party,
+            inputs,
+            row: Some(row),
+        });
+    }
+    if d.has_errors() { Err(d) } else { Ok(members) }
+}
+
+/// The census file named by a test case, relative to the product.
+pub fn census_path(product: &Product, name: &str) -> PathBuf {
+    product.file.parent().unwrap_or(Path::new(".")).join(name)
+}
+
+/// Parses a decimal amount given on the command line.
+pub fn parse_amount(s: &str) -> Result<Decimal, String> {
+    parse_decimal(s)
+}
