@@ -84,6 +84,72 @@ pub enum Command {
         #[arg(default_value = "products")]
         paths: Vec<PathBuf>,
     },
+    /// Lay out the instalments of a product's payment plan for a premium.
+    Schedule {
+        /// Product code, optionally with `@VERSION`.
+        #[arg(long)]
+        product: String,
+        /// Payment plan code.
+        #[arg(long)]
+        plan: String,
+        /// Cover start date (YYYY-MM-DD).
+        #[arg(long)]
+        start: String,
+        /// Annual premium.
+        #[arg(long)]
+        premium: String,
+        /// Years of premium (long-term products); the plan's premium years when absent.
+        #[arg(long)]
+        years: Option<u32>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[arg(long, default_value = "products")]
+        products: PathBuf,
+    },
+    /// Rate and bill export-credit declarations under a quote: monthly invoices and the
+    /// year-end minimum-premium adjustment.
+    Declare {
+        /// The quote, as written by `coverwright quote --format json`.
+        #[arg(long)]
+        quote: PathBuf,
+        /// Declarations CSV: date,buyer,country_class,payment_method,credit_days,value.
+        #[arg(long)]
+        declarations: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[arg(long, default_value = "products")]
+        products: PathBuf,
+    },
+    /// Value an annuity-due on a life table, with the related values, for checking.
+    Annuity {
+        /// Life table CSV (`age,qx`, or several columns with `--column`).
+        #[arg(long)]
+        table: PathBuf,
+        #[arg(long)]
+        column: Option<String>,
+        #[arg(long)]
+        age: u32,
+        /// Interest rate, e.g. 0.025.
+        #[arg(long)]
+        interest: String,
+        /// Years before the first payment.
+        #[arg(long, default_value_t = 0)]
+        defer: u32,
+        /// Years of payment (life when absent).
+        #[arg(long)]
+        term: Option<u32>,
+        /// Years certain at the start of payments.
+        #[arg(long, default_value_t = 0)]
+        guaranteed: u32,
+        /// Payments a year: 1, 2, 4 or 12 (each 1/M).
+        #[arg(long, default_value_t = 1)]
+        frequency: u32,
+        /// Approximation for payments more than once a year.
+        #[arg(long, default_value = "woolhouse2")]
+        method: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
 }
 
 /// Runs a command; returns the exit code. Output goes to `out`, diagnostics to `err`.
@@ -116,6 +182,60 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             err,
         ),
         Command::Test { paths } => test_cmd(&paths, out, err),
+        Command::Schedule {
+            product,
+            plan,
+            start,
+            premium,
+            years,
+            format,
+            products,
+        } => schedule_cmd(&product, &plan, &start, &premium, years, format, &products, out, err),
+        Command::Declare {
+            quote,
+            declarations,
+            format,
+            products,
+        } => declare_cmd(&quote, &declarations, format, &products, out, err),
+        Command::Annuity {
+            table,
+            column,
+            age,
+            interest,
+            defer,
+            term,
+            guaranteed,
+            frequency,
+            method,
+            format,
+        } => annuity_cmd(
+            crate::actuarial::AnnuityQuery {
+                table,
+                column,
+                age,
+                interest: match crate::product::parse_decimal(&interest) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        let _ = writeln!(err, "error: --interest: {e}");
+                        return 2;
+                    }
+                },
+                defer,
+                term,
+                guaranteed,
+                frequency,
+                method: match method.parse() {
+                    Ok(m) => m,
+                    Err(_) => {
+                        let _ = writeln!(err, "error: --method: use woolhouse2 or udd");
+                        return 2;
+                    }
+                },
+            },
+            format,
+            out,
+            err,
+        ),
     };
     r.unwrap_or(2)
 }
@@ -396,4 +516,152 @@ fn test_cmd(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> std:
     }
     writeln!(out, "{passed} passed, {failed} failed")?;
     Ok(if failed > 0 { 1 } else { 0 })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn schedule_cmd(
+    product: &str,
+    plan: &str,
+    start: &str,
+    premium: &str,
+    years: Option<u32>,
+    format: Format,
+    dir: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    let start = match crate::product::parse_date(start) {
+        Ok(d) => d,
+        Err(e) => {
+            writeln!(err, "error: --start: {e}")?;
+            return Ok(2);
+        }
+    };
+    let premium = match crate::product::parse_decimal(premium) {
+        Ok(d) if d >= rust_decimal::Decimal::ZERO => d,
+        Ok(_) => {
+            writeln!(err, "error: --premium cannot be negative")?;
+            return Ok(2);
+        }
+        Err(e) => {
+            writeln!(err, "error: --premium: {e}")?;
+            return Ok(2);
+        }
+    };
+    let Some(products) = load_products(dir, err)? else {
+        return Ok(2);
+    };
+    let p = match crate::product::load::find(&products, product, start) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(2);
+        }
+    };
+    let Some(pl) = p.plans.iter().find(|x| x.code == plan) else {
+        let codes: Vec<&str> = p.plans.iter().map(|x| x.code.as_str()).collect();
+        writeln!(err, "error: {} offers no payment plan `{plan}`; plans: {}", p.id(), codes.join(", "))?;
+        return Ok(2);
+    };
+    let ip = match crate::quote::instalment_plan(p, pl) {
+        Ok(Some(ip)) => ip,
+        Ok(None) => {
+            writeln!(err, "error: plan `{plan}` is {}; it has no instalment schedule", pl.mode.as_str())?;
+            return Ok(2);
+        }
+        Err(e) => {
+            writeln!(err, "error: plan `{plan}`: {e}")?;
+            return Ok(1);
+        }
+    };
+    let cal = match crate::quote::plan_calendar(pl) {
+        Ok(c) => c,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(1);
+        }
+    };
+    let req = crate::schedule::ScheduleRequest {
+        premium,
+        start,
+        term_years: years.or(pl.premium_years).unwrap_or(1).max(1),
+    };
+    match ip.schedule(&req, cal.as_ref()) {
+        Ok(s) => {
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&s).unwrap_or_default())?,
+                Format::Text => write!(out, "{}", s.to_text())?,
+            }
+            Ok(0)
+        }
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(1)
+        }
+    }
+}
+
+fn declare_cmd(quote: &Path, decls: &Path, format: Format, dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    let q = match crate::declare::read_quote(quote) {
+        Ok(q) => q,
+        Err(d) => {
+            report(&[d], Format::Text, out, err)?;
+            return Ok(1);
+        }
+    };
+    let Some(products) = load_products(dir, err)? else {
+        return Ok(2);
+    };
+    let spec = format!(
+        "{}@{}",
+        q["product"]["code"].as_str().unwrap_or(""),
+        q["product"]["version"].as_str().unwrap_or("")
+    );
+    let p = match crate::product::load::find(&products, &spec, chrono::NaiveDate::MIN) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(err, "error: the quote's product: {e}")?;
+            return Ok(1);
+        }
+    };
+    if q["product"]["content_hash"].as_str() != Some(p.content_hash.as_str()) {
+        writeln!(err, "warning: {spec} has changed since the quote was made (content hash differs)")?;
+    }
+    let bytes = match std::fs::read(decls) {
+        Ok(b) => b,
+        Err(e) => {
+            writeln!(err, "error: cannot read {}: {e}", decls.display())?;
+            return Ok(2);
+        }
+    };
+    let (text, _) = crate::request::decode_census(&bytes);
+    match crate::declare::declare(p, &q, decls, &text) {
+        Ok(b) => {
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&b).unwrap_or_default())?,
+                Format::Text => write!(out, "{}", b.to_text())?,
+            }
+            Ok(0)
+        }
+        Err(d) => {
+            report(&d.into_vec(), Format::Text, out, err)?;
+            Ok(1)
+        }
+    }
+}
+
+fn annuity_cmd(q: crate::actuarial::AnnuityQuery, format: Format, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    match crate::actuarial::annuity_report(&q) {
+        Ok(r) => {
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&r).unwrap_or_default())?,
+                Format::Text => write!(out, "{r}")?,
+            }
+            Ok(0)
+        }
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(1)
+        }
+    }
 }

@@ -21,3 +21,4 @@ pub mod request;
 pub mod cases;
 pub mod quote;
 pub mod rating;
+pub mod declare;
