@@ -58,6 +58,11 @@ impl Lookup for ProductLookup<'_> {
             }
             Func::Endowment => c.pure_endowment(whole(args[0], "the age")?, whole(args[1], "the years")?),
             Func::Assurance => c.term_assurance(whole(args[0], "the age")?, whole(args[1], "the years")?),
+            Func::PremiumReturn => c.return_of_premium(
+                whole(args[0], "the age")?,
+                whole(args[1], "the deferral")?,
+                whole(args[2], "the premium years")?,
+            ),
             _ => return Err(fail("not an actuarial function".into())),
         };
         r.map_err(|e| fail(e.to_string()))
@@ -149,6 +154,7 @@ pub fn eligibility(p: &Product, r: &Request) -> Result<Vec<Failure>, RatingError
         term_months: r.term_months,
         rounding: p.rounding.strategy,
         lookup: &lookup,
+        year: None,
     };
     let mut out = Vec::new();
     for rule in &p.rules {
@@ -225,6 +231,7 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
                 term_months: r.term_months,
                 rounding: p.rounding.strategy,
                 lookup: &lookup,
+                year: None,
             };
             frame.eval(&step.expr, trace)
         };
@@ -462,6 +469,8 @@ pub fn ref_name(p: &Product, r: Ref) -> String {
         Ref::Members => "members".into(),
         Ref::TermMonths => "term_months".into(),
         Ref::TermYears => "term_years".into(),
+        Ref::Year => "year".into(),
+        Ref::PremiumsPaid => "premiums_paid".into(),
     }
 }
 

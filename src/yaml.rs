@@ -181,11 +181,12 @@ fn fix_scalars(node: &mut Node, src: &str) {
     match &mut node.kind {
         NodeKind::Scalar(s) => {
             let is_number = s == NUMBER_FROM_SOURCE || s.parse::<i128>().is_ok();
-            if is_number {
-                let (a, b) = (node.span.start, node.span.start + node.span.len);
-                if let Some(text) = src.get(a..b) {
-                    *s = text.trim().to_string();
-                }
+            let (a, b) = (node.span.start, node.span.start + node.span.len);
+            if is_number
+                && let Some(text) = src.get(a..b)
+                && !text.starts_with(['"', '\''])
+            {
+                *s = text.trim().to_string();
             }
         }
         NodeKind::Seq(items) => items.iter_mut().for_each(|n| fix_scalars(n, src)),

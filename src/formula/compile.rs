@@ -26,6 +26,10 @@ pub enum Ref {
     TermMonths,
     /// The term in whole years (rounded up).
     TermYears,
+    /// The policy year (1, 2, ...), in benefit illustrations.
+    Year,
+    /// Premiums paid up to and including the policy year, in benefit illustrations.
+    PremiumsPaid,
 }
 
 /// Built-in functions beyond arithmetic.
@@ -48,6 +52,9 @@ pub enum Func {
     Annuity,
     Endowment,
     Assurance,
+    /// `premium_return(table, age, defer, premium_years)`: value of returning the annual
+    /// premiums paid (1 a year) on death before payments start.
+    PremiumReturn,
 }
 
 impl Func {
@@ -64,6 +71,7 @@ impl Func {
             "annuity" => Func::Annuity,
             "endowment" => Func::Endowment,
             "assurance" => Func::Assurance,
+            "premium_return" => Func::PremiumReturn,
             _ => return None,
         })
     }
@@ -81,12 +89,23 @@ impl Func {
             Func::Annuity => "annuity",
             Func::Endowment => "endowment",
             Func::Assurance => "assurance",
+            Func::PremiumReturn => "premium_return",
         }
     }
 
-    pub const ALL: [&'static str; 11] = [
-        "min", "max", "abs", "round", "round_up", "round_down", "sum", "count", "annuity", "endowment",
+    pub const ALL: [&'static str; 12] = [
+        "min",
+        "max",
+        "abs",
+        "round",
+        "round_up",
+        "round_down",
+        "sum",
+        "count",
+        "annuity",
+        "endowment",
         "assurance",
+        "premium_return",
     ];
 }
 
@@ -479,7 +498,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 let x = self.expect(&args[0], true, want, name)?;
                 Some((Expr::Call(f, vec![x].into_boxed_slice()), Ty::Num))
             }
-            Func::Annuity | Func::Endowment | Func::Assurance => {
+            Func::Annuity | Func::Endowment | Func::Assurance | Func::PremiumReturn => {
                 if !self.actuarial {
                     return self.err(
                         "E0309",
@@ -490,13 +509,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 }
                 // annuity(table, age, defer, term, guaranteed, frequency)
                 // endowment(table, age, years) ; assurance(table, age, years)
-                let want = if f == Func::Annuity { 6 } else { 3 };
+                let (want, sig) = match f {
+                    Func::Annuity => (6, "(table, age, defer, term, guaranteed, frequency)"),
+                    Func::PremiumReturn => (4, "(table, age, defer, premium_years)"),
+                    _ => (3, "(table, age, years)"),
+                };
                 if args.len() != want {
-                    let sig = if f == Func::Annuity {
-                        "(table, age, defer, term, guaranteed, frequency)"
-                    } else {
-                        "(table, age, years)"
-                    };
                     return arity_err(self, &format!("{want} arguments {sig}"));
                 }
                 let table = match &args[0].ast {
@@ -506,9 +524,8 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                             return self.err("E0305", &args[0], format!("unknown life table `{t}`"), None);
                         }
                     },
-                    Ast::If(..) => {
+                    Ast::If(c, a, b) => {
                         // A choice between tables, e.g. by gender.
-                        let Ast::If(c, a, b) = &args[0].ast else { unreachable!() };
                         let c = self.expect(c, in_agg, Ty::Bool, "the condition of `if`")?;
                         let pick = |this: &mut Self, x: &AstNode| -> Option<Expr> {
                             match &x.ast {

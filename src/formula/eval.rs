@@ -59,6 +59,8 @@ pub struct Frame<'a, L: Lookup> {
     pub term_months: u32,
     pub rounding: RoundingStrategy,
     pub lookup: &'a L,
+    /// Policy year and premiums paid so far, in benefit illustrations.
+    pub year: Option<(u32, Decimal)>,
 }
 
 impl<'a, L: Lookup> Frame<'a, L> {
@@ -87,6 +89,8 @@ impl<'a, L: Lookup> Frame<'a, L> {
             Ref::Members => Value::Num(Decimal::from(self.member_inputs.len())),
             Ref::TermMonths => Value::Num(Decimal::from(self.term_months)),
             Ref::TermYears => Value::Num(Decimal::from(self.term_months.div_ceil(12))),
+            Ref::Year => Value::Num(Decimal::from(self.year.ok_or_else(missing)?.0)),
+            Ref::PremiumsPaid => Value::Num(self.year.ok_or_else(missing)?.1),
         })
     }
 
@@ -249,7 +253,7 @@ impl<'a, L: Lookup> Frame<'a, L> {
                 }
                 Ok(Value::Num(total))
             }
-            Func::Annuity | Func::Endowment | Func::Assurance => {
+            Func::Annuity | Func::Endowment | Func::Assurance | Func::PremiumReturn => {
                 let table = match &args[0] {
                     Expr::LifeTable(i) => *i,
                     Expr::If(c, a, b) => {

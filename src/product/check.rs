@@ -1393,6 +1393,7 @@ impl<'a> Checker<'a> {
                     term_months: 12,
                     rounding: RoundingStrategy::MidpointAwayFromZero,
                     lookup: &lookup,
+                    year: None,
                 };
                 !matches!(frame.eval(&rule.expr, None), Ok(Value::Bool(false)))
             })

@@ -157,7 +157,7 @@ pub struct RawInputs {
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawField {
-    /// `integer`, `decimal`, `bool`, `enum` or `date`.
+    /// `integer`, `decimal`, `bool` or `enum`.
     #[serde(rename = "type")]
     pub ty: Sp<String>,
     /// Allowed words, for `enum`.
