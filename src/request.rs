@@ -95,8 +95,10 @@ pub fn load(product: &Product, path: &Path, census: Option<&Path>) -> Result<Req
             return Err(diags);
         }
     };
-    let census = match census {
-        Some(c) => match read_census_file(product, c) {
+    // A census named in the request is relative to the request file; `--census` overrides it.
+    let named = node.get("census").and_then(|n| n.as_str()).map(|c| path.parent().unwrap_or(Path::new(".")).join(c));
+    let census = match census.map(Path::to_path_buf).or(named) {
+        Some(c) => match read_census_file(product, &c) {
             Ok(m) => Some(m),
             Err(d) => {
                 diags.extend(d);
