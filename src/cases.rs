@@ -85,10 +85,17 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
             want.sort();
             if want.is_empty() {
                 passed = false;
-                details.push(format!("expected a quote, got a decline: {}", got.join(", ")));
+                details.push(format!(
+                    "expected a quote, got a decline: {}",
+                    got.join(", ")
+                ));
             } else if want != got {
                 passed = false;
-                details.push(format!("decline: expected {}, got {}", want.join(", "), got.join(", ")));
+                details.push(format!(
+                    "decline: expected {}, got {}",
+                    want.join(", "),
+                    got.join(", ")
+                ));
             } else {
                 details.push(format!("declined by {}", got.join(", ")));
             }
@@ -96,25 +103,40 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
         Ok(Outcome::Quoted(q, rated)) => {
             if !t.decline.is_empty() {
                 passed = false;
-                details.push(format!("expected a decline by {}, got a quote of {}", t.decline.join(", "), q.totals.gross));
+                details.push(format!(
+                    "expected a decline by {}, got a quote of {}",
+                    t.decline.join(", "),
+                    q.totals.gross
+                ));
             }
             let parse = |s: &str| s.parse::<Decimal>().unwrap_or_default();
             if let Some(want) = t.total {
                 let got = parse(&q.totals.gross);
                 let ok = close(want, got, t.tolerance);
                 passed &= ok;
-                details.push(format!("total: expected {}, got {}", quote::money(want), q.totals.gross));
+                details.push(format!(
+                    "total: expected {}, got {}",
+                    quote::money(want),
+                    q.totals.gross
+                ));
             }
             for (code, want) in &t.coverages {
                 match q.coverages.iter().find(|c| &c.code == code) {
                     Some(c) => {
                         let ok = close(*want, parse(&c.premium), t.tolerance);
                         passed &= ok;
-                        details.push(format!("{code}: expected {}, got {}", quote::money(*want), c.premium));
+                        details.push(format!(
+                            "{code}: expected {}, got {}",
+                            quote::money(*want),
+                            c.premium
+                        ));
                     }
                     None => {
                         passed = false;
-                        details.push(format!("{code}: expected {}, but the coverage is not in the quote", quote::money(*want)));
+                        details.push(format!(
+                            "{code}: expected {}, but the coverage is not in the quote",
+                            quote::money(*want)
+                        ));
                     }
                 }
             }
@@ -124,7 +146,11 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
                         let got = rated.policy_steps[i].num().unwrap_or_default();
                         let ok = close(*want, got, t.tolerance);
                         passed &= ok;
-                        details.push(format!("{step}: expected {}, got {}", want.normalize(), got.normalize()));
+                        details.push(format!(
+                            "{step}: expected {}, got {}",
+                            want.normalize(),
+                            got.normalize()
+                        ));
                     }
                     None => {
                         passed = false;

@@ -155,7 +155,11 @@ pub enum Command {
 /// Runs a command; returns the exit code. Output goes to `out`, diagnostics to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let r = match cli.command {
-        Command::Validate { paths, format, templates } => validate(&paths, format, &templates, out, err),
+        Command::Validate {
+            paths,
+            format,
+            templates,
+        } => validate(&paths, format, &templates, out, err),
         Command::List { paths, format } => list(&paths, format, out, err),
         Command::Schema => writeln!(out, "{}", crate::schema::product_schema()).map(|_| 0),
         Command::Quote {
@@ -190,7 +194,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             years,
             format,
             products,
-        } => schedule_cmd(&product, &plan, &start, &premium, years, format, &products, out, err),
+        } => schedule_cmd(
+            &product, &plan, &start, &premium, years, format, &products, out, err,
+        ),
         Command::Declare {
             quote,
             declarations,
@@ -245,17 +251,32 @@ fn read_source(p: &Path) -> Option<String> {
 }
 
 /// Prints diagnostics as text (to `err`) or JSON (to `out`).
-pub fn report(diags: &[Diagnostic], format: Format, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {
+pub fn report(
+    diags: &[Diagnostic],
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Text => write!(err, "{}", render_all(diags, &read_source)),
         Format::Json => {
             let items: Vec<DiagnosticJson> = diags.iter().map(DiagnosticJson::from).collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into()))
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
+            )
         }
     }
 }
 
-fn validate(paths: &[PathBuf], format: Format, templates: &Path, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+fn validate(
+    paths: &[PathBuf],
+    format: Format,
+    templates: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
     for p in paths {
         if !p.exists() {
             writeln!(err, "error: `{}` does not exist", p.display())?;
@@ -272,7 +293,12 @@ fn validate(paths: &[PathBuf], format: Format, templates: &Path, out: &mut dyn W
     let warnings = diags.len() - errors;
     if format == Format::Text {
         if errors == 0 {
-            writeln!(err, "{} product version(s) valid{}", products.len(), plural_warnings(warnings))?;
+            writeln!(
+                err,
+                "{} product version(s) valid{}",
+                products.len(),
+                plural_warnings(warnings)
+            )?;
         } else {
             writeln!(err, "{errors} error(s){}", plural_warnings(warnings))?;
         }
@@ -281,10 +307,19 @@ fn validate(paths: &[PathBuf], format: Format, templates: &Path, out: &mut dyn W
 }
 
 fn plural_warnings(n: usize) -> String {
-    if n == 0 { String::new() } else { format!(", {n} warning(s)") }
+    if n == 0 {
+        String::new()
+    } else {
+        format!(", {n} warning(s)")
+    }
 }
 
-fn list(paths: &[PathBuf], format: Format, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+fn list(
+    paths: &[PathBuf],
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
     let (products, diags) = load_paths(paths, &LoadOptions::default());
     let diags = diags.into_vec();
     if diags.iter().any(|d| d.is_error()) {
@@ -307,7 +342,11 @@ fn list(paths: &[PathBuf], format: Format, out: &mut dyn Write, err: &mut dyn Wr
                     })
                 })
                 .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&rows).unwrap_or_default())?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&rows).unwrap_or_default()
+            )?;
         }
         Format::Text => {
             let mut rows = vec![[
@@ -326,14 +365,20 @@ fn list(paths: &[PathBuf], format: Format, out: &mut dyn Write, err: &mut dyn Wr
                     p.line.as_str().into(),
                     p.segment.clone(),
                     p.effective_from.to_string(),
-                    p.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                    p.effective_to
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "-".into()),
                     format!("{} / {}", p.name.zh, p.name.en),
                 ]);
             }
             write!(out, "{}", table(&rows))?;
         }
     }
-    Ok(if diags.iter().any(|d| d.is_error()) { 1 } else { 0 })
+    Ok(if diags.iter().any(|d| d.is_error()) {
+        1
+    } else {
+        0
+    })
 }
 
 /// Lays out rows as aligned columns (display width aware for CJK text).
@@ -392,16 +437,27 @@ struct QuoteArgs {
 }
 
 /// Loads the products folder, printing its errors; `None` when a product failed to load.
-fn load_products(dir: &Path, err: &mut dyn Write) -> std::io::Result<Option<Vec<crate::product::Product>>> {
+fn load_products(
+    dir: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<Option<Vec<crate::product::Product>>> {
     if !dir.exists() {
-        writeln!(err, "error: the products folder `{}` does not exist", dir.display())?;
+        writeln!(
+            err,
+            "error: the products folder `{}` does not exist",
+            dir.display()
+        )?;
         return Ok(None);
     }
     let (products, diags) = load_paths(&[dir.to_path_buf()], &LoadOptions::default());
     let diags = diags.into_vec();
     if diags.iter().any(|d| d.is_error()) {
         report(&diags, Format::Text, &mut std::io::sink(), err)?;
-        writeln!(err, "error: fix the product files first (`coverwright validate {}`)", dir.display())?;
+        writeln!(
+            err,
+            "error: fix the product files first (`coverwright validate {}`)",
+            dir.display()
+        )?;
         return Ok(None);
     }
     Ok(Some(products))
@@ -442,7 +498,12 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
         && !product.plans.iter().any(|p| &p.code == plan)
     {
         let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
-        writeln!(err, "error: {} offers no payment plan `{plan}`; plans: {}", product.id(), codes.join(", "))?;
+        writeln!(
+            err,
+            "error: {} offers no payment plan `{plan}`; plans: {}",
+            product.id(),
+            codes.join(", ")
+        )?;
         return Ok(2);
     }
     let req = match crate::request::load(product, &a.request, a.census.as_deref()) {
@@ -450,7 +511,11 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
         Err(d) => {
             let d = d.into_vec();
             report(&d, Format::Text, out, err)?;
-            writeln!(err, "{} error(s) in the request", d.iter().filter(|x| x.is_error()).count())?;
+            writeln!(
+                err,
+                "{} error(s) in the request",
+                d.iter().filter(|x| x.is_error()).count()
+            )?;
             return Ok(1);
         }
     };
@@ -468,7 +533,11 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
             match a.format {
                 Format::Json => {
                     let v = serde_json::json!({"declined": true, "product": product.id(), "failures": failures});
-                    writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::to_string_pretty(&v).unwrap_or_default()
+                    )?;
                 }
                 Format::Text => write!(out, "{}", crate::quote::decline_text(&failures))?,
             }
@@ -486,10 +555,14 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
 
 /// Reads the request's start date (for picking the product version).
 fn peek_start(path: &Path) -> Result<Option<chrono::NaiveDate>, Diagnostic> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error("E0201", format!("cannot read the request: {e}")).in_file(path))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error("E0201", format!("cannot read the request: {e}")).in_file(path)
+    })?;
     let node = crate::yaml::parse(&text).map_err(|d| d.in_file(path))?;
-    Ok(node.get("start").and_then(|n| n.as_str()).and_then(|s| crate::product::parse_date(s).ok()))
+    Ok(node
+        .get("start")
+        .and_then(|n| n.as_str())
+        .and_then(|s| crate::product::parse_date(s).ok()))
 }
 
 fn test_cmd(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
@@ -560,13 +633,22 @@ fn schedule_cmd(
     };
     let Some(pl) = p.plans.iter().find(|x| x.code == plan) else {
         let codes: Vec<&str> = p.plans.iter().map(|x| x.code.as_str()).collect();
-        writeln!(err, "error: {} offers no payment plan `{plan}`; plans: {}", p.id(), codes.join(", "))?;
+        writeln!(
+            err,
+            "error: {} offers no payment plan `{plan}`; plans: {}",
+            p.id(),
+            codes.join(", ")
+        )?;
         return Ok(2);
     };
     let ip = match crate::quote::instalment_plan(p, pl) {
         Ok(Some(ip)) => ip,
         Ok(None) => {
-            writeln!(err, "error: plan `{plan}` is {}; it has no instalment schedule", pl.mode.as_str())?;
+            writeln!(
+                err,
+                "error: plan `{plan}` is {}; it has no instalment schedule",
+                pl.mode.as_str()
+            )?;
             return Ok(2);
         }
         Err(e) => {
@@ -589,7 +671,11 @@ fn schedule_cmd(
     match ip.schedule(&req, cal.as_ref()) {
         Ok(s) => {
             match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&s).unwrap_or_default())?,
+                Format::Json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&s).unwrap_or_default()
+                )?,
                 Format::Text => write!(out, "{}", s.to_text())?,
             }
             Ok(0)
@@ -601,7 +687,14 @@ fn schedule_cmd(
     }
 }
 
-fn declare_cmd(quote: &Path, decls: &Path, format: Format, dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+fn declare_cmd(
+    quote: &Path,
+    decls: &Path,
+    format: Format,
+    dir: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
     let q = match crate::declare::read_quote(quote) {
         Ok(q) => q,
         Err(d) => {
@@ -625,7 +718,10 @@ fn declare_cmd(quote: &Path, decls: &Path, format: Format, dir: &Path, out: &mut
         }
     };
     if q["product"]["content_hash"].as_str() != Some(p.content_hash.as_str()) {
-        writeln!(err, "warning: {spec} has changed since the quote was made (content hash differs)")?;
+        writeln!(
+            err,
+            "warning: {spec} has changed since the quote was made (content hash differs)"
+        )?;
     }
     let bytes = match std::fs::read(decls) {
         Ok(b) => b,
@@ -638,7 +734,11 @@ fn declare_cmd(quote: &Path, decls: &Path, format: Format, dir: &Path, out: &mut
     match crate::declare::declare(p, &q, decls, &text) {
         Ok(b) => {
             match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&b).unwrap_or_default())?,
+                Format::Json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&b).unwrap_or_default()
+                )?,
                 Format::Text => write!(out, "{}", b.to_text())?,
             }
             Ok(0)
@@ -650,11 +750,20 @@ fn declare_cmd(quote: &Path, decls: &Path, format: Format, dir: &Path, out: &mut
     }
 }
 
-fn annuity_cmd(q: crate::actuarial::AnnuityQuery, format: Format, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+fn annuity_cmd(
+    q: crate::actuarial::AnnuityQuery,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
     match crate::actuarial::annuity_report(&q) {
         Ok(r) => {
             match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&r).unwrap_or_default())?,
+                Format::Json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&r).unwrap_or_default()
+                )?,
                 Format::Text => write!(out, "{r}")?,
             }
             Ok(0)

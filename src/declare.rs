@@ -13,7 +13,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::product::{InputGroup, Product};
 use crate::rating;
 use crate::request::{self, Member, Party};
-use crate::schedule::{self, DeclarationBilling, DeclarationPlan, DeclarationPlanSpec, DepositRule, PaymentMethod, RawDeclaration, Rounding};
+use crate::schedule::{
+    self, DeclarationBilling, DeclarationPlan, DeclarationPlanSpec, DepositRule, PaymentMethod,
+    RawDeclaration, Rounding,
+};
 use crate::yaml::Node;
 
 /// The product's words for a payment method (the member input `method`).
@@ -27,7 +30,12 @@ fn method_word(m: PaymentMethod) -> &'static str {
 }
 
 /// Rebuilds the checked request of a quote, with the declared shipments as its items.
-fn request_for(p: &Product, q: &serde_json::Value, decls: &[RawDeclaration], file: &Path) -> Result<request::Request, Diagnostics> {
+fn request_for(
+    p: &Product,
+    q: &serde_json::Value,
+    decls: &[RawDeclaration],
+    file: &Path,
+) -> Result<request::Request, Diagnostics> {
     let mut ph = serde_json::Map::new();
     let mut opts = serde_json::Map::new();
     ph.insert("name".into(), q["policyholder"]["name"].clone());
@@ -38,10 +46,10 @@ fn request_for(p: &Product, q: &serde_json::Value, decls: &[RawDeclaration], fil
         if let Some(v) = q["policyholder"]["fields"].get(&f.name) {
             match f.group {
                 InputGroup::Policyholder => {
-                    ph.insert(f.name.clone(), v.clone().into());
+                    ph.insert(f.name.clone(), v.clone());
                 }
                 InputGroup::Options => {
-                    opts.insert(f.name.clone(), v.clone().into());
+                    opts.insert(f.name.clone(), v.clone());
                 }
                 InputGroup::Member => {}
             }
@@ -67,7 +75,11 @@ fn request_for(p: &Product, q: &serde_json::Value, decls: &[RawDeclaration], fil
         ds
     })?;
     // The shipments are the items rated.
-    let fields: Vec<_> = p.fields.iter().filter(|f| f.group == InputGroup::Member).collect();
+    let fields: Vec<_> = p
+        .fields
+        .iter()
+        .filter(|f| f.group == InputGroup::Member)
+        .collect();
     let mut members = Vec::new();
     let mut diags = Diagnostics::new();
     for d in decls {
@@ -114,23 +126,44 @@ fn request_for(p: &Product, q: &serde_json::Value, decls: &[RawDeclaration], fil
 }
 
 /// Rates and bills declared shipments under a quote.
-pub fn declare(p: &Product, q: &serde_json::Value, csv_path: &Path, csv_text: &str) -> Result<DeclarationBilling, Diagnostics> {
+pub fn declare(
+    p: &Product,
+    q: &serde_json::Value,
+    csv_path: &Path,
+    csv_text: &str,
+) -> Result<DeclarationBilling, Diagnostics> {
     let mut diags = Diagnostics::new();
     let Some(dspec) = &p.declarations else {
-        diags.push(Diagnostic::error("E0231", format!("{} takes no declarations", p.id())).with_help("declarations are for export credit products"));
+        diags.push(
+            Diagnostic::error("E0231", format!("{} takes no declarations", p.id()))
+                .with_help("declarations are for export credit products"),
+        );
         return Err(diags);
     };
-    let raw = schedule::read_declarations_csv(&csv_path.display().to_string(), csv_text).map_err(|errs| {
-        let mut ds = Diagnostics::new();
-        for e in errs {
-            ds.push(
-                Diagnostic::error("E0224", format!("row {}{}: {}", e.row, e.column.as_ref().map(|c| format!(", column `{c}`")).unwrap_or_default(), e.message))
+    let raw = schedule::read_declarations_csv(&csv_path.display().to_string(), csv_text).map_err(
+        |errs| {
+            let mut ds = Diagnostics::new();
+            for e in errs {
+                ds.push(
+                    Diagnostic::error(
+                        "E0224",
+                        format!(
+                            "row {}{}: {}",
+                            e.row,
+                            e.column
+                                .as_ref()
+                                .map(|c| format!(", column `{c}`"))
+                                .unwrap_or_default(),
+                            e.message
+                        ),
+                    )
                     .in_file(csv_path)
                     .at(Span::new(e.row as u32, 1, 0, 0)),
-            );
-        }
-        ds
-    })?;
+                );
+            }
+            ds
+        },
+    )?;
     let req = request_for(p, q, &raw, csv_path)?;
     let failures = rating::eligibility(p, &req).map_err(|e| {
         let mut ds = Diagnostics::new();
@@ -158,8 +191,18 @@ pub fn declare(p: &Product, q: &serde_json::Value, csv_path: &Path, csv_text: &s
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let premium: Decimal = p.coverages.iter().enumerate().filter(|(c, _)| req.selected[*c]).map(|(c, _)| rated.member_premiums[i][c]).sum();
-            let rate = if d.value.is_zero() { Decimal::ZERO } else { (premium / d.value).normalize() };
+            let premium: Decimal = p
+                .coverages
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| req.selected[*c])
+                .map(|(c, _)| rated.member_premiums[i][c])
+                .sum();
+            let rate = if d.value.is_zero() {
+                Decimal::ZERO
+            } else {
+                (premium / d.value).normalize()
+            };
             d.rated(rate, premium)
         })
         .collect();
@@ -170,7 +213,11 @@ pub fn declare(p: &Product, q: &serde_json::Value, csv_path: &Path, csv_text: &s
         minimum_premium: p.minimum_premium.unwrap_or_default(),
         maximum_liability: Some(dspec.maximum_liability),
         minor_unit: 2,
-        rounding: if p.rounding.mode_name == "half_even" { Rounding::HalfEven } else { Rounding::HalfUp },
+        rounding: if p.rounding.mode_name == "half_even" {
+            Rounding::HalfEven
+        } else {
+            Rounding::HalfUp
+        },
     };
     let plan = DeclarationPlan::new(spec).map_err(|e| {
         let mut ds = Diagnostics::new();
@@ -187,7 +234,9 @@ pub fn declare(p: &Product, q: &serde_json::Value, csv_path: &Path, csv_text: &s
 
 /// Reads a quote JSON file.
 pub fn read_quote(path: &Path) -> Result<serde_json::Value, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::error("E0240", format!("cannot read the quote: {e}")).in_file(path))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error("E0240", format!("cannot read the quote: {e}")).in_file(path)
+    })?;
     serde_json::from_str(&text).map_err(|e| {
         Diagnostic::error("E0241", format!("the quote is not valid JSON: {e}"))
             .in_file(path)

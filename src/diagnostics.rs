@@ -161,7 +161,11 @@ impl Diagnostic {
                     Snippet::source(src)
                         .path(path.as_str())
                         .fold(true)
-                        .annotation(AnnotationKind::Primary.span(self.span.start..end).label(label)),
+                        .annotation(
+                            AnnotationKind::Primary
+                                .span(self.span.start..end)
+                                .label(label),
+                        ),
                 );
                 let group = match &self.help {
                     Some(help) => group.element(Level::HELP.message(help.as_str())),
@@ -170,7 +174,13 @@ impl Diagnostic {
                 Renderer::plain().render(&[group])
             }
             None => {
-                let mut text = format!("{}[{}]: {}\n  --> {}", severity_word(self.severity), self.code, self.message, self.location());
+                let mut text = format!(
+                    "{}[{}]: {}\n  --> {}",
+                    severity_word(self.severity),
+                    self.code,
+                    self.message,
+                    self.location()
+                );
                 if let Some(label) = &self.label {
                     text.push_str(&format!(" ({label})"));
                 }
@@ -252,7 +262,8 @@ impl Diagnostics {
     /// list is empty, so callers never need to unwrap.
     pub fn last_mut(&mut self) -> &mut Diagnostic {
         if self.items.is_empty() {
-            self.items.push(Diagnostic::error("E0000", "internal: no diagnostic"));
+            self.items
+                .push(Diagnostic::error("E0000", "internal: no diagnostic"));
         }
         let n = self.items.len() - 1;
         &mut self.items[n]
@@ -335,7 +346,10 @@ pub fn render_all(diags: &[Diagnostic], sources: &dyn Fn(&Path) -> Option<String
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be a likely
 /// typo: used for "did you mean" hints.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(word, c);
@@ -369,7 +383,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("covrages", ["coverages", "tables"]), Some("coverages"));
+        assert_eq!(
+            did_you_mean("covrages", ["coverages", "tables"]),
+            Some("coverages")
+        );
         assert_eq!(did_you_mean("zzz", ["coverages", "tables"]), None);
     }
 

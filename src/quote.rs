@@ -231,10 +231,23 @@ fn show_value(p: &Product, v: &Value) -> String {
     p.interner.show(v)
 }
 
-fn build(p: &Product, r: &Request, rated: &Rated, opts: &QuoteOptions) -> Result<Quote, QuoteError> {
+fn build(
+    p: &Product,
+    r: &Request,
+    rated: &Rated,
+    opts: &QuoteOptions,
+) -> Result<Quote, QuoteError> {
     let as_of = opts.as_of.unwrap_or(r.start);
-    let policy_fields: Vec<_> = p.fields.iter().filter(|f| f.group != InputGroup::Member).collect();
-    let member_fields: Vec<_> = p.fields.iter().filter(|f| f.group == InputGroup::Member).collect();
+    let policy_fields: Vec<_> = p
+        .fields
+        .iter()
+        .filter(|f| f.group != InputGroup::Member)
+        .collect();
+    let member_fields: Vec<_> = p
+        .fields
+        .iter()
+        .filter(|f| f.group == InputGroup::Member)
+        .collect();
     let mut ph_fields = BTreeMap::new();
     for (f, v) in policy_fields.iter().zip(&r.policy) {
         ph_fields.insert(f.name.clone(), show_value(p, v));
@@ -269,10 +282,20 @@ fn build(p: &Product, r: &Request, rated: &Rated, opts: &QuoteOptions) -> Result
             premium: money(split[ci].gross),
             net: money(split[ci].net),
             vat_amount: money(split[ci].vat),
-            minimum_adjustment: rated.minimum_adjustment.filter(|(x, _)| *x == ci).map(|(_, a)| money(a)),
+            minimum_adjustment: rated
+                .minimum_adjustment
+                .filter(|(x, _)| *x == ci)
+                .map(|(_, a)| money(a)),
             clause: c.clause.clone(),
             waiting_period_days: c.waiting_period_days,
-            limits: c.limits.iter().map(|l| LimitOut { name: l.name.clone(), amount: money(l.amount) }).collect(),
+            limits: c
+                .limits
+                .iter()
+                .map(|l| LimitOut {
+                    name: l.name.clone(),
+                    amount: money(l.amount),
+                })
+                .collect(),
             tiers: c
                 .tiers
                 .iter()
@@ -286,7 +309,11 @@ fn build(p: &Product, r: &Request, rated: &Rated, opts: &QuoteOptions) -> Result
                 name: b.name.clone(),
                 grades: b.grades.iter().map(|g| g.normalize().to_string()).collect(),
             }),
-            indemnity: c.indemnity.iter().map(|(k, v)| (k.clone(), v.normalize().to_string())).collect(),
+            indemnity: c
+                .indemnity
+                .iter()
+                .map(|(k, v)| (k.clone(), v.normalize().to_string()))
+                .collect(),
         });
         charges.push(ChargeOut {
             kind: "premium",
@@ -371,14 +398,22 @@ fn build(p: &Product, r: &Request, rated: &Rated, opts: &QuoteOptions) -> Result
         })
         .collect();
 
-    let end = r.end().ok_or_else(|| QuoteError::Schedule("the cover end date is out of range".into()))?;
+    let end = r
+        .end()
+        .ok_or_else(|| QuoteError::Schedule("the cover end date is out of range".into()))?;
     let payment_options = payment_options(p, r, gross_total, opts)?;
-    let worksheet = if opts.worksheet { worksheet(p, r, rated) } else { Vec::new() };
+    let worksheet = if opts.worksheet {
+        worksheet(p, r, rated)
+    } else {
+        Vec::new()
+    };
     let minimum_premium = p.minimum_premium.map(|m| MinimumOut {
         amount: money(m),
         applied: rated.minimum_adjustment.is_some(),
         adjustment: money(rated.minimum_adjustment.map(|x| x.1).unwrap_or_default()),
-        coverage: rated.minimum_adjustment.map(|(c, _)| p.coverages[c].code.clone()),
+        coverage: rated
+            .minimum_adjustment
+            .map(|(c, _)| p.coverages[c].code.clone()),
     });
     let quote_id = quote_id(p, r, as_of);
     Ok(Quote {
@@ -430,7 +465,13 @@ pub fn quote_id(p: &Product, r: &Request, as_of: NaiveDate) -> String {
     let mut h = Sha256::new();
     h.update(p.id().as_bytes());
     h.update(p.content_hash.as_bytes());
-    h.update(format!("{as_of}|{}|{}|{:?}|{:?}|{:?}|", r.start, r.term, r.policyholder, r.plan, r.selected).as_bytes());
+    h.update(
+        format!(
+            "{as_of}|{}|{}|{:?}|{:?}|{:?}|",
+            r.start, r.term, r.policyholder, r.plan, r.selected
+        )
+        .as_bytes(),
+    );
     for v in r.policy.iter().chain(&r.terms) {
         h.update(show_value(p, v).as_bytes());
         h.update([0]);
@@ -442,13 +483,23 @@ pub fn quote_id(p: &Product, r: &Request, as_of: NaiveDate) -> String {
             h.update([0]);
         }
     }
-    let hex: String = h.finalize().iter().take(8).map(|b| format!("{b:02X}")).collect();
+    let hex: String = h
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02X}"))
+        .collect();
     format!("Q-{}-{hex}", p.code)
 }
 
 /// Turns a product plan into a schedule spec.
-pub fn instalment_plan(p: &Product, plan: &crate::product::PaymentPlan) -> Result<Option<schedule::InstalmentPlan>, String> {
-    use schedule::{DownPayment, InstalmentFee, PaymentMode, PlanSpec, Pricing, RemainderRule, Rounding};
+pub fn instalment_plan(
+    p: &Product,
+    plan: &crate::product::PaymentPlan,
+) -> Result<Option<schedule::InstalmentPlan>, String> {
+    use schedule::{
+        DownPayment, InstalmentFee, PaymentMode, PlanSpec, Pricing, RemainderRule, Rounding,
+    };
     let mode = match plan.mode {
         PlanMode::Single => PaymentMode::Single,
         PlanMode::Annual => PaymentMode::Annual,
@@ -476,8 +527,16 @@ pub fn instalment_plan(p: &Product, plan: &crate::product::PaymentPlan) -> Resul
         });
     }
     spec.minimum_instalment = plan.minimum_instalment;
-    spec.remainder = if plan.remainder_last { RemainderRule::Last } else { RemainderRule::First };
-    spec.rounding = if p.rounding.mode_name == "half_even" { Rounding::HalfEven } else { Rounding::HalfUp };
+    spec.remainder = if plan.remainder_last {
+        RemainderRule::Last
+    } else {
+        RemainderRule::First
+    };
+    spec.rounding = if p.rounding.mode_name == "half_even" {
+        Rounding::HalfEven
+    } else {
+        Rounding::HalfUp
+    };
     spec.grace_days = p.grace_period_days;
     spec.collection_day = plan.collection_day;
     spec.business_day = plan.business_day.as_deref().and_then(|b| match b {
@@ -486,15 +545,20 @@ pub fn instalment_plan(p: &Product, plan: &crate::product::PaymentPlan) -> Resul
         "preceding" => Some(schedule::BusinessDayRule::Preceding),
         _ => None,
     });
-    schedule::InstalmentPlan::new(spec).map(Some).map_err(|e| e.to_string())
+    schedule::InstalmentPlan::new(spec)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// Loads a plan's holiday calendar, if it names one.
-pub fn plan_calendar(plan: &crate::product::PaymentPlan) -> Result<Option<schedule::HolidayCalendar>, String> {
+pub fn plan_calendar(
+    plan: &crate::product::PaymentPlan,
+) -> Result<Option<schedule::HolidayCalendar>, String> {
     match &plan.calendar {
         None => Ok(None),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
             schedule::HolidayCalendar::from_yaml(&path.display().to_string(), &text)
                 .map(Some)
                 .map_err(|e| e.to_string())
@@ -502,7 +566,12 @@ pub fn plan_calendar(plan: &crate::product::PaymentPlan) -> Result<Option<schedu
     }
 }
 
-fn payment_options(p: &Product, r: &Request, premium: Decimal, opts: &QuoteOptions) -> Result<Vec<PaymentOption>, QuoteError> {
+fn payment_options(
+    p: &Product,
+    r: &Request,
+    premium: Decimal,
+    opts: &QuoteOptions,
+) -> Result<Vec<PaymentOption>, QuoteError> {
     let wanted = opts.plan.as_ref().or(r.plan.as_ref());
     let mut out = Vec::new();
     for plan in &p.plans {
@@ -514,25 +583,46 @@ fn payment_options(p: &Product, r: &Request, premium: Decimal, opts: &QuoteOptio
             None => (
                 None,
                 Some(match plan.mode {
-                    PlanMode::Declaration => "premium billed on monthly declarations (coverwright declare)".to_string(),
+                    PlanMode::Declaration => {
+                        "premium billed on monthly declarations (coverwright declare)".to_string()
+                    }
                     _ => "flexible contributions within the yearly cap".to_string(),
                 }),
             ),
             Some(ip) => {
                 let step = ip.spec().mode.step_months();
-                if r.term_months < 12 && step != 0 && step != 12 && r.term_months % step != 0 {
-                    (None, Some(format!("not offered for a {}-month term", r.term_months)))
+                if r.term_months < 12
+                    && step != 0
+                    && step != 12
+                    && !r.term_months.is_multiple_of(step)
+                {
+                    (
+                        None,
+                        Some(format!("not offered for a {}-month term", r.term_months)),
+                    )
                 } else if r.term_months < 12 && step != 0 && step != 12 {
-                    (None, Some("instalments are offered for annual terms".to_string()))
+                    (
+                        None,
+                        Some("instalments are offered for annual terms".to_string()),
+                    )
                 } else {
                     let cal = plan_calendar(plan).map_err(QuoteError::Schedule)?;
-                    let years = plan.premium_years.unwrap_or(if p.term.unit == TermUnit::Year { r.term } else { 1 }).max(1);
+                    let years = plan
+                        .premium_years
+                        .unwrap_or(if p.term.unit == TermUnit::Year {
+                            r.term
+                        } else {
+                            1
+                        })
+                        .max(1);
                     let req = schedule::ScheduleRequest {
                         premium,
                         start: r.start,
                         term_years: years,
                     };
-                    let s = ip.schedule(&req, cal.as_ref()).map_err(|e| QuoteError::Schedule(e.to_string()))?;
+                    let s = ip
+                        .schedule(&req, cal.as_ref())
+                        .map_err(|e| QuoteError::Schedule(e.to_string()))?;
                     (Some(s), None)
                 }
             }
@@ -558,7 +648,11 @@ fn worksheet(p: &Product, r: &Request, rated: &Rated) -> Vec<WorkOut> {
                 None => "policy".to_string(),
                 Some(m) => {
                     let name = &r.members[m].party.name;
-                    if name.is_empty() { format!("member {}", m + 1) } else { format!("member {} ({name})", m + 1) }
+                    if name.is_empty() {
+                        format!("member {}", m + 1)
+                    } else {
+                        format!("member {} ({name})", m + 1)
+                    }
                 }
             };
             WorkOut {
@@ -587,14 +681,35 @@ pub fn to_json(q: &Quote) -> String {
 pub fn to_text(q: &Quote, explain: bool) -> String {
     use std::fmt::Write;
     let mut o = String::new();
-    let _ = writeln!(o, "Quote {}  ({} / {})", q.quote_id, q.product.name.en, q.product.name.zh);
-    let _ = writeln!(o, "Product   {}@{}  filing {}", q.product.code, q.product.version, q.product.filing);
+    let _ = writeln!(
+        o,
+        "Quote {}  ({} / {})",
+        q.quote_id, q.product.name.en, q.product.name.zh
+    );
+    let _ = writeln!(
+        o,
+        "Product   {}@{}  filing {}",
+        q.product.code, q.product.version, q.product.filing
+    );
     let _ = writeln!(o, "Insurer   {}", q.product.insurer);
-    let _ = writeln!(o, "Cover     {} to {} ({} months)", q.cover.start, q.cover.end, q.cover.term_months);
+    let _ = writeln!(
+        o,
+        "Cover     {} to {} ({} months)",
+        q.cover.start, q.cover.end, q.cover.term_months
+    );
     if let Some(f) = &q.cover.short_period_factor {
         let _ = writeln!(o, "          short-period factor {f}");
     }
-    let _ = writeln!(o, "Policyholder {}{}", q.policyholder.name, q.policyholder.id.as_ref().map(|i| format!(" ({i})")).unwrap_or_default());
+    let _ = writeln!(
+        o,
+        "Policyholder {}{}",
+        q.policyholder.name,
+        q.policyholder
+            .id
+            .as_ref()
+            .map(|i| format!(" ({i})"))
+            .unwrap_or_default()
+    );
     let _ = writeln!(o, "Members   {}", q.members.len());
     let _ = writeln!(o);
     let mut rows = vec![[
@@ -620,35 +735,94 @@ pub fn to_text(q: &Quote, explain: bool) -> String {
     if let Some(m) = &q.minimum_premium
         && m.applied
     {
-        let _ = writeln!(o, "Minimum premium {} applied: +{} on {}", m.amount, m.adjustment, m.coverage.clone().unwrap_or_default());
+        let _ = writeln!(
+            o,
+            "Minimum premium {} applied: +{} on {}",
+            m.amount,
+            m.adjustment,
+            m.coverage.clone().unwrap_or_default()
+        );
     }
-    for c in q.charges.iter().filter(|c| c.kind == "stamp_duty" || c.kind == "fee") {
-        let _ = writeln!(o, "{} {} ({})", c.name.en, c.amount, if c.included { "included" } else { "added" });
+    for c in q
+        .charges
+        .iter()
+        .filter(|c| c.kind == "stamp_duty" || c.kind == "fee")
+    {
+        let _ = writeln!(
+            o,
+            "{} {} ({})",
+            c.name.en,
+            c.amount,
+            if c.included { "included" } else { "added" }
+        );
     }
     let _ = writeln!(o);
-    let _ = writeln!(o, "Total {} {}  (net {}, tax {})", q.currency, q.totals.gross, q.totals.net, q.totals.tax);
+    let _ = writeln!(
+        o,
+        "Total {} {}  (net {}, tax {})",
+        q.currency, q.totals.gross, q.totals.net, q.totals.tax
+    );
     for opt in &q.payment_options {
         match &opt.schedule {
             Some(s) => {
-                let first = s.instalments.first().map(|i| i.amount.to_string()).unwrap_or_default();
-                let _ = writeln!(o, "Plan {:<12} {} instalment(s), first {first}, total {}", opt.code, s.instalments.len(), s.total);
+                let first = s
+                    .instalments
+                    .first()
+                    .map(|i| i.amount.to_string())
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "Plan {:<12} {} instalment(s), first {first}, total {}",
+                    opt.code,
+                    s.instalments.len(),
+                    s.total
+                );
             }
             None => {
-                let _ = writeln!(o, "Plan {:<12} {}", opt.code, opt.note.clone().unwrap_or_default());
+                let _ = writeln!(
+                    o,
+                    "Plan {:<12} {}",
+                    opt.code,
+                    opt.note.clone().unwrap_or_default()
+                );
             }
         }
     }
     if explain {
         let _ = writeln!(o, "\nWorksheet");
         for w in &q.worksheet {
-            let _ = writeln!(o, "  {} [{}] = {}  ({})", w.step, w.scope, w.formula.split_whitespace().collect::<Vec<_>>().join(" "), w.line);
+            let _ = writeln!(
+                o,
+                "  {} [{}] = {}  ({})",
+                w.step,
+                w.scope,
+                w.formula.split_whitespace().collect::<Vec<_>>().join(" "),
+                w.line
+            );
             for op in &w.operands {
                 if let Some(t) = op.get("table") {
                     let keys: Vec<String> = op["key"]
                         .as_array()
-                        .map(|a| a.iter().map(|k| format!("{}={}", k["name"].as_str().unwrap_or(""), k["value"].as_str().unwrap_or(""))).collect())
+                        .map(|a| {
+                            a.iter()
+                                .map(|k| {
+                                    format!(
+                                        "{}={}",
+                                        k["name"].as_str().unwrap_or(""),
+                                        k["value"].as_str().unwrap_or("")
+                                    )
+                                })
+                                .collect()
+                        })
                         .unwrap_or_default();
-                    let matched: Vec<String> = op["matched"].as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
+                    let matched: Vec<String> = op["matched"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     let _ = writeln!(
                         o,
                         "      {}[{}] -> row [{}] at {} = {}",
@@ -659,7 +833,12 @@ pub fn to_text(q: &Quote, explain: bool) -> String {
                         op["value"].as_str().unwrap_or("")
                     );
                 } else {
-                    let _ = writeln!(o, "      {} = {}", op["name"].as_str().unwrap_or(""), op["value"].as_str().unwrap_or(""));
+                    let _ = writeln!(
+                        o,
+                        "      {} = {}",
+                        op["name"].as_str().unwrap_or(""),
+                        op["value"].as_str().unwrap_or("")
+                    );
                 }
             }
             if w.result == w.rounded {
@@ -682,7 +861,10 @@ pub fn decline_text(failures: &[Failure]) -> String {
             (Some(m), None, _) => format!(" (member {m})"),
             _ => String::new(),
         };
-        o.push_str(&format!("  - {}{who}: {} / {}\n", f.rule, f.message_en, f.message_zh));
+        o.push_str(&format!(
+            "  - {}{who}: {} / {}\n",
+            f.rule, f.message_en, f.message_zh
+        ));
     }
     o
 }

@@ -30,13 +30,22 @@ impl Lookup for ProductLookup<'_> {
 
     fn actuarial(&self, func: Func, t: u16, args: &[Decimal]) -> Result<Decimal, EvalError> {
         let fail = |m: String| EvalError { message: m };
-        let a = self.0.actuarial.as_ref().ok_or_else(|| fail("no life tables".into()))?;
-        let c = a.commutations.get(t as usize).ok_or_else(|| fail("unknown life table".into()))?;
+        let a = self
+            .0
+            .actuarial
+            .as_ref()
+            .ok_or_else(|| fail("no life tables".into()))?;
+        let c = a
+            .commutations
+            .get(t as usize)
+            .ok_or_else(|| fail("unknown life table".into()))?;
         let whole = |d: Decimal, what: &str| -> Result<u32, EvalError> {
             if d.fract().is_zero() && d >= Decimal::ZERO && d <= Decimal::from(200) {
                 Ok(d.trunc().mantissa() as u32 / 10u32.pow(d.trunc().scale()))
             } else {
-                Err(fail(format!("{what} must be a whole number from 0 to 200, got {d}")))
+                Err(fail(format!(
+                    "{what} must be a whole number from 0 to 200, got {d}"
+                )))
             }
         };
         let r = match func {
@@ -56,8 +65,12 @@ impl Lookup for ProductLookup<'_> {
                 };
                 c.annuity(x, &spec)
             }
-            Func::Endowment => c.pure_endowment(whole(args[0], "the age")?, whole(args[1], "the years")?),
-            Func::Assurance => c.term_assurance(whole(args[0], "the age")?, whole(args[1], "the years")?),
+            Func::Endowment => {
+                c.pure_endowment(whole(args[0], "the age")?, whole(args[1], "the years")?)
+            }
+            Func::Assurance => {
+                c.term_assurance(whole(args[0], "the age")?, whole(args[1], "the years")?)
+            }
             Func::PremiumReturn => c.return_of_premium(
                 whole(args[0], "the age")?,
                 whole(args[1], "the deferral")?,
@@ -78,7 +91,11 @@ impl ProductLookup<'_> {
             .zip(keys)
             .map(|(k, v)| format!("{k} = {}", self.0.interner.show(v)))
             .collect();
-        Some(format!("table `{}` has no row for {}", tab.name, shown.join(", ")))
+        Some(format!(
+            "table `{}` has no row for {}",
+            tab.name,
+            shown.join(", ")
+        ))
     }
 }
 
@@ -105,7 +122,13 @@ pub struct RatingError {
 impl std::fmt::Display for RatingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.member {
-            Some(m) => write!(f, "step `{}`, member {}: {}", self.step, m + 1, self.message),
+            Some(m) => write!(
+                f,
+                "step `{}`, member {}: {}",
+                self.step,
+                m + 1,
+                self.message
+            ),
             None => write!(f, "step `{}`: {}", self.step, self.message),
         }
     }
@@ -181,7 +204,9 @@ pub fn eligibility(p: &Product, r: &Request) -> Result<Vec<Failure>, RatingError
             Scope::Member => {
                 for m in 0..r.members.len() {
                     frame.member = Some(m);
-                    if frame.eval(&rule.expr, None).map_err(|e| err(Some(m), e))? == Value::Bool(false) {
+                    if frame.eval(&rule.expr, None).map_err(|e| err(Some(m), e))?
+                        == Value::Bool(false)
+                    {
                         out.push(fail(Some(m)));
                     }
                 }
@@ -220,21 +245,22 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
         if skip[si] {
             continue;
         }
-        let run = |member: Option<usize>, ps: &[Value], ms: &[Vec<Value>], trace: Option<&mut Trace>| {
-            let frame = Frame {
-                policy: &r.policy,
-                terms: &r.terms,
-                policy_steps: ps,
-                member,
-                member_inputs: &member_inputs,
-                member_steps: ms,
-                term_months: r.term_months,
-                rounding: p.rounding.strategy,
-                lookup: &lookup,
-                year: None,
+        let run =
+            |member: Option<usize>, ps: &[Value], ms: &[Vec<Value>], trace: Option<&mut Trace>| {
+                let frame = Frame {
+                    policy: &r.policy,
+                    terms: &r.terms,
+                    policy_steps: ps,
+                    member,
+                    member_inputs: &member_inputs,
+                    member_steps: ms,
+                    term_months: r.term_months,
+                    rounding: p.rounding.strategy,
+                    lookup: &lookup,
+                    year: None,
+                };
+                frame.eval(&step.expr, trace)
             };
-            frame.eval(&step.expr, trace)
-        };
         let fail = |member: Option<usize>, e: EvalError| RatingError {
             step: step.name.clone(),
             member,
@@ -243,9 +269,19 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
         match step.scope {
             Scope::Policy => {
                 let mut trace = Trace::new();
-                let v = run(None, &policy_steps, &member_steps, explain.then_some(&mut trace)).map_err(|e| fail(None, e))?;
+                let v = run(
+                    None,
+                    &policy_steps,
+                    &member_steps,
+                    explain.then_some(&mut trace),
+                )
+                .map_err(|e| fail(None, e))?;
                 let raw = v.num().unwrap_or_default();
-                let rounded = if round_steps { p.rounding.apply(raw) } else { raw };
+                let rounded = if round_steps {
+                    p.rounding.apply(raw)
+                } else {
+                    raw
+                };
                 policy_steps[si] = Value::Num(rounded);
                 if explain {
                     worklines.push(WorkLine {
@@ -260,10 +296,19 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
             Scope::Member => {
                 for m in 0..n {
                     let mut trace = Trace::new();
-                    let v = run(Some(m), &policy_steps, &member_steps, explain.then_some(&mut trace))
-                        .map_err(|e| fail(Some(m), e))?;
+                    let v = run(
+                        Some(m),
+                        &policy_steps,
+                        &member_steps,
+                        explain.then_some(&mut trace),
+                    )
+                    .map_err(|e| fail(Some(m), e))?;
                     let raw = v.num().unwrap_or_default();
-                    let rounded = if round_steps { p.rounding.apply(raw) } else { raw };
+                    let rounded = if round_steps {
+                        p.rounding.apply(raw)
+                    } else {
+                        raw
+                    };
                     member_steps[m][si] = Value::Num(rounded);
                     if explain {
                         worklines.push(WorkLine {
@@ -283,13 +328,18 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
     let short_period_factor = if r.term_months < 12 {
         match &p.term.short_period {
             Some(ShortPeriod::Table(t)) => Some(
-                table::lookup(&p.tables, *t, 0, &[Value::Num(Decimal::from(r.term_months))])
-                    .map_err(|e| RatingError {
-                        step: "short period".into(),
-                        member: None,
-                        message: e.message,
-                    })?
-                    .0,
+                table::lookup(
+                    &p.tables,
+                    *t,
+                    0,
+                    &[Value::Num(Decimal::from(r.term_months))],
+                )
+                .map_err(|e| RatingError {
+                    step: "short period".into(),
+                    member: None,
+                    message: e.message,
+                })?
+                .0,
             ),
             Some(ShortPeriod::ProRata) => Some(Decimal::from(r.term_months) / Decimal::from(12)),
             None => None,
@@ -312,7 +362,10 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
     let mut annual = vec![vec![Decimal::ZERO; ncov]; n];
     let mut member_premiums = vec![vec![Decimal::ZERO; ncov]; n];
     let mut coverage_premiums = vec![Decimal::ZERO; ncov];
-    let member_level = matches!(p.rounding.level, RoundingLevel::Member | RoundingLevel::Step);
+    let member_level = matches!(
+        p.rounding.level,
+        RoundingLevel::Member | RoundingLevel::Step
+    );
     for (ci, cov) in p.coverages.iter().enumerate() {
         if !r.selected[ci] {
             continue;
@@ -322,7 +375,9 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
         match step.scope {
             Scope::Member => {
                 for m in 0..n {
-                    let a = member_steps[m][cov.premium_step as usize].num().unwrap_or_default();
+                    let a = member_steps[m][cov.premium_step as usize]
+                        .num()
+                        .unwrap_or_default();
                     annual[m][ci] = a;
                     let mut x = scale(a, &step.name, Some(m))?;
                     if member_level {
@@ -333,7 +388,9 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
                 }
             }
             Scope::Policy => {
-                let a = policy_steps[cov.premium_step as usize].num().unwrap_or_default();
+                let a = policy_steps[cov.premium_step as usize]
+                    .num()
+                    .unwrap_or_default();
                 sum = scale(a, &step.name, None)?;
                 if member_level {
                     sum = p.rounding.apply(sum);
@@ -353,7 +410,10 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
         // Round each coverage for display and put the rounding difference on the largest, so
         // that the coverages add up to the rounded total.
         let rounded_total = p.rounding.apply(total);
-        let mut rounded: Vec<Decimal> = coverage_premiums.iter().map(|c| p.rounding.apply(*c)).collect();
+        let mut rounded: Vec<Decimal> = coverage_premiums
+            .iter()
+            .map(|c| p.rounding.apply(*c))
+            .collect();
         let diff = rounded_total - rounded.iter().copied().sum::<Decimal>();
         if let Some(big) = largest(&rounded) {
             rounded[big] += diff;
@@ -415,7 +475,8 @@ pub fn vat_split(p: &Product, gross: &[Decimal]) -> Vec<CoverageCharge> {
                     vat: Decimal::ZERO,
                 }
             } else {
-                let net = (*g / (Decimal::ONE + p.vat_rate)).round_dp_with_strategy(2, p.rounding.strategy);
+                let net = (*g / (Decimal::ONE + p.vat_rate))
+                    .round_dp_with_strategy(2, p.rounding.strategy);
                 CoverageCharge {
                     gross: *g,
                     net,
@@ -460,7 +521,11 @@ pub fn ref_name(p: &Product, r: Ref) -> String {
     match r {
         Ref::Policy(i) => nth(false, i),
         Ref::Member(i) => nth(true, i),
-        Ref::PolicyStep(i) | Ref::MemberStep(i) => p.steps.get(i as usize).map(|s| s.name.clone()).unwrap_or_default(),
+        Ref::PolicyStep(i) | Ref::MemberStep(i) => p
+            .steps
+            .get(i as usize)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
         Ref::Term(i) => p
             .terms
             .get(i as usize)
@@ -478,7 +543,13 @@ pub fn ref_name(p: &Product, r: Ref) -> String {
 pub fn trace_json(p: &Product, item: &TraceItem) -> serde_json::Value {
     match item {
         TraceItem::Ref(r, v) => serde_json::json!({"name": ref_name(p, *r), "value": show(p, v)}),
-        TraceItem::Lookup { table, column, keys, row, value } => {
+        TraceItem::Lookup {
+            table,
+            column,
+            keys,
+            row,
+            value,
+        } => {
             let t = &p.tables[*table as usize];
             let r = &t.rows[*row as usize];
             let cells: Vec<String> = r.keys.iter().map(|k| k.show(&p.interner)).collect();
@@ -491,9 +562,16 @@ pub fn trace_json(p: &Product, item: &TraceItem) -> serde_json::Value {
                 "value": value.normalize().to_string(),
             })
         }
-        TraceItem::Aggregate(f, v) => serde_json::json!({"name": format!("{}(...)", f.name()), "value": v.normalize().to_string()}),
+        TraceItem::Aggregate(f, v) => {
+            serde_json::json!({"name": format!("{}(...)", f.name()), "value": v.normalize().to_string()})
+        }
         TraceItem::Actuarial(f, t, args, v) => {
-            let table = p.actuarial.as_ref().and_then(|a| a.table_names.get(*t as usize)).cloned().unwrap_or_default();
+            let table = p
+                .actuarial
+                .as_ref()
+                .and_then(|a| a.table_names.get(*t as usize))
+                .cloned()
+                .unwrap_or_default();
             serde_json::json!({
                 "name": format!("{}({table}, {})", f.name(), args.iter().map(|a| a.normalize().to_string()).collect::<Vec<_>>().join(", ")),
                 "value": v.to_string(),

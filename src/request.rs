@@ -79,12 +79,16 @@ pub fn load(product: &Product, path: &Path, census: Option<&Path>) -> Result<Req
         Ok(b) => match String::from_utf8(b) {
             Ok(s) => s,
             Err(_) => {
-                diags.push(Diagnostic::error("E0202", "the request is not UTF-8 text").in_file(path));
+                diags.push(
+                    Diagnostic::error("E0202", "the request is not UTF-8 text").in_file(path),
+                );
                 return Err(diags);
             }
         },
         Err(e) => {
-            diags.push(Diagnostic::error("E0201", format!("cannot read the request: {e}")).in_file(path));
+            diags.push(
+                Diagnostic::error("E0201", format!("cannot read the request: {e}")).in_file(path),
+            );
             return Err(diags);
         }
     };
@@ -96,13 +100,18 @@ pub fn load(product: &Product, path: &Path, census: Option<&Path>) -> Result<Req
         }
     };
     // A census named in the request is relative to the request file; `--census` overrides it.
-    let named = node.get("census").and_then(|n| n.as_str()).map(|c| path.parent().unwrap_or(Path::new(".")).join(c));
-    let census = match census.map(Path::to_path_buf).or(named) {
-        Some(c) => match read_census_file(product, &c) {
+    let named = node
+        .get("census")
+        .and_then(|n| n.as_str())
+        .map(|c| path.parent().unwrap_or(Path::new(".")).join(c));
+    let census_path = census.map(Path::to_path_buf).or(named);
+    let census = match &census_path {
+        Some(c) => match read_census_file(product, c) {
             Ok(m) => Some(m),
             Err(d) => {
                 diags.extend(d);
-                None
+                // Check the rest of the request all the same, without members.
+                Some(Vec::new())
             }
         },
         None => None,
@@ -130,10 +139,20 @@ const REQUEST_KEYS: [&str; 9] = [
 ];
 
 /// Checks a parsed request against the product. `census` replaces `members` when given.
-pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Member>>) -> Result<Request, Diagnostics> {
+pub fn check(
+    product: &Product,
+    node: &Node,
+    file: &Path,
+    census: Option<Vec<Member>>,
+) -> Result<Request, Diagnostics> {
     let mut d = Diagnostics::new();
     let NodeKind::Map(entries) = &node.kind else {
-        d.push(err(file, node.span, "E0203", "a request is a mapping with `start`, `policyholder`, `members`, `coverages`"));
+        d.push(err(
+            file,
+            node.span,
+            "E0203",
+            "a request is a mapping with `start`, `policyholder`, `members`, `coverages`",
+        ));
         return Err(d);
     };
     for (k, _) in entries {
@@ -141,7 +160,9 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
         if !REQUEST_KEYS.contains(&key) {
             let help = did_you_mean(key, REQUEST_KEYS)
                 .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| format!("the keys of a request are: {}", REQUEST_KEYS.join(", ")));
+                .unwrap_or_else(|| {
+                    format!("the keys of a request are: {}", REQUEST_KEYS.join(", "))
+                });
             d.push(err(file, k.span, "E0204", format!("unknown key `{key}`")).with_help(help));
         }
     }
@@ -150,7 +171,12 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
     {
         let base = code.split('@').next().unwrap_or(code);
         if base != product.code {
-            d.push(err(file, p.span, "E0205", format!("this request is for `{code}`, not `{}`", product.code)));
+            d.push(err(
+                file,
+                p.span,
+                "E0205",
+                format!("this request is for `{code}`, not `{}`", product.code),
+            ));
         }
     }
     let start = match node.get("start") {
@@ -166,7 +192,10 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
             }
         },
         None => {
-            d.push(err(file, node.span, "E0207", "missing key `start`").with_help("add `start: YYYY-MM-DD`, the first day of cover"));
+            d.push(
+                err(file, node.span, "E0207", "missing key `start`")
+                    .with_help("add `start: YYYY-MM-DD`, the first day of cover"),
+            );
             None
         }
     };
@@ -175,10 +204,25 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
         Some(n) => match n.as_str().and_then(|s| s.parse::<u32>().ok()) {
             Some(t) if t >= product.term.min && t <= product.term.max => t,
             _ => {
-                let unit = if product.term.unit == crate::product::TermUnit::Month { "months" } else { "years" };
+                let unit = if product.term.unit == crate::product::TermUnit::Month {
+                    "months"
+                } else {
+                    "years"
+                };
                 d.push(
-                    err(file, n.span, "E0208", format!("the term must be {} to {} {unit}", product.term.min, product.term.max))
-                        .with_help(format!("the product's default is {} {unit}", product.term.default)),
+                    err(
+                        file,
+                        n.span,
+                        "E0208",
+                        format!(
+                            "the term must be {} to {} {unit}",
+                            product.term.min, product.term.max
+                        ),
+                    )
+                    .with_help(format!(
+                        "the product's default is {} {unit}",
+                        product.term.default
+                    )),
                 );
                 product.term.default
             }
@@ -192,9 +236,15 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
     let ph = node.get("policyholder");
     let opts = node.get("options");
     if ph.is_none() {
-        d.push(err(file, node.span, "E0207", "missing key `policyholder`").with_help("add `policyholder: {name: ..., ...}`"));
+        d.push(
+            err(file, node.span, "E0207", "missing key `policyholder`")
+                .with_help("add `policyholder: {name: ..., ...}`"),
+        );
     }
-    for (group, section, key) in [(InputGroup::Policyholder, ph, "policyholder"), (InputGroup::Options, opts, "options")] {
+    for (group, section, key) in [
+        (InputGroup::Policyholder, ph, "policyholder"),
+        (InputGroup::Options, opts, "options"),
+    ] {
         let Some(section) = section else {
             // Options may be left out when all have defaults.
             if group == InputGroup::Options {
@@ -202,7 +252,15 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
                     match f.default {
                         Some(v) => policy.push(v),
                         None => {
-                            d.push(err(file, node.span, "E0207", format!("missing option `{}`", f.name)).with_help(format!("add `options: {{{}: ...}}`", f.name)));
+                            d.push(
+                                err(
+                                    file,
+                                    node.span,
+                                    "E0207",
+                                    format!("missing option `{}`", f.name),
+                                )
+                                .with_help(format!("add `options: {{{}: ...}}`", f.name)),
+                            );
                             policy.push(Value::Bool(false));
                         }
                     }
@@ -211,7 +269,12 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
             continue;
         };
         let NodeKind::Map(entries) = &section.kind else {
-            d.push(err(file, section.span, "E0203", format!("`{key}` is a mapping of fields")));
+            d.push(err(
+                file,
+                section.span,
+                "E0203",
+                format!("`{key}` is a mapping of fields"),
+            ));
             continue;
         };
         let allowed: Vec<String> = product
@@ -219,7 +282,11 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
             .iter()
             .filter(|f| f.group == group)
             .map(|f| f.name.clone())
-            .chain(if group == InputGroup::Policyholder { vec!["name".to_string(), "id".to_string()] } else { vec![] })
+            .chain(if group == InputGroup::Policyholder {
+                vec!["name".to_string(), "id".to_string()]
+            } else {
+                vec![]
+            })
             .collect();
         for (k, v) in entries {
             let name = k.as_str().unwrap_or("");
@@ -227,7 +294,15 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
                 let help = did_you_mean(name, allowed.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("the fields here are: {}", allowed.join(", ")));
-                d.push(err(file, k.span, "E0204", format!("unknown field `{name}` in `{key}`")).with_help(help));
+                d.push(
+                    err(
+                        file,
+                        k.span,
+                        "E0204",
+                        format!("unknown field `{name}` in `{key}`"),
+                    )
+                    .with_help(help),
+                );
             } else if group == InputGroup::Policyholder && name == "name" {
                 policyholder.name = v.as_str().unwrap_or("").to_string();
             } else if group == InputGroup::Policyholder && name == "id" {
@@ -235,16 +310,31 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
             }
         }
         if group == InputGroup::Policyholder && policyholder.name.trim().is_empty() {
-            d.push(err(file, section.span, "E0207", "the policyholder needs a `name`"));
+            d.push(err(
+                file,
+                section.span,
+                "E0207",
+                "the policyholder needs a `name`",
+            ));
         }
-        let fields: Vec<_> = product.fields.iter().filter(|f| f.group == group).cloned().collect();
+        let fields: Vec<_> = product
+            .fields
+            .iter()
+            .filter(|f| f.group == group)
+            .cloned()
+            .collect();
         for f in fields {
             let v = match section.get(&f.name) {
                 Some(n) => value_of(product, &f.ty, n, file, &mut d, &f.name),
                 None => match f.default {
                     Some(v) => v,
                     None => {
-                        d.push(err(file, section.span, "E0207", format!("missing field `{}` in `{key}`", f.name)));
+                        d.push(err(
+                            file,
+                            section.span,
+                            "E0207",
+                            format!("missing field `{}` in `{key}`", f.name),
+                        ));
                         Value::Bool(false)
                     }
                 },
@@ -282,12 +372,24 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
         },
     };
     if members.len() > MAX_MEMBERS {
-        d.push(err(file, node.span, "E0209", format!("{} members is more than the {MAX_MEMBERS} a quote may have", members.len())));
+        d.push(err(
+            file,
+            node.span,
+            "E0209",
+            format!(
+                "{} members is more than the {MAX_MEMBERS} a quote may have",
+                members.len()
+            ),
+        ));
     }
 
     // Coverages and terms.
     let mut selected: Vec<bool> = product.coverages.iter().map(|c| !c.optional).collect();
-    let mut terms: Vec<Value> = product.terms.iter().map(|t| Value::Num(t.default.unwrap_or_default())).collect();
+    let mut terms: Vec<Value> = product
+        .terms
+        .iter()
+        .map(|t| Value::Num(t.default.unwrap_or_default()))
+        .collect();
     let mut given_term = vec![false; product.terms.len()];
     if let Some(cn) = node.get("coverages") {
         match &cn.kind {
@@ -295,11 +397,15 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
                 for (k, v) in entries {
                     let code = k.as_str().unwrap_or("");
                     let Some((ci, cov)) = product.coverage(code) else {
-                        let codes: Vec<&str> = product.coverages.iter().map(|c| c.code.as_str()).collect();
+                        let codes: Vec<&str> =
+                            product.coverages.iter().map(|c| c.code.as_str()).collect();
                         let help = did_you_mean(code, codes.iter().copied())
                             .map(|s| format!("did you mean `{s}`?"))
                             .unwrap_or_else(|| format!("the coverages are: {}", codes.join(", ")));
-                        d.push(err(file, k.span, "E0210", format!("unknown coverage `{code}`")).with_help(help));
+                        d.push(
+                            err(file, k.span, "E0210", format!("unknown coverage `{code}`"))
+                                .with_help(help),
+                        );
                         continue;
                     };
                     selected[ci] = true;
@@ -339,22 +445,41 @@ pub fn check(product: &Product, node: &Node, file: &Path, census: Option<Vec<Mem
                     }
                 }
             }
-            _ => d.push(err(file, cn.span, "E0203", "`coverages` is a mapping of coverage codes to terms")),
+            _ => d.push(err(
+                file,
+                cn.span,
+                "E0203",
+                "`coverages` is a mapping of coverage codes to terms",
+            )),
         }
     }
     for (i, t) in product.terms.iter().enumerate() {
         if selected[t.coverage as usize] && !given_term[i] && t.default.is_none() {
             let code = &product.coverages[t.coverage as usize].code;
             let span = node.get("coverages").map(|n| n.span).unwrap_or(node.span);
-            d.push(err(file, span, "E0207", format!("choose `{code}.{}`", t.name)).with_help(describe_choice(&t.choice)));
+            d.push(
+                err(file, span, "E0207", format!("choose `{code}.{}`", t.name))
+                    .with_help(describe_choice(&t.choice)),
+            );
         }
     }
-    let plan = node.get("plan").and_then(|p| p.as_str()).map(str::to_string);
+    let plan = node
+        .get("plan")
+        .and_then(|p| p.as_str())
+        .map(str::to_string);
     if let (Some(code), Some(n)) = (&plan, node.get("plan"))
         && !product.plans.iter().any(|p| &p.code == code)
     {
         let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
-        d.push(err(file, n.span, "E0213", format!("the product offers no payment plan `{code}`")).with_help(format!("plans: {}", codes.join(", "))));
+        d.push(
+            err(
+                file,
+                n.span,
+                "E0213",
+                format!("the product offers no payment plan `{code}`"),
+            )
+            .with_help(format!("plans: {}", codes.join(", "))),
+        );
     }
     if d.has_errors() {
         return Err(d);
@@ -376,26 +501,51 @@ fn describe_choice(c: &Choice) -> String {
     match c {
         Choice::Options(o) => format!(
             "allowed: {}",
-            o.iter().map(|d| d.normalize().to_string()).collect::<Vec<_>>().join(", ")
+            o.iter()
+                .map(|d| d.normalize().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Choice::Range { min, max, step } => match step {
-            Some(s) => format!("allowed: {} to {} in steps of {}", min.normalize(), max.normalize(), s.normalize()),
+            Some(s) => format!(
+                "allowed: {} to {} in steps of {}",
+                min.normalize(),
+                max.normalize(),
+                s.normalize()
+            ),
             None => format!("allowed: {} to {}", min.normalize(), max.normalize()),
         },
     }
 }
 
-fn value_of(product: &Product, ty: &FieldType, n: &Node, file: &Path, d: &mut Diagnostics, name: &str) -> Value {
+fn value_of(
+    product: &Product,
+    ty: &FieldType,
+    n: &Node,
+    file: &Path,
+    d: &mut Diagnostics,
+    name: &str,
+) -> Value {
     let text = match &n.kind {
         NodeKind::Scalar(s) => s.clone(),
         NodeKind::Bool(b) => b.to_string(),
         _ => {
-            d.push(err(file, n.span, "E0214", format!("`{name}` needs a single value")));
+            d.push(err(
+                file,
+                n.span,
+                "E0214",
+                format!("`{name}` needs a single value"),
+            ));
             return Value::Bool(false);
         }
     };
     if matches!(ty, FieldType::Bool) && !matches!(n.kind, NodeKind::Bool(_)) {
-        d.push(err(file, n.span, "E0214", format!("`{name}`: `{text}` is not true or false")));
+        d.push(err(
+            file,
+            n.span,
+            "E0214",
+            format!("`{name}`: `{text}` is not true or false"),
+        ));
         return Value::Bool(false);
     }
     match coerce(ty, &text, &product.interner) {
@@ -411,10 +561,24 @@ fn member_of(product: &Product, n: &Node, file: &Path, d: &mut Diagnostics) -> M
     let mut party = Party::default();
     let mut inputs = Vec::new();
     let NodeKind::Map(entries) = &n.kind else {
-        d.push(err(file, n.span, "E0203", "a member is a mapping of fields"));
-        return Member { party, inputs, row: None };
+        d.push(err(
+            file,
+            n.span,
+            "E0203",
+            "a member is a mapping of fields",
+        ));
+        return Member {
+            party,
+            inputs,
+            row: None,
+        };
     };
-    let fields: Vec<_> = product.fields.iter().filter(|f| f.group == InputGroup::Member).cloned().collect();
+    let fields: Vec<_> = product
+        .fields
+        .iter()
+        .filter(|f| f.group == InputGroup::Member)
+        .cloned()
+        .collect();
     for (k, v) in entries {
         let name = k.as_str().unwrap_or("");
         match name {
@@ -422,11 +586,23 @@ fn member_of(product: &Product, n: &Node, file: &Path, d: &mut Diagnostics) -> M
             "id" => party.id = v.as_str().map(str::to_string),
             _ if fields.iter().any(|f| f.name == name) => {}
             _ => {
-                let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).chain(["name", "id"]).collect();
+                let names: Vec<&str> = fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .chain(["name", "id"])
+                    .collect();
                 let help = did_you_mean(name, names.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("member fields: {}", names.join(", ")));
-                d.push(err(file, k.span, "E0204", format!("unknown member field `{name}`")).with_help(help));
+                d.push(
+                    err(
+                        file,
+                        k.span,
+                        "E0204",
+                        format!("unknown member field `{name}`"),
+                    )
+                    .with_help(help),
+                );
             }
         }
     }
@@ -436,14 +612,23 @@ fn member_of(product: &Product, n: &Node, file: &Path, d: &mut Diagnostics) -> M
             None => match f.default {
                 Some(v) => v,
                 None => {
-                    d.push(err(file, n.span, "E0207", format!("this member has no `{}`", f.name)));
+                    d.push(err(
+                        file,
+                        n.span,
+                        "E0207",
+                        format!("this member has no `{}`", f.name),
+                    ));
                     Value::Bool(false)
                 }
             },
         };
         inputs.push(v);
     }
-    Member { party, inputs, row: None }
+    Member {
+        party,
+        inputs,
+        row: None,
+    }
 }
 
 /// Decodes census bytes: UTF-8 (with or without BOM) or GBK as Excel saves it in China.
@@ -473,27 +658,71 @@ pub fn read_census_file(product: &Product, path: &Path) -> Result<Vec<Member>, D
 /// per member. Every bad cell is reported with its row and column.
 pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Member>, Diagnostics> {
     let mut d = Diagnostics::new();
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let header: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {
-            d.push(Diagnostic::error("E0221", format!("cannot read the header row: {e}")).in_file(path));
+            d.push(
+                Diagnostic::error("E0221", format!("cannot read the header row: {e}"))
+                    .in_file(path),
+            );
             return Err(d);
         }
     };
-    let fields: Vec<_> = product.fields.iter().filter(|f| f.group == InputGroup::Member).cloned().collect();
-    let at = |row: usize, col: usize| Span::new(row as u32, col as u32 + 1, 0, 0);
+    let fields: Vec<_> = product
+        .fields
+        .iter()
+        .filter(|f| f.group == InputGroup::Member)
+        .cloned()
+        .collect();
+    // Byte offset where each line starts, to point at a row and, for plain rows, at a cell.
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let at = |row: usize, col: usize| -> Span {
+        let Some(&start) = line_starts.get(row.saturating_sub(1)) else {
+            return Span::new(row as u32, col as u32 + 1, 0, 0);
+        };
+        let line = text[start..].lines().next().unwrap_or("");
+        if line.contains('"') {
+            return Span::new(row as u32, 1, start, line.len());
+        }
+        let mut offset = 0;
+        for (i, cell) in line.split(',').enumerate() {
+            if i == col {
+                let chars = line[..offset].chars().count() as u32;
+                return Span::new(row as u32, chars + 1, start + offset, cell.len().max(1));
+            }
+            offset += cell.len() + 1;
+        }
+        Span::new(
+            row as u32,
+            line.chars().count() as u32 + 1,
+            start + line.len(),
+            0,
+        )
+    };
     for (i, h) in header.iter().enumerate() {
         if h != "name" && h != "id" && !fields.iter().any(|f| &f.name == h) {
-            let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).chain(["name", "id"]).collect();
+            let names: Vec<&str> = fields
+                .iter()
+                .map(|f| f.name.as_str())
+                .chain(["name", "id"])
+                .collect();
             let help = did_you_mean(h, names.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("census columns: {}", names.join(", ")));
             d.push(
-                Diagnostic::error("E0222", format!("row 1, column {}: unknown column `{h}`", i + 1))
-                    .in_file(path)
-                    .at(at(1, i))
-                    .with_help(help),
+                Diagnostic::error(
+                    "E0222",
+                    format!("row 1, column {}: unknown column `{h}`", i + 1),
+                )
+                .in_file(path)
+                .at(at(1, i))
+                .with_help(help),
             );
         }
     }
@@ -501,10 +730,13 @@ pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Mem
     for f in &fields {
         if col_of(&f.name).is_none() && f.default.is_none() {
             d.push(
-                Diagnostic::error("E0222", format!("row 1: the census has no column `{}`", f.name))
-                    .in_file(path)
-                    .at(at(1, 0))
-                    .with_help(format!("add a `{}` column", f.name)),
+                Diagnostic::error(
+                    "E0222",
+                    format!("row 1: the census has no column `{}`", f.name),
+                )
+                .in_file(path)
+                .at(at(1, 0))
+                .with_help(format!("add a `{}` column", f.name)),
             );
         }
     }
@@ -517,7 +749,11 @@ pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Mem
             Ok(r) => r,
             Err(e) => {
                 let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                d.push(Diagnostic::error("E0223", format!("row {row}: {e}")).in_file(path).at(at(row, 0)));
+                d.push(
+                    Diagnostic::error("E0223", format!("row {row}: {e}"))
+                        .in_file(path)
+                        .at(at(row, 0)),
+                );
                 continue;
             }
         };
@@ -526,7 +762,14 @@ pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Mem
             continue;
         }
         if members.len() >= MAX_MEMBERS {
-            d.push(Diagnostic::error("E0209", format!("row {row}: more than {MAX_MEMBERS} members")).in_file(path).at(at(row, 0)));
+            d.push(
+                Diagnostic::error(
+                    "E0209",
+                    format!("row {row}: more than {MAX_MEMBERS} members"),
+                )
+                .in_file(path)
+                .at(at(row, 0)),
+            );
             break;
         }
         if rec.len() != header.len() {
@@ -543,20 +786,29 @@ pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Mem
             party.name = rec.get(c).unwrap_or("").trim().to_string();
         }
         if let Some(c) = col_of("id") {
-            party.id = rec.get(c).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            party.id = rec
+                .get(c)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
         }
         let mut inputs = Vec::new();
         for f in &fields {
-            let cell = col_of(&f.name).and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
+            let cell = col_of(&f.name)
+                .and_then(|c| rec.get(c))
+                .map(str::trim)
+                .unwrap_or("");
             let v = if cell.is_empty() {
                 match f.default {
                     Some(v) => v,
                     None => {
                         let c = col_of(&f.name).unwrap_or(0);
                         d.push(
-                            Diagnostic::error("E0224", format!("row {row}, column `{}`: the cell is empty", f.name))
-                                .in_file(path)
-                                .at(at(row, c)),
+                            Diagnostic::error(
+                                "E0224",
+                                format!("row {row}, column `{}`: the cell is empty", f.name),
+                            )
+                            .in_file(path)
+                            .at(at(row, c)),
                         );
                         Value::Bool(false)
                     }
@@ -567,9 +819,12 @@ pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Mem
                     Err(e) => {
                         let c = col_of(&f.name).unwrap_or(0);
                         d.push(
-                            Diagnostic::error("E0224", format!("row {row}, column `{}`: {e}", f.name))
-                                .in_file(path)
-                                .at(at(row, c)),
+                            Diagnostic::error(
+                                "E0224",
+                                format!("row {row}, column `{}`: {e}", f.name),
+                            )
+                            .in_file(path)
+                            .at(at(row, c)),
                         );
                         Value::Bool(false)
                     }

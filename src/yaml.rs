@@ -212,8 +212,10 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
         .with_help("keep large rate tables in CSV files beside the product (`file:` in a table)"));
     }
     if src.contains('\0') {
-        return Err(Diagnostic::error("E0002", "the file is binary, not YAML text")
-            .with_help("product files are UTF-8 YAML text"));
+        return Err(
+            Diagnostic::error("E0002", "the file is binary, not YAML text")
+                .with_help("product files are UTF-8 YAML text"),
+        );
     }
     if src.trim().is_empty()
         || src
@@ -241,9 +243,19 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
         Err(e) => {
             let span = e.location().map(|l| to_span(&l)).unwrap_or_default();
             let msg = yaml_message(&e);
-            let mut d = Diagnostic::error(if msg.starts_with("duplicate") { "E0004" } else { "E0001" }, msg).at(span);
+            let mut d = Diagnostic::error(
+                if msg.starts_with("duplicate") {
+                    "E0004"
+                } else {
+                    "E0001"
+                },
+                msg,
+            )
+            .at(span);
             if d.code == "E0004" {
-                d = d.with_help("each key may appear once in a mapping; remove or rename one of them");
+                d = d.with_help(
+                    "each key may appear once in a mapping; remove or rename one of them",
+                );
             }
             Err(d)
         }
@@ -499,7 +511,10 @@ impl<'de, 'a> Deserializer<'de> for NodeDe<'a> {
             }
             _ => self.fail(de::Error::custom(format!(
                 "expected `true` or `false`, found {}",
-                self.node.as_str().map(|s| format!("`{s}`")).unwrap_or_else(|| self.node.describe().to_string())
+                self.node
+                    .as_str()
+                    .map(|s| format!("`{s}`"))
+                    .unwrap_or_else(|| self.node.describe().to_string())
             ))),
         }
     }
@@ -516,11 +531,15 @@ impl<'de, 'a> Deserializer<'de> for NodeDe<'a> {
     }
 
     fn deserialize_f32<V: Visitor<'de>>(self, _v: V) -> Result<V::Value, DeError> {
-        self.fail(de::Error::custom("floating-point values are not read from product files"))
+        self.fail(de::Error::custom(
+            "floating-point values are not read from product files",
+        ))
     }
 
     fn deserialize_f64<V: Visitor<'de>>(self, _v: V) -> Result<V::Value, DeError> {
-        self.fail(de::Error::custom("floating-point values are not read from product files"))
+        self.fail(de::Error::custom(
+            "floating-point values are not read from product files",
+        ))
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {

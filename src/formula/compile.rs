@@ -185,7 +185,13 @@ impl<'a, R: Resolve> Compiler<'a, R> {
         }
     }
 
-    fn err(&mut self, code: &'static str, n: &AstNode, message: String, help: Option<String>) -> Out {
+    fn err(
+        &mut self,
+        code: &'static str,
+        n: &AstNode,
+        message: String,
+        help: Option<String>,
+    ) -> Out {
         self.errors.push(CompileError {
             code,
             message,
@@ -203,7 +209,11 @@ impl<'a, R: Resolve> Compiler<'a, R> {
             self.err(
                 "E0302",
                 n,
-                format!("this formula gives {}, but {} is needed here", ty.name(), want.name()),
+                format!(
+                    "this formula gives {}, but {} is needed here",
+                    ty.name(),
+                    want.name()
+                ),
                 None,
             );
             return None;
@@ -254,7 +264,11 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 self.refs.push(r);
                 Some((Expr::Ref(r), ty))
             }
-            Ast::Lookup { table, keys, column } => self.lookup(n, table, keys, column.as_deref(), in_agg),
+            Ast::Lookup {
+                table,
+                keys,
+                column,
+            } => self.lookup(n, table, keys, column.as_deref(), in_agg),
             Ast::Neg(e) => {
                 let x = self.expect(e, in_agg, Ty::Num, "`-`")?;
                 Some((Expr::Neg(Box::new(x)), Ty::Num))
@@ -285,12 +299,17 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 for it in items {
                     match &it.ast {
                         Ast::Num(d) if tx == Ty::Num => vals.push(Value::Num(*d)),
-                        Ast::Str(s) if tx == Ty::Text => vals.push(Value::Text(self.interner.intern(s))),
+                        Ast::Str(s) if tx == Ty::Text => {
+                            vals.push(Value::Text(self.interner.intern(s)))
+                        }
                         _ => {
                             self.err(
                                 "E0302",
                                 it,
-                                format!("the list after `in` must hold constants of the same type ({})", tx.name()),
+                                format!(
+                                    "the list after `in` must hold constants of the same type ({})",
+                                    tx.name()
+                                ),
                                 None,
                             );
                         }
@@ -316,7 +335,11 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     return self.err(
                         "E0302",
                         bad,
-                        format!("`{}` needs numbers, found {}", op.symbol(), if lt != Ty::Num { lt.name() } else { rt.name() }),
+                        format!(
+                            "`{}` needs numbers, found {}",
+                            op.symbol(),
+                            if lt != Ty::Num { lt.name() } else { rt.name() }
+                        ),
                         None,
                     );
                 }
@@ -330,7 +353,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     return self.err(
                         "E0302",
                         n,
-                        format!("`{}` compares numbers, found {} and {}", op.symbol(), lt.name(), rt.name()),
+                        format!(
+                            "`{}` compares numbers, found {} and {}",
+                            op.symbol(),
+                            lt.name(),
+                            rt.name()
+                        ),
                         None,
                     );
                 }
@@ -341,7 +369,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     return self.err(
                         "E0302",
                         n,
-                        format!("`{}` compares values of one type, found {} and {}", op.symbol(), lt.name(), rt.name()),
+                        format!(
+                            "`{}` compares values of one type, found {} and {}",
+                            op.symbol(),
+                            lt.name(),
+                            rt.name()
+                        ),
                         None,
                     );
                 }
@@ -352,7 +385,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     return self.err(
                         "E0302",
                         n,
-                        format!("`{}` joins true/false values, found {} and {}", op.symbol(), lt.name(), rt.name()),
+                        format!(
+                            "`{}` joins true/false values, found {} and {}",
+                            op.symbol(),
+                            lt.name(),
+                            rt.name()
+                        ),
                         None,
                     );
                 }
@@ -362,7 +400,14 @@ impl<'a, R: Resolve> Compiler<'a, R> {
         Some((Expr::Bin(op, Box::new(le), Box::new(re)), ty))
     }
 
-    fn lookup(&mut self, n: &AstNode, table: &str, keys: &[AstNode], column: Option<&str>, in_agg: bool) -> Out {
+    fn lookup(
+        &mut self,
+        n: &AstNode,
+        table: &str,
+        keys: &[AstNode],
+        column: Option<&str>,
+        in_agg: bool,
+    ) -> Out {
         let Some(sig) = self.resolve.table(table).cloned() else {
             let help = if self.resolve.name(table).is_some() {
                 Some(format!("`{table}` is a value, not a table"))
@@ -415,7 +460,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 self.err(
                     "E0302",
                     k,
-                    format!("key `{}` of table `{table}` is {}, found {}", sig.keys[i], kt.name(), ty.name()),
+                    format!(
+                        "key `{}` of table `{table}` is {}, found {}",
+                        sig.keys[i],
+                        kt.name(),
+                        ty.name()
+                    ),
                     None,
                 );
                 return None;
@@ -440,7 +490,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
             return self.err("E0307", n, format!("unknown function `{name}`"), Some(help));
         };
         let arity_err = |this: &mut Self, want: &str| {
-            this.err("E0308", n, format!("`{name}` takes {want}, but {} were given", args.len()), None)
+            this.err(
+                "E0308",
+                n,
+                format!("`{name}` takes {want}, but {} were given", args.len()),
+                None,
+            )
         };
         match f {
             Func::Min | Func::Max => {
@@ -467,18 +522,28 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 }
                 let x = self.expect(&args[0], in_agg, Ty::Num, name);
                 let places = match &args[1].ast {
-                    Ast::Num(d) if d.fract().is_zero() && *d >= Decimal::ZERO && *d <= Decimal::from(12) => *d,
+                    Ast::Num(d)
+                        if d.fract().is_zero()
+                            && *d >= Decimal::ZERO
+                            && *d <= Decimal::from(12) =>
+                    {
+                        *d
+                    }
                     _ => {
                         return self.err(
                             "E0308",
                             &args[1],
-                            "the number of decimal places must be a whole number from 0 to 12".into(),
+                            "the number of decimal places must be a whole number from 0 to 12"
+                                .into(),
                             None,
                         );
                     }
                 };
                 Some((
-                    Expr::Call(f, vec![x?, Expr::Const(Value::Num(places))].into_boxed_slice()),
+                    Expr::Call(
+                        f,
+                        vec![x?, Expr::Const(Value::Num(places))].into_boxed_slice(),
+                    ),
                     Ty::Num,
                 ))
             }
@@ -521,7 +586,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     Ast::Name(t) => match self.resolve.life_table(t) {
                         Some(i) => Expr::LifeTable(i),
                         None => {
-                            return self.err("E0305", &args[0], format!("unknown life table `{t}`"), None);
+                            return self.err(
+                                "E0305",
+                                &args[0],
+                                format!("unknown life table `{t}`"),
+                                None,
+                            );
                         }
                     },
                     Ast::If(c, a, b) => {
@@ -532,7 +602,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                                 Ast::Name(t) => match this.resolve.life_table(t) {
                                     Some(i) => Some(Expr::LifeTable(i)),
                                     None => {
-                                        this.err("E0305", x, format!("unknown life table `{t}`"), None);
+                                        this.err(
+                                            "E0305",
+                                            x,
+                                            format!("unknown life table `{t}`"),
+                                            None,
+                                        );
                                         None
                                     }
                                 },
@@ -546,7 +621,14 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                         let b = pick(self, b)?;
                         Expr::If(Box::new(c), Box::new(a), Box::new(b))
                     }
-                    _ => return self.err("E0305", &args[0], "expected a life table name".into(), None),
+                    _ => {
+                        return self.err(
+                            "E0305",
+                            &args[0],
+                            "expected a life table name".into(),
+                            None,
+                        );
+                    }
                 };
                 let mut xs = vec![table];
                 for a in &args[1..] {

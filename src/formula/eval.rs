@@ -3,9 +3,9 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::Value;
 use super::compile::{Expr, Func, Ref};
 use super::parse::BinOp;
-use super::Value;
 
 /// An evaluation failure (overflow, division by zero, no table row); the caller adds the step
 /// and member it happened in.
@@ -100,33 +100,54 @@ impl<'a, L: Lookup> Frame<'a, L> {
         self.ev(e, self.member, &mut t)
     }
 
-    fn num(&self, e: &Expr, m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<Decimal, EvalError> {
+    fn num(
+        &self,
+        e: &Expr,
+        m: Option<usize>,
+        t: &mut Option<&mut Trace>,
+    ) -> Result<Decimal, EvalError> {
         match self.ev(e, m, t)? {
             Value::Num(d) => Ok(d),
             _ => Err(EvalError::new("expected a number")),
         }
     }
 
-    fn boolean(&self, e: &Expr, m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<bool, EvalError> {
+    fn boolean(
+        &self,
+        e: &Expr,
+        m: Option<usize>,
+        t: &mut Option<&mut Trace>,
+    ) -> Result<bool, EvalError> {
         match self.ev(e, m, t)? {
             Value::Bool(b) => Ok(b),
             _ => Err(EvalError::new("expected true/false")),
         }
     }
 
-    fn ev(&self, e: &Expr, m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<Value, EvalError> {
+    fn ev(
+        &self,
+        e: &Expr,
+        m: Option<usize>,
+        t: &mut Option<&mut Trace>,
+    ) -> Result<Value, EvalError> {
         match e {
             Expr::Const(v) => Ok(*v),
             Expr::Ref(r) => {
                 let v = self.read(*r, m)?;
                 if let Some(tr) = t.as_deref_mut()
-                    && !tr.iter().any(|x| matches!(x, TraceItem::Ref(r2, _) if r2 == r))
+                    && !tr
+                        .iter()
+                        .any(|x| matches!(x, TraceItem::Ref(r2, _) if r2 == r))
                 {
                     tr.push(TraceItem::Ref(*r, v));
                 }
                 Ok(v)
             }
-            Expr::Lookup { table, column, keys } => {
+            Expr::Lookup {
+                table,
+                column,
+                keys,
+            } => {
                 let mut ks = [Value::Bool(false); 4];
                 let mut kv = Vec::new();
                 let keys_slice: &[Value] = if keys.len() <= 4 {
@@ -174,13 +195,24 @@ impl<'a, L: Lookup> Frame<'a, L> {
         }
     }
 
-    fn bin(&self, op: BinOp, l: &Expr, r: &Expr, m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<Value, EvalError> {
+    fn bin(
+        &self,
+        op: BinOp,
+        l: &Expr,
+        r: &Expr,
+        m: Option<usize>,
+        t: &mut Option<&mut Trace>,
+    ) -> Result<Value, EvalError> {
         match op {
             BinOp::And => {
-                return Ok(Value::Bool(self.boolean(l, m, t)? && self.boolean(r, m, t)?));
+                return Ok(Value::Bool(
+                    self.boolean(l, m, t)? && self.boolean(r, m, t)?,
+                ));
             }
             BinOp::Or => {
-                return Ok(Value::Bool(self.boolean(l, m, t)? || self.boolean(r, m, t)?));
+                return Ok(Value::Bool(
+                    self.boolean(l, m, t)? || self.boolean(r, m, t)?,
+                ));
             }
             BinOp::Eq | BinOp::Ne => {
                 let a = self.ev(l, m, t)?;
@@ -210,7 +242,13 @@ impl<'a, L: Lookup> Frame<'a, L> {
         })
     }
 
-    fn call(&self, f: Func, args: &[Expr], m: Option<usize>, t: &mut Option<&mut Trace>) -> Result<Value, EvalError> {
+    fn call(
+        &self,
+        f: Func,
+        args: &[Expr],
+        m: Option<usize>,
+        t: &mut Option<&mut Trace>,
+    ) -> Result<Value, EvalError> {
         match f {
             Func::Min | Func::Max => {
                 let mut best = self.num(&args[0], m, t)?;
@@ -240,9 +278,9 @@ impl<'a, L: Lookup> Frame<'a, L> {
                     let mut none = None;
                     match self.ev(&args[0], Some(i), &mut none)? {
                         Value::Num(d) => {
-                            total = total
-                                .checked_add(d)
-                                .ok_or_else(|| EvalError::new(format!("`{}` overflows", f.name())))?
+                            total = total.checked_add(d).ok_or_else(|| {
+                                EvalError::new(format!("`{}` overflows", f.name()))
+                            })?
                         }
                         Value::Bool(true) => total += Decimal::ONE,
                         _ => {}

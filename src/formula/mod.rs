@@ -98,7 +98,10 @@ impl Interner {
     }
 
     pub fn word(&self, sym: Sym) -> &str {
-        self.words.get(sym as usize).map(String::as_str).unwrap_or("?")
+        self.words
+            .get(sym as usize)
+            .map(String::as_str)
+            .unwrap_or("?")
     }
 
     /// A value as text for people: numbers as written, words as words.

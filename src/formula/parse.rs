@@ -145,9 +145,13 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 let text: String = self.src[start..end].chars().filter(|c| *c != '_').collect();
-                let mut value: Decimal = text
-                    .parse()
-                    .map_err(|_| self.err(format!("`{}` is not a number", &self.src[start..end]), start, end))?;
+                let mut value: Decimal = text.parse().map_err(|_| {
+                    self.err(
+                        format!("`{}` is not a number", &self.src[start..end]),
+                        start,
+                        end,
+                    )
+                })?;
                 self.pos = end;
                 if self.src[self.pos..].starts_with('%') {
                     value /= Decimal::ONE_HUNDRED;
@@ -181,11 +185,18 @@ impl<'a> Lexer<'a> {
                         self.pos = end;
                         continue;
                     }
-                    None => return Err(self.err("this text has no closing quote", start, self.src.len())),
+                    None => {
+                        return Err(self.err(
+                            "this text has no closing quote",
+                            start,
+                            self.src.len(),
+                        ));
+                    }
                 }
             }
             const SYMS: [&str; 18] = [
-                "<=", ">=", "==", "!=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", ".", "×", "÷",
+                "<=", ">=", "==", "!=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", ".",
+                "×", "÷",
             ];
             match SYMS.iter().find(|s| rest.starts_with(**s)) {
                 Some(s) => {
@@ -199,7 +210,11 @@ impl<'a> Lexer<'a> {
                 }
                 None => {
                     let hint = if c == '=' { " (compare with `==`)" } else { "" };
-                    return Err(self.err(format!("unexpected character `{c}`{hint}"), start, start + c.len_utf8()));
+                    return Err(self.err(
+                        format!("unexpected character `{c}`{hint}"),
+                        start,
+                        start + c.len_utf8(),
+                    ));
                 }
             }
         }
@@ -316,7 +331,9 @@ impl Parser {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
             return Err(ParseError {
-                message: format!("the formula has more than {MAX_NODES} parts; split it into steps"),
+                message: format!(
+                    "the formula has more than {MAX_NODES} parts; split it into steps"
+                ),
                 start,
                 end: self.prev_end(),
             });
@@ -333,7 +350,9 @@ impl Parser {
         if self.depth > MAX_DEPTH {
             let (s, e) = self.span();
             return Err(ParseError {
-                message: format!("the formula nests deeper than {MAX_DEPTH} levels; split it into steps"),
+                message: format!(
+                    "the formula nests deeper than {MAX_DEPTH} levels; split it into steps"
+                ),
                 start: s,
                 end: e,
             });
@@ -517,7 +536,14 @@ impl Parser {
             } else {
                 None
             };
-            return self.node(Ast::Lookup { table, keys, column }, start);
+            return self.node(
+                Ast::Lookup {
+                    table,
+                    keys,
+                    column,
+                },
+                start,
+            );
         }
         Ok(prim)
     }
@@ -580,7 +606,8 @@ mod tests {
 
     #[test]
     fn parses_filed_formula() {
-        let e = parse("add.sum_insured / 1000 * ad_rate[occupation_class] * group_size[members]").unwrap();
+        let e = parse("add.sum_insured / 1000 * ad_rate[occupation_class] * group_size[members]")
+            .unwrap();
         assert!(matches!(e.ast, Ast::Binary(BinOp::Mul, _, _)));
     }
 

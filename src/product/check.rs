@@ -19,17 +19,18 @@ use crate::yaml::{Node, Recover, Sp};
 
 /// ISO 4217 active currency codes.
 const CURRENCIES: &[&str] = &[
-    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD",
-    "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY",
-    "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP",
-    "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR",
-    "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT",
-    "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR",
-    "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK",
-    "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD",
-    "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY",
-    "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF",
-    "XPF", "YER", "ZAR", "ZMW", "ZWL",
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
+    "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ",
+    "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD",
+    "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+    "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
+    "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR",
+    "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB",
+    "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS",
+    "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
 ];
 
 /// Regulatory caps on the pricing interest rate for new filings, by basis: before and from
@@ -41,7 +42,9 @@ fn interest_cap(basis: InterestBasis, effective: NaiveDate) -> Decimal {
         InterestBasis::Participating => ("0.020", "0.0175"),
         InterestBasis::Universal => ("0.015", "0.010"),
     };
-    (if from_2025_09 { after } else { before }).parse().unwrap_or(Decimal::ZERO)
+    (if from_2025_09 { after } else { before })
+        .parse()
+        .unwrap_or(Decimal::ZERO)
 }
 
 /// Reads a file named by a product (CSV tables, calendars, life tables), relative to the
@@ -57,7 +60,9 @@ impl FileSource for Fs {
     fn read(&self, path: &Path) -> Result<String, String> {
         std::fs::read(path)
             .map_err(|e| e.to_string())
-            .and_then(|b| String::from_utf8(b).map_err(|_| "the file is not UTF-8 text".to_string()))
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| "the file is not UTF-8 text".to_string())
+            })
     }
 }
 
@@ -65,10 +70,16 @@ impl FileSource for Fs {
 pub fn resolve_inside(dir: &Path, name: &str) -> Result<PathBuf, String> {
     let p = Path::new(name);
     if p.is_absolute() || name.starts_with('/') || name.starts_with('\\') {
-        return Err(format!("`{name}` is an absolute path; name a file beside the product"));
+        return Err(format!(
+            "`{name}` is an absolute path; name a file beside the product"
+        ));
     }
-    if p.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-        return Err(format!("`{name}` leaves the product's folder (`..`); name a file beside the product"));
+    if p.components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "`{name}` leaves the product's folder (`..`); name a file beside the product"
+        ));
     }
     let full = dir.join(p);
     if let (Ok(real), Ok(base)) = (full.canonicalize(), dir.canonicalize())
@@ -134,13 +145,28 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn err(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(code, message).in_file(self.file).at(span));
+    fn err(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, message).in_file(self.file).at(span));
         self.last()
     }
 
-    fn warn(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::warning(code, message).in_file(self.file).at(span));
+    fn warn(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags.push(
+            Diagnostic::warning(code, message)
+                .in_file(self.file)
+                .at(span),
+        );
         self.last()
     }
 
@@ -152,8 +178,8 @@ impl<'a> Checker<'a> {
         match parse_decimal(&n.value.0) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.err("E0101", n.span, e)
-                    .help = Some("write a number such as 1000, 0.0015, 1.5‰ or 90%".into());
+                self.err("E0101", n.span, e).help =
+                    Some("write a number such as 1000, 0.0015, 1.5‰ or 90%".into());
                 None
             }
         }
@@ -179,7 +205,10 @@ impl<'a> Checker<'a> {
     /// Where in the file a part of a formula is: `start..end` are byte offsets in `text`,
     /// which was read from the value at `span`.
     fn formula_span(&self, span: Span, text: &str, start: usize, end: usize) -> Span {
-        let raw = self.src.get(span.start..span.start + span.len).unwrap_or("");
+        let raw = self
+            .src
+            .get(span.start..span.start + span.len)
+            .unwrap_or("");
         match raw.find(text) {
             Some(off) => {
                 let before = &raw[..off];
@@ -187,7 +216,8 @@ impl<'a> Checker<'a> {
                 if line_breaks > 0 || text.contains('\n') {
                     return span;
                 }
-                let chars_before = before.chars().count() as u32 + text[..start.min(text.len())].chars().count() as u32;
+                let chars_before = before.chars().count() as u32
+                    + text[..start.min(text.len())].chars().count() as u32;
                 span.shifted(off + start, chars_before, end.saturating_sub(start).max(1))
             }
             None => span,
@@ -209,14 +239,22 @@ impl<'a> Checker<'a> {
                 Some((path, text))
             }
             Err(e) => {
-                self.err("E0121", name.span, format!("cannot read the {what} `{}`: {e}", name.value))
-                    .help = Some(format!("create `{}` or correct the name", path.display()));
+                self.err(
+                    "E0121",
+                    name.span,
+                    format!("cannot read the {what} `{}`: {e}", name.value),
+                )
+                .help = Some(format!("create `{}` or correct the name", path.display()));
                 None
             }
         }
     }
 
-    pub fn check(mut self, raw: &RawProduct, root: &Node) -> (Option<Product>, Diagnostics, Vec<(PathBuf, String)>) {
+    pub fn check(
+        mut self,
+        raw: &RawProduct,
+        root: &Node,
+    ) -> (Option<Product>, Diagnostics, Vec<(PathBuf, String)>) {
         let p = self.check_inner(raw, root);
         let mut diags = self.diags;
         diags.sort();
@@ -229,39 +267,72 @@ impl<'a> Checker<'a> {
         for key in ["name", "term", "inputs", "coverages", "rating"] {
             if root.get(key).is_none() {
                 let span = root_first_key(root);
-                self.err("E0013", span, format!("missing key `{key}`")).help = Some(format!("add `{key}:` to the product"));
+                self.err("E0013", span, format!("missing key `{key}`")).help =
+                    Some(format!("add `{key}:` to the product"));
             }
         }
         // Identity.
         let code_ok = !raw.code.is_empty()
-            && raw.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && raw
+                .code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !code_ok {
-            self.err("E0103", raw.code.span, format!("`{}` is not a product code", raw.code.value))
-                .help = Some("use letters, digits, `-` and `_`, e.g. `GA-SME`".into());
+            self.err(
+                "E0103",
+                raw.code.span,
+                format!("`{}` is not a product code", raw.code.value),
+            )
+            .help = Some("use letters, digits, `-` and `_`, e.g. `GA-SME`".into());
         }
-        if raw.version.trim().is_empty() || raw.version.contains(char::is_whitespace) || raw.version.contains('@') {
-            self.err("E0103", raw.version.span, format!("`{}` is not a version", raw.version.value))
-                .help = Some("write a version such as `2024.1`".into());
+        if raw.version.trim().is_empty()
+            || raw.version.contains(char::is_whitespace)
+            || raw.version.contains('@')
+        {
+            self.err(
+                "E0103",
+                raw.version.span,
+                format!("`{}` is not a version", raw.version.value),
+            )
+            .help = Some("write a version such as `2024.1`".into());
         }
         let line = Line::parse(&raw.line);
         if line.is_none() {
             let help = suggest(&raw.line, &Line::ALL);
-            self.err("E0104", raw.line.span, format!("unknown line `{}`", raw.line.value)).help = Some(help);
+            self.err(
+                "E0104",
+                raw.line.span,
+                format!("unknown line `{}`", raw.line.value),
+            )
+            .help = Some(help);
         }
         if !SEGMENTS.contains(&raw.segment.value.as_str()) {
             let help = suggest(&raw.segment, &SEGMENTS);
-            self.err("E0104", raw.segment.span, format!("unknown segment `{}`", raw.segment.value)).help = Some(help);
+            self.err(
+                "E0104",
+                raw.segment.span,
+                format!("unknown segment `{}`", raw.segment.value),
+            )
+            .help = Some(help);
         }
         if !CURRENCIES.contains(&raw.currency.value.as_str()) {
-            self.err("E0105", raw.currency.span, format!("`{}` is not an ISO 4217 currency code", raw.currency.value))
-                .help = Some("use a code such as CNY, USD or EUR".into());
+            self.err(
+                "E0105",
+                raw.currency.span,
+                format!("`{}` is not an ISO 4217 currency code", raw.currency.value),
+            )
+            .help = Some("use a code such as CNY, USD or EUR".into());
         }
         let from = self.date(&raw.effective_from);
         let to = raw.effective_to.as_ref().and_then(|t| self.date(t));
         if let (Some(f), Some(t), Some(ts)) = (from, to, raw.effective_to.as_ref())
             && t < f
         {
-            self.err("E0106", ts.span, format!("the version ends ({t}) before it starts ({f})"));
+            self.err(
+                "E0106",
+                ts.span,
+                format!("the version ends ({t}) before it starts ({f})"),
+            );
         }
         let name = raw.name.0.as_ref().map(|n| self.names(n));
         let group = raw.group.as_ref().map(|g| g.value).unwrap_or(false);
@@ -273,21 +344,37 @@ impl<'a> Checker<'a> {
                 "month" => TermUnit::Month,
                 "year" => TermUnit::Year,
                 _ => {
-                    self.err("E0107", t.unit.span, format!("unknown term unit `{}`", t.unit.value))
-                        .help = Some("use `month` or `year`".into());
+                    self.err(
+                        "E0107",
+                        t.unit.span,
+                        format!("unknown term unit `{}`", t.unit.value),
+                    )
+                    .help = Some("use `month` or `year`".into());
                     return None;
                 }
             };
             if t.min.value == 0 || t.min.value > t.max.value {
-                self.err("E0107", t.min.span, "the shortest term must be at least 1 and not above the longest");
+                self.err(
+                    "E0107",
+                    t.min.span,
+                    "the shortest term must be at least 1 and not above the longest",
+                );
                 return None;
             }
             if unit == TermUnit::Month && t.max.value > 12 {
-                self.err("E0107", t.max.span, "a term in months is at most 12; use `unit: year` for longer cover");
+                self.err(
+                    "E0107",
+                    t.max.span,
+                    "a term in months is at most 12; use `unit: year` for longer cover",
+                );
                 return None;
             }
             if t.default.value < t.min.value || t.default.value > t.max.value {
-                self.err("E0107", t.default.span, "the default term is outside min..max");
+                self.err(
+                    "E0107",
+                    t.default.span,
+                    "the default term is outside min..max",
+                );
             }
             let short_period = match &t.short_period {
                 Some(s) if s.value == "pro_rata" => Some(ShortPeriod::ProRata),
@@ -297,8 +384,13 @@ impl<'a> Checker<'a> {
                 }
                 None => {
                     if unit == TermUnit::Month && t.min.value < 12 {
-                        self.err("E0107", t.min.span, "terms under 12 months need a short-period rule")
-                            .help = Some("add `short_period: <table>` or `short_period: pro_rata`".into());
+                        self.err(
+                            "E0107",
+                            t.min.span,
+                            "terms under 12 months need a short-period rule",
+                        )
+                        .help =
+                            Some("add `short_period: <table>` or `short_period: pro_rata`".into());
                     }
                     None
                 }
@@ -326,8 +418,12 @@ impl<'a> Checker<'a> {
                     if let Some(field) = self.field(fname, group, f) {
                         if let Some(i) = fields.iter().position(|x| x.name == field.name) {
                             let prev = field_spans[i];
-                            self.err("E0108", fname.span, format!("the input `{}` is declared twice", fname.value))
-                                .help = Some(format!("it is also declared at line {}", prev.line));
+                            self.err(
+                                "E0108",
+                                fname.span,
+                                format!("the input `{}` is declared twice", fname.value),
+                            )
+                            .help = Some(format!("it is also declared at line {}", prev.line));
                             continue;
                         }
                         fields.push(field);
@@ -337,7 +433,15 @@ impl<'a> Checker<'a> {
             }
         }
         if group && !fields.iter().any(|f| f.group == InputGroup::Member) {
-            self.err("E0109", raw.inputs.0.as_ref().map(|_| raw.code.span).unwrap_or_default(), "group cover needs member inputs (`inputs.member`)");
+            self.err(
+                "E0109",
+                raw.inputs
+                    .0
+                    .as_ref()
+                    .map(|_| raw.code.span)
+                    .unwrap_or_default(),
+                "group cover needs member inputs (`inputs.member`)",
+            );
         }
 
         // Tables.
@@ -360,13 +464,21 @@ impl<'a> Checker<'a> {
                         let t = &tables[i];
                         for m in term.min..12.min(term.max + 1) {
                             if t.find(&[Value::Num(Decimal::from(m))]).is_none() {
-                                self.err("E0110", s.span, format!("the short-period table `{}` has no row for {m} month(s)", s.value));
+                                self.err(
+                                    "E0110",
+                                    s.span,
+                                    format!(
+                                        "the short-period table `{}` has no row for {m} month(s)",
+                                        s.value
+                                    ),
+                                );
                             }
                         }
                     }
                     None => {
                         let help = suggest_in(&s.value, tables.iter().map(|t| t.name.as_str()));
-                        self.err("E0111", s.span, format!("unknown table `{}`", s.value)).help = Some(help);
+                        self.err("E0111", s.span, format!("unknown table `{}`", s.value))
+                            .help = Some(help);
                     }
                 }
             }
@@ -378,13 +490,17 @@ impl<'a> Checker<'a> {
         let mut slots: Vec<TermSlot> = Vec::new();
         let mut cov_spans: Vec<Span> = Vec::new();
         if raw.coverages.is_empty() && root.get("coverages").is_some() {
-            self.err("E0112", raw.code.span, "the product has no coverages").help =
-                Some("add at least one coverage under `coverages:`".into());
+            self.err("E0112", raw.code.span, "the product has no coverages")
+                .help = Some("add at least one coverage under `coverages:`".into());
         }
         for c in &raw.coverages {
             let Some(c) = &c.0 else { continue };
             if coverages.iter().any(|x| x.code == c.code.value) {
-                self.err("E0108", c.code.span, format!("the coverage `{}` is declared twice", c.code.value));
+                self.err(
+                    "E0108",
+                    c.code.span,
+                    format!("the coverage `{}` is declared twice", c.code.value),
+                );
                 continue;
             }
             let cov_index = coverages.len() as u16;
@@ -392,13 +508,21 @@ impl<'a> Checker<'a> {
                 "taxable" => false,
                 "exempt" => true,
                 _ => {
-                    self.err("E0104", c.vat.span, format!("unknown VAT treatment `{}`", c.vat.value))
-                        .help = Some("use `taxable` or `exempt`".into());
+                    self.err(
+                        "E0104",
+                        c.vat.span,
+                        format!("unknown VAT treatment `{}`", c.vat.value),
+                    )
+                    .help = Some("use `taxable` or `exempt`".into());
                     false
                 }
             };
             let mut term_ids = Vec::new();
-            let mut add_slot = |this: &mut Self, tname: &str, choice: &Recover<raw::RawTermChoice>, span: Span, ratio: bool| {
+            let mut add_slot = |this: &mut Self,
+                                tname: &str,
+                                choice: &Recover<raw::RawTermChoice>,
+                                span: Span,
+                                ratio: bool| {
                 let Some(choice) = &choice.0 else { return };
                 if let Some((ch, default)) = this.choice(choice, span, ratio) {
                     term_ids.push(slots.len() as u16);
@@ -421,7 +545,14 @@ impl<'a> Checker<'a> {
             }
             for (tn, tc) in &c.terms {
                 if ["sum_insured", "deductible", "ratio"].contains(&tn.value.as_str()) {
-                    self.err("E0108", tn.span, format!("`{}` is a standard term; declare it beside `terms`, not in it", tn.value));
+                    self.err(
+                        "E0108",
+                        tn.span,
+                        format!(
+                            "`{}` is a standard term; declare it beside `terms`, not in it",
+                            tn.value
+                        ),
+                    );
                     continue;
                 }
                 add_slot(self, &tn.value, tc, tn.span, false);
@@ -434,14 +565,22 @@ impl<'a> Checker<'a> {
                 if let Some(r) = ratio
                     && !(Decimal::ZERO..=Decimal::ONE).contains(&r)
                 {
-                    self.err("E0113", t.ratio.span, format!("the ratio {r} is outside [0, 1]"))
-                        .help = Some("write ratios as 0.6 or 60%".into());
+                    self.err(
+                        "E0113",
+                        t.ratio.span,
+                        format!("the ratio {r} is outside [0, 1]"),
+                    )
+                    .help = Some("write ratios as 0.6 or 60%".into());
                 }
                 if let (Some(from), Some(ratio)) = (from, ratio) {
                     if let Some(prev) = tiers.last().map(|x: &Tier| x.to)
                         && prev != Some(from)
                     {
-                        self.err("E0114", t.from.span, "tiers must follow each other without gaps or overlaps");
+                        self.err(
+                            "E0114",
+                            t.from.span,
+                            "tiers must follow each other without gaps or overlaps",
+                        );
                     }
                     tiers.push(Tier { from, to, ratio });
                 }
@@ -458,26 +597,38 @@ impl<'a> Checker<'a> {
                     });
                 }
             }
-            let benefit_scale = c.benefit_scale.as_ref().and_then(|b| b.0.as_ref()).map(|b| {
-                let mut grades = Vec::new();
-                for g in &b.grades {
-                    if let Some(d) = self.num(g) {
-                        if !(Decimal::ZERO..=Decimal::ONE).contains(&d) {
-                            self.err("E0113", g.span, format!("the benefit share {d} is outside [0, 1]"));
+            let benefit_scale = c
+                .benefit_scale
+                .as_ref()
+                .and_then(|b| b.0.as_ref())
+                .map(|b| {
+                    let mut grades = Vec::new();
+                    for g in &b.grades {
+                        if let Some(d) = self.num(g) {
+                            if !(Decimal::ZERO..=Decimal::ONE).contains(&d) {
+                                self.err(
+                                    "E0113",
+                                    g.span,
+                                    format!("the benefit share {d} is outside [0, 1]"),
+                                );
+                            }
+                            grades.push(d);
                         }
-                        grades.push(d);
                     }
-                }
-                BenefitScale {
-                    name: b.name.value.clone(),
-                    grades,
-                }
-            });
+                    BenefitScale {
+                        name: b.name.value.clone(),
+                        grades,
+                    }
+                });
             let mut indemnity = BTreeMap::new();
             for (k, v) in &c.indemnity {
                 if let Some(d) = self.num(v) {
                     if !(Decimal::ZERO..=Decimal::ONE).contains(&d) {
-                        self.err("E0113", v.span, format!("the indemnity percentage {d} is outside [0, 1]"));
+                        self.err(
+                            "E0113",
+                            v.span,
+                            format!("the indemnity percentage {d} is outside [0, 1]"),
+                        );
                     }
                     indemnity.insert(k.value.clone(), d);
                 }
@@ -486,7 +637,14 @@ impl<'a> Checker<'a> {
                 && line == Some(Line::Health)
                 && w.value > 180
             {
-                self.err("E0116", w.span, format!("a health waiting period of {} days exceeds the 180 days allowed", w.value));
+                self.err(
+                    "E0116",
+                    w.span,
+                    format!(
+                        "a health waiting period of {} days exceeds the 180 days allowed",
+                        w.value
+                    ),
+                );
             }
             cov_spans.push(c.code.span);
             coverages.push(Coverage {
@@ -531,12 +689,23 @@ impl<'a> Checker<'a> {
         }
         for (i, s) in slots.iter().enumerate() {
             let code = &coverages[s.coverage as usize].code;
-            names.map.insert(format!("{code}.{}", s.name), (Ref::Term(i as u16), Ty::Num, Scope::Policy));
+            names.map.insert(
+                format!("{code}.{}", s.name),
+                (Ref::Term(i as u16), Ty::Num, Scope::Policy),
+            );
         }
-        for (n, r) in [("members", Ref::Members), ("term_months", Ref::TermMonths), ("term_years", Ref::TermYears)] {
+        for (n, r) in [
+            ("members", Ref::Members),
+            ("term_months", Ref::TermMonths),
+            ("term_years", Ref::TermYears),
+        ] {
             if let Some(i) = fields.iter().position(|f| f.name == n) {
                 let span = field_spans[i];
-                self.err("E0108", span, format!("`{n}` is a built-in name; call the input something else"));
+                self.err(
+                    "E0108",
+                    span,
+                    format!("`{n}` is a built-in name; call the input something else"),
+                );
             }
             names.map.insert(n.to_string(), (r, Ty::Num, Scope::Policy));
         }
@@ -640,7 +809,11 @@ impl<'a> Checker<'a> {
             })
         });
         if raw.actuarial.is_none() && line == Some(Line::Pension) {
-            self.warn("W0101", raw.line.span, "a pension product without an `actuarial` section is not priced on life tables");
+            self.warn(
+                "W0101",
+                raw.line.span,
+                "a pension product without an `actuarial` section is not priced on life tables",
+            );
         }
 
         // Rules (before steps: eligibility is checked before rating and cannot read steps).
@@ -649,9 +822,15 @@ impl<'a> Checker<'a> {
         for r in raw.eligibility.iter().filter_map(|r| r.0.as_ref()) {
             let scope = self.scope(r.per.as_ref(), Scope::Policy);
             if rules.iter().any(|x: &Rule| x.name == r.rule.value) {
-                self.err("E0108", r.rule.span, format!("the rule `{}` is declared twice", r.rule.value));
+                self.err(
+                    "E0108",
+                    r.rule.span,
+                    format!("the rule `{}` is declared twice", r.rule.value),
+                );
             }
-            if let Some((expr, refs)) = self.compile(&names, &r.require, scope, Ty::Bool, actuarial.is_some()) {
+            if let Some((expr, refs)) =
+                self.compile(&names, &r.require, scope, Ty::Bool, actuarial.is_some())
+            {
                 rule_refs.push(refs);
                 rules.push(Rule {
                     name: r.rule.value.clone(),
@@ -671,38 +850,70 @@ impl<'a> Checker<'a> {
             if rating.steps.is_empty() {
                 self.err("E0112", raw.code.span, "the rating plan has no steps");
             }
-            let later: HashSet<&str> = rating.steps.iter().filter_map(|s| s.0.as_ref()).map(|s| s.step.value.as_str()).collect();
+            let later: HashSet<&str> = rating
+                .steps
+                .iter()
+                .filter_map(|s| s.0.as_ref())
+                .map(|s| s.step.value.as_str())
+                .collect();
             for s in rating.steps.iter().filter_map(|s| s.0.as_ref()) {
                 let name_ok = s.step.chars().all(|c| c.is_alphanumeric() || c == '_')
-                    && s.step.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
+                    && s.step
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphabetic() || c == '_');
                 if !name_ok {
-                    self.err("E0103", s.step.span, format!("`{}` is not a step name", s.step.value))
-                        .help = Some("use letters, digits and `_`, starting with a letter".into());
+                    self.err(
+                        "E0103",
+                        s.step.span,
+                        format!("`{}` is not a step name", s.step.value),
+                    )
+                    .help = Some("use letters, digits and `_`, starting with a letter".into());
                     continue;
                 }
                 if names.map.contains_key(&s.step.value) {
-                    self.err("E0108", s.step.span, format!("the name `{}` is already used by an input, a term or an earlier step", s.step.value));
+                    self.err(
+                        "E0108",
+                        s.step.span,
+                        format!(
+                            "the name `{}` is already used by an input, a term or an earlier step",
+                            s.step.value
+                        ),
+                    );
                     continue;
                 }
                 let scope = self.scope(Some(&s.per), Scope::Policy);
-                let coverage = s.coverage.as_ref().and_then(|c| match coverages.iter().position(|x| x.code == c.value) {
-                    Some(i) => {
-                        if coverages[i].premium_step != u16::MAX {
-                            self.err("E0118", c.span, format!("coverage `{}` already has a premium step", c.value));
-                            return None;
+                let coverage = s.coverage.as_ref().and_then(|c| {
+                    match coverages.iter().position(|x| x.code == c.value) {
+                        Some(i) => {
+                            if coverages[i].premium_step != u16::MAX {
+                                self.err(
+                                    "E0118",
+                                    c.span,
+                                    format!("coverage `{}` already has a premium step", c.value),
+                                );
+                                return None;
+                            }
+                            coverages[i].premium_step = steps.len() as u16;
+                            Some(i as u16)
                         }
-                        coverages[i].premium_step = steps.len() as u16;
-                        Some(i as u16)
-                    }
-                    None => {
-                        let help = suggest_in(&c.value, coverages.iter().map(|x| x.code.as_str()));
-                        self.err("E0111", c.span, format!("unknown coverage `{}`", c.value)).help = Some(help);
-                        None
+                        None => {
+                            let help =
+                                suggest_in(&c.value, coverages.iter().map(|x| x.code.as_str()));
+                            self.err("E0111", c.span, format!("unknown coverage `{}`", c.value))
+                                .help = Some(help);
+                            None
+                        }
                     }
                 });
-                let compiled = self.compile_step(&names, &s.formula, scope, actuarial.is_some(), &later);
+                let compiled =
+                    self.compile_step(&names, &s.formula, scope, actuarial.is_some(), &later);
                 let idx = steps.len() as u16;
-                let r = if scope == Scope::Member { Ref::MemberStep(idx) } else { Ref::PolicyStep(idx) };
+                let r = if scope == Scope::Member {
+                    Ref::MemberStep(idx)
+                } else {
+                    Ref::PolicyStep(idx)
+                };
                 names.map.insert(s.step.value.clone(), (r, Ty::Num, scope));
                 step_spans.push(s.step.span);
                 let Some(expr) = compiled else {
@@ -730,14 +941,30 @@ impl<'a> Checker<'a> {
             }
             for (c, span) in coverages.iter().zip(&cov_spans) {
                 if c.premium_step == u16::MAX {
-                    self.err("E0118", *span, format!("coverage `{}` has no premium step", c.code))
-                        .help = Some(format!("add a step with `coverage: {}` whose formula gives its annual premium", c.code));
+                    self.err(
+                        "E0118",
+                        *span,
+                        format!("coverage `{}` has no premium step", c.code),
+                    )
+                    .help = Some(format!(
+                        "add a step with `coverage: {}` whose formula gives its annual premium",
+                        c.code
+                    ));
                 }
             }
         }
 
         // Every value the inputs allow must have a table row.
-        self.check_table_coverage(&fields, &field_slot, &slots, &tables, &steps, &rules, &rule_refs, &table_spans);
+        self.check_table_coverage(
+            &fields,
+            &field_slot,
+            &slots,
+            &tables,
+            &steps,
+            &rules,
+            &rule_refs,
+            &table_spans,
+        );
 
         // Rounding, charges.
         let rounding = rating.and_then(|r| r.rounding.0.as_ref()).and_then(|r| {
@@ -745,8 +972,12 @@ impl<'a> Checker<'a> {
                 "half_up" => (RoundingStrategy::MidpointAwayFromZero, "half_up"),
                 "half_even" => (RoundingStrategy::MidpointNearestEven, "half_even"),
                 _ => {
-                    self.err("E0104", r.mode.span, format!("unknown rounding mode `{}`", r.mode.value))
-                        .help = Some("use `half_up` or `half_even`".into());
+                    self.err(
+                        "E0104",
+                        r.mode.span,
+                        format!("unknown rounding mode `{}`", r.mode.value),
+                    )
+                    .help = Some("use `half_up` or `half_even`".into());
                     return None;
                 }
             };
@@ -756,8 +987,12 @@ impl<'a> Checker<'a> {
                 "coverage" => RoundingLevel::Coverage,
                 "total" => RoundingLevel::Total,
                 _ => {
-                    self.err("E0104", r.level.span, format!("unknown rounding level `{}`", r.level.value))
-                        .help = Some("use `step`, `member`, `coverage` or `total`".into());
+                    self.err(
+                        "E0104",
+                        r.level.span,
+                        format!("unknown rounding level `{}`", r.level.value),
+                    )
+                    .help = Some("use `step`, `member`, `coverage` or `total`".into());
                     return None;
                 }
             };
@@ -772,38 +1007,57 @@ impl<'a> Checker<'a> {
                 level,
             })
         });
-        let minimum_premium = rating.and_then(|r| r.minimum_premium.as_ref()).and_then(|m| {
-            let d = self.num(m)?;
-            if d < Decimal::ZERO {
-                self.err("E0115", m.span, "the minimum premium cannot be negative");
-            }
-            Some(d)
-        });
+        let minimum_premium = rating
+            .and_then(|r| r.minimum_premium.as_ref())
+            .and_then(|m| {
+                let d = self.num(m)?;
+                if d < Decimal::ZERO {
+                    self.err("E0115", m.span, "the minimum premium cannot be negative");
+                }
+                Some(d)
+            });
         let vat_rate = match rating.and_then(|r| r.vat_rate.as_ref()) {
             Some(v) => {
                 let d = self.num(v).unwrap_or_default();
                 if !(Decimal::ZERO..Decimal::ONE).contains(&d) {
-                    self.err("E0113", v.span, format!("the VAT rate {d} is outside [0, 1)"));
+                    self.err(
+                        "E0113",
+                        v.span,
+                        format!("the VAT rate {d} is outside [0, 1)"),
+                    );
                 }
                 d
             }
             None => {
                 if coverages.iter().any(|c| !c.vat_exempt) {
                     let span = cov_spans.first().copied().unwrap_or_default();
-                    self.err("E0119", span, "a coverage is VAT-taxable but the rating plan has no `vat_rate`")
-                        .help = Some("add `vat_rate: 6%` under `rating:` (domain.md, Tax)".into());
+                    self.err(
+                        "E0119",
+                        span,
+                        "a coverage is VAT-taxable but the rating plan has no `vat_rate`",
+                    )
+                    .help = Some("add `vat_rate: 6%` under `rating:` (domain.md, Tax)".into());
                 }
                 Decimal::ZERO
             }
         };
         let mut charges = Vec::new();
-        for c in rating.map(|r| r.charges.as_slice()).unwrap_or(&[]).iter().filter_map(|c| c.0.as_ref()) {
+        for c in rating
+            .map(|r| r.charges.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|c| c.0.as_ref())
+        {
             let kind = match c.kind.as_str() {
                 "stamp_duty" => ChargeKind::StampDuty,
                 "fee" => ChargeKind::Fee,
                 _ => {
-                    self.err("E0104", c.kind.span, format!("unknown charge kind `{}`", c.kind.value))
-                        .help = Some("use `stamp_duty` or `fee`".into());
+                    self.err(
+                        "E0104",
+                        c.kind.span,
+                        format!("unknown charge kind `{}`", c.kind.value),
+                    )
+                    .help = Some("use `stamp_duty` or `fee`".into());
                     continue;
                 }
             };
@@ -811,15 +1065,23 @@ impl<'a> Checker<'a> {
                 "included" => true,
                 "added" => false,
                 _ => {
-                    self.err("E0104", c.basis.span, format!("unknown basis `{}`", c.basis.value))
-                        .help = Some("use `included` (in the premium) or `added` (on top)".into());
+                    self.err(
+                        "E0104",
+                        c.basis.span,
+                        format!("unknown basis `{}`", c.basis.value),
+                    )
+                    .help = Some("use `included` (in the premium) or `added` (on top)".into());
                     continue;
                 }
             };
             let rate = c.rate.as_ref().and_then(|r| self.num(r));
             let amount = c.amount.as_ref().and_then(|r| self.num(r));
             if rate.is_some() == amount.is_some() {
-                self.err("E0119", c.kind.span, "a charge needs either `rate` or `amount`");
+                self.err(
+                    "E0119",
+                    c.kind.span,
+                    "a charge needs either `rate` or `amount`",
+                );
             }
             for (v, s) in [(rate, c.rate.as_ref()), (amount, c.amount.as_ref())] {
                 if let (Some(v), Some(s)) = (v, s)
@@ -839,75 +1101,141 @@ impl<'a> Checker<'a> {
 
         // Regulatory periods.
         let cooling_off_days = raw.cooling_off_days.as_ref().map(|c| c.value).unwrap_or(0);
-        let waiting_period_days = raw.waiting_period_days.as_ref().map(|c| c.value).unwrap_or(0);
+        let waiting_period_days = raw
+            .waiting_period_days
+            .as_ref()
+            .map(|c| c.value)
+            .unwrap_or(0);
         if line == Some(Line::Health)
             && let Some(w) = &raw.waiting_period_days
             && w.value > 180
         {
-            self.err("E0116", w.span, format!("a health waiting period of {} days exceeds the 180 days allowed", w.value))
-                .help = Some("short-term health waiting periods are at most 180 days".into());
+            self.err(
+                "E0116",
+                w.span,
+                format!(
+                    "a health waiting period of {} days exceeds the 180 days allowed",
+                    w.value
+                ),
+            )
+            .help = Some("short-term health waiting periods are at most 180 days".into());
         }
         let long_term = line == Some(Line::Pension)
-            || term.as_ref().is_some_and(|t| t.unit == TermUnit::Year && t.max > 1);
-        if long_term && matches!(line, Some(Line::Health) | Some(Line::Pension)) && cooling_off_days < 15 {
-            let span = raw.cooling_off_days.as_ref().map(|c| c.span).unwrap_or(raw.line.span);
+            || term
+                .as_ref()
+                .is_some_and(|t| t.unit == TermUnit::Year && t.max > 1);
+        if long_term
+            && matches!(line, Some(Line::Health) | Some(Line::Pension))
+            && cooling_off_days < 15
+        {
+            let span = raw
+                .cooling_off_days
+                .as_ref()
+                .map(|c| c.span)
+                .unwrap_or(raw.line.span);
             self.err(
                 "E0122",
                 span,
-                format!("a long-term {} product needs a cooling-off period of at least 15 days", raw.line.value),
+                format!(
+                    "a long-term {} product needs a cooling-off period of at least 15 days",
+                    raw.line.value
+                ),
             )
             .help = Some("set `cooling_off_days: 15` (or more)".into());
         }
 
         // Payment plans and declarations.
         let plans = self.plans(raw);
-        let declarations = raw.declarations.as_ref().and_then(|d| d.0.as_ref()).and_then(|d| {
-            for day in [&d.declare_by_day, &d.premium_due_day] {
-                if day.value == 0 || day.value > 28 {
-                    self.err("E0123", day.span, "a day of the month must be from 1 to 28 so that every month has it");
+        let declarations = raw
+            .declarations
+            .as_ref()
+            .and_then(|d| d.0.as_ref())
+            .and_then(|d| {
+                for day in [&d.declare_by_day, &d.premium_due_day] {
+                    if day.value == 0 || day.value > 28 {
+                        self.err(
+                            "E0123",
+                            day.span,
+                            "a day of the month must be from 1 to 28 so that every month has it",
+                        );
+                    }
                 }
-            }
-            if d.max_credit_days.value > d.max_credit_days_approved.value {
-                self.err("E0123", d.max_credit_days.span, "the credit period without approval exceeds the one with approval");
-            }
-            let maximum_liability = self.num(&d.maximum_liability)?;
-            let deposit_share = d.deposit_share.as_ref().and_then(|s| self.num(s));
-            if let (Some(s), Some(sp)) = (deposit_share, d.deposit_share.as_ref())
-                && !(Decimal::ZERO..=Decimal::ONE).contains(&s)
-            {
-                self.err("E0113", sp.span, format!("the deposit share {s} is outside [0, 1]"));
-            }
-            Some(Declarations {
-                declare_by_day: d.declare_by_day.value,
-                premium_due_day: d.premium_due_day.value,
-                deposit_share,
-                maximum_liability,
-                max_credit_days: d.max_credit_days.value,
-                max_credit_days_approved: d.max_credit_days_approved.value,
-            })
-        });
-        if plans.iter().any(|p| p.mode == PlanMode::Declaration) && declarations.is_none() && raw.declarations.is_none() {
-            self.err("E0119", raw.code.span, "a declaration payment plan needs a `declarations:` section");
+                if d.max_credit_days.value > d.max_credit_days_approved.value {
+                    self.err(
+                        "E0123",
+                        d.max_credit_days.span,
+                        "the credit period without approval exceeds the one with approval",
+                    );
+                }
+                let maximum_liability = self.num(&d.maximum_liability)?;
+                let deposit_share = d.deposit_share.as_ref().and_then(|s| self.num(s));
+                if let (Some(s), Some(sp)) = (deposit_share, d.deposit_share.as_ref())
+                    && !(Decimal::ZERO..=Decimal::ONE).contains(&s)
+                {
+                    self.err(
+                        "E0113",
+                        sp.span,
+                        format!("the deposit share {s} is outside [0, 1]"),
+                    );
+                }
+                Some(Declarations {
+                    declare_by_day: d.declare_by_day.value,
+                    premium_due_day: d.premium_due_day.value,
+                    deposit_share,
+                    maximum_liability,
+                    max_credit_days: d.max_credit_days.value,
+                    max_credit_days_approved: d.max_credit_days_approved.value,
+                })
+            });
+        if plans.iter().any(|p| p.mode == PlanMode::Declaration)
+            && declarations.is_none()
+            && raw.declarations.is_none()
+        {
+            self.err(
+                "E0119",
+                raw.code.span,
+                "a declaration payment plan needs a `declarations:` section",
+            );
         }
 
         // Documents.
         let mut documents = BTreeMap::new();
         for (kind, tpl) in &raw.documents {
-            const KINDS: [&str; 6] = ["quote", "policy", "schedule", "worksheet", "invoice", "illustration"];
+            const KINDS: [&str; 6] = [
+                "quote",
+                "policy",
+                "schedule",
+                "worksheet",
+                "invoice",
+                "illustration",
+            ];
             if !KINDS.contains(&kind.value.as_str()) {
                 let help = suggest(kind, &KINDS);
-                self.err("E0104", kind.span, format!("unknown document `{}`", kind.value)).help = Some(help);
+                self.err(
+                    "E0104",
+                    kind.span,
+                    format!("unknown document `{}`", kind.value),
+                )
+                .help = Some(help);
                 continue;
             }
             if let Some(dir) = self.templates {
                 match resolve_inside(dir, &tpl.value) {
                     Ok(p) if p.is_file() => {}
                     Ok(p) => {
-                        self.err("E0124", tpl.span, format!("the template `{}` does not exist", tpl.value))
-                            .help = Some(format!("expected it at {}", p.display()));
+                        self.err(
+                            "E0124",
+                            tpl.span,
+                            format!("the template `{}` does not exist", tpl.value),
+                        )
+                        .help = Some(format!("expected it at {}", p.display()));
                     }
                     Err(e) => {
-                        self.err("E0120", tpl.span, e.replace("product's folder", "templates folder"));
+                        self.err(
+                            "E0120",
+                            tpl.span,
+                            e.replace("product's folder", "templates folder"),
+                        );
                     }
                 }
             }
@@ -917,7 +1245,12 @@ impl<'a> Checker<'a> {
         // Tests.
         let tests = self.tests(raw, root);
 
-        let special_clauses = raw.special_clauses.iter().filter_map(|c| c.0.as_ref()).map(|c| self.names(c)).collect();
+        let special_clauses = raw
+            .special_clauses
+            .iter()
+            .filter_map(|c| c.0.as_ref())
+            .map(|c| self.names(c))
+            .collect();
 
         Some(Product {
             code: raw.code.value.clone(),
@@ -934,7 +1267,11 @@ impl<'a> Checker<'a> {
             term: term?,
             cooling_off_days,
             waiting_period_days,
-            grace_period_days: raw.grace_period_days.as_ref().map(|g| g.value).unwrap_or(60),
+            grace_period_days: raw
+                .grace_period_days
+                .as_ref()
+                .map(|g| g.value)
+                .unwrap_or(60),
             fields,
             rules,
             coverages,
@@ -964,14 +1301,23 @@ impl<'a> Checker<'a> {
             Some("member") => Scope::Member,
             Some(other) => {
                 let span = per.map(|p| p.span).unwrap_or_default();
-                self.err("E0104", span, format!("unknown scope `{other}`")).help =
-                    Some("use `policy` (once) or `member` (for each member or declared item)".into());
+                self.err("E0104", span, format!("unknown scope `{other}`"))
+                    .help = Some(
+                    "use `policy` (once) or `member` (for each member or declared item)".into(),
+                );
                 default
             }
         }
     }
 
-    fn compile(&mut self, names: &Names2, f: &Sp<String>, scope: Scope, want: Ty, actuarial: bool) -> Option<(Expr, Vec<Ref>)> {
+    fn compile(
+        &mut self,
+        names: &Names2,
+        f: &Sp<String>,
+        scope: Scope,
+        want: Ty,
+        actuarial: bool,
+    ) -> Option<(Expr, Vec<Ref>)> {
         let ast = match formula::parse::parse(&f.value) {
             Ok(a) => a,
             Err(e) => {
@@ -993,7 +1339,14 @@ impl<'a> Checker<'a> {
         out.map(|e| (e, refs))
     }
 
-    fn compile_step(&mut self, names: &Names2, f: &Sp<String>, scope: Scope, actuarial: bool, later: &HashSet<&str>) -> Option<Expr> {
+    fn compile_step(
+        &mut self,
+        names: &Names2,
+        f: &Sp<String>,
+        scope: Scope,
+        actuarial: bool,
+        later: &HashSet<&str>,
+    ) -> Option<Expr> {
         let before = self.diags.len();
         let out = self.compile(names, f, scope, Ty::Num, actuarial);
         // A name that is a later step gets a clearer message.
@@ -1002,11 +1355,15 @@ impl<'a> Checker<'a> {
         for (i, mut d) in items.into_iter().enumerate() {
             if i >= before
                 && d.code == "E0301"
-                && let Some(name) = d.message.strip_prefix("unknown name `").and_then(|s| s.strip_suffix('`'))
+                && let Some(name) = d
+                    .message
+                    .strip_prefix("unknown name `")
+                    .and_then(|s| s.strip_suffix('`'))
                 && later.contains(name)
             {
                 d.message = format!("`{name}` is computed in a later step");
-                d.help = Some("steps may only use the steps above them; move this step down".into());
+                d.help =
+                    Some("steps may only use the steps above them; move this step down".into());
             }
             fixed.push(d);
         }
@@ -1016,14 +1373,28 @@ impl<'a> Checker<'a> {
 
     fn field(&mut self, name: &Sp<String>, group: InputGroup, f: &raw::RawField) -> Option<Field> {
         let name_ok = name.chars().all(|c| c.is_alphanumeric() || c == '_')
-            && name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_');
         if !name_ok {
-            self.err("E0103", name.span, format!("`{}` is not an input name", name.value))
-                .help = Some("use letters, digits and `_`, starting with a letter".into());
+            self.err(
+                "E0103",
+                name.span,
+                format!("`{}` is not an input name", name.value),
+            )
+            .help = Some("use letters, digits and `_`, starting with a letter".into());
             return None;
         }
         if ["name", "id"].contains(&name.as_str()) {
-            self.err("E0108", name.span, format!("`{}` is a standard party field; it needs no declaration", name.value));
+            self.err(
+                "E0108",
+                name.span,
+                format!(
+                    "`{}` is a standard party field; it needs no declaration",
+                    name.value
+                ),
+            );
             return None;
         }
         let min = f.min.as_ref().and_then(|m| self.num(m));
@@ -1045,19 +1416,30 @@ impl<'a> Checker<'a> {
                 let mut seen = HashSet::new();
                 for v in &f.values {
                     if !seen.insert(v.value.as_str()) {
-                        self.err("E0108", v.span, format!("the value `{}` is listed twice", v.value));
+                        self.err(
+                            "E0108",
+                            v.span,
+                            format!("the value `{}` is listed twice", v.value),
+                        );
                     }
                 }
                 FieldType::Enum(f.values.iter().map(|v| self.interner.intern(v)).collect())
             }
             other => {
                 let help = suggest(&f.ty, &["integer", "decimal", "bool", "enum"]);
-                self.err("E0104", f.ty.span, format!("unknown input type `{other}`")).help = Some(help);
+                self.err("E0104", f.ty.span, format!("unknown input type `{other}`"))
+                    .help = Some(help);
                 return None;
             }
         };
-        if !matches!(ty, FieldType::Integer { .. } | FieldType::Decimal { .. }) && (f.min.is_some() || f.max.is_some()) {
-            self.err("E0125", f.ty.span, "`min` and `max` apply to `integer` and `decimal` inputs only");
+        if !matches!(ty, FieldType::Integer { .. } | FieldType::Decimal { .. })
+            && (f.min.is_some() || f.max.is_some())
+        {
+            self.err(
+                "E0125",
+                f.ty.span,
+                "`min` and `max` apply to `integer` and `decimal` inputs only",
+            );
         }
         if !matches!(ty, FieldType::Enum(_)) && !f.values.is_empty() {
             self.err("E0125", f.ty.span, "`values` applies to `enum` inputs only");
@@ -1067,7 +1449,11 @@ impl<'a> Checker<'a> {
             Some(d) => match coerce(&ty, &d.value, &self.interner) {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    self.err("E0125", d.span, format!("the default does not fit the input: {e}"));
+                    self.err(
+                        "E0125",
+                        d.span,
+                        format!("the default does not fit the input: {e}"),
+                    );
                     None
                 }
             },
@@ -1081,11 +1467,16 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn choice(&mut self, c: &raw::RawTermChoice, span: Span, ratio: bool) -> Option<(Choice, Option<Decimal>)> {
+    fn choice(
+        &mut self,
+        c: &raw::RawTermChoice,
+        span: Span,
+        ratio: bool,
+    ) -> Option<(Choice, Option<Decimal>)> {
         let check_ratio = |this: &mut Self, d: Decimal, s: Span| {
             if ratio && !(Decimal::ZERO..=Decimal::ONE).contains(&d) {
-                this.err("E0113", s, format!("the ratio {d} is outside [0, 1]")).help =
-                    Some("write ratios as 0.9 or 90%".into());
+                this.err("E0113", s, format!("the ratio {d} is outside [0, 1]"))
+                    .help = Some("write ratios as 0.9 or 90%".into());
             } else if d < Decimal::ZERO {
                 this.err("E0115", s, format!("{d} is negative; terms cannot be"));
             }
@@ -1093,7 +1484,11 @@ impl<'a> Checker<'a> {
         let default = c.default.as_ref().and_then(|d| self.num(d));
         let choice = if !c.options.is_empty() {
             if c.min.is_some() || c.max.is_some() || c.step.is_some() {
-                self.err("E0125", span, "give either `options` or `min`/`max`, not both");
+                self.err(
+                    "E0125",
+                    span,
+                    "give either `options` or `min`/`max`, not both",
+                );
             }
             let mut opts = Vec::new();
             for o in &c.options {
@@ -1108,14 +1503,22 @@ impl<'a> Checker<'a> {
             Choice::Options(opts)
         } else {
             let (Some(mn), Some(mx)) = (c.min.as_ref(), c.max.as_ref()) else {
-                self.err("E0125", span, "a term needs `options: [...]` or both `min` and `max`");
+                self.err(
+                    "E0125",
+                    span,
+                    "a term needs `options: [...]` or both `min` and `max`",
+                );
                 return None;
             };
             let (min, max) = (self.num(mn)?, self.num(mx)?);
             check_ratio(self, min, mn.span);
             check_ratio(self, max, mx.span);
             if min > max {
-                self.err("E0125", mx.span, format!("`max` ({max}) is below `min` ({min})"));
+                self.err(
+                    "E0125",
+                    mx.span,
+                    format!("`max` ({max}) is below `min` ({min})"),
+                );
             }
             let step = c.step.as_ref().and_then(|s| self.num(s));
             if let (Some(st), Some(s)) = (step, c.step.as_ref())
@@ -1128,15 +1531,23 @@ impl<'a> Checker<'a> {
         if let (Some(d), Some(ds)) = (default, c.default.as_ref())
             && !choice_allows(&choice, d)
         {
-            self.err("E0125", ds.span, format!("the default {d} is not one of the allowed values"));
+            self.err(
+                "E0125",
+                ds.span,
+                format!("the default {d} is not one of the allowed values"),
+            );
         }
         Some((choice, default))
     }
 
     fn table(&mut self, name: &Sp<String>, t: &raw::RawTable) -> Option<Table> {
         if t.keys.is_empty() {
-            self.err("E0126", name.span, format!("table `{}` has no key columns", name.value))
-                .help = Some("add `keys: [column, ...]`".into());
+            self.err(
+                "E0126",
+                name.span,
+                format!("table `{}` has no key columns", name.value),
+            )
+            .help = Some("add `keys: [column, ...]`".into());
             return None;
         }
         let columns: Vec<String> = if t.values.is_empty() {
@@ -1145,28 +1556,46 @@ impl<'a> Checker<'a> {
             t.values.iter().map(|v| v.value.clone()).collect()
         };
         let width = t.keys.len() + columns.len();
-        // Rows as (cells with spans, line) from YAML or CSV.
-        let mut cells_rows: Vec<(Vec<(String, Span)>, u32, Span)> = Vec::new();
+        // Rows as (cells with spans, line, row span) from YAML or CSV.
+        type CellRow = (Vec<(String, Span)>, u32, Span);
+        let mut cells_rows: Vec<CellRow> = Vec::new();
         let mut file = self.file.to_path_buf();
         match (&t.file, t.rows.is_empty()) {
             (Some(_), false) => {
-                self.err("E0126", name.span, format!("table `{}` has both `rows` and `file`; keep one", name.value));
+                self.err(
+                    "E0126",
+                    name.span,
+                    format!(
+                        "table `{}` has both `rows` and `file`; keep one",
+                        name.value
+                    ),
+                );
                 return None;
             }
             (None, true) => {
-                self.err("E0126", name.span, format!("table `{}` has no rows", name.value))
-                    .help = Some("add `rows:` or `file:` (a CSV beside the product)".into());
+                self.err(
+                    "E0126",
+                    name.span,
+                    format!("table `{}` has no rows", name.value),
+                )
+                .help = Some("add `rows:` or `file:` (a CSV beside the product)".into());
                 return None;
             }
             (None, false) => {
                 for r in &t.rows {
-                    cells_rows.push((r.value.iter().map(|c| (c.value.clone(), c.span)).collect(), r.span.line, r.span));
+                    cells_rows.push((
+                        r.value.iter().map(|c| (c.value.clone(), c.span)).collect(),
+                        r.span.line,
+                        r.span,
+                    ));
                 }
             }
             (Some(f), true) => {
                 let (path, text) = self.read_beside(f, "table file")?;
                 file = path.clone();
-                let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+                let mut rdr = csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .from_reader(text.as_bytes());
                 let header: Vec<String> = match rdr.headers() {
                     Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
                     Err(e) => {
@@ -1175,12 +1604,21 @@ impl<'a> Checker<'a> {
                     }
                 };
                 let mut idx = Vec::new();
-                for col in t.keys.iter().map(|k| k.value.as_str()).chain(columns.iter().map(String::as_str)) {
+                for col in t
+                    .keys
+                    .iter()
+                    .map(|k| k.value.as_str())
+                    .chain(columns.iter().map(String::as_str))
+                {
                     match header.iter().position(|h| h == col) {
                         Some(i) => idx.push(i),
                         None => {
-                            self.err("E0127", f.span, format!("{} has no column `{col}`", path.display()))
-                                .help = Some(format!("its columns are: {}", header.join(", ")));
+                            self.err(
+                                "E0127",
+                                f.span,
+                                format!("{} has no column `{col}`", path.display()),
+                            )
+                            .help = Some(format!("its columns are: {}", header.join(", ")));
                             return None;
                         }
                     }
@@ -1189,11 +1627,15 @@ impl<'a> Checker<'a> {
                     match rec {
                         Ok(rec) => {
                             let line = rec.position().map(|p| p.line() as u32).unwrap_or(0);
-                            let cells = idx.iter().map(|&i| (rec.get(i).unwrap_or("").trim().to_string(), f.span)).collect();
+                            let cells = idx
+                                .iter()
+                                .map(|&i| (rec.get(i).unwrap_or("").trim().to_string(), f.span))
+                                .collect();
                             cells_rows.push((cells, line, f.span));
                         }
                         Err(e) => {
-                            self.diags.push(Diagnostic::error("E0127", format!("{e}")).in_file(&path));
+                            self.diags
+                                .push(Diagnostic::error("E0127", format!("{e}")).in_file(&path));
                             return None;
                         }
                     }
@@ -1204,7 +1646,13 @@ impl<'a> Checker<'a> {
         let mut rows = Vec::new();
         let mut bad = false;
         for (cells, line, rspan) in &cells_rows {
-            let here = |s: Span| if from_csv { Span::new(*line, 1, 0, 0) } else { s };
+            let here = |s: Span| {
+                if from_csv {
+                    Span::new(*line, 1, 0, 0)
+                } else {
+                    s
+                }
+            };
             if cells.len() != width {
                 let d = Diagnostic::error(
                     "E0128",
@@ -1227,13 +1675,16 @@ impl<'a> Checker<'a> {
                 match parse_band(text) {
                     Some(Ok(b)) => keys.push(b),
                     Some(Err(e)) => {
-                        self.diags.push(Diagnostic::error("E0129", e).in_file(&file).at(here(*span)));
+                        self.diags
+                            .push(Diagnostic::error("E0129", e).in_file(&file).at(here(*span)));
                         bad = true;
                     }
                     None => match parse_decimal(text) {
                         Ok(d) => keys.push(KeyCell::Exact(Value::Num(d))),
                         Err(_) => match text.as_str() {
-                            "true" | "false" => keys.push(KeyCell::Exact(Value::Bool(text == "true"))),
+                            "true" | "false" => {
+                                keys.push(KeyCell::Exact(Value::Bool(text == "true")))
+                            }
                             _ => keys.push(KeyCell::Exact(Value::Text(self.interner.intern(text)))),
                         },
                     },
@@ -1245,23 +1696,34 @@ impl<'a> Checker<'a> {
                     Ok(d) => {
                         if d < Decimal::ZERO {
                             self.diags.push(
-                                Diagnostic::error("E0115", format!("the rate {d} in `{}` is negative", name.value))
-                                    .in_file(&file)
-                                    .at(here(*span))
-                                    .with_help("rates and factors cannot be negative"),
+                                Diagnostic::error(
+                                    "E0115",
+                                    format!("the rate {d} in `{}` is negative", name.value),
+                                )
+                                .in_file(&file)
+                                .at(here(*span))
+                                .with_help("rates and factors cannot be negative"),
                             );
                             bad = true;
                         }
                         values.push(d);
                     }
                     Err(e) => {
-                        self.diags.push(Diagnostic::error("E0101", e).in_file(&file).at(here(*span)));
+                        self.diags
+                            .push(Diagnostic::error("E0101", e).in_file(&file).at(here(*span)));
                         bad = true;
                     }
                 }
             }
             if keys.len() == t.keys.len() && values.len() == columns.len() {
-                rows.push((Row { keys, values, line: *line }, here(*rspan)));
+                rows.push((
+                    Row {
+                        keys,
+                        values,
+                        line: *line,
+                    },
+                    here(*rspan),
+                ));
             }
         }
         // Key types must agree down each column.
@@ -1276,9 +1738,15 @@ impl<'a> Checker<'a> {
                 .collect();
             if kinds.len() > 1 {
                 self.diags.push(
-                    Diagnostic::error("E0129", format!("key column `{}` of `{}` mixes words and numbers", t.keys[k].value, name.value))
-                        .in_file(&file)
-                        .at(t.keys[k].span),
+                    Diagnostic::error(
+                        "E0129",
+                        format!(
+                            "key column `{}` of `{}` mixes words and numbers",
+                            t.keys[k].value, name.value
+                        ),
+                    )
+                    .in_file(&file)
+                    .at(t.keys[k].span),
                 );
                 bad = true;
             }
@@ -1288,7 +1756,8 @@ impl<'a> Checker<'a> {
             for j in (i + 1)..rows.len() {
                 let (a, b) = (&rows[i].0, &rows[j].0);
                 if a.keys.iter().zip(&b.keys).all(|(x, y)| x.intersects(y)) {
-                    let shown: Vec<String> = b.keys.iter().map(|k| k.show(&self.interner)).collect();
+                    let shown: Vec<String> =
+                        b.keys.iter().map(|k| k.show(&self.interner)).collect();
                     self.diags.push(
                         Diagnostic::error(
                             "E0130",
@@ -1375,7 +1844,10 @@ impl<'a> Checker<'a> {
                 if refs.is_empty() || refs.iter().any(|x| *x != r) {
                     return true;
                 }
-                let (mut pol, mut mem) = (vec![Value::Bool(false); field_slot.len()], vec![Value::Bool(false); field_slot.len()]);
+                let (mut pol, mut mem) = (
+                    vec![Value::Bool(false); field_slot.len()],
+                    vec![Value::Bool(false); field_slot.len()],
+                );
                 match r {
                     Ref::Policy(i) => pol[i as usize] = v,
                     Ref::Member(i) => mem[i as usize] = v,
@@ -1428,18 +1900,25 @@ impl<'a> Checker<'a> {
         }
         let mut reported = HashSet::new();
         for (tid, keys) in sites {
-            let Some(table) = tables.get(tid as usize) else { continue };
+            let Some(table) = tables.get(tid as usize) else {
+                continue;
+            };
             // Domain of each key: a list of sample values, or None when not enumerable.
             let mut domains: Vec<(Vec<Value>, String)> = Vec::new();
             for (k, key) in keys.iter().enumerate() {
                 let dom = match key {
                     Expr::Ref(r @ (Ref::Policy(_) | Ref::Member(_))) => {
-                        let Some(i) = field_slot.iter().position(|x| x == r) else { break };
+                        let Some(i) = field_slot.iter().position(|x| x == r) else {
+                            break;
+                        };
                         let f = &fields[i];
                         let vals = match &f.ty {
                             FieldType::Enum(vs) => vs.iter().map(|s| Value::Text(*s)).collect(),
                             FieldType::Bool => vec![Value::Bool(true), Value::Bool(false)],
-                            FieldType::Integer { min: Some(a), max: Some(b) } if *b - *a <= Decimal::from(1000) => {
+                            FieldType::Integer {
+                                min: Some(a),
+                                max: Some(b),
+                            } if *b - *a <= Decimal::from(1000) => {
                                 let mut v = Vec::new();
                                 let mut x = *a;
                                 while x <= *b {
@@ -1448,19 +1927,27 @@ impl<'a> Checker<'a> {
                                 }
                                 v
                             }
-                            FieldType::Integer { min: Some(a), max: Some(b) } | FieldType::Decimal { min: Some(a), max: Some(b) } => {
-                                boundary_samples(table, k, *a, *b)
+                            FieldType::Integer {
+                                min: Some(a),
+                                max: Some(b),
                             }
+                            | FieldType::Decimal {
+                                min: Some(a),
+                                max: Some(b),
+                            } => boundary_samples(table, k, *a, *b),
                             _ => break,
                         };
-                        let vals: Vec<Value> = vals.into_iter().filter(|v| allowed(*r, *v)).collect();
+                        let vals: Vec<Value> =
+                            vals.into_iter().filter(|v| allowed(*r, *v)).collect();
                         (vals, f.name.clone())
                     }
                     Expr::Ref(Ref::Term(i)) => {
                         let s = &slots[*i as usize];
                         let vals = match &s.choice {
                             Choice::Options(o) => o.iter().map(|d| Value::Num(*d)).collect(),
-                            Choice::Range { min, max, .. } => boundary_samples(table, k, *min, *max),
+                            Choice::Range { min, max, .. } => {
+                                boundary_samples(table, k, *min, *max)
+                            }
                         };
                         (vals, s.name.clone())
                     }
@@ -1485,8 +1972,12 @@ impl<'a> Checker<'a> {
                         .map(|(v, d)| format!("{} = {}", d.1, self.interner.show(v)))
                         .collect();
                     let span = table_spans.get(&table.name).copied().unwrap_or_default();
-                    self.err("E0132", span, format!("table `{}` has no row for {}", table.name, desc.join(", ")))
-                        .help = Some("add a row, or narrow the input's allowed values".into());
+                    self.err(
+                        "E0132",
+                        span,
+                        format!("table `{}` has no row for {}", table.name, desc.join(", ")),
+                    )
+                    .help = Some("add a row, or narrow the input's allowed values".into());
                 }
                 for i in (0..combo.len()).rev() {
                     combo[i] += 1;
@@ -1504,12 +1995,21 @@ impl<'a> Checker<'a> {
         let mut out: Vec<PaymentPlan> = Vec::new();
         for p in raw.payment_plans.iter().filter_map(|p| p.0.as_ref()) {
             if out.iter().any(|x| x.code == p.code.value) {
-                self.err("E0108", p.code.span, format!("the payment plan `{}` is declared twice", p.code.value));
+                self.err(
+                    "E0108",
+                    p.code.span,
+                    format!("the payment plan `{}` is declared twice", p.code.value),
+                );
                 continue;
             }
             let Some(mode) = PlanMode::parse(&p.mode) else {
                 let help = suggest(&p.mode, &PlanMode::ALL);
-                self.err("E0104", p.mode.span, format!("unknown payment mode `{}`", p.mode.value)).help = Some(help);
+                self.err(
+                    "E0104",
+                    p.mode.span,
+                    format!("unknown payment mode `{}`", p.mode.value),
+                )
+                .help = Some(help);
                 continue;
             };
             let modal_factor = p.modal_factor.as_ref().and_then(|f| self.num(f));
@@ -1517,10 +2017,18 @@ impl<'a> Checker<'a> {
             if let (Some(f), Some(s)) = (modal_factor, p.modal_factor.as_ref())
                 && (f <= Decimal::ZERO || f > Decimal::ONE)
             {
-                self.err("E0113", s.span, format!("the modal factor {f} must be above 0 and at most 1"));
+                self.err(
+                    "E0113",
+                    s.span,
+                    format!("the modal factor {f} must be above 0 and at most 1"),
+                );
             }
             if modal_factor.is_some() && loading.is_some() {
-                self.err("E0125", p.code.span, "give a `modal_factor` or a `loading`, not both");
+                self.err(
+                    "E0125",
+                    p.code.span,
+                    "give a `modal_factor` or a `loading`, not both",
+                );
             }
             if let (Some(l), Some(s)) = (loading, p.loading.as_ref())
                 && l < Decimal::ZERO
@@ -1533,12 +2041,20 @@ impl<'a> Checker<'a> {
                 fee_percent = f.percent.as_ref().and_then(|x| self.num(x));
                 waive = f.waive_first.as_ref().is_some_and(|w| w.value);
                 if fee_flat.is_some() == fee_percent.is_some() {
-                    self.err("E0125", p.code.span, "an instalment fee needs either `flat` or `percent`");
+                    self.err(
+                        "E0125",
+                        p.code.span,
+                        "an instalment fee needs either `flat` or `percent`",
+                    );
                 }
                 if let (Some(x), Some(s)) = (fee_percent, f.percent.as_ref())
                     && !(Decimal::ZERO..=Decimal::ONE).contains(&x)
                 {
-                    self.err("E0113", s.span, format!("the fee percentage {x} is outside [0, 1]"));
+                    self.err(
+                        "E0113",
+                        s.span,
+                        format!("the fee percentage {x} is outside [0, 1]"),
+                    );
                 }
             }
             let (mut dp_pct, mut dp_min) = (None, None);
@@ -1548,7 +2064,11 @@ impl<'a> Checker<'a> {
                 if let (Some(x), Some(s)) = (dp_pct, d.percent.as_ref())
                     && !(Decimal::ZERO..=Decimal::ONE).contains(&x)
                 {
-                    self.err("E0113", s.span, format!("the down payment share {x} is outside [0, 1]"));
+                    self.err(
+                        "E0113",
+                        s.span,
+                        format!("the down payment share {x} is outside [0, 1]"),
+                    );
                 }
             }
             let remainder_last = match p.remainder.as_ref().map(|r| r.as_str()) {
@@ -1556,8 +2076,8 @@ impl<'a> Checker<'a> {
                 Some("last") => true,
                 Some(other) => {
                     let span = p.remainder.as_ref().map(|r| r.span).unwrap_or_default();
-                    self.err("E0104", span, format!("unknown remainder rule `{other}`")).help =
-                        Some("use `first` or `last`".into());
+                    self.err("E0104", span, format!("unknown remainder rule `{other}`"))
+                        .help = Some("use `first` or `last`".into());
                     false
                 }
             };
@@ -1570,9 +2090,17 @@ impl<'a> Checker<'a> {
                 && !["following", "modified_following", "preceding"].contains(&b.as_str())
             {
                 let help = suggest(b, &["following", "modified_following", "preceding"]);
-                self.err("E0104", b.span, format!("unknown business-day rule `{}`", b.value)).help = Some(help);
+                self.err(
+                    "E0104",
+                    b.span,
+                    format!("unknown business-day rule `{}`", b.value),
+                )
+                .help = Some(help);
             }
-            let calendar = p.calendar.as_ref().and_then(|c| self.read_beside(c, "calendar").map(|(p, _)| p));
+            let calendar = p
+                .calendar
+                .as_ref()
+                .and_then(|c| self.read_beside(c, "calendar").map(|(p, _)| p));
             let minimum_instalment = p.minimum_instalment.as_ref().and_then(|x| self.num(x));
             let yearly_cap = p.yearly_cap.as_ref().and_then(|x| self.num(x));
             let minimum_contribution = p.minimum_contribution.as_ref().and_then(|x| self.num(x));
@@ -1612,32 +2140,61 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let Some(e) = &t.expect.0 else { continue };
-            let census = t.census.as_ref().and_then(|c| match resolve_inside(self.dir, &c.value) {
-                Ok(p) if p.is_file() => Some(p),
-                Ok(p) => {
-                    self.err("E0121", c.span, format!("the census `{}` does not exist", c.value))
+            let census = t
+                .census
+                .as_ref()
+                .and_then(|c| match resolve_inside(self.dir, &c.value) {
+                    Ok(p) if p.is_file() => Some(p),
+                    Ok(p) => {
+                        self.err(
+                            "E0121",
+                            c.span,
+                            format!("the census `{}` does not exist", c.value),
+                        )
                         .help = Some(format!("expected it at {}", p.display()));
-                    None
-                }
-                Err(err) => {
-                    self.err("E0120", c.span, err);
-                    None
-                }
-            });
+                        None
+                    }
+                    Err(err) => {
+                        self.err("E0120", c.span, err);
+                        None
+                    }
+                });
             let total = e.total.as_ref().and_then(|x| self.num(x));
             let coverages = e
                 .coverages
                 .iter()
                 .filter_map(|(k, v)| self.num(v).map(|d| (k.value.clone(), d)))
                 .collect();
-            let steps = e.steps.iter().filter_map(|(k, v)| self.num(v).map(|d| (k.value.clone(), d))).collect();
-            let tolerance = e.tolerance.as_ref().and_then(|x| self.num(x)).unwrap_or_default();
-            if e.total.is_none() && e.coverages.is_empty() && e.steps.is_empty() && e.decline.is_empty() {
-                self.err("E0133", t.name.span, format!("test `{}` expects nothing", t.name.value))
-                    .help = Some("add `total`, `coverages`, `steps` or `decline` under `expect`".into());
+            let steps = e
+                .steps
+                .iter()
+                .filter_map(|(k, v)| self.num(v).map(|d| (k.value.clone(), d)))
+                .collect();
+            let tolerance = e
+                .tolerance
+                .as_ref()
+                .and_then(|x| self.num(x))
+                .unwrap_or_default();
+            if e.total.is_none()
+                && e.coverages.is_empty()
+                && e.steps.is_empty()
+                && e.decline.is_empty()
+            {
+                self.err(
+                    "E0133",
+                    t.name.span,
+                    format!("test `{}` expects nothing", t.name.value),
+                )
+                .help =
+                    Some("add `total`, `coverages`, `steps` or `decline` under `expect`".into());
             }
             for d in &e.decline {
-                if !raw.eligibility.iter().filter_map(|r| r.0.as_ref()).any(|r| r.rule.value == d.value) {
+                if !raw
+                    .eligibility
+                    .iter()
+                    .filter_map(|r| r.0.as_ref())
+                    .any(|r| r.rule.value == d.value)
+                {
                     self.err("E0111", d.span, format!("unknown rule `{}`", d.value));
                 }
             }
@@ -1659,7 +2216,9 @@ impl<'a> Checker<'a> {
 
 fn root_first_key(root: &Node) -> Span {
     match &root.kind {
-        crate::yaml::NodeKind::Map(entries) => entries.first().map(|(k, _)| k.span).unwrap_or(root.span),
+        crate::yaml::NodeKind::Map(entries) => {
+            entries.first().map(|(k, _)| k.span).unwrap_or(root.span)
+        }
         _ => root.span,
     }
 }
@@ -1736,7 +2295,8 @@ pub fn coerce(ty: &FieldType, text: &str, interner: &Interner) -> Result<Value, 
         FieldType::Enum(vals) => match interner.get(text) {
             Some(s) if vals.contains(&s) => Ok(Value::Text(s)),
             _ => {
-                let words: Vec<String> = vals.iter().map(|s| interner.word(*s).to_string()).collect();
+                let words: Vec<String> =
+                    vals.iter().map(|s| interner.word(*s).to_string()).collect();
                 let hint = did_you_mean(text, words.iter().map(String::as_str))
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("; allowed: {}", words.join(", ")));

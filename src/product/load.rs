@@ -27,24 +27,36 @@ pub fn load_file(path: &Path, opts: &LoadOptions) -> (Option<Product>, Diagnosti
     load_with(path, opts, &Fs)
 }
 
-pub fn load_with(path: &Path, opts: &LoadOptions, files: &dyn FileSource) -> (Option<Product>, Diagnostics) {
+pub fn load_with(
+    path: &Path,
+    opts: &LoadOptions,
+    files: &dyn FileSource,
+) -> (Option<Product>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let bytes = match std::fs::metadata(path) {
         Ok(m) if m.len() > yaml::MAX_YAML_BYTES as u64 => {
             diags.push(
                 Diagnostic::error(
                     "E0002",
-                    format!("the file is {} bytes, more than the {} a product file may have", m.len(), yaml::MAX_YAML_BYTES),
+                    format!(
+                        "the file is {} bytes, more than the {} a product file may have",
+                        m.len(),
+                        yaml::MAX_YAML_BYTES
+                    ),
                 )
                 .in_file(path)
-                .with_help("keep large rate tables in CSV files beside the product (`file:` in a table)"),
+                .with_help(
+                    "keep large rate tables in CSV files beside the product (`file:` in a table)",
+                ),
             );
             return (None, diags);
         }
         _ => match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                diags.push(Diagnostic::error("E0005", format!("cannot read the file: {e}")).in_file(path));
+                diags.push(
+                    Diagnostic::error("E0005", format!("cannot read the file: {e}")).in_file(path),
+                );
                 return (None, diags);
             }
         },
@@ -53,12 +65,18 @@ pub fn load_with(path: &Path, opts: &LoadOptions, files: &dyn FileSource) -> (Op
         Ok(s) => s,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            let msg = if e.as_bytes()[..at.min(e.as_bytes().len())].contains(&0) || e.as_bytes().contains(&0) {
+            let msg = if e.as_bytes()[..at.min(e.as_bytes().len())].contains(&0)
+                || e.as_bytes().contains(&0)
+            {
                 "the file is binary, not YAML text".to_string()
             } else {
                 format!("the file is not UTF-8 text (invalid byte at offset {at})")
             };
-            diags.push(Diagnostic::error("E0002", msg).in_file(path).with_help("save product files as UTF-8"));
+            diags.push(
+                Diagnostic::error("E0002", msg)
+                    .in_file(path)
+                    .with_help("save product files as UTF-8"),
+            );
             return (None, diags);
         }
     };
@@ -69,7 +87,12 @@ pub fn load_with(path: &Path, opts: &LoadOptions, files: &dyn FileSource) -> (Op
 
 /// Loads a product from its text (the path names it in diagnostics and anchors relative
 /// file names).
-pub fn load_source(path: &Path, src: &str, opts: &LoadOptions, files: &dyn FileSource) -> (Option<Product>, Diagnostics) {
+pub fn load_source(
+    path: &Path,
+    src: &str,
+    opts: &LoadOptions,
+    files: &dyn FileSource,
+) -> (Option<Product>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let node = match yaml::parse(src) {
         Ok(n) => n,
@@ -87,7 +110,11 @@ pub fn load_source(path: &Path, src: &str, opts: &LoadOptions, files: &dyn FileS
         return (None, diags);
     };
     let dir = path.parent().unwrap_or(Path::new("."));
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let checker = Checker::new(path, dir, src, opts.templates.as_deref(), files);
     let (product, d, read) = checker.check(&raw, &node);
     diags.extend(d);
@@ -150,7 +177,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> (Vec<Product>, Diagn
         }
     }
     check_versions(&products, &mut diags);
-    products.sort_by(|a, b| (&a.code, a.effective_from, &a.version).cmp(&(&b.code, b.effective_from, &b.version)));
+    products.sort_by(|a, b| {
+        (&a.code, a.effective_from, &a.version).cmp(&(&b.code, b.effective_from, &b.version))
+    });
     (products, diags)
 }
 
@@ -173,7 +202,11 @@ fn check_versions(products: &[Product], diags: &mut Diagnostics) {
             let a_end = a.effective_to.unwrap_or(NaiveDate::MAX);
             let b_end = b.effective_to.unwrap_or(NaiveDate::MAX);
             if a.effective_from <= b_end && b.effective_from <= a_end {
-                let (later, earlier) = if b.effective_from >= a.effective_from { (b, a) } else { (a, b) };
+                let (later, earlier) = if b.effective_from >= a.effective_from {
+                    (b, a)
+                } else {
+                    (a, b)
+                };
                 let span = effective_from_span(&later.file);
                 diags.push(
                     Diagnostic::error(
@@ -209,7 +242,11 @@ fn effective_from_span(file: &Path) -> crate::diagnostics::Span {
 }
 
 /// Error finding a product for a quote.
-pub fn find<'a>(products: &'a [Product], spec: &str, date: NaiveDate) -> Result<&'a Product, String> {
+pub fn find<'a>(
+    products: &'a [Product],
+    spec: &str,
+    date: NaiveDate,
+) -> Result<&'a Product, String> {
     let (code, version) = match spec.split_once('@') {
         Some((c, v)) => (c, Some(v)),
         None => (spec, None),
@@ -224,24 +261,39 @@ pub fn find<'a>(products: &'a [Product], spec: &str, date: NaiveDate) -> Result<
     }
     match version {
         Some(v) => same.into_iter().find(|p| p.version == v).ok_or_else(|| {
-            let vs: Vec<&str> = products.iter().filter(|p| p.code == code).map(|p| p.version.as_str()).collect();
-            format!("product `{code}` has no version `{v}`; its versions are: {}", vs.join(", "))
-        }),
-        None => same.into_iter().find(|p| p.in_force_on(date)).ok_or_else(|| {
-            let vs: Vec<String> = products
+            let vs: Vec<&str> = products
                 .iter()
                 .filter(|p| p.code == code)
-                .map(|p| {
-                    format!(
-                        "{} ({} to {})",
-                        p.version,
-                        p.effective_from,
-                        p.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into())
-                    )
-                })
+                .map(|p| p.version.as_str())
                 .collect();
-            format!("no version of `{code}` is in force on {date}; versions: {}", vs.join(", "))
+            format!(
+                "product `{code}` has no version `{v}`; its versions are: {}",
+                vs.join(", ")
+            )
         }),
+        None => same
+            .into_iter()
+            .find(|p| p.in_force_on(date))
+            .ok_or_else(|| {
+                let vs: Vec<String> = products
+                    .iter()
+                    .filter(|p| p.code == code)
+                    .map(|p| {
+                        format!(
+                            "{} ({} to {})",
+                            p.version,
+                            p.effective_from,
+                            p.effective_to
+                                .map(|d| d.to_string())
+                                .unwrap_or_else(|| "open".into())
+                        )
+                    })
+                    .collect();
+                format!(
+                    "no version of `{code}` is in force on {date}; versions: {}",
+                    vs.join(", ")
+                )
+            }),
     }
 }
 

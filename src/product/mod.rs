@@ -112,8 +112,14 @@ pub enum InputGroup {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldType {
-    Integer { min: Option<Decimal>, max: Option<Decimal> },
-    Decimal { min: Option<Decimal>, max: Option<Decimal> },
+    Integer {
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+    },
+    Decimal {
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+    },
     Bool,
     Enum(Vec<crate::formula::Sym>),
 }
@@ -408,7 +414,10 @@ impl Product {
     }
 
     pub fn coverage(&self, code: &str) -> Option<(usize, &Coverage)> {
-        self.coverages.iter().enumerate().find(|(_, c)| c.code == code)
+        self.coverages
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.code == code)
     }
 
     /// Whether the version applies to a cover starting on `date`.
@@ -440,7 +449,11 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
             .chars()
             .all(|c| c.is_ascii_digit() || c == '.')
         && cleaned.chars().filter(|c| *c == '.').count() <= 1
-        && cleaned.trim_start_matches(['-', '+']).chars().next().is_some_and(|c| c.is_ascii_digit());
+        && cleaned
+            .trim_start_matches(['-', '+'])
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit());
     if !ok {
         return Err(format!("`{s}` is not a decimal number"));
     }

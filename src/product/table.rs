@@ -59,7 +59,9 @@ impl KeyCell {
                 let lo = max_lo(*l1, *l2);
                 let hi = min_hi(*h1, *h2);
                 match (lo, hi) {
-                    (Some(l), Some(h)) => l.value < h.value || (l.value == h.value && l.closed && h.closed),
+                    (Some(l), Some(h)) => {
+                        l.value < h.value || (l.value == h.value && l.closed && h.closed)
+                    }
                     _ => true,
                 }
             }
@@ -72,8 +74,10 @@ impl KeyCell {
             KeyCell::Band { lo, hi } => format!(
                 "{}{}, {}{}",
                 lo.map(|b| if b.closed { "[" } else { "(" }).unwrap_or("("),
-                lo.map(|b| b.value.normalize().to_string()).unwrap_or_default(),
-                hi.map(|b| b.value.normalize().to_string()).unwrap_or_default(),
+                lo.map(|b| b.value.normalize().to_string())
+                    .unwrap_or_default(),
+                hi.map(|b| b.value.normalize().to_string())
+                    .unwrap_or_default(),
                 hi.map(|b| if b.closed { "]" } else { ")" }).unwrap_or(")"),
             ),
         }
@@ -83,14 +87,22 @@ impl KeyCell {
 fn max_lo(a: Option<Bound>, b: Option<Bound>) -> Option<Bound> {
     match (a, b) {
         (None, x) | (x, None) => x,
-        (Some(a), Some(b)) => Some(if a.value > b.value || (a.value == b.value && !a.closed) { a } else { b }),
+        (Some(a), Some(b)) => Some(if a.value > b.value || (a.value == b.value && !a.closed) {
+            a
+        } else {
+            b
+        }),
     }
 }
 
 fn min_hi(a: Option<Bound>, b: Option<Bound>) -> Option<Bound> {
     match (a, b) {
         (None, x) | (x, None) => x,
-        (Some(a), Some(b)) => Some(if a.value < b.value || (a.value == b.value && !a.closed) { a } else { b }),
+        (Some(a), Some(b)) => Some(if a.value < b.value || (a.value == b.value && !a.closed) {
+            a
+        } else {
+            b
+        }),
     }
 }
 
@@ -103,18 +115,24 @@ pub fn parse_band(s: &str) -> Option<Result<KeyCell, String>> {
     }
     let close = t.chars().last()?;
     if close != ']' && close != ')' {
-        return Some(Err(format!("the band `{s}` must end with `]` (closed) or `)` (open)")));
+        return Some(Err(format!(
+            "the band `{s}` must end with `]` (closed) or `)` (open)"
+        )));
     }
     let inner = &t[1..t.len() - 1];
     let Some((a, b)) = inner.split_once(',') else {
-        return Some(Err(format!("the band `{s}` needs two bounds separated by a comma, e.g. `[3, 10]`")));
+        return Some(Err(format!(
+            "the band `{s}` needs two bounds separated by a comma, e.g. `[3, 10]`"
+        )));
     };
     let num = |x: &str| -> Result<Option<Decimal>, String> {
         let x = x.trim();
         if x.is_empty() {
             return Ok(None);
         }
-        crate::product::parse_decimal(x).map(Some).map_err(|e| format!("in the band `{s}`: {e}"))
+        crate::product::parse_decimal(x)
+            .map(Some)
+            .map_err(|e| format!("in the band `{s}`: {e}"))
     };
     let lo = match num(a) {
         Ok(v) => v.map(|value| Bound {
@@ -131,15 +149,21 @@ pub fn parse_band(s: &str) -> Option<Result<KeyCell, String>> {
         Err(e) => return Some(Err(e)),
     };
     if lo.is_none() && open == '[' {
-        return Some(Err(format!("the band `{s}` has no lower bound, so it must open with `(`")));
+        return Some(Err(format!(
+            "the band `{s}` has no lower bound, so it must open with `(`"
+        )));
     }
     if hi.is_none() && close == ']' {
-        return Some(Err(format!("the band `{s}` has no upper bound, so it must close with `)`")));
+        return Some(Err(format!(
+            "the band `{s}` has no upper bound, so it must close with `)`"
+        )));
     }
     if let (Some(l), Some(h)) = (lo, hi)
         && (l.value > h.value || (l.value == h.value && !(l.closed && h.closed)))
     {
-        return Some(Err(format!("the band `{s}` is empty: its lower bound is not below its upper bound")));
+        return Some(Err(format!(
+            "the band `{s}` is empty: its lower bound is not below its upper bound"
+        )));
     }
     Some(Ok(KeyCell::Band { lo, hi }))
 }
@@ -196,9 +220,10 @@ impl Table {
         let mut ints = Vec::new();
         for (i, r) in self.rows.iter().enumerate() {
             match &r.keys[0] {
-                KeyCell::Exact(Value::Num(d)) if d.fract().is_zero() => {
-                    ints.push((i64::try_from(d.mantissa() / 10i128.pow(d.scale())).ok()?, i as u32))
-                }
+                KeyCell::Exact(Value::Num(d)) if d.fract().is_zero() => ints.push((
+                    i64::try_from(d.mantissa() / 10i128.pow(d.scale())).ok()?,
+                    i as u32,
+                )),
                 _ => return None,
             }
         }
@@ -247,7 +272,12 @@ impl Table {
 pub struct TableSet<'a>(pub &'a [Table]);
 
 impl crate::formula::Lookup for TableSet<'_> {
-    fn table(&self, table: u16, column: u16, keys: &[Value]) -> Result<(Decimal, u32), crate::formula::EvalError> {
+    fn table(
+        &self,
+        table: u16,
+        column: u16,
+        keys: &[Value],
+    ) -> Result<(Decimal, u32), crate::formula::EvalError> {
         lookup(self.0, table, column, keys)
     }
 
@@ -265,10 +295,17 @@ impl crate::formula::Lookup for TableSet<'_> {
 
 /// Looks up `column` of the row matching `keys` in `tables[table]`.
 #[inline]
-pub fn lookup(tables: &[Table], table: u16, column: u16, keys: &[Value]) -> Result<(Decimal, u32), crate::formula::EvalError> {
-    let t = tables.get(table as usize).ok_or_else(|| crate::formula::EvalError {
-        message: "unknown table".into(),
-    })?;
+pub fn lookup(
+    tables: &[Table],
+    table: u16,
+    column: u16,
+    keys: &[Value],
+) -> Result<(Decimal, u32), crate::formula::EvalError> {
+    let t = tables
+        .get(table as usize)
+        .ok_or_else(|| crate::formula::EvalError {
+            message: "unknown table".into(),
+        })?;
     match t.find(keys) {
         Some(i) => Ok((t.rows[i].values[column as usize], i as u32)),
         None => Err(crate::formula::EvalError {

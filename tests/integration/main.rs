@@ -2,4 +2,6 @@
 
 mod actuarial;
 mod document;
+mod quote;
 mod schedule;
+mod support;
