@@ -143,7 +143,13 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
             for (step, want) in &t.steps {
                 match p.steps.iter().position(|s| &s.name == step) {
                     Some(i) => {
-                        let got = rated.policy_steps[i].num().unwrap_or_default();
+                        // A member step is read for the first member (individual cover).
+                        let got = match p.steps[i].scope {
+                            crate::formula::Scope::Policy => rated.policy_steps[i],
+                            crate::formula::Scope::Member => rated.member_steps.first().map(|m| m[i]).unwrap_or(rated.policy_steps[i]),
+                        }
+                        .num()
+                        .unwrap_or_default();
                         let ok = close(*want, got, t.tolerance);
                         passed &= ok;
                         details.push(format!(

@@ -179,7 +179,19 @@ pub struct Quote {
     pub payment_options: Vec<PaymentOption>,
     pub special_clauses: Vec<Names>,
     pub regulatory: Regulatory,
+    /// Benefit illustration by policy year (pension products), else null.
+    pub illustration: Option<Vec<IllustrationRow>>,
     pub worksheet: Vec<WorkOut>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IllustrationRow {
+    pub year: u32,
+    pub age: String,
+    pub premium: String,
+    pub cumulative_premium: String,
+    pub survival_benefit: String,
+    pub death_benefit: String,
 }
 
 /// The outcome of quoting: a quote or a decline.
@@ -415,6 +427,23 @@ fn build(
             .minimum_adjustment
             .map(|(c, _)| p.coverages[c].code.clone()),
     });
+    let illustration = if p.illustration.is_some() {
+        let rows = rating::illustrate(p, r, rated).map_err(QuoteError::Rating)?;
+        Some(
+            rows.iter()
+                .map(|y| IllustrationRow {
+                    year: y.year,
+                    age: y.age.normalize().to_string(),
+                    premium: money(y.premium),
+                    cumulative_premium: money(y.premiums_paid),
+                    survival_benefit: money(y.survival_benefit),
+                    death_benefit: money(y.death_benefit),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let quote_id = quote_id(p, r, as_of);
     Ok(Quote {
         quote_id,
@@ -456,6 +485,7 @@ fn build(
             waiting_period_days: p.waiting_period_days,
             grace_period_days: p.grace_period_days,
         },
+        illustration,
         worksheet,
     })
 }

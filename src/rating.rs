@@ -583,3 +583,82 @@ pub fn trace_json(p: &Product, item: &TraceItem) -> serde_json::Value {
 pub fn show(p: &Product, v: &Value) -> String {
     p.interner.show(v)
 }
+
+/// One policy year of a benefit illustration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IllustrationYear {
+    pub year: u32,
+    pub age: Decimal,
+    pub premium: Decimal,
+    pub premiums_paid: Decimal,
+    pub survival_benefit: Decimal,
+    pub death_benefit: Decimal,
+}
+
+/// Most policy years an illustration shows.
+pub const MAX_ILLUSTRATION_YEARS: u32 = 120;
+
+/// Evaluates the product's benefit illustration for the first insured.
+pub fn illustrate(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<IllustrationYear>, RatingError> {
+    let Some(ill) = &p.illustration else {
+        return Ok(Vec::new());
+    };
+    let lookup = ProductLookup(p);
+    let member_inputs: Vec<Vec<Value>> = r.members.iter().map(|m| m.inputs.clone()).collect();
+    let member = if r.members.is_empty() { None } else { Some(0) };
+    let frame = |year: u32, paid: Decimal| Frame {
+        policy: &r.policy,
+        terms: &r.terms,
+        policy_steps: &rated.policy_steps,
+        member,
+        member_inputs: &member_inputs,
+        member_steps: &rated.member_steps,
+        term_months: r.term_months,
+        rounding: p.rounding.strategy,
+        lookup: &lookup,
+        year: Some((year, paid)),
+    };
+    let fail = |what: &str, e: EvalError| RatingError {
+        step: format!("illustration {what}"),
+        member,
+        message: e.message,
+    };
+    let num = |v: Value| v.num().unwrap_or_default();
+    let years = num(frame(0, Decimal::ZERO).eval(&ill.years, None).map_err(|e| fail("years", e))?);
+    let years = if years <= Decimal::ZERO {
+        0
+    } else {
+        u32::try_from(years.trunc().mantissa() / 10i128.pow(years.trunc().scale())).unwrap_or(u32::MAX)
+    };
+    if years > MAX_ILLUSTRATION_YEARS {
+        return Err(RatingError {
+            step: "illustration years".into(),
+            member,
+            message: format!("{years} policy years is more than the {MAX_ILLUSTRATION_YEARS} an illustration shows"),
+        });
+    }
+    let mut out = Vec::new();
+    let mut paid = Decimal::ZERO;
+    for y in 1..=years {
+        let f = frame(y, paid);
+        let age = num(f.eval(&ill.age, None).map_err(|e| fail("age", e))?);
+        let premium = p.rounding.apply(num(f.eval(&ill.premium, None).map_err(|e| fail("premium", e))?));
+        paid = paid.checked_add(premium).ok_or_else(|| RatingError {
+            step: "illustration premiums paid".into(),
+            member,
+            message: "the sum overflows".into(),
+        })?;
+        let f = frame(y, paid);
+        let survival = p.rounding.apply(num(f.eval(&ill.survival_benefit, None).map_err(|e| fail("survival_benefit", e))?));
+        let death = p.rounding.apply(num(f.eval(&ill.death_benefit, None).map_err(|e| fail("death_benefit", e))?));
+        out.push(IllustrationYear {
+            year: y,
+            age,
+            premium,
+            premiums_paid: paid,
+            survival_benefit: survival,
+            death_benefit: death,
+        });
+    }
+    Ok(out)
+}

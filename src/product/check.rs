@@ -954,6 +954,30 @@ impl<'a> Checker<'a> {
             }
         }
 
+        // Benefit illustration: member scope, all steps visible, plus `year` and `premiums_paid`.
+        let illustration = raw.illustration.as_ref().and_then(|i| i.0.as_ref()).and_then(|i| {
+            let mut inames = Names2 {
+                map: names.map.clone(),
+                tables: names.tables.clone(),
+                life: names.life.clone(),
+            };
+            inames.map.insert("year".into(), (Ref::Year, Ty::Num, Scope::Policy));
+            let act = actuarial.is_some();
+            let years = self.compile(&inames, &i.years, Scope::Member, Ty::Num, act);
+            let age = self.compile(&inames, &i.age, Scope::Member, Ty::Num, act);
+            let premium = self.compile(&inames, &i.premium, Scope::Member, Ty::Num, act);
+            inames.map.insert("premiums_paid".into(), (Ref::PremiumsPaid, Ty::Num, Scope::Policy));
+            let survival = self.compile(&inames, &i.survival_benefit, Scope::Member, Ty::Num, act);
+            let death = self.compile(&inames, &i.death_benefit, Scope::Member, Ty::Num, act);
+            Some(Illustration {
+                years: years?.0,
+                age: age?.0,
+                premium: premium?.0,
+                survival_benefit: survival?.0,
+                death_benefit: death?.0,
+            })
+        });
+
         // Every value the inputs allow must have a table row.
         self.check_table_coverage(
             &fields,
@@ -1283,6 +1307,7 @@ impl<'a> Checker<'a> {
             vat_rate,
             charges,
             actuarial,
+            illustration,
             plans,
             declarations,
             documents,

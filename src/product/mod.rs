@@ -347,6 +347,16 @@ pub struct Actuarial {
     pub commutations: Vec<crate::actuarial::Commutation>,
 }
 
+/// A compiled benefit illustration (see `raw::RawIllustration`).
+#[derive(Clone, Debug)]
+pub struct Illustration {
+    pub years: Expr,
+    pub age: Expr,
+    pub premium: Expr,
+    pub survival_benefit: Expr,
+    pub death_benefit: Expr,
+}
+
 /// A test case written in the product file.
 #[derive(Clone, Debug)]
 pub struct TestCase {
@@ -391,6 +401,7 @@ pub struct Product {
     pub vat_rate: Decimal,
     pub charges: Vec<Charge>,
     pub actuarial: Option<Actuarial>,
+    pub illustration: Option<Illustration>,
     pub plans: Vec<PaymentPlan>,
     pub declarations: Option<Declarations>,
     pub documents: BTreeMap<String, String>,

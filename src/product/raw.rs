@@ -106,6 +106,9 @@ pub struct RawProduct {
     /// Pricing on life tables (pension products).
     #[serde(default)]
     pub actuarial: Option<Recover<RawActuarial>>,
+    /// Benefit illustration by policy year (pension products).
+    #[serde(default)]
+    pub illustration: Option<Recover<RawIllustration>>,
     /// Payment plans offered.
     #[serde(default)]
     pub payment_plans: Vec<Recover<RawPaymentPlan>>,
@@ -369,6 +372,24 @@ pub struct RawLifeTable {
     pub column: Option<Sp<String>>,
 }
 
+/// A benefit illustration: one row per policy year, each column a formula evaluated for the
+/// insured with `year` (1, 2, ...) and, after the premium column, `premiums_paid` (premiums up
+/// to and including that year).
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawIllustration {
+    /// Number of policy years shown.
+    pub years: Sp<String>,
+    /// Age in each policy year.
+    pub age: Sp<String>,
+    /// Premium paid in each policy year.
+    pub premium: Sp<String>,
+    /// Survival benefit paid in each policy year.
+    pub survival_benefit: Sp<String>,
+    /// Benefit on death in each policy year.
+    pub death_benefit: Sp<String>,
+}
+
 /// A payment plan offered by the product.
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -473,7 +494,8 @@ pub struct RawExpect {
     /// Expected premium per coverage.
     #[serde(default)]
     pub coverages: BTreeMap<Sp<String>, Sp<Num>>,
-    /// Expected values of policy-level steps (e.g. a pension amount).
+    /// Expected step values (policy steps, or member steps of the first member), e.g. a
+    /// pension amount.
     #[serde(default)]
     pub steps: BTreeMap<Sp<String>, Sp<Num>>,
     /// Allowed difference; exact to the fen when absent.
