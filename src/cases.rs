@@ -146,7 +146,11 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
                         // A member step is read for the first member (individual cover).
                         let got = match p.steps[i].scope {
                             crate::formula::Scope::Policy => rated.policy_steps[i],
-                            crate::formula::Scope::Member => rated.member_steps.first().map(|m| m[i]).unwrap_or(rated.policy_steps[i]),
+                            crate::formula::Scope::Member => rated
+                                .member_steps
+                                .first()
+                                .map(|m| m[i])
+                                .unwrap_or(rated.policy_steps[i]),
                         }
                         .num()
                         .unwrap_or_default();

@@ -138,6 +138,12 @@ pub struct PaymentOption {
     pub name: Option<Names>,
     pub mode: PlanMode,
     pub schedule: Option<schedule::Schedule>,
+    /// Flexible contributions: the account projected year by year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projection: Option<schedule::PensionProjection>,
+    /// Flexible contributions: the pension the final balance buys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payout: Option<schedule::PensionPayout>,
     pub note: Option<String>,
 }
 
@@ -413,7 +419,7 @@ fn build(
     let end = r
         .end()
         .ok_or_else(|| QuoteError::Schedule("the cover end date is out of range".into()))?;
-    let payment_options = payment_options(p, r, gross_total, opts)?;
+    let payment_options = payment_options(p, r, rated, gross_total, opts)?;
     let worksheet = if opts.worksheet {
         worksheet(p, r, rated)
     } else {
@@ -599,6 +605,7 @@ pub fn plan_calendar(
 fn payment_options(
     p: &Product,
     r: &Request,
+    rated: &Rated,
     premium: Decimal,
     opts: &QuoteOptions,
 ) -> Result<Vec<PaymentOption>, QuoteError> {
@@ -606,6 +613,19 @@ fn payment_options(
     let mut out = Vec::new();
     for plan in &p.plans {
         if wanted.is_some_and(|w| *w != plan.code) {
+            continue;
+        }
+        if plan.mode == PlanMode::Flexible {
+            let (projection, payout) = flexible(p, r, rated, plan)?;
+            out.push(PaymentOption {
+                code: plan.code.clone(),
+                name: plan.name.clone(),
+                mode: plan.mode,
+                schedule: None,
+                projection: Some(projection),
+                payout,
+                note: None,
+            });
             continue;
         }
         let spec = instalment_plan(p, plan).map_err(QuoteError::Schedule)?;
@@ -662,10 +682,112 @@ fn payment_options(
             name: plan.name.clone(),
             mode: plan.mode,
             schedule,
+            projection: None,
+            payout: None,
             note,
         });
     }
     Ok(out)
+}
+
+/// Projects a flexible-contribution account from the request's planned contribution (options
+/// `contribution` and `frequency`, over the term in years; `payout` when present), pauses and
+/// top-ups, and
+/// converts the final balance with the plan's payout factor.
+fn flexible(
+    p: &Product,
+    r: &Request,
+    rated: &Rated,
+    plan: &crate::product::PaymentPlan,
+) -> Result<(schedule::PensionProjection, Option<schedule::PensionPayout>), QuoteError> {
+    use schedule::{
+        ContributionFrequency, ContributionPlan, PayoutFrequency, PensionAccountTerms,
+        PremiumHoliday, TopUp,
+    };
+    let option = |name: &str| -> Option<Value> {
+        p.fields
+            .iter()
+            .filter(|f| f.group != InputGroup::Member)
+            .position(|f| f.name == name)
+            .and_then(|i| r.policy.get(i).copied())
+    };
+    let word = |name: &str| option(name).map(|v| p.interner.show(&v));
+    let amount = option("contribution")
+        .and_then(|v| v.num())
+        .unwrap_or_default();
+    let years = if p.term.unit == TermUnit::Year {
+        r.term
+    } else {
+        1
+    };
+    let frequency = match word("frequency").as_deref() {
+        Some("monthly") => ContributionFrequency::Monthly,
+        Some("quarterly") => ContributionFrequency::Quarterly,
+        _ => ContributionFrequency::Yearly,
+    };
+    let rounding = if p.rounding.mode_name == "half_even" {
+        schedule::Rounding::HalfEven
+    } else {
+        schedule::Rounding::HalfUp
+    };
+    let terms = PensionAccountTerms::new(
+        plan.crediting_rate.unwrap_or_default(),
+        plan.initial_charge.unwrap_or_default(),
+        plan.management_charge.unwrap_or_default(),
+        plan.yearly_cap,
+        2,
+        rounding,
+    )
+    .map_err(|e| QuoteError::Schedule(e.to_string()))?;
+    let cplan = ContributionPlan::new(
+        r.start,
+        years,
+        amount,
+        frequency,
+        r.pauses
+            .iter()
+            .map(|(from, to)| PremiumHoliday {
+                from: *from,
+                to: *to,
+            })
+            .collect(),
+        r.top_ups
+            .iter()
+            .map(|(date, amount)| TopUp {
+                date: *date,
+                amount: *amount,
+            })
+            .collect(),
+    )
+    .map_err(|e| QuoteError::Schedule(e.to_string()))?;
+    let projection = terms
+        .project(&cplan)
+        .map_err(|e| QuoteError::Schedule(e.to_string()))?;
+    let payout = match plan.payout_factor {
+        None => None,
+        Some(step) => {
+            let v = match p.steps[step as usize].scope {
+                Scope::Policy => rated.policy_steps[step as usize],
+                Scope::Member => rated
+                    .member_steps
+                    .first()
+                    .map(|m| m[step as usize])
+                    .unwrap_or(Value::Num(Decimal::ZERO)),
+            };
+            let factor = v.num().unwrap_or_default();
+            let freq = if word("payout").as_deref() == Some("monthly") {
+                PayoutFrequency::Monthly
+            } else {
+                PayoutFrequency::Yearly
+            };
+            Some(
+                terms
+                    .payout(projection.final_balance, factor, freq)
+                    .map_err(|e| QuoteError::Schedule(e.to_string()))?,
+            )
+        }
+    };
+    Ok((projection, payout))
 }
 
 fn worksheet(p: &Product, r: &Request, rated: &Rated) -> Vec<WorkOut> {
@@ -808,15 +930,60 @@ pub fn to_text(q: &Quote, explain: bool) -> String {
                     s.total
                 );
             }
-            None => {
-                let _ = writeln!(
-                    o,
-                    "Plan {:<12} {}",
-                    opt.code,
-                    opt.note.clone().unwrap_or_default()
-                );
-            }
+            None => match (&opt.projection, &opt.payout) {
+                (Some(pr), Some(pay)) => {
+                    let _ = writeln!(
+                        o,
+                        "Plan {:<12} account {} after {} year(s); pension {} a year ({} x {})",
+                        opt.code,
+                        pr.final_balance,
+                        pr.years.len(),
+                        pay.yearly_amount,
+                        pay.payments_per_year,
+                        pay.payment
+                    );
+                }
+                (Some(pr), None) => {
+                    let _ = writeln!(
+                        o,
+                        "Plan {:<12} account {} after {} year(s)",
+                        opt.code,
+                        pr.final_balance,
+                        pr.years.len()
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        o,
+                        "Plan {:<12} {}",
+                        opt.code,
+                        opt.note.clone().unwrap_or_default()
+                    );
+                }
+            },
         }
+    }
+    if let Some(rows) = &q.illustration {
+        let _ = writeln!(o, "\nBenefit illustration");
+        let mut t = vec![[
+            "YEAR".to_string(),
+            "AGE".into(),
+            "PREMIUM".into(),
+            "PAID SO FAR".into(),
+            "SURVIVAL".into(),
+            "DEATH".into(),
+        ]];
+        for r in rows {
+            t.push([
+                r.year.to_string(),
+                r.age.clone(),
+                r.premium.clone(),
+                r.cumulative_premium.clone(),
+                r.survival_benefit.clone(),
+                r.death_benefit.clone(),
+            ]);
+        }
+        o.push_str(&crate::cli::table(&t));
     }
     if explain {
         let _ = writeln!(o, "\nWorksheet");

@@ -599,7 +599,11 @@ pub struct IllustrationYear {
 pub const MAX_ILLUSTRATION_YEARS: u32 = 120;
 
 /// Evaluates the product's benefit illustration for the first insured.
-pub fn illustrate(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<IllustrationYear>, RatingError> {
+pub fn illustrate(
+    p: &Product,
+    r: &Request,
+    rated: &Rated,
+) -> Result<Vec<IllustrationYear>, RatingError> {
     let Some(ill) = &p.illustration else {
         return Ok(Vec::new());
     };
@@ -624,17 +628,22 @@ pub fn illustrate(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<Illustr
         message: e.message,
     };
     let num = |v: Value| v.num().unwrap_or_default();
-    let years = num(frame(0, Decimal::ZERO).eval(&ill.years, None).map_err(|e| fail("years", e))?);
+    let years = num(frame(0, Decimal::ZERO)
+        .eval(&ill.years, None)
+        .map_err(|e| fail("years", e))?);
     let years = if years <= Decimal::ZERO {
         0
     } else {
-        u32::try_from(years.trunc().mantissa() / 10i128.pow(years.trunc().scale())).unwrap_or(u32::MAX)
+        u32::try_from(years.trunc().mantissa() / 10i128.pow(years.trunc().scale()))
+            .unwrap_or(u32::MAX)
     };
     if years > MAX_ILLUSTRATION_YEARS {
         return Err(RatingError {
             step: "illustration years".into(),
             member,
-            message: format!("{years} policy years is more than the {MAX_ILLUSTRATION_YEARS} an illustration shows"),
+            message: format!(
+                "{years} policy years is more than the {MAX_ILLUSTRATION_YEARS} an illustration shows"
+            ),
         });
     }
     let mut out = Vec::new();
@@ -642,15 +651,21 @@ pub fn illustrate(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<Illustr
     for y in 1..=years {
         let f = frame(y, paid);
         let age = num(f.eval(&ill.age, None).map_err(|e| fail("age", e))?);
-        let premium = p.rounding.apply(num(f.eval(&ill.premium, None).map_err(|e| fail("premium", e))?));
+        let premium = p.rounding.apply(num(f
+            .eval(&ill.premium, None)
+            .map_err(|e| fail("premium", e))?));
         paid = paid.checked_add(premium).ok_or_else(|| RatingError {
             step: "illustration premiums paid".into(),
             member,
             message: "the sum overflows".into(),
         })?;
         let f = frame(y, paid);
-        let survival = p.rounding.apply(num(f.eval(&ill.survival_benefit, None).map_err(|e| fail("survival_benefit", e))?));
-        let death = p.rounding.apply(num(f.eval(&ill.death_benefit, None).map_err(|e| fail("death_benefit", e))?));
+        let survival = p.rounding.apply(num(f
+            .eval(&ill.survival_benefit, None)
+            .map_err(|e| fail("survival_benefit", e))?));
+        let death = p.rounding.apply(num(f
+            .eval(&ill.death_benefit, None)
+            .map_err(|e| fail("death_benefit", e))?));
         out.push(IllustrationYear {
             year: y,
             age,

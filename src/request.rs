@@ -54,6 +54,10 @@ pub struct Request {
     pub terms: Vec<Value>,
     /// Payment plan asked for.
     pub plan: Option<String>,
+    /// Flexible contributions: premium holidays (first and last day).
+    pub pauses: Vec<(NaiveDate, NaiveDate)>,
+    /// Flexible contributions: top-ups (date, amount).
+    pub top_ups: Vec<(NaiveDate, Decimal)>,
 }
 
 impl Request {
@@ -126,7 +130,8 @@ pub fn load(product: &Product, path: &Path, census: Option<&Path>) -> Result<Req
     }
 }
 
-const REQUEST_KEYS: [&str; 9] = [
+const REQUEST_KEYS: [&str; 10] = [
+    "contributions",
     "product",
     "start",
     "term",
@@ -481,6 +486,7 @@ pub fn check(
             .with_help(format!("plans: {}", codes.join(", "))),
         );
     }
+    let (pauses, top_ups) = contributions(node.get("contributions"), file, &mut d);
     if d.has_errors() {
         return Err(d);
     }
@@ -494,7 +500,111 @@ pub fn check(
         selected,
         terms,
         plan,
+        pauses,
+        top_ups,
     })
+}
+
+type Pauses = Vec<(NaiveDate, NaiveDate)>;
+type TopUps = Vec<(NaiveDate, Decimal)>;
+
+/// Reads `contributions: {pauses: [{from, to}], top_ups: [{date, amount}]}`.
+fn contributions(node: Option<&Node>, file: &Path, d: &mut Diagnostics) -> (Pauses, TopUps) {
+    let (mut pauses, mut top_ups) = (Vec::new(), Vec::new());
+    let Some(node) = node else {
+        return (pauses, top_ups);
+    };
+    let NodeKind::Map(entries) = &node.kind else {
+        d.push(err(
+            file,
+            node.span,
+            "E0203",
+            "`contributions` is a mapping with `pauses` and `top_ups`",
+        ));
+        return (pauses, top_ups);
+    };
+    let date = |n: Option<&Node>, what: &str, at: Span, d: &mut Diagnostics| -> Option<NaiveDate> {
+        match n.and_then(|n| n.as_str().map(|s| (n.span, parse_date(s)))) {
+            Some((_, Ok(x))) => Some(x),
+            Some((span, Err(e))) => {
+                d.push(err(file, span, "E0206", e));
+                None
+            }
+            None => {
+                d.push(err(
+                    file,
+                    at,
+                    "E0207",
+                    format!("missing `{what}` (YYYY-MM-DD)"),
+                ));
+                None
+            }
+        }
+    };
+    for (k, v) in entries {
+        let items = match &v.kind {
+            NodeKind::Seq(items) => items.as_slice(),
+            _ => {
+                d.push(err(file, v.span, "E0203", "a list is needed here"));
+                continue;
+            }
+        };
+        match k.as_str() {
+            Some("pauses") => {
+                for it in items {
+                    if let (Some(a), Some(b)) = (
+                        date(it.get("from"), "from", it.span, d),
+                        date(it.get("to"), "to", it.span, d),
+                    ) {
+                        pauses.push((a, b));
+                    }
+                }
+            }
+            Some("top_ups") => {
+                for it in items {
+                    let when = date(it.get("date"), "date", it.span, d);
+                    let amount = match it
+                        .get("amount")
+                        .and_then(|n| n.as_str().map(|s| (n.span, parse_decimal(s))))
+                    {
+                        Some((_, Ok(x))) if x > Decimal::ZERO => Some(x),
+                        Some((span, _)) => {
+                            d.push(err(
+                                file,
+                                span,
+                                "E0214",
+                                "a top-up amount is a positive number",
+                            ));
+                            None
+                        }
+                        None => {
+                            d.push(err(file, it.span, "E0207", "missing `amount`"));
+                            None
+                        }
+                    };
+                    if let (Some(w), Some(a)) = (when, amount) {
+                        top_ups.push((w, a));
+                    }
+                }
+            }
+            other => {
+                let name = other.unwrap_or("");
+                let help = did_you_mean(name, ["pauses", "top_ups"])
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| "use `pauses` and `top_ups`".into());
+                d.push(
+                    err(
+                        file,
+                        k.span,
+                        "E0204",
+                        format!("unknown key `{name}` in `contributions`"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    (pauses, top_ups)
 }
 
 fn describe_choice(c: &Choice) -> String {

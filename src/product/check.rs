@@ -955,28 +955,38 @@ impl<'a> Checker<'a> {
         }
 
         // Benefit illustration: member scope, all steps visible, plus `year` and `premiums_paid`.
-        let illustration = raw.illustration.as_ref().and_then(|i| i.0.as_ref()).and_then(|i| {
-            let mut inames = Names2 {
-                map: names.map.clone(),
-                tables: names.tables.clone(),
-                life: names.life.clone(),
-            };
-            inames.map.insert("year".into(), (Ref::Year, Ty::Num, Scope::Policy));
-            let act = actuarial.is_some();
-            let years = self.compile(&inames, &i.years, Scope::Member, Ty::Num, act);
-            let age = self.compile(&inames, &i.age, Scope::Member, Ty::Num, act);
-            let premium = self.compile(&inames, &i.premium, Scope::Member, Ty::Num, act);
-            inames.map.insert("premiums_paid".into(), (Ref::PremiumsPaid, Ty::Num, Scope::Policy));
-            let survival = self.compile(&inames, &i.survival_benefit, Scope::Member, Ty::Num, act);
-            let death = self.compile(&inames, &i.death_benefit, Scope::Member, Ty::Num, act);
-            Some(Illustration {
-                years: years?.0,
-                age: age?.0,
-                premium: premium?.0,
-                survival_benefit: survival?.0,
-                death_benefit: death?.0,
-            })
-        });
+        let illustration = raw
+            .illustration
+            .as_ref()
+            .and_then(|i| i.0.as_ref())
+            .and_then(|i| {
+                let mut inames = Names2 {
+                    map: names.map.clone(),
+                    tables: names.tables.clone(),
+                    life: names.life.clone(),
+                };
+                inames
+                    .map
+                    .insert("year".into(), (Ref::Year, Ty::Num, Scope::Policy));
+                let act = actuarial.is_some();
+                let years = self.compile(&inames, &i.years, Scope::Member, Ty::Num, act);
+                let age = self.compile(&inames, &i.age, Scope::Member, Ty::Num, act);
+                let premium = self.compile(&inames, &i.premium, Scope::Member, Ty::Num, act);
+                inames.map.insert(
+                    "premiums_paid".into(),
+                    (Ref::PremiumsPaid, Ty::Num, Scope::Policy),
+                );
+                let survival =
+                    self.compile(&inames, &i.survival_benefit, Scope::Member, Ty::Num, act);
+                let death = self.compile(&inames, &i.death_benefit, Scope::Member, Ty::Num, act);
+                Some(Illustration {
+                    years: years?.0,
+                    age: age?.0,
+                    premium: premium?.0,
+                    survival_benefit: survival?.0,
+                    death_benefit: death?.0,
+                })
+            });
 
         // Every value the inputs allow must have a table row.
         self.check_table_coverage(
@@ -1169,7 +1179,51 @@ impl<'a> Checker<'a> {
         }
 
         // Payment plans and declarations.
-        let plans = self.plans(raw);
+        let mut plans = self.plans(raw);
+        for (plan, rp) in plans
+            .iter_mut()
+            .zip(raw.payment_plans.iter().filter_map(|p| p.0.as_ref()))
+        {
+            if let Some(step) = &rp.payout_factor {
+                match steps.iter().position(|s| s.name == step.value) {
+                    Some(i) => plan.payout_factor = Some(i as u16),
+                    None => {
+                        let help = suggest_in(&step.value, steps.iter().map(|s| s.name.as_str()));
+                        self.err("E0111", step.span, format!("unknown step `{}`", step.value))
+                            .help = Some(help);
+                    }
+                }
+            }
+            if plan.mode == PlanMode::Flexible {
+                if plan.crediting_rate.is_none() {
+                    self.err(
+                        "E0119",
+                        rp.code.span,
+                        "a flexible plan needs a `crediting_rate`",
+                    );
+                }
+                // A flexible plan reads the planned contribution from these options.
+                for (name, want) in [("contribution", "decimal"), ("frequency", "enum")] {
+                    let ok = fields.iter().any(|f| {
+                        f.name == name
+                            && f.group == InputGroup::Options
+                            && match (&f.ty, want) {
+                                (FieldType::Decimal { .. }, "decimal")
+                                | (FieldType::Integer { .. }, "integer") => true,
+                                (FieldType::Enum(v), "enum") => v.iter().all(|s| {
+                                    ["monthly", "quarterly", "yearly"]
+                                        .contains(&self.interner.word(*s))
+                                }),
+                                _ => false,
+                            }
+                    });
+                    if !ok {
+                        self.err("E0119", rp.code.span, format!("a flexible plan needs an option `{name}` ({want})"))
+                            .help = Some("declare `contribution` (decimal) and `frequency` (enum of monthly, quarterly, yearly) under `inputs.options`; the term in years is the contribution period".into());
+                    }
+                }
+            }
+        }
         let declarations = raw
             .declarations
             .as_ref()
@@ -2129,6 +2183,20 @@ impl<'a> Checker<'a> {
             let minimum_instalment = p.minimum_instalment.as_ref().and_then(|x| self.num(x));
             let yearly_cap = p.yearly_cap.as_ref().and_then(|x| self.num(x));
             let minimum_contribution = p.minimum_contribution.as_ref().and_then(|x| self.num(x));
+            let crediting_rate = p.crediting_rate.as_ref().and_then(|x| self.num(x));
+            let initial_charge = p.initial_charge.as_ref().and_then(|x| self.num(x));
+            let management_charge = p.management_charge.as_ref().and_then(|x| self.num(x));
+            for (v, s) in [
+                (crediting_rate, p.crediting_rate.as_ref()),
+                (initial_charge, p.initial_charge.as_ref()),
+                (management_charge, p.management_charge.as_ref()),
+            ] {
+                if let (Some(v), Some(s)) = (v, s)
+                    && !(Decimal::ZERO..Decimal::ONE).contains(&v)
+                {
+                    self.err("E0113", s.span, format!("{v} is outside [0, 1)"));
+                }
+            }
             out.push(PaymentPlan {
                 code: p.code.value.clone(),
                 name: p.name.as_ref().map(|n| self.names(n)),
@@ -2148,6 +2216,10 @@ impl<'a> Checker<'a> {
                 premium_years: p.premium_years.as_ref().map(|y| y.value),
                 yearly_cap,
                 minimum_contribution,
+                crediting_rate,
+                initial_charge,
+                management_charge,
+                payout_factor: None,
             });
         }
         out

@@ -315,6 +315,11 @@ pub struct PaymentPlan {
     pub premium_years: Option<u32>,
     pub yearly_cap: Option<Decimal>,
     pub minimum_contribution: Option<Decimal>,
+    pub crediting_rate: Option<Decimal>,
+    pub initial_charge: Option<Decimal>,
+    pub management_charge: Option<Decimal>,
+    /// Step giving the annuity factor at payout (flexible contributions).
+    pub payout_factor: Option<u16>,
 }
 
 #[derive(Clone, Debug)]

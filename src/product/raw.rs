@@ -432,6 +432,19 @@ pub struct RawPaymentPlan {
     /// Flexible contributions: the smallest contribution.
     #[serde(default)]
     pub minimum_contribution: Option<Sp<Num>>,
+    /// Flexible contributions: guaranteed crediting rate of the account.
+    #[serde(default)]
+    pub crediting_rate: Option<Sp<Num>>,
+    /// Flexible contributions: charge on each contribution.
+    #[serde(default)]
+    pub initial_charge: Option<Sp<Num>>,
+    /// Flexible contributions: yearly management charge on the account.
+    #[serde(default)]
+    pub management_charge: Option<Sp<Num>>,
+    /// Flexible contributions: the step giving the annuity factor (value of 1 a year) that
+    /// converts the account into a pension at payout.
+    #[serde(default)]
+    pub payout_factor: Option<Sp<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]

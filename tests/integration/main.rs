@@ -2,6 +2,7 @@
 
 mod actuarial;
 mod document;
+mod pension;
 mod quote;
 mod schedule;
 mod support;
