@@ -3,6 +3,7 @@
 mod actuarial;
 mod document;
 mod pension;
+mod properties;
 mod quote;
 mod schedule;
 mod support;
