@@ -435,11 +435,7 @@ impl<'a> Checker<'a> {
         if group && !fields.iter().any(|f| f.group == InputGroup::Member) {
             self.err(
                 "E0109",
-                raw.inputs
-                    .0
-                    .as_ref()
-                    .map(|_| raw.code.span)
-                    .unwrap_or_default(),
+                raw.group.as_ref().map(|g| g.span).unwrap_or(raw.code.span),
                 "group cover needs member inputs (`inputs.member`)",
             );
         }
@@ -1713,8 +1709,12 @@ impl<'a> Checker<'a> {
                             cells_rows.push((cells, line, f.span));
                         }
                         Err(e) => {
-                            self.diags
-                                .push(Diagnostic::error("E0127", format!("{e}")).in_file(&path));
+                            let line = e.position().map(|p| p.line() as u32).unwrap_or(1);
+                            self.diags.push(
+                                Diagnostic::error("E0127", format!("{e}"))
+                                    .in_file(&path)
+                                    .at(Span::new(line, 1, 0, 0)),
+                            );
                             return None;
                         }
                     }

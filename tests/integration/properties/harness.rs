@@ -210,10 +210,16 @@ pub fn request_text(data: &[u8]) {
 
 /// The products a census is read against: those with member inputs.
 fn census_products() -> Vec<&'static Product> {
-    ["GA-SME", "GSM-SME@2025.9", "SP-ACC", "EC-SME", "BO-ANN@2025.1"]
-        .iter()
-        .filter_map(|id| products().iter().find(|p| p.id() == *id || p.code == *id))
-        .collect()
+    [
+        "GA-SME",
+        "GSM-SME@2025.9",
+        "SP-ACC",
+        "EC-SME",
+        "BO-ANN@2025.9",
+    ]
+    .iter()
+    .filter_map(|id| products().iter().find(|p| p.id() == *id || p.code == *id))
+    .collect()
 }
 
 /// The shipped GA-SME example request, parsed once.
@@ -342,7 +348,7 @@ impl Lookup for SmallLookup {
         }
     }
     fn actuarial(&self, func: Func, table: u16, args: &[Decimal]) -> Result<Decimal, EvalError> {
-        coverwright::rating::ProductLookup(product("BO-ANN@2025.1")).actuarial(func, table, args)
+        coverwright::rating::ProductLookup(product("BO-ANN@2025.9")).actuarial(func, table, args)
     }
 }
 
@@ -388,13 +394,19 @@ pub fn formula_text(data: &[u8]) {
                 assert!(e.start <= e.end && e.end <= src.len(), "{e:?} in {src:?}");
             }
             let Some(expr) = out else { continue };
-            let policy = [Value::Num(num(pick)), Value::Bool(pick % 2 == 0), Value::Text(kind)];
+            let policy = [
+                Value::Num(num(pick)),
+                Value::Bool(pick % 2 == 0),
+                Value::Text(kind),
+            ];
             let terms = [Value::Num(num(pick + 1))];
             let policy_steps = [Value::Num(num(pick + 2))];
-            let member_inputs: Vec<Vec<Value>> =
-                (0..3).map(|m| vec![Value::Num(num(pick + 3 + m))]).collect();
-            let member_steps: Vec<Vec<Value>> =
-                (0..3).map(|m| vec![Value::Num(num(pick + 5 + m))]).collect();
+            let member_inputs: Vec<Vec<Value>> = (0..3)
+                .map(|m| vec![Value::Num(num(pick + 3 + m))])
+                .collect();
+            let member_steps: Vec<Vec<Value>> = (0..3)
+                .map(|m| vec![Value::Num(num(pick + 5 + m))])
+                .collect();
             let frame = Frame {
                 policy: &policy,
                 terms: &terms,
@@ -544,10 +556,12 @@ fn renderers() -> &'static [coverwright::document::Renderer] {
     R.get_or_init(|| {
         ["templates", "tests/fixtures/templates"]
             .iter()
-            .map(|d| match coverwright::document::Renderer::new(&root().join(d)) {
-                Ok(r) => r,
-                Err(e) => panic!("templates in {d}: {e}"),
-            })
+            .map(
+                |d| match coverwright::document::Renderer::new(&root().join(d)) {
+                    Ok(r) => r,
+                    Err(e) => panic!("templates in {d}: {e}"),
+                },
+            )
             .collect()
     })
 }
@@ -559,11 +573,11 @@ const FUZZED_KEYS: [&str; 9] = [
 
 fn replace_strings(v: &mut serde_json::Value, key: Option<&str>, pieces: &[String], i: &mut usize) {
     match v {
-        serde_json::Value::String(s) if key.is_some_and(|k| FUZZED_KEYS.contains(&k)) => {
-            if !pieces.is_empty() {
-                *s = pieces[*i % pieces.len()].clone();
-                *i += 1;
-            }
+        serde_json::Value::String(s)
+            if key.is_some_and(|k| FUZZED_KEYS.contains(&k)) && !pieces.is_empty() =>
+        {
+            *s = pieces[*i % pieces.len()].clone();
+            *i += 1;
         }
         serde_json::Value::Array(items) => {
             for it in items {
@@ -596,8 +610,14 @@ pub fn render_quote(data: &[u8]) {
             // The fields the fixture templates print.
             for (k, v) in [
                 ("policyholder", piece(0)),
-                ("premium", q["totals"]["gross"].as_str().unwrap_or("0").to_string()),
-                ("start", q["cover"]["start"].as_str().unwrap_or("").to_string()),
+                (
+                    "premium",
+                    q["totals"]["gross"].as_str().unwrap_or("0").to_string(),
+                ),
+                (
+                    "start",
+                    q["cover"]["start"].as_str().unwrap_or("").to_string(),
+                ),
                 ("end", q["cover"]["end"].as_str().unwrap_or("").to_string()),
                 ("class", piece(1)),
                 ("ratio", piece(2)),
@@ -619,8 +639,8 @@ pub fn render_quote(data: &[u8]) {
                                 !out.contains("<script"),
                                 "{name} prints a value unescaped: {out}"
                             );
-                            let source = std::fs::read_to_string(r.dir().join(name))
-                                .unwrap_or_default();
+                            let source =
+                                std::fs::read_to_string(r.dir().join(name)).unwrap_or_default();
                             for p in &pieces {
                                 if looks_like_a_tag(p) && !source.contains(p.as_str()) {
                                     assert!(
