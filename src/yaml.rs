@@ -238,15 +238,39 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
             Ok(node)
         }
         Err(e) => {
-            let span = e.location().map(|l| to_span(&l)).unwrap_or_default();
+            let mut span = e.location().map(|l| to_span(&l)).unwrap_or_default();
+            // Syntax errors carry a line and column but no byte range: find it in the text.
+            if span.start == 0 && span.len == 0 && span.is_known() {
+                span.start = byte_offset(src, span.line, span.column);
+            }
             let msg = yaml_message(&e);
-            let mut d = Diagnostic::error(if msg.starts_with("duplicate") { "E0004" } else { "E0001" }, msg).at(span);
+            let duplicate = msg.starts_with("invalid YAML: duplicate");
+            let mut d = Diagnostic::error(if duplicate { "E0004" } else { "E0001" }, msg).at(span);
             if d.code == "E0004" {
                 d = d.with_help("each key may appear once in a mapping; remove or rename one of them");
             }
             Err(d)
         }
     }
+}
+
+/// The byte offset of a 1-based line and column (in characters) in `src`, clamped to the end
+/// of that line.
+fn byte_offset(src: &str, line: u32, column: u32) -> usize {
+    let mut start = 0;
+    for (i, text) in src.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            let body = text.trim_end_matches(['\n', '\r']);
+            let col = body
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map(|(b, _)| b)
+                .unwrap_or(body.len());
+            return start + col;
+        }
+        start += text.len();
+    }
+    src.len()
 }
 
 /// The message of a serde-saphyr error without its own snippet rendering.
