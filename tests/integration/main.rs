@@ -3,3 +3,4 @@
 mod actuarial;
 mod document;
 mod schedule;
+mod validate;
