@@ -71,10 +71,12 @@ fn group_accident_1000_members(bencher: divan::Bencher) {
         })
         .collect();
     let opts = QuoteOptions::default();
-    bencher.counter(divan::counter::ItemsCount::new(3000usize)).bench(|| match quote(&p, &r, &opts) {
-        Ok(Outcome::Quoted(q, _)) => divan::black_box(q.totals.gross.len()),
-        _ => 0,
-    });
+    bencher
+        .counter(divan::counter::ItemsCount::new(3000usize))
+        .bench(|| match quote(&p, &r, &opts) {
+            Ok(Outcome::Quoted(q, _)) => divan::black_box(q.totals.gross.len()),
+            _ => 0,
+        });
 }
 
 /// The owner's pension annuity quote with its 40-year illustration.

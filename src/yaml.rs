@@ -32,8 +32,10 @@ use crate::diagnostics::{Diagnostic, Span, did_you_mean};
 /// Largest YAML input accepted, in bytes. Product files are a few kilobytes; rate tables that
 /// large belong in CSV files.
 pub const MAX_YAML_BYTES: usize = 4 * 1024 * 1024;
-/// Deepest nesting accepted.
-pub const MAX_DEPTH: usize = 64;
+/// Deepest nesting accepted (product files nest about six levels).
+pub const MAX_DEPTH: usize = 32;
+/// Most values (after alias expansion) a YAML input may hold.
+pub const MAX_NODES: usize = 200_000;
 
 /// A YAML value with its place in the source.
 #[derive(Clone, Debug, PartialEq)]
@@ -228,9 +230,10 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
             max_aliases: 1_000,
             max_anchors: 1_000,
-            max_nodes: 500_000,
+            max_nodes: MAX_NODES,
             max_documents: 1,
             max_total_scalar_bytes: MAX_YAML_BYTES,
         },
@@ -241,17 +244,14 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
             Ok(node)
         }
         Err(e) => {
-            let span = e.location().map(|l| to_span(&l)).unwrap_or_default();
+            let mut span = e.location().map(|l| to_span(&l)).unwrap_or_default();
+            // Syntax errors carry a line and column but no byte range: find it in the text.
+            if span.start == 0 && span.len == 0 && span.is_known() {
+                span.start = byte_offset(src, span.line, span.column);
+            }
             let msg = yaml_message(&e);
-            let mut d = Diagnostic::error(
-                if msg.starts_with("duplicate") {
-                    "E0004"
-                } else {
-                    "E0001"
-                },
-                msg,
-            )
-            .at(span);
+            let duplicate = msg.starts_with("invalid YAML: duplicate");
+            let mut d = Diagnostic::error(if duplicate { "E0004" } else { "E0001" }, msg).at(span);
             if d.code == "E0004" {
                 d = d.with_help(
                     "each key may appear once in a mapping; remove or rename one of them",
@@ -260,6 +260,25 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
             Err(d)
         }
     }
+}
+
+/// The byte offset of a 1-based line and column (in characters) in `src`, clamped to the end
+/// of that line.
+fn byte_offset(src: &str, line: u32, column: u32) -> usize {
+    let mut start = 0;
+    for (i, text) in src.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            let body = text.trim_end_matches(['\n', '\r']);
+            let col = body
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map(|(b, _)| b)
+                .unwrap_or(body.len());
+            return start + col;
+        }
+        start += text.len();
+    }
+    src.len()
 }
 
 /// The message of a serde-saphyr error without its own snippet rendering.
@@ -273,8 +292,24 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
         None => first,
     };
     let first = first.trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable");
-    if first.contains("recursion limit") || first.contains("depth") {
+    if first.contains("recursion limit") || first.contains("Depth") || first.contains("depth") {
         return format!("the YAML nests deeper than {MAX_DEPTH} levels");
+    }
+    if first.contains("budget breached") && first.contains("Nodes") {
+        return format!(
+            "the YAML expands to more than {MAX_NODES} values (aliases repeating aliases?)"
+        );
+    }
+    if first.contains("budget breached") {
+        let kind = first
+            .split("budget breached:")
+            .nth(1)
+            .unwrap_or("")
+            .split('{')
+            .next()
+            .unwrap_or("")
+            .trim();
+        return format!("the YAML is over a size limit ({kind}); product files are small");
     }
     if first.contains("alias") || first.contains("anchor") {
         return format!("the YAML uses too many aliases ({first})");

@@ -106,6 +106,8 @@ struct Names2 {
     map: HashMap<String, (Ref, Ty, Scope)>,
     tables: HashMap<String, TableSig>,
     life: HashMap<String, u16>,
+    /// Tables declared but rejected: formulas using them are not reported again.
+    broken: HashSet<String>,
 }
 
 impl Resolve for Names2 {
@@ -122,6 +124,9 @@ impl Resolve for Names2 {
         let mut v: Vec<String> = self.map.keys().cloned().collect();
         v.sort();
         v
+    }
+    fn broken(&self, name: &str) -> bool {
+        self.broken.contains(name)
     }
 }
 
@@ -668,6 +673,12 @@ impl<'a> Checker<'a> {
             map: HashMap::new(),
             tables: HashMap::new(),
             life: HashMap::new(),
+            broken: raw
+                .tables
+                .keys()
+                .map(|k| k.value.clone())
+                .filter(|k| !tables.iter().any(|t| &t.name == k))
+                .collect(),
         };
         let (mut npol, mut nmem) = (0u16, 0u16);
         let mut field_slot = Vec::new();
@@ -964,6 +975,7 @@ impl<'a> Checker<'a> {
                     map: names.map.clone(),
                     tables: names.tables.clone(),
                     life: names.life.clone(),
+                    broken: names.broken.clone(),
                 };
                 inames
                     .map
@@ -1662,10 +1674,12 @@ impl<'a> Checker<'a> {
             }
             (None, false) => {
                 for r in &t.rows {
+                    // Point at the first key cell: the row's own span is only its `[`.
+                    let at = r.value.first().map(|c| c.span).unwrap_or(r.span);
                     cells_rows.push((
                         r.value.iter().map(|c| (c.value.clone(), c.span)).collect(),
                         r.span.line,
-                        r.span,
+                        at,
                     ));
                 }
             }

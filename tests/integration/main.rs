@@ -6,3 +6,4 @@ mod pension;
 mod quote;
 mod schedule;
 mod support;
+mod validate;
