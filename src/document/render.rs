@@ -23,6 +23,7 @@
 //! | `billing` | `invoice` | the JSON of a `DeclarationBilling` (`crate::schedule`) | `null` for other documents; an error for `invoice` |
 //! | `plan` | `policy` | code of the payment option the policy is written with | — |
 //! | `payment` | `policy` | (derived) the chosen payment option of `quote.payment_options` | the option named by `plan`, else the only option, else the first `annual` or `single` one, else the first; `null` when there is none |
+//! | `issue_date` | `policy`, `invoice` | `YYYY-MM-DD`, the date the document is issued | `quote.as_of` |
 //! | `dispute` | `policy` | `"arbitration"` or `"court"` | `null`: the general dispute clause naming both |
 //! | `arbitration_body` | `policy` | name of the arbitration commission | `null` |
 //!
@@ -214,6 +215,11 @@ pub fn document_context(
                 kind_of(other)
             )));
         }
+    }
+
+    if out.get("issue_date").is_none_or(Value::is_null) {
+        let as_of = quote.get("as_of").cloned().unwrap_or(Value::Null);
+        out.insert("issue_date".to_string(), as_of);
     }
 
     let billing = out.entry("billing").or_insert(Value::Null);
@@ -413,6 +419,7 @@ mod tests {
     fn the_context_is_filled_in() {
         let quote = json!({
             "currency": "USD",
+            "as_of": "2024-01-01",
             "illustration": [{"year": 1}],
             "payment_options": [
                 {"code": "monthly", "mode": "monthly"},
@@ -430,16 +437,18 @@ mod tests {
         assert_eq!(ctx["billing"], Value::Null);
         assert_eq!(ctx["dispute"], Value::Null);
         assert_eq!(ctx["arbitration_body"], Value::Null);
+        assert_eq!(ctx["issue_date"], "2024-01-01");
 
         let ctx = match context_of(
             DocKind::Policy,
-            json!({"quote": quote, "plan": "monthly", "currency": "CNY"}),
+            json!({"quote": quote, "plan": "monthly", "currency": "CNY", "issue_date": "2024-02-01"}),
         ) {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
         };
         assert_eq!(ctx["payment"]["code"], "monthly");
         assert_eq!(ctx["currency"], "CNY");
+        assert_eq!(ctx["issue_date"], "2024-02-01");
     }
 
     #[test]
