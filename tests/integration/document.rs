@@ -799,7 +799,9 @@ fn the_policy_shows_period_premium_members_and_dispute_clause() {
     assert!(zh.contains("| 保险单号 | DRAFT-Q-GA-SME-5FCC85FA9FBC17E1 |"));
     assert!(zh.contains("**自 2025年3月1日零时起至 2026年2月28日二十四时止**"));
     assert!(zh.contains("大写：**人民币肆仟陆佰柒拾贰元贰角玖分**；小写：**¥4,672.29**"));
-    assert!(zh.contains("| 4 | 赵六 | 330102198811114567 | 男 | 37 | 四类（重体力劳动、机械操作人员） | ¥500,000.00 | ¥20,000.00 | ¥1,842.31 |"));
+    assert!(zh.contains(
+        "| 4 | 赵六 | 330102198811114567 | 男 | 37 | 4类 | ¥500,000.00 | ¥20,000.00 | ¥1,842.31 |"
+    ));
     assert!(zh.contains("提交下列仲裁机构仲裁。\n仲裁机构：杭州仲裁委员会"));
     assert!(zh.contains("华安示范附加意外伤害医疗保险条款（2024版）"));
     assert!(zh.contains("## 特别约定\n\n无。"));
