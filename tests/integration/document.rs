@@ -1039,3 +1039,80 @@ fn the_policy_prints_to_pdf() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A quote with the optional parts the group accident quote lacks: no member list, a
+/// declaration plan without a schedule, stamp duty, a minimum premium, tiers, indemnity
+/// percentages, waiting and cooling-off periods, a short period and special clauses.
+fn quote_with_every_part() -> Value {
+    let mut q = ga_quote();
+    q["members"] = json!([]);
+    q["cover"]["short_period_factor"] = json!("0.6");
+    q["regulatory"] =
+        json!({"cooling_off_days": 15, "waiting_period_days": 30, "grace_period_days": 60});
+    q["special_clauses"] =
+        json!([{"zh": "特约一", "en": "Clause one"}, {"zh": "特约二", "en": "Clause two"}]);
+    q["minimum_premium"] =
+        json!({"amount": "5000.00", "applied": true, "adjustment": "327.71", "coverage": "add"});
+    q["coverages"][0]["minimum_adjustment"] = json!("327.71");
+    q["coverages"][1]["tiers"] = json!([
+        {"from": "0.00", "to": "10000.00", "ratio": "0.8"},
+        {"from": "10000.00", "to": null, "ratio": "0.9"}
+    ]);
+    q["coverages"][1]["waiting_period_days"] = json!(30);
+    q["coverages"][2]["indemnity"] = json!({"political": "0.9", "commercial": "0.8"});
+    q["coverages"][2]["clause"] = Value::Null;
+    q["coverages"][2]["vat"] = json!("exempt");
+    q["charges"] = json!([
+        {"kind": "stamp_duty", "name": {"zh": "印花税", "en": "Stamp duty"}, "coverage": null, "amount": "4.67", "included": true},
+        {"kind": "fee", "name": {"zh": "保单工本费", "en": "Policy fee"}, "coverage": null, "amount": "10.00", "included": false}
+    ]);
+    q["payment_options"] = json!([
+        {"code": "declare", "name": {"zh": "按月申报", "en": "Monthly declarations"}, "mode": "declaration", "schedule": null, "note": "billed on declarations"},
+        {"code": "flex", "name": null, "mode": "flexible", "schedule": null, "note": null}
+    ]);
+    q
+}
+
+#[test]
+fn every_optional_part_renders() {
+    let quote = quote_with_every_part();
+    for kind in DocKind::ALL {
+        let ctx = json!({"quote": quote, "billing": billing(), "illustration": []});
+        for lang in Lang::ALL {
+            for format in TEXT_FORMATS {
+                render(kind, lang, format, &ctx);
+            }
+        }
+    }
+    let ctx = json!({"quote": quote});
+    let zh = render(DocKind::Quote, Lang::Zh, OutFormat::Md, &ctx);
+    for wanted in [
+        "（短期费率 60%）",
+        "¥4,125.00（最低保险费补足 ¥327.71）",
+        "分段赔付比例：¥0.00–¥10,000.00 80%",
+        "分段赔付比例：¥10,000.00以上 90%",
+        "赔偿比例（商业风险）：80%；赔偿比例（政治风险）：90%",
+        "| 意外住院津贴 | 免税 |",
+        "| 印花税 | 已含于保险费 | | | ¥4.67 |",
+        "| 保单工本费 | 另行收取 | | | ¥10.00 |",
+        "| 按月申报 | 按月申报出运，保险费按申报金额计收。 | | | |",
+        "| 灵活缴费 | 在年度缴费上限内灵活缴费。 | | | |",
+        "3. 犹豫期：15日。投保人在犹豫期内",
+        "4. 等待期：30日。等待期内发生的保险事故",
+        " 意外医疗：30日。",
+        "保险费已按最低保险费补足：¥5,000.00",
+    ] {
+        assert!(zh.contains(wanted), "{wanted} not in\n{zh}");
+    }
+    assert!(!zh.contains("被保险人概况"));
+    let policy = render(DocKind::Policy, Lang::En, OutFormat::Md, &ctx);
+    assert!(policy.contains("| Payment mode | Monthly declarations |"));
+    assert!(policy.contains("1. Clause one\n2. Clause two"));
+    assert!(policy.contains("| Insured | 杭州某某餐饮有限公司 |"));
+    assert!(!policy.contains("Schedule of Insured Members"));
+    let html = render(DocKind::Policy, Lang::En, OutFormat::Html, &ctx);
+    assert!(
+        html.contains("<td>—</td>"),
+        "a cover without a clause shows a dash"
+    );
+}
