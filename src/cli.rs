@@ -349,7 +349,10 @@ fn validate(
         templates: Some(templates.to_path_buf()),
     };
     let (products, diags) = load_paths(paths, &opts);
-    let diags = diags.into_vec();
+    let mut diags = diags.into_vec();
+    for p in &products {
+        diags.extend(crate::cases::check_templates(p, templates));
+    }
     report(&diags, format, out, err)?;
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;

@@ -27,7 +27,7 @@ use serde::de::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Span, did_you_mean};
+use crate::diagnostics::{Diagnostic, Span, byte_offset, did_you_mean};
 
 /// Largest YAML input accepted, in bytes. Product files are a few kilobytes; rate tables that
 /// large belong in CSV files.
@@ -260,25 +260,6 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
             Err(d)
         }
     }
-}
-
-/// The byte offset of a 1-based line and column (in characters) in `src`, clamped to the end
-/// of that line.
-fn byte_offset(src: &str, line: u32, column: u32) -> usize {
-    let mut start = 0;
-    for (i, text) in src.split_inclusive('\n').enumerate() {
-        if i + 1 == line as usize {
-            let body = text.trim_end_matches(['\n', '\r']);
-            let col = body
-                .char_indices()
-                .nth(column.saturating_sub(1) as usize)
-                .map(|(b, _)| b)
-                .unwrap_or(body.len());
-            return start + col;
-        }
-        start += text.len();
-    }
-    src.len()
 }
 
 /// The message of a serde-saphyr error without its own snippet rendering.
