@@ -4,6 +4,7 @@ mod actuarial;
 mod document;
 mod pension;
 mod quote;
+mod render;
 mod schedule;
 mod support;
 mod validate;
