@@ -229,6 +229,38 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The path of a file named in the product, inside `dir`, when it exists; otherwise an
+    /// error (`code`) at the name.
+    fn existing_file(
+        &mut self,
+        dir: &Path,
+        name: &Sp<String>,
+        code: &'static str,
+        what: &str,
+    ) -> Option<PathBuf> {
+        match resolve_inside(dir, &name.value) {
+            Ok(p) if p.is_file() => Some(p),
+            Ok(p) => {
+                self.err(
+                    code,
+                    name.span,
+                    format!("the {what} `{}` does not exist", name.value),
+                )
+                .help = Some(format!("expected it at {}", p.display()));
+                None
+            }
+            Err(e) => {
+                let e = if Some(dir) == self.templates {
+                    e.replace("product's folder", "templates folder")
+                } else {
+                    e
+                };
+                self.err("E0120", name.span, e);
+                None
+            }
+        }
+    }
+
     /// Reads a file named in the product, relative to the product's folder.
     fn read_beside(&mut self, name: &Sp<String>, what: &str) -> Option<(PathBuf, String)> {
         let path = match resolve_inside(self.dir, &name.value) {
@@ -1310,24 +1342,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             if let Some(dir) = self.templates {
-                match resolve_inside(dir, &tpl.value) {
-                    Ok(p) if p.is_file() => {}
-                    Ok(p) => {
-                        self.err(
-                            "E0124",
-                            tpl.span,
-                            format!("the template `{}` does not exist", tpl.value),
-                        )
-                        .help = Some(format!("expected it at {}", p.display()));
-                    }
-                    Err(e) => {
-                        self.err(
-                            "E0120",
-                            tpl.span,
-                            e.replace("product's folder", "templates folder"),
-                        );
-                    }
-                }
+                self.existing_file(dir, tpl, "E0124", "template");
             }
             documents.insert(kind.value.clone(), tpl.value.clone());
         }
@@ -2254,22 +2269,7 @@ impl<'a> Checker<'a> {
             let census = t
                 .census
                 .as_ref()
-                .and_then(|c| match resolve_inside(self.dir, &c.value) {
-                    Ok(p) if p.is_file() => Some(p),
-                    Ok(p) => {
-                        self.err(
-                            "E0121",
-                            c.span,
-                            format!("the census `{}` does not exist", c.value),
-                        )
-                        .help = Some(format!("expected it at {}", p.display()));
-                        None
-                    }
-                    Err(err) => {
-                        self.err("E0120", c.span, err);
-                        None
-                    }
-                });
+                .and_then(|c| self.existing_file(self.dir, c, "E0121", "census"));
             let total = e.total.as_ref().and_then(|x| self.num(x));
             let coverages = e
                 .coverages
