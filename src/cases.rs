@@ -178,3 +178,108 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
         details,
     }
 }
+
+/// Renders every document a product names, in both languages and both text formats, against
+/// the quote of its first test case that quotes, so that a template error (a misspelt
+/// variable, a missing translation) fails validation with the template's file and line.
+pub fn check_templates(
+    p: &Product,
+    templates: &std::path::Path,
+) -> Vec<crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{Diagnostic, Span};
+    use crate::document::render::{DocKind, OutFormat, render_to_string};
+    use crate::document::{Lang, RenderError, Renderer};
+    let mut out = Vec::new();
+    if p.documents.is_empty() {
+        return out;
+    }
+    let renderer =
+        match Renderer::new(templates) {
+            Ok(r) => r,
+            Err(e) => {
+                out.push(render_diag(&e, templates).unwrap_or_else(|| {
+                    Diagnostic::error("E0150", e.to_string()).in_file(templates)
+                }));
+                return out;
+            }
+        };
+    // The first test case that gives a quote.
+    let mut quote_json = None;
+    for t in &p.tests {
+        let census = t
+            .census
+            .as_ref()
+            .and_then(|c| request::read_census_file(p, c).ok());
+        let Ok(req) = request::check(p, &t.request, &p.file, census) else {
+            continue;
+        };
+        let opts = QuoteOptions {
+            worksheet: true,
+            ..Default::default()
+        };
+        if let Ok(Outcome::Quoted(q, _)) = quote::quote(p, &req, &opts) {
+            quote_json = serde_json::from_str::<serde_json::Value>(&quote::to_json(&q)).ok();
+            break;
+        }
+    }
+    let Some(q) = quote_json else {
+        out.push(
+            Diagnostic::warning(
+                "W0150",
+                format!(
+                    "{}: no test case gives a quote, so its documents were not rendered",
+                    p.id()
+                ),
+            )
+            .in_file(&p.file)
+            .with_help("add a test case that is quoted, not declined"),
+        );
+        return out;
+    };
+    for kind_name in p.documents.keys() {
+        let Ok(kind) = kind_name.parse::<DocKind>() else {
+            continue;
+        };
+        if kind == DocKind::Invoice {
+            // Invoices render from a declaration billing, not a quote alone.
+            continue;
+        }
+        for lang in [Lang::Zh, Lang::En] {
+            for format in [OutFormat::Html, OutFormat::Md] {
+                let ctx = serde_json::json!({ "quote": q });
+                if let Err(e) = render_to_string(&renderer, kind, lang, format, &ctx) {
+                    let d = render_diag(&e, templates).unwrap_or_else(|| {
+                        Diagnostic::error("E0150", e.to_string()).in_file(templates)
+                    });
+                    let d = Diagnostic {
+                        message: format!("{} ({}, {})", d.message, p.id(), lang.code()),
+                        ..d
+                    };
+                    if !out
+                        .iter()
+                        .any(|x: &Diagnostic| x.file == d.file && x.span == d.span)
+                    {
+                        out.push(d);
+                    }
+                }
+            }
+        }
+    }
+    fn render_diag(e: &RenderError, dir: &std::path::Path) -> Option<Diagnostic> {
+        match e {
+            RenderError::Template {
+                path,
+                line,
+                column,
+                message,
+                ..
+            } => Some(
+                Diagnostic::error("E0150", message.clone())
+                    .in_file(path)
+                    .at(Span::new(*line as u32, *column as u32, 0, 0)),
+            ),
+            other => Some(Diagnostic::error("E0150", other.to_string()).in_file(dir)),
+        }
+    }
+    out
+}

@@ -78,6 +78,42 @@ pub enum Command {
         explain: bool,
         #[arg(long, default_value = "products")]
         products: PathBuf,
+        /// Also render this document of the quote (quote, policy, schedule, worksheet,
+        /// illustration) to `--output`.
+        #[arg(long)]
+        render: Option<String>,
+        /// Language of the rendered document.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// File the rendered document is written to; its extension (.html, .md, .pdf) picks
+        /// the format.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Templates folder (names resolve inside it only).
+        #[arg(long, default_value = "templates")]
+        templates: PathBuf,
+    },
+    /// Render a document from a quote: HTML, Markdown or PDF (PDF needs Chromium).
+    Render {
+        /// The quote, as written by `coverwright quote --format json`.
+        #[arg(long)]
+        quote: PathBuf,
+        /// quote, policy, schedule, worksheet, invoice or illustration.
+        #[arg(long)]
+        document: String,
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// html, md or pdf.
+        #[arg(long, default_value = "html")]
+        format: String,
+        #[arg(long)]
+        output: PathBuf,
+        /// Templates folder (names resolve inside it only).
+        #[arg(long, default_value = "templates")]
+        templates: PathBuf,
+        /// For `invoice`: the billing, as written by `coverwright declare --format json`.
+        #[arg(long)]
+        billing: Option<PathBuf>,
     },
     /// Run the test cases written in product files.
     Test {
@@ -171,6 +207,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             format,
             explain,
             products,
+            render,
+            lang,
+            output,
+            templates,
         } => quote_cmd(
             &QuoteArgs {
                 product,
@@ -181,8 +221,30 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 format,
                 explain,
                 products,
+                render,
+                lang,
+                output,
+                templates,
             },
             out,
+            err,
+        ),
+        Command::Render {
+            quote,
+            document,
+            lang,
+            format,
+            output,
+            templates,
+            billing,
+        } => render_cmd(
+            &quote,
+            &document,
+            &lang,
+            &format,
+            &output,
+            &templates,
+            billing.as_deref(),
             err,
         ),
         Command::Test { paths } => test_cmd(&paths, out, err),
@@ -287,7 +349,10 @@ fn validate(
         templates: Some(templates.to_path_buf()),
     };
     let (products, diags) = load_paths(paths, &opts);
-    let diags = diags.into_vec();
+    let mut diags = diags.into_vec();
+    for p in &products {
+        diags.extend(crate::cases::check_templates(p, templates));
+    }
     report(&diags, format, out, err)?;
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
@@ -434,6 +499,10 @@ struct QuoteArgs {
     format: Format,
     explain: bool,
     products: PathBuf,
+    render: Option<String>,
+    lang: String,
+    output: Option<PathBuf>,
+    templates: PathBuf,
 }
 
 /// Loads the products folder, printing its errors; `None` when a product failed to load.
@@ -547,6 +616,29 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
             match a.format {
                 Format::Json => write!(out, "{}", crate::quote::to_json(&q))?,
                 Format::Text => write!(out, "{}", crate::quote::to_text(&q, a.explain))?,
+            }
+            if let Some(doc) = &a.render {
+                let Some(output) = &a.output else {
+                    writeln!(err, "error: --render needs --output FILE")?;
+                    return Ok(2);
+                };
+                let format = output
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("html")
+                    .to_string();
+                let value: serde_json::Value =
+                    serde_json::from_str(&crate::quote::to_json(&q)).unwrap_or_default();
+                return render_value(
+                    value,
+                    doc,
+                    &a.lang,
+                    &format,
+                    output,
+                    &a.templates,
+                    None,
+                    err,
+                );
             }
             Ok(0)
         }
@@ -766,6 +858,88 @@ fn annuity_cmd(
                 )?,
                 Format::Text => write!(out, "{r}")?,
             }
+            Ok(0)
+        }
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(1)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_cmd(
+    quote: &Path,
+    document: &str,
+    lang: &str,
+    format: &str,
+    output: &Path,
+    templates: &Path,
+    billing: Option<&Path>,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    let q = match crate::declare::read_quote(quote) {
+        Ok(q) => q,
+        Err(d) => {
+            report(&[d], Format::Text, &mut std::io::sink(), err)?;
+            return Ok(1);
+        }
+    };
+    let billing = match billing {
+        None => None,
+        Some(b) => match crate::declare::read_quote(b) {
+            Ok(v) => Some(v),
+            Err(d) => {
+                report(&[d], Format::Text, &mut std::io::sink(), err)?;
+                return Ok(1);
+            }
+        },
+    };
+    render_value(q, document, lang, format, output, templates, billing, err)
+}
+
+/// Renders a quote (JSON value) to a document file.
+#[allow(clippy::too_many_arguments)]
+fn render_value(
+    quote: serde_json::Value,
+    document: &str,
+    lang: &str,
+    format: &str,
+    output: &Path,
+    templates: &Path,
+    billing: Option<serde_json::Value>,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    use crate::document::render::{DocKind, OutFormat, render_document};
+    let Ok(kind) = document.parse::<DocKind>() else {
+        writeln!(
+            err,
+            "error: unknown document `{document}`; use quote, policy, schedule, worksheet, invoice or illustration"
+        )?;
+        return Ok(2);
+    };
+    let Ok(lang) = lang.parse::<crate::document::Lang>() else {
+        writeln!(err, "error: unknown language `{lang}`; use zh or en")?;
+        return Ok(2);
+    };
+    let Ok(format) = format.parse::<OutFormat>() else {
+        writeln!(err, "error: unknown format `{format}`; use html, md or pdf")?;
+        return Ok(2);
+    };
+    let renderer = match crate::document::Renderer::new(templates) {
+        Ok(r) => r,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(1);
+        }
+    };
+    let mut ctx = serde_json::json!({ "quote": quote });
+    if let Some(b) = billing {
+        ctx["billing"] = b;
+    }
+    match render_document(&renderer, kind, lang, format, &ctx, output) {
+        Ok(()) => {
+            writeln!(err, "wrote {}", output.display())?;
             Ok(0)
         }
         Err(e) => {

@@ -44,6 +44,11 @@ fn request_for(
     }
     for f in &p.fields {
         if let Some(v) = q["policyholder"]["fields"].get(&f.name) {
+            // The quote shows every value as text; true/false go back as booleans.
+            let v = &match (&f.ty, v.as_str()) {
+                (crate::product::FieldType::Bool, Some(b)) => serde_json::Value::Bool(b == "true"),
+                _ => v.clone(),
+            };
             match f.group {
                 InputGroup::Policyholder => {
                     ph.insert(f.name.clone(), v.clone());
@@ -211,7 +216,9 @@ pub fn declare(
         declaration_due_day: dspec.declare_by_day,
         invoice_due_day: dspec.premium_due_day,
         minimum_premium: p.minimum_premium.unwrap_or_default(),
-        maximum_liability: Some(dspec.maximum_liability),
+        // The product's maximum liability caps claims paid in a policy year; it does not
+        // limit what may be declared, so declarations are not flagged against it.
+        maximum_liability: None,
         minor_unit: 2,
         rounding: if p.rounding.mode_name == "half_even" {
             Rounding::HalfEven

@@ -146,16 +146,35 @@ impl Diagnostic {
             .as_deref()
             .map(|f| f.display().to_string())
             .unwrap_or_else(|| "<input>".to_string());
+        // A span known only by line and column (CSV cells, templates): find its bytes.
+        let mut span = self.span;
+        if let Some(src) = source
+            && span.is_known()
+            && span.start == 0
+            && span.len == 0
+            && (span.line > 1 || span.column > 1)
+        {
+            span.start = byte_offset(src, span.line, span.column);
+            span.len = src[span.start..]
+                .chars()
+                .next()
+                .map(char::len_utf8)
+                .unwrap_or(0);
+        }
+        let this = Diagnostic {
+            span,
+            ..self.clone()
+        };
         let usable = source.filter(|s| {
-            self.span.is_known()
-                && self.span.start <= s.len()
-                && s.is_char_boundary(self.span.start)
-                && s.is_char_boundary((self.span.start + self.span.len).min(s.len()))
+            this.span.is_known()
+                && this.span.start <= s.len()
+                && s.is_char_boundary(this.span.start)
+                && s.is_char_boundary((this.span.start + this.span.len).min(s.len()))
         });
         let title = level.primary_title(self.message.as_str()).id(self.code);
         let mut out = match usable {
             Some(src) => {
-                let end = (self.span.start + self.span.len).min(src.len());
+                let end = (this.span.start + this.span.len).min(src.len());
                 let label = self.label.as_deref().unwrap_or("");
                 let group = title.element(
                     Snippet::source(src)
@@ -163,7 +182,7 @@ impl Diagnostic {
                         .fold(true)
                         .annotation(
                             AnnotationKind::Primary
-                                .span(self.span.start..end)
+                                .span(this.span.start..end)
                                 .label(label),
                         ),
                 );
@@ -195,6 +214,25 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The byte offset of a 1-based line and column (in characters) in `src`, clamped to the end
+/// of that line.
+pub fn byte_offset(src: &str, line: u32, column: u32) -> usize {
+    let mut start = 0;
+    for (i, text) in src.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            let body = text.trim_end_matches(['\n', '\r']);
+            let col = body
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map(|(b, _)| b)
+                .unwrap_or(body.len());
+            return start + col;
+        }
+        start += text.len();
+    }
+    src.len()
 }
 
 fn severity_word(s: Severity) -> &'static str {

@@ -165,6 +165,9 @@ pub struct WorkOut {
     pub operands: Vec<serde_json::Value>,
     pub result: String,
     pub rounded: String,
+    /// For a coverage's premium step: the premium it gives after the short-period factor and
+    /// the product's rounding (what the member or policy pays for the coverage).
+    pub premium: Option<String>,
 }
 
 /// A priced quote.
@@ -817,6 +820,10 @@ fn worksheet(p: &Product, r: &Request, rated: &Rated) -> Vec<WorkOut> {
                 operands: w.trace.iter().map(|t| rating::trace_json(p, t)).collect(),
                 result: w.raw.normalize().to_string(),
                 rounded: w.rounded.normalize().to_string(),
+                premium: s.coverage.and_then(|c| match w.member {
+                    Some(m) => rated.member_premiums.get(m).map(|x| money(x[c as usize])),
+                    None => rated.coverage_premiums.get(c as usize).map(|x| money(*x)),
+                }),
             }
         })
         .collect()
@@ -1042,6 +1049,17 @@ pub fn to_text(q: &Quote, explain: bool) -> String {
                 let _ = writeln!(o, "      result {}", w.result);
             } else {
                 let _ = writeln!(o, "      result {} -> rounded {}", w.result, w.rounded);
+            }
+            if let Some(p) = &w.premium {
+                match &q.cover.short_period_factor {
+                    Some(f) => {
+                        let _ =
+                            writeln!(o, "      premium {p} (x short-period factor {f}, rounded)");
+                    }
+                    None => {
+                        let _ = writeln!(o, "      premium {p} (rounded)");
+                    }
+                }
             }
         }
     }

@@ -27,17 +27,17 @@ use serde::de::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Span, did_you_mean};
+use crate::diagnostics::{Diagnostic, Span, byte_offset, did_you_mean};
 
 /// Largest YAML input accepted, in bytes. Product files are a few kilobytes; rate tables that
 /// large belong in CSV files.
 pub const MAX_YAML_BYTES: usize = 4 * 1024 * 1024;
-/// Deepest nesting accepted. Product files nest about eight levels; the parser recurses once
-/// per level, and an unoptimised build spends some 40 KB of stack on each, so the limit keeps
-/// the deepest accepted file well inside a 2 MB thread stack.
-pub const MAX_DEPTH: usize = 20;
-/// Most YAML events that aliases may replay in one file (each copied scalar, list or mapping
-/// start and end is one).
+/// Deepest nesting accepted (product files nest about six levels).
+pub const MAX_DEPTH: usize = 32;
+/// Most values (after alias expansion) a YAML input may hold.
+pub const MAX_NODES: usize = 200_000;
+/// Most YAML events (each copied scalar, and each start and end of a copied list or mapping)
+/// that aliases may replay in one input.
 pub const MAX_ALIAS_EVENTS: usize = 20_000;
 
 /// A YAML value with its place in the source.
@@ -254,14 +254,15 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
             max_aliases: 1_000,
             max_anchors: 1_000,
-            max_nodes: 500_000,
+            max_nodes: MAX_NODES,
             max_documents: 1,
             max_total_scalar_bytes: MAX_YAML_BYTES,
         },
-        // Aliases are replayed node by node: bound the copies, so that ten lines of nested
-        // aliases cannot expand to millions of nodes.
+        // Aliases are replayed value by value: bound the copies, so that ten lines of nested
+        // aliases are refused at once rather than after expanding to the node limit.
         alias_limits: serde_saphyr::alias_limits! {
             max_total_replayed_events: MAX_ALIAS_EVENTS,
         },
@@ -272,17 +273,14 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
             Ok(node)
         }
         Err(e) => {
-            let span = e.location().map(|l| to_span(&l)).unwrap_or_default();
+            let mut span = e.location().map(|l| to_span(&l)).unwrap_or_default();
+            // Syntax errors carry a line and column but no byte range: find it in the text.
+            if span.start == 0 && span.len == 0 && span.is_known() {
+                span.start = byte_offset(src, span.line, span.column);
+            }
             let msg = yaml_message(&e);
-            let mut d = Diagnostic::error(
-                if msg.starts_with("duplicate") {
-                    "E0004"
-                } else {
-                    "E0001"
-                },
-                msg,
-            )
-            .at(span);
+            let duplicate = msg.starts_with("invalid YAML: duplicate");
+            let mut d = Diagnostic::error(if duplicate { "E0004" } else { "E0001" }, msg).at(span);
             if d.code == "E0004" {
                 d = d.with_help(
                     "each key may appear once in a mapping; remove or rename one of them",
@@ -304,8 +302,29 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
         None => first,
     };
     let first = first.trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable");
-    if first.contains("recursion limit") || first.contains("depth") {
+    if first.contains("recursion limit") || first.contains("Depth") || first.contains("depth") {
         return format!("the YAML nests deeper than {MAX_DEPTH} levels");
+    }
+    if first.contains("budget breached") && first.contains("Nodes") {
+        return format!(
+            "the YAML expands to more than {MAX_NODES} values (aliases repeating aliases?)"
+        );
+    }
+    if first.contains("budget breached") {
+        let kind = first
+            .split("budget breached:")
+            .nth(1)
+            .unwrap_or("")
+            .split('{')
+            .next()
+            .unwrap_or("")
+            .trim();
+        return format!("the YAML is over a size limit ({kind}); product files are small");
+    }
+    if first.contains("alias replay limit") {
+        return format!(
+            "the YAML's aliases copy more than {MAX_ALIAS_EVENTS} values (aliases repeating aliases?)"
+        );
     }
     if first.contains("alias") || first.contains("anchor") {
         return format!("the YAML uses too many aliases ({first})");

@@ -33,6 +33,7 @@
 //! | `capital` | amount ≥ 0 | `currency` (else context `currency`) | `人民币壹仟贰佰叁拾肆元伍角整` |
 //! | `date` | `YYYY-MM-DD` | `lang` | `2024年1月1日`, `1 January 2024` |
 //! | `period` | first day `YYYY-MM-DD` | `end` (last day), `lang` | `自 2024年1月1日零时起至 …` |
+//! | `number` | decimal | — | `500,000`, `90` |
 //! | `percent` | ratio | — | `26.5%` |
 //! | `permille` | ratio | — | `1.5‰` |
 //! | `occupation` | class 1–6 | `lang` | `一类（内勤、办公室人员）` |
@@ -42,7 +43,8 @@
 //! | `payment_mode` | `single`, `annual`, `semi_annual`, `quarterly`, `monthly` | `lang` | `年交` |
 //!
 //! The function `t(key="label.premium")` (optionally `lang=`) returns the catalogue text of
-//! the key; a key missing from the catalogue is an error.
+//! the key; a key missing from the catalogue is an error, unless `default=` gives the text to
+//! use instead (`t(key="term." ~ name, default=name)` for names a product may define).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -402,6 +404,10 @@ fn register(tera: &mut Tera, catalogue: Arc<Catalogue>) {
         let end = kw.must_get::<Value>("end")?;
         format::period(date(&v)?, date(&end)?, lang(&kw, st)?).map_err(fail)
     });
+    tera.register_filter("number", |v: Value, kw: Kwargs, _: &State| {
+        only_args("number", &kw, &[])?;
+        Ok::<_, tera::Error>(format::number(decimal(&v)?))
+    });
     tera.register_filter("percent", |v: Value, kw: Kwargs, _: &State| {
         only_args("percent", &kw, &[])?;
         format::percent(decimal(&v)?).map_err(fail)
@@ -443,14 +449,23 @@ fn register(tera: &mut Tera, catalogue: Arc<Catalogue>) {
         format::payment_mode(text(&v)?, lang(&kw, st)?).map_err(fail)
     });
     tera.register_function("t", move |kw: Kwargs, st: &State| {
-        only_args("t", &kw, &["key", "lang"])?;
+        only_args("t", &kw, &["key", "lang", "default"])?;
         let key = kw.must_get::<&str>("key")?;
         let lang = lang(&kw, st)?;
-        catalogue.get(lang, key).map(str::to_string).ok_or_else(|| {
-            tera::Error::message(format!(
-                "message catalogue has no text for key `{key}` in language `{lang}`"
-            ))
-        })
+        if let Some(text) = catalogue.get(lang, key) {
+            return Ok(text.to_string());
+        }
+        if let Some(default) = kw.get::<Value>("default")?
+            && !default.is_undefined()
+        {
+            return Ok(match default.as_str() {
+                Some(s) => s.to_string(),
+                None => default.to_string(),
+            });
+        }
+        Err(tera::Error::message(format!(
+            "message catalogue has no text for key `{key}` in language `{lang}`"
+        )))
     });
 }
 

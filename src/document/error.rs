@@ -122,6 +122,12 @@ pub enum RenderError {
         /// What is wrong with the context.
         message: String,
     },
+    /// PDF asked of a function that returns text (`render_to_string`).
+    #[error("the {document} document as PDF is not text; write it to a file with render_document")]
+    NotText {
+        /// The document asked for, e.g. `policy`.
+        document: String,
+    },
     /// No headless browser to print PDFs with.
     #[error(
         "cannot print {} to PDF: none of {} found on PATH; install Chromium (package `chromium`)",

@@ -28,6 +28,9 @@
 //! * **Dates.** `2024年1月1日` / `1 January 2024`. A cover period runs from 00:00 on the first
 //!   day to 24:00 on the last day: `自 2024年1月1日零时起至 2024年12月31日二十四时止` /
 //!   `From 00:00 on 1 January 2024 to 24:00 on 31 December 2024`.
+//! * **Plain numbers.** Counts and amounts printed without a currency (a limit in days, a
+//!   sum insured in a column whose heading names the currency): a comma every three digits,
+//!   trailing zeros dropped: `500000` → `500,000`, `90.00` → `90`.
 //! * **Rates.** `0.9` → `90%`, `0.265` → `26.5%`, `0.0015` → `1.5‰`: the ratio times 100 (or
 //!   1000) with trailing zeros dropped, the same in both languages.
 
@@ -374,6 +377,29 @@ fn scaled(ratio: Decimal, factor: i64, sign: &str) -> Result<String, FormatError
     Ok(format!("{value}{sign}"))
 }
 
+/// A plain number with a comma every three digits and no trailing zeros, for counts and
+/// amounts printed without a currency: `500000` → `500,000`, `90.00` → `90`,
+/// `-1234.50` → `-1,234.5`. The same in both languages.
+pub fn number(value: Decimal) -> String {
+    let n = value.normalize();
+    let sign = if n.is_sign_negative() && !n.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    let abs = n.abs();
+    let int = abs.trunc();
+    let text = abs.to_string();
+    let frac = text.split_once('.').map(|(_, f)| f).unwrap_or("");
+    // A Decimal's integer part has at most 96 bits, so it always fits in a u128.
+    let int: u128 = int.mantissa().unsigned_abs() / 10_u128.pow(int.scale());
+    if frac.is_empty() {
+        format!("{sign}{}", group_thousands(int))
+    } else {
+        format!("{sign}{}.{frac}", group_thousands(int))
+    }
+}
+
 /// A ratio as a percentage: `0.9` → `90%`, `0.265` → `26.5%`.
 pub fn percent(ratio: Decimal) -> Result<String, FormatError> {
     scaled(ratio, 100, "%")
@@ -715,6 +741,13 @@ mod tests {
         assert_eq!(percent(d("0.0008")), Ok("0.08%".into()));
         assert_eq!(permille(d("0.0015")), Ok("1.5‰".into()));
         assert_eq!(permille(d("0.001")), Ok("1‰".into()));
+        assert_eq!(number(d("500000")), "500,000");
+        assert_eq!(number(d("90.00")), "90");
+        assert_eq!(number(d("-1234.50")), "-1,234.5");
+        assert_eq!(number(d("0.05")), "0.05");
+        assert_eq!(number(d("-0.00")), "0");
+        assert_eq!(number(d("999")), "999");
+        assert_eq!(number(d("1000000.125")), "1,000,000.125");
         assert_eq!(
             percent(Decimal::MAX),
             Err(FormatError::RateOverflow(Decimal::MAX))

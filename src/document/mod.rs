@@ -4,16 +4,19 @@
 //! finished document: the formatting rules for money, capital numerals, dates, rates and coded
 //! names in Chinese and English ([`format`](mod@format)), the message catalogue that keeps the fixed texts
 //! of both languages in step ([`catalogue`]), the Tera template engine with those filters
-//! ([`engine`]), printing HTML to PDF ([`pdf`]), and the error type of the stage ([`error`]).
+//! ([`engine`]), printing HTML to PDF ([`pdf`]), whole documents of each kind in each format
+//! with the context they expect ([`render`]), and the error type of the stage ([`error`]).
 
 pub mod catalogue;
 pub mod engine;
 pub mod error;
 pub mod format;
 pub mod pdf;
+pub mod render;
 
 pub use catalogue::Catalogue;
 pub use engine::{DEFAULT_TEMPLATE_DIR, Renderer};
 pub use error::{MissingKey, RenderError};
 pub use format::{FormatError, Lang};
 pub use pdf::html_to_pdf;
+pub use render::{DocKind, OutFormat, render_document, render_to_string};

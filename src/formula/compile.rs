@@ -147,6 +147,10 @@ pub trait Resolve {
     fn life_table(&self, name: &str) -> Option<u16>;
     /// Names that could have been meant, for "did you mean" hints.
     fn candidates(&self) -> Vec<String>;
+    /// Whether `name` is declared but had errors of its own (already reported).
+    fn broken(&self, _name: &str) -> bool {
+        false
+    }
 }
 
 /// A compile error with the byte range in the formula.
@@ -409,6 +413,14 @@ impl<'a, R: Resolve> Compiler<'a, R> {
         in_agg: bool,
     ) -> Out {
         let Some(sig) = self.resolve.table(table).cloned() else {
+            if self.resolve.broken(table) {
+                return self.err(
+                    "E0305",
+                    n,
+                    format!("table `{table}` has errors (reported at the table)"),
+                    None,
+                );
+            }
             let help = if self.resolve.name(table).is_some() {
                 Some(format!("`{table}` is a value, not a table"))
             } else {

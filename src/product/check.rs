@@ -106,6 +106,8 @@ struct Names2 {
     map: HashMap<String, (Ref, Ty, Scope)>,
     tables: HashMap<String, TableSig>,
     life: HashMap<String, u16>,
+    /// Tables declared but rejected: formulas using them are not reported again.
+    broken: HashSet<String>,
 }
 
 impl Resolve for Names2 {
@@ -122,6 +124,9 @@ impl Resolve for Names2 {
         let mut v: Vec<String> = self.map.keys().cloned().collect();
         v.sort();
         v
+    }
+    fn broken(&self, name: &str) -> bool {
+        self.broken.contains(name)
     }
 }
 
@@ -221,6 +226,38 @@ impl<'a> Checker<'a> {
                 span.shifted(off + start, chars_before, end.saturating_sub(start).max(1))
             }
             None => span,
+        }
+    }
+
+    /// The path of a file named in the product, inside `dir`, when it exists; otherwise an
+    /// error (`code`) at the name.
+    fn existing_file(
+        &mut self,
+        dir: &Path,
+        name: &Sp<String>,
+        code: &'static str,
+        what: &str,
+    ) -> Option<PathBuf> {
+        match resolve_inside(dir, &name.value) {
+            Ok(p) if p.is_file() => Some(p),
+            Ok(p) => {
+                self.err(
+                    code,
+                    name.span,
+                    format!("the {what} `{}` does not exist", name.value),
+                )
+                .help = Some(format!("expected it at {}", p.display()));
+                None
+            }
+            Err(e) => {
+                let e = if Some(dir) == self.templates {
+                    e.replace("product's folder", "templates folder")
+                } else {
+                    e
+                };
+                self.err("E0120", name.span, e);
+                None
+            }
         }
     }
 
@@ -664,6 +701,12 @@ impl<'a> Checker<'a> {
             map: HashMap::new(),
             tables: HashMap::new(),
             life: HashMap::new(),
+            broken: raw
+                .tables
+                .keys()
+                .map(|k| k.value.clone())
+                .filter(|k| !tables.iter().any(|t| &t.name == k))
+                .collect(),
         };
         let (mut npol, mut nmem) = (0u16, 0u16);
         let mut field_slot = Vec::new();
@@ -960,6 +1003,7 @@ impl<'a> Checker<'a> {
                     map: names.map.clone(),
                     tables: names.tables.clone(),
                     life: names.life.clone(),
+                    broken: names.broken.clone(),
                 };
                 inames
                     .map
@@ -1294,24 +1338,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             if let Some(dir) = self.templates {
-                match resolve_inside(dir, &tpl.value) {
-                    Ok(p) if p.is_file() => {}
-                    Ok(p) => {
-                        self.err(
-                            "E0124",
-                            tpl.span,
-                            format!("the template `{}` does not exist", tpl.value),
-                        )
-                        .help = Some(format!("expected it at {}", p.display()));
-                    }
-                    Err(e) => {
-                        self.err(
-                            "E0120",
-                            tpl.span,
-                            e.replace("product's folder", "templates folder"),
-                        );
-                    }
-                }
+                self.existing_file(dir, tpl, "E0124", "template");
             }
             documents.insert(kind.value.clone(), tpl.value.clone());
         }
@@ -1658,10 +1685,12 @@ impl<'a> Checker<'a> {
             }
             (None, false) => {
                 for r in &t.rows {
+                    // Point at the first key cell: the row's own span is only its `[`.
+                    let at = r.value.first().map(|c| c.span).unwrap_or(r.span);
                     cells_rows.push((
                         r.value.iter().map(|c| (c.value.clone(), c.span)).collect(),
                         r.span.line,
-                        r.span,
+                        at,
                     ));
                 }
             }
@@ -2240,22 +2269,7 @@ impl<'a> Checker<'a> {
             let census = t
                 .census
                 .as_ref()
-                .and_then(|c| match resolve_inside(self.dir, &c.value) {
-                    Ok(p) if p.is_file() => Some(p),
-                    Ok(p) => {
-                        self.err(
-                            "E0121",
-                            c.span,
-                            format!("the census `{}` does not exist", c.value),
-                        )
-                        .help = Some(format!("expected it at {}", p.display()));
-                        None
-                    }
-                    Err(err) => {
-                        self.err("E0120", c.span, err);
-                        None
-                    }
-                });
+                .and_then(|c| self.existing_file(self.dir, c, "E0121", "census"));
             let total = e.total.as_ref().and_then(|x| self.num(x));
             let coverages = e
                 .coverages

@@ -491,7 +491,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| (FIRST_DATE..=LAST_DATE).contains(d))
-        .ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD, years 1 to 9999"))
+        .ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The document stage: rendering fixture templates with the document filters, escaping,
 //! errors that name the template file and line, confinement of template names, the
-//! message catalogue, and printing to PDF.
+//! message catalogue, and printing to PDF; then the project's documents (quote, policy,
+//! schedule, worksheet, invoice, illustration) rendered from a group accident quote, with
+//! golden snapshots of each in each language and text format.
 
 use std::path::{Path, PathBuf};
 
@@ -502,4 +504,619 @@ fn an_absent_name_in_a_condition_is_false() {
         Some("x\n".to_string())
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------
+// The project's documents.
+// ---------------------------------------------------------------------------------------
+
+use coverwright::document::render::{DocKind, OutFormat, document_context, template_name};
+use coverwright::document::{Lang, render_document, render_to_string};
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn project_renderer() -> Renderer {
+    match Renderer::new(&manifest().join(coverwright::document::DEFAULT_TEMPLATE_DIR)) {
+        Ok(r) => r,
+        Err(e) => panic!("loading the project templates: {e}"),
+    }
+}
+
+fn quote_fixture_path() -> PathBuf {
+    manifest().join("tests/fixtures/quotes/ga-sme.json")
+}
+
+/// The group accident quote of `tests/fixtures/quotes` (4 members, 3 covers, 4 plans).
+fn ga_quote() -> Value {
+    let path = quote_fixture_path();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => panic!("{}: {e}", path.display()),
+    };
+    match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => panic!("{}: {e}", path.display()),
+    }
+}
+
+fn dec(text: &str) -> rust_decimal::Decimal {
+    match text.parse() {
+        Ok(d) => d,
+        Err(e) => panic!("test amount {text}: {e}"),
+    }
+}
+
+fn day(text: &str) -> chrono::NaiveDate {
+    match text.parse() {
+        Ok(d) => d,
+        Err(e) => panic!("test date {text}: {e}"),
+    }
+}
+
+/// Export credit declarations billed with a deposit, a minimum premium and a maximum
+/// liability, as the `declare` command will bill them.
+fn billing() -> Value {
+    use coverwright::schedule::{
+        Declaration, DeclarationPlan, DeclarationPlanSpec, DepositRule, Rounding, bill_declarations,
+    };
+    let plan = match DeclarationPlan::new(DeclarationPlanSpec {
+        deposit: Some(DepositRule::Amount(dec("500.00"))),
+        declaration_due_day: 10,
+        invoice_due_day: 25,
+        minimum_premium: dec("3000.00"),
+        maximum_liability: Some(dec("600000.00")),
+        minor_unit: 2,
+        rounding: Rounding::HalfUp,
+    }) {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    };
+    let line = |shipped: &str, buyer: &str, value: &str, rate: &str| Declaration {
+        shipment_date: day(shipped),
+        buyer: buyer.to_string(),
+        declared_value: dec(value),
+        rate: dec(rate),
+        premium: dec(value) * dec(rate),
+    };
+    let declarations = [
+        line("2025-03-05", "Acme Trading GmbH", "300000.00", "0.0025"),
+        line("2025-03-18", "Borealis Oy", "150000.00", "0.0045"),
+        line("2025-04-02", "Cordillera S.A.", "80000.00", "0.0060"),
+        line("2025-04-20", "Acme Trading GmbH", "200000.00", "0.0008"),
+    ];
+    match bill_declarations(&plan, day("2025-03-01"), &declarations) {
+        Ok(b) => match serde_json::to_value(&b) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        },
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Ten policy years of a pension illustration (amounts as decimal strings).
+fn illustration_rows() -> Value {
+    let rows: Vec<Value> = (1..=10)
+        .map(|year: i64| {
+            let paid = 12000 * year.min(5);
+            json!({
+                "year": year,
+                "age": 55 + year,
+                "premium": if year <= 5 { "12000.00" } else { "0.00" },
+                "cumulative_premium": format!("{paid}.00"),
+                "survival_benefit": if year < 6 { "0.00".to_string() } else { format!("{}.50", 3000 + 100 * year) },
+                "death_benefit": format!("{}.00", paid + paid / 5),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// The context of each document for the group accident quote.
+fn context(kind: DocKind) -> Value {
+    let mut quote = ga_quote();
+    match kind {
+        DocKind::Invoice => {
+            json!({"quote": quote, "billing": billing(), "issue_date": "2025-05-11"})
+        }
+        DocKind::Illustration => {
+            quote["illustration"] = illustration_rows();
+            json!({"quote": quote})
+        }
+        DocKind::Policy => {
+            json!({"quote": quote, "dispute": "arbitration", "arbitration_body": "杭州仲裁委员会"})
+        }
+        _ => json!({"quote": quote}),
+    }
+}
+
+fn render(kind: DocKind, lang: Lang, format: OutFormat, ctx: &Value) -> String {
+    match render_to_string(&project_renderer(), kind, lang, format, ctx) {
+        Ok(s) => s,
+        Err(e) => panic!("rendering {kind} in {lang} as {format}: {e}"),
+    }
+}
+
+const TEXT_FORMATS: [OutFormat; 2] = [OutFormat::Html, OutFormat::Md];
+
+/// The fixture is what the library quotes today for the request and census beside it, so
+/// the snapshots below follow the rating engine.
+#[test]
+fn the_fixture_quote_is_what_the_library_quotes() {
+    use coverwright::product::load::{LoadOptions, find, load_paths};
+    use coverwright::quote::{Outcome, QuoteOptions, quote, to_json};
+    // Relative paths, as the command line is run from the project root (cargo runs tests
+    // there too), so the worksheet cites `products/ga-sme-2024.yaml:<line>` as the fixture.
+    let (products, diags) = load_paths(&[PathBuf::from("products")], &LoadOptions::default());
+    assert!(!diags.has_errors(), "{:?}", diags.into_vec());
+    let product = match find(&products, "GA-SME", day("2025-03-01")) {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    };
+    let dir = Path::new("tests/fixtures/quotes");
+    let request = match coverwright::request::load(
+        product,
+        &dir.join("ga-sme.request.yaml"),
+        Some(&dir.join("ga-sme.census.csv")),
+    ) {
+        Ok(r) => r,
+        Err(d) => panic!("{:?}", d.into_vec()),
+    };
+    let opts = QuoteOptions {
+        worksheet: true,
+        ..QuoteOptions::default()
+    };
+    let q = match quote(product, &request, &opts) {
+        Ok(Outcome::Quoted(q, _)) => q,
+        Ok(Outcome::Declined(f)) => panic!("declined: {f:?}"),
+        Err(e) => panic!("{e}"),
+    };
+    let fixture = match std::fs::read_to_string(quote_fixture_path()) {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(
+        to_json(&q),
+        fixture,
+        "regenerate with: coverwright quote --product GA-SME --request tests/fixtures/quotes/ga-sme.request.yaml --census tests/fixtures/quotes/ga-sme.census.csv --format json"
+    );
+}
+
+/// Golden snapshots of every document in both languages and both text formats.
+#[test]
+fn documents_match_their_snapshots() {
+    for kind in DocKind::ALL {
+        let ctx = context(kind);
+        for lang in Lang::ALL {
+            for format in TEXT_FORMATS {
+                let text = render(kind, lang, format, &ctx);
+                insta::assert_snapshot!(format!("{kind}-{lang}.{format}"), text);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_document_has_an_html_and_a_markdown_template() {
+    let r = project_renderer();
+    let names = r.template_names();
+    for kind in DocKind::ALL {
+        for format in TEXT_FORMATS {
+            let name = template_name(kind, format);
+            assert!(names.contains(&name.as_str()), "{name} missing");
+        }
+    }
+}
+
+/// Every template renders in both languages and both text formats, with every fixed text
+/// from the catalogue and nothing left of the template syntax.
+#[test]
+fn every_template_renders_in_both_languages() {
+    for kind in DocKind::ALL {
+        let ctx = context(kind);
+        for format in TEXT_FORMATS {
+            let zh = render(kind, Lang::Zh, format, &ctx);
+            let en = render(kind, Lang::En, format, &ctx);
+            for (lang, text) in [("zh", &zh), ("en", &en)] {
+                for leftover in ["{{", "}}", "{%", "%}", "{#", "#}"] {
+                    assert!(
+                        !text.contains(leftover),
+                        "{kind} {lang} {format}: `{leftover}` left in the output"
+                    );
+                }
+                assert!(text.contains(&fixture_quote_id()), "{kind} {lang} {format}");
+            }
+            assert_ne!(zh, en, "{kind} {format}");
+            assert!(
+                en.contains("CNY ") || en.contains("USD "),
+                "{kind} en {format}"
+            );
+            assert!(zh.contains('¥') || zh.contains("US$"), "{kind} zh {format}");
+            if format == OutFormat::Html {
+                for text in [&zh, &en] {
+                    assert!(text.starts_with("<!DOCTYPE html>"), "{kind} {format}");
+                    assert!(text.contains("@page {\n  size: A4;"), "{kind}");
+                    assert!(text.contains("thead { display: table-header-group; }"));
+                    assert!(!text.contains("<link") && !text.contains("<script"));
+                }
+                assert!(zh.contains("<html lang=\"zh\">") && en.contains("<html lang=\"en\">"));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_hostile_policyholder_name_is_escaped_in_html() {
+    let hostile = "<script>alert(1)</script>";
+    for kind in DocKind::ALL {
+        let mut ctx = context(kind);
+        ctx["quote"]["policyholder"]["name"] = json!(hostile);
+        ctx["quote"]["members"][0]["name"] = json!(hostile);
+        for lang in Lang::ALL {
+            let html = render(kind, lang, OutFormat::Html, &ctx);
+            assert!(!html.contains(hostile), "{kind} {lang}");
+            assert!(!html.contains("<script"), "{kind} {lang}");
+            assert!(
+                html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                "{kind} {lang}"
+            );
+            // Markdown is not HTML-escaped, but a `|` cannot break a table cell.
+            let mut piped = ctx.clone();
+            piped["quote"]["policyholder"]["name"] = json!("A|B");
+            let md = render(kind, lang, OutFormat::Md, &piped);
+            assert!(md.contains("A\\|B"), "{kind} {lang}");
+        }
+    }
+}
+
+#[test]
+fn the_quote_shows_totals_in_figures_and_capital_numerals() {
+    let ctx = context(DocKind::Quote);
+    let zh = render(DocKind::Quote, Lang::Zh, OutFormat::Md, &ctx);
+    assert!(zh.contains("**¥4,672.29**（大写：人民币肆仟陆佰柒拾贰元贰角玖分）"));
+    assert!(zh.contains("| 意外医疗 | 应税 | ¥482.55 | ¥28.95 | ¥511.50 |"));
+    assert!(zh.contains("| 其中：税费合计 | | | | ¥264.47 |"));
+    assert!(zh.contains("5. 宽限期：60日。"));
+    assert!(zh.contains("3. 犹豫期：本产品不设犹豫期。"));
+    assert!(zh.contains("| 二类（外勤、轻体力劳动人员） | 1 |"));
+    let en = render(DocKind::Quote, Lang::En, OutFormat::Md, &ctx);
+    assert!(en.contains("| Total premium payable | **CNY 4,672.29** |"));
+    assert!(
+        !en.contains("人民币肆仟"),
+        "capital numerals are for the Chinese quote"
+    );
+    assert!(en.contains("Reimbursement ratio: 90%"));
+}
+
+#[test]
+fn the_policy_shows_period_premium_members_and_dispute_clause() {
+    let ctx = context(DocKind::Policy);
+    let zh = render(DocKind::Policy, Lang::Zh, OutFormat::Md, &ctx);
+    assert!(zh.contains(&format!("| 保险单号 | DRAFT-{} |", fixture_quote_id())));
+    assert!(zh.contains("**自 2025年3月1日零时起至 2026年2月28日二十四时止**"));
+    assert!(zh.contains("大写：**人民币肆仟陆佰柒拾贰元贰角玖分**；小写：**¥4,672.29**"));
+    assert!(zh.contains(
+        "| 4 | 赵六 | 330102198811114567 | 男 | 37 | 4类 | ¥500,000.00 | ¥20,000.00 | ¥1,842.31 |"
+    ));
+    assert!(zh.contains("提交下列仲裁机构仲裁。\n仲裁机构：杭州仲裁委员会"));
+    assert!(zh.contains("华安示范附加意外伤害医疗保险条款（2024版）"));
+    assert!(zh.contains("## 特别约定\n\n无。"));
+
+    // A chosen plan, the court, and special clauses.
+    let mut quote = ga_quote();
+    quote["special_clauses"] = json!([{"zh": "本保单承保被保险人在工作期间的意外。", "en": "Cover applies while the insured is at work."}]);
+    let ctx = json!({"quote": quote, "plan": "quarterly", "dispute": "court"});
+    let en = render(DocKind::Policy, Lang::En, OutFormat::Md, &ctx);
+    assert!(en.contains("| Payment mode | Quarterly (4 instalments) |"));
+    assert!(en.contains("| 4 | 1 December 2025 | CNY 1,238.16 | CNY 0.00 | 30 January 2026 |"));
+    assert!(en.contains("by action before a people's court according to law."));
+    assert!(en.contains("1. Cover applies while the insured is at work."));
+    let html = render(DocKind::Policy, Lang::Zh, OutFormat::Html, &ctx);
+    assert!(html.contains("<li>本保单承保被保险人在工作期间的意外。</li>"));
+    assert!(html.contains("class=\"seal\""));
+}
+
+#[test]
+fn the_illustration_without_rows_is_a_notice() {
+    let ctx = json!({"quote": ga_quote()});
+    let zh = render(DocKind::Illustration, Lang::Zh, OutFormat::Md, &ctx);
+    assert!(zh.ends_with("## 利益演示\n\n本产品无利益演示。\n"), "{zh}");
+    assert!(!zh.contains("| 保单年度 |"));
+    let html = render(DocKind::Illustration, Lang::En, OutFormat::Html, &ctx);
+    assert!(html.contains("No benefit illustration applies to this product."));
+    assert!(!html.contains("<thead>"));
+
+    let with_rows = render(
+        DocKind::Illustration,
+        Lang::Zh,
+        OutFormat::Md,
+        &context(DocKind::Illustration),
+    );
+    assert!(with_rows.contains("| 6 | 61 | ¥0.00 | ¥60,000.00 | ¥3,600.50 | ¥72,000.00 |"));
+}
+
+#[test]
+fn the_worksheet_cites_table_rows_and_steps() {
+    let md = render(
+        DocKind::Worksheet,
+        Lang::En,
+        OutFormat::Md,
+        &context(DocKind::Worksheet),
+    );
+    assert!(md.contains("## Step 1: `group_factor` · Policy"));
+    assert!(md.contains("- Defined at: `products/ga-sme-2024.yaml:201`"));
+    assert!(md.contains("| `group_size[value]` | 1.1 | Lookup key `members=4`; Matched row `[1, 11)` @ `products/ga-sme-2024.yaml:164` |"));
+    assert!(
+        md.contains("## Step 4: `add_premium` · Member 1 (张三) · Accidental death and disability")
+    );
+}
+
+#[test]
+fn the_invoice_bills_declarations() {
+    let ctx = context(DocKind::Invoice);
+    let zh = render(DocKind::Invoice, Lang::Zh, OutFormat::Md, &ctx);
+    assert!(zh.contains("| 应缴保险费总额 | **¥3,000.00**（大写：人民币叁仟元整） |"));
+    assert!(zh.contains("| 2025年4月20日 | Acme Trading GmbH | ¥200,000.00 | 0.08% | ¥160.00 | ¥730,000.00 **超限** |"));
+    let mut usd = ctx.clone();
+    usd["currency"] = json!("USD");
+    let en = render(DocKind::Invoice, Lang::En, OutFormat::Md, &usd);
+    assert!(en.contains("| Total billed | **USD 3,000.00** |"));
+    // The invoice needs the billing.
+    let err = render_to_string(
+        &project_renderer(),
+        DocKind::Invoice,
+        Lang::En,
+        OutFormat::Html,
+        &json!({"quote": ga_quote()}),
+    );
+    assert!(
+        matches!(err, Err(RenderError::Context { ref template, .. }) if template == "invoice.html"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    for kind in DocKind::ALL {
+        let ctx = context(kind);
+        for format in TEXT_FORMATS {
+            let a = render(kind, Lang::Zh, format, &ctx);
+            let b = render(kind, Lang::Zh, format, &ctx);
+            assert_eq!(a, b, "{kind} {format}");
+        }
+    }
+}
+
+#[test]
+fn a_float_amount_in_the_quote_names_the_template_and_line() {
+    let mut ctx = context(DocKind::Quote);
+    ctx["quote"]["totals"]["gross"] = json!(4672.29);
+    match render_to_string(
+        &project_renderer(),
+        DocKind::Quote,
+        Lang::Zh,
+        OutFormat::Md,
+        &ctx,
+    ) {
+        Err(RenderError::Template {
+            template,
+            line,
+            message,
+            ..
+        }) => {
+            assert_eq!(template, "quote.md");
+            assert!(line > 1, "{line}");
+            assert!(message.contains("floating-point"), "{message}");
+        }
+        other => panic!("expected a template error, got {other:?}"),
+    }
+}
+
+#[test]
+fn render_document_writes_text_files_and_refuses_pdf_as_text() {
+    let dir = scratch("render-document");
+    let r = project_renderer();
+    let ctx = context(DocKind::Schedule);
+    for format in TEXT_FORMATS {
+        let out = dir.join(format!("schedule.{format}"));
+        if let Err(e) = render_document(&r, DocKind::Schedule, Lang::En, format, &ctx, &out) {
+            panic!("{e}");
+        }
+        let written = std::fs::read_to_string(&out).unwrap_or_default();
+        assert_eq!(written, render(DocKind::Schedule, Lang::En, format, &ctx));
+    }
+    match render_to_string(&r, DocKind::Policy, Lang::Zh, OutFormat::Pdf, &ctx) {
+        Err(RenderError::NotText { document }) => assert_eq!(document, "policy"),
+        other => panic!("expected NotText, got {other:?}"),
+    }
+    match render_document(
+        &r,
+        DocKind::Quote,
+        Lang::Zh,
+        OutFormat::Html,
+        &ctx,
+        &dir.join("none/q.html"),
+    ) {
+        Err(RenderError::Io { path, .. }) => assert_eq!(path, dir.join("none/q.html")),
+        other => panic!("expected an I/O error, got {other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_context_gets_lang_currency_and_payment() {
+    let ctx = match document_context(
+        DocKind::Policy,
+        Lang::Zh,
+        &json!({"quote": ga_quote(), "lang": "en"}),
+        "policy.html",
+    ) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(ctx["lang"], "zh");
+    assert_eq!(ctx["currency"], "CNY");
+    assert_eq!(ctx["payment"]["code"], "annual");
+    assert_eq!(ctx["issue_date"], "2025-03-01");
+    assert_eq!(ctx["illustration"], Value::Null);
+}
+
+#[test]
+fn number_filter_and_catalogue_defaults() {
+    let dir = scratch("number-default");
+    write(&dir.join("i18n/zh.yaml"), "term:\n  ratio: 赔付比例\n");
+    write(&dir.join("i18n/en.yaml"), "term:\n  ratio: Ratio\n");
+    write(
+        &dir.join("a.md"),
+        "{{ a | number }} {{ b | number }} {{ t(key=\"term.ratio\", default=\"x\") }} {{ t(key=\"term.\" ~ k, default=k) }}\n",
+    );
+    let r = match Renderer::new(&dir) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let ctx = json!({"lang": "zh", "a": "500000", "b": "90.00", "k": "daily"});
+    assert_eq!(
+        r.render("a.md", &ctx).ok(),
+        Some("500,000 90 赔付比例 daily\n".to_string())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Needs Chromium, `pdftotext` and CJK fonts (Debian: `apt-get install chromium
+/// poppler-utils fonts-noto-cjk`). Run with `cargo test -- --ignored`.
+#[test]
+#[ignore]
+fn the_policy_prints_to_pdf() {
+    let dir = scratch("policy-pdf");
+    let pdf = dir.join("保险单.pdf");
+    let ctx = context(DocKind::Policy);
+    if let Err(e) = render_document(
+        &project_renderer(),
+        DocKind::Policy,
+        Lang::Zh,
+        OutFormat::Pdf,
+        &ctx,
+        &pdf,
+    ) {
+        panic!("{e}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        leftovers,
+        [std::ffi::OsString::from("保险单.pdf")],
+        "the temporary HTML is removed"
+    );
+    let out = match std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => panic!("running pdftotext: {e}"),
+    };
+    // Compare without white space: the PDF text may break lines anywhere.
+    let text: String = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect();
+    for wanted in [
+        "杭州某某餐饮有限公司",
+        "¥4,672.29",
+        "人民币肆仟陆佰柒拾贰元贰角玖分",
+        "自2025年3月1日零时起至2026年2月28日二十四时止",
+        &format!("DRAFT-{}", fixture_quote_id()),
+        "赵六",
+    ] {
+        assert!(
+            text.contains(wanted),
+            "{wanted} not in the PDF text: {text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A quote with the optional parts the group accident quote lacks: no member list, a
+/// declaration plan without a schedule, stamp duty, a minimum premium, tiers, indemnity
+/// percentages, waiting and cooling-off periods, a short period and special clauses.
+fn quote_with_every_part() -> Value {
+    let mut q = ga_quote();
+    q["members"] = json!([]);
+    q["cover"]["short_period_factor"] = json!("0.6");
+    q["regulatory"] =
+        json!({"cooling_off_days": 15, "waiting_period_days": 30, "grace_period_days": 60});
+    q["special_clauses"] =
+        json!([{"zh": "特约一", "en": "Clause one"}, {"zh": "特约二", "en": "Clause two"}]);
+    q["minimum_premium"] =
+        json!({"amount": "5000.00", "applied": true, "adjustment": "327.71", "coverage": "add"});
+    q["coverages"][0]["minimum_adjustment"] = json!("327.71");
+    q["coverages"][1]["tiers"] = json!([
+        {"from": "0.00", "to": "10000.00", "ratio": "0.8"},
+        {"from": "10000.00", "to": null, "ratio": "0.9"}
+    ]);
+    q["coverages"][1]["waiting_period_days"] = json!(30);
+    q["coverages"][2]["indemnity"] = json!({"political": "0.9", "commercial": "0.8"});
+    q["coverages"][2]["clause"] = Value::Null;
+    q["coverages"][2]["vat"] = json!("exempt");
+    q["charges"] = json!([
+        {"kind": "stamp_duty", "name": {"zh": "印花税", "en": "Stamp duty"}, "coverage": null, "amount": "4.67", "included": true},
+        {"kind": "fee", "name": {"zh": "保单工本费", "en": "Policy fee"}, "coverage": null, "amount": "10.00", "included": false}
+    ]);
+    q["payment_options"] = json!([
+        {"code": "declare", "name": {"zh": "按月申报", "en": "Monthly declarations"}, "mode": "declaration", "schedule": null, "note": "billed on declarations"},
+        {"code": "flex", "name": null, "mode": "flexible", "schedule": null, "note": null}
+    ]);
+    q
+}
+
+#[test]
+fn every_optional_part_renders() {
+    let quote = quote_with_every_part();
+    for kind in DocKind::ALL {
+        let ctx = json!({"quote": quote, "billing": billing(), "illustration": []});
+        for lang in Lang::ALL {
+            for format in TEXT_FORMATS {
+                render(kind, lang, format, &ctx);
+            }
+        }
+    }
+    let ctx = json!({"quote": quote});
+    let zh = render(DocKind::Quote, Lang::Zh, OutFormat::Md, &ctx);
+    for wanted in [
+        "（短期费率 60%）",
+        "¥4,125.00（最低保险费补足 ¥327.71）",
+        "分段赔付比例：¥0.00–¥10,000.00 80%",
+        "分段赔付比例：¥10,000.00以上 90%",
+        "赔偿比例（商业风险）：80%；赔偿比例（政治风险）：90%",
+        "| 意外住院津贴 | 免税 |",
+        "| 印花税 | 已含于保险费 | | | ¥4.67 |",
+        "| 保单工本费 | 另行收取 | | | ¥10.00 |",
+        "| 按月申报 | 按月申报出运，保险费按申报金额计收。 | | | |",
+        "| 灵活缴费 | 在年度缴费上限内灵活缴费。 | | | |",
+        "3. 犹豫期：15日。投保人在犹豫期内",
+        "4. 等待期：30日。等待期内发生的保险事故",
+        " 意外医疗：30日。",
+        "保险费已按最低保险费补足：¥5,000.00",
+    ] {
+        assert!(zh.contains(wanted), "{wanted} not in\n{zh}");
+    }
+    assert!(!zh.contains("被保险人概况"));
+    let policy = render(DocKind::Policy, Lang::En, OutFormat::Md, &ctx);
+    assert!(policy.contains("| Payment mode | Monthly declarations |"));
+    assert!(policy.contains("1. Clause one\n2. Clause two"));
+    assert!(policy.contains("| Insured | 杭州某某餐饮有限公司 |"));
+    assert!(!policy.contains("Schedule of Insured Members"));
+    let html = render(DocKind::Policy, Lang::En, OutFormat::Html, &ctx);
+    assert!(
+        html.contains("<td>—</td>"),
+        "a cover without a clause shows a dash"
+    );
+}
+
+/// The quote id of the fixture quote (it changes whenever the product file does).
+fn fixture_quote_id() -> String {
+    let text = std::fs::read_to_string(quote_fixture_path()).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    v["quote_id"].as_str().unwrap_or("").to_string()
 }

@@ -5,5 +5,7 @@ mod document;
 mod pension;
 mod properties;
 mod quote;
+mod render;
 mod schedule;
 mod support;
+mod validate;

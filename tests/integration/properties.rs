@@ -356,6 +356,11 @@ proptest! {
         harness::formula_text(mutate(f, &edits).as_bytes());
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, failure_persistence: None, ..ProptestConfig::default() })]
+
     /// Fuzzed names and ids in a quote render in every template, escaped in HTML.
     #[test]
     fn fuzzed_quote_strings_render_escaped(pieces in proptest::collection::vec("[ -~]{0,16}|<script>[a-z]{0,4}|\"&'<>", 1..10)) {
@@ -429,7 +434,7 @@ fn nesting_deeper_than_the_limit_is_refused_with_a_line() {
     let (_, d) = load_text(&src);
     let e = first_error(&d);
     assert_eq!(e.code, "E0001");
-    assert!(e.message.contains("nests deeper than 20"), "{}", e.message);
+    assert!(e.message.contains("nests deeper than 32"), "{}", e.message);
     assert_eq!(e.span.line, 2);
     // Block style too.
     let mut block = String::from("code: X\nname:\n");
@@ -472,9 +477,9 @@ fn an_alias_bomb_is_refused_quickly_with_a_line() {
 
 #[test]
 fn a_request_with_more_members_than_yaml_allows_is_refused_with_a_line() {
-    // Half a million flow-style members exceed the node budget long before `MAX_MEMBERS`.
+    // Members of four values each, just over the node budget: far below `MAX_MEMBERS`.
     let mut src = String::from("start: 2025-03-01\npolicyholder: {name: x}\nmembers:\n");
-    for _ in 0..200_000 {
+    for _ in 0..(yaml::MAX_NODES / 4 + 1) {
         src.push_str("- [1, 2, 3]\n");
     }
     let e = yaml::parse(&src).expect_err("too many nodes");
@@ -997,14 +1002,8 @@ fn outputs_are_byte_identical_across_runs() {
         ];
         let first = run(&args);
         assert_eq!(first.0, 0, "{code}: {}", first.2);
-        for _ in 0..2 {
-            assert_eq!(run(&args), first, "{code}");
-        }
-        let text = ["quote", "--product", code, "--request", file, "--explain"];
-        assert_eq!(run(&text), run(&text), "{code} text");
+        assert_eq!(run(&args), first, "{code}");
     }
-    let a = run(&["validate", "--format", "json"]);
-    assert_eq!(a, run(&["validate", "--format", "json"]));
     // A rendered quote, too.
     let q = harness::sample_quote();
     let renderer = coverwright::document::Renderer::new(&root().join("tests/fixtures/templates"))
@@ -1145,7 +1144,7 @@ fn templates_resolve_inside_their_folder_only() {
 
 #[test]
 fn html_output_escapes_every_value_from_a_request_or_census() {
-    use coverwright::document::Renderer;
+    use coverwright::document::{DocKind, Lang, OutFormat, Renderer, render_to_string};
     let hostile = "<script>alert(\"x\")</script> & \"Co\" <b>'";
     // A quote whose policyholder and member names are hostile, through the real pipeline.
     let p = harness::product("GA-SME");
@@ -1169,18 +1168,41 @@ fn html_output_escapes_every_value_from_a_request_or_census() {
         let r = request::check(p, &node, Path::new("req.yaml"), m).expect("valid");
         assert_eq!(r.policyholder.name, hostile);
         let q = harness::quote_and_check(p, &r).expect("quoted");
-        let ctx = serde_json::json!({
-            "lang": "zh", "currency": "CNY", "quote": q,
-            "policyholder": q.policyholder.name, "premium": q.totals.gross,
-            "start": q.cover.start, "end": q.cover.end, "class": 1, "ratio": "0.9",
-            "rate": "0.0015",
-        });
-        // The fixture quote template prints the policyholder.
-        let r1 = Renderer::new(&root().join("tests/fixtures/templates")).expect("fixtures");
-        let out = r1.render("quote.html", &ctx).expect("renders");
-        assert!(!out.contains("<script>"), "{out}");
-        assert!(out.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Co&quot; &lt;b&gt;&#39;"), "{out}");
-        // A template printing every name and id of the quote.
+        let ctx = serde_json::json!({ "quote": q });
+        let (renderer, _) = harness::shipped_renderer();
+        let escaped =
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Co&quot; &lt;b&gt;&#39;";
+        for kind in [
+            DocKind::Quote,
+            DocKind::Policy,
+            DocKind::Schedule,
+            DocKind::Worksheet,
+        ] {
+            for lang in [Lang::Zh, Lang::En] {
+                let out = render_to_string(renderer, kind, lang, OutFormat::Html, &ctx)
+                    .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+                assert!(!out.contains("<script"), "{kind:?} {lang:?}: {out}");
+                assert!(
+                    !out.contains("<b>'") && !out.contains("<i>1"),
+                    "{kind:?} {lang:?}"
+                );
+                assert!(!out.contains("& \"Co\""), "{kind:?} {lang:?}");
+                if matches!(kind, DocKind::Quote | DocKind::Policy) {
+                    assert!(
+                        out.contains(escaped),
+                        "{kind:?} {lang:?} names the policyholder"
+                    );
+                }
+                if kind == DocKind::Policy {
+                    // The member list: the first member is the hostile one.
+                    assert!(out.matches(escaped).count() >= 2, "{lang:?}: {out}");
+                }
+            }
+            // Markdown is not HTML: it prints the names as they are.
+            let md = render_to_string(renderer, kind, Lang::En, OutFormat::Md, &ctx).expect("md");
+            assert!(md.contains("<script>") || kind != DocKind::Quote, "{md}");
+        }
+        // A template printing every name and id of the quote, in an attribute too.
         let dir = scratch("escape");
         std::fs::write(
             dir.join("names.html"),
@@ -1197,10 +1219,7 @@ fn html_output_escapes_every_value_from_a_request_or_census() {
         assert!(!out.contains("<b>"), "{out}");
         assert!(!out.contains("<i>"), "{out}");
         assert!(!out.contains("& \""), "{out}");
-        assert!(
-            out.contains("&lt;h1&gt;") || out.starts_with("<h1>&lt;script&gt;"),
-            "{out}"
-        );
+        assert!(out.starts_with(&format!("<h1>{escaped}</h1>")), "{out}");
         assert_eq!(
             out.matches("&lt;script&gt;").count(),
             out.matches("&lt;/script&gt;").count()

@@ -1,0 +1,535 @@
+//! Product validation: one invalid fixture per check with its exact diagnostics, the shipped
+//! products, the committed schema, JSON output, hostile inputs, and mutants of the shipped
+//! products.
+//!
+//! Paths are given relative to the package root (cargo runs integration tests from there), so
+//! the diagnostics in the snapshots name `tests/fixtures/...` on every machine.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use coverwright::cli::{Cli, run};
+use coverwright::diagnostics::{Diagnostic, render_all};
+use coverwright::product::load::{LoadOptions, load_paths};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `path` relative to the package root.
+fn relative(path: &Path) -> PathBuf {
+    let root = root().canonicalize().unwrap_or_else(|_| root());
+    path.strip_prefix(&root)
+        .unwrap_or_else(|_| panic!("{} is outside the package", path.display()))
+        .to_path_buf()
+}
+
+/// Runs the command line; returns the exit code, stdout and stderr.
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let cli = Cli::try_parse_from(std::iter::once("coverwright").chain(args.iter().copied()))
+        .unwrap_or_else(|e| panic!("arguments {args:?}: {e}"));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(cli, &mut out, &mut err);
+    let text = |b: Vec<u8>| String::from_utf8(b).expect("output is UTF-8");
+    (code, text(out), text(err))
+}
+
+/// Loads product files or folders with the library; returns every diagnostic.
+fn load(paths: &[PathBuf]) -> (usize, Vec<Diagnostic>) {
+    let (products, diags) = load_paths(paths, &LoadOptions { templates: None });
+    (products.len(), diags.into_vec())
+}
+
+/// A scratch folder under cargo's target directory, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("validate")
+        .join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("remove old scratch folder");
+    }
+    std::fs::create_dir_all(&dir).expect("create scratch folder");
+    dir
+}
+
+/// Whether a file holds no YAML at all: empty, blank or comments only.
+fn is_blank(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')),
+        Err(_) => false,
+    }
+}
+
+/// Whether a file is not text: not UTF-8, or holding a NUL byte.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes.contains(&0) || std::str::from_utf8(bytes).is_err()
+}
+
+/// Whether some error names `file`, and every error has a line and a column.
+fn errors_located(diags: &[Diagnostic], file: &Path) -> bool {
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    errors.iter().any(|d| d.file.as_deref() == Some(file))
+        && errors
+            .iter()
+            .all(|d| d.file.is_some() && d.span.line > 0 && d.span.column > 0)
+}
+
+fn describe(diags: &[Diagnostic]) -> String {
+    diags.iter().map(|d| format!("  {d}\n")).collect::<String>()
+}
+
+// ---------------------------------------------------------------- one fixture per check
+
+#[test]
+fn minimal_product_is_valid() {
+    let (code, out, err) = cli(&["validate", "tests/fixtures/valid/minimal.yaml"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (0, "", "1 product version(s) valid\n")
+    );
+}
+
+#[test]
+fn invalid_fixtures() {
+    insta::glob!("../fixtures/invalid", "*.yaml", |path| {
+        let file = relative(path);
+        let name = file.to_str().expect("fixture path is UTF-8");
+        let (code, out, err) = cli(&["validate", name]);
+        assert_eq!(code, 1, "{name} must be invalid; it printed:\n{err}");
+        assert_eq!(out, "", "{name}: text diagnostics go to stderr");
+        insta::assert_snapshot!(err);
+
+        let (products, diags) = load(std::slice::from_ref(&file));
+        assert_eq!(products, 0, "{name} must not load");
+        let bytes = std::fs::read(path).expect("read fixture");
+        if is_blank(&bytes) || is_binary(&bytes) {
+            // No line to point at: the diagnostic names the file alone.
+            assert!(
+                diags
+                    .iter()
+                    .any(|d| d.is_error() && d.file.as_deref() == Some(&*file)),
+                "{name}: no error names the file:\n{}",
+                describe(&diags)
+            );
+        } else {
+            assert!(
+                errors_located(&diags, &file),
+                "{name}: no error names the file, or an error has no line and column:\n{}",
+                describe(&diags)
+            );
+        }
+    });
+}
+
+#[test]
+fn overlapping_versions_of_one_code() {
+    let dir = "tests/fixtures/invalid/overlap";
+    let (code, out, err) = cli(&["validate", dir]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    insta::assert_snapshot!(err);
+
+    let later = PathBuf::from(dir).join("min-acc-2024.2.yaml");
+    let (products, diags) = load(&[PathBuf::from(dir)]);
+    assert_eq!(products, 2, "each version is valid on its own");
+    let overlap: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == "E0141").collect();
+    assert_eq!(overlap.len(), 1, "{}", describe(&diags));
+    assert_eq!(overlap[0].file.as_deref(), Some(&*later));
+    assert_eq!((overlap[0].span.line, overlap[0].span.column), (10, 17));
+}
+
+// ---------------------------------------------------------------- shipped products, schema, JSON
+
+#[test]
+fn shipped_products_are_valid() {
+    let (code, out, err) = cli(&["validate", "products"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "");
+    assert!(!err.contains("error"), "{err}");
+
+    let files = std::fs::read_dir(root().join("products"))
+        .expect("products folder")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        .count();
+    assert!(files > 0, "no products shipped");
+    assert_eq!(err, format!("{files} product version(s) valid\n"));
+    let (products, diags) = load(&[PathBuf::from("products")]);
+    assert_eq!(products, files);
+    assert!(diags.is_empty(), "{}", describe(&diags));
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let (code, out, err) = cli(&["schema"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let committed = std::fs::read_to_string(root().join("products/product.schema.json"))
+        .expect("products/product.schema.json");
+    assert!(
+        out == committed,
+        "products/product.schema.json is out of date: run `coverwright schema > products/product.schema.json`"
+    );
+}
+
+#[test]
+fn json_format_gives_an_array_of_diagnostics() {
+    let (code, out, err) = cli(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/invalid/unknown_key.yaml",
+        "tests/fixtures/invalid/empty.yaml",
+    ]);
+    assert_eq!((code, err.as_str()), (1, ""));
+    let got: serde_json::Value = serde_json::from_str(&out).expect("stdout is JSON");
+    let want = serde_json::json!([
+        {
+            "code": "E0011",
+            "severity": "error",
+            "file": "tests/fixtures/invalid/unknown_key.yaml",
+            "line": 25,
+            "column": 5,
+            "message": "unknown key `sum_insurd`",
+            "help": "did you mean `sum_insured`?"
+        },
+        {
+            "code": "E0301",
+            "severity": "error",
+            "file": "tests/fixtures/invalid/unknown_key.yaml",
+            "line": 40,
+            "column": 16,
+            "message": "unknown name `add.sum_insured`",
+            "help": "a formula may use inputs, coverage terms (`code.term`), earlier steps, tables (`name[key]`) and `members`, `term_months`, `term_years`"
+        },
+        {
+            "code": "E0003",
+            "severity": "error",
+            "file": "tests/fixtures/invalid/empty.yaml",
+            "line": 1,
+            "column": 1,
+            "message": "the file is empty",
+            "help": "a product file is a YAML mapping starting with `code:`"
+        }
+    ]);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn json_format_of_valid_products_is_an_empty_array() {
+    let (code, out, err) = cli(&["validate", "--format", "json", "products"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "[]\n", ""));
+}
+
+// ---------------------------------------------------------------- hostile inputs
+
+/// The minimal product without its header comment.
+fn minimal_body() -> String {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/valid/minimal.yaml"))
+        .expect("minimal product");
+    let start = text
+        .find("code:")
+        .expect("minimal product starts with `code:`");
+    text[start..].to_string()
+}
+
+/// Runs `f` on a thread with the stack of a program's main thread (8 MB), where the command
+/// line parses product files. Nesting up to the YAML depth limit takes more stack per level in
+/// a debug build than a test thread's 2 MB allow.
+fn with_main_thread_stack(f: impl FnOnce() + Send + 'static) {
+    let thread = std::thread::Builder::new()
+        .stack_size(8 * 1024 * 1024)
+        .spawn(f)
+        .expect("spawn thread");
+    if let Err(panic) = thread.join() {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[test]
+fn hostile_inputs_give_errors() {
+    with_main_thread_stack(hostile_inputs);
+}
+
+fn hostile_inputs() {
+    let dir = scratch("hostile");
+    let body = minimal_body();
+    let mut bomb = String::from(
+        "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    bomb.push_str(&body);
+    let mut big = body.clone();
+    big.push_str("special_clauses:\n");
+    let clause = "  - {zh: 特别约定, en: Special clause}\n";
+    while big.len() < 20 * 1024 * 1024 {
+        big.push_str(clause);
+    }
+    let cut = body.find("en: Accidental death").expect("coverage name") + 6;
+    // Name, content, the error expected, and whether it can point at a line.
+    let cases: Vec<(&str, Vec<u8>, &str, bool)> = vec![
+        ("empty.yaml", Vec::new(), "E0003", false),
+        (
+            "blank.yaml",
+            b"\n   \n# nothing but a comment\n".to_vec(),
+            "E0003",
+            false,
+        ),
+        (
+            "nul.yaml",
+            b"code: MIN-ACC\n\0\0\0\n".to_vec(),
+            "E0002",
+            false,
+        ),
+        (
+            "not_utf8.yaml",
+            vec![0xff, 0xfe, 0x00, 0x41, 0x80, 0x81],
+            "E0002",
+            false,
+        ),
+        (
+            "truncated.yaml",
+            body.as_bytes()[..cut].to_vec(),
+            "E0001",
+            true,
+        ),
+        ("alias_bomb.yaml", bomb.into_bytes(), "E0001", true),
+        (
+            "deep_lists.yaml",
+            format!(
+                "{body}special_clauses: {}{}\n",
+                "[".repeat(10_000),
+                "]".repeat(10_000)
+            )
+            .into_bytes(),
+            "E0001",
+            true,
+        ),
+        (
+            "deep_maps.yaml",
+            format!(
+                "{body}special_clauses: {}1{}\n",
+                "{a: ".repeat(10_000),
+                "}".repeat(10_000)
+            )
+            .into_bytes(),
+            "E0001",
+            true,
+        ),
+        ("twenty_mb.yaml", big.clone().into_bytes(), "E0002", false),
+    ];
+    for (name, bytes, want, located) in &cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write hostile file");
+        let (products, diags) = load(std::slice::from_ref(&path));
+        assert_eq!(products, 0, "{name} loaded");
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == *want && d.is_error() && d.file.as_deref() == Some(&*path)),
+            "{name}: expected {want}, got:\n{}",
+            describe(&diags)
+        );
+        if *located {
+            assert!(
+                errors_located(&diags, &path),
+                "{name}: an error has no line:\n{}",
+                describe(&diags)
+            );
+        }
+        // Rendering reads the file again to show the line: it must not fail either.
+        let text = render_all(&diags, &|p: &Path| std::fs::read_to_string(p).ok());
+        assert!(text.contains(&format!("error[{want}]")), "{name}: {text}");
+    }
+    // The text itself, before any file size check.
+    let parsed = coverwright::yaml::parse(&big).expect_err("20 MB of YAML is refused");
+    assert_eq!(parsed.code, "E0002");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+// ---------------------------------------------------------------- mutants of shipped products
+
+/// Copies the folders beside a product (CSV tables, calendars, censuses) into `to`.
+fn copy_folders(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from)
+        .expect("read folder")
+        .filter_map(|e| e.ok())
+    {
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from)
+        .expect("read folder")
+        .filter_map(|e| e.ok())
+    {
+        let (src, dest) = (entry.path(), to.join(entry.file_name()));
+        if src.is_dir() {
+            copy_tree(&src, &dest);
+        } else {
+            std::fs::copy(&src, &dest).expect("copy file");
+        }
+    }
+}
+
+/// Single edits of a product file, each named.
+fn mutants(text: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let join = |ls: &[String]| ls.join("\n") + "\n";
+    let owned = || lines.iter().map(|l| l.to_string()).collect::<Vec<String>>();
+    let is_key = |l: &str| {
+        let t = l.trim_start();
+        !t.starts_with('#') && !t.starts_with('-') && t.contains(':')
+    };
+    let top_keys: Vec<usize> = (0..lines.len())
+        .filter(|&i| is_key(lines[i]) && !lines[i].starts_with(' '))
+        .collect();
+    let mut out = Vec::new();
+
+    // Delete each top-level key's line.
+    for &i in &top_keys {
+        let mut ls = owned();
+        ls.remove(i);
+        out.push((format!("delete-line-{}", i + 1), join(&ls)));
+    }
+    // Duplicate each top-level key's line.
+    for &i in &top_keys {
+        let mut ls = owned();
+        ls.insert(i + 1, lines[i].to_string());
+        out.push((format!("duplicate-line-{}", i + 1), join(&ls)));
+    }
+    // Add an unknown key at the top and beside a sample of nested keys.
+    let mut ls = owned();
+    ls.insert(top_keys[0] + 1, "covrages: []".to_string());
+    out.push(("unknown-top-key".to_string(), join(&ls)));
+    let nested: Vec<usize> = (0..lines.len())
+        .filter(|&i| is_key(lines[i]) && lines[i].starts_with(' '))
+        .collect();
+    for &i in nested.iter().step_by(7) {
+        let indent = lines[i].len() - lines[i].trim_start().len();
+        let mut ls = owned();
+        ls.insert(i + 1, format!("{}zz_unknown: 1", " ".repeat(indent)));
+        out.push((format!("unknown-key-after-{}", i + 1), join(&ls)));
+    }
+    // Turn the first number on a sample of lines into a word.
+    let numbered: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            !lines[i].trim_start().starts_with('#')
+                && lines[i].contains(|c: char| c.is_ascii_digit())
+        })
+        .collect();
+    for &i in numbered.iter().step_by(4) {
+        let line = lines[i];
+        let start = line.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
+        let end = line[start..]
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '%' || c == '‰'))
+            .map_or(line.len(), |e| start + e);
+        let mut ls = owned();
+        ls[i] = format!("{}many{}", &line[..start], &line[end..]);
+        out.push((format!("word-for-number-{}", i + 1), join(&ls)));
+    }
+    // Break the YAML: a bracket or brace left open.
+    let bracketed: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].trim_end().ends_with(']') || lines[i].trim_end().ends_with('}'))
+        .collect();
+    for &i in bracketed.iter().step_by(5) {
+        let mut ls = owned();
+        let t = lines[i].trim_end();
+        ls[i] = t[..t.len() - 1].to_string();
+        out.push((format!("unclosed-bracket-{}", i + 1), join(&ls)));
+    }
+    let mut ls = owned();
+    ls.insert(top_keys[0] + 1, "tags: [accident, group".to_string());
+    out.push(("unclosed-bracket-new-key".to_string(), join(&ls)));
+    // Truncate at several points: nothing left, then every eighth of the file moved a few
+    // bytes on so that most cuts fall inside a line.
+    for eighth in 0..8 {
+        let mut at = (text.len() * eighth / 8 + 5 * eighth).min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        out.push((format!("truncate-at-{at}"), text[..at].to_string()));
+    }
+    out
+}
+
+#[test]
+fn mutants_of_shipped_products_never_panic_and_point_at_a_line() {
+    let products_dir = root().join("products");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&products_dir)
+        .expect("products folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no products shipped");
+
+    let mut failures = Vec::new();
+    let (mut total, mut invalid) = (0, 0);
+    for file in &files {
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("file name");
+        let dir = scratch(&format!("mutants-{stem}"));
+        copy_folders(&products_dir, &dir);
+        let text = std::fs::read_to_string(file).expect("read product");
+
+        // The copy itself is valid beside the copied folders.
+        let original = dir.join(format!("{stem}.yaml"));
+        std::fs::write(&original, &text).expect("write copy");
+        let (_, diags) = load(std::slice::from_ref(&original));
+        assert!(
+            diags.is_empty(),
+            "{stem} is not valid when copied:\n{}",
+            describe(&diags)
+        );
+        std::fs::remove_file(&original).expect("remove copy");
+
+        for (name, mutant) in mutants(&text) {
+            total += 1;
+            let path = dir.join(format!("{stem}.{name}.yaml"));
+            std::fs::write(&path, &mutant).expect("write mutant");
+            let run = catch_unwind(AssertUnwindSafe(|| {
+                let (_, diags) = load(std::slice::from_ref(&path));
+                // Rendering must not panic either.
+                let text = render_all(&diags, &|p: &Path| std::fs::read_to_string(p).ok());
+                (diags, text)
+            }));
+            let Ok((diags, rendered)) = run else {
+                failures.push(format!("{}: panicked", path.display()));
+                continue;
+            };
+            if !diags.iter().any(Diagnostic::is_error) {
+                continue;
+            }
+            invalid += 1;
+            if is_blank(mutant.as_bytes()) {
+                continue;
+            }
+            if !errors_located(&diags, &path) {
+                failures.push(format!(
+                    "{}: no error names the file, or an error has no line:\n{rendered}",
+                    path.display()
+                ));
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Most single edits must be caught, or the mutants are not testing anything.
+    assert!(total >= 60, "only {total} mutants");
+    assert!(
+        invalid * 10 >= total * 7,
+        "only {invalid} of {total} mutants were reported invalid"
+    );
+}
