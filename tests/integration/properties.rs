@@ -1346,3 +1346,30 @@ fn nothing_reads_the_network() {
         assert!(!manifest.contains(word), "Cargo.toml depends on {word}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Found by the actuarial property test: tiny interest rates.
+
+#[test]
+fn tiny_interest_rates_give_mthly_factors_continuous_with_larger_ones() {
+    use coverwright::actuarial::{Frequency, Interest};
+    for per_year in [2u32, 4, 12] {
+        let f = Frequency::from_per_year(per_year).expect("frequency");
+        let m = Decimal::from(per_year);
+        let limit_beta = (m - Decimal::ONE) / (Decimal::TWO * m);
+        for i in ["0.000000000000000001", "0.0000000000001", "0.000000999999"] {
+            let rate = Interest::new(dec(i)).unwrap_or_else(|e| panic!("{i}: {e}"));
+            let r = rate.mthly(f);
+            assert!((r.alpha - Decimal::ONE).abs() < dec("1e-12"), "{i}: α {}", r.alpha);
+            assert!((r.beta - limit_beta).abs() < dec("1e-6"), "{i}: β {}", r.beta);
+            assert!(r.i_m <= dec(i) && r.d_m >= rate.d());
+        }
+        // Either side of the switch to the series, the factors agree to 1e-12.
+        let below = *Interest::new(dec("0.00000099999999")).expect("rate").mthly(f);
+        let above = *Interest::new(dec("0.000001")).expect("rate").mthly(f);
+        assert!((below.alpha - above.alpha).abs() < dec("1e-12"), "{below:?} {above:?}");
+        assert!((below.beta - above.beta).abs() < dec("1e-12"), "{below:?} {above:?}");
+        assert!((below.i_m - above.i_m).abs() < dec("1e-13"));
+        assert!((below.d_m - above.d_m).abs() < dec("1e-13"));
+    }
+}
