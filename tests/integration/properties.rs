@@ -1360,16 +1360,186 @@ fn tiny_interest_rates_give_mthly_factors_continuous_with_larger_ones() {
         for i in ["0.000000000000000001", "0.0000000000001", "0.000000999999"] {
             let rate = Interest::new(dec(i)).unwrap_or_else(|e| panic!("{i}: {e}"));
             let r = rate.mthly(f);
-            assert!((r.alpha - Decimal::ONE).abs() < dec("1e-12"), "{i}: α {}", r.alpha);
-            assert!((r.beta - limit_beta).abs() < dec("1e-6"), "{i}: β {}", r.beta);
+            assert!(
+                (r.alpha - Decimal::ONE).abs() < dec("1e-12"),
+                "{i}: α {}",
+                r.alpha
+            );
+            assert!(
+                (r.beta - limit_beta).abs() < dec("1e-6"),
+                "{i}: β {}",
+                r.beta
+            );
             assert!(r.i_m <= dec(i) && r.d_m >= rate.d());
         }
         // Either side of the switch to the series, the factors agree to 1e-12.
-        let below = *Interest::new(dec("0.00000099999999")).expect("rate").mthly(f);
+        let below = *Interest::new(dec("0.00000099999999"))
+            .expect("rate")
+            .mthly(f);
         let above = *Interest::new(dec("0.000001")).expect("rate").mthly(f);
-        assert!((below.alpha - above.alpha).abs() < dec("1e-12"), "{below:?} {above:?}");
-        assert!((below.beta - above.beta).abs() < dec("1e-12"), "{below:?} {above:?}");
+        assert!(
+            (below.alpha - above.alpha).abs() < dec("1e-12"),
+            "{below:?} {above:?}"
+        );
+        assert!(
+            (below.beta - above.beta).abs() < dec("1e-12"),
+            "{below:?} {above:?}"
+        );
         assert!((below.i_m - above.i_m).abs() < dec("1e-13"));
         assert!((below.d_m - above.d_m).abs() < dec("1e-13"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile products: extreme bounds that the checks and rating do arithmetic on.
+
+/// SP-ACC with `edits` (old, new) applied; each must be found.
+fn sp_acc_edited(edits: &[(&str, &str)]) -> String {
+    let mut src = read("products/sp-acc-2025.yaml");
+    for (old, new) in edits {
+        assert!(src.contains(old), "{old}");
+        src = src.replacen(old, new, 1);
+    }
+    src
+}
+
+#[test]
+fn extreme_bounds_in_a_product_are_checked_without_overflow() {
+    const MAX: &str = "79228162514264337593543950335";
+    let cases: Vec<Vec<(String, String)>> = vec![
+        // An integer table key over the whole decimal range.
+        vec![(
+            "occupation_class: {type: integer, min: 0, max: 7}".into(),
+            format!("occupation_class: {{type: integer, min: -{MAX}, max: {MAX}}}"),
+        )],
+        // A band bound at the largest decimal.
+        vec![
+            (
+                "age: {type: integer, min: 0, max: 120}".into(),
+                format!("age: {{type: decimal, min: 0, max: {MAX}}}"),
+            ),
+            (
+                "deductible_factor:                  # domain.md, Line 1: deductible factor\n    keys: [deductible]".into(),
+                format!("age_factor:\n    keys: [age]\n    rows:\n      - [\"[0, {MAX}]\", 1]\n  deductible_factor:\n    keys: [deductible]"),
+            ),
+            (
+                "formula: add.sum_insured / 1000 * ad_rate[occupation_class]".into(),
+                "formula: add.sum_insured / 1000 * ad_rate[occupation_class] * age_factor[age]".into(),
+            ),
+        ],
+        // The longest term a year unit allows, with a short-period table.
+        vec![
+            ("unit: month".into(), "unit: year".into()),
+            ("max: 12\n  default: 12".into(), "max: 4294967295\n  default: 1\n  short_period: ratio_factor".into()),
+            ("min: 12                             # one year, fixed".into(), "min: 1".into()),
+        ],
+        // A charge rate far above 1 on a premium near the largest decimal.
+        vec![
+            (
+                "vat_rate: 6%".into(),
+                format!("vat_rate: 6%\n  charges:\n    - {{kind: fee, name: {{zh: 费, en: fee}}, rate: {MAX}, basis: added}}"),
+            ),
+        ],
+        // Test cases expecting amounts at both ends of the range.
+        vec![("total: 397.20".into(), format!("total: -{MAX}"))],
+        // Every combination of several wide keys.
+        vec![
+            (
+                "age: {type: integer, min: 0, max: 120}".into(),
+                "age: {type: integer, min: 0, max: 1000}".into(),
+            ),
+            (
+                "occupation_class: {type: integer, min: 0, max: 7}".into(),
+                "occupation_class: {type: integer, min: 0, max: 1000}".into(),
+            ),
+            (
+                "deductible_factor:                  # domain.md, Line 1: deductible factor\n    keys: [deductible]".into(),
+                "wide:\n    keys: [age, occupation_class, social_insurance]\n    rows:\n      - [1, 1, \"true\", 1]\n  deductible_factor:\n    keys: [deductible]".into(),
+            ),
+            (
+                "formula: add.sum_insured / 1000 * ad_rate[occupation_class]".into(),
+                "formula: add.sum_insured / 1000 * wide[age, occupation_class, social_insurance]".into(),
+            ),
+        ],
+    ];
+    let mut outcomes = Vec::new();
+    for edits in cases {
+        let pairs: Vec<(&str, &str)> = edits
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let src = sp_acc_edited(&pairs);
+        harness::product_file(src.as_bytes());
+        let (p, d) = load_text(&src);
+        let codes: Vec<&str> = d.iter().filter(|d| d.is_error()).map(|d| d.code).collect();
+        let failed: Vec<String> = p
+            .map(|p| {
+                coverwright::cases::run_product(&p)
+                    .into_iter()
+                    .filter(|c| !c.passed)
+                    .flat_map(|c| c.details)
+                    .collect()
+            })
+            .unwrap_or_default();
+        outcomes.push((codes.join(" "), failed.join("; ")));
+    }
+    // Keys too wide to enumerate are left to rating (a value without a row is an error there).
+    assert_eq!(outcomes[0], (String::new(), String::new()));
+    assert_eq!(outcomes[1], (String::new(), String::new()));
+    // Short terms of a year-unit product need short-period rows for months 1 to 11.
+    assert!(outcomes[2].0.starts_with("E0110"), "{:?}", outcomes[2]);
+    assert!(
+        outcomes[3]
+            .1
+            .contains("error: step `charge fee`: the amount overflows"),
+        "{:?}",
+        outcomes[3]
+    );
+    assert!(
+        outcomes[4]
+            .1
+            .contains("total: expected -79228162514264337593543950335.00, got 397.20")
+            || outcomes[4]
+                .1
+                .contains("total: expected -79228162514264337593543950335, got 397.20"),
+        "{:?}",
+        outcomes[4]
+    );
+    assert!(outcomes[5].0.contains("E0132"), "{:?}", outcomes[5]);
+}
+
+#[test]
+fn a_member_total_that_overflows_names_the_member() {
+    // Premiums that cancel over members but not within one member's coverages.
+    // Member 2 (aged 50) pays 2x for each coverage, members 1 and 3 pay -x: each coverage
+    // adds up to 0, member 2's two coverages to 1.4e29.
+    let (big, half) = (
+        "70000000000000000000000000000",
+        "35000000000000000000000000000",
+    );
+    let src = read("products/ga-sme-2024.yaml")
+        .replace(
+            "formula: add.sum_insured / 1000 * ad_rate[occupation_class] * group_factor",
+            &format!("formula: if age > 40 then {big} else -{half}"),
+        )
+        .replace(
+            "formula: >-\n        medical.sum_insured / 1000 * medical_rate[occupation_class]",
+            &format!("formula: >-\n        (if age > 40 then {big} else -{half}) + 0 * medical_rate[occupation_class]"),
+        );
+    let (p, d) = load_text(&src);
+    let p = p.unwrap_or_else(|| panic!("{d:?}"));
+    let req = read("fuzz/seeds/ga-sme-inline.yaml").replace("age: 35", "age: 50");
+    let node = yaml::parse(&req).expect("parses");
+    let r = request::check(&p, &node, Path::new("req.yaml"), None).expect("valid");
+    match quote_of(&p, &r) {
+        Err(QuoteError::Rating(e)) => {
+            assert_eq!(e.step, "member total");
+            assert_eq!(e.member, Some(1));
+            assert_eq!(
+                e.to_string(),
+                "step `member total`, member 2: the amount overflows"
+            );
+        }
+        other => panic!("expected an overflow, got {other:?}"),
     }
 }
