@@ -538,14 +538,17 @@ pub fn check_round_trip(ast: &AstNode, src: &str) {
 // ---------------------------------------------------------------------------------------------
 // Documents.
 
-/// The GA-SME example quoted with its ten-member census, as JSON.
+/// A GA-SME quote for three members on a monthly plan (`fuzz/seeds/ga-sme-inline.yaml`), as
+/// JSON.
 pub fn sample_quote() -> &'static serde_json::Value {
     static Q: OnceLock<serde_json::Value> = OnceLock::new();
     Q.get_or_init(|| {
         let p = product("GA-SME");
-        let r = request::load(p, &root().join("examples/ga-sme.yaml"), None)
-            .expect("the GA-SME example is valid");
-        let q = quote_and_check(p, &r).expect("the GA-SME example is quoted");
+        let path = root().join("fuzz/seeds/ga-sme-inline.yaml");
+        let text = std::fs::read_to_string(&path).expect("the GA-SME seed request");
+        let node = coverwright::yaml::parse(&text).expect("the seed parses");
+        let r = request::check(p, &node, &path, None).expect("the GA-SME seed is valid");
+        let q = quote_and_check(p, &r).expect("the GA-SME seed is quoted");
         serde_json::to_value(&q).expect("a quote is JSON")
     })
 }
