@@ -156,7 +156,7 @@ pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 pub fn run(
     products: &[Product],
     opts: &BatchOptions,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     progress: Option<Progress<'_>>,
 ) -> Result<Summary, BatchError> {
     let pool = {
@@ -177,7 +177,6 @@ pub fn run(
     } else {
         run_jsonl(products, opts, &pool, out, progress)
     }?;
-    out.flush()?;
     Ok(Summary {
         records: counts.quoted + counts.declined + counts.failed,
         quoted: counts.quoted,
@@ -187,18 +186,93 @@ pub fn run(
     })
 }
 
-/// Rates `items` in parallel and writes their lines in order. `first` is the record number
-/// of `items[0]`.
+/// A chunk of records and the input bytes read up to its end (for progress).
+type Chunk<T> = (Vec<T>, u64);
+
+/// Reads, rates and writes at the same time: a reader thread produces chunks of records, the
+/// worker pool rates one chunk while the next is read, and a writer thread writes the lines
+/// of the previous one. Two chunks at most wait in each queue, so memory stays bounded.
+fn pipeline<T: Send + Sync>(
+    pool: &rayon::ThreadPool,
+    out: &mut (dyn Write + Send),
+    mut produce: impl FnMut() -> Result<Option<Chunk<T>>, BatchError> + Send,
+    one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
+    progress: Option<Progress<'_>>,
+) -> Result<Counts, BatchError> {
+    use std::sync::mpsc::sync_channel;
+    let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<T>, BatchError>>(1);
+    let (buf_tx, buf_rx) = sync_channel::<(Vec<Vec<u8>>, u64)>(1);
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            loop {
+                match produce() {
+                    Ok(Some(c)) => {
+                        if chunk_tx.send(Ok(c)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = chunk_tx.send(Err(e));
+                        break;
+                    }
+                }
+            }
+        });
+        let writer = s.spawn(move || -> std::io::Result<()> {
+            for (bufs, bytes) in buf_rx {
+                for b in bufs {
+                    out.write_all(&b)?;
+                }
+                if let Some(p) = progress {
+                    p(bytes);
+                }
+            }
+            out.flush()
+        });
+        let mut counts = Counts::default();
+        let mut record = 1u64;
+        let mut failure = None;
+        for msg in chunk_rx {
+            let (items, bytes) = match msg {
+                Ok(c) => c,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            };
+            let (bufs, c) = rate_chunk(pool, &items, record, one);
+            record += items.len() as u64;
+            counts.quoted += c.quoted;
+            counts.declined += c.declined;
+            counts.failed += c.failed;
+            if buf_tx.send((bufs, bytes)).is_err() {
+                break;
+            }
+        }
+        drop(buf_tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the writer thread failed")));
+        match (failure, written) {
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(BatchError::Io(e)),
+            (None, Ok(())) => Ok(counts),
+        }
+    })
+}
+
+/// Rates `items` in parallel; returns their lines in order. `first` is the record number of
+/// `items[0]`.
 fn rate_chunk<T: Sync>(
     pool: &rayon::ThreadPool,
     items: &[T],
     first: u64,
-    out: &mut dyn Write,
-    counts: &mut Counts,
     one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
-) -> std::io::Result<()> {
+) -> (Vec<Vec<u8>>, Counts) {
+    let mut counts = Counts::default();
     if items.is_empty() {
-        return Ok(());
+        return (Vec::new(), counts);
     }
     // A few pieces per thread, so that a slow piece does not leave a core idle.
     let pieces = pool.current_num_threads() * 4;
@@ -208,7 +282,7 @@ fn rate_chunk<T: Sync>(
             .par_chunks(size)
             .enumerate()
             .map(|(pi, part)| {
-                let mut buf = Vec::with_capacity(part.len() * 2048);
+                let mut buf = Vec::with_capacity(part.len() * 1024);
                 let mut c = Counts::default();
                 for (i, it) in part.iter().enumerate() {
                     let n = first + (pi * size + i) as u64;
@@ -218,13 +292,14 @@ fn rate_chunk<T: Sync>(
             })
             .collect()
     });
+    let mut bufs = Vec::with_capacity(parts.len());
     for (buf, c) in parts {
-        out.write_all(&buf)?;
+        bufs.push(buf);
         counts.quoted += c.quoted;
         counts.declined += c.declined;
         counts.failed += c.failed;
     }
-    Ok(())
+    (bufs, counts)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -447,7 +522,7 @@ fn run_jsonl(
     products: &[Product],
     opts: &BatchOptions,
     pool: &rayon::ThreadPool,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     progress: Option<Progress<'_>>,
 ) -> Result<Counts, BatchError> {
     if opts.request.is_some() {
@@ -479,18 +554,17 @@ fn run_jsonl(
     let one = |line: &Line, record: u64, buf: &mut Vec<u8>| -> Kind {
         jsonl_record(products, opts, &qopts, line, record, buf)
     };
-    let mut counts = Counts::default();
     let mut row = 0usize;
     let mut bytes = 0u64;
     let mut scratch = Vec::new();
-    let mut record = 1u64;
-    loop {
+    let input = &opts.input;
+    let produce = move || -> Result<Option<Chunk<Line>>, BatchError> {
         let mut chunk = Vec::with_capacity(CHUNK_RECORDS);
         let mut chunk_bytes = 0usize;
         while chunk.len() < CHUNK_RECORDS && chunk_bytes < 16 << 20 {
-            match next_line(&mut reader, &mut row, &mut scratch).map_err(|e| {
-                BatchError::Usage(format!("cannot read {}: {e}", opts.input.display()))
-            })? {
+            match next_line(&mut reader, &mut row, &mut scratch)
+                .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", input.display())))?
+            {
                 Some((line, n)) => {
                     bytes += n;
                     chunk_bytes += line.text.as_ref().map_or(0, String::len);
@@ -499,16 +573,9 @@ fn run_jsonl(
                 None => break,
             }
         }
-        if chunk.is_empty() {
-            break;
-        }
-        rate_chunk(pool, &chunk, record, out, &mut counts, &one)?;
-        record += chunk.len() as u64;
-        if let Some(p) = progress {
-            p(bytes);
-        }
-    }
-    Ok(counts)
+        Ok((!chunk.is_empty()).then_some((chunk, bytes)))
+    };
+    pipeline(pool, out, produce, &one, progress)
 }
 
 fn jsonl_record(
@@ -813,7 +880,7 @@ fn run_census(
     products: &[Product],
     opts: &BatchOptions,
     pool: &rayon::ThreadPool,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     progress: Option<Progress<'_>>,
 ) -> Result<Counts, BatchError> {
     let group_col_name = match (opts.per, &opts.group_column) {
@@ -891,16 +958,14 @@ fn run_census(
             .map(|s| s.trim().to_string())
             .unwrap_or_default()
     };
-    let mut counts = Counts::default();
-    let mut record = 1u64;
     let mut rec = csv::StringRecord::new();
     // The group being read: its key, its rows, and the row where it went over the limit.
     let mut open: Option<(String, Vec<(usize, csv::StringRecord)>, Option<usize>)> = None;
     let mut finished = false;
-    while !finished {
+    let produce = move || -> Result<Option<Chunk<CensusItem>>, BatchError> {
         let mut chunk: Vec<CensusItem> = Vec::new();
         let mut members = 0usize;
-        while chunk.len() < CHUNK_RECORDS && members < CHUNK_MEMBERS {
+        while !finished && chunk.len() < CHUNK_RECORDS && members < CHUNK_MEMBERS {
             let ok = match rdr.read_record(&mut rec) {
                 Ok(ok) => ok,
                 Err(e) => {
@@ -922,6 +987,9 @@ fn run_census(
             };
             if !ok {
                 finished = true;
+                if let Some(item) = close_group(open.take()) {
+                    chunk.push(item);
+                }
                 break;
             }
             if blank(&rec) {
@@ -952,16 +1020,12 @@ fn run_census(
                 }
             }
         }
-        if finished && let Some(item) = close_group(open.take()) {
-            chunk.push(item);
+        if chunk.is_empty() && finished {
+            return Ok(None);
         }
-        rate_chunk(pool, &chunk, record, out, &mut counts, &one)?;
-        record += chunk.len() as u64;
-        if let Some(p) = progress {
-            p(read.load(Ordering::Relaxed));
-        }
-    }
-    Ok(counts)
+        Ok(Some((chunk, read.load(Ordering::Relaxed))))
+    };
+    pipeline(pool, out, produce, &one, progress)
 }
 
 /// Turns a finished group into a record.
