@@ -960,7 +960,7 @@ fn run_census(
     };
     let mut rec = csv::StringRecord::new();
     // The group being read: its key, its rows, and the row where it went over the limit.
-    let mut open: Option<(String, Vec<(usize, csv::StringRecord)>, Option<usize>)> = None;
+    let mut open: Option<OpenGroup> = None;
     let mut finished = false;
     let produce = move || -> Result<Option<Chunk<CensusItem>>, BatchError> {
         let mut chunk: Vec<CensusItem> = Vec::new();
@@ -1028,10 +1028,12 @@ fn run_census(
     pipeline(pool, out, produce, &one, progress)
 }
 
+/// The group being read: its key, its rows (census line and cells), and the row where it went
+/// over the member limit.
+type OpenGroup = (String, Vec<(usize, csv::StringRecord)>, Option<usize>);
+
 /// Turns a finished group into a record.
-fn close_group(
-    open: Option<(String, Vec<(usize, csv::StringRecord)>, Option<usize>)>,
-) -> Option<CensusItem> {
+fn close_group(open: Option<OpenGroup>) -> Option<CensusItem> {
     let (_, rows, over) = open?;
     Some(match over {
         Some(row) => CensusItem::Bad(
