@@ -1,8 +1,9 @@
 //! The command line: arguments parsed by clap into commands, each run against the library and
 //! turned into output text and an exit code.
 //!
-//! Exit codes: 0 success (warnings allowed), 1 invalid input, a declined quote or a failed
-//! test, 2 a usage error (bad flags, a file that cannot be read).
+//! Exit codes: 0 success (warnings allowed), 1 invalid input, a declined quote, a failed
+//! test or a batch with a failed record, 2 a usage error (bad flags, a file that cannot be
+//! read).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,13 @@ pub struct Cli {
 pub enum Format {
     Text,
     Json,
+}
+
+/// How a census is cut into quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PerArg {
+    Member,
+    Group,
 }
 
 #[derive(Subcommand, Debug)]
@@ -114,6 +122,41 @@ pub enum Command {
         /// For `invoice`: the billing, as written by `coverwright declare --format json`.
         #[arg(long)]
         billing: Option<PathBuf>,
+    },
+    /// Price many records in one run: JSON Lines of requests, or a census CSV priced one
+    /// quote per member or per group. Writes one JSON line per record, in input order.
+    /// Exit code 1 if any record failed (its line is an error line), 0 otherwise.
+    Batch {
+        /// Product code, optionally with `@VERSION`; without it, the version in force on each
+        /// request's start date.
+        #[arg(long)]
+        product: String,
+        /// JSON Lines of requests, or a census (by the extension `.csv`).
+        #[arg(long)]
+        input: PathBuf,
+        /// Output file: JSON Lines, one line per record.
+        #[arg(long)]
+        output: PathBuf,
+        /// Worker threads; all cores by default. The output is the same for any number.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Show only this payment plan.
+        #[arg(long)]
+        plan: Option<String>,
+        /// Record the worksheet in every quote.
+        #[arg(long)]
+        explain: bool,
+        #[arg(long, default_value = "products")]
+        products: PathBuf,
+        /// For a census: one quote per member (row) or per group (`--group-column`).
+        #[arg(long, value_enum)]
+        per: Option<PerArg>,
+        /// For a census: the column whose value groups consecutive rows into one quote.
+        #[arg(long)]
+        group_column: Option<String>,
+        /// For a census: the request file giving the policy part (its members are replaced).
+        #[arg(long)]
+        request: Option<PathBuf>,
     },
     /// Run the test cases written in product files.
     Test {
@@ -248,6 +291,38 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             err,
         ),
         Command::Test { paths } => test_cmd(&paths, out, err),
+        Command::Batch {
+            product,
+            input,
+            output,
+            threads,
+            plan,
+            explain,
+            products,
+            per,
+            group_column,
+            request,
+        } => {
+            let per = match (per, &group_column) {
+                (Some(PerArg::Group), _) | (None, Some(_)) => crate::batch::Per::Group,
+                _ => crate::batch::Per::Member,
+            };
+            batch_cmd(
+                &crate::batch::BatchOptions {
+                    product,
+                    input,
+                    request,
+                    per,
+                    group_column,
+                    plan,
+                    explain,
+                    threads,
+                },
+                &output,
+                &products,
+                err,
+            )
+        }
         Command::Schedule {
             product,
             plan,
@@ -641,6 +716,76 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
                 );
             }
             Ok(0)
+        }
+    }
+}
+
+fn batch_cmd(
+    opts: &crate::batch::BatchOptions,
+    output: &Path,
+    products: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    use crate::batch::BatchError;
+    use std::io::IsTerminal;
+    if opts.threads == Some(0) {
+        writeln!(err, "error: --threads must be at least 1")?;
+        return Ok(2);
+    }
+    let input_len = match std::fs::metadata(&opts.input) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            writeln!(err, "error: cannot read {}: {e}", opts.input.display())?;
+            return Ok(2);
+        }
+    };
+    let Some(products) = load_products(products, err)? else {
+        return Ok(2);
+    };
+    let file = match std::fs::File::create(output) {
+        Ok(f) => f,
+        Err(e) => {
+            writeln!(err, "error: cannot write {}: {e}", output.display())?;
+            return Ok(2);
+        }
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(input_len);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {percent:>3}% {binary_bytes}/{binary_total_bytes} {elapsed} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let tick = |bytes: u64| {
+        if let Some(b) = &bar {
+            b.set_position(bytes);
+        }
+    };
+    let r = crate::batch::run(&products, opts, &mut w, Some(&tick));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    match r {
+        Ok(summary) => {
+            writeln!(err, "batch: {summary}")?;
+            Ok(if summary.failed > 0 { 1 } else { 0 })
+        }
+        Err(BatchError::Usage(m)) => {
+            writeln!(err, "error: {m}")?;
+            Ok(2)
+        }
+        Err(BatchError::Invalid(d)) => {
+            report(&d, Format::Text, &mut std::io::sink(), err)?;
+            writeln!(err, "error: nothing was quoted")?;
+            Ok(1)
+        }
+        Err(BatchError::Io(e)) => {
+            writeln!(err, "error: writing {}: {e}", output.display())?;
+            Ok(2)
         }
     }
 }
