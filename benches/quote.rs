@@ -109,5 +109,9 @@ fn group_accident_1000_members_rating_only(bencher: divan::Bencher) {
         .collect();
     bencher
         .counter(divan::counter::ItemsCount::new(3000usize))
-        .bench(|| coverwright::rating::rate(&p, &r, false).map(|x| x.total).ok());
+        .bench(|| {
+            coverwright::rating::rate(&p, &r, false)
+                .map(|x| x.total)
+                .ok()
+        });
 }
