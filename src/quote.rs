@@ -17,7 +17,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::formula::{Scope, Value};
-use crate::product::{Choice, InputGroup, Names, PlanMode, Product, TermUnit};
+use crate::product::{InputGroup, Names, PlanMode, Product, TermUnit};
 use crate::rating::{self, Failure, Rated, RatingError};
 use crate::request::Request;
 use crate::schedule;
@@ -294,7 +294,6 @@ fn build(
                 terms.insert(p.terms[t as usize].name.clone(), d.normalize().to_string());
             }
         }
-        let _ = Choice::Options(Vec::new());
         coverages.push(CoverageOut {
             code: c.code.clone(),
             name: c.name.clone(),
