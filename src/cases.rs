@@ -23,7 +23,7 @@ pub struct CaseResult {
 }
 
 fn close(expected: Decimal, actual: Decimal, tol: Decimal) -> bool {
-    (expected - actual).abs() <= tol
+    expected.checked_sub(actual).is_some_and(|d| d.abs() <= tol)
 }
 
 /// Runs every case of a product.

@@ -361,13 +361,17 @@ fn build(
     let vat_total: Decimal = split.iter().map(|s| s.vat).sum();
     let mut added = Decimal::ZERO;
     let mut tax = vat_total;
-    for (i, amount) in rating::other_charges(p, premium_total) {
+    let sum = |a: Decimal, b: Decimal, what: &str| {
+        a.checked_add(b)
+            .ok_or_else(|| QuoteError::Rating(rating::overflow(what)))
+    };
+    for (i, amount) in rating::other_charges(p, premium_total).map_err(QuoteError::Rating)? {
         let c = &p.charges[i];
         if !c.included {
-            added += amount;
+            added = sum(added, amount, "charges")?;
         }
         if rating::is_tax(c.kind) {
-            tax += amount;
+            tax = sum(tax, amount, "tax")?;
         }
         charges.push(ChargeOut {
             kind: match c.kind {
@@ -380,7 +384,7 @@ fn build(
             included: c.included,
         });
     }
-    let gross_total = premium_total + added;
+    let gross_total = sum(premium_total, added, "gross premium")?;
     let totals = Totals {
         premium: money(premium_total),
         gross: money(gross_total),
@@ -403,10 +407,15 @@ fn build(
                 if r.selected[ci] && p.steps[c.premium_step as usize].scope == Scope::Member {
                     let x = rated.member_premiums[m][ci];
                     premiums.insert(c.code.clone(), money(x));
-                    total += x;
+                    total = total.checked_add(x).ok_or_else(|| {
+                        QuoteError::Rating(RatingError {
+                            member: Some(m),
+                            ..rating::overflow("member total")
+                        })
+                    })?;
                 }
             }
-            MemberOut {
+            Ok(MemberOut {
                 number: m + 1,
                 name: mem.party.name.clone(),
                 id: mem.party.id.clone(),
@@ -414,9 +423,9 @@ fn build(
                 fields,
                 premiums,
                 total: money(total),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, QuoteError>>()?;
 
     let end = r
         .end()

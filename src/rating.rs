@@ -487,20 +487,33 @@ pub fn vat_split(p: &Product, gross: &[Decimal]) -> Vec<CoverageCharge> {
         .collect()
 }
 
-/// Other charges (stamp duty, fees): their amounts on a premium total.
-pub fn other_charges(p: &Product, premium: Decimal) -> Vec<(usize, Decimal)> {
+/// Other charges (stamp duty, fees): their amounts on a premium total. A rate that takes the
+/// amount past the largest decimal is an error naming the charge.
+pub fn other_charges(p: &Product, premium: Decimal) -> Result<Vec<(usize, Decimal)>, RatingError> {
     p.charges
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let amount = match (c.rate, c.amount) {
-                (Some(rate), _) => (premium * rate).round_dp_with_strategy(2, p.rounding.strategy),
+                (Some(rate), _) => premium
+                    .checked_mul(rate)
+                    .ok_or_else(|| overflow(&format!("charge {}", c.name.en)))?
+                    .round_dp_with_strategy(2, p.rounding.strategy),
                 (None, Some(a)) => a,
                 _ => Decimal::ZERO,
             };
-            (i, amount)
+            Ok((i, amount))
         })
         .collect()
+}
+
+/// An overflow in the amounts of a quote after rating.
+pub fn overflow(step: &str) -> RatingError {
+    RatingError {
+        step: step.to_string(),
+        member: None,
+        message: "the amount overflows".into(),
+    }
 }
 
 /// Whether a charge counts as tax.

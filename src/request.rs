@@ -246,6 +246,19 @@ pub fn check(
         },
     };
     let term_months = product.term.months(term);
+    // The cover must end on a date `YYYY-MM-DD` can write.
+    if let (Some(s), Some(n)) = (start, node.get("start"))
+        && crate::schedule::add_months_clamped(s, term_months)
+            .and_then(|d| d.pred_opt())
+            .is_none_or(|end| end > crate::product::LAST_DATE)
+    {
+        d.push(err(
+            file,
+            n.span,
+            "E0206",
+            format!("a cover of {term_months} months from {s} ends after 9999-12-31"),
+        ));
+    }
 
     // Policyholder and options.
     let mut policy = Vec::new();
@@ -452,7 +465,10 @@ pub fn check(
                                                 .with_help(describe_choice(&slot_def.choice)),
                                         );
                                     }
-                                    _ => {
+                                    Some(Err(e)) => {
+                                        d.push(err(file, tv.span, "E0212", format!("`{code}.{tname}`: {e}")).with_help(describe_choice(&slot_def.choice)));
+                                    }
+                                    None => {
                                         d.push(err(file, tv.span, "E0212", format!("`{code}.{tname}` is a number")).with_help(describe_choice(&slot_def.choice)));
                                     }
                                 }

@@ -36,6 +36,9 @@ pub const MAX_YAML_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_DEPTH: usize = 32;
 /// Most values (after alias expansion) a YAML input may hold.
 pub const MAX_NODES: usize = 200_000;
+/// Most YAML events (each copied scalar, and each start and end of a copied list or mapping)
+/// that aliases may replay in one input.
+pub const MAX_ALIAS_EVENTS: usize = 20_000;
 
 /// A YAML value with its place in the source.
 #[derive(Clone, Debug, PartialEq)]
@@ -200,6 +203,24 @@ fn fix_scalars(node: &mut Node, src: &str) {
     }
 }
 
+/// The line and column (1-based, in characters) of byte `at` of `src`.
+pub fn span_at(src: &str, at: usize) -> Span {
+    let mut at = at.min(src.len());
+    while !src.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &src[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() + 1;
+    Span::new(
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+        at,
+        0,
+    )
+}
+
 /// Parses YAML text into a node tree. The error names the line and column.
 pub fn parse(src: &str) -> Result<Node, Diagnostic> {
     if src.len() > MAX_YAML_BYTES {
@@ -211,11 +232,13 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
                 MAX_YAML_BYTES
             ),
         )
+        .at(span_at(src, MAX_YAML_BYTES))
         .with_help("keep large rate tables in CSV files beside the product (`file:` in a table)"));
     }
-    if src.contains('\0') {
+    if let Some(nul) = src.find('\0') {
         return Err(
             Diagnostic::error("E0002", "the file is binary, not YAML text")
+                .at(span_at(src, nul))
                 .with_help("product files are UTF-8 YAML text"),
         );
     }
@@ -225,6 +248,7 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(Diagnostic::error("E0003", "the file is empty")
+            .at(span_at(src, src.len()))
             .with_help("a product file is a YAML mapping starting with `code:`"));
     }
     let options = serde_saphyr::options! {
@@ -236,6 +260,11 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
             max_nodes: MAX_NODES,
             max_documents: 1,
             max_total_scalar_bytes: MAX_YAML_BYTES,
+        },
+        // Aliases are replayed value by value: bound the copies, so that ten lines of nested
+        // aliases are refused at once rather than after expanding to the node limit.
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_ALIAS_EVENTS,
         },
     };
     match serde_saphyr::from_str_with_options::<SpannedRaw>(src, options) {
@@ -268,7 +297,7 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     let text = inner.to_string();
     let first = text.lines().next().unwrap_or("invalid YAML").trim();
     // serde-saphyr appends " at line L column C"; we show the location ourselves.
-    let first = match first.rfind(" at line ") {
+    let first = match first.find(" at line ") {
         Some(i) => &first[..i],
         None => first,
     };
@@ -291,6 +320,11 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
             .unwrap_or("")
             .trim();
         return format!("the YAML is over a size limit ({kind}); product files are small");
+    }
+    if first.contains("alias replay limit") {
+        return format!(
+            "the YAML's aliases copy more than {MAX_ALIAS_EVENTS} values (aliases repeating aliases?)"
+        );
     }
     if first.contains("alias") || first.contains("anchor") {
         return format!("the YAML uses too many aliases ({first})");

@@ -263,6 +263,11 @@ impl Interest {
     }
 }
 
+/// Rates below this use series for the m-thly quantities (see [`mthly_rates`]).
+fn small_rate() -> Decimal {
+    Decimal::new(1, 6)
+}
+
 fn mthly_rates(
     i: Decimal,
     d: Decimal,
@@ -292,6 +297,33 @@ fn mthly_rates(
             i_m: Decimal::ZERO,
             d_m: Decimal::ZERO,
             alpha: Decimal::ONE,
+            beta,
+        });
+    }
+    if i < small_rate() {
+        // Below 1e-6 the formulas below cancel away every digit (i·d and i − i^(m) are of the
+        // order of i²): use the series in δ = ln(1+i) instead, exact to far below a fen.
+        let delta = sub(i, mul(i, i, STEP)? / Decimal::TWO, STEP)?;
+        let m2 = Decimal::from(m * m);
+        let k = div(m2 - Decimal::ONE, m2, STEP)?;
+        let i_m = i - div(
+            mul(Decimal::from(m - 1), mul(i, i, STEP)?, STEP)?,
+            Decimal::from(2 * m),
+            STEP,
+        )?;
+        let d_m = d + div(
+            mul(Decimal::from(m - 1), mul(d, d, STEP)?, STEP)?,
+            Decimal::from(2 * m),
+            STEP,
+        )?;
+        let alpha = Decimal::ONE + mul(k / Decimal::from(12), mul(delta, delta, STEP)?, STEP)?;
+        let beta = div(Decimal::from(m - 1), Decimal::from(2 * m), STEP)?
+            + mul(k / Decimal::from(6), delta, STEP)?;
+        return Ok(MthlyRates {
+            frequency,
+            i_m,
+            d_m,
+            alpha,
             beta,
         });
     }

@@ -472,11 +472,7 @@ impl<'a> Checker<'a> {
         if group && !fields.iter().any(|f| f.group == InputGroup::Member) {
             self.err(
                 "E0109",
-                raw.inputs
-                    .0
-                    .as_ref()
-                    .map(|_| raw.code.span)
-                    .unwrap_or_default(),
+                raw.group.as_ref().map(|g| g.span).unwrap_or(raw.code.span),
                 "group cover needs member inputs (`inputs.member`)",
             );
         }
@@ -499,7 +495,7 @@ impl<'a> Checker<'a> {
                     Some(i) => {
                         term.short_period = Some(ShortPeriod::Table(i as u16));
                         let t = &tables[i];
-                        for m in term.min..12.min(term.max + 1) {
+                        for m in term.min..12.min(term.max.saturating_add(1)) {
                             if t.find(&[Value::Num(Decimal::from(m))]).is_none() {
                                 self.err(
                                     "E0110",
@@ -1742,8 +1738,12 @@ impl<'a> Checker<'a> {
                             cells_rows.push((cells, line, f.span));
                         }
                         Err(e) => {
-                            self.diags
-                                .push(Diagnostic::error("E0127", format!("{e}")).in_file(&path));
+                            let line = e.position().map(|p| p.line() as u32).unwrap_or(1);
+                            self.diags.push(
+                                Diagnostic::error("E0127", format!("{e}"))
+                                    .in_file(&path)
+                                    .at(Span::new(line, 1, 0, 0)),
+                            );
                             return None;
                         }
                     }
@@ -2026,7 +2026,7 @@ impl<'a> Checker<'a> {
                             FieldType::Integer {
                                 min: Some(a),
                                 max: Some(b),
-                            } if *b - *a <= Decimal::from(1000) => {
+                            } if b.checked_sub(*a).is_some_and(|w| w <= Decimal::from(1000)) => {
                                 let mut v = Vec::new();
                                 let mut x = *a;
                                 while x <= *b {
@@ -2066,8 +2066,12 @@ impl<'a> Checker<'a> {
             if domains.len() != keys.len() {
                 continue;
             }
-            let total: usize = domains.iter().map(|d| d.0.len().max(1)).product();
-            if total > 20_000 {
+            // Nothing to check when a key allows no value; too much when the combinations are
+            // many.
+            let total = domains
+                .iter()
+                .try_fold(1usize, |acc, d| acc.checked_mul(d.0.len()));
+            if total.is_none_or(|t| t == 0 || t > 20_000) {
                 continue;
             }
             let mut combo = vec![0usize; domains.len()];
@@ -2360,7 +2364,14 @@ fn boundary_samples(table: &Table, k: usize, min: Decimal, max: Decimal) -> Vec<
     for r in &table.rows {
         if let KeyCell::Band { lo, hi } = &r.keys[k] {
             for b in lo.iter().chain(hi.iter()) {
-                for p in [b.value - eps, b.value, b.value + eps] {
+                for p in [
+                    b.value.checked_sub(eps),
+                    Some(b.value),
+                    b.value.checked_add(eps),
+                ]
+                .into_iter()
+                .flatten()
+                {
                     if p >= min && p <= max {
                         pts.push(p);
                     }

@@ -482,10 +482,16 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     })
 }
 
-/// Parses a YYYY-MM-DD date.
+/// The first and last dates that `YYYY-MM-DD` can write: years 1 to 9999.
+pub const FIRST_DATE: NaiveDate = crate::schedule::dates::FIRST_DATE;
+pub const LAST_DATE: NaiveDate = crate::schedule::dates::LAST_DATE;
+
+/// Parses a YYYY-MM-DD date, years 1 to 9999.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+        .ok()
+        .filter(|d| (FIRST_DATE..=LAST_DATE).contains(d))
+        .ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
 }
 
 #[cfg(test)]
@@ -502,5 +508,20 @@ mod tests {
         assert!(parse_decimal("0.3.5").is_err());
         assert!(parse_decimal("1e5").is_err());
         assert!(parse_decimal("").is_err());
+    }
+
+    #[test]
+    fn dates_are_years_1_to_9999() {
+        assert_eq!(parse_date("9999-12-31"), Ok(LAST_DATE));
+        assert_eq!(parse_date("0001-01-01"), Ok(FIRST_DATE));
+        for s in [
+            "0000-01-01",
+            "+10000-01-01",
+            "10000-01-01",
+            "-0001-12-31",
+            "2025-02-29",
+        ] {
+            assert!(parse_date(s).is_err(), "{s}");
+        }
     }
 }

@@ -4,6 +4,7 @@ mod actuarial;
 mod batch;
 mod document;
 mod pension;
+mod properties;
 mod quote;
 mod render;
 mod schedule;

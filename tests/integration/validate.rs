@@ -207,8 +207,8 @@ fn json_format_gives_an_array_of_diagnostics() {
             "code": "E0003",
             "severity": "error",
             "file": "tests/fixtures/invalid/empty.yaml",
-            "line": null,
-            "column": null,
+            "line": 1,
+            "column": 1,
             "message": "the file is empty",
             "help": "a product file is a YAML mapping starting with `code:`"
         }
