@@ -90,3 +90,28 @@ fn pension_quote(bencher: divan::Bencher) {
         _ => 0,
     });
 }
+
+/// Rating alone (eligibility and steps, no quote assembly) for the 1,000-member census.
+#[divan::bench]
+fn group_accident_1000_members_rating_only(bencher: divan::Bencher) {
+    let ps = products();
+    let (p, mut r) = request_for(&ps, "GA-SME", "examples/ga-sme.yaml");
+    let base = r.members.clone();
+    r.members = (0..1000)
+        .map(|i| {
+            let m = &base[i % base.len()];
+            Member {
+                party: m.party.clone(),
+                inputs: m.inputs.clone(),
+                row: Some(i + 2),
+            }
+        })
+        .collect();
+    bencher
+        .counter(divan::counter::ItemsCount::new(3000usize))
+        .bench(|| {
+            coverwright::rating::rate(&p, &r, false)
+                .map(|x| x.total)
+                .ok()
+        });
+}

@@ -1,8 +1,9 @@
 //! The command line: arguments parsed by clap into commands, each run against the library and
 //! turned into output text and an exit code.
 //!
-//! Exit codes: 0 success (warnings allowed), 1 invalid input, a declined quote or a failed
-//! test, 2 a usage error (bad flags, a file that cannot be read).
+//! Exit codes: 0 success (warnings allowed), 1 invalid input, a declined quote, a failed
+//! test or a batch with a failed record, 2 a usage error (bad flags, a file that cannot be
+//! read).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,13 @@ pub enum Format {
     Json,
 }
 
+/// How a census is cut into quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PerArg {
+    Member,
+    Group,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check product files and report every problem with its file, line and column.
@@ -53,67 +61,43 @@ pub enum Command {
     /// Print the JSON Schema of the product file format.
     Schema,
     /// Price a request: eligibility, every step, charges, totals and payment schedules.
-    Quote {
-        /// Product code, optionally with `@VERSION`; without it, the version in force on the
-        /// cover start date (or `--as-of`).
+    Quote(QuoteArgs),
+    /// Render a document from a quote: HTML, Markdown or PDF (PDF needs Chromium).
+    Render(RenderArgs),
+    /// Price many records in one run: JSON Lines of requests, or a census CSV priced one
+    /// quote per member or per group. Writes one JSON line per record, in input order.
+    /// Exit code 1 if any record failed (its line is an error line), 0 otherwise.
+    Batch {
+        /// Product code, optionally with `@VERSION`; without it, the version in force on each
+        /// request's start date.
         #[arg(long)]
         product: String,
-        /// Request file (YAML or JSON).
+        /// JSON Lines of requests, or a census (by the extension `.csv`).
         #[arg(long)]
-        request: PathBuf,
-        /// Census CSV (UTF-8, UTF-8 with BOM or GBK) replacing the request's `members`.
+        input: PathBuf,
+        /// Output file: JSON Lines, one line per record.
         #[arg(long)]
-        census: Option<PathBuf>,
-        /// Date the quote is made (YYYY-MM-DD); picks the product version and starts the
-        /// quote's validity. Defaults to the cover start date.
+        output: PathBuf,
+        /// Worker threads; all cores by default. The output is the same for any number.
         #[arg(long)]
-        as_of: Option<String>,
+        threads: Option<usize>,
         /// Show only this payment plan.
         #[arg(long)]
         plan: Option<String>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
-        /// Print the worksheet: every step, operand and matched table row.
+        /// Record the worksheet in every quote.
         #[arg(long)]
         explain: bool,
         #[arg(long, default_value = "products")]
         products: PathBuf,
-        /// Also render this document of the quote (quote, policy, schedule, worksheet,
-        /// illustration) to `--output`.
+        /// For a census: one quote per member (row) or per group (`--group-column`).
+        #[arg(long, value_enum)]
+        per: Option<PerArg>,
+        /// For a census: the column whose value groups consecutive rows into one quote.
         #[arg(long)]
-        render: Option<String>,
-        /// Language of the rendered document.
-        #[arg(long, default_value = "zh")]
-        lang: String,
-        /// File the rendered document is written to; its extension (.html, .md, .pdf) picks
-        /// the format.
+        group_column: Option<String>,
+        /// For a census: the request file giving the policy part (its members are replaced).
         #[arg(long)]
-        output: Option<PathBuf>,
-        /// Templates folder (names resolve inside it only).
-        #[arg(long, default_value = "templates")]
-        templates: PathBuf,
-    },
-    /// Render a document from a quote: HTML, Markdown or PDF (PDF needs Chromium).
-    Render {
-        /// The quote, as written by `coverwright quote --format json`.
-        #[arg(long)]
-        quote: PathBuf,
-        /// quote, policy, schedule, worksheet, invoice or illustration.
-        #[arg(long)]
-        document: String,
-        #[arg(long, default_value = "zh")]
-        lang: String,
-        /// html, md or pdf.
-        #[arg(long, default_value = "html")]
-        format: String,
-        #[arg(long)]
-        output: PathBuf,
-        /// Templates folder (names resolve inside it only).
-        #[arg(long, default_value = "templates")]
-        templates: PathBuf,
-        /// For `invoice`: the billing, as written by `coverwright declare --format json`.
-        #[arg(long)]
-        billing: Option<PathBuf>,
+        request: Option<PathBuf>,
     },
     /// Run the test cases written in product files.
     Test {
@@ -121,27 +105,7 @@ pub enum Command {
         paths: Vec<PathBuf>,
     },
     /// Lay out the instalments of a product's payment plan for a premium.
-    Schedule {
-        /// Product code, optionally with `@VERSION`.
-        #[arg(long)]
-        product: String,
-        /// Payment plan code.
-        #[arg(long)]
-        plan: String,
-        /// Cover start date (YYYY-MM-DD).
-        #[arg(long)]
-        start: String,
-        /// Annual premium.
-        #[arg(long)]
-        premium: String,
-        /// Years of premium (long-term products); the plan's premium years when absent.
-        #[arg(long)]
-        years: Option<u32>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
-        #[arg(long, default_value = "products")]
-        products: PathBuf,
-    },
+    Schedule(ScheduleArgs),
     /// Rate and bill export-credit declarations under a quote: monthly invoices and the
     /// year-end minimum-premium adjustment.
     Declare {
@@ -188,6 +152,98 @@ pub enum Command {
     },
 }
 
+/// Arguments of `coverwright quote`.
+#[derive(clap::Args, Debug)]
+pub struct QuoteArgs {
+    /// Product code, optionally with `@VERSION`; without it, the version in force on the
+    /// cover start date (or `--as-of`).
+    #[arg(long)]
+    pub product: String,
+    /// Request file (YAML or JSON).
+    #[arg(long)]
+    pub request: PathBuf,
+    /// Census CSV (UTF-8, UTF-8 with BOM or GBK) replacing the request's `members`.
+    #[arg(long)]
+    pub census: Option<PathBuf>,
+    /// Date the quote is made (YYYY-MM-DD); picks the product version and starts the
+    /// quote's validity. Defaults to the cover start date.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Show only this payment plan.
+    #[arg(long)]
+    pub plan: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Print the worksheet: every step, operand and matched table row.
+    #[arg(long)]
+    pub explain: bool,
+    /// Folder of product files.
+    #[arg(long, default_value = "products")]
+    pub products: PathBuf,
+    /// Also render this document of the quote (quote, policy, schedule, worksheet,
+    /// illustration) to `--output`.
+    #[arg(long)]
+    pub render: Option<String>,
+    /// Language of the rendered document.
+    #[arg(long, default_value = "zh")]
+    pub lang: String,
+    /// File the rendered document is written to; its extension (.html, .md, .pdf) picks
+    /// the format.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Templates folder (names resolve inside it only).
+    #[arg(long, default_value = "templates")]
+    pub templates: PathBuf,
+}
+
+/// Arguments of `coverwright render`.
+#[derive(clap::Args, Debug)]
+pub struct RenderArgs {
+    /// The quote, as written by `coverwright quote --format json`.
+    #[arg(long)]
+    pub quote: PathBuf,
+    /// quote, policy, schedule, worksheet, invoice or illustration.
+    #[arg(long)]
+    pub document: String,
+    #[arg(long, default_value = "zh")]
+    pub lang: String,
+    /// html, md or pdf.
+    #[arg(long, default_value = "html")]
+    pub format: String,
+    #[arg(long)]
+    pub output: PathBuf,
+    /// Templates folder (names resolve inside it only).
+    #[arg(long, default_value = "templates")]
+    pub templates: PathBuf,
+    /// For `invoice`: the billing, as written by `coverwright declare --format json`.
+    #[arg(long)]
+    pub billing: Option<PathBuf>,
+}
+
+/// Arguments of `coverwright schedule`.
+#[derive(clap::Args, Debug)]
+pub struct ScheduleArgs {
+    /// Product code, optionally with `@VERSION`.
+    #[arg(long)]
+    pub product: String,
+    /// Payment plan code.
+    #[arg(long)]
+    pub plan: String,
+    /// Cover start date (YYYY-MM-DD).
+    #[arg(long)]
+    pub start: String,
+    /// Annual premium.
+    #[arg(long)]
+    pub premium: String,
+    /// Years of premium (long-term products); the plan's premium years when absent.
+    #[arg(long)]
+    pub years: Option<u32>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    #[arg(long, default_value = "products")]
+    pub products: PathBuf,
+}
+
 /// Runs a command; returns the exit code. Output goes to `out`, diagnostics to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let r = match cli.command {
@@ -198,67 +254,42 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         } => validate(&paths, format, &templates, out, err),
         Command::List { paths, format } => list(&paths, format, out, err),
         Command::Schema => writeln!(out, "{}", crate::schema::product_schema()).map(|_| 0),
-        Command::Quote {
+        Command::Quote(a) => quote_cmd(&a, out, err),
+        Command::Render(a) => render_cmd(&a, err),
+        Command::Test { paths } => test_cmd(&paths, out, err),
+        Command::Batch {
             product,
-            request,
-            census,
-            as_of,
+            input,
+            output,
+            threads,
             plan,
-            format,
             explain,
             products,
-            render,
-            lang,
-            output,
-            templates,
-        } => quote_cmd(
-            &QuoteArgs {
-                product,
-                request,
-                census,
-                as_of,
-                plan,
-                format,
-                explain,
-                products,
-                render,
-                lang,
-                output,
-                templates,
-            },
-            out,
-            err,
-        ),
-        Command::Render {
-            quote,
-            document,
-            lang,
-            format,
-            output,
-            templates,
-            billing,
-        } => render_cmd(
-            &quote,
-            &document,
-            &lang,
-            &format,
-            &output,
-            &templates,
-            billing.as_deref(),
-            err,
-        ),
-        Command::Test { paths } => test_cmd(&paths, out, err),
-        Command::Schedule {
-            product,
-            plan,
-            start,
-            premium,
-            years,
-            format,
-            products,
-        } => schedule_cmd(
-            &product, &plan, &start, &premium, years, format, &products, out, err,
-        ),
+            per,
+            group_column,
+            request,
+        } => {
+            let per = match (per, &group_column) {
+                (Some(PerArg::Group), _) | (None, Some(_)) => crate::batch::Per::Group,
+                _ => crate::batch::Per::Member,
+            };
+            batch_cmd(
+                &crate::batch::BatchOptions {
+                    product,
+                    input,
+                    request,
+                    per,
+                    group_column,
+                    plan,
+                    explain,
+                    threads,
+                },
+                &output,
+                &products,
+                err,
+            )
+        }
+        Command::Schedule(a) => schedule_cmd(&a, out, err),
         Command::Declare {
             quote,
             declarations,
@@ -490,21 +521,6 @@ pub fn display_width(s: &str) -> usize {
         .sum()
 }
 
-struct QuoteArgs {
-    product: String,
-    request: PathBuf,
-    census: Option<PathBuf>,
-    as_of: Option<String>,
-    plan: Option<String>,
-    format: Format,
-    explain: bool,
-    products: PathBuf,
-    render: Option<String>,
-    lang: String,
-    output: Option<PathBuf>,
-    templates: PathBuf,
-}
-
 /// Loads the products folder, printing its errors; `None` when a product failed to load.
 fn load_products(
     dir: &Path,
@@ -645,6 +661,76 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
     }
 }
 
+fn batch_cmd(
+    opts: &crate::batch::BatchOptions,
+    output: &Path,
+    products: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    use crate::batch::BatchError;
+    use std::io::IsTerminal;
+    if opts.threads == Some(0) {
+        writeln!(err, "error: --threads must be at least 1")?;
+        return Ok(2);
+    }
+    let input_len = match std::fs::metadata(&opts.input) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            writeln!(err, "error: cannot read {}: {e}", opts.input.display())?;
+            return Ok(2);
+        }
+    };
+    let Some(products) = load_products(products, err)? else {
+        return Ok(2);
+    };
+    let file = match std::fs::File::create(output) {
+        Ok(f) => f,
+        Err(e) => {
+            writeln!(err, "error: cannot write {}: {e}", output.display())?;
+            return Ok(2);
+        }
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(input_len);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {percent:>3}% {binary_bytes}/{binary_total_bytes} {elapsed} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let tick = |bytes: u64| {
+        if let Some(b) = &bar {
+            b.set_position(bytes);
+        }
+    };
+    let r = crate::batch::run(&products, opts, &mut w, Some(&tick));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    match r {
+        Ok(summary) => {
+            writeln!(err, "batch: {summary}")?;
+            Ok(if summary.failed > 0 { 1 } else { 0 })
+        }
+        Err(BatchError::Usage(m)) => {
+            writeln!(err, "error: {m}")?;
+            Ok(2)
+        }
+        Err(BatchError::Invalid(d)) => {
+            report(&d, Format::Text, &mut std::io::sink(), err)?;
+            writeln!(err, "error: nothing was quoted")?;
+            Ok(1)
+        }
+        Err(BatchError::Io(e)) => {
+            writeln!(err, "error: writing {}: {e}", output.display())?;
+            Ok(2)
+        }
+    }
+}
+
 /// Reads the request's start date (for picking the product version).
 fn peek_start(path: &Path) -> Result<Option<chrono::NaiveDate>, Diagnostic> {
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -683,18 +769,19 @@ fn test_cmd(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> std:
     Ok(if failed > 0 { 1 } else { 0 })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn schedule_cmd(
-    product: &str,
-    plan: &str,
-    start: &str,
-    premium: &str,
-    years: Option<u32>,
-    format: Format,
-    dir: &Path,
+    a: &ScheduleArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
+    let (product, plan, format, dir, years) = (
+        a.product.as_str(),
+        a.plan.as_str(),
+        a.format,
+        a.products.as_path(),
+        a.years,
+    );
+    let (start, premium) = (a.start.as_str(), a.premium.as_str());
     let start = match crate::product::parse_date(start) {
         Ok(d) => d,
         Err(e) => {
@@ -867,25 +954,15 @@ fn annuity_cmd(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_cmd(
-    quote: &Path,
-    document: &str,
-    lang: &str,
-    format: &str,
-    output: &Path,
-    templates: &Path,
-    billing: Option<&Path>,
-    err: &mut dyn Write,
-) -> std::io::Result<i32> {
-    let q = match crate::declare::read_quote(quote) {
+fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
+    let q = match crate::declare::read_quote(&a.quote) {
         Ok(q) => q,
         Err(d) => {
             report(&[d], Format::Text, &mut std::io::sink(), err)?;
             return Ok(1);
         }
     };
-    let billing = match billing {
+    let billing = match a.billing.as_deref() {
         None => None,
         Some(b) => match crate::declare::read_quote(b) {
             Ok(v) => Some(v),
@@ -895,7 +972,16 @@ fn render_cmd(
             }
         },
     };
-    render_value(q, document, lang, format, output, templates, billing, err)
+    render_value(
+        q,
+        &a.document,
+        &a.lang,
+        &a.format,
+        &a.output,
+        &a.templates,
+        billing,
+        err,
+    )
 }
 
 /// Renders a quote (JSON value) to a document file.

@@ -13,6 +13,7 @@
 // cold paths only, so their size is not worth boxing.
 #![allow(clippy::result_large_err)]
 pub mod actuarial;
+pub mod batch;
 pub mod cases;
 pub mod cli;
 pub mod declare;

@@ -103,6 +103,18 @@ pub fn load(product: &Product, path: &Path, census: Option<&Path>) -> Result<Req
             return Err(diags);
         }
     };
+    check_with_census(product, &node, path, census)
+}
+
+/// Checks a parsed request read from `path`, reading the census it names (relative to
+/// `path`'s folder) or `census`, which overrides it.
+pub fn check_with_census(
+    product: &Product,
+    node: &Node,
+    path: &Path,
+    census: Option<&Path>,
+) -> Result<Request, Diagnostics> {
+    let mut diags = Diagnostics::new();
     // A census named in the request is relative to the request file; `--census` overrides it.
     let named = node
         .get("census")
@@ -120,7 +132,7 @@ pub fn load(product: &Product, path: &Path, census: Option<&Path>) -> Result<Req
         },
         None => None,
     };
-    match check(product, &node, path, census) {
+    match check(product, node, path, census) {
         Ok(r) if !diags.has_errors() => Ok(r),
         Ok(_) => Err(diags),
         Err(d) => {
@@ -780,6 +792,222 @@ pub fn read_census_file(product: &Product, path: &Path) -> Result<Vec<Member>, D
     read_census(product, path, &text)
 }
 
+/// A census header checked against the product: the column of `name`, `id` and of each
+/// member field. Built once per census, then used for every row.
+#[derive(Clone, Debug)]
+pub struct CensusLayout {
+    /// The header cells, trimmed.
+    pub header: Vec<String>,
+    name: Option<usize>,
+    id: Option<usize>,
+    /// Each member field (in the product's order) with its column, if the census has one.
+    fields: Vec<(crate::product::Field, Option<usize>)>,
+}
+
+/// A problem with a header cell: the column (0-based), the message and a hint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeaderProblem {
+    pub column: usize,
+    pub message: String,
+    pub help: String,
+}
+
+/// What is wrong with one census row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowProblem {
+    /// The row has `cells` cells, the header `columns`.
+    Cells { cells: usize, columns: usize },
+    /// A required cell is empty.
+    Empty { field: String, column: usize },
+    /// A cell's value is not one the field allows.
+    Invalid {
+        field: String,
+        column: usize,
+        message: String,
+    },
+}
+
+impl RowProblem {
+    /// The member field the problem is in, if it is in one cell.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            RowProblem::Cells { .. } => None,
+            RowProblem::Empty { field, .. } | RowProblem::Invalid { field, .. } => Some(field),
+        }
+    }
+
+    /// The problem without its row, e.g. "the cell is empty".
+    pub fn message(&self) -> String {
+        match self {
+            RowProblem::Cells { cells, columns } => {
+                format!("the row has {cells} cells, but the header has {columns} columns")
+            }
+            RowProblem::Empty { .. } => "the cell is empty".to_string(),
+            RowProblem::Invalid { message, .. } => message.clone(),
+        }
+    }
+}
+
+impl CensusLayout {
+    /// Checks a header row: every column is a member field, `name`, `id` or one of `extra`
+    /// (columns the caller reads itself); every field without a default has a column.
+    pub fn new(
+        product: &Product,
+        header: Vec<String>,
+        extra: &[&str],
+    ) -> Result<CensusLayout, Vec<HeaderProblem>> {
+        let mut problems = Vec::new();
+        let member_fields: Vec<&crate::product::Field> = product
+            .fields
+            .iter()
+            .filter(|f| f.group == InputGroup::Member)
+            .collect();
+        for (i, h) in header.iter().enumerate() {
+            if h != "name"
+                && h != "id"
+                && !extra.contains(&h.as_str())
+                && !member_fields.iter().any(|f| &f.name == h)
+            {
+                let names: Vec<&str> = member_fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .chain(["name", "id"])
+                    .collect();
+                let help = did_you_mean(h, names.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("census columns: {}", names.join(", ")));
+                problems.push(HeaderProblem {
+                    column: i,
+                    message: format!("row 1, column {}: unknown column `{h}`", i + 1),
+                    help,
+                });
+            }
+        }
+        let col_of = |name: &str| header.iter().position(|h| h == name);
+        for f in &member_fields {
+            if col_of(&f.name).is_none() && f.default.is_none() {
+                problems.push(HeaderProblem {
+                    column: 0,
+                    message: format!("row 1: the census has no column `{}`", f.name),
+                    help: format!("add a `{}` column", f.name),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(CensusLayout {
+            name: col_of("name"),
+            id: col_of("id"),
+            fields: member_fields
+                .into_iter()
+                .map(|f| (f.clone(), col_of(&f.name)))
+                .collect(),
+            header,
+        })
+    }
+
+    /// The column named `name`, if the header has it.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// Reads one row into a member. `Ok(None)` for a row whose cells are all empty (skipped).
+    /// Every bad cell of the row is reported, in column order of the product's fields.
+    pub fn member(
+        &self,
+        product: &Product,
+        rec: &csv::StringRecord,
+        row: usize,
+    ) -> Result<Option<Member>, Vec<RowProblem>> {
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            return Ok(None);
+        }
+        if rec.len() != self.header.len() {
+            return Err(vec![RowProblem::Cells {
+                cells: rec.len(),
+                columns: self.header.len(),
+            }]);
+        }
+        let mut party = Party::default();
+        if let Some(c) = self.name {
+            party.name = rec.get(c).unwrap_or("").trim().to_string();
+        }
+        if let Some(c) = self.id {
+            party.id = rec
+                .get(c)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+        }
+        let mut inputs = Vec::with_capacity(self.fields.len());
+        let mut problems = Vec::new();
+        for (f, col) in &self.fields {
+            let cell = col.and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
+            let v = if cell.is_empty() {
+                match f.default {
+                    Some(v) => v,
+                    None => {
+                        problems.push(RowProblem::Empty {
+                            field: f.name.clone(),
+                            column: col.unwrap_or(0),
+                        });
+                        Value::Bool(false)
+                    }
+                }
+            } else {
+                match fast_coerce(&f.ty, cell)
+                    .map_or_else(|| coerce(&f.ty, cell, &product.interner), Ok)
+                {
+                    Ok(v) => v,
+                    Err(e) => {
+                        problems.push(RowProblem::Invalid {
+                            field: f.name.clone(),
+                            column: col.unwrap_or(0),
+                            message: e,
+                        });
+                        Value::Bool(false)
+                    }
+                }
+            };
+            inputs.push(v);
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Some(Member {
+            party,
+            inputs,
+            row: Some(row),
+        }))
+    }
+}
+
+/// The common census cells (plain whole numbers, `true`/`false`) read without the general
+/// parser; `None` sends the cell to [`coerce`], which gives the same value or the error.
+#[inline]
+fn fast_coerce(ty: &FieldType, cell: &str) -> Option<Value> {
+    match ty {
+        FieldType::Integer { min, max } | FieldType::Decimal { min, max } => {
+            let b = cell.as_bytes();
+            if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let n = b.iter().fold(0i64, |n, c| n * 10 + i64::from(c - b'0'));
+            let d = Decimal::from(n);
+            if min.is_some_and(|m| d < m) || max.is_some_and(|m| d > m) {
+                return None;
+            }
+            Some(Value::Num(d))
+        }
+        FieldType::Bool => match cell {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        FieldType::Enum(_) => None,
+    }
+}
+
 /// Reads census text: a header row naming member fields (plus `name` and `id`), then one row
 /// per member. Every bad cell is reported with its row and column.
 pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Member>, Diagnostics> {
@@ -798,12 +1026,6 @@ pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Mem
             return Err(d);
         }
     };
-    let fields: Vec<_> = product
-        .fields
-        .iter()
-        .filter(|f| f.group == InputGroup::Member)
-        .cloned()
-        .collect();
     // Byte offset where each line starts, to point at a row and, for plain rows, at a cell.
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -831,45 +1053,23 @@ pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Mem
             0,
         )
     };
-    for (i, h) in header.iter().enumerate() {
-        if h != "name" && h != "id" && !fields.iter().any(|f| &f.name == h) {
-            let names: Vec<&str> = fields
-                .iter()
-                .map(|f| f.name.as_str())
-                .chain(["name", "id"])
-                .collect();
-            let help = did_you_mean(h, names.iter().copied())
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| format!("census columns: {}", names.join(", ")));
-            d.push(
-                Diagnostic::error(
-                    "E0222",
-                    format!("row 1, column {}: unknown column `{h}`", i + 1),
-                )
-                .in_file(path)
-                .at(at(1, i))
-                .with_help(help),
-            );
+    let layout = match CensusLayout::new(product, header, &[]) {
+        Ok(l) => l,
+        Err(problems) => {
+            for p in problems {
+                d.push(
+                    Diagnostic::error("E0222", p.message)
+                        .in_file(path)
+                        .at(at(1, p.column))
+                        .with_help(p.help),
+                );
+            }
+            return Err(d);
         }
-    }
-    let col_of = |name: &str| header.iter().position(|h| h == name);
-    for f in &fields {
-        if col_of(&f.name).is_none() && f.default.is_none() {
-            d.push(
-                Diagnostic::error(
-                    "E0222",
-                    format!("row 1: the census has no column `{}`", f.name),
-                )
-                .in_file(path)
-                .at(at(1, 0))
-                .with_help(format!("add a `{}` column", f.name)),
-            );
-        }
-    }
-    if d.has_errors() {
-        return Err(d);
-    }
+    };
     let mut members = Vec::new();
+    // Rows read as members, bad ones included, for the size limit.
+    let mut count = 0usize;
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -887,7 +1087,7 @@ pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Mem
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        if members.len() >= MAX_MEMBERS {
+        if count >= MAX_MEMBERS {
             d.push(
                 Diagnostic::error(
                     "E0209",
@@ -898,71 +1098,46 @@ pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Mem
             );
             break;
         }
-        if rec.len() != header.len() {
-            d.push(
-                Diagnostic::error("E0223", format!("row {row} has {} cells, but the header has {} columns", rec.len(), header.len()))
-                    .in_file(path)
-                    .at(at(row, rec.len().min(header.len())))
-                    .with_help("every row needs a cell for every column (an empty cell is allowed where a default exists)"),
-            );
-            continue;
-        }
-        let mut party = Party::default();
-        if let Some(c) = col_of("name") {
-            party.name = rec.get(c).unwrap_or("").trim().to_string();
-        }
-        if let Some(c) = col_of("id") {
-            party.id = rec
-                .get(c)
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty());
-        }
-        let mut inputs = Vec::new();
-        for f in &fields {
-            let cell = col_of(&f.name)
-                .and_then(|c| rec.get(c))
-                .map(str::trim)
-                .unwrap_or("");
-            let v = if cell.is_empty() {
-                match f.default {
-                    Some(v) => v,
-                    None => {
-                        let c = col_of(&f.name).unwrap_or(0);
-                        d.push(
-                            Diagnostic::error(
-                                "E0224",
-                                format!("row {row}, column `{}`: the cell is empty", f.name),
-                            )
-                            .in_file(path)
-                            .at(at(row, c)),
-                        );
-                        Value::Bool(false)
-                    }
+        match layout.member(product, &rec, row) {
+            Ok(Some(m)) => {
+                count += 1;
+                members.push(m);
+            }
+            Ok(None) => {}
+            Err(problems) => {
+                if !matches!(problems.first(), Some(RowProblem::Cells { .. })) {
+                    count += 1;
                 }
-            } else {
-                match coerce(&f.ty, cell, &product.interner) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        let c = col_of(&f.name).unwrap_or(0);
-                        d.push(
-                            Diagnostic::error(
-                                "E0224",
-                                format!("row {row}, column `{}`: {e}", f.name),
-                            )
-                            .in_file(path)
-                            .at(at(row, c)),
-                        );
-                        Value::Bool(false)
-                    }
+                for p in problems {
+                    let diag = match &p {
+                        RowProblem::Cells { cells, columns } => Diagnostic::error(
+                            "E0223",
+                            format!("row {row} has {cells} cells, but the header has {columns} columns"),
+                        )
+                        .in_file(path)
+                        .at(at(row, (*cells).min(*columns)))
+                        .with_help("every row needs a cell for every column (an empty cell is allowed where a default exists)"),
+                        RowProblem::Empty { field, column } => Diagnostic::error(
+                            "E0224",
+                            format!("row {row}, column `{field}`: the cell is empty"),
+                        )
+                        .in_file(path)
+                        .at(at(row, *column)),
+                        RowProblem::Invalid {
+                            field,
+                            column,
+                            message,
+                        } => Diagnostic::error(
+                            "E0224",
+                            format!("row {row}, column `{field}`: {message}"),
+                        )
+                        .in_file(path)
+                        .at(at(row, *column)),
+                    };
+                    d.push(diag);
                 }
-            };
-            inputs.push(v);
+            }
         }
-        members.push(Member {
-            party,
-            inputs,
-            row: Some(row),
-        });
     }
     if d.has_errors() { Err(d) } else { Ok(members) }
 }

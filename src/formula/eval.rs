@@ -238,7 +238,13 @@ impl<'a, L: Lookup> Frame<'a, L> {
             BinOp::Le => Value::Bool(a <= b),
             BinOp::Gt => Value::Bool(a > b),
             BinOp::Ge => Value::Bool(a >= b),
-            BinOp::And | BinOp::Or | BinOp::Eq | BinOp::Ne => unreachable_op(),
+            // Logical and equality operators returned above.
+            BinOp::And | BinOp::Or | BinOp::Eq | BinOp::Ne => {
+                return Err(EvalError::new(format!(
+                    "`{}` is not arithmetic",
+                    op.symbol()
+                )));
+            }
         })
     }
 
@@ -315,10 +321,4 @@ impl<'a, L: Lookup> Frame<'a, L> {
             }
         }
     }
-}
-
-#[inline]
-fn unreachable_op() -> Value {
-    // Logical and equality operators return early above.
-    Value::Bool(false)
 }

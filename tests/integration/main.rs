@@ -1,6 +1,7 @@
 //! The one integration-test binary: each module tests one stage of the pipeline.
 
 mod actuarial;
+mod batch;
 mod document;
 mod pension;
 mod properties;

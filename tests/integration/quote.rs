@@ -307,3 +307,34 @@ pub fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn a_collection_day_moves_to_the_next_working_day_on_the_product_calendar() {
+    let (code, out, err) = run(&[
+        "schedule",
+        "--product",
+        "GA-SME",
+        "--plan",
+        "monthly_workday",
+        "--start",
+        "2025-03-01",
+        "--premium",
+        "1200.00",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let s = json(&out);
+    let due: Vec<&str> = s["instalments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["due_date"].as_str().unwrap())
+        .collect();
+    // 2025-03-01 is a Saturday; 2025-06-15 a Sunday; 2026-02-15 to 23 the Spring Festival.
+    assert_eq!(due[0], "2025-03-03");
+    assert_eq!(due[3], "2025-06-16");
+    assert_eq!(due[11], "2026-02-24");
+    assert_eq!(s["total"], "1296.00");
+    assert_eq!(s["instalments"][11]["grace_end"], "2026-04-25");
+}

@@ -1,0 +1,1094 @@
+//! Batch quoting: many records priced in one run, streamed from an input file to an output
+//! file of JSON Lines.
+//!
+//! Two inputs:
+//! - **JSON Lines** of requests: each non-blank line is a request object in the form of a
+//!   request file, priced as one quote;
+//! - **a census CSV** (by the extension `.csv`): the policy part comes from a request file
+//!   (`--request`, its `members` replaced), and the rows are priced one quote per member, or
+//!   one quote per group of consecutive rows with the same value in a group column.
+//!
+//! Output: one line per record, in input order. A quoted record's line is the quote
+//! `coverwright quote --format json` gives for that record, as compact JSON (the worksheet is
+//! empty unless asked for); a declined record's line is the decline `quote --format json`
+//! gives, compact; a record that cannot be quoted gives
+//! `{"record": n, "row": r, "error": {"field": ..., "message": ...}}` and the batch goes on.
+//!
+//! Invariants: memory is bounded by the chunk size, not the input (records are read in chunks,
+//! rated in parallel, written in order, and dropped); the output bytes are the same for any
+//! number of threads (each record's line depends only on that record); every record gives
+//! exactly one line.
+
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::product::Product;
+use crate::quote::{Outcome, QuoteOptions};
+use crate::rating::Failure;
+use crate::request::{CensusLayout, Member, Request, RowProblem};
+use crate::yaml::{Node, NodeKind};
+
+/// Records read, rated and written at a time.
+pub const CHUNK_RECORDS: usize = 4096;
+/// Members read at a time (a group larger than this is a chunk of its own).
+pub const CHUNK_MEMBERS: usize = 16_384;
+/// Longest JSON Lines record, in bytes (the limit of a request file).
+pub const MAX_LINE_BYTES: usize = crate::yaml::MAX_YAML_BYTES;
+
+/// How a census is cut into quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Per {
+    /// One quote per row.
+    Member,
+    /// One quote per run of consecutive rows with the same group value.
+    Group,
+}
+
+/// What to price and how.
+#[derive(Clone, Debug)]
+pub struct BatchOptions {
+    /// Product code, optionally `@VERSION`; without it the version in force on each
+    /// request's start date.
+    pub product: String,
+    /// JSON Lines of requests, or a census CSV (`.csv`).
+    pub input: PathBuf,
+    /// For a census: the request file giving the policy part.
+    pub request: Option<PathBuf>,
+    pub per: Per,
+    /// For `Per::Group`: the census column whose value groups rows.
+    pub group_column: Option<String>,
+    /// Only this payment plan.
+    pub plan: Option<String>,
+    /// Record the worksheet in each quote.
+    pub explain: bool,
+    /// Worker threads (all cores when `None`).
+    pub threads: Option<usize>,
+}
+
+/// Counts of a finished batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub records: u64,
+    pub quoted: u64,
+    pub declined: u64,
+    pub failed: u64,
+    pub seconds: f64,
+}
+
+impl Summary {
+    pub fn per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.records as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} records: {} quoted, {} declined, {} failed in {:.2} s ({:.0} records/s)",
+            self.records,
+            self.quoted,
+            self.declined,
+            self.failed,
+            self.seconds,
+            self.per_second()
+        )
+    }
+}
+
+/// Why a batch could not run at all.
+#[derive(Debug)]
+pub enum BatchError {
+    /// Bad arguments or a file that cannot be read (exit code 2).
+    Usage(String),
+    /// The request file or the census header is invalid (exit code 1).
+    Invalid(Vec<Diagnostic>),
+    /// Writing the output failed.
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for BatchError {
+    fn from(e: std::io::Error) -> BatchError {
+        BatchError::Io(e)
+    }
+}
+
+/// What happened to one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Quoted,
+    Declined,
+    Failed,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
+    quoted: u64,
+    declined: u64,
+    failed: u64,
+}
+
+impl Counts {
+    fn add(&mut self, k: Kind) {
+        match k {
+            Kind::Quoted => self.quoted += 1,
+            Kind::Declined => self.declined += 1,
+            Kind::Failed => self.failed += 1,
+        }
+    }
+}
+
+/// Reports progress: input bytes read so far.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
+
+/// Runs a batch over `products`, writing JSON Lines to `out`.
+pub fn run(
+    products: &[Product],
+    opts: &BatchOptions,
+    out: &mut (dyn Write + Send),
+    progress: Option<Progress<'_>>,
+) -> Result<Summary, BatchError> {
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = opts.threads {
+            b = b.num_threads(n.max(1));
+        }
+        b.build()
+            .map_err(|e| BatchError::Usage(format!("cannot start worker threads: {e}")))?
+    };
+    let started = Instant::now();
+    let is_census = opts
+        .input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let counts = if is_census {
+        run_census(products, opts, &pool, out, progress)
+    } else {
+        run_jsonl(products, opts, &pool, out, progress)
+    }?;
+    Ok(Summary {
+        records: counts.quoted + counts.declined + counts.failed,
+        quoted: counts.quoted,
+        declined: counts.declined,
+        failed: counts.failed,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// A chunk of records and the input bytes read up to its end (for progress).
+type Chunk<T> = (Vec<T>, u64);
+
+/// Reads, rates and writes at the same time: a reader thread produces chunks of records, the
+/// worker pool rates one chunk while the next is read, and a writer thread writes the lines
+/// of the previous one. Two chunks at most wait in each queue, so memory stays bounded.
+fn pipeline<T: Send + Sync>(
+    pool: &rayon::ThreadPool,
+    out: &mut (dyn Write + Send),
+    mut produce: impl FnMut() -> Result<Option<Chunk<T>>, BatchError> + Send,
+    one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
+    progress: Option<Progress<'_>>,
+) -> Result<Counts, BatchError> {
+    use std::sync::mpsc::sync_channel;
+    let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<T>, BatchError>>(1);
+    let (buf_tx, buf_rx) = sync_channel::<(Vec<Vec<u8>>, u64)>(1);
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            loop {
+                match produce() {
+                    Ok(Some(c)) => {
+                        if chunk_tx.send(Ok(c)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = chunk_tx.send(Err(e));
+                        break;
+                    }
+                }
+            }
+        });
+        let writer = s.spawn(move || -> std::io::Result<()> {
+            for (bufs, bytes) in buf_rx {
+                for b in bufs {
+                    out.write_all(&b)?;
+                }
+                if let Some(p) = progress {
+                    p(bytes);
+                }
+            }
+            out.flush()
+        });
+        let mut counts = Counts::default();
+        let mut record = 1u64;
+        let mut failure = None;
+        for msg in chunk_rx {
+            let (items, bytes) = match msg {
+                Ok(c) => c,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            };
+            let (bufs, c) = rate_chunk(pool, &items, record, one);
+            record += items.len() as u64;
+            counts.quoted += c.quoted;
+            counts.declined += c.declined;
+            counts.failed += c.failed;
+            if buf_tx.send((bufs, bytes)).is_err() {
+                break;
+            }
+        }
+        drop(buf_tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the writer thread failed")));
+        match (failure, written) {
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(BatchError::Io(e)),
+            (None, Ok(())) => Ok(counts),
+        }
+    })
+}
+
+/// Rates `items` in parallel; returns their lines in order. `first` is the record number of
+/// `items[0]`.
+fn rate_chunk<T: Sync>(
+    pool: &rayon::ThreadPool,
+    items: &[T],
+    first: u64,
+    one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
+) -> (Vec<Vec<u8>>, Counts) {
+    let mut counts = Counts::default();
+    if items.is_empty() {
+        return (Vec::new(), counts);
+    }
+    // A few pieces per thread, so that a slow piece does not leave a core idle.
+    let pieces = pool.current_num_threads() * 4;
+    let size = items.len().div_ceil(pieces).max(1);
+    let parts: Vec<(Vec<u8>, Counts)> = pool.install(|| {
+        items
+            .par_chunks(size)
+            .enumerate()
+            .map(|(pi, part)| {
+                let mut buf = Vec::with_capacity(part.len() * 1024);
+                let mut c = Counts::default();
+                for (i, it) in part.iter().enumerate() {
+                    let n = first + (pi * size + i) as u64;
+                    c.add(one(it, n, &mut buf));
+                }
+                (buf, c)
+            })
+            .collect()
+    });
+    let mut bufs = Vec::with_capacity(parts.len());
+    for (buf, c) in parts {
+        bufs.push(buf);
+        counts.quoted += c.quoted;
+        counts.declined += c.declined;
+        counts.failed += c.failed;
+    }
+    (bufs, counts)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output lines.
+
+/// A failed eligibility rule, with its keys in the order `quote --format json` prints them.
+#[derive(Serialize)]
+struct FailureOut<'a> {
+    member: Option<usize>,
+    member_name: &'a Option<String>,
+    message_en: &'a str,
+    message_zh: &'a str,
+    row: Option<usize>,
+    rule: &'a str,
+}
+
+/// The decline `quote --format json` prints (keys in its order).
+#[derive(Serialize)]
+struct DeclineOut<'a> {
+    declined: bool,
+    failures: Vec<FailureOut<'a>>,
+    product: String,
+}
+
+#[derive(Serialize)]
+struct ErrorItem<'a> {
+    field: Option<&'a str>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    record: u64,
+    row: Option<usize>,
+    error: ErrorItem<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    more_errors: Vec<ErrorItem<'a>>,
+}
+
+/// One problem with a record: the field it is in (when known) and what is wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+fn write_json<T: Serialize>(buf: &mut Vec<u8>, v: &T) {
+    // Serializing plain structs of strings and numbers into memory cannot fail.
+    if serde_json::to_writer(&mut *buf, v).is_err() {
+        buf.extend_from_slice(b"{}");
+    }
+    buf.push(b'\n');
+}
+
+/// Writes an error line for record `record`.
+pub fn write_error(buf: &mut Vec<u8>, record: u64, row: Option<usize>, problems: &[Problem]) {
+    fn item(p: &Problem) -> ErrorItem<'_> {
+        ErrorItem {
+            field: p.field.as_deref(),
+            message: &p.message,
+        }
+    }
+    let (first, rest) = match problems.split_first() {
+        Some((f, r)) => (item(f), r.iter().map(item).collect()),
+        None => (
+            ErrorItem {
+                field: None,
+                message: "the record cannot be quoted",
+            },
+            Vec::new(),
+        ),
+    };
+    write_json(
+        buf,
+        &ErrorOut {
+            record,
+            row,
+            error: first,
+            more_errors: rest,
+        },
+    );
+}
+
+/// Writes a decline line: the decline `quote --format json` prints, compact.
+pub fn write_decline(buf: &mut Vec<u8>, product: &Product, failures: &[Failure]) {
+    write_json(
+        buf,
+        &DeclineOut {
+            declined: true,
+            failures: failures
+                .iter()
+                .map(|f| FailureOut {
+                    member: f.member,
+                    member_name: &f.member_name,
+                    message_en: &f.message_en,
+                    message_zh: &f.message_zh,
+                    row: f.row,
+                    rule: &f.rule,
+                })
+                .collect(),
+            product: product.id(),
+        },
+    );
+}
+
+/// Quotes a checked request and writes its line. `row_of` gives the census row of a member
+/// (for rating errors), `row` the record's row.
+fn quote_line(
+    product: &Product,
+    req: &Request,
+    qopts: &QuoteOptions,
+    record: u64,
+    row: Option<usize>,
+    buf: &mut Vec<u8>,
+) -> Kind {
+    match crate::quote::quote(product, req, qopts) {
+        Ok(Outcome::Quoted(q, _)) => {
+            write_json(buf, &*q);
+            Kind::Quoted
+        }
+        Ok(Outcome::Declined(failures)) => {
+            write_decline(buf, product, &failures);
+            Kind::Declined
+        }
+        Err(e) => {
+            let row = match &e {
+                crate::quote::QuoteError::Rating(r) => r
+                    .member
+                    .and_then(|m| req.members.get(m))
+                    .and_then(|m| m.row)
+                    .or(row),
+                crate::quote::QuoteError::Schedule(_) => row,
+            };
+            write_error(
+                buf,
+                record,
+                row,
+                &[Problem {
+                    field: None,
+                    message: e.to_string(),
+                }],
+            );
+            Kind::Failed
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Lines.
+
+struct Line {
+    /// Line number in the input (1-based).
+    row: usize,
+    text: Result<String, String>,
+}
+
+/// Reads the next non-blank line, at most `MAX_LINE_BYTES` long. Returns the line and the
+/// bytes consumed, or `None` at the end.
+fn next_line(
+    r: &mut impl BufRead,
+    row: &mut usize,
+    scratch: &mut Vec<u8>,
+) -> std::io::Result<Option<(Line, u64)>> {
+    let mut consumed = 0u64;
+    loop {
+        scratch.clear();
+        let mut too_long = false;
+        let mut any = false;
+        loop {
+            let buf = r.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            any = true;
+            let (take, done) = match buf.iter().position(|b| *b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            if scratch.len() + take <= MAX_LINE_BYTES + 2 {
+                scratch.extend_from_slice(&buf[..take]);
+            } else {
+                too_long = true;
+            }
+            r.consume(take);
+            consumed += take as u64;
+            if done {
+                break;
+            }
+        }
+        if !any {
+            return Ok(None);
+        }
+        *row += 1;
+        if too_long {
+            return Ok(Some((
+                Line {
+                    row: *row,
+                    text: Err(format!(
+                        "the line is longer than the {MAX_LINE_BYTES} bytes a request may have"
+                    )),
+                },
+                consumed,
+            )));
+        }
+        while scratch.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            scratch.pop();
+        }
+        if scratch.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let text = match std::str::from_utf8(scratch) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) => Err("the line is not UTF-8 text".to_string()),
+        };
+        return Ok(Some((Line { row: *row, text }, consumed)));
+    }
+}
+
+fn run_jsonl(
+    products: &[Product],
+    opts: &BatchOptions,
+    pool: &rayon::ThreadPool,
+    out: &mut (dyn Write + Send),
+    progress: Option<Progress<'_>>,
+) -> Result<Counts, BatchError> {
+    if opts.request.is_some() {
+        return Err(BatchError::Usage(
+            "--request is for a census input; JSON Lines records are whole requests".into(),
+        ));
+    }
+    if opts.group_column.is_some() || opts.per == Per::Group {
+        return Err(BatchError::Usage(
+            "--per group and --group-column are for a census input (.csv)".into(),
+        ));
+    }
+    // The product must exist, whatever the version.
+    let code = opts.product.split('@').next().unwrap_or("");
+    if !products.iter().any(|p| p.code == code) {
+        let e = crate::product::load::find(products, &opts.product, chrono::NaiveDate::MIN)
+            .err()
+            .unwrap_or_default();
+        return Err(BatchError::Usage(e));
+    }
+    let file = std::fs::File::open(&opts.input)
+        .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", opts.input.display())))?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let qopts = QuoteOptions {
+        plan: opts.plan.clone(),
+        as_of: None,
+        worksheet: opts.explain,
+    };
+    let one = |line: &Line, record: u64, buf: &mut Vec<u8>| -> Kind {
+        jsonl_record(products, opts, &qopts, line, record, buf)
+    };
+    let mut row = 0usize;
+    let mut bytes = 0u64;
+    let mut scratch = Vec::new();
+    let input = &opts.input;
+    let produce = move || -> Result<Option<Chunk<Line>>, BatchError> {
+        let mut chunk = Vec::with_capacity(CHUNK_RECORDS);
+        let mut chunk_bytes = 0usize;
+        while chunk.len() < CHUNK_RECORDS && chunk_bytes < 16 << 20 {
+            match next_line(&mut reader, &mut row, &mut scratch)
+                .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", input.display())))?
+            {
+                Some((line, n)) => {
+                    bytes += n;
+                    chunk_bytes += line.text.as_ref().map_or(0, String::len);
+                    chunk.push(line);
+                }
+                None => break,
+            }
+        }
+        Ok((!chunk.is_empty()).then_some((chunk, bytes)))
+    };
+    pipeline(pool, out, produce, &one, progress)
+}
+
+fn jsonl_record(
+    products: &[Product],
+    opts: &BatchOptions,
+    qopts: &QuoteOptions,
+    line: &Line,
+    record: u64,
+    buf: &mut Vec<u8>,
+) -> Kind {
+    let fail = |buf: &mut Vec<u8>, problems: &[Problem]| {
+        write_error(buf, record, Some(line.row), problems);
+        Kind::Failed
+    };
+    let text = match &line.text {
+        Ok(t) => t,
+        Err(e) => {
+            return fail(
+                buf,
+                &[Problem {
+                    field: None,
+                    message: e.clone(),
+                }],
+            );
+        }
+    };
+    let node = match crate::yaml::parse(text) {
+        Ok(n) => n,
+        Err(d) => {
+            return fail(
+                buf,
+                &[Problem {
+                    field: None,
+                    message: d.message,
+                }],
+            );
+        }
+    };
+    // As `quote` does: the start date picks the version when none is given.
+    let start = node
+        .get("start")
+        .and_then(|n| n.as_str())
+        .and_then(|s| crate::product::parse_date(s).ok());
+    let product =
+        match crate::product::load::find(products, &opts.product, start.unwrap_or_default()) {
+            Ok(p) => p,
+            Err(e) => {
+                return fail(
+                    buf,
+                    &[Problem {
+                        field: Some("start".into()),
+                        message: e,
+                    }],
+                );
+            }
+        };
+    if let Some(plan) = &opts.plan
+        && !product.plans.iter().any(|p| &p.code == plan)
+    {
+        return fail(
+            buf,
+            &[Problem {
+                field: None,
+                message: format!("{} offers no payment plan `{plan}`", product.id()),
+            }],
+        );
+    }
+    let req = match crate::request::check_with_census(product, &node, &opts.input, None) {
+        Ok(r) => r,
+        Err(d) => {
+            let problems: Vec<Problem> = d
+                .iter()
+                .filter(|x| x.is_error())
+                .map(|x| Problem {
+                    field: if x.span.is_known() && x.file.as_deref() == Some(&opts.input) {
+                        field_at(&node, x.span)
+                    } else {
+                        None
+                    },
+                    message: match &x.help {
+                        Some(h) => format!("{} ({h})", x.message),
+                        None => x.message.clone(),
+                    },
+                })
+                .collect();
+            return fail(buf, &problems);
+        }
+    };
+    quote_line(product, &req, qopts, record, Some(line.row), buf)
+}
+
+/// The path of the value a span points into, e.g. `members[1].age` or
+/// `coverages.add.sum_insured`; `None` for the whole record.
+pub fn field_at(node: &Node, span: Span) -> Option<String> {
+    let mut path = String::new();
+    let mut n = node;
+    let off = span.start;
+    loop {
+        match &n.kind {
+            NodeKind::Map(entries) => {
+                let Some((k, v)) = entries.iter().rev().find(|(k, _)| k.span.start <= off) else {
+                    break;
+                };
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k.as_str().unwrap_or("?"));
+                if off < v.span.start {
+                    break;
+                }
+                n = v;
+            }
+            NodeKind::Seq(items) => {
+                let Some((i, v)) = items
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find(|(_, v)| v.span.start <= off)
+                else {
+                    break;
+                };
+                path.push_str(&format!("[{i}]"));
+                n = v;
+            }
+            _ => break,
+        }
+    }
+    (!path.is_empty()).then_some(path)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Census.
+
+/// A census record: its rows (census line and cells), or a problem found while reading.
+enum CensusItem {
+    Rows(Vec<(usize, csv::StringRecord)>),
+    Bad(usize, Problem),
+}
+
+impl CensusItem {
+    fn members(&self) -> usize {
+        match self {
+            CensusItem::Rows(r) => r.len(),
+            CensusItem::Bad(..) => 1,
+        }
+    }
+}
+
+/// Counts bytes read from the file, for progress.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Whether a file is UTF-8 throughout, read in blocks (so memory stays flat).
+fn is_utf8_file(path: &Path) -> std::io::Result<bool> {
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut carry = 0usize;
+    loop {
+        let n = f.read(&mut buf[carry..])?;
+        if n == 0 {
+            return Ok(carry == 0);
+        }
+        let end = carry + n;
+        match std::str::from_utf8(&buf[..end]) {
+            Ok(_) => carry = 0,
+            Err(e) if e.error_len().is_none() => {
+                // An incomplete character at the end of the block: keep it for the next one.
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..end, 0);
+                carry = end - valid;
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+/// Decodes GBK to UTF-8 as it reads, like `request::decode_census` does for a whole file.
+struct GbkReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    done: bool,
+}
+
+impl<R: Read> Read for GbkReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.len() < 16 {
+            // The decoder needs room for a few characters.
+            let mut tmp = [0u8; 16];
+            let n = self.read(&mut tmp)?;
+            let k = n.min(out.len());
+            out[..k].copy_from_slice(&tmp[..k]);
+            return Ok(k);
+        }
+        loop {
+            if self.done {
+                return Ok(0);
+            }
+            if self.start == self.end && !self.eof {
+                let n = self.inner.read(&mut self.input)?;
+                self.start = 0;
+                self.end = n;
+                self.eof = n == 0;
+            }
+            let (_, read, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
+            self.start += read;
+            if self.eof && self.start == self.end && written == 0 {
+                self.done = true;
+            }
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+    }
+}
+
+/// Opens a census for streaming: UTF-8 (a BOM skipped) or GBK decoded on the way.
+fn open_census(path: &Path, read: Arc<AtomicU64>) -> std::io::Result<Box<dyn Read + Send>> {
+    let utf8 = is_utf8_file(path)?;
+    let mut f = std::fs::File::open(path)?;
+    let mut head = [0u8; 3];
+    let mut got = 0;
+    while got < 3 {
+        let n = f.read(&mut head[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    let rest = Counting { inner: f, read };
+    if head[..got] == [0xEF, 0xBB, 0xBF] {
+        return Ok(Box::new(rest));
+    }
+    let start = std::io::Cursor::new(head[..got].to_vec()).chain(rest);
+    if utf8 {
+        Ok(Box::new(start))
+    } else {
+        Ok(Box::new(GbkReader {
+            inner: start,
+            decoder: encoding_rs::GBK.new_decoder(),
+            input: vec![0u8; 1 << 16],
+            start: 0,
+            end: 0,
+            eof: false,
+            done: false,
+        }))
+    }
+}
+
+/// The policy part of a census batch: the request file checked without members.
+fn census_request<'p>(
+    products: &'p [Product],
+    opts: &BatchOptions,
+) -> Result<(&'p Product, Request), BatchError> {
+    let Some(path) = &opts.request else {
+        return Err(BatchError::Usage(
+            "a census needs --request FILE for the policy part (policyholder, coverages, start)"
+                .into(),
+        ));
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let node = crate::yaml::parse(&text).map_err(|d| BatchError::Invalid(vec![d.in_file(path)]))?;
+    let start = node
+        .get("start")
+        .and_then(|n| n.as_str())
+        .and_then(|s| crate::product::parse_date(s).ok());
+    let product = crate::product::load::find(products, &opts.product, start.unwrap_or_default())
+        .map_err(BatchError::Usage)?;
+    if let Some(plan) = &opts.plan
+        && !product.plans.iter().any(|p| &p.code == plan)
+    {
+        let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
+        return Err(BatchError::Usage(format!(
+            "{} offers no payment plan `{plan}`; plans: {}",
+            product.id(),
+            codes.join(", ")
+        )));
+    }
+    // The census replaces the request's members (and any census it names).
+    let req = crate::request::check(product, &node, path, Some(Vec::new()))
+        .map_err(|d| BatchError::Invalid(d.into_vec()))?;
+    Ok((product, req))
+}
+
+fn run_census(
+    products: &[Product],
+    opts: &BatchOptions,
+    pool: &rayon::ThreadPool,
+    out: &mut (dyn Write + Send),
+    progress: Option<Progress<'_>>,
+) -> Result<Counts, BatchError> {
+    let group_col_name = match (opts.per, &opts.group_column) {
+        (Per::Group, None) => {
+            return Err(BatchError::Usage(
+                "--per group needs --group-column NAME".into(),
+            ));
+        }
+        (Per::Member, Some(_)) => {
+            return Err(BatchError::Usage(
+                "--group-column is for --per group".into(),
+            ));
+        }
+        (_, g) => g.clone(),
+    };
+    let (product, base) = census_request(products, opts)?;
+    let read = Arc::new(AtomicU64::new(0));
+    let reader = open_census(&opts.input, read.clone())
+        .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", opts.input.display())))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(reader);
+    let header: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+        Err(e) => {
+            return Err(BatchError::Invalid(vec![
+                Diagnostic::error("E0221", format!("cannot read the header row: {e}"))
+                    .in_file(&opts.input),
+            ]));
+        }
+    };
+    let extra: Vec<&str> = group_col_name.iter().map(String::as_str).collect();
+    let layout = CensusLayout::new(product, header, &extra).map_err(|problems| {
+        BatchError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| {
+                    Diagnostic::error("E0222", p.message)
+                        .in_file(&opts.input)
+                        .with_help(p.help)
+                })
+                .collect(),
+        )
+    })?;
+    let group_col = match &group_col_name {
+        Some(g) => Some(layout.column(g).ok_or_else(|| {
+            BatchError::Invalid(vec![
+                Diagnostic::error(
+                    "E0222",
+                    format!("row 1: the census has no column `{g}` to group by"),
+                )
+                .in_file(&opts.input),
+            ])
+        })?),
+        None => None,
+    };
+    let qopts = QuoteOptions {
+        plan: opts.plan.clone(),
+        as_of: None,
+        worksheet: opts.explain,
+    };
+    let one = |item: &CensusItem, record: u64, buf: &mut Vec<u8>| -> Kind {
+        census_record(product, &base, &layout, &qopts, item, record, buf)
+    };
+    let blank = |rec: &csv::StringRecord| {
+        rec.iter()
+            .enumerate()
+            .all(|(i, c)| Some(i) == group_col || c.trim().is_empty())
+    };
+    let key_of = |rec: &csv::StringRecord| -> String {
+        group_col
+            .and_then(|c| rec.get(c))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut rec = csv::StringRecord::new();
+    // The group being read: its key, its rows, and the row where it went over the limit.
+    let mut open: Option<OpenGroup> = None;
+    let mut finished = false;
+    let produce = move || -> Result<Option<Chunk<CensusItem>>, BatchError> {
+        let mut chunk: Vec<CensusItem> = Vec::new();
+        let mut members = 0usize;
+        while !finished && chunk.len() < CHUNK_RECORDS && members < CHUNK_MEMBERS {
+            let ok = match rdr.read_record(&mut rec) {
+                Ok(ok) => ok,
+                Err(e) => {
+                    let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                    if let Some(item) = close_group(open.take()) {
+                        members += item.members();
+                        chunk.push(item);
+                    }
+                    chunk.push(CensusItem::Bad(
+                        row,
+                        Problem {
+                            field: None,
+                            message: e.to_string(),
+                        },
+                    ));
+                    members += 1;
+                    continue;
+                }
+            };
+            if !ok {
+                finished = true;
+                if let Some(item) = close_group(open.take()) {
+                    chunk.push(item);
+                }
+                break;
+            }
+            if blank(&rec) {
+                continue;
+            }
+            let row = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+            if group_col.is_none() {
+                chunk.push(CensusItem::Rows(vec![(row, rec.clone())]));
+                members += 1;
+                continue;
+            }
+            let key = key_of(&rec);
+            match &mut open {
+                Some((k, rows, over)) if *k == key => {
+                    if rows.len() < crate::request::MAX_MEMBERS {
+                        rows.push((row, rec.clone()));
+                    } else if over.is_none() {
+                        *over = Some(row);
+                    }
+                    members += 1;
+                }
+                _ => {
+                    if let Some(item) = close_group(open.take()) {
+                        chunk.push(item);
+                    }
+                    open = Some((key, vec![(row, rec.clone())], None));
+                    members += 1;
+                }
+            }
+        }
+        if chunk.is_empty() && finished {
+            return Ok(None);
+        }
+        Ok(Some((chunk, read.load(Ordering::Relaxed))))
+    };
+    pipeline(pool, out, produce, &one, progress)
+}
+
+/// The group being read: its key, its rows (census line and cells), and the row where it went
+/// over the member limit.
+type OpenGroup = (String, Vec<(usize, csv::StringRecord)>, Option<usize>);
+
+/// Turns a finished group into a record.
+fn close_group(open: Option<OpenGroup>) -> Option<CensusItem> {
+    let (_, rows, over) = open?;
+    Some(match over {
+        Some(row) => CensusItem::Bad(
+            row,
+            Problem {
+                field: None,
+                message: format!(
+                    "more than {} members in one group",
+                    crate::request::MAX_MEMBERS
+                ),
+            },
+        ),
+        None => CensusItem::Rows(rows),
+    })
+}
+
+fn census_record(
+    product: &Product,
+    base: &Request,
+    layout: &CensusLayout,
+    qopts: &QuoteOptions,
+    item: &CensusItem,
+    record: u64,
+    buf: &mut Vec<u8>,
+) -> Kind {
+    let rows = match item {
+        CensusItem::Rows(rows) => rows,
+        CensusItem::Bad(row, p) => {
+            write_error(buf, record, Some(*row), std::slice::from_ref(p));
+            return Kind::Failed;
+        }
+    };
+    let mut members: Vec<Member> = Vec::with_capacity(rows.len());
+    for (row, rec) in rows {
+        match layout.member(product, rec, *row) {
+            Ok(Some(m)) => members.push(m),
+            Ok(None) => {}
+            Err(problems) => {
+                let problems: Vec<Problem> = problems.iter().map(row_problem).collect();
+                write_error(buf, record, Some(*row), &problems);
+                return Kind::Failed;
+            }
+        }
+    }
+    let first_row = rows.first().map(|r| r.0);
+    let req = Request {
+        members,
+        ..base.clone()
+    };
+    quote_line(product, &req, qopts, record, first_row, buf)
+}
+
+fn row_problem(p: &RowProblem) -> Problem {
+    Problem {
+        field: p.field().map(str::to_string),
+        message: p.message(),
+    }
+}

@@ -1,0 +1,420 @@
+//! Batch quoting: the same bytes for any thread count, every line equal to what `quote`
+//! gives for that record, broken census rows and JSON Lines records reported by number while
+//! the rest is quoted.
+
+use std::path::{Path, PathBuf};
+
+use crate::quote::tempdir;
+use crate::support::run;
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).expect("JSON parses")
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .expect("batch output")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Runs `batch` with `args` and `--threads n`, writing to `dir/out-{tag}-{n}.jsonl`.
+fn batch(dir: &Path, tag: &str, n: u32, args: &[&str]) -> (i32, PathBuf, String) {
+    let out = dir.join(format!("out-{tag}-{n}.jsonl"));
+    let threads = n.to_string();
+    let mut argv = vec!["batch"];
+    argv.extend_from_slice(args);
+    argv.extend_from_slice(&["--threads", &threads, "--output", out.to_str().unwrap()]);
+    let (code, stdout, err) = run(&argv);
+    assert_eq!(stdout, "", "batch writes to its output file only");
+    (code, out, err)
+}
+
+/// Runs `batch` with one and with two threads, checks the outputs are the same bytes, and
+/// returns the exit code, the lines and stderr.
+fn batch_both(dir: &Path, tag: &str, args: &[&str]) -> (i32, Vec<String>, String) {
+    let (c1, o1, e1) = batch(dir, tag, 1, args);
+    let (c2, o2, _) = batch(dir, tag, 2, args);
+    assert_eq!(c1, c2);
+    let (b1, b2) = (std::fs::read(&o1).unwrap(), std::fs::read(&o2).unwrap());
+    assert!(!b1.is_empty());
+    assert!(b1 == b2, "--threads 1 and --threads 2 give different bytes");
+    (c1, lines(&o1), e1)
+}
+
+/// A census holding only `rows` at their original line numbers: rows of empty cells (which
+/// a census skips) before each row keep `members[].row` the same as in the batch's census.
+fn census_at(header: &str, rows: &[(usize, String)]) -> String {
+    let empty = ",".repeat(header.matches(',').count());
+    let mut s = format!("{header}\n");
+    let mut line = 2;
+    for (row, text) in rows {
+        while line < *row {
+            s.push_str(&empty);
+            s.push('\n');
+            line += 1;
+        }
+        s.push_str(text);
+        s.push('\n');
+        line += 1;
+    }
+    s
+}
+
+/// `quote --format json` for a request and census, parsed.
+fn quote_json(
+    product: &str,
+    request: &str,
+    census: Option<&Path>,
+    plan: &str,
+) -> serde_json::Value {
+    let mut argv = vec![
+        "quote",
+        "--product",
+        product,
+        "--request",
+        request,
+        "--format",
+        "json",
+        "--plan",
+        plan,
+    ];
+    if let Some(c) = census {
+        argv.extend_from_slice(&["--census", c.to_str().unwrap()]);
+    }
+    let (_, out, err) = run(&argv);
+    assert!(!out.is_empty(), "{err}");
+    json(&out)
+}
+
+const CENSUS_HEADER: &str = "name,id,age,gender,occupation_class,social_insurance";
+
+fn example_rows() -> Vec<String> {
+    std::fs::read_to_string("examples/ga-sme-census.csv")
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn census_per_member_is_the_same_for_any_thread_count_and_equals_quote() {
+    let dir = tempdir("batch-member");
+    // Twelve members: the example census, a member aged 70 (declined) and a class-6 member.
+    let mut rows = example_rows();
+    rows.push("老人,330111195001014133,70,male,1,true".into());
+    rows.push("郑六,330111198001014134,45,female,6,false".into());
+    let census = dir.join("members.csv");
+    std::fs::write(&census, format!("{CENSUS_HEADER}\n{}\n", rows.join("\n"))).unwrap();
+    let args = [
+        "--product",
+        "SP-ACC",
+        "--input",
+        census.to_str().unwrap(),
+        "--request",
+        "examples/sp-acc.yaml",
+        "--plan",
+        "monthly",
+        "--explain",
+    ];
+    let (code, out, err) = batch_both(&dir, "m", &args);
+    assert_eq!(code, 0, "declines are not failures: {err}");
+    assert_eq!(out.len(), 12);
+    assert!(
+        err.contains("12 records: 11 quoted, 1 declined, 0 failed"),
+        "{err}"
+    );
+    for (i, line) in out.iter().enumerate() {
+        let row = i + 2;
+        let one = dir.join(format!("one-{row}.csv"));
+        std::fs::write(&one, census_at(CENSUS_HEADER, &[(row, rows[i].clone())])).unwrap();
+        let want = quote_json("SP-ACC", "examples/sp-acc.yaml", Some(&one), "monthly");
+        assert_eq!(json(line), want, "record {} (row {row})", i + 1);
+    }
+    // Hand-checked values: 张伟, class 1, add 300000/1000 × 1.0‰ = 300.00; medical 20000/1000
+    // × 4.3 × 0.95 (deductible 200) × 0.80 (ratio 80%) × 0.90 (social insurance) = 58.824.
+    let first = json(&out[0]);
+    assert_eq!(first["members"][0]["row"], 2);
+    assert_eq!(first["members"][0]["premiums"]["add"], "300.00");
+    assert_eq!(first["members"][0]["premiums"]["medical"], "58.82");
+    assert_eq!(first["totals"]["gross"], "358.82");
+    let declined = json(&out[10]);
+    assert_eq!(declined["declined"], true);
+    assert_eq!(declined["failures"][0]["rule"], "entry_age");
+    assert_eq!(declined["failures"][0]["row"], 12);
+
+    // Without --explain the lines are the same quotes without the worksheet.
+    let (_, plain, _) = batch(&dir, "plain", 2, &args[..8]);
+    let mut want = json(&out[0]);
+    want["worksheet"] = serde_json::json!([]);
+    assert_eq!(json(&lines(&plain)[0]), want);
+}
+
+#[test]
+fn census_per_group_quotes_each_run_of_rows_like_quote() {
+    let dir = tempdir("batch-group");
+    let rows = example_rows();
+    // Three companies of 3, 4 and 3 members; the third has a member aged 70 (declined).
+    let mut grouped: Vec<String> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let company = match i {
+            0..=2 => "A",
+            3..=6 => "B",
+            _ => "C",
+        };
+        let r = if i == 9 {
+            r.replace(",38,", ",70,")
+        } else {
+            r.clone()
+        };
+        grouped.push(format!("{company},{r}"));
+    }
+    let census = dir.join("groups.csv");
+    std::fs::write(
+        &census,
+        format!("company,{CENSUS_HEADER}\n{}\n", grouped.join("\n")),
+    )
+    .unwrap();
+    let (code, out, err) = batch_both(
+        &dir,
+        "g",
+        &[
+            "--product",
+            "GA-SME",
+            "--input",
+            census.to_str().unwrap(),
+            "--request",
+            "examples/ga-sme.yaml",
+            "--per",
+            "group",
+            "--group-column",
+            "company",
+            "--plan",
+            "quarterly",
+            "--explain",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.len(), 3);
+    for (g, range) in [(0usize, 0..3usize), (1, 3..7), (2, 7..10)] {
+        let members: Vec<(usize, String)> = range
+            .map(|i| {
+                let cells = grouped[i].split_once(',').unwrap().1.to_string();
+                (i + 2, cells)
+            })
+            .collect();
+        let one = dir.join(format!("group-{g}.csv"));
+        std::fs::write(&one, census_at(CENSUS_HEADER, &members)).unwrap();
+        let want = quote_json("GA-SME", "examples/ga-sme.yaml", Some(&one), "quarterly");
+        assert_eq!(json(&out[g]), want, "group {g}");
+    }
+    // Company A: 张伟, 李娜 (class 1), 王芳 (class 1, no social insurance); three members, so
+    // group factor 1.10 and social share 2/3 -> 0.93. add 500000/1000 × 1.0 × 1.10 = 550.00.
+    let a = json(&out[0]);
+    assert_eq!(a["members"].as_array().unwrap().len(), 3);
+    assert_eq!(a["members"][0]["premiums"]["add"], "550.00");
+    assert_eq!(a["members"][2]["row"], 4);
+    assert_eq!(json(&out[1])["members"][0]["row"], 5);
+    let c = json(&out[2]);
+    assert_eq!(c["declined"], true);
+    assert_eq!(c["failures"][0]["row"], 11);
+}
+
+#[test]
+fn broken_census_rows_are_reported_by_row_and_the_rest_is_quoted() {
+    let dir = tempdir("batch-broken");
+    let rows = example_rows();
+    let mut text = format!("{CENSUS_HEADER}\n");
+    for (i, r) in rows.iter().enumerate() {
+        let r = match i {
+            2 => r.replace(",33,", ",abc,"),       // row 4: age is not a number
+            5 => r.replace(",2,false", ",,false"), // row 7: occupation class empty
+            8 => "周建军,330110196905033012,56".to_string(), // row 10: three cells
+            _ => r.clone(),
+        };
+        text.push_str(&r);
+        text.push('\n');
+    }
+    let census = dir.join("broken.csv");
+    std::fs::write(&census, text).unwrap();
+    let (code, out, err) = batch_both(
+        &dir,
+        "b",
+        &[
+            "--product",
+            "SP-ACC",
+            "--input",
+            census.to_str().unwrap(),
+            "--request",
+            "examples/sp-acc.yaml",
+            "--plan",
+            "annual",
+        ],
+    );
+    assert_eq!(code, 1, "a failed record makes the exit code 1");
+    assert_eq!(out.len(), 10);
+    assert!(
+        err.contains("10 records: 7 quoted, 0 declined, 3 failed"),
+        "{err}"
+    );
+    let errors: Vec<serde_json::Value> = out
+        .iter()
+        .map(|l| json(l))
+        .filter(|v| v.get("error").is_some())
+        .collect();
+    assert_eq!(errors.len(), 3);
+    assert_eq!(errors[0]["record"], 3);
+    assert_eq!(errors[0]["row"], 4);
+    assert_eq!(errors[0]["error"]["field"], "age");
+    assert_eq!(errors[0]["error"]["message"], "`abc` is not a whole number");
+    assert_eq!(errors[1]["record"], 6);
+    assert_eq!(errors[1]["row"], 7);
+    assert_eq!(errors[1]["error"]["field"], "occupation_class");
+    assert_eq!(errors[1]["error"]["message"], "the cell is empty");
+    assert_eq!(errors[2]["record"], 9);
+    assert_eq!(errors[2]["row"], 10);
+    assert_eq!(errors[2]["error"]["field"], serde_json::Value::Null);
+    assert_eq!(
+        errors[2]["error"]["message"],
+        "the row has 3 cells, but the header has 6 columns"
+    );
+    // The rows after the broken ones are quoted: 吴刚 at row 11, class 4 without social
+    // insurance: add 300000/1000 × 3.0 = 900.00.
+    let last = json(&out[9]);
+    assert_eq!(last["members"][0]["name"], "吴刚");
+    assert_eq!(last["members"][0]["row"], 11);
+    assert_eq!(last["members"][0]["premiums"]["add"], "900.00");
+}
+
+const GOOD: &str = r#"{"start": "2025-03-01", "term": 12, "policyholder": {"name": "周建华", "id": "92330105MA2XXXXXXA", "industry": "catering"}, "members": [{"name": "周建华", "id": "330105198206154312", "age": 43, "gender": "male", "occupation_class": 2, "social_insurance": true}], "coverages": {"add": {"sum_insured": 300000}, "medical": {"sum_insured": 20000, "deductible": 200, "ratio": 0.8}}}"#;
+
+#[test]
+fn json_lines_with_a_bad_line_report_its_record_and_go_on() {
+    let dir = tempdir("batch-jsonl");
+    let other = GOOD
+        .replace("\"age\": 43", "\"age\": 30")
+        .replace("300000", "500000");
+    let bad_age = GOOD.replace("\"age\": 43", "\"age\": \"old\"");
+    let input = dir.join("requests.jsonl");
+    // Line 3 is blank: not a record.
+    std::fs::write(
+        &input,
+        format!("{GOOD}\n{{\"start\": \"2025-03-01\", \n\n{bad_age}\n{other}\n"),
+    )
+    .unwrap();
+    let (code, out, err) = batch_both(
+        &dir,
+        "j",
+        &[
+            "--product",
+            "SP-ACC",
+            "--input",
+            input.to_str().unwrap(),
+            "--plan",
+            "monthly",
+            "--explain",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(out.len(), 4);
+    assert!(
+        err.contains("4 records: 2 quoted, 0 declined, 2 failed"),
+        "{err}"
+    );
+    let broken = json(&out[1]);
+    assert_eq!(broken["record"], 2);
+    assert_eq!(broken["row"], 2);
+    assert!(
+        broken["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid YAML"),
+        "{broken}"
+    );
+    let bad = json(&out[2]);
+    assert_eq!(bad["record"], 3);
+    assert_eq!(bad["row"], 4);
+    assert_eq!(bad["error"]["field"], "members[0].age");
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`old` is not a whole number"),
+        "{bad}"
+    );
+    for (line, request) in [(&out[0], GOOD.to_string()), (&out[3], other)] {
+        let file = dir.join("one.json");
+        std::fs::write(&file, &request).unwrap();
+        let want = quote_json("SP-ACC", file.to_str().unwrap(), None, "monthly");
+        assert_eq!(json(line), want);
+    }
+    // examples/sp-acc.yaml: 450.00 + 73.87.
+    assert_eq!(json(&out[0])["totals"]["gross"], "523.87");
+}
+
+#[test]
+fn gbk_census_batches_like_utf8() {
+    let dir = tempdir("batch-gbk");
+    let go = |census: &str, tag: &str| {
+        let (code, out, err) = batch(
+            &dir,
+            tag,
+            2,
+            &[
+                "--product",
+                "SP-ACC",
+                "--input",
+                census,
+                "--request",
+                "examples/sp-acc.yaml",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        std::fs::read(out).unwrap()
+    };
+    let gbk = go("tests/fixtures/requests/census-gbk.csv", "gbk");
+    let bom = go("tests/fixtures/requests/census-utf8-bom.csv", "bom");
+    assert_eq!(gbk, bom);
+    let text = String::from_utf8(gbk).unwrap();
+    assert_eq!(
+        json(text.lines().next().unwrap())["members"][0]["name"],
+        "张三"
+    );
+}
+
+#[test]
+fn a_census_needs_its_request_and_a_known_group_column() {
+    let dir = tempdir("batch-usage");
+    let (code, _, err) = batch(
+        &dir,
+        "u1",
+        1,
+        &[
+            "--product",
+            "SP-ACC",
+            "--input",
+            "examples/ga-sme-census.csv",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("needs --request"), "{err}");
+    let (code, _, err) = batch(
+        &dir,
+        "u2",
+        1,
+        &[
+            "--product",
+            "GA-SME",
+            "--input",
+            "examples/ga-sme-census.csv",
+            "--request",
+            "examples/ga-sme.yaml",
+            "--group-column",
+            "company",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("no column `company` to group by"), "{err}");
+}
