@@ -32,6 +32,23 @@ fn request_for(products: &[Product], code: &str, file: &str) -> (Product, Reques
     (p, r)
 }
 
+/// The group accident example with its ten members repeated to 1,000.
+fn census_of_1000(ps: &[Product]) -> (Product, Request) {
+    let (p, mut r) = request_for(ps, "GA-SME", "examples/ga-sme.yaml");
+    let base = r.members.clone();
+    r.members = (0..1000)
+        .map(|i| {
+            let m = &base[i % base.len()];
+            Member {
+                party: m.party.clone(),
+                inputs: m.inputs.clone(),
+                row: Some(i + 2),
+            }
+        })
+        .collect();
+    (p, r)
+}
+
 const EXAMPLES: [(&str, &str); 7] = [
     ("GA-SME", "examples/ga-sme.yaml"),
     ("SP-ACC", "examples/sp-acc.yaml"),
@@ -58,18 +75,7 @@ fn quote_example(bencher: divan::Bencher, (code, file): (&str, &str)) {
 #[divan::bench]
 fn group_accident_1000_members(bencher: divan::Bencher) {
     let ps = products();
-    let (p, mut r) = request_for(&ps, "GA-SME", "examples/ga-sme.yaml");
-    let base = r.members.clone();
-    r.members = (0..1000)
-        .map(|i| {
-            let m = &base[i % base.len()];
-            Member {
-                party: m.party.clone(),
-                inputs: m.inputs.clone(),
-                row: Some(i + 2),
-            }
-        })
-        .collect();
+    let (p, r) = census_of_1000(&ps);
     let opts = QuoteOptions::default();
     bencher
         .counter(divan::counter::ItemsCount::new(3000usize))
@@ -95,18 +101,7 @@ fn pension_quote(bencher: divan::Bencher) {
 #[divan::bench]
 fn group_accident_1000_members_rating_only(bencher: divan::Bencher) {
     let ps = products();
-    let (p, mut r) = request_for(&ps, "GA-SME", "examples/ga-sme.yaml");
-    let base = r.members.clone();
-    r.members = (0..1000)
-        .map(|i| {
-            let m = &base[i % base.len()];
-            Member {
-                party: m.party.clone(),
-                inputs: m.inputs.clone(),
-                row: Some(i + 2),
-            }
-        })
-        .collect();
+    let (p, r) = census_of_1000(&ps);
     bencher
         .counter(divan::counter::ItemsCount::new(3000usize))
         .bench(|| {
