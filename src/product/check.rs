@@ -261,6 +261,17 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// An unknown word where one of `options` is expected (E0104, with "did you mean").
+    fn unknown_word(&mut self, what: &str, word: &Sp<String>, options: &[&str]) {
+        let help = suggest(word, options);
+        self.err(
+            "E0104",
+            word.span,
+            format!("unknown {what} `{}`", word.value),
+        )
+        .help = Some(help);
+    }
+
     /// Reads a file named in the product, relative to the product's folder.
     fn read_beside(&mut self, name: &Sp<String>, what: &str) -> Option<(PathBuf, String)> {
         let path = match resolve_inside(self.dir, &name.value) {
@@ -335,22 +346,10 @@ impl<'a> Checker<'a> {
         }
         let line = Line::parse(&raw.line);
         if line.is_none() {
-            let help = suggest(&raw.line, &Line::ALL);
-            self.err(
-                "E0104",
-                raw.line.span,
-                format!("unknown line `{}`", raw.line.value),
-            )
-            .help = Some(help);
+            self.unknown_word("line", &raw.line, &Line::ALL);
         }
         if !SEGMENTS.contains(&raw.segment.value.as_str()) {
-            let help = suggest(&raw.segment, &SEGMENTS);
-            self.err(
-                "E0104",
-                raw.segment.span,
-                format!("unknown segment `{}`", raw.segment.value),
-            )
-            .help = Some(help);
+            self.unknown_word("segment", &raw.segment, &SEGMENTS);
         }
         if !CURRENCIES.contains(&raw.currency.value.as_str()) {
             self.err(
@@ -1328,13 +1327,7 @@ impl<'a> Checker<'a> {
                 "illustration",
             ];
             if !KINDS.contains(&kind.value.as_str()) {
-                let help = suggest(kind, &KINDS);
-                self.err(
-                    "E0104",
-                    kind.span,
-                    format!("unknown document `{}`", kind.value),
-                )
-                .help = Some(help);
+                self.unknown_word("document", kind, &KINDS);
                 continue;
             }
             if let Some(dir) = self.templates {
@@ -2115,13 +2108,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let Some(mode) = PlanMode::parse(&p.mode) else {
-                let help = suggest(&p.mode, &PlanMode::ALL);
-                self.err(
-                    "E0104",
-                    p.mode.span,
-                    format!("unknown payment mode `{}`", p.mode.value),
-                )
-                .help = Some(help);
+                self.unknown_word("payment mode", &p.mode, &PlanMode::ALL);
                 continue;
             };
             let modal_factor = p.modal_factor.as_ref().and_then(|f| self.num(f));
