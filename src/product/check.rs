@@ -344,13 +344,8 @@ impl<'a> Checker<'a> {
             )
             .help = Some("write a version such as `2024.1`".into());
         }
-        let line = Line::parse(&raw.line);
-        if line.is_none() {
-            self.unknown_word("line", &raw.line, &Line::ALL);
-        }
-        if !SEGMENTS.contains(&raw.segment.value.as_str()) {
-            self.unknown_word("segment", &raw.segment, &SEGMENTS);
-        }
+        let line = word(&raw.line);
+        let segment = word(&raw.segment);
         if !CURRENCIES.contains(&raw.currency.value.as_str()) {
             self.err(
                 "E0105",
@@ -376,19 +371,7 @@ impl<'a> Checker<'a> {
         // Term.
         let mut short_table: Option<Sp<String>> = None;
         let term = raw.term.0.as_ref().and_then(|t| {
-            let unit = match t.unit.as_str() {
-                "month" => TermUnit::Month,
-                "year" => TermUnit::Year,
-                _ => {
-                    self.err(
-                        "E0107",
-                        t.unit.span,
-                        format!("unknown term unit `{}`", t.unit.value),
-                    )
-                    .help = Some("use `month` or `year`".into());
-                    return None;
-                }
-            };
+            let unit = word(&t.unit)?;
             if t.min.value == 0 || t.min.value > t.max.value {
                 self.err(
                     "E0107",
@@ -536,19 +519,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let cov_index = coverages.len() as u16;
-            let vat_exempt = match c.vat.as_str() {
-                "taxable" => false,
-                "exempt" => true,
-                _ => {
-                    self.err(
-                        "E0104",
-                        c.vat.span,
-                        format!("unknown VAT treatment `{}`", c.vat.value),
-                    )
-                    .help = Some("use `taxable` or `exempt`".into());
-                    false
-                }
-            };
+            let vat_exempt = word(&c.vat) == Some(Vat::Exempt);
             let mut term_ids = Vec::new();
             let mut add_slot = |this: &mut Self,
                                 tname: &str,
@@ -769,16 +740,7 @@ impl<'a> Checker<'a> {
         // Actuarial setup.
         let actuarial = raw.actuarial.as_ref().and_then(|a| a.0.as_ref()).and_then(|a| {
             let interest = self.num(&a.interest)?;
-            let basis = match a.basis.as_str() {
-                "traditional" => InterestBasis::Traditional,
-                "participating" => InterestBasis::Participating,
-                "universal" => InterestBasis::Universal,
-                _ => {
-                    self.err("E0104", a.basis.span, format!("unknown interest basis `{}`", a.basis.value))
-                        .help = Some("use `traditional`, `participating` or `universal`".into());
-                    return None;
-                }
-            };
+            let basis = word(&a.basis)?;
             if let Some(f) = from {
                 let cap = interest_cap(basis, f);
                 if interest > cap {
@@ -788,7 +750,7 @@ impl<'a> Checker<'a> {
                         format!(
                             "the pricing interest rate {} is above the {} cap of {} for products effective {f}",
                             interest.normalize(),
-                            a.basis.value,
+                            basis,
                             cap.normalize()
                         ),
                     )
@@ -798,14 +760,9 @@ impl<'a> Checker<'a> {
             if interest < Decimal::ZERO {
                 self.err("E0115", a.interest.span, "the interest rate cannot be negative");
             }
-            let method = match a.monthly_method.as_str() {
-                "woolhouse2" => crate::actuarial::Method::Woolhouse2,
-                "udd" => crate::actuarial::Method::Udd,
-                _ => {
-                    self.err("E0104", a.monthly_method.span, format!("unknown method `{}`", a.monthly_method.value))
-                        .help = Some("use `woolhouse2` or `udd`".into());
-                    return None;
-                }
+            let method = match word(&a.monthly_method)? {
+                MonthlyMethod::Woolhouse2 => crate::actuarial::Method::Woolhouse2,
+                MonthlyMethod::Udd => crate::actuarial::Method::Udd,
             };
             let mut table_names = Vec::new();
             let mut table_files = Vec::new();
@@ -849,7 +806,7 @@ impl<'a> Checker<'a> {
         if raw.actuarial.is_none() && line == Some(Line::Pension) {
             self.warn(
                 "W0101",
-                raw.line.span,
+                wspan(&raw.line),
                 "a pension product without an `actuarial` section is not priced on life tables",
             );
         }
@@ -858,7 +815,7 @@ impl<'a> Checker<'a> {
         let mut rules = Vec::new();
         let mut rule_refs: Vec<Vec<Ref>> = Vec::new();
         for r in raw.eligibility.iter().filter_map(|r| r.0.as_ref()) {
-            let scope = self.scope(r.per.as_ref(), Scope::Policy);
+            let scope = Self::scope(r.per.as_ref(), Scope::Policy);
             if rules.iter().any(|x: &Rule| x.name == r.rule.value) {
                 self.err(
                     "E0108",
@@ -920,7 +877,7 @@ impl<'a> Checker<'a> {
                     );
                     continue;
                 }
-                let scope = self.scope(Some(&s.per), Scope::Policy);
+                let scope = Self::scope(Some(&s.per), Scope::Policy);
                 let coverage = s.coverage.as_ref().and_then(|c| {
                     match coverages.iter().position(|x| x.code == c.value) {
                         Some(i) => {
@@ -1041,42 +998,16 @@ impl<'a> Checker<'a> {
 
         // Rounding, charges.
         let rounding = rating.and_then(|r| r.rounding.0.as_ref()).and_then(|r| {
-            let (strategy, mode_name) = match r.mode.as_str() {
-                "half_up" => (RoundingStrategy::MidpointAwayFromZero, "half_up"),
-                "half_even" => (RoundingStrategy::MidpointNearestEven, "half_even"),
-                _ => {
-                    self.err(
-                        "E0104",
-                        r.mode.span,
-                        format!("unknown rounding mode `{}`", r.mode.value),
-                    )
-                    .help = Some("use `half_up` or `half_even`".into());
-                    return None;
-                }
-            };
-            let level = match r.level.as_str() {
-                "step" => RoundingLevel::Step,
-                "member" => RoundingLevel::Member,
-                "coverage" => RoundingLevel::Coverage,
-                "total" => RoundingLevel::Total,
-                _ => {
-                    self.err(
-                        "E0104",
-                        r.level.span,
-                        format!("unknown rounding level `{}`", r.level.value),
-                    )
-                    .help = Some("use `step`, `member`, `coverage` or `total`".into());
-                    return None;
-                }
-            };
+            let mode = word(&r.mode)?;
+            let level = word(&r.level)?;
             if r.places.value > 8 {
                 self.err("E0104", r.places.span, "round to at most 8 decimal places");
                 return None;
             }
             Some(Rounding {
                 places: r.places.value,
-                strategy,
-                mode_name,
+                strategy: mode.strategy(),
+                mode_name: mode.as_str(),
                 level,
             })
         });
@@ -1121,38 +1052,16 @@ impl<'a> Checker<'a> {
             .iter()
             .filter_map(|c| c.0.as_ref())
         {
-            let kind = match c.kind.as_str() {
-                "stamp_duty" => ChargeKind::StampDuty,
-                "fee" => ChargeKind::Fee,
-                _ => {
-                    self.err(
-                        "E0104",
-                        c.kind.span,
-                        format!("unknown charge kind `{}`", c.kind.value),
-                    )
-                    .help = Some("use `stamp_duty` or `fee`".into());
-                    continue;
-                }
+            let (Some(kind), Some(basis)) = (word(&c.kind), word(&c.basis)) else {
+                continue;
             };
-            let included = match c.basis.as_str() {
-                "included" => true,
-                "added" => false,
-                _ => {
-                    self.err(
-                        "E0104",
-                        c.basis.span,
-                        format!("unknown basis `{}`", c.basis.value),
-                    )
-                    .help = Some("use `included` (in the premium) or `added` (on top)".into());
-                    continue;
-                }
-            };
+            let included = basis == ChargeBasis::Included;
             let rate = c.rate.as_ref().and_then(|r| self.num(r));
             let amount = c.amount.as_ref().and_then(|r| self.num(r));
             if rate.is_some() == amount.is_some() {
                 self.err(
                     "E0119",
-                    c.kind.span,
+                    wspan(&c.kind),
                     "a charge needs either `rate` or `amount`",
                 );
             }
@@ -1205,13 +1114,13 @@ impl<'a> Checker<'a> {
                 .cooling_off_days
                 .as_ref()
                 .map(|c| c.span)
-                .unwrap_or(raw.line.span);
+                .unwrap_or(wspan(&raw.line));
             self.err(
                 "E0122",
                 span,
                 format!(
                     "a long-term {} product needs a cooling-off period of at least 15 days",
-                    raw.line.value
+                    line.map(Line::as_str).unwrap_or_default()
                 ),
             )
             .help = Some("set `cooling_off_days: 15` (or more)".into());
@@ -1351,7 +1260,7 @@ impl<'a> Checker<'a> {
             version: raw.version.value.clone(),
             name: name?,
             line: line?,
-            segment: raw.segment.value.clone(),
+            segment: segment?.as_str().to_string(),
             insurer: raw.insurer.value.clone(),
             filing: raw.filing.value.clone(),
             currency: raw.currency.value.clone(),
@@ -1389,19 +1298,11 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn scope(&mut self, per: Option<&Sp<String>>, default: Scope) -> Scope {
-        match per.map(|p| p.as_str()) {
+    fn scope(per: Option<&raw::Word<Per>>, default: Scope) -> Scope {
+        match per.and_then(word) {
             None => default,
-            Some("policy") => Scope::Policy,
-            Some("member") => Scope::Member,
-            Some(other) => {
-                let span = per.map(|p| p.span).unwrap_or_default();
-                self.err("E0104", span, format!("unknown scope `{other}`"))
-                    .help = Some(
-                    "use `policy` (once) or `member` (for each member or declared item)".into(),
-                );
-                default
-            }
+            Some(Per::Policy) => Scope::Policy,
+            Some(Per::Member) => Scope::Member,
         }
     }
 
@@ -1499,13 +1400,14 @@ impl<'a> Checker<'a> {
         {
             self.err("E0125", s.span, format!("`max` ({b}) is below `min` ({a})"));
         }
-        let ty = match f.ty.as_str() {
-            "integer" => FieldType::Integer { min, max },
-            "decimal" => FieldType::Decimal { min, max },
-            "bool" => FieldType::Bool,
-            "enum" => {
+        let ty_span = f.ty.0.as_ref()?.span;
+        let ty = match word(&f.ty)? {
+            InputType::Integer => FieldType::Integer { min, max },
+            InputType::Decimal => FieldType::Decimal { min, max },
+            InputType::Bool => FieldType::Bool,
+            InputType::Enum => {
                 if f.values.is_empty() {
-                    self.err("E0125", f.ty.span, "an `enum` input needs `values: [...]`");
+                    self.err("E0125", ty_span, "an `enum` input needs `values: [...]`");
                     return None;
                 }
                 let mut seen = HashSet::new();
@@ -1520,24 +1422,18 @@ impl<'a> Checker<'a> {
                 }
                 FieldType::Enum(f.values.iter().map(|v| self.interner.intern(v)).collect())
             }
-            other => {
-                let help = suggest(&f.ty, &["integer", "decimal", "bool", "enum"]);
-                self.err("E0104", f.ty.span, format!("unknown input type `{other}`"))
-                    .help = Some(help);
-                return None;
-            }
         };
         if !matches!(ty, FieldType::Integer { .. } | FieldType::Decimal { .. })
             && (f.min.is_some() || f.max.is_some())
         {
             self.err(
                 "E0125",
-                f.ty.span,
+                ty_span,
                 "`min` and `max` apply to `integer` and `decimal` inputs only",
             );
         }
         if !matches!(ty, FieldType::Enum(_)) && !f.values.is_empty() {
-            self.err("E0125", f.ty.span, "`values` applies to `enum` inputs only");
+            self.err("E0125", ty_span, "`values` applies to `enum` inputs only");
         }
         let default = match &f.default {
             None => None,
@@ -2107,8 +2003,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            let Some(mode) = PlanMode::parse(&p.mode) else {
-                self.unknown_word("payment mode", &p.mode, &PlanMode::ALL);
+            let Some(mode) = word(&p.mode) else {
                 continue;
             };
             let modal_factor = p.modal_factor.as_ref().and_then(|f| self.num(f));
@@ -2170,31 +2065,11 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
-            let remainder_last = match p.remainder.as_ref().map(|r| r.as_str()) {
-                None | Some("first") => false,
-                Some("last") => true,
-                Some(other) => {
-                    let span = p.remainder.as_ref().map(|r| r.span).unwrap_or_default();
-                    self.err("E0104", span, format!("unknown remainder rule `{other}`"))
-                        .help = Some("use `first` or `last`".into());
-                    false
-                }
-            };
+            let remainder_last = p.remainder.as_ref().and_then(word) == Some(Remainder::Last);
             if let Some(d) = &p.collection_day
                 && (d.value == 0 || d.value > 31)
             {
                 self.err("E0123", d.span, "a collection day is from 1 to 31");
-            }
-            if let Some(b) = &p.business_day
-                && !["following", "modified_following", "preceding"].contains(&b.as_str())
-            {
-                let help = suggest(b, &["following", "modified_following", "preceding"]);
-                self.err(
-                    "E0104",
-                    b.span,
-                    format!("unknown business-day rule `{}`", b.value),
-                )
-                .help = Some(help);
             }
             let calendar = p
                 .calendar
@@ -2231,7 +2106,11 @@ impl<'a> Checker<'a> {
                 minimum_instalment,
                 remainder_last,
                 collection_day: p.collection_day.as_ref().map(|d| d.value),
-                business_day: p.business_day.as_ref().map(|b| b.value.clone()),
+                business_day: p
+                    .business_day
+                    .as_ref()
+                    .and_then(word)
+                    .map(|b| b.as_str().to_string()),
                 calendar,
                 premium_years: p.premium_years.as_ref().map(|y| y.value),
                 yearly_cap,
@@ -2314,6 +2193,16 @@ impl<'a> Checker<'a> {
         }
         out
     }
+}
+
+/// The word of a keyword that was read (an unknown one was reported while reading).
+fn word<T: Copy>(w: &raw::Word<T>) -> Option<T> {
+    w.0.as_ref().map(|s| s.value)
+}
+
+/// Where a keyword was written (nowhere when it was unknown).
+fn wspan<T>(w: &raw::Word<T>) -> Span {
+    w.0.as_ref().map(|s| s.span).unwrap_or_default()
 }
 
 fn root_first_key(root: &Node) -> Span {
