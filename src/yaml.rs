@@ -425,6 +425,21 @@ impl DeError {
         self
     }
 
+    /// Names the set an unknown word was looked up in: `unknown value `x`` becomes
+    /// `unknown rounding mode `x`` for an enum whose serde name is `rounding mode`. Enums
+    /// whose name is a Rust identifier (no space, starts upper case) keep `value`.
+    fn naming(mut self, name: &str) -> Self {
+        let readable =
+            name.contains(' ') || name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+        if self.code == "E0012"
+            && readable
+            && let Some(rest) = self.message.strip_prefix("unknown value ")
+        {
+            self.message = format!("unknown {name} {rest}");
+        }
+        self
+    }
+
     pub fn into_diagnostic(self) -> Diagnostic {
         let mut d = Diagnostic::error(self.code, self.message).at(self.span.unwrap_or_default());
         if let Some(h) = self.help {
@@ -710,7 +725,7 @@ impl<'de, 'a> Deserializer<'de> for NodeDe<'a> {
 
     fn deserialize_enum<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         _variants: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, DeError> {
@@ -720,7 +735,7 @@ impl<'de, 'a> Deserializer<'de> for NodeDe<'a> {
                     tag: self.node,
                     value: None,
                 });
-                self.wrap(r)
+                self.wrap(r.map_err(|e| e.naming(name)))
             }
             NodeKind::Map(entries) if entries.len() == 1 => {
                 let (k, val) = &entries[0];
@@ -728,7 +743,7 @@ impl<'de, 'a> Deserializer<'de> for NodeDe<'a> {
                     tag: k,
                     value: Some(val),
                 });
-                self.wrap(r)
+                self.wrap(r.map_err(|e| e.naming(name)))
             }
             _ => self.fail(de::Error::custom(format!(
                 "expected one of the allowed words, found {}",

@@ -15,6 +15,7 @@ pub mod check;
 pub mod load;
 pub mod raw;
 pub mod table;
+pub mod words;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -24,54 +25,13 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::formula::{Expr, Interner, Scope, Value};
 pub use table::Table;
+pub use words::*;
 
 /// Names in both languages.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Names {
     pub zh: String,
     pub en: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Line {
-    Accident,
-    Health,
-    Pension,
-    ExportCredit,
-}
-
-impl Line {
-    pub const ALL: [&'static str; 4] = ["accident", "health", "pension", "export_credit"];
-
-    pub fn parse(s: &str) -> Option<Line> {
-        Some(match s {
-            "accident" => Line::Accident,
-            "health" => Line::Health,
-            "pension" => Line::Pension,
-            "export_credit" => Line::ExportCredit,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Line::ALL[self as usize]
-    }
-}
-
-pub const SEGMENTS: [&str; 5] = [
-    "small_business",
-    "sole_proprietor",
-    "business_owner",
-    "gig_worker",
-    "small_exporter",
-];
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TermUnit {
-    Month,
-    Year,
 }
 
 /// How a term under a year is priced.
@@ -213,15 +173,6 @@ pub struct Step {
     pub line: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoundingLevel {
-    Step,
-    Member,
-    Coverage,
-    Total,
-}
-
 #[derive(Clone, Copy, Debug)]
 pub struct Rounding {
     pub places: u32,
@@ -231,16 +182,18 @@ pub struct Rounding {
 }
 
 impl Rounding {
+    /// The declared rounding mode.
+    pub fn mode(&self) -> crate::money::RoundingMode {
+        if self.strategy == RoundingStrategy::MidpointNearestEven {
+            crate::money::RoundingMode::HalfEven
+        } else {
+            crate::money::RoundingMode::HalfUp
+        }
+    }
+
     pub fn apply(&self, d: Decimal) -> Decimal {
         d.round_dp_with_strategy(self.places, self.strategy)
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChargeKind {
-    StampDuty,
-    Fee,
 }
 
 #[derive(Clone, Debug)]
@@ -251,47 +204,6 @@ pub struct Charge {
     pub amount: Option<Decimal>,
     /// Included in the premium (borne by the insurer) rather than added on top.
     pub included: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanMode {
-    Single,
-    Annual,
-    SemiAnnual,
-    Quarterly,
-    Monthly,
-    Declaration,
-    Flexible,
-}
-
-impl PlanMode {
-    pub const ALL: [&'static str; 7] = [
-        "single",
-        "annual",
-        "semi_annual",
-        "quarterly",
-        "monthly",
-        "declaration",
-        "flexible",
-    ];
-
-    pub fn parse(s: &str) -> Option<PlanMode> {
-        Some(match s {
-            "single" => PlanMode::Single,
-            "annual" => PlanMode::Annual,
-            "semi_annual" => PlanMode::SemiAnnual,
-            "quarterly" => PlanMode::Quarterly,
-            "monthly" => PlanMode::Monthly,
-            "declaration" => PlanMode::Declaration,
-            "flexible" => PlanMode::Flexible,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        PlanMode::ALL[self as usize]
-    }
 }
 
 /// A payment plan as declared; the schedule module turns it into instalments.
@@ -330,14 +242,6 @@ pub struct Declarations {
     pub maximum_liability: Decimal,
     pub max_credit_days: u32,
     pub max_credit_days_approved: u32,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InterestBasis {
-    Traditional,
-    Participating,
-    Universal,
 }
 
 /// Life tables and interest for actuarial pricing.

@@ -14,7 +14,13 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::words::*;
+use crate::money::RoundingMode;
 use crate::yaml::{Recover, Sp};
+
+/// A keyword (one of a closed set of words) with its span. An unknown word is reported once,
+/// while reading, and leaves `None` here so the rest of the file is still checked.
+pub type Word<T> = Recover<Sp<T>>;
 
 /// A number as written in the file (`0.0010`, `12000`, `1.5%`, `2‰`): parsed exactly, never
 /// through a float.
@@ -57,11 +63,10 @@ pub struct RawProduct {
     #[serde(default)]
     #[schemars(required)]
     pub name: Recover<Names>,
-    /// `accident`, `health`, `pension` or `export_credit`.
-    pub line: Sp<String>,
-    /// Who the product is for: `small_business`, `sole_proprietor`, `business_owner`,
-    /// `gig_worker`, `small_exporter`.
-    pub segment: Sp<String>,
+    /// Line of business.
+    pub line: Word<Line>,
+    /// Who the product is for.
+    pub segment: Word<Segment>,
     pub insurer: Sp<String>,
     /// Filing reference with the regulator.
     pub filing: Sp<String>,
@@ -130,8 +135,8 @@ pub struct RawProduct {
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTerm {
-    /// `month` or `year`.
-    pub unit: Sp<String>,
+    /// Unit of `min`, `max` and `default`.
+    pub unit: Word<TermUnit>,
     pub min: Sp<u32>,
     pub max: Sp<u32>,
     pub default: Sp<u32>,
@@ -160,9 +165,9 @@ pub struct RawInputs {
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawField {
-    /// `integer`, `decimal`, `bool` or `enum`.
+    /// The type of the value.
     #[serde(rename = "type")]
-    pub ty: Sp<String>,
+    pub ty: Word<InputType>,
     /// Allowed words, for `enum`.
     #[serde(default)]
     pub values: Vec<Sp<String>>,
@@ -182,9 +187,9 @@ pub struct RawField {
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub rule: Sp<String>,
-    /// `policy` (once) or `member` (for each member).
+    /// Once for the policy (the default) or for each member.
     #[serde(default)]
-    pub per: Option<Sp<String>>,
+    pub per: Option<Word<Per>>,
     /// A formula that must be true.
     pub require: Sp<String>,
     pub message: Names,
@@ -196,8 +201,8 @@ pub struct RawRule {
 pub struct RawCoverage {
     pub code: Sp<String>,
     pub name: Names,
-    /// `taxable` or `exempt` (VAT).
-    pub vat: Sp<String>,
+    /// VAT treatment.
+    pub vat: Word<Vat>,
     /// Whether a request may leave this coverage out.
     #[serde(default)]
     pub optional: Option<Sp<bool>>,
@@ -314,18 +319,18 @@ pub struct RawRating {
 pub struct RawRounding {
     /// Decimal places (2 for fen / cents).
     pub places: Sp<u32>,
-    /// `half_up` or `half_even`.
-    pub mode: Sp<String>,
-    /// Where premiums are rounded: `step`, `member`, `coverage` or `total`.
-    pub level: Sp<String>,
+    /// How halves are rounded.
+    pub mode: Word<RoundingMode>,
+    /// Where premiums are rounded.
+    pub level: Word<RoundingLevel>,
 }
 
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
     pub step: Sp<String>,
-    /// `policy` (once) or `member` (for each member or declared item).
-    pub per: Sp<String>,
+    /// Once for the policy, or for each member or declared item.
+    pub per: Word<Per>,
     /// When set, the result is the annual premium of this coverage.
     #[serde(default)]
     pub coverage: Option<Sp<String>>,
@@ -337,8 +342,8 @@ pub struct RawStep {
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCharge {
-    /// `stamp_duty` or `fee`.
-    pub kind: Sp<String>,
+    /// Stamp duty or a fee.
+    pub kind: Word<ChargeKind>,
     pub name: Names,
     /// A rate of the premium (stamp duty 1‰), or
     #[serde(default)]
@@ -346,8 +351,8 @@ pub struct RawCharge {
     /// a flat amount per policy.
     #[serde(default)]
     pub amount: Option<Sp<Num>>,
-    /// `included` in the premium (borne by the insurer) or `added` on top.
-    pub basis: Sp<String>,
+    /// Included in the premium (borne by the insurer) or added on top.
+    pub basis: Word<ChargeBasis>,
 }
 
 /// Life tables and interest for actuarial pricing.
@@ -358,10 +363,10 @@ pub struct RawActuarial {
     pub tables: BTreeMap<Sp<String>, Recover<RawLifeTable>>,
     /// Pricing interest rate.
     pub interest: Sp<Num>,
-    /// `traditional`, `participating` or `universal`: picks the regulatory cap.
-    pub basis: Sp<String>,
-    /// Method for payments m times a year: `woolhouse2` or `udd`.
-    pub monthly_method: Sp<String>,
+    /// Picks the regulatory cap on the pricing interest rate.
+    pub basis: Word<InterestBasis>,
+    /// Method for payments m times a year.
+    pub monthly_method: Word<MonthlyMethod>,
 }
 
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
@@ -397,8 +402,8 @@ pub struct RawPaymentPlan {
     pub code: Sp<String>,
     #[serde(default)]
     pub name: Option<Names>,
-    /// `single`, `annual`, `semi_annual`, `quarterly`, `monthly`, `declaration` or `flexible`.
-    pub mode: Sp<String>,
+    /// How often the plan collects.
+    pub mode: Word<PlanMode>,
     /// Instalment = annual premium × factor.
     #[serde(default)]
     pub modal_factor: Option<Sp<Num>>,
@@ -411,15 +416,15 @@ pub struct RawPaymentPlan {
     pub down_payment: Option<Recover<RawDownPayment>>,
     #[serde(default)]
     pub minimum_instalment: Option<Sp<Num>>,
-    /// Odd cents on the `first` or the `last` instalments.
+    /// Which instalments take the odd cents (`first` when absent).
     #[serde(default)]
-    pub remainder: Option<Sp<String>>,
+    pub remainder: Option<Word<Remainder>>,
     /// Fixed day of the month to collect on.
     #[serde(default)]
     pub collection_day: Option<Sp<u32>>,
-    /// `following`, `modified_following` or `preceding`.
+    /// How a due date on a rest day moves (needs `calendar`).
     #[serde(default)]
-    pub business_day: Option<Sp<String>>,
+    pub business_day: Option<Word<BusinessDay>>,
     /// Holiday calendar file (YAML) beside the product.
     #[serde(default)]
     pub calendar: Option<Sp<String>>,

@@ -1,0 +1,303 @@
+//! Checking a raw product into a typed [`Product`]: every rule a product file must follow,
+//! each failure reported with the file, line and column of the offending value.
+//!
+//! The checker keeps going after a problem so that one run reports all of them; it returns a
+//! `Product` only when there was no error.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::raw::{self, Num, RawProduct};
+use super::table::{KeyCell, Row, Table, parse_band};
+use super::*;
+use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::formula::{self, Compiler, Expr, Interner, Ref, Resolve, Scope, TableSig, Ty, Value};
+use crate::yaml::{Node, Recover, Sp};
+
+mod actuarial;
+mod cases;
+mod charges;
+mod completeness;
+mod coverages;
+mod documents;
+mod files;
+mod identity;
+mod inputs;
+mod overlaps;
+mod plans;
+mod regulatory;
+mod rules;
+mod scope;
+mod tables;
+mod term;
+
+pub use coverages::choice_allows;
+pub use files::{FileSource, Fs, resolve_inside};
+pub use inputs::coerce;
+use scope::Names2;
+
+pub struct Checker<'a> {
+    file: &'a Path,
+    dir: &'a Path,
+    src: &'a str,
+    templates: Option<&'a Path>,
+    files: &'a dyn FileSource,
+    diags: Diagnostics,
+    interner: Interner,
+    /// Contents of every extra file read, for the content hash.
+    pub read_files: Vec<(PathBuf, String)>,
+}
+
+/// What the phases have built so far; the last phase turns it into a [`Product`].
+#[derive(Default)]
+struct Draft {
+    line: Option<Line>,
+    segment: Option<Segment>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    name: Option<Names>,
+    group: bool,
+    term: Option<Term>,
+    short_table: Option<Sp<String>>,
+    fields: Vec<Field>,
+    field_spans: Vec<Span>,
+    field_slot: Vec<Ref>,
+    tables: Vec<Table>,
+    table_spans: HashMap<String, Span>,
+    coverages: Vec<Coverage>,
+    slots: Vec<TermSlot>,
+    cov_spans: Vec<Span>,
+    names: Names2,
+    actuarial: Option<Actuarial>,
+    rules: Vec<Rule>,
+    rule_refs: Vec<Vec<Ref>>,
+    steps: Vec<Step>,
+    step_spans: Vec<Span>,
+    illustration: Option<Illustration>,
+    rounding: Option<Rounding>,
+    minimum_premium: Option<Decimal>,
+    vat_rate: Decimal,
+    charges: Vec<Charge>,
+    cooling_off_days: u32,
+    waiting_period_days: u32,
+    plans: Vec<PaymentPlan>,
+    declarations: Option<Declarations>,
+    documents: BTreeMap<String, String>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        file: &'a Path,
+        dir: &'a Path,
+        src: &'a str,
+        templates: Option<&'a Path>,
+        files: &'a dyn FileSource,
+    ) -> Checker<'a> {
+        Checker {
+            file,
+            dir,
+            src,
+            templates,
+            files,
+            diags: Diagnostics::new(),
+            interner: Interner::default(),
+            read_files: Vec::new(),
+        }
+    }
+
+    fn err(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, message).in_file(self.file).at(span));
+        self.last()
+    }
+
+    fn warn(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags.push(
+            Diagnostic::warning(code, message)
+                .in_file(self.file)
+                .at(span),
+        );
+        self.last()
+    }
+
+    fn last(&mut self) -> &mut Diagnostic {
+        self.diags.last_mut()
+    }
+
+    fn num(&mut self, n: &Sp<Num>) -> Option<Decimal> {
+        match parse_decimal(&n.value.0) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.err("E0101", n.span, e).help =
+                    Some("write a number such as 1000, 0.0015, 1.5‰ or 90%".into());
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, s: &Sp<String>) -> Option<NaiveDate> {
+        match parse_date(&s.value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.err("E0102", s.span, e);
+                None
+            }
+        }
+    }
+
+    fn names(&self, n: &raw::Names) -> Names {
+        Names {
+            zh: n.zh.value.clone(),
+            en: n.en.value.clone(),
+        }
+    }
+
+    /// An unknown word where one of `options` is expected (E0104, with "did you mean").
+    fn unknown_word(&mut self, what: &str, word: &Sp<String>, options: &[&str]) {
+        let help = suggest(word, options);
+        self.err(
+            "E0104",
+            word.span,
+            format!("unknown {what} `{}`", word.value),
+        )
+        .help = Some(help);
+    }
+
+    pub fn check(
+        mut self,
+        raw: &RawProduct,
+        root: &Node,
+    ) -> (Option<Product>, Diagnostics, Vec<(PathBuf, String)>) {
+        let p = self.check_inner(raw, root);
+        let mut diags = self.diags;
+        diags.sort();
+        let product = if diags.has_errors() { None } else { p };
+        (product, diags, self.read_files)
+    }
+
+    /// The phases in order; each reports what it finds and records what it built.
+    fn check_inner(&mut self, raw: &RawProduct, root: &Node) -> Option<Product> {
+        let mut d = Draft::default();
+        self.sections(root);
+        self.identity(raw, &mut d);
+        self.term(raw, &mut d);
+        self.inputs(raw, &mut d);
+        self.tables(raw, &mut d);
+        self.short_period(&mut d);
+        self.coverages(raw, root, &mut d);
+        self.formula_scope(raw, &mut d);
+        self.actuarial(raw, &mut d);
+        self.rules(raw, &mut d);
+        self.steps(raw, &mut d);
+        self.illustration(raw, &mut d);
+        self.check_table_coverage(&d);
+        self.charges(raw, &mut d);
+        self.regulatory(raw, &mut d);
+        self.payment_plans(raw, &mut d);
+        self.documents(raw, &mut d);
+        let tests = self.tests(raw, root);
+        self.finish(raw, d, tests)
+    }
+
+    /// The product, when every part of it was built.
+    fn finish(&mut self, raw: &RawProduct, d: Draft, tests: Vec<TestCase>) -> Option<Product> {
+        let special_clauses = raw
+            .special_clauses
+            .iter()
+            .filter_map(|c| c.0.as_ref())
+            .map(|c| self.names(c))
+            .collect();
+
+        Some(Product {
+            code: raw.code.value.clone(),
+            version: raw.version.value.clone(),
+            name: d.name?,
+            line: d.line?,
+            segment: d.segment?.as_str().to_string(),
+            insurer: raw.insurer.value.clone(),
+            filing: raw.filing.value.clone(),
+            currency: raw.currency.value.clone(),
+            effective_from: d.from?,
+            effective_to: d.to,
+            group: d.group,
+            term: d.term?,
+            cooling_off_days: d.cooling_off_days,
+            waiting_period_days: d.waiting_period_days,
+            grace_period_days: raw
+                .grace_period_days
+                .as_ref()
+                .map(|g| g.value)
+                .unwrap_or(60),
+            fields: d.fields,
+            rules: d.rules,
+            coverages: d.coverages,
+            terms: d.slots,
+            tables: d.tables,
+            steps: d.steps,
+            rounding: d.rounding?,
+            minimum_premium: d.minimum_premium,
+            vat_rate: d.vat_rate,
+            charges: d.charges,
+            actuarial: d.actuarial,
+            illustration: d.illustration,
+            plans: d.plans,
+            declarations: d.declarations,
+            documents: d.documents,
+            special_clauses,
+            tests,
+            interner: std::mem::take(&mut self.interner),
+            file: self.file.to_path_buf(),
+            content_hash: String::new(),
+        })
+    }
+}
+
+/// The word of a keyword that was read (an unknown one was reported while reading).
+fn word<T: Copy>(w: &raw::Word<T>) -> Option<T> {
+    w.0.as_ref().map(|s| s.value)
+}
+
+/// Where a keyword was written (nowhere when it was unknown).
+fn wspan<T>(w: &raw::Word<T>) -> Span {
+    w.0.as_ref().map(|s| s.span).unwrap_or_default()
+}
+
+fn root_first_key(root: &Node) -> Span {
+    match &root.kind {
+        crate::yaml::NodeKind::Map(entries) => {
+            entries.first().map(|(k, _)| k.span).unwrap_or(root.span)
+        }
+        _ => root.span,
+    }
+}
+
+fn suggest(word: &Sp<String>, options: &[&str]) -> String {
+    suggest_in(&word.value, options.iter().copied())
+}
+
+fn suggest_in<'a>(word: &str, options: impl Iterator<Item = &'a str> + Clone) -> String {
+    match did_you_mean(word, options.clone()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => {
+            let all: Vec<&str> = options.collect();
+            if all.is_empty() {
+                "nothing of that kind is declared".to_string()
+            } else {
+                format!("use one of: {}", all.join(", "))
+            }
+        }
+    }
+}
