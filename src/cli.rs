@@ -156,7 +156,7 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct QuoteArgs {
     /// Product code, optionally with `@VERSION`; without it, the version in force on the
-    /// cover start date (or `--as-of`).
+    /// cover start date.
     #[arg(long)]
     pub product: String,
     /// Request file (YAML or JSON).
@@ -165,8 +165,8 @@ pub struct QuoteArgs {
     /// Census CSV (UTF-8, UTF-8 with BOM or GBK) replacing the request's `members`.
     #[arg(long)]
     pub census: Option<PathBuf>,
-    /// Date the quote is made (YYYY-MM-DD); picks the product version and starts the
-    /// quote's validity. Defaults to the cover start date.
+    /// Date the quote is made (YYYY-MM-DD): dates the quote and starts its validity (30
+    /// days). Defaults to the cover start date. It does not pick the product version.
     #[arg(long)]
     pub as_of: Option<String>,
     /// Show only this payment plan.
@@ -563,20 +563,32 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
     let Some(products) = load_products(&a.products, err)? else {
         return Ok(2);
     };
-    // The start date picks the version when none is given.
-    let start = match peek_start(&a.request) {
-        Ok(d) => d,
-        Err(d) => {
-            report(&[d], Format::Text, out, err)?;
+    // The request is read once; its cover start date picks the version when none is given.
+    let file = match crate::request::RequestFile::read(&a.request) {
+        Ok(f) => f,
+        Err(e) => {
+            report(&e.into_vec(), Format::Text, out, err)?;
             return Ok(1);
         }
     };
-    let date = as_of.or(start).unwrap_or_default();
-    let product = match crate::product::load::find(&products, &a.product, date) {
+    let header = match file.header() {
+        Ok(h) => h,
+        Err(d) => {
+            let n = d.error_count();
+            report(&d.into_vec(), Format::Text, out, err)?;
+            writeln!(err, "{n} error(s) in the request")?;
+            return Ok(1);
+        }
+    };
+    let product = match crate::request::pick(&products, &a.product, &header, &a.request) {
         Ok(p) => p,
-        Err(e) => {
+        Err(crate::request::PickError::Unknown(e)) => {
             writeln!(err, "error: {e}")?;
             return Ok(2);
+        }
+        Err(crate::request::PickError::NotInForce(d)) => {
+            report(&[d], Format::Text, out, err)?;
+            return Ok(1);
         }
     };
     if let Some(plan) = &a.plan
@@ -591,7 +603,12 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
         )?;
         return Ok(2);
     }
-    let req = match crate::request::load(product, &a.request, a.census.as_deref()) {
+    let req = match crate::request::check_with_census(
+        product,
+        &file.node,
+        &a.request,
+        a.census.as_deref(),
+    ) {
         Ok(r) => r,
         Err(d) => {
             let d = d.into_vec();
@@ -729,18 +746,6 @@ fn batch_cmd(
             Ok(2)
         }
     }
-}
-
-/// Reads the request's start date (for picking the product version).
-fn peek_start(path: &Path) -> Result<Option<chrono::NaiveDate>, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error("E0201", format!("cannot read the request: {e}")).in_file(path)
-    })?;
-    let node = crate::yaml::parse(&text).map_err(|d| d.in_file(path))?;
-    Ok(node
-        .get("start")
-        .and_then(|n| n.as_str())
-        .and_then(|s| crate::product::parse_date(s).ok()))
 }
 
 fn test_cmd(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
