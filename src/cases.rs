@@ -245,7 +245,7 @@ pub fn check_templates(
             ..Default::default()
         };
         if let Ok(Outcome::Quoted(q, _)) = quote::quote(p, &req, &opts) {
-            quote_json = serde_json::from_str::<serde_json::Value>(&quote::to_json(&q)).ok();
+            quote_json = serde_json::to_value(&*q).ok();
             break;
         }
     }

@@ -26,7 +26,7 @@ use crate::formula::{Expr, Interner, Scope, Value};
 pub use table::Table;
 
 /// Names in both languages.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Names {
     pub zh: String,
     pub en: String,
@@ -67,7 +67,7 @@ pub const SEGMENTS: [&str; 5] = [
     "small_exporter",
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TermUnit {
     Month,
@@ -253,7 +253,7 @@ pub struct Charge {
     pub included: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanMode {
     Single,
