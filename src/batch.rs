@@ -614,24 +614,39 @@ fn jsonl_record(
             );
         }
     };
-    // As `quote` does: the start date picks the version when none is given.
-    let start = node
-        .get("start")
-        .and_then(|n| n.as_str())
-        .and_then(|s| crate::product::parse_date(s).ok());
-    let product =
-        match crate::product::load::find(products, &opts.product, start.unwrap_or_default()) {
-            Ok(p) => p,
-            Err(e) => {
-                return fail(
-                    buf,
-                    &[Problem {
-                        field: Some("start".into()),
-                        message: e,
-                    }],
-                );
-            }
-        };
+    // As `quote` does: the cover start date picks the version when none is given.
+    let problems = |d: &crate::diagnostics::Diagnostics| -> Vec<Problem> {
+        d.iter()
+            .filter(|x| x.is_error())
+            .map(|x| Problem {
+                field: if x.span.is_known() && x.file.as_deref() == Some(&opts.input) {
+                    field_at(&node, x.span)
+                } else {
+                    None
+                },
+                message: match &x.help {
+                    Some(h) => format!("{} ({h})", x.message),
+                    None => x.message.clone(),
+                },
+            })
+            .collect()
+    };
+    let header = match crate::request::header(&node, &opts.input) {
+        Ok(h) => h,
+        Err(d) => return fail(buf, &problems(&d)),
+    };
+    let product = match crate::request::pick(products, &opts.product, &header, &opts.input) {
+        Ok(p) => p,
+        Err(e) => {
+            return fail(
+                buf,
+                &[Problem {
+                    field: Some("start".into()),
+                    message: e.to_string(),
+                }],
+            );
+        }
+    };
     if let Some(plan) = &opts.plan
         && !product.plans.iter().any(|p| &p.code == plan)
     {
@@ -645,24 +660,7 @@ fn jsonl_record(
     }
     let req = match crate::request::check_with_census(product, &node, &opts.input, None) {
         Ok(r) => r,
-        Err(d) => {
-            let problems: Vec<Problem> = d
-                .iter()
-                .filter(|x| x.is_error())
-                .map(|x| Problem {
-                    field: if x.span.is_known() && x.file.as_deref() == Some(&opts.input) {
-                        field_at(&node, x.span)
-                    } else {
-                        None
-                    },
-                    message: match &x.help {
-                        Some(h) => format!("{} ({h})", x.message),
-                        None => x.message.clone(),
-                    },
-                })
-                .collect();
-            return fail(buf, &problems);
-        }
+        Err(d) => return fail(buf, &problems(&d)),
     };
     quote_line(product, &req, qopts, record, Some(line.row), buf)
 }
@@ -851,15 +849,21 @@ fn census_request<'p>(
                 .into(),
         ));
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", path.display())))?;
-    let node = crate::yaml::parse(&text).map_err(|d| BatchError::Invalid(vec![d.in_file(path)]))?;
-    let start = node
-        .get("start")
-        .and_then(|n| n.as_str())
-        .and_then(|s| crate::product::parse_date(s).ok());
-    let product = crate::product::load::find(products, &opts.product, start.unwrap_or_default())
-        .map_err(BatchError::Usage)?;
+    let file = crate::request::RequestFile::read(path).map_err(|e| match e {
+        crate::request::ReadError::Io(d) => {
+            BatchError::Usage(format!("{}: {}", path.display(), d.message))
+        }
+        crate::request::ReadError::Invalid(d) => BatchError::Invalid(d.into_vec()),
+    })?;
+    let node = &file.node;
+    let header = file
+        .header()
+        .map_err(|d| BatchError::Invalid(d.into_vec()))?;
+    let product =
+        crate::request::pick(products, &opts.product, &header, path).map_err(|e| match e {
+            crate::request::PickError::Unknown(m) => BatchError::Usage(m),
+            crate::request::PickError::NotInForce(d) => BatchError::Invalid(vec![d]),
+        })?;
     if let Some(plan) = &opts.plan
         && !product.plans.iter().any(|p| &p.code == plan)
     {
@@ -871,7 +875,7 @@ fn census_request<'p>(
         )));
     }
     // The census replaces the request's members (and any census it names).
-    let req = crate::request::check(product, &node, path, Some(Vec::new()))
+    let req = crate::request::check(product, node, path, Some(Vec::new()))
         .map_err(|d| BatchError::Invalid(d.into_vec()))?;
     Ok((product, req))
 }

@@ -52,6 +52,33 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
         },
         None => None,
     };
+    // The case is priced by this version: it must be the one in force on its start date.
+    let header = request::header(&t.request, &p.file).map_err(|d| d.into_vec());
+    let picked = header.and_then(|h| {
+        request::pick(std::slice::from_ref(p), &p.code, &h, &p.file)
+            .map(|_| ())
+            .map_err(|e| match e {
+                request::PickError::NotInForce(d) => vec![d],
+                request::PickError::Unknown(m) => {
+                    vec![crate::diagnostics::Diagnostic::error(
+                        crate::diagnostics::codes::E0215,
+                        m,
+                    )]
+                }
+            })
+    });
+    if let Err(d) = picked {
+        for x in &d {
+            details.push(format!("request: {x}"));
+        }
+        return CaseResult {
+            product: p.id(),
+            name: t.name.clone(),
+            location,
+            passed: false,
+            details,
+        };
+    }
     let req = match request::check(p, &t.request, &p.file, census) {
         Ok(r) => r,
         Err(d) => {
@@ -218,7 +245,7 @@ pub fn check_templates(
             ..Default::default()
         };
         if let Ok(Outcome::Quoted(q, _)) = quote::quote(p, &req, &opts) {
-            quote_json = serde_json::from_str::<serde_json::Value>(&quote::to_json(&q)).ok();
+            quote_json = serde_json::to_value(&*q).ok();
             break;
         }
     }

@@ -156,7 +156,7 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct QuoteArgs {
     /// Product code, optionally with `@VERSION`; without it, the version in force on the
-    /// cover start date (or `--as-of`).
+    /// cover start date.
     #[arg(long)]
     pub product: String,
     /// Request file (YAML or JSON).
@@ -165,8 +165,8 @@ pub struct QuoteArgs {
     /// Census CSV (UTF-8, UTF-8 with BOM or GBK) replacing the request's `members`.
     #[arg(long)]
     pub census: Option<PathBuf>,
-    /// Date the quote is made (YYYY-MM-DD); picks the product version and starts the
-    /// quote's validity. Defaults to the cover start date.
+    /// Date the quote is made (YYYY-MM-DD): dates the quote and starts its validity (30
+    /// days). Defaults to the cover start date. It does not pick the product version.
     #[arg(long)]
     pub as_of: Option<String>,
     /// Show only this payment plan.
@@ -467,7 +467,7 @@ fn list(
                     format!("{} / {}", p.name.zh, p.name.en),
                 ]);
             }
-            write!(out, "{}", table(&rows))?;
+            write!(out, "{}", crate::quote::table(&rows))?;
         }
     }
     Ok(if diags.iter().any(|d| d.is_error()) {
@@ -475,50 +475,6 @@ fn list(
     } else {
         0
     })
-}
-
-/// Lays out rows as aligned columns (display width aware for CJK text).
-pub fn table<const N: usize>(rows: &[[String; N]]) -> String {
-    let mut widths = [0usize; N];
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(display_width(c));
-        }
-    }
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            line.push_str(c);
-            if i + 1 < N {
-                line.push_str(&" ".repeat(widths[i] - display_width(c) + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-/// Terminal columns a string takes: CJK characters take two.
-pub fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            if (0x1100..=0x115F).contains(&u)
-                || (0x2E80..=0xA4CF).contains(&u)
-                || (0xAC00..=0xD7A3).contains(&u)
-                || (0xF900..=0xFAFF).contains(&u)
-                || (0xFE30..=0xFE4F).contains(&u)
-                || (0xFF00..=0xFF60).contains(&u)
-                || (0xFFE0..=0xFFE6).contains(&u)
-            {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
 }
 
 /// Loads the products folder, printing its errors; `None` when a product failed to load.
@@ -563,20 +519,32 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
     let Some(products) = load_products(&a.products, err)? else {
         return Ok(2);
     };
-    // The start date picks the version when none is given.
-    let start = match peek_start(&a.request) {
-        Ok(d) => d,
-        Err(d) => {
-            report(&[d], Format::Text, out, err)?;
+    // The request is read once; its cover start date picks the version when none is given.
+    let file = match crate::request::RequestFile::read(&a.request) {
+        Ok(f) => f,
+        Err(e) => {
+            report(&e.into_vec(), Format::Text, out, err)?;
             return Ok(1);
         }
     };
-    let date = as_of.or(start).unwrap_or_default();
-    let product = match crate::product::load::find(&products, &a.product, date) {
+    let header = match file.header() {
+        Ok(h) => h,
+        Err(d) => {
+            let n = d.error_count();
+            report(&d.into_vec(), Format::Text, out, err)?;
+            writeln!(err, "{n} error(s) in the request")?;
+            return Ok(1);
+        }
+    };
+    let product = match crate::request::pick(&products, &a.product, &header, &a.request) {
         Ok(p) => p,
-        Err(e) => {
+        Err(crate::request::PickError::Unknown(e)) => {
             writeln!(err, "error: {e}")?;
             return Ok(2);
+        }
+        Err(crate::request::PickError::NotInForce(d)) => {
+            report(&[d], Format::Text, out, err)?;
+            return Ok(1);
         }
     };
     if let Some(plan) = &a.plan
@@ -591,7 +559,12 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
         )?;
         return Ok(2);
     }
-    let req = match crate::request::load(product, &a.request, a.census.as_deref()) {
+    let req = match crate::request::check_with_census(
+        product,
+        &file.node,
+        &a.request,
+        a.census.as_deref(),
+    ) {
         Ok(r) => r,
         Err(d) => {
             let d = d.into_vec();
@@ -643,10 +616,8 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
                     .and_then(|e| e.to_str())
                     .unwrap_or("html")
                     .to_string();
-                let value: serde_json::Value =
-                    serde_json::from_str(&crate::quote::to_json(&q)).unwrap_or_default();
                 return render_value(
-                    value,
+                    quote_value(&q),
                     doc,
                     &a.lang,
                     &format,
@@ -729,18 +700,6 @@ fn batch_cmd(
             Ok(2)
         }
     }
-}
-
-/// Reads the request's start date (for picking the product version).
-fn peek_start(path: &Path) -> Result<Option<chrono::NaiveDate>, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error("E0201", format!("cannot read the request: {e}")).in_file(path)
-    })?;
-    let node = crate::yaml::parse(&text).map_err(|d| d.in_file(path))?;
-    Ok(node
-        .get("start")
-        .and_then(|n| n.as_str())
-        .and_then(|s| crate::product::parse_date(s).ok()))
 }
 
 fn test_cmd(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
@@ -874,7 +833,7 @@ fn declare_cmd(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
-    let q = match crate::declare::read_quote(quote) {
+    let q = match crate::quote::read_quote_file(quote) {
         Ok(q) => q,
         Err(d) => {
             report(&[d], Format::Text, out, err)?;
@@ -884,19 +843,27 @@ fn declare_cmd(
     let Some(products) = load_products(dir, err)? else {
         return Ok(2);
     };
-    let spec = format!(
-        "{}@{}",
-        q["product"]["code"].as_str().unwrap_or(""),
-        q["product"]["version"].as_str().unwrap_or("")
-    );
-    let p = match crate::product::load::find(&products, &spec, chrono::NaiveDate::MIN) {
+    // The quote names its version; its cover start date is the header's start.
+    let spec = format!("{}@{}", q.product.code, q.product.version);
+    let header = match crate::product::parse_date(&q.cover.start) {
+        Ok(start) => crate::request::Header {
+            product: Some(spec.clone()),
+            start,
+            start_span: crate::diagnostics::Span::default(),
+        },
+        Err(e) => {
+            writeln!(err, "error: the quote's cover start: {e}")?;
+            return Ok(1);
+        }
+    };
+    let p = match crate::request::pick(&products, &spec, &header, quote) {
         Ok(p) => p,
         Err(e) => {
             writeln!(err, "error: the quote's product: {e}")?;
             return Ok(1);
         }
     };
-    if q["product"]["content_hash"].as_str() != Some(p.content_hash.as_str()) {
+    if q.product.content_hash != p.content_hash {
         writeln!(
             err,
             "warning: {spec} has changed since the quote was made (content hash differs)"
@@ -955,7 +922,7 @@ fn annuity_cmd(
 }
 
 fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
-    let q = match crate::declare::read_quote(&a.quote) {
+    let q = match crate::quote::read_quote_file(&a.quote) {
         Ok(q) => q,
         Err(d) => {
             report(&[d], Format::Text, &mut std::io::sink(), err)?;
@@ -964,7 +931,7 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
     };
     let billing = match a.billing.as_deref() {
         None => None,
-        Some(b) => match crate::declare::read_quote(b) {
+        Some(b) => match read_billing(b) {
             Ok(v) => Some(v),
             Err(d) => {
                 report(&[d], Format::Text, &mut std::io::sink(), err)?;
@@ -973,7 +940,7 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
         },
     };
     render_value(
-        q,
+        quote_value(&q),
         &a.document,
         &a.lang,
         &a.format,
@@ -982,6 +949,29 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
         billing,
         err,
     )
+}
+
+/// The quote as the JSON value the document templates read.
+fn quote_value(q: &crate::quote::Quote) -> serde_json::Value {
+    serde_json::to_value(q).unwrap_or_default()
+}
+
+/// Reads a billing file, as written by `coverwright declare --format json`.
+fn read_billing(path: &Path) -> Result<serde_json::Value, Diagnostic> {
+    use crate::diagnostics::codes;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(codes::E0240, format!("cannot read the billing: {e}")).in_file(path)
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Diagnostic::error(codes::E0241, format!("the billing is not valid JSON: {e}"))
+            .in_file(path)
+            .at(crate::diagnostics::Span::new(
+                e.line() as u32,
+                e.column() as u32,
+                0,
+                0,
+            ))
+    })
 }
 
 /// Renders a quote (JSON value) to a document file.

@@ -9,15 +9,17 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
+use crate::diagnostics::codes::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::product::{InputGroup, Product};
+use crate::quote::Quote;
 use crate::rating;
 use crate::request::{self, Member, Party};
 use crate::schedule::{
     self, DeclarationBilling, DeclarationPlan, DeclarationPlanSpec, DepositRule, PaymentMethod,
     RawDeclaration, Rounding,
 };
-use crate::yaml::Node;
+use crate::yaml::{Node, NodeKind};
 
 /// The product's words for a payment method (the member input `method`).
 fn method_word(m: PaymentMethod) -> &'static str {
@@ -29,56 +31,60 @@ fn method_word(m: PaymentMethod) -> &'static str {
     }
 }
 
+/// The request part of a quote (start, term, policyholder, options, coverages and their terms)
+/// as a request tree, built from the typed quote; checked again by [`request::check`] so a
+/// declaration is rated exactly as the quote was.
+fn request_node(p: &Product, q: &Quote) -> Node {
+    let node = |kind| Node {
+        span: Span::default(),
+        kind,
+    };
+    let text = |s: &str| node(NodeKind::Scalar(s.to_string()));
+    let mut ph = vec![(text("name"), text(&q.policyholder.name))];
+    if let Some(id) = &q.policyholder.id {
+        ph.push((text("id"), text(id)));
+    }
+    let mut opts = Vec::new();
+    for f in &p.fields {
+        let Some(v) = q.policyholder.fields.get(&f.name) else {
+            continue;
+        };
+        // The quote shows every value as text; true/false go back as booleans.
+        let value = match f.ty {
+            crate::product::FieldType::Bool => node(NodeKind::Bool(v == "true")),
+            _ => text(v),
+        };
+        match f.group {
+            InputGroup::Policyholder => ph.push((text(&f.name), value)),
+            InputGroup::Options => opts.push((text(&f.name), value)),
+            InputGroup::Member => {}
+        }
+    }
+    let coverages = q
+        .coverages
+        .iter()
+        .map(|c| {
+            let terms = c.terms.iter().map(|(k, v)| (text(k), text(v))).collect();
+            (text(&c.code), node(NodeKind::Map(terms)))
+        })
+        .collect();
+    node(NodeKind::Map(vec![
+        (text("start"), text(&q.cover.start)),
+        (text("term"), text(&q.cover.term.to_string())),
+        (text("policyholder"), node(NodeKind::Map(ph))),
+        (text("options"), node(NodeKind::Map(opts))),
+        (text("coverages"), node(NodeKind::Map(coverages))),
+    ]))
+}
+
 /// Rebuilds the checked request of a quote, with the declared shipments as its items.
 fn request_for(
     p: &Product,
-    q: &serde_json::Value,
+    q: &Quote,
     decls: &[RawDeclaration],
     file: &Path,
 ) -> Result<request::Request, Diagnostics> {
-    let mut ph = serde_json::Map::new();
-    let mut opts = serde_json::Map::new();
-    ph.insert("name".into(), q["policyholder"]["name"].clone());
-    if let Some(id) = q["policyholder"]["id"].as_str() {
-        ph.insert("id".into(), id.into());
-    }
-    for f in &p.fields {
-        if let Some(v) = q["policyholder"]["fields"].get(&f.name) {
-            // The quote shows every value as text; true/false go back as booleans.
-            let v = &match (&f.ty, v.as_str()) {
-                (crate::product::FieldType::Bool, Some(b)) => serde_json::Value::Bool(b == "true"),
-                _ => v.clone(),
-            };
-            match f.group {
-                InputGroup::Policyholder => {
-                    ph.insert(f.name.clone(), v.clone());
-                }
-                InputGroup::Options => {
-                    opts.insert(f.name.clone(), v.clone());
-                }
-                InputGroup::Member => {}
-            }
-        }
-    }
-    let mut covs = serde_json::Map::new();
-    for c in q["coverages"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
-        if let Some(code) = c["code"].as_str() {
-            covs.insert(code.to_string(), c["terms"].clone());
-        }
-    }
-    let req = serde_json::json!({
-        "start": q["cover"]["start"],
-        "term": q["cover"]["term"],
-        "policyholder": ph,
-        "options": opts,
-        "coverages": covs,
-    });
-    let text = serde_json::to_string(&req).unwrap_or_default();
-    let mut node: Node = crate::yaml::parse(&text).map_err(|d| {
-        let mut ds = Diagnostics::new();
-        ds.push(d.in_file(file));
-        ds
-    })?;
+    let node = request_node(p, q);
     // The shipments are the items rated.
     let fields: Vec<_> = p
         .fields
@@ -97,7 +103,7 @@ fn request_for(
                 "value" => d.value.to_string(),
                 other => {
                     diags.push(
-                        Diagnostic::error("E0230", format!("the product's item field `{other}` has no column in a declarations file"))
+                        Diagnostic::error(E0230, format!("the product's item field `{other}` has no column in a declarations file"))
                             .in_file(file),
                     );
                     continue;
@@ -106,7 +112,7 @@ fn request_for(
             match crate::product::check::coerce(&f.ty, &text, &p.interner) {
                 Ok(v) => inputs.push(v),
                 Err(e) => diags.push(
-                    Diagnostic::error("E0224", format!("row {}, column `{}`: {e}", d.row, f.name))
+                    Diagnostic::error(E0224, format!("row {}, column `{}`: {e}", d.row, f.name))
                         .in_file(file)
                         .at(Span::new(d.row as u32, 1, 0, 0)),
                 ),
@@ -124,23 +130,20 @@ fn request_for(
     if diags.has_errors() {
         return Err(diags);
     }
-    if let crate::yaml::NodeKind::Map(entries) = &mut node.kind {
-        entries.retain(|(k, _)| k.as_str() != Some("members"));
-    }
     request::check(p, &node, file, Some(members))
 }
 
 /// Rates and bills declared shipments under a quote.
 pub fn declare(
     p: &Product,
-    q: &serde_json::Value,
+    q: &Quote,
     csv_path: &Path,
     csv_text: &str,
 ) -> Result<DeclarationBilling, Diagnostics> {
     let mut diags = Diagnostics::new();
     let Some(dspec) = &p.declarations else {
         diags.push(
-            Diagnostic::error("E0231", format!("{} takes no declarations", p.id()))
+            Diagnostic::error(E0231, format!("{} takes no declarations", p.id()))
                 .with_help("declarations are for export credit products"),
         );
         return Err(diags);
@@ -151,7 +154,7 @@ pub fn declare(
             for e in errs {
                 ds.push(
                     Diagnostic::error(
-                        "E0224",
+                        E0224,
                         format!(
                             "row {}{}: {}",
                             e.row,
@@ -172,14 +175,14 @@ pub fn declare(
     let req = request_for(p, q, &raw, csv_path)?;
     let failures = rating::eligibility(p, &req).map_err(|e| {
         let mut ds = Diagnostics::new();
-        ds.push(Diagnostic::error("E0232", e.to_string()).in_file(csv_path));
+        ds.push(Diagnostic::error(E0232, e.to_string()).in_file(csv_path));
         ds
     })?;
     if !failures.is_empty() {
         for f in failures {
             let row = f.row.unwrap_or(0);
             diags.push(
-                Diagnostic::error("E0233", format!("row {row}: {} ({})", f.message_en, f.rule))
+                Diagnostic::error(E0233, format!("row {row}: {} ({})", f.message_en, f.rule))
                     .in_file(csv_path)
                     .at(Span::new(row as u32, 1, 0, 0))
                     .with_help(f.message_zh),
@@ -189,7 +192,7 @@ pub fn declare(
     }
     let rated = rating::rate(p, &req, false).map_err(|e| {
         let mut ds = Diagnostics::new();
-        ds.push(Diagnostic::error("E0232", e.to_string()).in_file(csv_path));
+        ds.push(Diagnostic::error(E0232, e.to_string()).in_file(csv_path));
         ds
     })?;
     let declarations: Vec<schedule::Declaration> = raw
@@ -228,25 +231,13 @@ pub fn declare(
     };
     let plan = DeclarationPlan::new(spec).map_err(|e| {
         let mut ds = Diagnostics::new();
-        ds.push(Diagnostic::error("E0231", e.to_string()).in_file(&p.file));
+        ds.push(Diagnostic::error(E0231, e.to_string()).in_file(&p.file));
         ds
     })?;
     let start = req.start;
     schedule::bill_declarations(&plan, start, &declarations).map_err(|e| {
         let mut ds = Diagnostics::new();
-        ds.push(Diagnostic::error("E0232", e.to_string()).in_file(csv_path));
+        ds.push(Diagnostic::error(E0232, e.to_string()).in_file(csv_path));
         ds
-    })
-}
-
-/// Reads a quote JSON file.
-pub fn read_quote(path: &Path) -> Result<serde_json::Value, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error("E0240", format!("cannot read the quote: {e}")).in_file(path)
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
-        Diagnostic::error("E0241", format!("the quote is not valid JSON: {e}"))
-            .in_file(path)
-            .at(Span::new(e.line() as u32, e.column() as u32, 0, 0))
     })
 }

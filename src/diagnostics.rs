@@ -12,6 +12,8 @@
 //! - stages collect diagnostics into a [`Diagnostics`] list and keep going: every problem is
 //!   reported, not just the first.
 
+pub mod codes;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -301,7 +303,7 @@ impl Diagnostics {
     pub fn last_mut(&mut self) -> &mut Diagnostic {
         if self.items.is_empty() {
             self.items
-                .push(Diagnostic::error("E0000", "internal: no diagnostic"));
+                .push(Diagnostic::error(codes::E0000, "internal: no diagnostic"));
         }
         let n = self.items.len() - 1;
         &mut self.items[n]

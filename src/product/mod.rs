@@ -28,7 +28,7 @@ pub use table::Table;
 pub use words::*;
 
 /// Names in both languages.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Names {
     pub zh: String,
     pub en: String,

@@ -245,7 +245,7 @@ impl ContributionPlan {
 }
 
 /// One policy year of a projection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ProjectionYear {
     /// 1-based policy year.
     pub policy_year: u32,
@@ -268,7 +268,7 @@ pub struct ProjectionYear {
 }
 
 /// A projection of the account over the accumulation period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PensionProjection {
     /// The guaranteed rate used.
     pub guaranteed_rate: Decimal,
@@ -297,7 +297,7 @@ pub enum PayoutFrequency {
 }
 
 /// The pension bought with a balance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PensionPayout {
     /// The balance converted.
     pub balance: Decimal,

@@ -203,7 +203,7 @@ pub struct ScheduleRequest {
 }
 
 /// One instalment of a schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Instalment {
     /// 1-based, consecutive.
     pub number: u32,
@@ -219,7 +219,7 @@ pub struct Instalment {
 
 /// A payment schedule. `total` is the sum of the instalment amounts (fees excluded);
 /// `fees_total` is the sum of the fees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Schedule {
     /// Sum of the instalment amounts, fees excluded.
     pub total: Decimal,

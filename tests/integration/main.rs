@@ -7,6 +7,7 @@ mod pension;
 mod properties;
 mod quote;
 mod render;
+mod request;
 mod schedule;
 mod support;
 mod validate;

@@ -338,3 +338,132 @@ fn a_collection_day_moves_to_the_next_working_day_on_the_product_calendar() {
     assert_eq!(s["total"], "1296.00");
     assert_eq!(s["instalments"][11]["grace_end"], "2026-04-25");
 }
+
+/// The JSON quote of an example, as `quote --format json` prints it.
+fn example_quote(code: &str, file: &str) -> String {
+    let (status, out, err) = run(&[
+        "quote",
+        "--product",
+        code,
+        "--request",
+        file,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, 0, "{err}");
+    out
+}
+
+#[test]
+fn every_example_quote_reads_back_typed_and_writes_the_same_bytes() {
+    for (code, file) in [
+        ("GA-SME", "examples/ga-sme.yaml"),
+        ("SP-ACC", "examples/sp-acc.yaml"),
+        ("GIG-MED", "examples/gig-med.yaml"),
+        ("GSM-SME", "examples/gsm-sme.yaml"),
+        ("EC-SME", "examples/ec-sme.yaml"),
+        ("BO-ANN", "examples/bo-ann.yaml"),
+        ("PA-FLEX", "examples/pa-flex.yaml"),
+    ] {
+        let text = example_quote(code, file);
+        let q =
+            coverwright::quote::Quote::from_json(&text).unwrap_or_else(|e| panic!("{code}: {e}"));
+        assert_eq!(coverwright::quote::to_json(&q), text, "{code}");
+    }
+}
+
+#[test]
+fn an_edited_quote_is_refused_with_every_disagreement() {
+    let text = example_quote("SP-ACC", "examples/sp-acc.yaml");
+    // examples/sp-acc.yaml: add 450.00 + medical 73.87 = 523.87; the add premium edited to 400.
+    let edited = text.replacen("\"premium\": \"450.00\"", "\"premium\": \"400.00\"", 1);
+    assert_ne!(edited, text);
+    let err = coverwright::quote::Quote::from_json(&edited).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the quote does not tie out: coverage `add`: net 450.00 + VAT 0.00 is not its premium 400.00; \
+         coverage `add`: premium 400.00, but its premium charge is 450.00; \
+         the coverage premiums add up to 473.87, not totals.premium 523.87; \
+         the premium charges do not add up to the coverage premiums"
+    );
+    let dir = tempdir("edited-quote");
+    let file = dir.join("quote.json");
+    std::fs::write(&file, &edited).unwrap();
+    let out = dir.join("quote.html");
+    let (code, _, err) = run(&[
+        "render",
+        "--quote",
+        file.to_str().unwrap(),
+        "--document",
+        "quote",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error[E0242]: the quote does not tie out"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_quote_of_another_format_version_is_refused_at_the_field_that_differs() {
+    let text = example_quote("SP-ACC", "examples/sp-acc.yaml");
+    let newer = text.replacen("{\n", "{\n  \"format_version\": 2,\n", 1);
+    let err = coverwright::quote::Quote::from_json(&newer).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "this is not a quote of this format (written by another version, or edited): unknown field `format_version`"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.position(), Some((2, 18)));
+    let older = text.replacen("  \"valid_until\"", "  \"valid_through\"", 1);
+    let err = coverwright::quote::Quote::from_json(&older).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown field `valid_through`"),
+        "{err}"
+    );
+    let dir = tempdir("newer-quote");
+    let file = dir.join("quote.json");
+    std::fs::write(&file, &newer).unwrap();
+    let (code, _, err) = run(&[
+        "declare",
+        "--quote",
+        file.to_str().unwrap(),
+        "--declarations",
+        "examples/ec-sme-declarations.csv",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error[E0241]: this is not a quote of this format"),
+        "{err}"
+    );
+    assert!(err.contains(":2:18"), "{err}");
+}
+
+#[test]
+fn a_missing_billing_file_is_reported_as_the_billing() {
+    let text = example_quote("EC-SME", "examples/ec-sme.yaml");
+    let dir = tempdir("missing-billing");
+    let file = dir.join("quote.json");
+    std::fs::write(&file, &text).unwrap();
+    let (code, _, err) = run(&[
+        "render",
+        "--quote",
+        file.to_str().unwrap(),
+        "--document",
+        "invoice",
+        "--billing",
+        dir.join("no-such-billing.json").to_str().unwrap(),
+        "--output",
+        dir.join("invoice.html").to_str().unwrap(),
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.starts_with("error[E0240]: cannot read the billing: "),
+        "{err}"
+    );
+    assert!(!err.contains("cannot read the quote"), "{err}");
+}

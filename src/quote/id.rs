@@ -1,0 +1,121 @@
+//! The quote id: a hash of the product version, its content, the quote date and the checked
+//! request, so the same input always gives the same id.
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use crate::formula::Value;
+use crate::product::Product;
+use crate::request::Request;
+
+/// The quote id: a hash of the product version, its content and the checked request.
+pub fn quote_id(p: &Product, r: &Request, as_of: NaiveDate) -> String {
+    use std::fmt::Write;
+    let mut h = Sha256::new();
+    h.update(p.code.as_bytes());
+    h.update(b"@");
+    h.update(p.version.as_bytes());
+    h.update(p.content_hash.as_bytes());
+    // One buffer for every piece hashed; the bytes are those of the `Debug` and `show` forms.
+    let mut s = String::with_capacity(128);
+    let _ = write!(s, "{as_of}|{}|{}|", r.start, r.term);
+    debug_party(&mut s, &r.policyholder);
+    let _ = write!(s, "|{:?}|{:?}|", r.plan, r.selected);
+    h.update(s.as_bytes());
+    for v in r.policy.iter().chain(&r.terms) {
+        s.clear();
+        show_into(&mut s, p, v);
+        h.update(s.as_bytes());
+        h.update([0]);
+    }
+    for m in &r.members {
+        s.clear();
+        debug_party(&mut s, &m.party);
+        h.update(s.as_bytes());
+        for v in &m.inputs {
+            s.clear();
+            show_into(&mut s, p, v);
+            h.update(s.as_bytes());
+            h.update([0]);
+        }
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let digest = h.finalize();
+    let mut id = String::with_capacity(p.code.len() + 19);
+    id.push_str("Q-");
+    id.push_str(&p.code);
+    id.push('-');
+    for b in digest.iter().take(8) {
+        id.push(HEX[(b >> 4) as usize] as char);
+        id.push(HEX[(b & 15) as usize] as char);
+    }
+    id
+}
+
+/// Appends a value as [`Interner::show`](crate::formula::Interner::show) writes it.
+fn show_into(out: &mut String, p: &Product, v: &Value) {
+    use std::fmt::Write;
+    match v {
+        Value::Num(d) => {
+            let _ = write!(out, "{}", d.normalize());
+        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Text(t) => out.push_str(p.interner.word(*t)),
+    }
+}
+
+/// Appends `{:?}` of a party. Names and ids of plain ASCII and common CJK characters, which
+/// `Debug` writes as they are, skip the general escaping (a Unicode table walk per character).
+fn debug_party(out: &mut String, party: &crate::request::Party) {
+    out.push_str("Party { name: ");
+    debug_str(out, &party.name);
+    out.push_str(", id: ");
+    match &party.id {
+        Some(id) => {
+            out.push_str("Some(");
+            debug_str(out, id);
+            out.push(')');
+        }
+        None => out.push_str("None"),
+    }
+    out.push_str(" }");
+}
+
+fn debug_str(out: &mut String, s: &str) {
+    use std::fmt::Write;
+    let plain = s.chars().all(|c| {
+        (' '..='~').contains(&c) && c != '"' && c != '\\' || ('\u{4E00}'..='\u{9FEF}').contains(&c)
+    });
+    if plain {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        let _ = write!(out, "{s:?}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Party;
+
+    #[test]
+    fn party_debug_fast_path_writes_what_debug_writes() {
+        for (name, id) in [
+            ("张伟", Some("330102198503071234")),
+            ("O'Brien \"Jr\" \\ x", None),
+            ("tab\there", Some("")),
+            ("Ünïcode ⅷ ㈱ 😀 \u{301}", Some("Ｘ")),
+            ("", None),
+        ] {
+            let p = Party {
+                name: name.to_string(),
+                id: id.map(str::to_string),
+            };
+            let mut s = String::new();
+            debug_party(&mut s, &p);
+            assert_eq!(s, format!("{p:?}"));
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! Quotes: a rated request assembled into the quote document (JSON, see
+//! `docs/quote-format.md`) and its text summary.
+//!
+//! Owns the quote id (derived from the product version, its content hash and the checked
+//! request, so the same input always gives the same id), the charges by kind, the totals, the
+//! payment options and the worksheet.
+//!
+//! Invariants: amounts are decimal strings with two places; `totals.gross` = premium + charges
+//! added on top; `totals.tax` = VAT + stamp duty; `totals.net` = gross − tax; the same product
+//! version and request give byte-identical JSON.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::formula::{Scope, Value};
+use crate::product::{InputGroup, Names, Product};
+use crate::rating::{self, Failure, Rated, RatingError};
+use crate::request::Request;
+
+mod id;
+mod model;
+mod plans;
+mod read;
+mod text;
+
+pub use id::quote_id;
+pub use model::*;
+pub use plans::{instalment_plan, plan_calendar};
+pub use read::{QuoteFileError, read_quote_file};
+pub use text::{decline_text, display_width, table, to_text};
+
+/// An amount as a decimal string with two places.
+pub fn money(d: Decimal) -> String {
+    let mut x = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    x.rescale(2);
+    x.to_string()
+}
+
+/// The outcome of quoting: a quote or a decline.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Quoted(Box<Quote>, Rated),
+    Declined(Vec<Failure>),
+}
+
+/// What can go wrong after the request was checked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QuoteError {
+    Rating(RatingError),
+    Schedule(String),
+}
+
+impl std::fmt::Display for QuoteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QuoteError::Rating(e) => write!(f, "{e}"),
+            QuoteError::Schedule(e) => write!(f, "payment schedule: {e}"),
+        }
+    }
+}
+
+/// Options for building a quote.
+#[derive(Clone, Debug, Default)]
+pub struct QuoteOptions {
+    /// Only this payment plan (otherwise every plan the product offers).
+    pub plan: Option<String>,
+    /// The date the quote is made; defaults to the cover start date.
+    pub as_of: Option<NaiveDate>,
+    /// Record the worksheet (always on for JSON quotes; off in batch runs unless asked).
+    pub worksheet: bool,
+}
+
+/// Rates a checked request and builds the quote.
+pub fn quote(p: &Product, r: &Request, opts: &QuoteOptions) -> Result<Outcome, QuoteError> {
+    let failures = rating::eligibility(p, r).map_err(QuoteError::Rating)?;
+    if !failures.is_empty() {
+        return Ok(Outcome::Declined(failures));
+    }
+    let rated = rating::rate(p, r, opts.worksheet).map_err(QuoteError::Rating)?;
+    let q = build(p, r, &rated, opts)?;
+    Ok(Outcome::Quoted(Box::new(q), rated))
+}
+
+fn show_value(p: &Product, v: &Value) -> String {
+    p.interner.show(v)
+}
+
+fn build(
+    p: &Product,
+    r: &Request,
+    rated: &Rated,
+    opts: &QuoteOptions,
+) -> Result<Quote, QuoteError> {
+    let as_of = opts.as_of.unwrap_or(r.start);
+    let policy_fields: Vec<_> = p
+        .fields
+        .iter()
+        .filter(|f| f.group != InputGroup::Member)
+        .collect();
+    let member_fields: Vec<_> = p
+        .fields
+        .iter()
+        .filter(|f| f.group == InputGroup::Member)
+        .collect();
+    let mut ph_fields = BTreeMap::new();
+    for (f, v) in policy_fields.iter().zip(&r.policy) {
+        ph_fields.insert(f.name.clone(), show_value(p, v));
+    }
+
+    // Coverage premiums after the minimum premium.
+    let mut gross: Vec<Decimal> = rated.coverage_premiums.clone();
+    if let Some((c, top)) = rated.minimum_adjustment {
+        gross[c] += top;
+    }
+    let split = rating::vat_split(p, &gross);
+    let premium_total: Decimal = gross.iter().copied().sum();
+
+    let mut coverages = Vec::new();
+    let mut charges = Vec::new();
+    for (ci, c) in p.coverages.iter().enumerate() {
+        if !r.selected[ci] {
+            continue;
+        }
+        let mut terms = BTreeMap::new();
+        for &t in &c.terms {
+            if let Value::Num(d) = r.terms[t as usize] {
+                terms.insert(p.terms[t as usize].name.clone(), d.normalize().to_string());
+            }
+        }
+        coverages.push(CoverageOut {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            vat: if c.vat_exempt {
+                VatTreatment::Exempt
+            } else {
+                VatTreatment::Taxable
+            },
+            terms,
+            premium: money(split[ci].gross),
+            net: money(split[ci].net),
+            vat_amount: money(split[ci].vat),
+            minimum_adjustment: rated
+                .minimum_adjustment
+                .filter(|(x, _)| *x == ci)
+                .map(|(_, a)| money(a)),
+            clause: c.clause.clone(),
+            waiting_period_days: c.waiting_period_days,
+            limits: c
+                .limits
+                .iter()
+                .map(|l| LimitOut {
+                    name: l.name.clone(),
+                    amount: money(l.amount),
+                })
+                .collect(),
+            tiers: c
+                .tiers
+                .iter()
+                .map(|t| TierOut {
+                    from: money(t.from),
+                    to: t.to.map(money),
+                    ratio: t.ratio.normalize().to_string(),
+                })
+                .collect(),
+            benefit_scale: c.benefit_scale.as_ref().map(|b| ScaleOut {
+                name: b.name.clone(),
+                grades: b.grades.iter().map(|g| g.normalize().to_string()).collect(),
+            }),
+            indemnity: c
+                .indemnity
+                .iter()
+                .map(|(k, v)| (k.clone(), v.normalize().to_string()))
+                .collect(),
+        });
+        charges.push(ChargeOut {
+            kind: ChargeLine::Premium,
+            name: Names {
+                zh: format!("{}保费", c.name.zh),
+                en: format!("{} premium", c.name.en),
+            },
+            coverage: Some(c.code.clone()),
+            amount: money(split[ci].gross),
+            included: false,
+        });
+        if !c.vat_exempt && !p.vat_rate.is_zero() {
+            charges.push(ChargeOut {
+                kind: ChargeLine::Vat,
+                name: Names {
+                    zh: format!("增值税（{}）", c.name.zh),
+                    en: format!("VAT ({})", c.name.en),
+                },
+                coverage: Some(c.code.clone()),
+                amount: money(split[ci].vat),
+                included: true,
+            });
+        }
+    }
+    let vat_total: Decimal = split.iter().map(|s| s.vat).sum();
+    let mut added = Decimal::ZERO;
+    let mut tax = vat_total;
+    let sum = |a: Decimal, b: Decimal, what: &str| {
+        a.checked_add(b)
+            .ok_or_else(|| QuoteError::Rating(rating::overflow(what)))
+    };
+    for (i, amount) in rating::other_charges(p, premium_total).map_err(QuoteError::Rating)? {
+        let c = &p.charges[i];
+        if !c.included {
+            added = sum(added, amount, "charges")?;
+        }
+        if rating::is_tax(c.kind) {
+            tax = sum(tax, amount, "tax")?;
+        }
+        charges.push(ChargeOut {
+            kind: match c.kind {
+                crate::product::ChargeKind::StampDuty => ChargeLine::StampDuty,
+                crate::product::ChargeKind::Fee => ChargeLine::Fee,
+            },
+            name: c.name.clone(),
+            coverage: None,
+            amount: money(amount),
+            included: c.included,
+        });
+    }
+    let gross_total = sum(premium_total, added, "gross premium")?;
+    let totals = Totals {
+        premium: money(premium_total),
+        gross: money(gross_total),
+        net: money(gross_total - tax),
+        tax: money(tax),
+    };
+
+    let members: Vec<MemberOut> = r
+        .members
+        .iter()
+        .enumerate()
+        .map(|(m, mem)| {
+            let mut fields = BTreeMap::new();
+            for (f, v) in member_fields.iter().zip(&mem.inputs) {
+                fields.insert(f.name.clone(), show_value(p, v));
+            }
+            let mut premiums = BTreeMap::new();
+            let mut total = Decimal::ZERO;
+            for (ci, c) in p.coverages.iter().enumerate() {
+                if r.selected[ci] && p.steps[c.premium_step as usize].scope == Scope::Member {
+                    let x = rated.member_premiums[m][ci];
+                    premiums.insert(c.code.clone(), money(x));
+                    total = total.checked_add(x).ok_or_else(|| {
+                        QuoteError::Rating(RatingError {
+                            member: Some(m),
+                            ..rating::overflow("member total")
+                        })
+                    })?;
+                }
+            }
+            Ok(MemberOut {
+                number: m + 1,
+                name: mem.party.name.clone(),
+                id: mem.party.id.clone(),
+                row: mem.row,
+                fields,
+                premiums,
+                total: money(total),
+            })
+        })
+        .collect::<Result<_, QuoteError>>()?;
+
+    let end = r
+        .end()
+        .ok_or_else(|| QuoteError::Schedule("the cover end date is out of range".into()))?;
+    let payment_options = plans::payment_options(p, r, rated, gross_total, opts)?;
+    let worksheet = if opts.worksheet {
+        worksheet(p, r, rated)
+    } else {
+        Vec::new()
+    };
+    let minimum_premium = p.minimum_premium.map(|m| MinimumOut {
+        amount: money(m),
+        applied: rated.minimum_adjustment.is_some(),
+        adjustment: money(rated.minimum_adjustment.map(|x| x.1).unwrap_or_default()),
+        coverage: rated
+            .minimum_adjustment
+            .map(|(c, _)| p.coverages[c].code.clone()),
+    });
+    let illustration = if p.illustration.is_some() {
+        let rows = rating::illustrate(p, r, rated).map_err(QuoteError::Rating)?;
+        Some(
+            rows.iter()
+                .map(|y| IllustrationRow {
+                    year: y.year,
+                    age: y.age.normalize().to_string(),
+                    premium: money(y.premium),
+                    cumulative_premium: money(y.premiums_paid),
+                    survival_benefit: money(y.survival_benefit),
+                    death_benefit: money(y.death_benefit),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let quote_id = quote_id(p, r, as_of);
+    Ok(Quote {
+        quote_id,
+        product: ProductRef {
+            code: p.code.clone(),
+            version: p.version.clone(),
+            name: p.name.clone(),
+            line: p.line.as_str().to_string(),
+            segment: p.segment.clone(),
+            insurer: p.insurer.clone(),
+            filing: p.filing.clone(),
+            content_hash: p.content_hash.clone(),
+        },
+        as_of: as_of.to_string(),
+        valid_until: (as_of + chrono::Days::new(30)).to_string(),
+        currency: p.currency.clone(),
+        cover: Cover {
+            start: r.start.to_string(),
+            end: end.to_string(),
+            term: r.term,
+            term_unit: p.term.unit,
+            term_months: r.term_months,
+            short_period_factor: rated.short_period_factor.map(|f| f.normalize().to_string()),
+        },
+        policyholder: PartyOut {
+            name: r.policyholder.name.clone(),
+            id: r.policyholder.id.clone(),
+            fields: ph_fields,
+        },
+        members,
+        coverages,
+        charges,
+        totals,
+        minimum_premium,
+        payment_options,
+        special_clauses: p.special_clauses.clone(),
+        regulatory: Regulatory {
+            cooling_off_days: p.cooling_off_days,
+            waiting_period_days: p.waiting_period_days,
+            grace_period_days: p.grace_period_days,
+        },
+        illustration,
+        worksheet,
+    })
+}
+
+fn worksheet(p: &Product, r: &Request, rated: &Rated) -> Vec<WorkOut> {
+    rated
+        .worklines
+        .iter()
+        .map(|w| {
+            let s = &p.steps[w.step as usize];
+            let scope = match w.member {
+                None => "policy".to_string(),
+                Some(m) => {
+                    let name = &r.members[m].party.name;
+                    if name.is_empty() {
+                        format!("member {}", m + 1)
+                    } else {
+                        format!("member {} ({name})", m + 1)
+                    }
+                }
+            };
+            WorkOut {
+                step: s.name.clone(),
+                scope,
+                coverage: s.coverage.map(|c| p.coverages[c as usize].code.clone()),
+                formula: s.formula.clone(),
+                note: s.note.clone(),
+                line: format!("{}:{}", p.file.display(), s.line),
+                operands: w.trace.iter().map(|t| rating::trace_json(p, t)).collect(),
+                result: w.raw.normalize().to_string(),
+                rounded: w.rounded.normalize().to_string(),
+                premium: s.coverage.and_then(|c| match w.member {
+                    Some(m) => rated.member_premiums.get(m).map(|x| money(x[c as usize])),
+                    None => rated.coverage_premiums.get(c as usize).map(|x| money(*x)),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The quote as pretty JSON with a trailing newline.
+pub fn to_json(q: &Quote) -> String {
+    let mut s = serde_json::to_string_pretty(q).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,131 @@
+//! Request resolution: the header (start date) read once with located errors, and the product
+//! version picked by the cover start date, the same for `quote`, `batch` and `test`.
+
+use crate::quote::tempdir;
+use crate::support::run;
+
+fn quote(product: &str, request: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut argv = vec!["quote", "--product", product, "--request", request];
+    argv.extend_from_slice(extra);
+    run(&argv)
+}
+
+#[test]
+fn an_impossible_start_date_is_an_error_at_its_line_with_exit_code_1() {
+    for (file, date) in [
+        ("tests/fixtures/requests/sp-acc-feb-30.yaml", "2025-02-30"),
+        ("tests/fixtures/requests/sp-acc-month-13.yaml", "2024-13-01"),
+    ] {
+        let (code, out, err) = quote("SP-ACC", file, &[]);
+        assert_eq!(code, 1, "{err}");
+        assert_eq!(out, "");
+        let want = format!(
+            "error[E0206]: `{date}` is not a date; write it as YYYY-MM-DD\n --> {file}:7:8\n  |\n7 | start: {date}\n  |        ^^^^^^^^^^\n  |\n  = help: the first day of cover, a real calendar date\n\n1 error(s) in the request\n"
+        );
+        assert_eq!(err, want);
+        assert!(!err.contains("1970"), "no fallback date: {err}");
+    }
+}
+
+#[test]
+fn a_start_date_before_every_version_is_an_error_at_the_start_line() {
+    let file = "tests/fixtures/requests/sp-acc-before-launch.yaml";
+    let (code, out, err) = quote("SP-ACC", file, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, "");
+    insta::assert_snapshot!(err, @r"
+    error[E0215]: no version of `SP-ACC` is in force on 2020-01-01; versions: 2025.1 (2025-01-01 to open)
+     --> tests/fixtures/requests/sp-acc-before-launch.yaml:7:8
+      |
+    7 | start: 2020-01-01
+      |        ^^^^^^^^^^
+      |
+      = help: the version in force on the cover start date prices the request; change `start`, or name a version with `--product CODE@VERSION`
+    ");
+}
+
+#[test]
+fn an_unknown_product_is_a_usage_error() {
+    let (code, _, err) = quote("SP-ACX", "examples/sp-acc.yaml", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err, "error: no product `SP-ACX`; did you mean `SP-ACC`?\n");
+}
+
+#[test]
+fn the_cover_start_date_picks_the_version_and_as_of_only_dates_the_quote() {
+    // examples/gsm-sme.yaml starts on 2025-10-01: version 2025.9 (from 2025-09-01) is in force;
+    // 2024.1 ran to 2025-08-31, so a quote made on 2025-06-01 is still priced by 2025.9.
+    let (code, out, err) = quote(
+        "GSM-SME",
+        "examples/gsm-sme.yaml",
+        &["--as-of", "2025-06-01", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let q: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(q["product"]["version"], "2025.9");
+    assert_eq!(q["as_of"], "2025-06-01");
+    assert_eq!(q["valid_until"], "2025-07-01");
+    assert_eq!(q["cover"]["start"], "2025-10-01");
+    assert_eq!(q["totals"]["gross"], "5640.00");
+}
+
+#[test]
+fn a_batch_record_with_an_impossible_date_gets_an_error_line_naming_record_and_field() {
+    let dir = tempdir("request-batch-date");
+    let good = std::fs::read_to_string("tests/fixtures/requests/sp-acc.jsonl").unwrap();
+    let bad = good.trim_end().replace("2025-03-01", "2025-02-30");
+    let input = dir.join("requests.jsonl");
+    std::fs::write(&input, format!("{}\n{bad}\n", good.trim_end())).unwrap();
+    let output = dir.join("out.jsonl");
+    let (code, _, err) = run(&[
+        "batch",
+        "--product",
+        "SP-ACC",
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let text = std::fs::read_to_string(&output).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["totals"]["gross"], "523.87");
+    assert_eq!(lines[1]["record"], 2);
+    assert_eq!(lines[1]["row"], 2);
+    assert_eq!(lines[1]["error"]["field"], "start");
+    assert_eq!(
+        lines[1]["error"]["message"],
+        "`2025-02-30` is not a date; write it as YYYY-MM-DD (the first day of cover, a real calendar date)"
+    );
+}
+
+#[test]
+fn a_census_batch_whose_request_has_an_impossible_date_quotes_nothing_and_exits_1() {
+    let dir = tempdir("request-census-date");
+    let output = dir.join("out.jsonl");
+    let (code, _, err) = run(&[
+        "batch",
+        "--product",
+        "SP-ACC",
+        "--input",
+        "tests/fixtures/requests/sp-acc-census.csv",
+        "--request",
+        "tests/fixtures/requests/sp-acc-feb-30.yaml",
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error[E0206]: `2025-02-30` is not a date"),
+        "{err}"
+    );
+    assert!(
+        err.contains("tests/fixtures/requests/sp-acc-feb-30.yaml:7:8"),
+        "{err}"
+    );
+    assert!(err.ends_with("error: nothing was quoted\n"), "{err}");
+}
