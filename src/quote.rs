@@ -190,6 +190,9 @@ pub struct Quote {
     pub regulatory: Regulatory,
     /// Benefit illustration by policy year (pension products), else null.
     pub illustration: Option<Vec<IllustrationRow>>,
+    /// Pension benefits, death benefits and cash values (products with `pension:`), else absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pension: Option<crate::pension::PensionOut>,
     pub worksheet: Vec<WorkOut>,
 }
 
@@ -503,6 +506,7 @@ fn build(
             grace_period_days: p.grace_period_days,
         },
         illustration,
+        pension: crate::pension::benefits(p, r, rated).map_err(QuoteError::Rating)?,
         worksheet,
     })
 }

@@ -429,7 +429,11 @@ mod tests {
         // on death in years 1 and 2.
         let nsp = dec("50") * (dec("0.72") * v * v + dec("0.36") * v * v * v)
             + dec("100") * (dec("0.1") * v + dec("0.18") * v * v);
-        assert!((s.net_premium - nsp).abs() < dec("1e-22"), "{}", s.net_premium);
+        assert!(
+            (s.net_premium - nsp).abs() < dec("1e-22"),
+            "{}",
+            s.net_premium
+        );
         assert_eq!(s.years.len(), 4);
         assert!(s.years[0].reserve_start.abs() < dec("1e-22"));
         // V_3 at 63: one payment of 50 due now, nothing after.

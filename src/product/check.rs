@@ -1346,6 +1346,20 @@ impl<'a> Checker<'a> {
             .map(|c| self.names(c))
             .collect();
 
+        let pension = super::pension_check::check(
+            raw,
+            &super::pension_check::Context {
+                file: self.file,
+                line,
+                fields: &fields,
+                steps: &steps,
+                plans: &plans,
+                actuarial: actuarial.as_ref(),
+                interner: &self.interner,
+            },
+            &mut self.diags,
+        );
+
         Some(Product {
             code: raw.code.value.clone(),
             version: raw.version.value.clone(),
@@ -1378,6 +1392,7 @@ impl<'a> Checker<'a> {
             charges,
             actuarial,
             illustration,
+            pension,
             plans,
             declarations,
             documents,

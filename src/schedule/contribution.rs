@@ -316,6 +316,42 @@ pub struct PensionPayout {
 impl PensionAccountTerms {
     /// Projects `plan`'s account year by year under these terms.
     pub fn project(&self, plan: &ContributionPlan) -> Result<PensionProjection, ScheduleError> {
+        self.project_to(plan, plan.years)
+    }
+
+    /// The same terms crediting `rate` instead of the guaranteed rate (an illustration
+    /// scenario), checked as [`PensionAccountTerms::new`] checks the guaranteed rate.
+    pub fn at_rate(&self, rate: Decimal) -> Result<Self, PlanError> {
+        if rate < Decimal::ZERO || rate >= Decimal::ONE {
+            return Err(PlanError::new(
+                "crediting_rate",
+                format!("must be at least 0 and below 1 (a fraction), got {rate}"),
+            ));
+        }
+        Ok(Self {
+            guaranteed_rate: rate,
+            ..self.clone()
+        })
+    }
+
+    /// Projects `plan`'s account over `years` policy years (at least the plan's own years, at
+    /// most [`MAX_YEARS`]): contributions stop after the plan's years, the account keeps being
+    /// credited and charged until the end of the last year (e.g. up to the payout age).
+    pub fn project_to(
+        &self,
+        plan: &ContributionPlan,
+        years: u32,
+    ) -> Result<PensionProjection, ScheduleError> {
+        if years < plan.years || years > MAX_YEARS {
+            return Err(ScheduleError::input(
+                "years",
+                format!(
+                    "the projection runs {years} years; it must cover the {} years of contributions and at most {MAX_YEARS}",
+                    plan.years
+                ),
+            ));
+        }
+        let total_years = years;
         let unit = self.unit;
         let mut contributions = plan.contributions()?;
         for (date, amount) in &mut contributions {
@@ -349,10 +385,10 @@ impl PensionAccountTerms {
         }
 
         let twelve = Decimal::from(12u32);
-        let mut years = Vec::with_capacity(plan.years as usize);
+        let mut years = Vec::with_capacity(total_years as usize);
         let mut balance = unit.zero();
         let mut next = 0;
-        for y in 0..plan.years {
+        for y in 0..total_years {
             let from = dates::anchored(plan.start, y, 12, "policy year start")?;
             let next_start = dates::anchored(plan.start, y + 1, 12, "policy year end")?;
             let to = next_start.pred_opt().ok_or(ScheduleError::DateOutOfRange {
