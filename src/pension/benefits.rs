@@ -498,17 +498,25 @@ fn deferred(
     })
 }
 
-/// The reserve schedule of one request, unrounded, with its policy (for checks and tests);
-/// `Ok(None)` for a product that is not a deferred annuity.
+/// A deferred annuity's policy, its reserves (unrounded) and the commutation columns they were
+/// computed on, for one request.
+pub struct ReserveCase<'p> {
+    pub policy: DeferredAnnuity,
+    pub schedule: ReserveSchedule,
+    pub commutation: &'p Commutation,
+}
+
+/// The reserves of one request (for checks and tests); `Ok(None)` for a product that is not a
+/// deferred annuity.
 ///
 /// # Errors
 ///
 /// As [`benefits`].
-pub fn reserve_schedule(
-    p: &Product,
+pub fn reserve_schedule<'p>(
+    p: &'p Product,
     r: &Request,
     rated: &Rated,
-) -> Result<Option<(DeferredAnnuity, ReserveSchedule)>, RatingError> {
+) -> Result<Option<ReserveCase<'p>>, RatingError> {
     let Some(terms) = &p.pension else {
         return Ok(None);
     };
@@ -516,8 +524,12 @@ pub fn reserve_schedule(
         return Ok(None);
     }
     let asked = ask(p, terms, r)?;
-    let (_, policy, schedule) = policy_of(p, terms, r, rated, &asked)?;
-    Ok(Some((policy, schedule)))
+    let (commutation, policy, schedule) = policy_of(p, terms, r, rated, &asked)?;
+    Ok(Some(ReserveCase {
+        policy,
+        schedule,
+        commutation,
+    }))
 }
 
 fn deferred_years(

@@ -24,8 +24,8 @@ mod benefits;
 mod validate;
 
 pub use benefits::{
-    AccountScenario, CashValueYear, CoverPeriod, DeathBenefitsOut, PensionOut, benefits,
-    reserve_schedule,
+    AccountScenario, CashValueYear, CoverPeriod, DeathBenefitsOut, PensionOut, ReserveCase,
+    benefits, reserve_schedule,
 };
 pub use validate::check_cash_values;
 

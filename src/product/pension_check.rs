@@ -16,7 +16,7 @@ use super::{Actuarial, Field, FieldType, InputGroup, Line, PaymentPlan, PlanMode
 use super::{Names, parse_decimal};
 use crate::actuarial::Frequency;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
-use crate::formula::{Interner, Scope};
+use crate::formula::Interner;
 use crate::pension::{
     AccountTerms, DeathAfterPayout, DeathBeforePayout, Design, InputSlot, PensionTerms, Scenario,
 };
@@ -31,6 +31,14 @@ pub struct Context<'a> {
     pub plans: &'a [PaymentPlan],
     pub actuarial: Option<&'a Actuarial>,
     pub interner: &'a Interner,
+}
+
+/// A share written as a percentage: `0.015` as `1.5%`.
+fn pct(d: Decimal) -> String {
+    match d.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(x) => format!("{}%", x.normalize()),
+        None => d.normalize().to_string(),
+    }
 }
 
 struct Check<'a, 'd> {
@@ -158,9 +166,7 @@ impl Check<'_, '_> {
     fn step(&mut self, name: &Sp<String>) -> Option<u16> {
         let steps = self.cx.steps;
         if let Some(i) = steps.iter().position(|s| s.name == name.value) {
-            if steps[i].scope == Scope::Member || steps[i].scope == Scope::Policy {
-                return u16::try_from(i).ok();
-            }
+            return u16::try_from(i).ok();
         }
         let names: Vec<&str> = steps.iter().map(|s| s.name.as_str()).collect();
         let help = did_you_mean(&name.value, names.iter().copied())
@@ -186,7 +192,7 @@ impl Check<'_, '_> {
                     format!(
                         "the {what} of policy year {} is {}, outside 0% to 100%",
                         k + 1,
-                        d.normalize()
+                        pct(d)
                     ),
                     "a charge is a share, e.g. 3% or 0.03",
                 );
@@ -445,18 +451,18 @@ impl Check<'_, '_> {
             let problem = match (previous, guaranteed) {
                 (None, Some(g)) if rate != g => Some(format!(
                     "the first scenario is at the guaranteed rate {}, not {}",
-                    g.normalize(),
-                    rate.normalize()
+                    pct(g),
+                    pct(rate)
                 )),
                 (Some(prev), _) if rate < prev => Some(format!(
                     "scenario `{}` at {} is below the one before it ({})",
                     s.code.value,
-                    rate.normalize(),
-                    prev.normalize()
+                    pct(rate),
+                    pct(prev)
                 )),
                 _ if rate < Decimal::ZERO || rate >= Decimal::ONE => Some(format!(
                     "the rate {} is not a yearly rate between 0 and 100%",
-                    rate.normalize()
+                    pct(rate)
                 )),
                 _ => None,
             };
