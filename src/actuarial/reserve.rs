@@ -37,6 +37,9 @@ use super::values::AnnuitySpec;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+/// The longest guarantee or payout term valued, in years.
+pub const MAX_YEARS: u32 = 200;
+
 /// One policy of a deferred pension annuity with yearly premiums.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeferredAnnuity {
@@ -130,6 +133,11 @@ impl DeferredAnnuity {
             return Err(invalid(format!(
                 "the payout would start at age {start}, after the table's last age {}",
                 c.last_age()
+            )));
+        }
+        if self.guaranteed > MAX_YEARS || self.payout_years.is_some_and(|n| n > MAX_YEARS) {
+            return Err(invalid(format!(
+                "a guarantee or payout term over {MAX_YEARS} years is not valued"
             )));
         }
         if let Some(n) = self.payout_years

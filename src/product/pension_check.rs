@@ -33,6 +33,9 @@ pub struct Context<'a> {
     pub interner: &'a Interner,
 }
 
+/// The longest guarantee or payout term a product may declare, in years.
+const MAX_PAYOUT_YEARS: u32 = 100;
+
 /// A share written as a percentage: `0.015` as `1.5%`.
 fn pct(d: Decimal) -> String {
     match d.checked_mul(Decimal::ONE_HUNDRED) {
@@ -231,6 +234,19 @@ impl Check<'_, '_> {
                 }
             }
         };
+        for (span, years) in [
+            (p.guaranteed_years.span, Some(p.guaranteed_years.value)),
+            (p.payout_term.span, payout_years.flatten()),
+        ] {
+            if years.is_some_and(|y| y > MAX_PAYOUT_YEARS) {
+                self.err(
+                    "E0173",
+                    span,
+                    format!("more than {MAX_PAYOUT_YEARS} years of payments"),
+                    "a pension pays for life or for a number of years up to 100",
+                );
+            }
+        }
         if let Some(Some(n)) = payout_years
             && p.guaranteed_years.value > n
         {

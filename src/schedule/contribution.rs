@@ -25,6 +25,10 @@
 //!   `round(balance / factor / 12)`. [`annuity_certain_due`] gives the factor of an annuity
 //!   certain when no life-contingent factor is available.
 //!
+//! - **Beyond the contributions.** [`PensionAccountTerms::project_to`] runs the account past
+//!   the plan's years (up to the payout age): no contributions, the same crediting and
+//!   charges. [`PensionAccountTerms::at_rate`] gives the same terms at a scenario's rate.
+//!
 //! Invariant: each year's closing balance equals opening + contributions − initial charges +
 //! interest − management charge, to the minor unit.
 
@@ -648,5 +652,61 @@ impl PensionPayout {
             text::amount(self.payment),
             text::amount(self.yearly_amount),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    fn terms() -> PensionAccountTerms {
+        PensionAccountTerms::new(
+            d("0.02"),
+            d("0.01"),
+            Decimal::ZERO,
+            None,
+            2,
+            Rounding::HalfUp,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn plan() -> ContributionPlan {
+        let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
+        ContributionPlan::new(
+            start,
+            2,
+            d("1000"),
+            ContributionFrequency::Yearly,
+            vec![],
+            vec![],
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_account_is_credited_after_contributions_end() {
+        let p = terms()
+            .project_to(&plan(), 4)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let closing: Vec<String> = p.years.iter().map(|y| y.closing.to_string()).collect();
+        // 990 net a year at 2%: 1009.80, 2039.80, then 2080.60, 2122.21.
+        assert_eq!(closing, ["1009.80", "2039.80", "2080.60", "2122.21"]);
+        assert_eq!(p.years[3].contributions, d("0.00"));
+        assert_eq!(p.total_contributions, d("2000.00"));
+        assert!(terms().project_to(&plan(), 1).is_err());
+    }
+
+    #[test]
+    fn a_scenario_rate_replaces_the_guaranteed_rate() {
+        let high = terms().at_rate(d("0.03")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(high.guaranteed_rate(), d("0.03"));
+        let p = high.project(&plan()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.years[0].closing, d("1019.70"));
+        assert!(terms().at_rate(d("1.5")).is_err());
     }
 }
