@@ -3,8 +3,7 @@
 //!
 //! Runs after the inputs, steps, payment plans and actuarial section are checked, and reads
 //! only their results: input and step names are resolved to slots, enum words to life tables
-//! and payout frequencies. A pension product without the section is warned about (its quotes
-//! carry no benefits).
+//! and payout frequencies. A product without the section quotes no pension benefits.
 
 use std::path::Path;
 
@@ -52,20 +51,7 @@ struct Check<'a, 'd> {
 /// Checks `raw.pension`; pushes every problem to `diags`.
 pub fn check(raw: &RawProduct, cx: &Context<'_>, diags: &mut Diagnostics) -> Option<PensionTerms> {
     let mut c = Check { cx, diags };
-    let Some(section) = &raw.pension else {
-        if cx.line == Some(Line::Pension) {
-            c.diags.push(
-                Diagnostic::warning(
-                    "W0170",
-                    "a pension product without a `pension:` section quotes no benefits",
-                )
-                .in_file(cx.file)
-                .at(raw.line.span)
-                .with_help("declare the pension, its guarantee, the death benefits and the cash value under `pension:`"),
-            );
-        }
-        return None;
-    };
+    let section = raw.pension.as_ref()?;
     let p = section.0.as_ref()?;
     c.pension(p)
 }
