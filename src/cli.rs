@@ -383,6 +383,7 @@ fn validate(
     let mut diags = diags.into_vec();
     for p in &products {
         diags.extend(crate::cases::check_templates(p, templates));
+        diags.extend(crate::pension::check_cash_values(p));
     }
     report(&diags, format, out, err)?;
     let errors = diags.iter().filter(|d| d.is_error()).count();

@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod document;
 pub mod formula;
 pub mod money;
+pub mod pension;
 pub mod product;
 pub mod quote;
 pub mod rating;

@@ -12,6 +12,8 @@
 //! - Values on a [`Commutation`]: life annuities-due payable `m` times a year
 //!   (whole life, temporary, deferred, with years certain), pure endowments,
 //!   assurances, premiums and loadings (see [`values`]).
+//! - Policy reserves of a deferred pension annuity by policy year, and the
+//!   cash value filed as the reserve less a surrender charge (see [`reserve`]).
 //! - [`annuity_report`] — the value of one annuity with its related values, for
 //!   the command line (see [`report`]).
 //!
@@ -30,6 +32,7 @@
 pub mod commutation;
 pub mod interest;
 pub mod report;
+pub mod reserve;
 pub mod table;
 pub mod values;
 
@@ -38,6 +41,7 @@ mod arith;
 pub use commutation::Commutation;
 pub use interest::{Frequency, Interest, Method};
 pub use report::{AnnuityQuery, AnnuityReport, annuity_report};
+pub use reserve::{DeferredAnnuity, ReserveSchedule, ReserveYear, cash_value};
 pub use table::{LifeTable, TableError};
 pub use values::{AnnuitySpec, Loading, gross_premium};
 

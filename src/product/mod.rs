@@ -13,6 +13,8 @@
 
 pub mod check;
 pub mod load;
+pub mod pension_check;
+pub mod pension_raw;
 pub mod raw;
 pub mod table;
 pub mod words;
@@ -311,6 +313,8 @@ pub struct Product {
     pub charges: Vec<Charge>,
     pub actuarial: Option<Actuarial>,
     pub illustration: Option<Illustration>,
+    /// Pension benefits and cash values (`pension:`).
+    pub pension: Option<crate::pension::PensionTerms>,
     pub plans: Vec<PaymentPlan>,
     pub declarations: Option<Declarations>,
     pub documents: BTreeMap<String, String>,

@@ -111,6 +111,9 @@ pub struct RawProduct {
     /// Pricing on life tables (pension products).
     #[serde(default)]
     pub actuarial: Option<Recover<RawActuarial>>,
+    /// Pension benefits, death benefits and cash values (pension products).
+    #[serde(default)]
+    pub pension: Option<Recover<super::pension_raw::RawPension>>,
     /// Benefit illustration by policy year (pension products).
     #[serde(default)]
     pub illustration: Option<Recover<RawIllustration>>,

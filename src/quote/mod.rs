@@ -342,6 +342,7 @@ fn build(
             grace_period_days: p.grace_period_days,
         },
         illustration,
+        pension: crate::pension::benefits(p, r, rated).map_err(QuoteError::Rating)?,
         worksheet,
     })
 }

@@ -316,6 +316,9 @@ pub struct Quote {
     pub regulatory: Regulatory,
     /// Benefit illustration by policy year (pension products), else null.
     pub illustration: Option<Vec<IllustrationRow>>,
+    /// Pension benefits, death benefits and cash values (products with `pension:`), else absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pension: Option<crate::pension::PensionOut>,
     /// The worksheet (empty unless asked for).
     pub worksheet: Vec<WorkOut>,
 }

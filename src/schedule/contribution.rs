@@ -25,6 +25,10 @@
 //!   `round(balance / factor / 12)`. [`annuity_certain_due`] gives the factor of an annuity
 //!   certain when no life-contingent factor is available.
 //!
+//! - **Beyond the contributions.** [`PensionAccountTerms::project_to`] runs the account past
+//!   the plan's years (up to the payout age): no contributions, the same crediting and
+//!   charges. [`PensionAccountTerms::at_rate`] gives the same terms at a scenario's rate.
+//!
 //! Invariant: each year's closing balance equals opening + contributions − initial charges +
 //! interest − management charge, to the minor unit.
 
@@ -316,6 +320,42 @@ pub struct PensionPayout {
 impl PensionAccountTerms {
     /// Projects `plan`'s account year by year under these terms.
     pub fn project(&self, plan: &ContributionPlan) -> Result<PensionProjection, ScheduleError> {
+        self.project_to(plan, plan.years)
+    }
+
+    /// The same terms crediting `rate` instead of the guaranteed rate (an illustration
+    /// scenario), checked as [`PensionAccountTerms::new`] checks the guaranteed rate.
+    pub fn at_rate(&self, rate: Decimal) -> Result<Self, PlanError> {
+        if rate < Decimal::ZERO || rate >= Decimal::ONE {
+            return Err(PlanError::new(
+                "crediting_rate",
+                format!("must be at least 0 and below 1 (a fraction), got {rate}"),
+            ));
+        }
+        Ok(Self {
+            guaranteed_rate: rate,
+            ..self.clone()
+        })
+    }
+
+    /// Projects `plan`'s account over `years` policy years (at least the plan's own years, at
+    /// most [`MAX_YEARS`]): contributions stop after the plan's years, the account keeps being
+    /// credited and charged until the end of the last year (e.g. up to the payout age).
+    pub fn project_to(
+        &self,
+        plan: &ContributionPlan,
+        years: u32,
+    ) -> Result<PensionProjection, ScheduleError> {
+        if years < plan.years || years > MAX_YEARS {
+            return Err(ScheduleError::input(
+                "years",
+                format!(
+                    "the projection runs {years} years; it must cover the {} years of contributions and at most {MAX_YEARS}",
+                    plan.years
+                ),
+            ));
+        }
+        let total_years = years;
         let unit = self.unit;
         let mut contributions = plan.contributions()?;
         for (date, amount) in &mut contributions {
@@ -349,10 +389,10 @@ impl PensionAccountTerms {
         }
 
         let twelve = Decimal::from(12u32);
-        let mut years = Vec::with_capacity(plan.years as usize);
+        let mut years = Vec::with_capacity(total_years as usize);
         let mut balance = unit.zero();
         let mut next = 0;
-        for y in 0..plan.years {
+        for y in 0..total_years {
             let from = dates::anchored(plan.start, y, 12, "policy year start")?;
             let next_start = dates::anchored(plan.start, y + 1, 12, "policy year end")?;
             let to = next_start.pred_opt().ok_or(ScheduleError::DateOutOfRange {
@@ -612,5 +652,61 @@ impl PensionPayout {
             text::amount(self.payment),
             text::amount(self.yearly_amount),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    fn terms() -> PensionAccountTerms {
+        PensionAccountTerms::new(
+            d("0.02"),
+            d("0.01"),
+            Decimal::ZERO,
+            None,
+            2,
+            Rounding::HalfUp,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn plan() -> ContributionPlan {
+        let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
+        ContributionPlan::new(
+            start,
+            2,
+            d("1000"),
+            ContributionFrequency::Yearly,
+            vec![],
+            vec![],
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_account_is_credited_after_contributions_end() {
+        let p = terms()
+            .project_to(&plan(), 4)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let closing: Vec<String> = p.years.iter().map(|y| y.closing.to_string()).collect();
+        // 990 net a year at 2%: 1009.80, 2039.80, then 2080.60, 2122.21.
+        assert_eq!(closing, ["1009.80", "2039.80", "2080.60", "2122.21"]);
+        assert_eq!(p.years[3].contributions, d("0.00"));
+        assert_eq!(p.total_contributions, d("2000.00"));
+        assert!(terms().project_to(&plan(), 1).is_err());
+    }
+
+    #[test]
+    fn a_scenario_rate_replaces_the_guaranteed_rate() {
+        let high = terms().at_rate(d("0.03")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(high.guaranteed_rate(), d("0.03"));
+        let p = high.project(&plan()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.years[0].closing, d("1019.70"));
+        assert!(terms().at_rate(d("1.5")).is_err());
     }
 }

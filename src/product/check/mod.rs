@@ -220,6 +220,19 @@ impl<'a> Checker<'a> {
             .filter_map(|c| c.0.as_ref())
             .map(|c| self.names(c))
             .collect();
+        let pension = super::pension_check::check(
+            raw,
+            &super::pension_check::Context {
+                file: self.file,
+                line: d.line,
+                fields: &d.fields,
+                steps: &d.steps,
+                plans: &d.plans,
+                actuarial: d.actuarial.as_ref(),
+                interner: &self.interner,
+            },
+            &mut self.diags,
+        );
 
         Some(Product {
             code: raw.code.value.clone(),
@@ -253,6 +266,7 @@ impl<'a> Checker<'a> {
             charges: d.charges,
             actuarial: d.actuarial,
             illustration: d.illustration,
+            pension,
             plans: d.plans,
             declarations: d.declarations,
             documents: d.documents,
