@@ -23,6 +23,7 @@ pub mod formula;
 pub mod product;
 pub mod quote;
 pub mod rating;
+pub mod regulation;
 pub mod request;
 pub mod schedule;
 pub mod schema;
