@@ -298,7 +298,10 @@ pub fn builtin() -> &'static Baseline {
 }
 
 /// The baseline for products in `dir`: its `regulation.yaml`, or the built-in one. The
-/// diagnostics of a baseline file are returned the first time its folder is asked for.
+/// diagnostics of a baseline file are returned each time its folder is asked for until it
+/// reads cleanly; while it has errors, the built-in baseline stands in for it, so that a
+/// broken file never lifts a rule (`validate` reports the errors and checks no product of the
+/// folder).
 pub fn for_folder(dir: &Path) -> (Arc<Baseline>, Diagnostics) {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Baseline>>>> = OnceLock::new();
     let path = dir.join(FILE_NAME);
@@ -310,7 +313,7 @@ pub fn for_folder(dir: &Path) -> (Arc<Baseline>, Diagnostics) {
     }
     let (baseline, diags) = if path.is_file() {
         let (b, d) = load_file(&path);
-        (Arc::new(b.unwrap_or_default()), d)
+        (Arc::new(b.unwrap_or_else(|| builtin().clone())), d)
     } else {
         (Arc::new(builtin().clone()), Diagnostics::new())
     };

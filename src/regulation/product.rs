@@ -887,3 +887,19 @@ fn with_member(p: &Product, base: &Request, input: &str, value: Value) -> Option
     *m.inputs.get_mut(slot)? = value;
     Some(probe)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::reads;
+
+    #[test]
+    fn a_formula_reads_a_name_only_as_a_whole_word() {
+        assert!(reads("credit_days <= 180 or approved", "credit_days"));
+        assert!(reads("members >= 3", "members"));
+        assert!(reads("(occupation_class <= 6)", "occupation_class"));
+        assert!(!reads("max_credit_days <= 180", "credit_days"));
+        assert!(!reads("credit_days_total > 0", "credit_days"));
+        assert!(!reads("add.members > 0", "members"));
+        assert!(!reads("age >= 16", "members"));
+    }
+}

@@ -78,11 +78,14 @@ fn every_checklist_fixture_gets_its_exact_diagnostics() {
     }
 }
 
+/// A diagnostic's code, line and column.
+type Place = (&'static str, u32, u32);
+
 /// The checklist item each code stands for, and the line and column each fixture is refused
 /// at: the line that makes the product looser.
 #[test]
 fn checklist_failures_point_at_the_line_that_makes_the_product_looser() {
-    let cases: &[(&str, &[(&str, u32, u32)])] = &[
+    let cases: &[(&str, &[Place])] = &[
         ("products/01-min-members-fail", &[("E0610", 11, 8)]),
         ("products/02-occupation-fail", &[("E0611", 16, 52)]),
         ("own-checks/04-waiting-fail", &[("E0116", 12, 22)]),
