@@ -99,6 +99,8 @@ pub enum Command {
         #[arg(long)]
         request: Option<PathBuf>,
     },
+    /// List the regulatory baseline products are held to, by line and date, with sources.
+    Rules(crate::regulation::RulesArgs),
     /// Run the test cases written in product files.
     Test {
         #[arg(default_value = "products")]
@@ -257,6 +259,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Quote(a) => quote_cmd(&a, out, err),
         Command::Render(a) => render_cmd(&a, err),
         Command::Test { paths } => test_cmd(&paths, out, err),
+        Command::Rules(a) => crate::regulation::cli::run(&a, out, err),
         Command::Batch {
             product,
             input,
@@ -385,6 +388,7 @@ fn validate(
         diags.extend(crate::cases::check_templates(p, templates));
         diags.extend(crate::pension::check_cash_values(p));
     }
+    diags.extend(crate::regulation::check_products(&products));
     report(&diags, format, out, err)?;
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;

@@ -25,6 +25,7 @@ pub mod pension;
 pub mod product;
 pub mod quote;
 pub mod rating;
+pub mod regulation;
 pub mod request;
 pub mod schedule;
 pub mod schema;

@@ -213,6 +213,9 @@ pub fn eligibility(p: &Product, r: &Request) -> Result<Vec<Failure>, RatingError
             }
         }
     }
+    if out.is_empty() {
+        out.extend(crate::regulation::declines(p, r));
+    }
     Ok(out)
 }
 

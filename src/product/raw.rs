@@ -132,6 +132,10 @@ pub struct RawProduct {
     /// Test cases run by `coverwright test`.
     #[serde(default)]
     pub tests: Vec<Recover<RawTest>>,
+    /// Regulatory rules this product differs from where the law lets a contract differ
+    /// (e.g. the grace period), each with the reason (`coverwright rules`).
+    #[serde(default)]
+    pub acknowledge: Vec<Recover<crate::regulation::raw::RawAcknowledge>>,
 }
 
 /// Term rules.

@@ -30,6 +30,14 @@ macro_rules! keywords {
             /// Every word, in declaration order.
             pub const ALL: &'static [&'static str] = &[$($word),+];
 
+            /// The variant written as `word`, if any.
+            pub fn parse(word: &str) -> Option<Self> {
+                match word {
+                    $($word => Some($name::$var),)+
+                    _ => None,
+                }
+            }
+
             /// The word as written in product files.
             pub fn as_str(self) -> &'static str {
                 match self {

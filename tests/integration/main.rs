@@ -6,6 +6,7 @@ mod document;
 mod pension;
 mod properties;
 mod quote;
+mod regulation;
 mod render;
 mod request;
 mod schedule;

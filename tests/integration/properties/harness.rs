@@ -45,6 +45,7 @@ pub fn products() -> &'static [Product] {
             .map(|rd| {
                 rd.filter_map(|e| e.ok().map(|e| e.path()))
                     .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+                    .filter(|p| !p.ends_with(coverwright::regulation::FILE_NAME))
                     .collect()
             })
             .unwrap_or_default();
