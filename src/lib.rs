@@ -15,7 +15,6 @@
 pub mod actuarial;
 pub mod batch;
 pub mod cases;
-pub mod cli;
 pub mod declare;
 pub mod diagnostics;
 pub mod document;

@@ -85,9 +85,9 @@ impl Quote {
 
     /// Checks that the amounts agree: each coverage's premium is its net plus VAT; the
     /// coverage premiums add up to `totals.premium` and match the premium charges; the VAT
-    /// charges match the coverages' VAT; `gross` = premium + charges added on top; `tax` = VAT
-    /// + stamp duty; `net` = gross − tax; each member's total is the sum of its premiums; each
-    /// instalment schedule adds up to its total.
+    /// charges match the coverages' VAT; `gross` = premium + charges added on top; `tax` is
+    /// VAT plus stamp duty; `net` = gross − tax; each member's total is the sum of its
+    /// premiums; each instalment schedule adds up to its total.
     pub fn tie_out(&self) -> Result<(), QuoteFileError> {
         let mut problems = Vec::new();
         // Amounts over 10^20 are refused, so the sums below cannot overflow.

@@ -3,6 +3,7 @@
 mod actuarial;
 mod batch;
 mod document;
+mod layering;
 mod pension;
 mod properties;
 mod quote;

@@ -381,7 +381,7 @@ fn an_edited_quote_is_refused_with_every_disagreement() {
     let err = coverwright::quote::Quote::from_json(&edited).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "the quote does not tie out: coverage `add`: net 450.00 + VAT 0.00 is not its premium 400.00; \
+        "the quote does not tie out: coverage `add`: net 424.53 + VAT 25.47 is not its premium 400.00; \
          coverage `add`: premium 400.00, but its premium charge is 450.00; \
          the coverage premiums add up to 473.87, not totals.premium 523.87; \
          the premium charges do not add up to the coverage premiums"
