@@ -220,16 +220,16 @@ pub fn check_templates(
     if p.documents.is_empty() {
         return out;
     }
-    let renderer =
-        match Renderer::new(templates) {
-            Ok(r) => r,
-            Err(e) => {
-                out.push(render_diag(&e, templates).unwrap_or_else(|| {
-                    Diagnostic::error("E0150", e.to_string()).in_file(templates)
-                }));
-                return out;
-            }
-        };
+    let renderer = match Renderer::new(templates) {
+        Ok(r) => r,
+        Err(e) => {
+            out.push(render_diag(&e, templates).unwrap_or_else(|| {
+                Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
+                    .in_file(templates)
+            }));
+            return out;
+        }
+    };
     // The first test case that gives a quote.
     let mut quote_json = None;
     for t in &p.tests {
@@ -252,7 +252,7 @@ pub fn check_templates(
     let Some(q) = quote_json else {
         out.push(
             Diagnostic::warning(
-                "W0150",
+                crate::diagnostics::codes::W0150,
                 format!(
                     "{}: no test case gives a quote, so its documents were not rendered",
                     p.id()
@@ -276,7 +276,8 @@ pub fn check_templates(
                 let ctx = serde_json::json!({ "quote": q });
                 if let Err(e) = render_to_string(&renderer, kind, lang, format, &ctx) {
                     let d = render_diag(&e, templates).unwrap_or_else(|| {
-                        Diagnostic::error("E0150", e.to_string()).in_file(templates)
+                        Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
+                            .in_file(templates)
                     });
                     let d = Diagnostic {
                         message: format!("{} ({}, {})", d.message, p.id(), lang.code()),
@@ -301,11 +302,13 @@ pub fn check_templates(
                 message,
                 ..
             } => Some(
-                Diagnostic::error("E0150", message.clone())
+                Diagnostic::error(crate::diagnostics::codes::E0150, message.clone())
                     .in_file(path)
                     .at(Span::new(*line as u32, *column as u32, 0, 0)),
             ),
-            other => Some(Diagnostic::error("E0150", other.to_string()).in_file(dir)),
+            other => Some(
+                Diagnostic::error(crate::diagnostics::codes::E0150, other.to_string()).in_file(dir),
+            ),
         }
     }
     out

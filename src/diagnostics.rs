@@ -433,7 +433,7 @@ mod tests {
     #[test]
     fn renders_caret_under_value() {
         let src = "code: GA\nversion: x1\n";
-        let d = Diagnostic::error("E0001", "bad version")
+        let d = Diagnostic::error(codes::E0001, "bad version")
             .in_file("p.yaml")
             .at(Span::new(2, 10, 18, 2))
             .with_help("write a version like 2024.1");

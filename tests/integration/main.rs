@@ -2,6 +2,7 @@
 
 mod actuarial;
 mod batch;
+mod codes;
 mod document;
 mod layering;
 mod pension;

@@ -129,3 +129,146 @@ fn a_census_batch_whose_request_has_an_impossible_date_quotes_nothing_and_exits_
     );
     assert!(err.ends_with("error: nothing was quoted\n"), "{err}");
 }
+
+/// The SP-ACC example request with `from` replaced by `to`.
+fn sp_acc_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string("examples/sp-acc.yaml").unwrap();
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn each_request_code_is_reported_at_its_problem() {
+    let dir = tempdir("request-codes");
+    let census = dir.join("census.csv");
+    let bad_cell = dir.join("bad-cell.csv");
+    let cases: Vec<(&str, String, Vec<String>, i32)> = vec![
+        (
+            "E0203",
+            sp_acc_with("members:\n", "members: 5\nx:\n"),
+            vec![],
+            1,
+        ),
+        ("E0204", sp_acc_with("coverages:", "covrages:"), vec![], 1),
+        (
+            "E0205",
+            sp_acc_with("start:", "product: GA-SME\nstart:"),
+            vec![],
+            1,
+        ),
+        (
+            "E0207",
+            sp_acc_with(
+                "policyholder: {name: 周建华, id: 92330105MA2XXXXXXA, industry: catering}\n",
+                "",
+            ),
+            vec![],
+            1,
+        ),
+        ("E0208", sp_acc_with("term: 12", "term: 6"), vec![], 1),
+        (
+            "E0211",
+            sp_acc_with("{sum_insured: 300000}", "{sum_insred: 300000}"),
+            vec![],
+            1,
+        ),
+        (
+            "E0213",
+            sp_acc_with("coverages:", "plan: weekly\ncoverages:"),
+            vec![],
+            1,
+        ),
+        (
+            "E0220",
+            sp_acc_with("", ""),
+            vec![
+                "--census".into(),
+                dir.join("none.csv").display().to_string(),
+            ],
+            1,
+        ),
+        (
+            "E0222",
+            sp_acc_with("", ""),
+            vec!["--census".into(), census.display().to_string()],
+            1,
+        ),
+        (
+            "E0224",
+            sp_acc_with("", ""),
+            vec!["--census".into(), bad_cell.display().to_string()],
+            1,
+        ),
+    ];
+    std::fs::write(&census, "name,agee\n周建华,43\n").unwrap();
+    std::fs::write(
+        &bad_cell,
+        "name,id,age,gender,occupation_class,social_insurance\n周建华,330105198206154312,old,male,2,true\n",
+    )
+    .unwrap();
+    for (code, text, extra, status) in cases {
+        let file = dir.join(format!("{code}.yaml"));
+        std::fs::write(&file, text).unwrap();
+        let mut argv = vec![
+            "quote",
+            "--product",
+            "SP-ACC",
+            "--request",
+            file.to_str().unwrap(),
+        ];
+        argv.extend(extra.iter().map(String::as_str));
+        let (got, out, err) = run(&argv);
+        assert_eq!(got, status, "{code}: {err}");
+        assert_eq!(out, "", "{code}");
+        assert!(err.contains(&format!("error[{code}]")), "{code}: {err}");
+        assert!(
+            err.contains(&format!("{}:", file.display())) || code.starts_with("E022"),
+            "{code}: {err}"
+        );
+    }
+}
+
+#[test]
+fn an_unreadable_request_is_an_io_error_and_a_non_utf8_one_invalid_input() {
+    let dir = tempdir("request-io");
+    let missing = dir.join("missing.yaml");
+    let (code, _, err) = quote("SP-ACC", missing.to_str().unwrap(), &[]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.starts_with("error[E0201]: cannot read the request: "),
+        "{err}"
+    );
+    let latin1 = dir.join("latin1.yaml");
+    std::fs::write(
+        &latin1,
+        b"start: 2025-03-01\npolicyholder: {name: Jos\xe9}\n",
+    )
+    .unwrap();
+    let (code, _, err) = quote("SP-ACC", latin1.to_str().unwrap(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error[E0202]: the request is not UTF-8 text"),
+        "{err}"
+    );
+}
+
+#[test]
+fn declarations_under_a_product_without_them_are_refused() {
+    let dir = tempdir("request-declare-codes");
+    let (code, out, err) = quote("SP-ACC", "examples/sp-acc.yaml", &["--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let file = dir.join("quote.json");
+    std::fs::write(&file, out).unwrap();
+    let (code, _, err) = run(&[
+        "declare",
+        "--quote",
+        file.to_str().unwrap(),
+        "--declarations",
+        "examples/ec-sme-declarations.csv",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error[E0231]: SP-ACC@2025.1 takes no declarations"),
+        "{err}"
+    );
+}
