@@ -102,22 +102,32 @@ impl ProductLookup<'_> {
 /// A failed eligibility rule.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Failure {
+    /// The rule that failed.
     pub rule: String,
+    /// Its message in Chinese.
     pub message_zh: String,
+    /// Its message in English.
     pub message_en: String,
     /// The member it failed for (1-based), for member rules.
     pub member: Option<usize>,
+    /// The member's name, for a member rule.
     pub member_name: Option<String>,
+    /// The member's census row, when read from a census.
     pub row: Option<usize>,
 }
 
 /// A rating failure: the step and member it happened in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RatingError {
+    /// The step that failed.
     pub step: String,
+    /// The member (0-based), for a member step.
     pub member: Option<usize>,
+    /// What went wrong.
     pub message: String,
 }
+
+impl std::error::Error for RatingError {}
 
 impl std::fmt::Display for RatingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -137,17 +147,24 @@ impl std::fmt::Display for RatingError {
 /// One evaluated step for the worksheet.
 #[derive(Clone, Debug)]
 pub struct WorkLine {
+    /// The step index.
     pub step: u16,
+    /// The member (0-based), for a member step.
     pub member: Option<usize>,
+    /// Every operand read.
     pub trace: Trace,
+    /// The exact value.
     pub raw: Decimal,
+    /// The value after step-level rounding.
     pub rounded: Decimal,
 }
 
 /// The result of rating.
 #[derive(Clone, Debug)]
 pub struct Rated {
+    /// Value of each step at policy scope, by step index.
     pub policy_steps: Vec<Value>,
+    /// Value of each step for each member.
     pub member_steps: Vec<Vec<Value>>,
     /// Annual premium per member and coverage before the short-period factor and rounding.
     pub annual: Vec<Vec<Decimal>>,
@@ -156,10 +173,13 @@ pub struct Rated {
     pub member_premiums: Vec<Vec<Decimal>>,
     /// Premium per coverage (before the minimum premium).
     pub coverage_premiums: Vec<Decimal>,
+    /// Share of the annual premium for a term under 12 months.
     pub short_period_factor: Option<Decimal>,
     /// The minimum premium top-up and the coverage it is added to.
     pub minimum_adjustment: Option<(usize, Decimal)>,
+    /// The total premium.
     pub total: Decimal,
+    /// The worksheet lines (when asked for).
     pub worklines: Vec<WorkLine>,
 }
 
@@ -456,8 +476,11 @@ fn largest(v: &[Decimal]) -> Option<usize> {
 /// Charges of a rated quote, by kind.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CoverageCharge {
+    /// The premium, VAT included.
     pub gross: Decimal,
+    /// The premium without VAT.
     pub net: Decimal,
+    /// The VAT.
     pub vat: Decimal,
 }
 
@@ -593,6 +616,7 @@ pub fn trace_json(p: &Product, item: &TraceItem) -> serde_json::Value {
     }
 }
 
+/// A value as the quote shows it.
 pub fn show(p: &Product, v: &Value) -> String {
     p.interner.show(v)
 }
@@ -600,11 +624,17 @@ pub fn show(p: &Product, v: &Value) -> String {
 /// One policy year of a benefit illustration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IllustrationYear {
+    /// Policy year, from 1.
     pub year: u32,
+    /// Age in that year.
     pub age: Decimal,
+    /// Premium of the year.
     pub premium: Decimal,
+    /// Premiums paid so far.
     pub premiums_paid: Decimal,
+    /// Survival benefit.
     pub survival_benefit: Decimal,
+    /// Death benefit.
     pub death_benefit: Decimal,
 }
 

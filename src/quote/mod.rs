@@ -27,7 +27,7 @@ mod text;
 
 pub use id::quote_id;
 pub use model::*;
-pub use plans::{instalment_plan, plan_calendar};
+pub use plans::{PlanSetupError, instalment_plan, plan_calendar};
 pub use read::{QuoteFileError, read_quote_file};
 pub use text::{decline_text, display_width, table, to_text};
 
@@ -41,24 +41,21 @@ pub fn money(d: Decimal) -> String {
 /// The outcome of quoting: a quote or a decline.
 #[derive(Clone, Debug)]
 pub enum Outcome {
+    /// A quote, with the rating it was built from.
     Quoted(Box<Quote>, Rated),
+    /// Declined by the product's rules: every failed rule.
     Declined(Vec<Failure>),
 }
 
 /// What can go wrong after the request was checked.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum QuoteError {
+    /// A rating step failed (overflow, a missing table row), naming the step and member.
+    #[error("{0}")]
     Rating(RatingError),
+    /// A payment schedule could not be laid out.
+    #[error("payment schedule: {0}")]
     Schedule(String),
-}
-
-impl std::fmt::Display for QuoteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QuoteError::Rating(e) => write!(f, "{e}"),
-            QuoteError::Schedule(e) => write!(f, "payment schedule: {e}"),
-        }
-    }
 }
 
 /// Options for building a quote.

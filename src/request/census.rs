@@ -56,8 +56,11 @@ pub struct CensusLayout {
 /// A problem with a header cell: the column (0-based), the message and a hint.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeaderProblem {
+    /// The column (0-based).
     pub column: usize,
+    /// What is wrong.
     pub message: String,
+    /// What to do about it.
     pub help: String,
 }
 
@@ -65,13 +68,26 @@ pub struct HeaderProblem {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RowProblem {
     /// The row has `cells` cells, the header `columns`.
-    Cells { cells: usize, columns: usize },
+    Cells {
+        /// Cells in the row.
+        cells: usize,
+        /// Columns in the header.
+        columns: usize,
+    },
     /// A required cell is empty.
-    Empty { field: String, column: usize },
+    Empty {
+        /// The member field.
+        field: String,
+        /// Its column (0-based).
+        column: usize,
+    },
     /// A cell's value is not one the field allows.
     Invalid {
+        /// The member field.
         field: String,
+        /// Its column (0-based).
         column: usize,
+        /// Why the value does not fit.
         message: String,
     },
 }

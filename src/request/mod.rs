@@ -30,13 +30,16 @@ use crate::yaml::{Node, NodeKind};
 /// A party's identity fields, printed on documents.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Party {
+    /// Name.
     pub name: String,
+    /// Identity number (credit code, ID card), if given.
     pub id: Option<String>,
 }
 
 /// One insured member, or one declared item.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
+    /// Name and identity.
     pub party: Party,
     /// Values of the product's member inputs, by slot.
     pub inputs: Vec<Value>,
@@ -47,13 +50,17 @@ pub struct Member {
 /// A checked request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Request {
+    /// First day of cover.
     pub start: NaiveDate,
     /// Term in the product's unit.
     pub term: u32,
+    /// Term in months.
     pub term_months: u32,
+    /// The policyholder.
     pub policyholder: Party,
     /// Values of the product's policy inputs (policyholder fields and options), by slot.
     pub policy: Vec<Value>,
+    /// Insured members or declared items.
     pub members: Vec<Member>,
     /// Chosen coverages, by product coverage index.
     pub selected: Vec<bool>,
