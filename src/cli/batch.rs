@@ -28,11 +28,16 @@ pub(super) fn batch_cmd(
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    let file = match std::fs::File::create(output) {
-        Ok(f) => f,
-        Err(e) => {
-            writeln!(err, "error: cannot write {}: {e}", output.display())?;
-            return Ok(ExitCode::Io);
+    // `-` writes the lines to standard output.
+    let file: Box<dyn Write + Send> = if output == Path::new("-") {
+        Box::new(std::io::stdout())
+    } else {
+        match std::fs::File::create(output) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                writeln!(err, "error: cannot write {}: {e}", output.display())?;
+                return Ok(ExitCode::Io);
+            }
         }
     };
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);

@@ -174,7 +174,7 @@ pub(super) fn declare_cmd(
             "warning: {spec} has changed since the quote was made (content hash differs)"
         )?;
     }
-    let bytes = match std::fs::read(decls) {
+    let bytes = match coverwright::request::read_input(decls) {
         Ok(b) => b,
         Err(e) => {
             writeln!(err, "error: cannot read {}: {e}", decls.display())?;

@@ -86,7 +86,7 @@ pub enum Command {
         /// JSON Lines of requests, or a census (by the extension `.csv`).
         #[arg(long)]
         input: PathBuf,
-        /// Output file: JSON Lines, one line per record.
+        /// Output file: JSON Lines, one line per record; `-` is standard output.
         #[arg(long)]
         output: PathBuf,
         /// Worker threads; all cores by default. The output is the same for any number.

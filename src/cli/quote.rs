@@ -14,7 +14,7 @@ pub struct QuoteArgs {
     /// cover start date.
     #[arg(long)]
     pub product: String,
-    /// Request file (YAML or JSON).
+    /// Request file (YAML or JSON); `-` reads it from standard input.
     #[arg(long)]
     pub request: PathBuf,
     /// Census CSV (UTF-8, UTF-8 with BOM or GBK) replacing the request's `members`.
@@ -27,6 +27,8 @@ pub struct QuoteArgs {
     /// Show only this payment plan.
     #[arg(long)]
     pub plan: Option<String>,
+    /// Output format: `text` (a summary) or `json` (the quote document). With `json`, request
+    /// errors are printed as JSON diagnostics on stdout too.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Print the worksheet: every step, operand and matched table row.
@@ -54,7 +56,7 @@ pub struct QuoteArgs {
 /// Arguments of `coverwright render`.
 #[derive(clap::Args, Debug)]
 pub struct RenderArgs {
-    /// The quote, as written by `coverwright quote --format json`.
+    /// The quote, as written by `coverwright quote --format json`; `-` is standard input.
     #[arg(long)]
     pub quote: PathBuf,
     /// quote, policy, schedule, worksheet, invoice or illustration.
@@ -73,6 +75,21 @@ pub struct RenderArgs {
     /// For `invoice`: the billing, as written by `coverwright declare --format json`.
     #[arg(long)]
     pub billing: Option<PathBuf>,
+}
+
+/// Reports a request's diagnostics: as text with a count on stderr, or as JSON on stdout.
+fn request_errors(
+    d: &[Diagnostic],
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    report(d, format, out, err)?;
+    if format == Format::Text {
+        let n = d.iter().filter(|x| x.is_error()).count();
+        writeln!(err, "{n} error(s) in the request")?;
+    }
+    Ok(())
 }
 
 pub(super) fn quote_cmd(
@@ -103,16 +120,14 @@ pub(super) fn quote_cmd(
                 coverwright::request::ReadError::Io(_) => ExitCode::Io,
                 coverwright::request::ReadError::Invalid(_) => ExitCode::Invalid,
             };
-            report(&e.into_vec(), Format::Text, out, err)?;
+            report(&e.into_vec(), a.format, out, err)?;
             return Ok(code);
         }
     };
     let header = match file.header() {
         Ok(h) => h,
         Err(d) => {
-            let n = d.error_count();
-            report(&d.into_vec(), Format::Text, out, err)?;
-            writeln!(err, "{n} error(s) in the request")?;
+            request_errors(&d.into_vec(), a.format, out, err)?;
             return Ok(ExitCode::Invalid);
         }
     };
@@ -123,7 +138,7 @@ pub(super) fn quote_cmd(
             return Ok(ExitCode::Usage);
         }
         Err(coverwright::request::PickError::NotInForce(d)) => {
-            report(&[d], Format::Text, out, err)?;
+            report(&[d], a.format, out, err)?;
             return Ok(ExitCode::Invalid);
         }
     };
@@ -147,13 +162,7 @@ pub(super) fn quote_cmd(
     ) {
         Ok(r) => r,
         Err(d) => {
-            let d = d.into_vec();
-            report(&d, Format::Text, out, err)?;
-            writeln!(
-                err,
-                "{} error(s) in the request",
-                d.iter().filter(|x| x.is_error()).count()
-            )?;
+            request_errors(&d.into_vec(), a.format, out, err)?;
             return Ok(ExitCode::Invalid);
         }
     };
@@ -252,9 +261,11 @@ fn quote_value(q: &coverwright::quote::Quote) -> serde_json::Value {
 /// Reads a billing file, as written by `coverwright declare --format json`.
 fn read_billing(path: &Path) -> Result<serde_json::Value, Diagnostic> {
     use coverwright::diagnostics::codes;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error(codes::E0240, format!("cannot read the billing: {e}")).in_file(path)
-    })?;
+    let text = coverwright::request::read_input(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .map_err(|e| {
+            Diagnostic::error(codes::E0240, format!("cannot read the billing: {e}")).in_file(path)
+        })?;
     serde_json::from_str(&text).map_err(|e| {
         Diagnostic::error(codes::E0241, format!("the billing is not valid JSON: {e}"))
             .in_file(path)

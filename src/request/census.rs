@@ -32,7 +32,7 @@ pub fn decode_census(bytes: &[u8]) -> (String, &'static str) {
 
 /// Reads a census CSV file.
 pub fn read_census_file(product: &Product, path: &Path) -> Result<Vec<Member>, Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = super::read_input(path).map_err(|e| {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error(E0220, format!("cannot read the census: {e}")).in_file(path));
         d

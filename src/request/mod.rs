@@ -13,7 +13,7 @@ pub use census::{
     CensusLayout, HeaderProblem, MAX_MEMBERS, RowProblem, decode_census, read_census,
     read_census_file,
 };
-pub use header::{Header, PickError, ReadError, RequestFile, header, pick};
+pub use header::{Header, PickError, ReadError, RequestFile, header, pick, read_input};
 
 use std::path::Path;
 

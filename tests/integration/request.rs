@@ -272,3 +272,101 @@ fn declarations_under_a_product_without_them_are_refused() {
         "{err}"
     );
 }
+
+/// Runs the binary with `stdin` as its standard input.
+fn run_with_stdin(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coverwright"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_request_on_standard_input_quotes_like_the_file() {
+    let text = std::fs::read("examples/sp-acc.yaml").unwrap();
+    let (code, out, err) = run_with_stdin(
+        &[
+            "quote",
+            "--product",
+            "SP-ACC",
+            "--request",
+            "-",
+            "--format",
+            "json",
+        ],
+        &text,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, want, _) = quote("SP-ACC", "examples/sp-acc.yaml", &["--format", "json"]);
+    assert_eq!(out, want);
+    // `/dev/stdin` is read once, like any file.
+    let (code, out, err) = run_with_stdin(
+        &[
+            "quote",
+            "--product",
+            "SP-ACC",
+            "--request",
+            "/dev/stdin",
+            "--format",
+            "json",
+        ],
+        &text,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, want);
+}
+
+#[test]
+fn json_quotes_print_request_errors_as_json_diagnostics_on_stdout() {
+    let (code, out, err) = quote(
+        "SP-ACC",
+        "tests/fixtures/requests/sp-acc-feb-30.yaml",
+        &["--format", "json"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(err, "");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([{
+            "code": "E0206",
+            "severity": "error",
+            "file": "tests/fixtures/requests/sp-acc-feb-30.yaml",
+            "line": 7,
+            "column": 8,
+            "message": "`2025-02-30` is not a date; write it as YYYY-MM-DD",
+            "help": "the first day of cover, a real calendar date"
+        }])
+    );
+}
+
+#[test]
+fn batch_writes_its_lines_to_standard_output_for_dash() {
+    let (code, out, err) = run(&[
+        "batch",
+        "--product",
+        "SP-ACC",
+        "--input",
+        "tests/fixtures/requests/sp-acc.jsonl",
+        "--output",
+        "-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1);
+    let q: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(q["totals"]["gross"], "523.87");
+    assert!(!std::path::Path::new("-").exists());
+}
