@@ -244,8 +244,9 @@ fn add(a: Decimal, b: Decimal, step: &str) -> Result<Decimal, RatingError> {
     })
 }
 
-/// Rates a request. With `explain`, records a worksheet line for every step and scope.
-pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingError> {
+/// Values of every step, policy and per member, in order (skipping the premium steps of
+/// coverages not chosen); the worksheet lines when `explain`.
+fn run_steps(p: &Product, r: &Request, explain: bool) -> Result<StepValues, RatingError> {
     let lookup = ProductLookup(p);
     let n = r.members.len();
     let nsteps = p.steps.len();
@@ -343,9 +344,15 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
             }
         }
     }
+    Ok((policy_steps, member_steps, worklines))
+}
 
-    // Short period.
-    let short_period_factor = if r.term_months < 12 {
+/// Values of each step at policy scope, for each member, and the worksheet lines.
+type StepValues = (Vec<Value>, Vec<Vec<Value>>, Vec<WorkLine>);
+
+/// The short-period factor: the share of the annual premium for a term under 12 months.
+fn short_period(p: &Product, r: &Request) -> Result<Option<Decimal>, RatingError> {
+    Ok(if r.term_months < 12 {
         match &p.term.short_period {
             Some(ShortPeriod::Table(t)) => Some(
                 table::lookup(
@@ -366,7 +373,14 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
         }
     } else {
         None
-    };
+    })
+}
+
+/// Rates a request. With `explain`, records a worksheet line for every step and scope.
+pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingError> {
+    let (policy_steps, member_steps, worklines) = run_steps(p, r, explain)?;
+    let n = r.members.len();
+    let short_period_factor = short_period(p, r)?;
     let scale = |x: Decimal, step: &str, member: Option<usize>| -> Result<Decimal, RatingError> {
         match short_period_factor {
             Some(f) => x.checked_mul(f).ok_or_else(|| RatingError {
@@ -545,7 +559,7 @@ pub fn is_tax(kind: ChargeKind) -> bool {
 }
 
 /// Name of a reference, for the worksheet.
-pub fn ref_name(p: &Product, r: Ref) -> String {
+fn ref_name(p: &Product, r: Ref) -> String {
     let nth = |group_member: bool, i: u16| {
         p.fields
             .iter()
@@ -639,7 +653,7 @@ pub struct IllustrationYear {
 }
 
 /// Most policy years an illustration shows.
-pub const MAX_ILLUSTRATION_YEARS: u32 = 120;
+const MAX_ILLUSTRATION_YEARS: u32 = 120;
 
 /// Evaluates the product's benefit illustration for the first insured.
 pub fn illustrate(
