@@ -7,7 +7,12 @@
 //!
 //! Invariants: amounts are decimal strings with two places; `totals.gross` = premium + charges
 //! added on top; `totals.tax` = VAT + stamp duty; `totals.net` = gross − tax; the same product
-//! version and request give byte-identical JSON.
+//! version and request give byte-identical JSON; a quote read back with
+//! [`Quote::from_json`] ties out or is refused.
+//!
+//! Parts: `model` (the types, serialised and read back), `read` (reading and tying out),
+//! `plans` (payment options), `id` (the quote id), `text` (the terminal summary, the
+//! worksheet and the table layout).
 
 use std::collections::BTreeMap;
 

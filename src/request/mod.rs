@@ -5,6 +5,9 @@
 //! type inside its declared range (or its default); every chosen coverage term is one the
 //! product allows; the term is inside the product's term rules. Every problem is reported with
 //! its place: file, line and column for the request, file, row and column for a census.
+//!
+//! Parts: `header` (the request file read once, its start date, and the product version it
+//! picks), `census` (census files), and here the full check of a request.
 
 mod census;
 mod header;
