@@ -370,3 +370,249 @@ fn batch_writes_its_lines_to_standard_output_for_dash() {
     assert_eq!(q["totals"]["gross"], "523.87");
     assert!(!std::path::Path::new("-").exists());
 }
+
+#[test]
+fn a_test_case_must_start_while_its_version_is_in_force() {
+    use coverwright::product::load::{LoadOptions, load_paths};
+    use coverwright::yaml::NodeKind;
+    let (products, d) = load_paths(
+        &[std::path::PathBuf::from("products/sp-acc-2025.yaml")],
+        &LoadOptions::default(),
+    );
+    assert!(!d.has_errors());
+    let mut p = products[0].clone();
+    let results = coverwright::cases::run_product(&p);
+    assert!(results.iter().all(|r| r.passed));
+    let NodeKind::Map(entries) = &mut p.tests[0].request.kind else {
+        panic!("a test request is a mapping");
+    };
+    let start = entries
+        .iter_mut()
+        .find(|(k, _)| k.as_str() == Some("start"))
+        .expect("a start date");
+    start.1.kind = NodeKind::Scalar("2020-01-01".into());
+    let r = &coverwright::cases::run_product(&p)[0];
+    assert!(!r.passed);
+    // The start date of the first case is at line 146, column 14 of the product file.
+    assert_eq!(
+        r.details,
+        [
+            "request: error[E0215]: no version of `SP-ACC` is in force on 2020-01-01; versions: 2025.1 (2025-01-01 to open) (products/sp-acc-2025.yaml:146:14)"
+        ]
+    );
+}
+
+#[test]
+fn every_command_ends_with_the_documented_exit_code() {
+    let dir = tempdir("exit-codes");
+    let missing = dir.join("missing");
+    let missing = missing.to_str().unwrap();
+    let (_, quote_json, _) = quote("EC-SME", "examples/ec-sme.yaml", &["--format", "json"]);
+    let quote_file = dir.join("quote.json");
+    std::fs::write(&quote_file, quote_json).unwrap();
+    let quote_file = quote_file.to_str().unwrap();
+    let out = dir.join("out.jsonl");
+    let out = out.to_str().unwrap();
+    let blocked = format!("{missing}/out.jsonl");
+    for (args, code) in [
+        (vec!["validate", "products"], 0),
+        (vec!["validate", "tests/fixtures/invalid/bad_date.yaml"], 1),
+        (vec!["validate", missing], 3),
+        (vec!["list", "products"], 0),
+        (
+            vec![
+                "quote",
+                "--product",
+                "SP-ACC",
+                "--request",
+                "examples/sp-acc.yaml",
+            ],
+            0,
+        ),
+        (
+            vec!["quote", "--product", "SP-ACC", "--request", missing],
+            3,
+        ),
+        (
+            vec![
+                "quote",
+                "--product",
+                "SP-ACC",
+                "--request",
+                "examples/sp-acc.yaml",
+                "--products",
+                missing,
+            ],
+            3,
+        ),
+        (
+            vec![
+                "quote",
+                "--product",
+                "SP-ACC",
+                "--request",
+                "examples/sp-acc.yaml",
+                "--as-of",
+                "soon",
+            ],
+            2,
+        ),
+        (
+            vec![
+                "batch",
+                "--product",
+                "SP-ACC",
+                "--input",
+                "tests/fixtures/requests/sp-acc.jsonl",
+                "--output",
+                out,
+            ],
+            0,
+        ),
+        (
+            vec![
+                "batch",
+                "--product",
+                "SP-ACC",
+                "--input",
+                missing,
+                "--output",
+                out,
+            ],
+            3,
+        ),
+        (
+            vec![
+                "batch",
+                "--product",
+                "SP-ACC",
+                "--input",
+                "tests/fixtures/requests/sp-acc.jsonl",
+                "--output",
+                &blocked,
+            ],
+            3,
+        ),
+        (
+            vec![
+                "batch",
+                "--product",
+                "SP-ACC",
+                "--input",
+                "tests/fixtures/requests/sp-acc.jsonl",
+                "--output",
+                out,
+                "--threads",
+                "0",
+            ],
+            2,
+        ),
+        (
+            vec![
+                "schedule",
+                "--product",
+                "GA-SME",
+                "--plan",
+                "monthly",
+                "--start",
+                "2024-01-31",
+                "--premium",
+                "1200.00",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "schedule",
+                "--product",
+                "GA-SME",
+                "--plan",
+                "monthly",
+                "--start",
+                "2024-02-30",
+                "--premium",
+                "1200.00",
+            ],
+            2,
+        ),
+        (
+            vec![
+                "declare",
+                "--quote",
+                quote_file,
+                "--declarations",
+                "examples/ec-sme-declarations.csv",
+            ],
+            0,
+        ),
+        (
+            vec!["declare", "--quote", quote_file, "--declarations", missing],
+            3,
+        ),
+        (
+            vec![
+                "declare",
+                "--quote",
+                missing,
+                "--declarations",
+                "examples/ec-sme-declarations.csv",
+            ],
+            3,
+        ),
+        (
+            vec![
+                "render",
+                "--quote",
+                missing,
+                "--document",
+                "quote",
+                "--output",
+                out,
+            ],
+            3,
+        ),
+        (
+            vec![
+                "render",
+                "--quote",
+                quote_file,
+                "--document",
+                "leaflet",
+                "--output",
+                out,
+            ],
+            2,
+        ),
+        (
+            vec![
+                "annuity",
+                "--table",
+                "products/tables/cl_2010_2013_qx.csv",
+                "--column",
+                "CL5",
+                "--age",
+                "60",
+                "--interest",
+                "0.025",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "annuity",
+                "--table",
+                "products/tables/cl_2010_2013_qx.csv",
+                "--column",
+                "CL5",
+                "--age",
+                "60",
+                "--interest",
+                "2,5",
+            ],
+            2,
+        ),
+    ] {
+        let (got, _, err) = run(&args);
+        assert_eq!(got, code, "{args:?}: {err}");
+    }
+}
