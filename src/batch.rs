@@ -913,8 +913,11 @@ fn run_census(
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {
             return Err(BatchError::Invalid(vec![
-                Diagnostic::error("E0221", format!("cannot read the header row: {e}"))
-                    .in_file(&opts.input),
+                Diagnostic::error(
+                    crate::diagnostics::codes::E0221,
+                    format!("cannot read the header row: {e}"),
+                )
+                .in_file(&opts.input),
             ]));
         }
     };
@@ -924,7 +927,7 @@ fn run_census(
             problems
                 .into_iter()
                 .map(|p| {
-                    Diagnostic::error("E0222", p.message)
+                    Diagnostic::error(crate::diagnostics::codes::E0222, p.message)
                         .in_file(&opts.input)
                         .with_help(p.help)
                 })
@@ -935,7 +938,7 @@ fn run_census(
         Some(g) => Some(layout.column(g).ok_or_else(|| {
             BatchError::Invalid(vec![
                 Diagnostic::error(
-                    "E0222",
+                    crate::diagnostics::codes::E0222,
                     format!("row 1: the census has no column `{g}` to group by"),
                 )
                 .in_file(&opts.input),

@@ -13,10 +13,13 @@ use crate::request;
 /// The result of one case.
 #[derive(Clone, Debug)]
 pub struct CaseResult {
+    /// The product version, `CODE@VERSION`.
     pub product: String,
+    /// The case name.
     pub name: String,
     /// `file:line` of the case.
     pub location: String,
+    /// Whether every comparison held.
     pub passed: bool,
     /// One line per comparison, e.g. "total: expected 995.40, got 995.40".
     pub details: Vec<String>,
@@ -128,73 +131,7 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
             }
         }
         Ok(Outcome::Quoted(q, rated)) => {
-            if !t.decline.is_empty() {
-                passed = false;
-                details.push(format!(
-                    "expected a decline by {}, got a quote of {}",
-                    t.decline.join(", "),
-                    q.totals.gross
-                ));
-            }
-            let parse = |s: &str| s.parse::<Decimal>().unwrap_or_default();
-            if let Some(want) = t.total {
-                let got = parse(&q.totals.gross);
-                let ok = close(want, got, t.tolerance);
-                passed &= ok;
-                details.push(format!(
-                    "total: expected {}, got {}",
-                    quote::money(want),
-                    q.totals.gross
-                ));
-            }
-            for (code, want) in &t.coverages {
-                match q.coverages.iter().find(|c| &c.code == code) {
-                    Some(c) => {
-                        let ok = close(*want, parse(&c.premium), t.tolerance);
-                        passed &= ok;
-                        details.push(format!(
-                            "{code}: expected {}, got {}",
-                            quote::money(*want),
-                            c.premium
-                        ));
-                    }
-                    None => {
-                        passed = false;
-                        details.push(format!(
-                            "{code}: expected {}, but the coverage is not in the quote",
-                            quote::money(*want)
-                        ));
-                    }
-                }
-            }
-            for (step, want) in &t.steps {
-                match p.steps.iter().position(|s| &s.name == step) {
-                    Some(i) => {
-                        // A member step is read for the first member (individual cover).
-                        let got = match p.steps[i].scope {
-                            crate::formula::Scope::Policy => rated.policy_steps[i],
-                            crate::formula::Scope::Member => rated
-                                .member_steps
-                                .first()
-                                .map(|m| m[i])
-                                .unwrap_or(rated.policy_steps[i]),
-                        }
-                        .num()
-                        .unwrap_or_default();
-                        let ok = close(*want, got, t.tolerance);
-                        passed &= ok;
-                        details.push(format!(
-                            "{step}: expected {}, got {}",
-                            want.normalize(),
-                            got.normalize()
-                        ));
-                    }
-                    None => {
-                        passed = false;
-                        details.push(format!("{step}: no such step"));
-                    }
-                }
-            }
+            passed &= compare_quote(p, t, &q, &rated, &mut details);
         }
     }
     CaseResult {
@@ -204,6 +141,86 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
         passed,
         details,
     }
+}
+
+/// Compares a quote with what a case expects (total, coverage premiums, step values); `true`
+/// when every comparison holds. One detail line per comparison.
+fn compare_quote(
+    p: &Product,
+    t: &crate::product::TestCase,
+    q: &quote::Quote,
+    rated: &crate::rating::Rated,
+    details: &mut Vec<String>,
+) -> bool {
+    let mut passed = true;
+    if !t.decline.is_empty() {
+        passed = false;
+        details.push(format!(
+            "expected a decline by {}, got a quote of {}",
+            t.decline.join(", "),
+            q.totals.gross
+        ));
+    }
+    let parse = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+    if let Some(want) = t.total {
+        let got = parse(&q.totals.gross);
+        let ok = close(want, got, t.tolerance);
+        passed &= ok;
+        details.push(format!(
+            "total: expected {}, got {}",
+            quote::money(want),
+            q.totals.gross
+        ));
+    }
+    for (code, want) in &t.coverages {
+        match q.coverages.iter().find(|c| &c.code == code) {
+            Some(c) => {
+                let ok = close(*want, parse(&c.premium), t.tolerance);
+                passed &= ok;
+                details.push(format!(
+                    "{code}: expected {}, got {}",
+                    quote::money(*want),
+                    c.premium
+                ));
+            }
+            None => {
+                passed = false;
+                details.push(format!(
+                    "{code}: expected {}, but the coverage is not in the quote",
+                    quote::money(*want)
+                ));
+            }
+        }
+    }
+    for (step, want) in &t.steps {
+        match p.steps.iter().position(|s| &s.name == step) {
+            Some(i) => {
+                // A member step is read for the first member (individual cover).
+                let got = match p.steps[i].scope {
+                    crate::formula::Scope::Policy => rated.policy_steps[i],
+                    crate::formula::Scope::Member => rated
+                        .member_steps
+                        .first()
+                        .map(|m| m[i])
+                        .unwrap_or(rated.policy_steps[i]),
+                }
+                .num()
+                .unwrap_or_default();
+                let ok = close(*want, got, t.tolerance);
+                passed &= ok;
+                details.push(format!(
+                    "{step}: expected {}, got {}",
+                    want.normalize(),
+                    got.normalize()
+                ));
+            }
+            None => {
+                passed = false;
+                details.push(format!("{step}: no such step"));
+            }
+        }
+    }
+    passed
 }
 
 /// Renders every document a product names, in both languages and both text formats, against
@@ -220,16 +237,16 @@ pub fn check_templates(
     if p.documents.is_empty() {
         return out;
     }
-    let renderer =
-        match Renderer::new(templates) {
-            Ok(r) => r,
-            Err(e) => {
-                out.push(render_diag(&e, templates).unwrap_or_else(|| {
-                    Diagnostic::error("E0150", e.to_string()).in_file(templates)
-                }));
-                return out;
-            }
-        };
+    let renderer = match Renderer::new(templates) {
+        Ok(r) => r,
+        Err(e) => {
+            out.push(render_diag(&e, templates).unwrap_or_else(|| {
+                Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
+                    .in_file(templates)
+            }));
+            return out;
+        }
+    };
     // The first test case that gives a quote.
     let mut quote_json = None;
     for t in &p.tests {
@@ -252,7 +269,7 @@ pub fn check_templates(
     let Some(q) = quote_json else {
         out.push(
             Diagnostic::warning(
-                "W0150",
+                crate::diagnostics::codes::W0150,
                 format!(
                     "{}: no test case gives a quote, so its documents were not rendered",
                     p.id()
@@ -276,7 +293,8 @@ pub fn check_templates(
                 let ctx = serde_json::json!({ "quote": q });
                 if let Err(e) = render_to_string(&renderer, kind, lang, format, &ctx) {
                     let d = render_diag(&e, templates).unwrap_or_else(|| {
-                        Diagnostic::error("E0150", e.to_string()).in_file(templates)
+                        Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
+                            .in_file(templates)
                     });
                     let d = Diagnostic {
                         message: format!("{} ({}, {})", d.message, p.id(), lang.code()),
@@ -301,11 +319,13 @@ pub fn check_templates(
                 message,
                 ..
             } => Some(
-                Diagnostic::error("E0150", message.clone())
+                Diagnostic::error(crate::diagnostics::codes::E0150, message.clone())
                     .in_file(path)
                     .at(Span::new(*line as u32, *column as u32, 0, 0)),
             ),
-            other => Some(Diagnostic::error("E0150", other.to_string()).in_file(dir)),
+            other => Some(
+                Diagnostic::error(crate::diagnostics::codes::E0150, other.to_string()).in_file(dir),
+            ),
         }
     }
     out

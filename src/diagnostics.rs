@@ -24,7 +24,9 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// An error: the input is refused.
     Error,
+    /// A warning: the input is accepted.
     Warning,
 }
 
@@ -32,13 +34,18 @@ pub enum Severity {
 /// the value, when the source was text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
+    /// 1-based line (0 when unknown).
     pub line: u32,
+    /// 1-based column, in characters.
     pub column: u32,
+    /// Byte offset of the start in the source.
     pub start: usize,
+    /// Length in bytes (0 for a point).
     pub len: usize,
 }
 
 impl Span {
+    /// A span at `line`:`column`, `len` bytes from byte `start`.
     pub fn new(line: u32, column: u32, start: usize, len: usize) -> Span {
         Span {
             line,
@@ -68,17 +75,24 @@ impl Span {
 /// One problem found in an input, with where it is and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The registered code ([`codes`]).
     pub code: &'static str,
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong.
     pub message: String,
+    /// The file it is in.
     pub file: Option<PathBuf>,
+    /// Where in the file.
     pub span: Span,
     /// Row and column for tabular inputs (CSV), where there is no byte span to underline.
     pub label: Option<String>,
+    /// What to do about it.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
+    /// An error with a code from [`codes`].
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
@@ -91,6 +105,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with a code from [`codes`].
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
@@ -98,26 +113,31 @@ impl Diagnostic {
         }
     }
 
+    /// Names the file the problem is in.
     pub fn in_file(mut self, file: impl Into<PathBuf>) -> Diagnostic {
         self.file = Some(file.into());
         self
     }
 
+    /// Places the problem at a span of the file.
     pub fn at(mut self, span: Span) -> Diagnostic {
         self.span = span;
         self
     }
 
+    /// Adds what to do about it.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
+    /// Adds a label shown at the span (row and column for tabular inputs).
     pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
         self.label = Some(label.into());
         self
     }
 
+    /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -244,6 +264,8 @@ fn severity_word(s: Severity) -> &'static str {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -260,12 +282,19 @@ impl fmt::Display for Diagnostic {
 /// The JSON form of a diagnostic (`--format json`).
 #[derive(Serialize)]
 pub struct DiagnosticJson<'a> {
+    /// The code.
     pub code: &'a str,
+    /// `error` or `warning`.
     pub severity: Severity,
+    /// The file, if known.
     pub file: Option<String>,
+    /// 1-based line, if known.
     pub line: Option<u32>,
+    /// 1-based column, if known.
     pub column: Option<u32>,
+    /// What is wrong.
     pub message: &'a str,
+    /// What to do about it.
     pub help: Option<&'a str>,
 }
 
@@ -290,10 +319,12 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// An empty list.
     pub fn new() -> Diagnostics {
         Diagnostics::default()
     }
 
+    /// Adds a diagnostic.
     pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
     }
@@ -309,30 +340,37 @@ impl Diagnostics {
         &mut self.items[n]
     }
 
+    /// Adds several diagnostics.
     pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(ds);
     }
 
+    /// Whether any is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// How many are errors.
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Whether the list is empty.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// How many diagnostics.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// The diagnostics in order.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
 
+    /// The diagnostics as a vector.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }
@@ -352,6 +390,21 @@ impl Diagnostics {
         self.items.dedup();
     }
 }
+
+impl fmt::Display for Diagnostics {
+    /// One diagnostic a line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
 
 impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
@@ -433,7 +486,7 @@ mod tests {
     #[test]
     fn renders_caret_under_value() {
         let src = "code: GA\nversion: x1\n";
-        let d = Diagnostic::error("E0001", "bad version")
+        let d = Diagnostic::error(codes::E0001, "bad version")
             .in_file("p.yaml")
             .at(Span::new(2, 10, 18, 2))
             .with_help("write a version like 2024.1");

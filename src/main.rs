@@ -1,13 +1,17 @@
-//! The `coverwright` binary: parses arguments and hands them to the library.
+//! The `coverwright` binary: parses arguments and runs the command against the library.
+//!
+//! Output goes to stdout and diagnostics to stderr through writers that lock per write, so a
+//! progress bar drawing on stderr from another thread is never blocked.
+
+// Diagnostics travel on cold paths; their size is not worth boxing.
+#![allow(clippy::result_large_err)]
+
+mod cli;
 
 use clap::Parser;
 
 fn main() {
-    let cli = coverwright::cli::Cli::parse();
-    let code = coverwright::cli::run(
-        cli,
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
-    );
-    std::process::exit(code);
+    let args = cli::Cli::parse();
+    let code = cli::run(args, &mut std::io::stdout(), &mut std::io::stderr());
+    std::process::exit(code.code());
 }

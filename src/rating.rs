@@ -102,22 +102,32 @@ impl ProductLookup<'_> {
 /// A failed eligibility rule.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Failure {
+    /// The rule that failed.
     pub rule: String,
+    /// Its message in Chinese.
     pub message_zh: String,
+    /// Its message in English.
     pub message_en: String,
     /// The member it failed for (1-based), for member rules.
     pub member: Option<usize>,
+    /// The member's name, for a member rule.
     pub member_name: Option<String>,
+    /// The member's census row, when read from a census.
     pub row: Option<usize>,
 }
 
 /// A rating failure: the step and member it happened in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RatingError {
+    /// The step that failed.
     pub step: String,
+    /// The member (0-based), for a member step.
     pub member: Option<usize>,
+    /// What went wrong.
     pub message: String,
 }
+
+impl std::error::Error for RatingError {}
 
 impl std::fmt::Display for RatingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -137,17 +147,24 @@ impl std::fmt::Display for RatingError {
 /// One evaluated step for the worksheet.
 #[derive(Clone, Debug)]
 pub struct WorkLine {
+    /// The step index.
     pub step: u16,
+    /// The member (0-based), for a member step.
     pub member: Option<usize>,
+    /// Every operand read.
     pub trace: Trace,
+    /// The exact value.
     pub raw: Decimal,
+    /// The value after step-level rounding.
     pub rounded: Decimal,
 }
 
 /// The result of rating.
 #[derive(Clone, Debug)]
 pub struct Rated {
+    /// Value of each step at policy scope, by step index.
     pub policy_steps: Vec<Value>,
+    /// Value of each step for each member.
     pub member_steps: Vec<Vec<Value>>,
     /// Annual premium per member and coverage before the short-period factor and rounding.
     pub annual: Vec<Vec<Decimal>>,
@@ -156,10 +173,13 @@ pub struct Rated {
     pub member_premiums: Vec<Vec<Decimal>>,
     /// Premium per coverage (before the minimum premium).
     pub coverage_premiums: Vec<Decimal>,
+    /// Share of the annual premium for a term under 12 months.
     pub short_period_factor: Option<Decimal>,
     /// The minimum premium top-up and the coverage it is added to.
     pub minimum_adjustment: Option<(usize, Decimal)>,
+    /// The total premium.
     pub total: Decimal,
+    /// The worksheet lines (when asked for).
     pub worklines: Vec<WorkLine>,
 }
 
@@ -227,8 +247,9 @@ fn add(a: Decimal, b: Decimal, step: &str) -> Result<Decimal, RatingError> {
     })
 }
 
-/// Rates a request. With `explain`, records a worksheet line for every step and scope.
-pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingError> {
+/// Values of every step, policy and per member, in order (skipping the premium steps of
+/// coverages not chosen); the worksheet lines when `explain`.
+fn run_steps(p: &Product, r: &Request, explain: bool) -> Result<StepValues, RatingError> {
     let lookup = ProductLookup(p);
     let n = r.members.len();
     let nsteps = p.steps.len();
@@ -326,9 +347,15 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
             }
         }
     }
+    Ok((policy_steps, member_steps, worklines))
+}
 
-    // Short period.
-    let short_period_factor = if r.term_months < 12 {
+/// Values of each step at policy scope, for each member, and the worksheet lines.
+type StepValues = (Vec<Value>, Vec<Vec<Value>>, Vec<WorkLine>);
+
+/// The short-period factor: the share of the annual premium for a term under 12 months.
+fn short_period(p: &Product, r: &Request) -> Result<Option<Decimal>, RatingError> {
+    Ok(if r.term_months < 12 {
         match &p.term.short_period {
             Some(ShortPeriod::Table(t)) => Some(
                 table::lookup(
@@ -349,7 +376,14 @@ pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingErro
         }
     } else {
         None
-    };
+    })
+}
+
+/// Rates a request. With `explain`, records a worksheet line for every step and scope.
+pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingError> {
+    let (policy_steps, member_steps, worklines) = run_steps(p, r, explain)?;
+    let n = r.members.len();
+    let short_period_factor = short_period(p, r)?;
     let scale = |x: Decimal, step: &str, member: Option<usize>| -> Result<Decimal, RatingError> {
         match short_period_factor {
             Some(f) => x.checked_mul(f).ok_or_else(|| RatingError {
@@ -459,8 +493,11 @@ fn largest(v: &[Decimal]) -> Option<usize> {
 /// Charges of a rated quote, by kind.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CoverageCharge {
+    /// The premium, VAT included.
     pub gross: Decimal,
+    /// The premium without VAT.
     pub net: Decimal,
+    /// The VAT.
     pub vat: Decimal,
 }
 
@@ -525,7 +562,7 @@ pub fn is_tax(kind: ChargeKind) -> bool {
 }
 
 /// Name of a reference, for the worksheet.
-pub fn ref_name(p: &Product, r: Ref) -> String {
+fn ref_name(p: &Product, r: Ref) -> String {
     let nth = |group_member: bool, i: u16| {
         p.fields
             .iter()
@@ -596,6 +633,7 @@ pub fn trace_json(p: &Product, item: &TraceItem) -> serde_json::Value {
     }
 }
 
+/// A value as the quote shows it.
 pub fn show(p: &Product, v: &Value) -> String {
     p.interner.show(v)
 }
@@ -603,16 +641,22 @@ pub fn show(p: &Product, v: &Value) -> String {
 /// One policy year of a benefit illustration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IllustrationYear {
+    /// Policy year, from 1.
     pub year: u32,
+    /// Age in that year.
     pub age: Decimal,
+    /// Premium of the year.
     pub premium: Decimal,
+    /// Premiums paid so far.
     pub premiums_paid: Decimal,
+    /// Survival benefit.
     pub survival_benefit: Decimal,
+    /// Death benefit.
     pub death_benefit: Decimal,
 }
 
 /// Most policy years an illustration shows.
-pub const MAX_ILLUSTRATION_YEARS: u32 = 120;
+const MAX_ILLUSTRATION_YEARS: u32 = 120;
 
 /// Evaluates the product's benefit illustration for the first insured.
 pub fn illustrate(

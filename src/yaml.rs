@@ -225,7 +225,7 @@ pub fn span_at(src: &str, at: usize) -> Span {
 pub fn parse(src: &str) -> Result<Node, Diagnostic> {
     if src.len() > MAX_YAML_BYTES {
         return Err(Diagnostic::error(
-            "E0002",
+            crate::diagnostics::codes::E0002,
             format!(
                 "the file is {} bytes, more than the {} a YAML file may have",
                 src.len(),
@@ -236,20 +236,23 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
         .with_help("keep large rate tables in CSV files beside the product (`file:` in a table)"));
     }
     if let Some(nul) = src.find('\0') {
-        return Err(
-            Diagnostic::error("E0002", "the file is binary, not YAML text")
-                .at(span_at(src, nul))
-                .with_help("product files are UTF-8 YAML text"),
-        );
+        return Err(Diagnostic::error(
+            crate::diagnostics::codes::E0002,
+            "the file is binary, not YAML text",
+        )
+        .at(span_at(src, nul))
+        .with_help("product files are UTF-8 YAML text"));
     }
     if src.trim().is_empty()
         || src
             .lines()
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
-        return Err(Diagnostic::error("E0003", "the file is empty")
-            .at(span_at(src, src.len()))
-            .with_help("a product file is a YAML mapping starting with `code:`"));
+        return Err(
+            Diagnostic::error(crate::diagnostics::codes::E0003, "the file is empty")
+                .at(span_at(src, src.len()))
+                .with_help("a product file is a YAML mapping starting with `code:`"),
+        );
     }
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
@@ -280,8 +283,16 @@ pub fn parse(src: &str) -> Result<Node, Diagnostic> {
             }
             let msg = yaml_message(&e);
             let duplicate = msg.starts_with("invalid YAML: duplicate");
-            let mut d = Diagnostic::error(if duplicate { "E0004" } else { "E0001" }, msg).at(span);
-            if d.code == "E0004" {
+            let mut d = Diagnostic::error(
+                if duplicate {
+                    crate::diagnostics::codes::E0004
+                } else {
+                    crate::diagnostics::codes::E0001
+                },
+                msg,
+            )
+            .at(span);
+            if d.code == crate::diagnostics::codes::E0004 {
                 d = d.with_help(
                     "each key may appear once in a mapping; remove or rename one of them",
                 );
@@ -358,7 +369,7 @@ impl de::Error for DeError {
             message: msg.to_string(),
             help: None,
             span: None,
-            code: "E0010",
+            code: crate::diagnostics::codes::E0010,
         }
     }
 
@@ -372,7 +383,7 @@ impl de::Error for DeError {
             message: format!("unknown key `{field}`"),
             help: Some(help),
             span: None,
-            code: "E0011",
+            code: crate::diagnostics::codes::E0011,
         }
     }
 
@@ -385,7 +396,7 @@ impl de::Error for DeError {
             message: format!("unknown value `{variant}`"),
             help: Some(help),
             span: None,
-            code: "E0012",
+            code: crate::diagnostics::codes::E0012,
         }
     }
 
@@ -394,7 +405,7 @@ impl de::Error for DeError {
             message: format!("missing key `{field}`"),
             help: Some(format!("add `{field}:` here")),
             span: None,
-            code: "E0013",
+            code: crate::diagnostics::codes::E0013,
         }
     }
 
@@ -403,7 +414,7 @@ impl de::Error for DeError {
             message: format!("expected {exp}, found {unexp}"),
             help: None,
             span: None,
-            code: "E0014",
+            code: crate::diagnostics::codes::E0014,
         }
     }
 
@@ -412,7 +423,7 @@ impl de::Error for DeError {
             message: format!("invalid value {unexp}: expected {exp}"),
             help: None,
             span: None,
-            code: "E0014",
+            code: crate::diagnostics::codes::E0014,
         }
     }
 }

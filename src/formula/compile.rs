@@ -211,7 +211,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
         let (e, ty) = self.expr(n, false)?;
         if ty != want {
             self.err(
-                "E0302",
+                crate::diagnostics::codes::E0302,
                 n,
                 format!(
                     "this formula gives {}, but {} is needed here",
@@ -229,7 +229,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
         let (e, ty) = self.expr(n, in_agg)?;
         if ty != want {
             self.err(
-                "E0302",
+                crate::diagnostics::codes::E0302,
                 n,
                 format!("{what} needs {}, found {}", want.name(), ty.name()),
                 None,
@@ -255,11 +255,16 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                         .or_else(|| {
                             Some("a formula may use inputs, coverage terms (`code.term`), earlier steps, tables (`name[key]`) and `members`, `term_months`, `term_years`".to_string())
                         });
-                    return self.err("E0301", n, format!("unknown name `{name}`"), help);
+                    return self.err(
+                        crate::diagnostics::codes::E0301,
+                        n,
+                        format!("unknown name `{name}`"),
+                        help,
+                    );
                 };
                 if scope == Scope::Member && self.scope == Scope::Policy && !in_agg {
                     return self.err(
-                        "E0303",
+                        crate::diagnostics::codes::E0303,
                         n,
                         format!("`{name}` has a value per member, but this is a policy step"),
                         Some(format!("aggregate it: `sum({name})`, `count(...)`, or make this step `per: member`")),
@@ -289,7 +294,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 let (c, (a, ta), (b2, tb)) = (c?, a?, bb?);
                 if ta != tb {
                     return self.err(
-                        "E0302",
+                        crate::diagnostics::codes::E0302,
                         b,
                         format!("`then` gives {} but `else` gives {}", ta.name(), tb.name()),
                         None,
@@ -308,7 +313,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                         }
                         _ => {
                             self.err(
-                                "E0302",
+                                crate::diagnostics::codes::E0302,
                                 it,
                                 format!(
                                     "the list after `in` must hold constants of the same type ({})",
@@ -337,7 +342,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 if lt != Ty::Num || rt != Ty::Num {
                     let bad = if lt != Ty::Num { l } else { r };
                     return self.err(
-                        "E0302",
+                        crate::diagnostics::codes::E0302,
                         bad,
                         format!(
                             "`{}` needs numbers, found {}",
@@ -348,14 +353,19 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     );
                 }
                 if op == BinOp::Div && re == Expr::Const(Value::Num(Decimal::ZERO)) {
-                    return self.err("E0304", r, "division by zero".to_string(), None);
+                    return self.err(
+                        crate::diagnostics::codes::E0304,
+                        r,
+                        "division by zero".to_string(),
+                        None,
+                    );
                 }
                 Ty::Num
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 if lt != Ty::Num || rt != Ty::Num {
                     return self.err(
-                        "E0302",
+                        crate::diagnostics::codes::E0302,
                         n,
                         format!(
                             "`{}` compares numbers, found {} and {}",
@@ -371,7 +381,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
             BinOp::Eq | BinOp::Ne => {
                 if lt != rt {
                     return self.err(
-                        "E0302",
+                        crate::diagnostics::codes::E0302,
                         n,
                         format!(
                             "`{}` compares values of one type, found {} and {}",
@@ -387,7 +397,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
             BinOp::And | BinOp::Or => {
                 if lt != Ty::Bool || rt != Ty::Bool {
                     return self.err(
-                        "E0302",
+                        crate::diagnostics::codes::E0302,
                         n,
                         format!(
                             "`{}` joins true/false values, found {} and {}",
@@ -415,7 +425,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
         let Some(sig) = self.resolve.table(table).cloned() else {
             if self.resolve.broken(table) {
                 return self.err(
-                    "E0305",
+                    crate::diagnostics::codes::E0305,
                     n,
                     format!("table `{table}` has errors (reported at the table)"),
                     None,
@@ -426,11 +436,16 @@ impl<'a, R: Resolve> Compiler<'a, R> {
             } else {
                 Some("declare the table under `tables:`".to_string())
             };
-            return self.err("E0305", n, format!("unknown table `{table}`"), help);
+            return self.err(
+                crate::diagnostics::codes::E0305,
+                n,
+                format!("unknown table `{table}`"),
+                help,
+            );
         };
         if keys.len() != sig.keys.len() {
             return self.err(
-                "E0306",
+                crate::diagnostics::codes::E0306,
                 n,
                 format!(
                     "table `{table}` has {} key(s) ({}), but {} were given",
@@ -445,7 +460,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
             None if sig.columns.len() == 1 => 0,
             None => {
                 return self.err(
-                    "E0306",
+                    crate::diagnostics::codes::E0306,
                     n,
                     format!("table `{table}` has several value columns; pick one"),
                     Some(format!("write `{table}[...].{}`", sig.columns[0])),
@@ -455,7 +470,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 Some(i) => i,
                 None => {
                     return self.err(
-                        "E0306",
+                        crate::diagnostics::codes::E0306,
                         n,
                         format!("table `{table}` has no column `{c}`"),
                         Some(format!("its columns are: {}", sig.columns.join(", "))),
@@ -470,7 +485,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 && *kt != ty
             {
                 self.err(
-                    "E0302",
+                    crate::diagnostics::codes::E0302,
                     k,
                     format!(
                         "key `{}` of table `{table}` is {}, found {}",
@@ -499,11 +514,16 @@ impl<'a, R: Resolve> Compiler<'a, R> {
             let help = crate::diagnostics::did_you_mean(name, Func::ALL)
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("the functions are: {}", Func::ALL.join(", ")));
-            return self.err("E0307", n, format!("unknown function `{name}`"), Some(help));
+            return self.err(
+                crate::diagnostics::codes::E0307,
+                n,
+                format!("unknown function `{name}`"),
+                Some(help),
+            );
         };
         let arity_err = |this: &mut Self, want: &str| {
             this.err(
-                "E0308",
+                crate::diagnostics::codes::E0308,
                 n,
                 format!("`{name}` takes {want}, but {} were given", args.len()),
                 None,
@@ -543,7 +563,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     }
                     _ => {
                         return self.err(
-                            "E0308",
+                            crate::diagnostics::codes::E0308,
                             &args[1],
                             "the number of decimal places must be a whole number from 0 to 12"
                                 .into(),
@@ -562,7 +582,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
             Func::Sum | Func::Count => {
                 if self.scope == Scope::Member || in_agg {
                     return self.err(
-                        "E0303",
+                        crate::diagnostics::codes::E0303,
                         n,
                         format!("`{name}` adds up over members, so it belongs in a policy step"),
                         None,
@@ -578,7 +598,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
             Func::Annuity | Func::Endowment | Func::Assurance | Func::PremiumReturn => {
                 if !self.actuarial {
                     return self.err(
-                        "E0309",
+                        crate::diagnostics::codes::E0309,
                         n,
                         format!("`{name}` needs life tables"),
                         Some("declare them in an `actuarial:` section".into()),
@@ -599,7 +619,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                         Some(i) => Expr::LifeTable(i),
                         None => {
                             return self.err(
-                                "E0305",
+                                crate::diagnostics::codes::E0305,
                                 &args[0],
                                 format!("unknown life table `{t}`"),
                                 None,
@@ -615,7 +635,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                                     Some(i) => Some(Expr::LifeTable(i)),
                                     None => {
                                         this.err(
-                                            "E0305",
+                                            crate::diagnostics::codes::E0305,
                                             x,
                                             format!("unknown life table `{t}`"),
                                             None,
@@ -624,7 +644,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                                     }
                                 },
                                 _ => {
-                                    this.err("E0305", x, "expected a life table name".into(), None);
+                                    this.err(
+                                        crate::diagnostics::codes::E0305,
+                                        x,
+                                        "expected a life table name".into(),
+                                        None,
+                                    );
                                     None
                                 }
                             }
@@ -635,7 +660,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     }
                     _ => {
                         return self.err(
-                            "E0305",
+                            crate::diagnostics::codes::E0305,
                             &args[0],
                             "expected a life table name".into(),
                             None,

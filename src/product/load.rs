@@ -37,7 +37,7 @@ pub fn load_with(
         Ok(m) if m.len() > yaml::MAX_YAML_BYTES as u64 => {
             diags.push(
                 Diagnostic::error(
-                    "E0002",
+                    crate::diagnostics::codes::E0002,
                     format!(
                         "the file is {} bytes, more than the {} a product file may have",
                         m.len(),
@@ -55,7 +55,11 @@ pub fn load_with(
             Ok(b) => b,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("E0005", format!("cannot read the file: {e}")).in_file(path),
+                    Diagnostic::error(
+                        crate::diagnostics::codes::E0005,
+                        format!("cannot read the file: {e}"),
+                    )
+                    .in_file(path),
                 );
                 return (None, diags);
             }
@@ -73,7 +77,7 @@ pub fn load_with(
                 format!("the file is not UTF-8 text (invalid byte at offset {at})")
             };
             diags.push(
-                Diagnostic::error("E0002", msg)
+                Diagnostic::error(crate::diagnostics::codes::E0002, msg)
                     .in_file(path)
                     .with_help("save product files as UTF-8"),
             );
@@ -148,8 +152,11 @@ pub fn product_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         return Ok(vec![path.to_path_buf()]);
     }
     let rd = std::fs::read_dir(path).map_err(|e| {
-        Diagnostic::error("E0005", format!("cannot read `{}`: {e}", path.display()))
-            .with_help("name a product file or a folder of them")
+        Diagnostic::error(
+            crate::diagnostics::codes::E0005,
+            format!("cannot read `{}`: {e}", path.display()),
+        )
+        .with_help("name a product file or a folder of them")
     })?;
     let mut files: Vec<PathBuf> = rd
         .filter_map(|e| e.ok())
@@ -197,9 +204,12 @@ fn check_versions(products: &[Product], diags: &mut Diagnostics) {
             }
             if a.version == b.version {
                 diags.push(
-                    Diagnostic::error("E0140", format!("{} is defined twice", b.id()))
-                        .in_file(&b.file)
-                        .with_help(format!("the other definition is {}", a.file.display())),
+                    Diagnostic::error(
+                        crate::diagnostics::codes::E0140,
+                        format!("{} is defined twice", b.id()),
+                    )
+                    .in_file(&b.file)
+                    .with_help(format!("the other definition is {}", a.file.display())),
                 );
                 continue;
             }
@@ -214,7 +224,7 @@ fn check_versions(products: &[Product], diags: &mut Diagnostics) {
                 let span = effective_from_span(&later.file);
                 diags.push(
                     Diagnostic::error(
-                        "E0141",
+                        crate::diagnostics::codes::E0141,
                         format!(
                             "versions {} and {} of {} are both in force from {}",
                             earlier.version,

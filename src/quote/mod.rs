@@ -7,7 +7,12 @@
 //!
 //! Invariants: amounts are decimal strings with two places; `totals.gross` = premium + charges
 //! added on top; `totals.tax` = VAT + stamp duty; `totals.net` = gross − tax; the same product
-//! version and request give byte-identical JSON.
+//! version and request give byte-identical JSON; a quote read back with
+//! [`Quote::from_json`] ties out or is refused.
+//!
+//! Parts: `model` (the types, serialised and read back), `read` (reading and tying out),
+//! `plans` (payment options), `id` (the quote id), `text` (the terminal summary, the
+//! worksheet and the table layout).
 
 use std::collections::BTreeMap;
 
@@ -27,7 +32,7 @@ mod text;
 
 pub use id::quote_id;
 pub use model::*;
-pub use plans::{instalment_plan, plan_calendar};
+pub use plans::{PlanSetupError, instalment_plan, plan_calendar};
 pub use read::{QuoteFileError, read_quote_file};
 pub use text::{decline_text, display_width, table, to_text};
 
@@ -41,24 +46,21 @@ pub fn money(d: Decimal) -> String {
 /// The outcome of quoting: a quote or a decline.
 #[derive(Clone, Debug)]
 pub enum Outcome {
+    /// A quote, with the rating it was built from.
     Quoted(Box<Quote>, Rated),
+    /// Declined by the product's rules: every failed rule.
     Declined(Vec<Failure>),
 }
 
 /// What can go wrong after the request was checked.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum QuoteError {
+    /// A rating step failed (overflow, a missing table row), naming the step and member.
+    #[error("{0}")]
     Rating(RatingError),
+    /// A payment schedule could not be laid out.
+    #[error("payment schedule: {0}")]
     Schedule(String),
-}
-
-impl std::fmt::Display for QuoteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QuoteError::Rating(e) => write!(f, "{e}"),
-            QuoteError::Schedule(e) => write!(f, "payment schedule: {e}"),
-        }
-    }
 }
 
 /// Options for building a quote.
@@ -99,104 +101,26 @@ fn build(
         .iter()
         .filter(|f| f.group != InputGroup::Member)
         .collect();
-    let member_fields: Vec<_> = p
-        .fields
-        .iter()
-        .filter(|f| f.group == InputGroup::Member)
-        .collect();
     let mut ph_fields = BTreeMap::new();
     for (f, v) in policy_fields.iter().zip(&r.policy) {
         ph_fields.insert(f.name.clone(), show_value(p, v));
     }
 
     // Coverage premiums after the minimum premium.
+    let overflow = |what: &str| QuoteError::Rating(rating::overflow(what));
     let mut gross: Vec<Decimal> = rated.coverage_premiums.clone();
     if let Some((c, top)) = rated.minimum_adjustment {
-        gross[c] += top;
+        gross[c] = gross[c]
+            .checked_add(top)
+            .ok_or_else(|| overflow("minimum premium"))?;
     }
     let split = rating::vat_split(p, &gross);
-    let premium_total: Decimal = gross.iter().copied().sum();
+    let premium_total = gross
+        .iter()
+        .try_fold(Decimal::ZERO, |a, x| a.checked_add(*x))
+        .ok_or_else(|| overflow("premium total"))?;
 
-    let mut coverages = Vec::new();
-    let mut charges = Vec::new();
-    for (ci, c) in p.coverages.iter().enumerate() {
-        if !r.selected[ci] {
-            continue;
-        }
-        let mut terms = BTreeMap::new();
-        for &t in &c.terms {
-            if let Value::Num(d) = r.terms[t as usize] {
-                terms.insert(p.terms[t as usize].name.clone(), d.normalize().to_string());
-            }
-        }
-        coverages.push(CoverageOut {
-            code: c.code.clone(),
-            name: c.name.clone(),
-            vat: if c.vat_exempt {
-                VatTreatment::Exempt
-            } else {
-                VatTreatment::Taxable
-            },
-            terms,
-            premium: money(split[ci].gross),
-            net: money(split[ci].net),
-            vat_amount: money(split[ci].vat),
-            minimum_adjustment: rated
-                .minimum_adjustment
-                .filter(|(x, _)| *x == ci)
-                .map(|(_, a)| money(a)),
-            clause: c.clause.clone(),
-            waiting_period_days: c.waiting_period_days,
-            limits: c
-                .limits
-                .iter()
-                .map(|l| LimitOut {
-                    name: l.name.clone(),
-                    amount: money(l.amount),
-                })
-                .collect(),
-            tiers: c
-                .tiers
-                .iter()
-                .map(|t| TierOut {
-                    from: money(t.from),
-                    to: t.to.map(money),
-                    ratio: t.ratio.normalize().to_string(),
-                })
-                .collect(),
-            benefit_scale: c.benefit_scale.as_ref().map(|b| ScaleOut {
-                name: b.name.clone(),
-                grades: b.grades.iter().map(|g| g.normalize().to_string()).collect(),
-            }),
-            indemnity: c
-                .indemnity
-                .iter()
-                .map(|(k, v)| (k.clone(), v.normalize().to_string()))
-                .collect(),
-        });
-        charges.push(ChargeOut {
-            kind: ChargeLine::Premium,
-            name: Names {
-                zh: format!("{}保费", c.name.zh),
-                en: format!("{} premium", c.name.en),
-            },
-            coverage: Some(c.code.clone()),
-            amount: money(split[ci].gross),
-            included: false,
-        });
-        if !c.vat_exempt && !p.vat_rate.is_zero() {
-            charges.push(ChargeOut {
-                kind: ChargeLine::Vat,
-                name: Names {
-                    zh: format!("增值税（{}）", c.name.zh),
-                    en: format!("VAT ({})", c.name.en),
-                },
-                coverage: Some(c.code.clone()),
-                amount: money(split[ci].vat),
-                included: true,
-            });
-        }
-    }
+    let (coverages, mut charges) = coverage_lines(p, r, rated, &split);
     let vat_total: Decimal = split.iter().map(|s| s.vat).sum();
     let mut added = Decimal::ZERO;
     let mut tax = vat_total;
@@ -231,40 +155,7 @@ fn build(
         tax: money(tax),
     };
 
-    let members: Vec<MemberOut> = r
-        .members
-        .iter()
-        .enumerate()
-        .map(|(m, mem)| {
-            let mut fields = BTreeMap::new();
-            for (f, v) in member_fields.iter().zip(&mem.inputs) {
-                fields.insert(f.name.clone(), show_value(p, v));
-            }
-            let mut premiums = BTreeMap::new();
-            let mut total = Decimal::ZERO;
-            for (ci, c) in p.coverages.iter().enumerate() {
-                if r.selected[ci] && p.steps[c.premium_step as usize].scope == Scope::Member {
-                    let x = rated.member_premiums[m][ci];
-                    premiums.insert(c.code.clone(), money(x));
-                    total = total.checked_add(x).ok_or_else(|| {
-                        QuoteError::Rating(RatingError {
-                            member: Some(m),
-                            ..rating::overflow("member total")
-                        })
-                    })?;
-                }
-            }
-            Ok(MemberOut {
-                number: m + 1,
-                name: mem.party.name.clone(),
-                id: mem.party.id.clone(),
-                row: mem.row,
-                fields,
-                premiums,
-                total: money(total),
-            })
-        })
-        .collect::<Result<_, QuoteError>>()?;
+    let members = members_out(p, r, rated)?;
 
     let end = r
         .end()
@@ -381,6 +272,138 @@ fn worksheet(p: &Product, r: &Request, rated: &Rated) -> Vec<WorkOut> {
             }
         })
         .collect()
+}
+
+/// The members with their inputs as text and their premiums by coverage.
+fn members_out(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<MemberOut>, QuoteError> {
+    let member_fields: Vec<_> = p
+        .fields
+        .iter()
+        .filter(|f| f.group == InputGroup::Member)
+        .collect();
+    r.members
+        .iter()
+        .enumerate()
+        .map(|(m, mem)| {
+            let mut fields = BTreeMap::new();
+            for (f, v) in member_fields.iter().zip(&mem.inputs) {
+                fields.insert(f.name.clone(), show_value(p, v));
+            }
+            let mut premiums = BTreeMap::new();
+            let mut total = Decimal::ZERO;
+            for (ci, c) in p.coverages.iter().enumerate() {
+                if r.selected[ci] && p.steps[c.premium_step as usize].scope == Scope::Member {
+                    let x = rated.member_premiums[m][ci];
+                    premiums.insert(c.code.clone(), money(x));
+                    total = total.checked_add(x).ok_or_else(|| {
+                        QuoteError::Rating(RatingError {
+                            member: Some(m),
+                            ..rating::overflow("member total")
+                        })
+                    })?;
+                }
+            }
+            Ok(MemberOut {
+                number: m + 1,
+                name: mem.party.name.clone(),
+                id: mem.party.id.clone(),
+                row: mem.row,
+                fields,
+                premiums,
+                total: money(total),
+            })
+        })
+        .collect()
+}
+
+/// The chosen coverages and their charge lines (premium, and VAT when taxable).
+fn coverage_lines(
+    p: &Product,
+    r: &Request,
+    rated: &Rated,
+    split: &[rating::CoverageCharge],
+) -> (Vec<CoverageOut>, Vec<ChargeOut>) {
+    let mut coverages = Vec::new();
+    let mut charges = Vec::new();
+    for (ci, c) in p.coverages.iter().enumerate() {
+        if !r.selected[ci] {
+            continue;
+        }
+        let mut terms = BTreeMap::new();
+        for &t in &c.terms {
+            if let Value::Num(d) = r.terms[t as usize] {
+                terms.insert(p.terms[t as usize].name.clone(), d.normalize().to_string());
+            }
+        }
+        coverages.push(CoverageOut {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            vat: if c.vat_exempt {
+                VatTreatment::Exempt
+            } else {
+                VatTreatment::Taxable
+            },
+            terms,
+            premium: money(split[ci].gross),
+            net: money(split[ci].net),
+            vat_amount: money(split[ci].vat),
+            minimum_adjustment: rated
+                .minimum_adjustment
+                .filter(|(x, _)| *x == ci)
+                .map(|(_, a)| money(a)),
+            clause: c.clause.clone(),
+            waiting_period_days: c.waiting_period_days,
+            limits: c
+                .limits
+                .iter()
+                .map(|l| LimitOut {
+                    name: l.name.clone(),
+                    amount: money(l.amount),
+                })
+                .collect(),
+            tiers: c
+                .tiers
+                .iter()
+                .map(|t| TierOut {
+                    from: money(t.from),
+                    to: t.to.map(money),
+                    ratio: t.ratio.normalize().to_string(),
+                })
+                .collect(),
+            benefit_scale: c.benefit_scale.as_ref().map(|b| ScaleOut {
+                name: b.name.clone(),
+                grades: b.grades.iter().map(|g| g.normalize().to_string()).collect(),
+            }),
+            indemnity: c
+                .indemnity
+                .iter()
+                .map(|(k, v)| (k.clone(), v.normalize().to_string()))
+                .collect(),
+        });
+        charges.push(ChargeOut {
+            kind: ChargeLine::Premium,
+            name: Names {
+                zh: format!("{}保费", c.name.zh),
+                en: format!("{} premium", c.name.en),
+            },
+            coverage: Some(c.code.clone()),
+            amount: money(split[ci].gross),
+            included: false,
+        });
+        if !c.vat_exempt && !p.vat_rate.is_zero() {
+            charges.push(ChargeOut {
+                kind: ChargeLine::Vat,
+                name: Names {
+                    zh: format!("增值税（{}）", c.name.zh),
+                    en: format!("VAT ({})", c.name.en),
+                },
+                coverage: Some(c.code.clone()),
+                amount: money(split[ci].vat),
+                included: true,
+            });
+        }
+    }
+    (coverages, charges)
 }
 
 /// The quote as pretty JSON with a trailing newline.

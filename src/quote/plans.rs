@@ -10,11 +10,16 @@ use crate::rating::Rated;
 use crate::request::Request;
 use crate::schedule;
 
+/// A payment plan or its calendar that the schedule module refuses.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PlanSetupError(String);
+
 /// Turns a product plan into a schedule spec.
 pub fn instalment_plan(
     p: &Product,
     plan: &crate::product::PaymentPlan,
-) -> Result<Option<schedule::InstalmentPlan>, String> {
+) -> Result<Option<schedule::InstalmentPlan>, PlanSetupError> {
     use schedule::{
         DownPayment, InstalmentFee, PaymentMode, PlanSpec, Pricing, RemainderRule, Rounding,
     };
@@ -65,21 +70,21 @@ pub fn instalment_plan(
     });
     schedule::InstalmentPlan::new(spec)
         .map(Some)
-        .map_err(|e| e.to_string())
+        .map_err(|e| PlanSetupError(e.to_string()))
 }
 
 /// Loads a plan's holiday calendar, if it names one.
 pub fn plan_calendar(
     plan: &crate::product::PaymentPlan,
-) -> Result<Option<schedule::HolidayCalendar>, String> {
+) -> Result<Option<schedule::HolidayCalendar>, PlanSetupError> {
     match &plan.calendar {
         None => Ok(None),
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| PlanSetupError(format!("{}: {e}", path.display())))?;
             schedule::HolidayCalendar::from_yaml(&path.display().to_string(), &text)
                 .map(Some)
-                .map_err(|e| e.to_string())
+                .map_err(|e| PlanSetupError(e.to_string()))
         }
     }
 }
@@ -110,7 +115,7 @@ pub(super) fn payment_options(
             });
             continue;
         }
-        let spec = instalment_plan(p, plan).map_err(QuoteError::Schedule)?;
+        let spec = instalment_plan(p, plan).map_err(|e| QuoteError::Schedule(e.0))?;
         let (schedule, note) = match spec {
             None => (
                 None,
@@ -138,7 +143,7 @@ pub(super) fn payment_options(
                         Some("instalments are offered for annual terms".to_string()),
                     )
                 } else {
-                    let cal = plan_calendar(plan).map_err(QuoteError::Schedule)?;
+                    let cal = plan_calendar(plan).map_err(|e| QuoteError::Schedule(e.0))?;
                     let years = plan
                         .premium_years
                         .unwrap_or(if p.term.unit == TermUnit::Year {

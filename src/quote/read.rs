@@ -85,9 +85,9 @@ impl Quote {
 
     /// Checks that the amounts agree: each coverage's premium is its net plus VAT; the
     /// coverage premiums add up to `totals.premium` and match the premium charges; the VAT
-    /// charges match the coverages' VAT; `gross` = premium + charges added on top; `tax` = VAT
-    /// + stamp duty; `net` = gross − tax; each member's total is the sum of its premiums; each
-    /// instalment schedule adds up to its total.
+    /// charges match the coverages' VAT; `gross` = premium + charges added on top; `tax` is
+    /// VAT plus stamp duty; `net` = gross − tax; each member's total is the sum of its
+    /// premiums; each instalment schedule adds up to its total.
     pub fn tie_out(&self) -> Result<(), QuoteFileError> {
         let mut problems = Vec::new();
         // Amounts over 10^20 are refused, so the sums below cannot overflow.
@@ -223,10 +223,13 @@ impl Quote {
 }
 
 /// Reads a quote file: a located diagnostic when it cannot be read (E0240), is not a quote of
-/// this format (E0241) or does not tie out (E0242).
+/// this format (E0241) or does not tie out (E0242). `-` is standard input.
 pub fn read_quote_file(path: &Path) -> Result<Quote, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = crate::request::read_input(path).map_err(|e| {
         Diagnostic::error(codes::E0240, format!("cannot read the quote: {e}")).in_file(path)
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error(codes::E0241, "the quote is not UTF-8 text").in_file(path)
     })?;
     Quote::from_json(&text).map_err(|e| {
         let code = match e {

@@ -93,6 +93,38 @@ pub fn to_text(q: &Quote, explain: bool) -> String {
         "Total {} {}  (net {}, tax {})",
         q.currency, q.totals.gross, q.totals.net, q.totals.tax
     );
+    payment_lines(&mut o, q);
+    if let Some(rows) = &q.illustration {
+        let _ = writeln!(o, "\nBenefit illustration");
+        let mut t = vec![[
+            "YEAR".to_string(),
+            "AGE".into(),
+            "PREMIUM".into(),
+            "PAID SO FAR".into(),
+            "SURVIVAL".into(),
+            "DEATH".into(),
+        ]];
+        for r in rows {
+            t.push([
+                r.year.to_string(),
+                r.age.clone(),
+                r.premium.clone(),
+                r.cumulative_premium.clone(),
+                r.survival_benefit.clone(),
+                r.death_benefit.clone(),
+            ]);
+        }
+        o.push_str(&table(&t));
+    }
+    if explain {
+        worksheet_lines(&mut o, q);
+    }
+    o
+}
+
+/// One line per payment option: instalments, or the pension account, or why there is none.
+fn payment_lines(o: &mut String, q: &Quote) {
+    use std::fmt::Write;
     for opt in &q.payment_options {
         match &opt.schedule {
             Some(s) => {
@@ -142,100 +174,79 @@ pub fn to_text(q: &Quote, explain: bool) -> String {
             },
         }
     }
-    if let Some(rows) = &q.illustration {
-        let _ = writeln!(o, "\nBenefit illustration");
-        let mut t = vec![[
-            "YEAR".to_string(),
-            "AGE".into(),
-            "PREMIUM".into(),
-            "PAID SO FAR".into(),
-            "SURVIVAL".into(),
-            "DEATH".into(),
-        ]];
-        for r in rows {
-            t.push([
-                r.year.to_string(),
-                r.age.clone(),
-                r.premium.clone(),
-                r.cumulative_premium.clone(),
-                r.survival_benefit.clone(),
-                r.death_benefit.clone(),
-            ]);
-        }
-        o.push_str(&table(&t));
-    }
-    if explain {
-        let _ = writeln!(o, "\nWorksheet");
-        for w in &q.worksheet {
-            let _ = writeln!(
-                o,
-                "  {} [{}] = {}  ({})",
-                w.step,
-                w.scope,
-                w.formula.split_whitespace().collect::<Vec<_>>().join(" "),
-                w.line
-            );
-            for op in &w.operands {
-                if let Some(t) = op.get("table") {
-                    let keys: Vec<String> = op["key"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .map(|k| {
-                                    format!(
-                                        "{}={}",
-                                        k["name"].as_str().unwrap_or(""),
-                                        k["value"].as_str().unwrap_or("")
-                                    )
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let matched: Vec<String> = op["matched"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let _ = writeln!(
-                        o,
-                        "      {}[{}] -> row [{}] at {} = {}",
-                        t.as_str().unwrap_or(""),
-                        keys.join(", "),
-                        matched.join(", "),
-                        op["row"].as_str().unwrap_or(""),
-                        op["value"].as_str().unwrap_or("")
-                    );
-                } else {
-                    let _ = writeln!(
-                        o,
-                        "      {} = {}",
-                        op["name"].as_str().unwrap_or(""),
-                        op["value"].as_str().unwrap_or("")
-                    );
-                }
-            }
-            if w.result == w.rounded {
-                let _ = writeln!(o, "      result {}", w.result);
+}
+
+/// The worksheet: each step with its operands, table rows, result and premium.
+fn worksheet_lines(o: &mut String, q: &Quote) {
+    use std::fmt::Write;
+    let _ = writeln!(o, "\nWorksheet");
+    for w in &q.worksheet {
+        let _ = writeln!(
+            o,
+            "  {} [{}] = {}  ({})",
+            w.step,
+            w.scope,
+            w.formula.split_whitespace().collect::<Vec<_>>().join(" "),
+            w.line
+        );
+        for op in &w.operands {
+            if let Some(t) = op.get("table") {
+                let keys: Vec<String> = op["key"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|k| {
+                                format!(
+                                    "{}={}",
+                                    k["name"].as_str().unwrap_or(""),
+                                    k["value"].as_str().unwrap_or("")
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let matched: Vec<String> = op["matched"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "      {}[{}] -> row [{}] at {} = {}",
+                    t.as_str().unwrap_or(""),
+                    keys.join(", "),
+                    matched.join(", "),
+                    op["row"].as_str().unwrap_or(""),
+                    op["value"].as_str().unwrap_or("")
+                );
             } else {
-                let _ = writeln!(o, "      result {} -> rounded {}", w.result, w.rounded);
+                let _ = writeln!(
+                    o,
+                    "      {} = {}",
+                    op["name"].as_str().unwrap_or(""),
+                    op["value"].as_str().unwrap_or("")
+                );
             }
-            if let Some(p) = &w.premium {
-                match &q.cover.short_period_factor {
-                    Some(f) => {
-                        let _ =
-                            writeln!(o, "      premium {p} (x short-period factor {f}, rounded)");
-                    }
-                    None => {
-                        let _ = writeln!(o, "      premium {p} (rounded)");
-                    }
+        }
+        if w.result == w.rounded {
+            let _ = writeln!(o, "      result {}", w.result);
+        } else {
+            let _ = writeln!(o, "      result {} -> rounded {}", w.result, w.rounded);
+        }
+        if let Some(p) = &w.premium {
+            match &q.cover.short_period_factor {
+                Some(f) => {
+                    let _ = writeln!(o, "      premium {p} (x short-period factor {f}, rounded)");
+                }
+                None => {
+                    let _ = writeln!(o, "      premium {p} (rounded)");
                 }
             }
         }
     }
-    o
 }
 
 /// A decline for a terminal.

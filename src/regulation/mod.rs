@@ -19,9 +19,9 @@
 //! cites a source and has a start date not after its end; the periods of one id do not
 //! overlap; rates and shares are in [0, 1]; all numbers are `Decimal` read from the text.
 
-pub mod cli;
 pub mod product;
 pub mod raw;
+pub mod report;
 pub mod request;
 
 use std::collections::{BTreeMap, HashMap};
@@ -37,7 +37,6 @@ use crate::product::{InterestBasis, Line, Names, parse_date, parse_decimal};
 use crate::yaml::{self, Sp};
 use raw::{RawBaseline, RawLimit, RawRule};
 
-pub use cli::RulesArgs;
 pub use product::check_products;
 pub use request::declines;
 

@@ -32,7 +32,7 @@ pub fn decode_census(bytes: &[u8]) -> (String, &'static str) {
 
 /// Reads a census CSV file.
 pub fn read_census_file(product: &Product, path: &Path) -> Result<Vec<Member>, Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = super::read_input(path).map_err(|e| {
         let mut d = Diagnostics::new();
         d.push(Diagnostic::error(E0220, format!("cannot read the census: {e}")).in_file(path));
         d
@@ -56,8 +56,11 @@ pub struct CensusLayout {
 /// A problem with a header cell: the column (0-based), the message and a hint.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeaderProblem {
+    /// The column (0-based).
     pub column: usize,
+    /// What is wrong.
     pub message: String,
+    /// What to do about it.
     pub help: String,
 }
 
@@ -65,13 +68,26 @@ pub struct HeaderProblem {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RowProblem {
     /// The row has `cells` cells, the header `columns`.
-    Cells { cells: usize, columns: usize },
+    Cells {
+        /// Cells in the row.
+        cells: usize,
+        /// Columns in the header.
+        columns: usize,
+    },
     /// A required cell is empty.
-    Empty { field: String, column: usize },
+    Empty {
+        /// The member field.
+        field: String,
+        /// Its column (0-based).
+        column: usize,
+    },
     /// A cell's value is not one the field allows.
     Invalid {
+        /// The member field.
         field: String,
+        /// Its column (0-based).
         column: usize,
+        /// Why the value does not fit.
         message: String,
     },
 }

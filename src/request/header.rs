@@ -46,10 +46,22 @@ impl ReadError {
     }
 }
 
+/// Reads an input file whole; `-` is standard input.
+pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path)
+    }
+}
+
 impl RequestFile {
-    /// Reads and parses the request file at `path` (the only read of that file).
+    /// Reads and parses the request file at `path` (the only read of that file); `-` is
+    /// standard input.
     pub fn read(path: &Path) -> Result<RequestFile, ReadError> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = read_input(path).map_err(|e| {
             ReadError::Io(
                 Diagnostic::error(codes::E0201, format!("cannot read the request: {e}"))
                     .in_file(path),

@@ -5,6 +5,9 @@
 //! type inside its declared range (or its default); every chosen coverage term is one the
 //! product allows; the term is inside the product's term rules. Every problem is reported with
 //! its place: file, line and column for the request, file, row and column for a census.
+//!
+//! Parts: `header` (the request file read once, its start date, and the product version it
+//! picks), `census` (census files), and here the full check of a request.
 
 mod census;
 mod header;
@@ -13,7 +16,7 @@ pub use census::{
     CensusLayout, HeaderProblem, MAX_MEMBERS, RowProblem, decode_census, read_census,
     read_census_file,
 };
-pub use header::{Header, PickError, ReadError, RequestFile, header, pick};
+pub use header::{Header, PickError, ReadError, RequestFile, header, pick, read_input};
 
 use std::path::Path;
 
@@ -30,13 +33,16 @@ use crate::yaml::{Node, NodeKind};
 /// A party's identity fields, printed on documents.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Party {
+    /// Name.
     pub name: String,
+    /// Identity number (credit code, ID card), if given.
     pub id: Option<String>,
 }
 
 /// One insured member, or one declared item.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
+    /// Name and identity.
     pub party: Party,
     /// Values of the product's member inputs, by slot.
     pub inputs: Vec<Value>,
@@ -47,13 +53,17 @@ pub struct Member {
 /// A checked request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Request {
+    /// First day of cover.
     pub start: NaiveDate,
     /// Term in the product's unit.
     pub term: u32,
+    /// Term in months.
     pub term_months: u32,
+    /// The policyholder.
     pub policyholder: Party,
     /// Values of the product's policy inputs (policyholder fields and options), by slot.
     pub policy: Vec<Value>,
+    /// Insured members or declared items.
     pub members: Vec<Member>,
     /// Chosen coverages, by product coverage index.
     pub selected: Vec<bool>,
@@ -179,6 +189,55 @@ pub fn check(
         }
     }
     let start = header::start_date(node, file, &mut d).map(|(date, _)| date);
+    let (term, term_months) = term_of(product, node, file, start, &mut d);
+    let (policyholder, policy) = policy_of(product, node, file, &mut d);
+    let members = members_of(product, node, file, census, &mut d);
+    let (selected, terms) = coverages_of(product, node, file, &mut d);
+    let plan = node
+        .get("plan")
+        .and_then(|p| p.as_str())
+        .map(str::to_string);
+    if let (Some(code), Some(n)) = (&plan, node.get("plan"))
+        && !product.plans.iter().any(|p| &p.code == code)
+    {
+        let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
+        d.push(
+            err(
+                file,
+                n.span,
+                E0213,
+                format!("the product offers no payment plan `{code}`"),
+            )
+            .with_help(format!("plans: {}", codes.join(", "))),
+        );
+    }
+    let (pauses, top_ups) = contributions(node.get("contributions"), file, &mut d);
+    let Some(start) = start.filter(|_| !d.has_errors()) else {
+        return Err(d);
+    };
+    Ok(Request {
+        start,
+        term,
+        term_months,
+        policyholder,
+        policy,
+        members,
+        selected,
+        terms,
+        plan,
+        pauses,
+        top_ups,
+    })
+}
+
+/// The term (in the product's unit) and its months; the cover must end by 9999-12-31.
+fn term_of(
+    product: &Product,
+    node: &Node,
+    file: &Path,
+    start: Option<NaiveDate>,
+    d: &mut Diagnostics,
+) -> (u32, u32) {
     let term = match node.get("term") {
         None => product.term.default,
         Some(n) => match n.as_str().and_then(|s| s.parse::<u32>().ok()) {
@@ -223,6 +282,16 @@ pub fn check(
         ));
     }
 
+    (term, term_months)
+}
+
+/// The policyholder's identity and the values of the policyholder inputs and options.
+fn policy_of(
+    product: &Product,
+    node: &Node,
+    file: &Path,
+    d: &mut Diagnostics,
+) -> (Party, Vec<Value>) {
     // Policyholder and options.
     let mut policy = Vec::new();
     let mut policyholder = Party::default();
@@ -318,7 +387,7 @@ pub fn check(
             .collect();
         for f in fields {
             let v = match section.get(&f.name) {
-                Some(n) => value_of(product, &f.ty, n, file, &mut d, &f.name),
+                Some(n) => value_of(product, &f.ty, n, file, d, &f.name),
                 None => match f.default {
                     Some(v) => v,
                     None => {
@@ -336,6 +405,17 @@ pub fn check(
         }
     }
 
+    (policyholder, policy)
+}
+
+/// The members: the census when given, else the request's `members`.
+fn members_of(
+    product: &Product,
+    node: &Node,
+    file: &Path,
+    census: Option<Vec<Member>>,
+    d: &mut Diagnostics,
+) -> Vec<Member> {
     // Members.
     let members = match census {
         Some(m) => m,
@@ -344,7 +424,7 @@ pub fn check(
                 NodeKind::Seq(items) => {
                     let mut out = Vec::new();
                     for it in items {
-                        out.push(member_of(product, it, file, &mut d));
+                        out.push(member_of(product, it, file, d));
                     }
                     out
                 }
@@ -376,6 +456,16 @@ pub fn check(
         ));
     }
 
+    members
+}
+
+/// The chosen coverages and the values of their terms.
+fn coverages_of(
+    product: &Product,
+    node: &Node,
+    file: &Path,
+    d: &mut Diagnostics,
+) -> (Vec<bool>, Vec<Value>) {
     // Coverages and terms.
     let mut selected: Vec<bool> = product.coverages.iter().map(|c| !c.optional).collect();
     let mut terms: Vec<Value> = product
@@ -459,41 +549,7 @@ pub fn check(
             );
         }
     }
-    let plan = node
-        .get("plan")
-        .and_then(|p| p.as_str())
-        .map(str::to_string);
-    if let (Some(code), Some(n)) = (&plan, node.get("plan"))
-        && !product.plans.iter().any(|p| &p.code == code)
-    {
-        let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
-        d.push(
-            err(
-                file,
-                n.span,
-                E0213,
-                format!("the product offers no payment plan `{code}`"),
-            )
-            .with_help(format!("plans: {}", codes.join(", "))),
-        );
-    }
-    let (pauses, top_ups) = contributions(node.get("contributions"), file, &mut d);
-    if d.has_errors() {
-        return Err(d);
-    }
-    Ok(Request {
-        start: start.unwrap_or_default(),
-        term,
-        term_months,
-        policyholder,
-        policy,
-        members,
-        selected,
-        terms,
-        plan,
-        pauses,
-        top_ups,
-    })
+    (selected, terms)
 }
 
 type Pauses = Vec<(NaiveDate, NaiveDate)>;

@@ -2,7 +2,7 @@
 //! that names the failing step, and the exact split of a total into equal parts.
 //!
 //! Invariants: every function here either returns a value rounded to the minor unit with
-//! exactly that many decimal places, or an error; none panics. [`split_units`] returns parts
+//! exactly that many decimal places, or an error; none panics. `split_units` returns parts
 //! whose sum is exactly the total and which differ from each other by at most one minor unit.
 
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -2,7 +2,9 @@
 
 mod actuarial;
 mod batch;
+mod codes;
 mod document;
+mod layering;
 mod pension;
 mod properties;
 mod quote;

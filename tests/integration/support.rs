@@ -1,17 +1,20 @@
 //! Helpers shared by the integration tests.
 
-use clap::Parser;
-
-/// Runs the command line in-process; returns the exit code, stdout and stderr.
+/// Runs the `coverwright` binary in the package root; returns the exit code, stdout and
+/// stderr.
 pub fn run(args: &[&str]) -> (i32, String, String) {
-    let mut argv = vec!["coverwright"];
-    argv.extend_from_slice(args);
-    let cli = coverwright::cli::Cli::try_parse_from(argv).expect("valid arguments");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = coverwright::cli::run(cli, &mut out, &mut err);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_coverwright"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the coverwright binary runs");
     (
-        code,
-        String::from_utf8(out).expect("utf-8 stdout"),
-        String::from_utf8(err).expect("utf-8 stderr"),
+        output
+            .status
+            .code()
+            .expect("exit code (not killed by a signal)"),
+        String::from_utf8(output.stdout).expect("utf-8 stdout"),
+        String::from_utf8(output.stderr).expect("utf-8 stderr"),
     )
 }

@@ -8,8 +8,6 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
-use coverwright::cli::{Cli, run};
 use coverwright::diagnostics::{Diagnostic, render_all};
 use coverwright::product::load::{LoadOptions, load_paths};
 
@@ -27,12 +25,7 @@ fn relative(path: &Path) -> PathBuf {
 
 /// Runs the command line; returns the exit code, stdout and stderr.
 fn cli(args: &[&str]) -> (i32, String, String) {
-    let cli = Cli::try_parse_from(std::iter::once("coverwright").chain(args.iter().copied()))
-        .unwrap_or_else(|e| panic!("arguments {args:?}: {e}"));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(cli, &mut out, &mut err);
-    let text = |b: Vec<u8>| String::from_utf8(b).expect("output is UTF-8");
-    (code, text(out), text(err))
+    crate::support::run(args)
 }
 
 /// Loads product files or folders with the library; returns every diagnostic.

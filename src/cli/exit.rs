@@ -1,0 +1,29 @@
+//! Exit codes: one vocabulary for every command.
+
+/// The exit-code table printed by `--help` (and in the README).
+pub const EXIT_CODES: &str = "Exit codes:
+  0  done (warnings allowed)
+  1  invalid input, a declined quote, a failed test, a batch with a failed record
+  2  usage error: a bad flag value, an unknown product, version, plan or document
+  3  an input that cannot be read or an output that cannot be written";
+
+/// How a command ended. The numbers are the process exit codes, documented in the README and
+/// in `coverwright --help`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCode {
+    /// 0: done (warnings allowed).
+    Success = 0,
+    /// 1: invalid input, a declined quote, a failed test, a batch with a failed record.
+    Invalid = 1,
+    /// 2: a usage error: a bad flag value, an unknown product, plan or document.
+    Usage = 2,
+    /// 3: an input that cannot be read or an output that cannot be written.
+    Io = 3,
+}
+
+impl ExitCode {
+    /// The process exit code.
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}

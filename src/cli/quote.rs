@@ -1,0 +1,330 @@
+//! `quote` and `render`: pricing one request, and documents from a quote.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use coverwright::diagnostics::Diagnostic;
+
+use super::{ExitCode, Format, load_products, report};
+
+/// Arguments of `coverwright quote`.
+#[derive(clap::Args, Debug)]
+pub struct QuoteArgs {
+    /// Product code, optionally with `@VERSION`; without it, the version in force on the
+    /// cover start date.
+    #[arg(long)]
+    pub product: String,
+    /// Request file (YAML or JSON); `-` reads it from standard input.
+    #[arg(long)]
+    pub request: PathBuf,
+    /// Census CSV (UTF-8, UTF-8 with BOM or GBK) replacing the request's `members`.
+    #[arg(long)]
+    pub census: Option<PathBuf>,
+    /// Date the quote is made (YYYY-MM-DD): dates the quote and starts its validity (30
+    /// days). Defaults to the cover start date. It does not pick the product version.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Show only this payment plan.
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// Output format: `text` (a summary) or `json` (the quote document). With `json`, request
+    /// errors are printed as JSON diagnostics on stdout too.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Print the worksheet: every step, operand and matched table row.
+    #[arg(long)]
+    pub explain: bool,
+    /// Folder of product files.
+    #[arg(long, default_value = "products")]
+    pub products: PathBuf,
+    /// Also render this document of the quote (quote, policy, schedule, worksheet,
+    /// illustration) to `--output`.
+    #[arg(long)]
+    pub render: Option<String>,
+    /// Language of the rendered document.
+    #[arg(long, default_value = "zh")]
+    pub lang: String,
+    /// File the rendered document is written to; its extension (.html, .md, .pdf) picks
+    /// the format.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Templates folder (names resolve inside it only).
+    #[arg(long, default_value = "templates")]
+    pub templates: PathBuf,
+}
+
+/// Arguments of `coverwright render`.
+#[derive(clap::Args, Debug)]
+pub struct RenderArgs {
+    /// The quote, as written by `coverwright quote --format json`; `-` is standard input.
+    #[arg(long)]
+    pub quote: PathBuf,
+    /// quote, policy, schedule, worksheet, invoice or illustration.
+    #[arg(long)]
+    pub document: String,
+    #[arg(long, default_value = "zh")]
+    pub lang: String,
+    /// html, md or pdf.
+    #[arg(long, default_value = "html")]
+    pub format: String,
+    #[arg(long)]
+    pub output: PathBuf,
+    /// Templates folder (names resolve inside it only).
+    #[arg(long, default_value = "templates")]
+    pub templates: PathBuf,
+    /// For `invoice`: the billing, as written by `coverwright declare --format json`.
+    #[arg(long)]
+    pub billing: Option<PathBuf>,
+}
+
+/// Reports a request's diagnostics: as text with a count on stderr, or as JSON on stdout.
+fn request_errors(
+    d: &[Diagnostic],
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    report(d, format, out, err)?;
+    if format == Format::Text {
+        let n = d.iter().filter(|x| x.is_error()).count();
+        writeln!(err, "{n} error(s) in the request")?;
+    }
+    Ok(())
+}
+
+pub(super) fn quote_cmd(
+    a: &QuoteArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
+    use coverwright::quote::{Outcome, QuoteOptions};
+    let as_of = match &a.as_of {
+        Some(s) => match coverwright::product::parse_date(s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                writeln!(err, "error: --as-of: {e}")?;
+                return Ok(ExitCode::Usage);
+            }
+        },
+        None => None,
+    };
+    let products = match load_products(&a.products, err)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    // The request is read once; its cover start date picks the version when none is given.
+    let file = match coverwright::request::RequestFile::read(&a.request) {
+        Ok(f) => f,
+        Err(e) => {
+            let code = match e {
+                coverwright::request::ReadError::Io(_) => ExitCode::Io,
+                coverwright::request::ReadError::Invalid(_) => ExitCode::Invalid,
+            };
+            report(&e.into_vec(), a.format, out, err)?;
+            return Ok(code);
+        }
+    };
+    let header = match file.header() {
+        Ok(h) => h,
+        Err(d) => {
+            request_errors(&d.into_vec(), a.format, out, err)?;
+            return Ok(ExitCode::Invalid);
+        }
+    };
+    let product = match coverwright::request::pick(&products, &a.product, &header, &a.request) {
+        Ok(p) => p,
+        Err(coverwright::request::PickError::Unknown(e)) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitCode::Usage);
+        }
+        Err(coverwright::request::PickError::NotInForce(d)) => {
+            report(&[d], a.format, out, err)?;
+            return Ok(ExitCode::Invalid);
+        }
+    };
+    if let Some(plan) = &a.plan
+        && !product.plans.iter().any(|p| &p.code == plan)
+    {
+        let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
+        writeln!(
+            err,
+            "error: {} offers no payment plan `{plan}`; plans: {}",
+            product.id(),
+            codes.join(", ")
+        )?;
+        return Ok(ExitCode::Usage);
+    }
+    let req = match coverwright::request::check_with_census(
+        product,
+        &file.node,
+        &a.request,
+        a.census.as_deref(),
+    ) {
+        Ok(r) => r,
+        Err(d) => {
+            request_errors(&d.into_vec(), a.format, out, err)?;
+            return Ok(ExitCode::Invalid);
+        }
+    };
+    let opts = QuoteOptions {
+        plan: a.plan.clone(),
+        as_of,
+        worksheet: a.format == Format::Json || a.explain,
+    };
+    match coverwright::quote::quote(product, &req, &opts) {
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(ExitCode::Invalid)
+        }
+        Ok(Outcome::Declined(failures)) => {
+            match a.format {
+                Format::Json => {
+                    let v = serde_json::json!({"declined": true, "product": product.id(), "failures": failures});
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::to_string_pretty(&v).unwrap_or_default()
+                    )?;
+                }
+                Format::Text => write!(out, "{}", coverwright::quote::decline_text(&failures))?,
+            }
+            Ok(ExitCode::Invalid)
+        }
+        Ok(Outcome::Quoted(q, _)) => {
+            match a.format {
+                Format::Json => write!(out, "{}", coverwright::quote::to_json(&q))?,
+                Format::Text => write!(out, "{}", coverwright::quote::to_text(&q, a.explain))?,
+            }
+            if let Some(doc) = &a.render {
+                let Some(output) = &a.output else {
+                    writeln!(err, "error: --render needs --output FILE")?;
+                    return Ok(ExitCode::Usage);
+                };
+                let format = output
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("html")
+                    .to_string();
+                return render_value(
+                    quote_value(&q),
+                    doc,
+                    &a.lang,
+                    &format,
+                    output,
+                    &a.templates,
+                    None,
+                    err,
+                );
+            }
+            Ok(ExitCode::Success)
+        }
+    }
+}
+
+pub(super) fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<ExitCode> {
+    let q = match coverwright::quote::read_quote_file(&a.quote) {
+        Ok(q) => q,
+        Err(d) => {
+            let code = super::exit_code_of(&d);
+            report(&[d], Format::Text, &mut std::io::sink(), err)?;
+            return Ok(code);
+        }
+    };
+    let billing = match a.billing.as_deref() {
+        None => None,
+        Some(b) => match read_billing(b) {
+            Ok(v) => Some(v),
+            Err(d) => {
+                let code = super::exit_code_of(&d);
+                report(&[d], Format::Text, &mut std::io::sink(), err)?;
+                return Ok(code);
+            }
+        },
+    };
+    render_value(
+        quote_value(&q),
+        &a.document,
+        &a.lang,
+        &a.format,
+        &a.output,
+        &a.templates,
+        billing,
+        err,
+    )
+}
+
+/// The quote as the JSON value the document templates read.
+fn quote_value(q: &coverwright::quote::Quote) -> serde_json::Value {
+    serde_json::to_value(q).unwrap_or_default()
+}
+
+/// Reads a billing file, as written by `coverwright declare --format json`.
+fn read_billing(path: &Path) -> Result<serde_json::Value, Diagnostic> {
+    use coverwright::diagnostics::codes;
+    let text = coverwright::request::read_input(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .map_err(|e| {
+            Diagnostic::error(codes::E0240, format!("cannot read the billing: {e}")).in_file(path)
+        })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Diagnostic::error(codes::E0241, format!("the billing is not valid JSON: {e}"))
+            .in_file(path)
+            .at(coverwright::diagnostics::Span::new(
+                e.line() as u32,
+                e.column() as u32,
+                0,
+                0,
+            ))
+    })
+}
+
+/// Renders a quote (JSON value) to a document file.
+#[allow(clippy::too_many_arguments)]
+fn render_value(
+    quote: serde_json::Value,
+    document: &str,
+    lang: &str,
+    format: &str,
+    output: &Path,
+    templates: &Path,
+    billing: Option<serde_json::Value>,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
+    use coverwright::document::render::{DocKind, OutFormat, render_document};
+    let Ok(kind) = document.parse::<DocKind>() else {
+        writeln!(
+            err,
+            "error: unknown document `{document}`; use quote, policy, schedule, worksheet, invoice or illustration"
+        )?;
+        return Ok(ExitCode::Usage);
+    };
+    let Ok(lang) = lang.parse::<coverwright::document::Lang>() else {
+        writeln!(err, "error: unknown language `{lang}`; use zh or en")?;
+        return Ok(ExitCode::Usage);
+    };
+    let Ok(format) = format.parse::<OutFormat>() else {
+        writeln!(err, "error: unknown format `{format}`; use html, md or pdf")?;
+        return Ok(ExitCode::Usage);
+    };
+    let renderer = match coverwright::document::Renderer::new(templates) {
+        Ok(r) => r,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitCode::Invalid);
+        }
+    };
+    let mut ctx = serde_json::json!({ "quote": quote });
+    if let Some(b) = billing {
+        ctx["billing"] = b;
+    }
+    match render_document(&renderer, kind, lang, format, &ctx, output) {
+        Ok(()) => {
+            writeln!(err, "wrote {}", output.display())?;
+            Ok(ExitCode::Success)
+        }
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(ExitCode::Invalid)
+        }
+    }
+}
