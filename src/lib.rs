@@ -20,6 +20,7 @@ pub mod declare;
 pub mod diagnostics;
 pub mod document;
 pub mod formula;
+pub mod fsio;
 pub mod product;
 pub mod quote;
 pub mod rating;
