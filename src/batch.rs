@@ -18,11 +18,20 @@
 //! rated in parallel, written in order, and dropped); the output bytes are the same for any
 //! number of threads (each record's line depends only on that record); every record gives
 //! exactly one line.
+//!
+//! Stopping: [`run_until`] watches a flag (set by a signal handler in the command line); once
+//! it is set, reading stops, the chunk being rated is dropped, and the run ends with
+//! [`BatchError::Interrupted`] and the number of records written so far. The caller writes
+//! through a [`crate::fsio::AtomicOutput`], so an interrupted or failed run leaves no output.
+//!
+//! Files: the input and the request must be regular files; a `census:` named by a JSON Lines
+//! record resolves under the folder of the JSON Lines file ([`crate::fsio::resolve_confined`])
+//! and is read with a size bound.
 
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -41,6 +50,8 @@ pub const CHUNK_RECORDS: usize = 4096;
 pub const CHUNK_MEMBERS: usize = 16_384;
 /// Longest JSON Lines record, in bytes (the limit of a request file).
 pub const MAX_LINE_BYTES: usize = crate::yaml::MAX_YAML_BYTES;
+/// The worker threads a batch may be given.
+pub const THREADS: std::ops::RangeInclusive<usize> = 1..=256;
 
 /// How a census is cut into quotes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,6 +127,10 @@ pub enum BatchError {
     Invalid(Vec<Diagnostic>),
     /// Writing the output failed.
     Io(std::io::Error),
+    /// A signal stopped the run after `records` records were written.
+    Interrupted { signal: i32, records: u64 },
+    /// The output could not be committed.
+    Output(crate::fsio::FsError),
 }
 
 impl From<std::io::Error> for BatchError {
@@ -159,10 +174,28 @@ pub fn run(
     out: &mut (dyn Write + Send),
     progress: Option<Progress<'_>>,
 ) -> Result<Summary, BatchError> {
+    run_until(products, opts, out, progress, &AtomicUsize::new(0))
+}
+
+/// Runs a batch like [`run`], stopping early once `stop` holds a signal number (not 0).
+pub fn run_until(
+    products: &[Product],
+    opts: &BatchOptions,
+    out: &mut (dyn Write + Send),
+    progress: Option<Progress<'_>>,
+    stop: &AtomicUsize,
+) -> Result<Summary, BatchError> {
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(n) = opts.threads {
-            b = b.num_threads(n.max(1));
+            if !THREADS.contains(&n) {
+                return Err(BatchError::Usage(format!(
+                    "--threads must be from {} to {}, not {n}",
+                    THREADS.start(),
+                    THREADS.end()
+                )));
+            }
+            b = b.num_threads(n);
         }
         b.build()
             .map_err(|e| BatchError::Usage(format!("cannot start worker threads: {e}")))?
@@ -172,10 +205,15 @@ pub fn run(
         .input
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let ctx = Ctx {
+        pool: &pool,
+        progress,
+        stop,
+    };
     let counts = if is_census {
-        run_census(products, opts, &pool, out, progress)
+        run_census(products, opts, &ctx, out)
     } else {
-        run_jsonl(products, opts, &pool, out, progress)
+        run_jsonl(products, opts, &ctx, out)
     }?;
     Ok(Summary {
         records: counts.quoted + counts.declined + counts.failed,
@@ -189,22 +227,35 @@ pub fn run(
 /// A chunk of records and the input bytes read up to its end (for progress).
 type Chunk<T> = (Vec<T>, u64);
 
+/// What every stage of a run shares: the worker pool, the progress callback and the stop flag.
+struct Ctx<'a> {
+    pool: &'a rayon::ThreadPool,
+    progress: Option<Progress<'a>>,
+    stop: &'a AtomicUsize,
+}
+
+impl Ctx<'_> {
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) != 0
+    }
+}
+
 /// Reads, rates and writes at the same time: a reader thread produces chunks of records, the
 /// worker pool rates one chunk while the next is read, and a writer thread writes the lines
 /// of the previous one. Two chunks at most wait in each queue, so memory stays bounded.
 fn pipeline<T: Send + Sync>(
-    pool: &rayon::ThreadPool,
+    ctx: &Ctx<'_>,
     out: &mut (dyn Write + Send),
     mut produce: impl FnMut() -> Result<Option<Chunk<T>>, BatchError> + Send,
     one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
-    progress: Option<Progress<'_>>,
 ) -> Result<Counts, BatchError> {
+    let (pool, progress) = (ctx.pool, ctx.progress);
     use std::sync::mpsc::sync_channel;
     let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<T>, BatchError>>(1);
     let (buf_tx, buf_rx) = sync_channel::<(Vec<Vec<u8>>, u64)>(1);
     std::thread::scope(|s| {
         s.spawn(move || {
-            loop {
+            while !ctx.stopped() {
                 match produce() {
                     Ok(Some(c)) => {
                         if chunk_tx.send(Ok(c)).is_err() {
@@ -242,6 +293,10 @@ fn pipeline<T: Send + Sync>(
                 }
             };
             let (bufs, c) = rate_chunk(pool, &items, record, one);
+            if ctx.stopped() {
+                // The chunk in flight is dropped: its records were not written.
+                break;
+            }
             record += items.len() as u64;
             counts.quoted += c.quoted;
             counts.declined += c.declined;
@@ -254,7 +309,12 @@ fn pipeline<T: Send + Sync>(
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the writer thread failed")));
+        let signal = ctx.stop.load(Ordering::Relaxed);
         match (failure, written) {
+            _ if signal != 0 => Err(BatchError::Interrupted {
+                signal: i32::try_from(signal).unwrap_or(0),
+                records: record - 1,
+            }),
             (Some(e), _) => Err(e),
             (None, Err(e)) => Err(BatchError::Io(e)),
             (None, Ok(())) => Ok(counts),
@@ -521,9 +581,8 @@ fn next_line(
 fn run_jsonl(
     products: &[Product],
     opts: &BatchOptions,
-    pool: &rayon::ThreadPool,
+    ctx: &Ctx<'_>,
     out: &mut (dyn Write + Send),
-    progress: Option<Progress<'_>>,
 ) -> Result<Counts, BatchError> {
     if opts.request.is_some() {
         return Err(BatchError::Usage(
@@ -543,8 +602,8 @@ fn run_jsonl(
             .unwrap_or_default();
         return Err(BatchError::Usage(e));
     }
-    let file = std::fs::File::open(&opts.input)
-        .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", opts.input.display())))?;
+    let (file, _) = crate::fsio::open_input(&opts.input, crate::fsio::MAX_STREAM_BYTES)
+        .map_err(|e| BatchError::Usage(e.to_string()))?;
     let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
     let qopts = QuoteOptions {
         plan: opts.plan.clone(),
@@ -561,7 +620,7 @@ fn run_jsonl(
     let produce = move || -> Result<Option<Chunk<Line>>, BatchError> {
         let mut chunk = Vec::with_capacity(CHUNK_RECORDS);
         let mut chunk_bytes = 0usize;
-        while chunk.len() < CHUNK_RECORDS && chunk_bytes < 16 << 20 {
+        while chunk.len() < CHUNK_RECORDS && chunk_bytes < 16 << 20 && !ctx.stopped() {
             match next_line(&mut reader, &mut row, &mut scratch)
                 .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", input.display())))?
             {
@@ -575,7 +634,7 @@ fn run_jsonl(
         }
         Ok((!chunk.is_empty()).then_some((chunk, bytes)))
     };
-    pipeline(pool, out, produce, &one, progress)
+    pipeline(ctx, out, produce, &one)
 }
 
 fn jsonl_record(
@@ -643,28 +702,64 @@ fn jsonl_record(
             }],
         );
     }
-    let req = match crate::request::check_with_census(product, &node, &opts.input, None) {
-        Ok(r) => r,
+    // A census the record names is read here, confined to the folder of the input.
+    let mut problems: Vec<Problem> = Vec::new();
+    let census = match node.get("census").and_then(|n| n.as_str()) {
+        None => None,
+        Some(name) => match named_census(product, &opts.input, name) {
+            Ok(members) => Some(members),
+            Err(p) => {
+                problems = p;
+                Some(Vec::new())
+            }
+        },
+    };
+    let checked = crate::request::check(product, &node, &opts.input, census);
+    let req = match checked {
+        Ok(r) if problems.is_empty() => r,
+        Ok(_) => return fail(buf, &problems),
         Err(d) => {
-            let problems: Vec<Problem> = d
-                .iter()
-                .filter(|x| x.is_error())
-                .map(|x| Problem {
-                    field: if x.span.is_known() && x.file.as_deref() == Some(&opts.input) {
-                        field_at(&node, x.span)
-                    } else {
-                        None
-                    },
-                    message: match &x.help {
-                        Some(h) => format!("{} ({h})", x.message),
-                        None => x.message.clone(),
-                    },
-                })
-                .collect();
+            problems.extend(d.iter().filter(|x| x.is_error()).map(|x| Problem {
+                field: if x.span.is_known() && x.file.as_deref() == Some(&opts.input) {
+                    field_at(&node, x.span)
+                } else {
+                    None
+                },
+                message: match &x.help {
+                    Some(h) => format!("{} ({h})", x.message),
+                    None => x.message.clone(),
+                },
+            }));
             return fail(buf, &problems);
         }
     };
     quote_line(product, &req, qopts, record, Some(line.row), buf)
+}
+
+/// The members of the census `name`, named by a record of the JSON Lines file `input`: the
+/// name resolves under the folder of `input` (no absolute path, `..` or symbolic link out),
+/// and only a regular file within [`crate::fsio::MAX_NAMED_CENSUS_BYTES`] is read.
+fn named_census(product: &Product, input: &Path, name: &str) -> Result<Vec<Member>, Vec<Problem>> {
+    let problem = |message: String| {
+        vec![Problem {
+            field: Some("census".into()),
+            message,
+        }]
+    };
+    let dir = input.parent().unwrap_or(Path::new("."));
+    let path = crate::fsio::resolve_confined(dir, name).map_err(|e| problem(e.to_string()))?;
+    let bytes = crate::fsio::read_input(&path, crate::fsio::MAX_NAMED_CENSUS_BYTES)
+        .map_err(|e| problem(e.to_string()))?;
+    let (text, _) = crate::request::decode_census(&bytes);
+    crate::request::read_census(product, &path, &text).map_err(|d| {
+        d.iter()
+            .filter(|x| x.is_error())
+            .map(|x| Problem {
+                field: Some("census".into()),
+                message: x.message.clone(),
+            })
+            .collect()
+    })
 }
 
 /// The path of the value a span points into, e.g. `members[1].age` or
@@ -851,8 +946,8 @@ fn census_request<'p>(
                 .into(),
         ));
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let text = crate::fsio::read_input_text(path, crate::fsio::MAX_DOCUMENT_BYTES)
+        .map_err(|e| BatchError::Usage(e.to_string()))?;
     let node = crate::yaml::parse(&text).map_err(|d| BatchError::Invalid(vec![d.in_file(path)]))?;
     let start = node
         .get("start")
@@ -879,9 +974,8 @@ fn census_request<'p>(
 fn run_census(
     products: &[Product],
     opts: &BatchOptions,
-    pool: &rayon::ThreadPool,
+    ctx: &Ctx<'_>,
     out: &mut (dyn Write + Send),
-    progress: Option<Progress<'_>>,
 ) -> Result<Counts, BatchError> {
     let group_col_name = match (opts.per, &opts.group_column) {
         (Per::Group, None) => {
@@ -965,7 +1059,8 @@ fn run_census(
     let produce = move || -> Result<Option<Chunk<CensusItem>>, BatchError> {
         let mut chunk: Vec<CensusItem> = Vec::new();
         let mut members = 0usize;
-        while !finished && chunk.len() < CHUNK_RECORDS && members < CHUNK_MEMBERS {
+        while !finished && chunk.len() < CHUNK_RECORDS && members < CHUNK_MEMBERS && !ctx.stopped()
+        {
             let ok = match rdr.read_record(&mut rec) {
                 Ok(ok) => ok,
                 Err(e) => {
@@ -1025,7 +1120,7 @@ fn run_census(
         }
         Ok(Some((chunk, read.load(Ordering::Relaxed))))
     };
-    pipeline(pool, out, produce, &one, progress)
+    pipeline(ctx, out, produce, &one)
 }
 
 /// The group being read: its key, its rows (census line and cells), and the row where it went
@@ -1091,4 +1186,82 @@ fn row_problem(p: &RowProblem) -> Problem {
         field: p.field().map(str::to_string),
         message: p.message(),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress.
+
+/// Standard error as its own file handle: writes go straight to the descriptor, without
+/// taking the lock of `std::io::stderr()` (which the caller may hold for the whole run).
+struct StderrTerm(std::sync::Mutex<std::fs::File>);
+
+impl StderrTerm {
+    fn write(&self, s: &str) -> std::io::Result<()> {
+        let mut f = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("the progress bar's terminal is poisoned"))?;
+        f.write_all(s.as_bytes())
+    }
+}
+
+impl indicatif::TermLike for StderrTerm {
+    fn width(&self) -> u16 {
+        80
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.write(&format!("\x1b[{n}A"))
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.write(&format!("\x1b[{n}B"))
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.write(&format!("\x1b[{n}C"))
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.write(&format!("\x1b[{n}D"))
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.write(&format!("{s}\n"))
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.write(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.write("\r\x1b[2K")
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for StderrTerm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StderrTerm")
+    }
+}
+
+/// A progress bar over `total` input bytes, drawn on standard error when it is a terminal
+/// (`None` otherwise). It writes through its own handle of the descriptor, so it never waits
+/// for a lock on `std::io::stderr()` held elsewhere, from whichever thread it is updated.
+pub fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    use std::os::fd::AsFd;
+    let fd = std::io::stderr().as_fd().try_clone_to_owned().ok()?;
+    let file = std::fs::File::from(fd);
+    if !file.is_terminal() {
+        return None;
+    }
+    let target = indicatif::ProgressDrawTarget::term_like_with_hz(
+        Box::new(StderrTerm(std::sync::Mutex::new(file))),
+        10,
+    );
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), target);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {percent:>3}% {binary_bytes}/{binary_total_bytes} {elapsed} (eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
 }

@@ -78,9 +78,10 @@ pub enum Command {
         /// Output file: JSON Lines, one line per record.
         #[arg(long)]
         output: PathBuf,
-        /// Worker threads; all cores by default. The output is the same for any number.
-        #[arg(long)]
-        threads: Option<usize>,
+        /// Worker threads, 1 to 256; all cores by default. The output is the same for any
+        /// number.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+        threads: Option<u64>,
         /// Show only this payment plan.
         #[arg(long)]
         plan: Option<String>,
@@ -282,7 +283,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                     group_column,
                     plan,
                     explain,
-                    threads,
+                    threads: threads.map(|n| n as usize),
                 },
                 &output,
                 &products,
@@ -336,7 +337,17 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             err,
         ),
     };
-    r.unwrap_or(2)
+    match r.and_then(|code| out.flush().map(|()| code)) {
+        Ok(code) => code,
+        Err(e) => match crate::fsio::stdout_error_line(&e) {
+            // The reader went away (`| head`): end quietly, as a process killed by SIGPIPE.
+            None => 141,
+            Some(line) => {
+                let _ = writeln!(err, "{line}");
+                2
+            }
+        },
+    }
 }
 
 fn read_source(p: &Path) -> Option<String> {
@@ -645,12 +656,14 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
                     .to_string();
                 let value: serde_json::Value =
                     serde_json::from_str(&crate::quote::to_json(&q)).unwrap_or_default();
+                let mut inputs = vec![a.request.as_path()];
+                inputs.extend(a.census.as_deref());
                 return render_value(
                     value,
                     doc,
                     &a.lang,
                     &format,
-                    output,
+                    (output, &inputs),
                     &a.templates,
                     None,
                     err,
@@ -668,47 +681,56 @@ fn batch_cmd(
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
     use crate::batch::BatchError;
-    use std::io::IsTerminal;
-    if opts.threads == Some(0) {
-        writeln!(err, "error: --threads must be at least 1")?;
-        return Ok(2);
-    }
-    let input_len = match std::fs::metadata(&opts.input) {
-        Ok(m) => m.len(),
+    use crate::fsio;
+    // Every input is a regular file of a bounded size before anything else happens.
+    let input_len = match fsio::open_input(&opts.input, fsio::MAX_STREAM_BYTES) {
+        Ok((_, len)) => len,
         Err(e) => {
-            writeln!(err, "error: cannot read {}: {e}", opts.input.display())?;
+            writeln!(err, "error: {e}")?;
             return Ok(2);
         }
     };
+    let mut inputs = vec![opts.input.as_path()];
+    if let Some(r) = &opts.request {
+        if let Err(e) = fsio::open_input(r, fsio::MAX_DOCUMENT_BYTES) {
+            writeln!(err, "error: {e}")?;
+            return Ok(2);
+        }
+        inputs.push(r);
+    }
+    if let Err(e) = fsio::check_distinct(output, &inputs) {
+        writeln!(err, "error: {e}")?;
+        return Ok(2);
+    }
     let Some(products) = load_products(products, err)? else {
         return Ok(2);
     };
-    let file = match std::fs::File::create(output) {
-        Ok(f) => f,
+    // The output appears only when the whole run succeeds.
+    let mut w = match fsio::AtomicOutput::create(output, &inputs) {
+        Ok(w) => w,
         Err(e) => {
-            writeln!(err, "error: cannot write {}: {e}", output.display())?;
+            writeln!(err, "error: {e}")?;
             return Ok(2);
         }
     };
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(input_len);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {percent:>3}% {binary_bytes}/{binary_total_bytes} {elapsed} (eta {eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let handlers: Vec<_> = [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM]
+        .into_iter()
+        .filter_map(|sig| signal_hook::flag::register_usize(sig, stop.clone(), sig as usize).ok())
+        .collect();
+    let bar = crate::batch::progress_bar(input_len);
     let tick = |bytes: u64| {
         if let Some(b) = &bar {
             b.set_position(bytes);
         }
     };
-    let r = crate::batch::run(&products, opts, &mut w, Some(&tick));
+    let r = crate::batch::run_until(&products, opts, &mut w, Some(&tick), &stop);
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    let r = r.and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output));
+    for h in handlers {
+        signal_hook::low_level::unregister(h);
     }
     match r {
         Ok(summary) => {
@@ -725,8 +747,25 @@ fn batch_cmd(
             Ok(1)
         }
         Err(BatchError::Io(e)) => {
-            writeln!(err, "error: writing {}: {e}", output.display())?;
+            writeln!(err, "error: cannot write {}: {e}", output.display())?;
             Ok(2)
+        }
+        Err(BatchError::Output(e)) => {
+            writeln!(err, "error: {e}")?;
+            Ok(2)
+        }
+        Err(BatchError::Interrupted { signal, records }) => {
+            let name = if signal == signal_hook::consts::SIGINT {
+                "SIGINT"
+            } else {
+                "SIGTERM"
+            };
+            writeln!(
+                err,
+                "batch: stopped by {name} after {records} records; {} was not written",
+                output.display()
+            )?;
+            Ok(128 + signal)
         }
     }
 }
@@ -972,26 +1011,29 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
             }
         },
     };
+    let mut inputs = vec![a.quote.as_path()];
+    inputs.extend(a.billing.as_deref());
     render_value(
         q,
         &a.document,
         &a.lang,
         &a.format,
-        &a.output,
+        (&a.output, &inputs),
         &a.templates,
         billing,
         err,
     )
 }
 
-/// Renders a quote (JSON value) to a document file.
+/// Renders a quote (JSON value) to a document file, which is replaced only when the whole
+/// document (for PDF, the printed file) is ready, and never when it is one of `inputs`.
 #[allow(clippy::too_many_arguments)]
 fn render_value(
     quote: serde_json::Value,
     document: &str,
     lang: &str,
     format: &str,
-    output: &Path,
+    (output, inputs): (&Path, &[&Path]),
     templates: &Path,
     billing: Option<serde_json::Value>,
     err: &mut dyn Write,
@@ -1019,18 +1061,44 @@ fn render_value(
             return Ok(1);
         }
     };
+    let mut pending_write = None;
     let mut ctx = serde_json::json!({ "quote": quote });
     if let Some(b) = billing {
         ctx["billing"] = b;
     }
-    match render_document(&renderer, kind, lang, format, &ctx, output) {
+    let mut file = match crate::fsio::AtomicOutput::create(output, inputs) {
+        Ok(f) => f,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(2);
+        }
+    };
+    // HTML and Markdown are written through the file; a PDF is printed onto its path.
+    let rendered = match format {
+        OutFormat::Pdf => render_document(&renderer, kind, lang, format, &ctx, file.temp_path()),
+        _ => crate::document::render_to_string(&renderer, kind, lang, format, &ctx).map(|text| {
+            pending_write = file.write_all(text.as_bytes()).err();
+        }),
+    };
+    if let Err(e) = rendered {
+        writeln!(err, "error: {e}")?;
+        return Ok(1);
+    }
+    let committed = match pending_write {
+        Some(e) => Err(crate::fsio::FsError::Write {
+            path: output.to_path_buf(),
+            source: e,
+        }),
+        None => file.commit(),
+    };
+    match committed {
         Ok(()) => {
             writeln!(err, "wrote {}", output.display())?;
             Ok(0)
         }
         Err(e) => {
             writeln!(err, "error: {e}")?;
-            Ok(1)
+            Ok(2)
         }
     }
 }

@@ -7,6 +7,7 @@ mod pension;
 mod properties;
 mod quote;
 mod render;
+mod safeio;
 mod schedule;
 mod support;
 mod validate;
