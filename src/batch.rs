@@ -28,15 +28,15 @@
 //! record resolves under the folder of the JSON Lines file ([`crate::fsio::resolve_confined`])
 //! and is read with a size bound.
 
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::census::{CensusReader, CensusRow, Encoding, RowError};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::product::Product;
 use crate::quote::{Outcome, QuoteOptions};
@@ -81,6 +81,8 @@ pub struct BatchOptions {
     pub explain: bool,
     /// Worker threads (all cores when `None`).
     pub threads: Option<usize>,
+    /// For a census: its encoding, found from its bytes when `None`.
+    pub encoding: Option<Encoding>,
 }
 
 /// Counts of a finished batch.
@@ -706,7 +708,7 @@ fn jsonl_record(
     let mut problems: Vec<Problem> = Vec::new();
     let census = match node.get("census").and_then(|n| n.as_str()) {
         None => None,
-        Some(name) => match named_census(product, &opts.input, name) {
+        Some(name) => match named_census(product, &opts.input, name, opts.encoding) {
             Ok(members) => Some(members),
             Err(p) => {
                 problems = p;
@@ -739,7 +741,12 @@ fn jsonl_record(
 /// The members of the census `name`, named by a record of the JSON Lines file `input`: the
 /// name resolves under the folder of `input` (no absolute path, `..` or symbolic link out),
 /// and only a regular file within [`crate::fsio::MAX_NAMED_CENSUS_BYTES`] is read.
-fn named_census(product: &Product, input: &Path, name: &str) -> Result<Vec<Member>, Vec<Problem>> {
+fn named_census(
+    product: &Product,
+    input: &Path,
+    name: &str,
+    encoding: Option<Encoding>,
+) -> Result<Vec<Member>, Vec<Problem>> {
     let problem = |message: String| {
         vec![Problem {
             field: Some("census".into()),
@@ -748,10 +755,7 @@ fn named_census(product: &Product, input: &Path, name: &str) -> Result<Vec<Membe
     };
     let dir = input.parent().unwrap_or(Path::new("."));
     let path = crate::fsio::resolve_confined(dir, name).map_err(|e| problem(e.to_string()))?;
-    let bytes = crate::fsio::read_input(&path, crate::fsio::MAX_NAMED_CENSUS_BYTES)
-        .map_err(|e| problem(e.to_string()))?;
-    let (text, _) = crate::request::decode_census(&bytes);
-    crate::request::read_census(product, &path, &text).map_err(|d| {
+    crate::census::read_members(product, &path, encoding).map_err(|d| {
         d.iter()
             .filter(|x| x.is_error())
             .map(|x| Problem {
@@ -804,135 +808,10 @@ pub fn field_at(node: &Node, span: Span) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // Census.
 
-/// A census record: its rows (census line and cells), or a problem found while reading.
+/// A census record: its rows, or a problem found while reading (its row and what).
 enum CensusItem {
-    Rows(Vec<(usize, csv::StringRecord)>),
+    Rows(Vec<CensusRow>),
     Bad(usize, Problem),
-}
-
-impl CensusItem {
-    fn members(&self) -> usize {
-        match self {
-            CensusItem::Rows(r) => r.len(),
-            CensusItem::Bad(..) => 1,
-        }
-    }
-}
-
-/// Counts bytes read from the file, for progress.
-struct Counting<R> {
-    inner: R,
-    read: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-/// Whether a file is UTF-8 throughout, read in blocks (so memory stays flat).
-fn is_utf8_file(path: &Path) -> std::io::Result<bool> {
-    let mut f = std::fs::File::open(path)?;
-    let mut buf = vec![0u8; 1 << 16];
-    let mut carry = 0usize;
-    loop {
-        let n = f.read(&mut buf[carry..])?;
-        if n == 0 {
-            return Ok(carry == 0);
-        }
-        let end = carry + n;
-        match std::str::from_utf8(&buf[..end]) {
-            Ok(_) => carry = 0,
-            Err(e) if e.error_len().is_none() => {
-                // An incomplete character at the end of the block: keep it for the next one.
-                let valid = e.valid_up_to();
-                buf.copy_within(valid..end, 0);
-                carry = end - valid;
-            }
-            Err(_) => return Ok(false),
-        }
-    }
-}
-
-/// Decodes GBK to UTF-8 as it reads, like `request::decode_census` does for a whole file.
-struct GbkReader<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    input: Vec<u8>,
-    start: usize,
-    end: usize,
-    eof: bool,
-    done: bool,
-}
-
-impl<R: Read> Read for GbkReader<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if out.len() < 16 {
-            // The decoder needs room for a few characters.
-            let mut tmp = [0u8; 16];
-            let n = self.read(&mut tmp)?;
-            let k = n.min(out.len());
-            out[..k].copy_from_slice(&tmp[..k]);
-            return Ok(k);
-        }
-        loop {
-            if self.done {
-                return Ok(0);
-            }
-            if self.start == self.end && !self.eof {
-                let n = self.inner.read(&mut self.input)?;
-                self.start = 0;
-                self.end = n;
-                self.eof = n == 0;
-            }
-            let (_, read, written, _) =
-                self.decoder
-                    .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
-            self.start += read;
-            if self.eof && self.start == self.end && written == 0 {
-                self.done = true;
-            }
-            if written > 0 {
-                return Ok(written);
-            }
-        }
-    }
-}
-
-/// Opens a census for streaming: UTF-8 (a BOM skipped) or GBK decoded on the way.
-fn open_census(path: &Path, read: Arc<AtomicU64>) -> std::io::Result<Box<dyn Read + Send>> {
-    let utf8 = is_utf8_file(path)?;
-    let mut f = std::fs::File::open(path)?;
-    let mut head = [0u8; 3];
-    let mut got = 0;
-    while got < 3 {
-        let n = f.read(&mut head[got..])?;
-        if n == 0 {
-            break;
-        }
-        got += n;
-    }
-    let rest = Counting { inner: f, read };
-    if head[..got] == [0xEF, 0xBB, 0xBF] {
-        return Ok(Box::new(rest));
-    }
-    let start = std::io::Cursor::new(head[..got].to_vec()).chain(rest);
-    if utf8 {
-        Ok(Box::new(start))
-    } else {
-        Ok(Box::new(GbkReader {
-            inner: start,
-            decoder: encoding_rs::GBK.new_decoder(),
-            input: vec![0u8; 1 << 16],
-            start: 0,
-            end: 0,
-            eof: false,
-            done: false,
-        }))
-    }
 }
 
 /// The policy part of a census batch: the request file checked without members.
@@ -971,13 +850,46 @@ fn census_request<'p>(
     Ok((product, req))
 }
 
+/// Opens the census and checks its header against the product.
+fn open_census(
+    product: &Product,
+    opts: &BatchOptions,
+) -> Result<
+    (
+        CensusReader<std::io::BufReader<std::fs::File>>,
+        CensusLayout,
+    ),
+    BatchError,
+> {
+    let reader = CensusReader::open(&opts.input, opts.encoding, crate::census::MAX_CENSUS_BYTES)
+        .map_err(|e| match e {
+            crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
+            e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
+        })?;
+    let extra: Vec<&str> = opts.group_column.iter().map(String::as_str).collect();
+    let layout =
+        CensusLayout::new(product, reader.header().to_vec(), &extra).map_err(|problems| {
+            BatchError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| {
+                        Diagnostic::error("E0222", p.message)
+                            .in_file(&opts.input)
+                            .with_help(p.help)
+                    })
+                    .collect(),
+            )
+        })?;
+    Ok((reader, layout))
+}
+
 fn run_census(
     products: &[Product],
     opts: &BatchOptions,
     ctx: &Ctx<'_>,
     out: &mut (dyn Write + Send),
 ) -> Result<Counts, BatchError> {
-    let group_col_name = match (opts.per, &opts.group_column) {
+    match (opts.per, &opts.group_column) {
         (Per::Group, None) => {
             return Err(BatchError::Usage(
                 "--per group needs --group-column NAME".into(),
@@ -988,40 +900,11 @@ fn run_census(
                 "--group-column is for --per group".into(),
             ));
         }
-        (_, g) => g.clone(),
-    };
+        _ => {}
+    }
     let (product, base) = census_request(products, opts)?;
-    let read = Arc::new(AtomicU64::new(0));
-    let reader = open_census(&opts.input, read.clone())
-        .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", opts.input.display())))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(reader);
-    let header: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => {
-            return Err(BatchError::Invalid(vec![
-                Diagnostic::error("E0221", format!("cannot read the header row: {e}"))
-                    .in_file(&opts.input),
-            ]));
-        }
-    };
-    let extra: Vec<&str> = group_col_name.iter().map(String::as_str).collect();
-    let layout = CensusLayout::new(product, header, &extra).map_err(|problems| {
-        BatchError::Invalid(
-            problems
-                .into_iter()
-                .map(|p| {
-                    Diagnostic::error("E0222", p.message)
-                        .in_file(&opts.input)
-                        .with_help(p.help)
-                })
-                .collect(),
-        )
-    })?;
-    let group_col = match &group_col_name {
+    let (mut reader, layout) = open_census(product, opts)?;
+    let group_col = match &opts.group_column {
         Some(g) => Some(layout.column(g).ok_or_else(|| {
             BatchError::Invalid(vec![
                 Diagnostic::error(
@@ -1041,108 +924,116 @@ fn run_census(
     let one = |item: &CensusItem, record: u64, buf: &mut Vec<u8>| -> Kind {
         census_record(product, &base, &layout, &qopts, item, record, buf)
     };
-    let blank = |rec: &csv::StringRecord| {
-        rec.iter()
-            .enumerate()
-            .all(|(i, c)| Some(i) == group_col || c.trim().is_empty())
+    let header = reader.header().to_vec();
+    let input = opts.input.clone();
+    let mut groups = Grouper {
+        column: group_col,
+        open: None,
     };
-    let key_of = |rec: &csv::StringRecord| -> String {
-        group_col
-            .and_then(|c| rec.get(c))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
-    let mut rec = csv::StringRecord::new();
-    // The group being read: its key, its rows, and the row where it went over the limit.
-    let mut open: Option<OpenGroup> = None;
     let mut finished = false;
     let produce = move || -> Result<Option<Chunk<CensusItem>>, BatchError> {
         let mut chunk: Vec<CensusItem> = Vec::new();
         let mut members = 0usize;
         while !finished && chunk.len() < CHUNK_RECORDS && members < CHUNK_MEMBERS && !ctx.stopped()
         {
-            let ok = match rdr.read_record(&mut rec) {
-                Ok(ok) => ok,
-                Err(e) => {
-                    let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                    if let Some(item) = close_group(open.take()) {
-                        members += item.members();
-                        chunk.push(item);
-                    }
-                    chunk.push(CensusItem::Bad(
-                        row,
-                        Problem {
-                            field: None,
-                            message: e.to_string(),
-                        },
-                    ));
+            let next = reader
+                .next_row()
+                .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", input.display())))?;
+            let row = match next {
+                None => {
+                    finished = true;
+                    chunk.extend(groups.close());
+                    break;
+                }
+                Some(Err(e)) => {
+                    chunk.extend(groups.close());
+                    chunk.push(CensusItem::Bad(e.row, row_error(&header, &e)));
                     members += 1;
                     continue;
                 }
+                Some(Ok(row)) => row,
             };
-            if !ok {
-                finished = true;
-                if let Some(item) = close_group(open.take()) {
-                    chunk.push(item);
-                }
-                break;
-            }
-            if blank(&rec) {
+            if groups.is_blank(&row) {
                 continue;
             }
-            let row = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-            if group_col.is_none() {
-                chunk.push(CensusItem::Rows(vec![(row, rec.clone())]));
-                members += 1;
-                continue;
-            }
-            let key = key_of(&rec);
-            match &mut open {
-                Some((k, rows, over)) if *k == key => {
-                    if rows.len() < crate::request::MAX_MEMBERS {
-                        rows.push((row, rec.clone()));
-                    } else if over.is_none() {
-                        *over = Some(row);
-                    }
-                    members += 1;
-                }
-                _ => {
-                    if let Some(item) = close_group(open.take()) {
-                        chunk.push(item);
-                    }
-                    open = Some((key, vec![(row, rec.clone())], None));
-                    members += 1;
-                }
-            }
+            members += 1;
+            chunk.extend(groups.add(row));
         }
         if chunk.is_empty() && finished {
             return Ok(None);
         }
-        Ok(Some((chunk, read.load(Ordering::Relaxed))))
+        Ok(Some((chunk, reader.offset())))
     };
     pipeline(ctx, out, produce, &one)
 }
 
-/// The group being read: its key, its rows (census line and cells), and the row where it went
-/// over the member limit.
-type OpenGroup = (String, Vec<(usize, csv::StringRecord)>, Option<usize>);
+/// Cuts rows into records: one per row, or one per run of rows with the same group value.
+struct Grouper {
+    column: Option<usize>,
+    /// The group being read: its key, its rows, and the row where it went over the limit.
+    open: Option<(String, Vec<CensusRow>, Option<usize>)>,
+}
 
-/// Turns a finished group into a record.
-fn close_group(open: Option<OpenGroup>) -> Option<CensusItem> {
-    let (_, rows, over) = open?;
-    Some(match over {
-        Some(row) => CensusItem::Bad(
-            row,
-            Problem {
-                field: None,
-                message: format!(
-                    "more than {} members in one group",
-                    crate::request::MAX_MEMBERS
-                ),
-            },
-        ),
-        None => CensusItem::Rows(rows),
-    })
+impl Grouper {
+    /// Whether every cell is empty (the group column aside).
+    fn is_blank(&self, row: &CensusRow) -> bool {
+        row.cells
+            .iter()
+            .enumerate()
+            .all(|(i, c)| Some(i) == self.column || c.trim().is_empty())
+    }
+
+    /// Adds a row; returns the record it finishes, if any.
+    fn add(&mut self, row: CensusRow) -> Option<CensusItem> {
+        let Some(col) = self.column else {
+            return Some(CensusItem::Rows(vec![row]));
+        };
+        let key = row.cells.get(col).map(str::trim).unwrap_or_default();
+        match &mut self.open {
+            Some((k, rows, over)) if k == key => {
+                if rows.len() < crate::request::MAX_MEMBERS {
+                    rows.push(row);
+                } else if over.is_none() {
+                    *over = Some(row.row);
+                }
+                None
+            }
+            _ => {
+                let done = self.close();
+                self.open = Some((key.to_string(), vec![row], None));
+                done
+            }
+        }
+    }
+
+    /// Turns the group being read into a record.
+    fn close(&mut self) -> Option<CensusItem> {
+        let (_, rows, over) = self.open.take()?;
+        Some(match over {
+            Some(row) => CensusItem::Bad(
+                row,
+                Problem {
+                    field: None,
+                    message: format!(
+                        "more than {} members in one group",
+                        crate::request::MAX_MEMBERS
+                    ),
+                },
+            ),
+            None => CensusItem::Rows(rows),
+        })
+    }
+}
+
+/// A row that cannot be read, as a problem: the field is the column's header name.
+fn row_error(header: &[String], e: &RowError) -> Problem {
+    Problem {
+        field: e
+            .column
+            .and_then(|c| header.get(c.wrapping_sub(1)))
+            .cloned(),
+        message: e.message.clone(),
+    }
 }
 
 fn census_record(
@@ -1162,18 +1053,18 @@ fn census_record(
         }
     };
     let mut members: Vec<Member> = Vec::with_capacity(rows.len());
-    for (row, rec) in rows {
-        match layout.member(product, rec, *row) {
+    for row in rows {
+        match layout.member(product, &row.cells, row.row) {
             Ok(Some(m)) => members.push(m),
             Ok(None) => {}
             Err(problems) => {
                 let problems: Vec<Problem> = problems.iter().map(row_problem).collect();
-                write_error(buf, record, Some(*row), &problems);
+                write_error(buf, record, Some(row.row), &problems);
                 return Kind::Failed;
             }
         }
     }
-    let first_row = rows.first().map(|r| r.0);
+    let first_row = rows.first().map(|r| r.row);
     let req = Request {
         members,
         ..base.clone()

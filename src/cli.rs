@@ -99,6 +99,10 @@ pub enum Command {
         /// For a census: the request file giving the policy part (its members are replaced).
         #[arg(long)]
         request: Option<PathBuf>,
+        /// For a census: its encoding. Found from the bytes by default: UTF-8 (with or
+        /// without BOM) unless most lines are not, then GBK; undecodable cells are errors.
+        #[arg(long, value_enum)]
+        encoding: Option<crate::census::Encoding>,
     },
     /// Run the test cases written in product files.
     Test {
@@ -269,6 +273,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             per,
             group_column,
             request,
+            encoding,
         } => {
             let per = match (per, &group_column) {
                 (Some(PerArg::Group), _) | (None, Some(_)) => crate::batch::Per::Group,
@@ -284,6 +289,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                     plan,
                     explain,
                     threads: threads.map(|n| n as usize),
+                    encoding,
                 },
                 &output,
                 &products,
