@@ -373,7 +373,7 @@ fn span_of(e: &RowError, len: usize) -> Span {
 pub fn census_error_diagnostics(path: &Path, e: CensusError) -> Vec<Diagnostic> {
     match e {
         CensusError::File(e) => {
-            vec![Diagnostic::error("E0220", format!("cannot read the census: {e}")).in_file(path)]
+            vec![Diagnostic::error("E0220", e.to_string()).in_file(path)]
         }
         CensusError::NoHeader => vec![
             Diagnostic::error("E0221", "the census is empty: it has no header row")
