@@ -426,3 +426,56 @@ fn a_batch_stopped_by_sigterm_leaves_the_earlier_output_and_no_temporary_file() 
     assert_eq!(std::fs::read(&out).unwrap(), b"earlier\n");
     assert_eq!(entries(&dir), ["census.csv", "out.jsonl"]);
 }
+
+#[test]
+fn guaranteed_years_past_the_end_of_the_life_table_are_refused() {
+    let annuity = |g: &str| {
+        run(&[
+            "annuity",
+            "--table",
+            "products/tables/cl_2010_2013_qx.csv",
+            "--column",
+            "CL5",
+            "--age",
+            "60",
+            "--interest",
+            "0.025",
+            "--guaranteed",
+            g,
+        ])
+    };
+    // Ages 60 to 105 are 46 years.
+    let (code, _, err) = annuity("46");
+    assert_eq!(code, 0, "{err}");
+    for g in ["47", "4294967295"] {
+        let (code, _, err) = annuity(g);
+        assert_eq!(code, 1);
+        assert_eq!(
+            err,
+            format!(
+                "error: guaranteed years: {g} years certain from age 60 go past the end of the life table (last age 105); at most 46\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_product_file_that_is_a_named_pipe_is_refused_without_reading() {
+    let dir = tempdir("safeio-fifo-product");
+    let fifo = dir.join("product.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    let (p, d) = coverwright::product::load::load_file(
+        &fifo,
+        &coverwright::product::load::LoadOptions::default(),
+    );
+    assert!(p.is_none());
+    let d = d.into_vec();
+    assert_eq!(
+        d[0].message,
+        format!(
+            "cannot read the file: cannot read {}: it is a named pipe, not a regular file",
+            fifo.display()
+        )
+    );
+}
