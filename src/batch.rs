@@ -639,6 +639,29 @@ fn run_jsonl(
     pipeline(ctx, out, produce, &one)
 }
 
+/// The output line of one JSON Lines record `text` at line `row`, numbered `record`, as
+/// [`run`] writes it (a `census:` it names resolves under the folder of `opts.input`).
+pub fn json_lines_record(
+    products: &[Product],
+    opts: &BatchOptions,
+    row: usize,
+    text: &str,
+    record: u64,
+) -> (Kind, Vec<u8>) {
+    let qopts = QuoteOptions {
+        plan: opts.plan.clone(),
+        as_of: None,
+        worksheet: opts.explain,
+    };
+    let line = Line {
+        row,
+        text: Ok(text.to_string()),
+    };
+    let mut buf = Vec::new();
+    let kind = jsonl_record(products, opts, &qopts, &line, record, &mut buf);
+    (kind, buf)
+}
+
 fn jsonl_record(
     products: &[Product],
     opts: &BatchOptions,

@@ -9,6 +9,7 @@ mod properties;
 mod quote;
 mod render;
 mod safeio;
+mod safeio_harness;
 mod schedule;
 mod support;
 mod validate;

@@ -479,3 +479,24 @@ fn a_product_file_that_is_a_named_pipe_is_refused_without_reading() {
         )
     );
 }
+
+#[test]
+fn fuzz_reproducers_census_rows_and_batch_record() {
+    use crate::safeio_harness::{batch_record, census_rows};
+    for (target, f) in [
+        ("census_rows", census_rows as fn(&[u8])),
+        ("batch_record", batch_record),
+    ] {
+        // Inputs a target once failed on, if any.
+        let dir = Path::new("tests/fixtures/fuzz").join(target);
+        for e in std::fs::read_dir(&dir).into_iter().flatten() {
+            let p = e.unwrap().path();
+            f(&std::fs::read(&p).unwrap());
+        }
+    }
+    census_rows(b"name,age\r\n\"a\r\nb\",1\r\n\"x,2\n\r\n3,4\r");
+    // The examples as seeds.
+    census_rows(&std::fs::read("examples/ga-sme-census.csv").unwrap());
+    batch_record(ga_sme_line("ga-sme-census.csv").as_bytes());
+    batch_record(ga_sme_line("/etc/passwd").as_bytes());
+}
