@@ -48,6 +48,7 @@ fn bench(bencher: divan::Bencher, per: Per, product: &str, request: &str) {
         plan: Some("monthly".into()),
         explain: false,
         threads: Some(1),
+        encoding: None,
     };
     let mut out: Vec<u8> = Vec::with_capacity(16 << 20);
     bencher.bench_local(|| {

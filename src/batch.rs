@@ -18,16 +18,25 @@
 //! rated in parallel, written in order, and dropped); the output bytes are the same for any
 //! number of threads (each record's line depends only on that record); every record gives
 //! exactly one line.
+//!
+//! Stopping: [`run_until`] watches a flag (set by a signal handler in the command line); once
+//! it is set, reading stops, the chunk being rated is dropped, and the run ends with
+//! [`BatchError::Interrupted`] and the number of records written so far. The caller writes
+//! through a [`crate::fsio::AtomicOutput`], so an interrupted or failed run leaves no output.
+//!
+//! Files: the input and the request must be regular files; a `census:` named by a JSON Lines
+//! record resolves under the folder of the JSON Lines file ([`crate::fsio::resolve_confined`])
+//! and is read with a size bound.
 
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::census::{CensusReader, CensusRow, Encoding, RowError};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::product::Product;
 use crate::quote::{Outcome, QuoteOptions};
@@ -41,6 +50,8 @@ pub const CHUNK_RECORDS: usize = 4096;
 pub const CHUNK_MEMBERS: usize = 16_384;
 /// Longest JSON Lines record, in bytes (the limit of a request file).
 pub const MAX_LINE_BYTES: usize = crate::yaml::MAX_YAML_BYTES;
+/// The worker threads a batch may be given.
+pub const THREADS: std::ops::RangeInclusive<usize> = 1..=256;
 
 /// How a census is cut into quotes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +81,8 @@ pub struct BatchOptions {
     pub explain: bool,
     /// Worker threads (all cores when `None`).
     pub threads: Option<usize>,
+    /// For a census: its encoding, found from its bytes when `None`.
+    pub encoding: Option<Encoding>,
 }
 
 /// Counts of a finished batch.
@@ -116,6 +129,10 @@ pub enum BatchError {
     Invalid(Vec<Diagnostic>),
     /// Writing the output failed.
     Io(std::io::Error),
+    /// A signal stopped the run after `records` records were written.
+    Interrupted { signal: i32, records: u64 },
+    /// The output could not be committed.
+    Output(crate::fsio::FsError),
 }
 
 impl From<std::io::Error> for BatchError {
@@ -159,10 +176,28 @@ pub fn run(
     out: &mut (dyn Write + Send),
     progress: Option<Progress<'_>>,
 ) -> Result<Summary, BatchError> {
+    run_until(products, opts, out, progress, &AtomicUsize::new(0))
+}
+
+/// Runs a batch like [`run`], stopping early once `stop` holds a signal number (not 0).
+pub fn run_until(
+    products: &[Product],
+    opts: &BatchOptions,
+    out: &mut (dyn Write + Send),
+    progress: Option<Progress<'_>>,
+    stop: &AtomicUsize,
+) -> Result<Summary, BatchError> {
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(n) = opts.threads {
-            b = b.num_threads(n.max(1));
+            if !THREADS.contains(&n) {
+                return Err(BatchError::Usage(format!(
+                    "--threads must be from {} to {}, not {n}",
+                    THREADS.start(),
+                    THREADS.end()
+                )));
+            }
+            b = b.num_threads(n);
         }
         b.build()
             .map_err(|e| BatchError::Usage(format!("cannot start worker threads: {e}")))?
@@ -172,10 +207,15 @@ pub fn run(
         .input
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let ctx = Ctx {
+        pool: &pool,
+        progress,
+        stop,
+    };
     let counts = if is_census {
-        run_census(products, opts, &pool, out, progress)
+        run_census(products, opts, &ctx, out)
     } else {
-        run_jsonl(products, opts, &pool, out, progress)
+        run_jsonl(products, opts, &ctx, out)
     }?;
     Ok(Summary {
         records: counts.quoted + counts.declined + counts.failed,
@@ -189,22 +229,35 @@ pub fn run(
 /// A chunk of records and the input bytes read up to its end (for progress).
 type Chunk<T> = (Vec<T>, u64);
 
+/// What every stage of a run shares: the worker pool, the progress callback and the stop flag.
+struct Ctx<'a> {
+    pool: &'a rayon::ThreadPool,
+    progress: Option<Progress<'a>>,
+    stop: &'a AtomicUsize,
+}
+
+impl Ctx<'_> {
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) != 0
+    }
+}
+
 /// Reads, rates and writes at the same time: a reader thread produces chunks of records, the
 /// worker pool rates one chunk while the next is read, and a writer thread writes the lines
 /// of the previous one. Two chunks at most wait in each queue, so memory stays bounded.
 fn pipeline<T: Send + Sync>(
-    pool: &rayon::ThreadPool,
+    ctx: &Ctx<'_>,
     out: &mut (dyn Write + Send),
     mut produce: impl FnMut() -> Result<Option<Chunk<T>>, BatchError> + Send,
     one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
-    progress: Option<Progress<'_>>,
 ) -> Result<Counts, BatchError> {
+    let (pool, progress) = (ctx.pool, ctx.progress);
     use std::sync::mpsc::sync_channel;
     let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<T>, BatchError>>(1);
     let (buf_tx, buf_rx) = sync_channel::<(Vec<Vec<u8>>, u64)>(1);
     std::thread::scope(|s| {
         s.spawn(move || {
-            loop {
+            while !ctx.stopped() {
                 match produce() {
                     Ok(Some(c)) => {
                         if chunk_tx.send(Ok(c)).is_err() {
@@ -242,6 +295,10 @@ fn pipeline<T: Send + Sync>(
                 }
             };
             let (bufs, c) = rate_chunk(pool, &items, record, one);
+            if ctx.stopped() {
+                // The chunk in flight is dropped: its records were not written.
+                break;
+            }
             record += items.len() as u64;
             counts.quoted += c.quoted;
             counts.declined += c.declined;
@@ -254,7 +311,12 @@ fn pipeline<T: Send + Sync>(
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the writer thread failed")));
+        let signal = ctx.stop.load(Ordering::Relaxed);
         match (failure, written) {
+            _ if signal != 0 => Err(BatchError::Interrupted {
+                signal: i32::try_from(signal).unwrap_or(0),
+                records: record - 1,
+            }),
             (Some(e), _) => Err(e),
             (None, Err(e)) => Err(BatchError::Io(e)),
             (None, Ok(())) => Ok(counts),
@@ -521,9 +583,8 @@ fn next_line(
 fn run_jsonl(
     products: &[Product],
     opts: &BatchOptions,
-    pool: &rayon::ThreadPool,
+    ctx: &Ctx<'_>,
     out: &mut (dyn Write + Send),
-    progress: Option<Progress<'_>>,
 ) -> Result<Counts, BatchError> {
     if opts.request.is_some() {
         return Err(BatchError::Usage(
@@ -543,8 +604,8 @@ fn run_jsonl(
             .unwrap_or_default();
         return Err(BatchError::Usage(e));
     }
-    let file = std::fs::File::open(&opts.input)
-        .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", opts.input.display())))?;
+    let (file, _) = crate::fsio::open_input(&opts.input, crate::fsio::MAX_STREAM_BYTES)
+        .map_err(|e| BatchError::Usage(e.to_string()))?;
     let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
     let qopts = QuoteOptions {
         plan: opts.plan.clone(),
@@ -561,7 +622,7 @@ fn run_jsonl(
     let produce = move || -> Result<Option<Chunk<Line>>, BatchError> {
         let mut chunk = Vec::with_capacity(CHUNK_RECORDS);
         let mut chunk_bytes = 0usize;
-        while chunk.len() < CHUNK_RECORDS && chunk_bytes < 16 << 20 {
+        while chunk.len() < CHUNK_RECORDS && chunk_bytes < 16 << 20 && !ctx.stopped() {
             match next_line(&mut reader, &mut row, &mut scratch)
                 .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", input.display())))?
             {
@@ -575,7 +636,30 @@ fn run_jsonl(
         }
         Ok((!chunk.is_empty()).then_some((chunk, bytes)))
     };
-    pipeline(pool, out, produce, &one, progress)
+    pipeline(ctx, out, produce, &one)
+}
+
+/// The output line of one JSON Lines record `text` at line `row`, numbered `record`, as
+/// [`run`] writes it (a `census:` it names resolves under the folder of `opts.input`).
+pub fn json_lines_record(
+    products: &[Product],
+    opts: &BatchOptions,
+    row: usize,
+    text: &str,
+    record: u64,
+) -> (Kind, Vec<u8>) {
+    let qopts = QuoteOptions {
+        plan: opts.plan.clone(),
+        as_of: None,
+        worksheet: opts.explain,
+    };
+    let line = Line {
+        row,
+        text: Ok(text.to_string()),
+    };
+    let mut buf = Vec::new();
+    let kind = jsonl_record(products, opts, &qopts, &line, record, &mut buf);
+    (kind, buf)
 }
 
 fn jsonl_record(
@@ -658,11 +742,66 @@ fn jsonl_record(
             }],
         );
     }
-    let req = match crate::request::check_with_census(product, &node, &opts.input, None) {
-        Ok(r) => r,
-        Err(d) => return fail(buf, &problems(&d)),
+    // A census the record names is read here, confined to the folder of the input.
+    let mut problems: Vec<Problem> = Vec::new();
+    let census = match node.get("census").and_then(|n| n.as_str()) {
+        None => None,
+        Some(name) => match named_census(product, &opts.input, name, opts.encoding) {
+            Ok(members) => Some(members),
+            Err(p) => {
+                problems = p;
+                Some(Vec::new())
+            }
+        },
+    };
+    let checked = crate::request::check(product, &node, &opts.input, census);
+    let req = match checked {
+        Ok(r) if problems.is_empty() => r,
+        Ok(_) => return fail(buf, &problems),
+        Err(d) => {
+            problems.extend(d.iter().filter(|x| x.is_error()).map(|x| Problem {
+                field: if x.span.is_known() && x.file.as_deref() == Some(&opts.input) {
+                    field_at(&node, x.span)
+                } else {
+                    None
+                },
+                message: match &x.help {
+                    Some(h) => format!("{} ({h})", x.message),
+                    None => x.message.clone(),
+                },
+            }));
+            return fail(buf, &problems);
+        }
     };
     quote_line(product, &req, qopts, record, Some(line.row), buf)
+}
+
+/// The members of the census `name`, named by a record of the JSON Lines file `input`: the
+/// name resolves under the folder of `input` (no absolute path, `..` or symbolic link out),
+/// and only a regular file within [`crate::fsio::MAX_NAMED_CENSUS_BYTES`] is read.
+fn named_census(
+    product: &Product,
+    input: &Path,
+    name: &str,
+    encoding: Option<Encoding>,
+) -> Result<Vec<Member>, Vec<Problem>> {
+    let problem = |message: String| {
+        vec![Problem {
+            field: Some("census".into()),
+            message,
+        }]
+    };
+    let dir = input.parent().unwrap_or(Path::new("."));
+    let path = crate::fsio::resolve_confined(dir, name).map_err(|e| problem(e.to_string()))?;
+    crate::census::read_members(product, &path, encoding).map_err(|d| {
+        d.iter()
+            .filter(|x| x.is_error())
+            .map(|x| Problem {
+                field: Some("census".into()),
+                message: x.message.clone(),
+            })
+            .collect()
+    })
 }
 
 /// The path of the value a span points into, e.g. `members[1].age` or
@@ -707,135 +846,10 @@ pub fn field_at(node: &Node, span: Span) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // Census.
 
-/// A census record: its rows (census line and cells), or a problem found while reading.
+/// A census record: its rows, or a problem found while reading (its row and what).
 enum CensusItem {
-    Rows(Vec<(usize, csv::StringRecord)>),
+    Rows(Vec<CensusRow>),
     Bad(usize, Problem),
-}
-
-impl CensusItem {
-    fn members(&self) -> usize {
-        match self {
-            CensusItem::Rows(r) => r.len(),
-            CensusItem::Bad(..) => 1,
-        }
-    }
-}
-
-/// Counts bytes read from the file, for progress.
-struct Counting<R> {
-    inner: R,
-    read: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-/// Whether a file is UTF-8 throughout, read in blocks (so memory stays flat).
-fn is_utf8_file(path: &Path) -> std::io::Result<bool> {
-    let mut f = std::fs::File::open(path)?;
-    let mut buf = vec![0u8; 1 << 16];
-    let mut carry = 0usize;
-    loop {
-        let n = f.read(&mut buf[carry..])?;
-        if n == 0 {
-            return Ok(carry == 0);
-        }
-        let end = carry + n;
-        match std::str::from_utf8(&buf[..end]) {
-            Ok(_) => carry = 0,
-            Err(e) if e.error_len().is_none() => {
-                // An incomplete character at the end of the block: keep it for the next one.
-                let valid = e.valid_up_to();
-                buf.copy_within(valid..end, 0);
-                carry = end - valid;
-            }
-            Err(_) => return Ok(false),
-        }
-    }
-}
-
-/// Decodes GBK to UTF-8 as it reads, like `request::decode_census` does for a whole file.
-struct GbkReader<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    input: Vec<u8>,
-    start: usize,
-    end: usize,
-    eof: bool,
-    done: bool,
-}
-
-impl<R: Read> Read for GbkReader<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if out.len() < 16 {
-            // The decoder needs room for a few characters.
-            let mut tmp = [0u8; 16];
-            let n = self.read(&mut tmp)?;
-            let k = n.min(out.len());
-            out[..k].copy_from_slice(&tmp[..k]);
-            return Ok(k);
-        }
-        loop {
-            if self.done {
-                return Ok(0);
-            }
-            if self.start == self.end && !self.eof {
-                let n = self.inner.read(&mut self.input)?;
-                self.start = 0;
-                self.end = n;
-                self.eof = n == 0;
-            }
-            let (_, read, written, _) =
-                self.decoder
-                    .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
-            self.start += read;
-            if self.eof && self.start == self.end && written == 0 {
-                self.done = true;
-            }
-            if written > 0 {
-                return Ok(written);
-            }
-        }
-    }
-}
-
-/// Opens a census for streaming: UTF-8 (a BOM skipped) or GBK decoded on the way.
-fn open_census(path: &Path, read: Arc<AtomicU64>) -> std::io::Result<Box<dyn Read + Send>> {
-    let utf8 = is_utf8_file(path)?;
-    let mut f = std::fs::File::open(path)?;
-    let mut head = [0u8; 3];
-    let mut got = 0;
-    while got < 3 {
-        let n = f.read(&mut head[got..])?;
-        if n == 0 {
-            break;
-        }
-        got += n;
-    }
-    let rest = Counting { inner: f, read };
-    if head[..got] == [0xEF, 0xBB, 0xBF] {
-        return Ok(Box::new(rest));
-    }
-    let start = std::io::Cursor::new(head[..got].to_vec()).chain(rest);
-    if utf8 {
-        Ok(Box::new(start))
-    } else {
-        Ok(Box::new(GbkReader {
-            inner: start,
-            decoder: encoding_rs::GBK.new_decoder(),
-            input: vec![0u8; 1 << 16],
-            start: 0,
-            end: 0,
-            eof: false,
-            done: false,
-        }))
-    }
 }
 
 /// The policy part of a census batch: the request file checked without members.
@@ -880,14 +894,46 @@ fn census_request<'p>(
     Ok((product, req))
 }
 
+/// Opens the census and checks its header against the product.
+fn open_census(
+    product: &Product,
+    opts: &BatchOptions,
+) -> Result<
+    (
+        CensusReader<std::io::BufReader<std::fs::File>>,
+        CensusLayout,
+    ),
+    BatchError,
+> {
+    let reader = CensusReader::open(&opts.input, opts.encoding, crate::census::MAX_CENSUS_BYTES)
+        .map_err(|e| match e {
+            crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
+            e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
+        })?;
+    let extra: Vec<&str> = opts.group_column.iter().map(String::as_str).collect();
+    let layout =
+        CensusLayout::new(product, reader.header().to_vec(), &extra).map_err(|problems| {
+            BatchError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| {
+                        Diagnostic::error(crate::diagnostics::codes::E0222, p.message)
+                            .in_file(&opts.input)
+                            .with_help(p.help)
+                    })
+                    .collect(),
+            )
+        })?;
+    Ok((reader, layout))
+}
+
 fn run_census(
     products: &[Product],
     opts: &BatchOptions,
-    pool: &rayon::ThreadPool,
+    ctx: &Ctx<'_>,
     out: &mut (dyn Write + Send),
-    progress: Option<Progress<'_>>,
 ) -> Result<Counts, BatchError> {
-    let group_col_name = match (opts.per, &opts.group_column) {
+    match (opts.per, &opts.group_column) {
         (Per::Group, None) => {
             return Err(BatchError::Usage(
                 "--per group needs --group-column NAME".into(),
@@ -898,43 +944,11 @@ fn run_census(
                 "--group-column is for --per group".into(),
             ));
         }
-        (_, g) => g.clone(),
-    };
+        _ => {}
+    }
     let (product, base) = census_request(products, opts)?;
-    let read = Arc::new(AtomicU64::new(0));
-    let reader = open_census(&opts.input, read.clone())
-        .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", opts.input.display())))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(reader);
-    let header: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => {
-            return Err(BatchError::Invalid(vec![
-                Diagnostic::error(
-                    crate::diagnostics::codes::E0221,
-                    format!("cannot read the header row: {e}"),
-                )
-                .in_file(&opts.input),
-            ]));
-        }
-    };
-    let extra: Vec<&str> = group_col_name.iter().map(String::as_str).collect();
-    let layout = CensusLayout::new(product, header, &extra).map_err(|problems| {
-        BatchError::Invalid(
-            problems
-                .into_iter()
-                .map(|p| {
-                    Diagnostic::error(crate::diagnostics::codes::E0222, p.message)
-                        .in_file(&opts.input)
-                        .with_help(p.help)
-                })
-                .collect(),
-        )
-    })?;
-    let group_col = match &group_col_name {
+    let (mut reader, layout) = open_census(product, opts)?;
+    let group_col = match &opts.group_column {
         Some(g) => Some(layout.column(g).ok_or_else(|| {
             BatchError::Invalid(vec![
                 Diagnostic::error(
@@ -954,107 +968,116 @@ fn run_census(
     let one = |item: &CensusItem, record: u64, buf: &mut Vec<u8>| -> Kind {
         census_record(product, &base, &layout, &qopts, item, record, buf)
     };
-    let blank = |rec: &csv::StringRecord| {
-        rec.iter()
-            .enumerate()
-            .all(|(i, c)| Some(i) == group_col || c.trim().is_empty())
+    let header = reader.header().to_vec();
+    let input = opts.input.clone();
+    let mut groups = Grouper {
+        column: group_col,
+        open: None,
     };
-    let key_of = |rec: &csv::StringRecord| -> String {
-        group_col
-            .and_then(|c| rec.get(c))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
-    let mut rec = csv::StringRecord::new();
-    // The group being read: its key, its rows, and the row where it went over the limit.
-    let mut open: Option<OpenGroup> = None;
     let mut finished = false;
     let produce = move || -> Result<Option<Chunk<CensusItem>>, BatchError> {
         let mut chunk: Vec<CensusItem> = Vec::new();
         let mut members = 0usize;
-        while !finished && chunk.len() < CHUNK_RECORDS && members < CHUNK_MEMBERS {
-            let ok = match rdr.read_record(&mut rec) {
-                Ok(ok) => ok,
-                Err(e) => {
-                    let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                    if let Some(item) = close_group(open.take()) {
-                        members += item.members();
-                        chunk.push(item);
-                    }
-                    chunk.push(CensusItem::Bad(
-                        row,
-                        Problem {
-                            field: None,
-                            message: e.to_string(),
-                        },
-                    ));
+        while !finished && chunk.len() < CHUNK_RECORDS && members < CHUNK_MEMBERS && !ctx.stopped()
+        {
+            let next = reader
+                .next_row()
+                .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", input.display())))?;
+            let row = match next {
+                None => {
+                    finished = true;
+                    chunk.extend(groups.close());
+                    break;
+                }
+                Some(Err(e)) => {
+                    chunk.extend(groups.close());
+                    chunk.push(CensusItem::Bad(e.row, row_error(&header, &e)));
                     members += 1;
                     continue;
                 }
+                Some(Ok(row)) => row,
             };
-            if !ok {
-                finished = true;
-                if let Some(item) = close_group(open.take()) {
-                    chunk.push(item);
-                }
-                break;
-            }
-            if blank(&rec) {
+            if groups.is_blank(&row) {
                 continue;
             }
-            let row = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-            if group_col.is_none() {
-                chunk.push(CensusItem::Rows(vec![(row, rec.clone())]));
-                members += 1;
-                continue;
-            }
-            let key = key_of(&rec);
-            match &mut open {
-                Some((k, rows, over)) if *k == key => {
-                    if rows.len() < crate::request::MAX_MEMBERS {
-                        rows.push((row, rec.clone()));
-                    } else if over.is_none() {
-                        *over = Some(row);
-                    }
-                    members += 1;
-                }
-                _ => {
-                    if let Some(item) = close_group(open.take()) {
-                        chunk.push(item);
-                    }
-                    open = Some((key, vec![(row, rec.clone())], None));
-                    members += 1;
-                }
-            }
+            members += 1;
+            chunk.extend(groups.add(row));
         }
         if chunk.is_empty() && finished {
             return Ok(None);
         }
-        Ok(Some((chunk, read.load(Ordering::Relaxed))))
+        Ok(Some((chunk, reader.offset())))
     };
-    pipeline(pool, out, produce, &one, progress)
+    pipeline(ctx, out, produce, &one)
 }
 
-/// The group being read: its key, its rows (census line and cells), and the row where it went
-/// over the member limit.
-type OpenGroup = (String, Vec<(usize, csv::StringRecord)>, Option<usize>);
+/// Cuts rows into records: one per row, or one per run of rows with the same group value.
+struct Grouper {
+    column: Option<usize>,
+    /// The group being read: its key, its rows, and the row where it went over the limit.
+    open: Option<(String, Vec<CensusRow>, Option<usize>)>,
+}
 
-/// Turns a finished group into a record.
-fn close_group(open: Option<OpenGroup>) -> Option<CensusItem> {
-    let (_, rows, over) = open?;
-    Some(match over {
-        Some(row) => CensusItem::Bad(
-            row,
-            Problem {
-                field: None,
-                message: format!(
-                    "more than {} members in one group",
-                    crate::request::MAX_MEMBERS
-                ),
-            },
-        ),
-        None => CensusItem::Rows(rows),
-    })
+impl Grouper {
+    /// Whether every cell is empty (the group column aside).
+    fn is_blank(&self, row: &CensusRow) -> bool {
+        row.cells
+            .iter()
+            .enumerate()
+            .all(|(i, c)| Some(i) == self.column || c.trim().is_empty())
+    }
+
+    /// Adds a row; returns the record it finishes, if any.
+    fn add(&mut self, row: CensusRow) -> Option<CensusItem> {
+        let Some(col) = self.column else {
+            return Some(CensusItem::Rows(vec![row]));
+        };
+        let key = row.cells.get(col).map(str::trim).unwrap_or_default();
+        match &mut self.open {
+            Some((k, rows, over)) if k == key => {
+                if rows.len() < crate::request::MAX_MEMBERS {
+                    rows.push(row);
+                } else if over.is_none() {
+                    *over = Some(row.row);
+                }
+                None
+            }
+            _ => {
+                let done = self.close();
+                self.open = Some((key.to_string(), vec![row], None));
+                done
+            }
+        }
+    }
+
+    /// Turns the group being read into a record.
+    fn close(&mut self) -> Option<CensusItem> {
+        let (_, rows, over) = self.open.take()?;
+        Some(match over {
+            Some(row) => CensusItem::Bad(
+                row,
+                Problem {
+                    field: None,
+                    message: format!(
+                        "more than {} members in one group",
+                        crate::request::MAX_MEMBERS
+                    ),
+                },
+            ),
+            None => CensusItem::Rows(rows),
+        })
+    }
+}
+
+/// A row that cannot be read, as a problem: the field is the column's header name.
+fn row_error(header: &[String], e: &RowError) -> Problem {
+    Problem {
+        field: e
+            .column
+            .and_then(|c| header.get(c.wrapping_sub(1)))
+            .cloned(),
+        message: e.message.clone(),
+    }
 }
 
 fn census_record(
@@ -1074,18 +1097,18 @@ fn census_record(
         }
     };
     let mut members: Vec<Member> = Vec::with_capacity(rows.len());
-    for (row, rec) in rows {
-        match layout.member(product, rec, *row) {
+    for row in rows {
+        match layout.member(product, &row.cells, row.row) {
             Ok(Some(m)) => members.push(m),
             Ok(None) => {}
             Err(problems) => {
                 let problems: Vec<Problem> = problems.iter().map(row_problem).collect();
-                write_error(buf, record, Some(*row), &problems);
+                write_error(buf, record, Some(row.row), &problems);
                 return Kind::Failed;
             }
         }
     }
-    let first_row = rows.first().map(|r| r.0);
+    let first_row = rows.first().map(|r| r.row);
     let req = Request {
         members,
         ..base.clone()
@@ -1098,4 +1121,82 @@ fn row_problem(p: &RowProblem) -> Problem {
         field: p.field().map(str::to_string),
         message: p.message(),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress.
+
+/// Standard error as its own file handle: writes go straight to the descriptor, without
+/// taking the lock of `std::io::stderr()` (which the caller may hold for the whole run).
+struct StderrTerm(std::sync::Mutex<std::fs::File>);
+
+impl StderrTerm {
+    fn write(&self, s: &str) -> std::io::Result<()> {
+        let mut f = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("the progress bar's terminal is poisoned"))?;
+        f.write_all(s.as_bytes())
+    }
+}
+
+impl indicatif::TermLike for StderrTerm {
+    fn width(&self) -> u16 {
+        80
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.write(&format!("\x1b[{n}A"))
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.write(&format!("\x1b[{n}B"))
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.write(&format!("\x1b[{n}C"))
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.write(&format!("\x1b[{n}D"))
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.write(&format!("{s}\n"))
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.write(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.write("\r\x1b[2K")
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for StderrTerm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StderrTerm")
+    }
+}
+
+/// A progress bar over `total` input bytes, drawn on standard error when it is a terminal
+/// (`None` otherwise). It writes through its own handle of the descriptor, so it never waits
+/// for a lock on `std::io::stderr()` held elsewhere, from whichever thread it is updated.
+pub fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    use std::os::fd::AsFd;
+    let fd = std::io::stderr().as_fd().try_clone_to_owned().ok()?;
+    let file = std::fs::File::from(fd);
+    if !file.is_terminal() {
+        return None;
+    }
+    let target = indicatif::ProgressDrawTarget::term_like_with_hz(
+        Box::new(StderrTerm(std::sync::Mutex::new(file))),
+        10,
+    );
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), target);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {percent:>3}% {binary_bytes}/{binary_total_bytes} {elapsed} (eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
 }

@@ -55,12 +55,16 @@ pub mod actuarial;
 #[allow(missing_docs)] // batch
 pub mod batch;
 pub mod cases;
+#[allow(missing_docs)] // census
+pub mod census;
 pub mod declare;
 pub mod diagnostics;
 #[allow(missing_docs)] // document
 pub mod document;
 #[allow(missing_docs)] // formula
 pub mod formula;
+#[allow(missing_docs)] // fsio
+pub mod fsio;
 #[allow(missing_docs)] // money
 pub mod money;
 #[allow(missing_docs)] // pension

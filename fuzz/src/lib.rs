@@ -3,3 +3,6 @@
 
 #[path = "../../tests/integration/properties/harness.rs"]
 pub mod harness;
+
+#[path = "../../tests/integration/safeio_harness.rs"]
+pub mod safeio_harness;

@@ -99,6 +99,7 @@ pub fn annuity_report(q: &AnnuityQuery) -> Result<AnnuityReport, ActuarialError>
     let frequency = Frequency::from_per_year(q.frequency)?;
     let table = LifeTable::load(&q.table, q.column.as_deref()).map_err(ActuarialError::Table)?;
     let c = Commutation::new(&table, q.interest)?;
+    check_guaranteed(q, c.last_age())?;
     let spec = AnnuitySpec {
         defer: q.defer,
         term: q.term,
@@ -143,6 +144,23 @@ pub fn annuity_report(q: &AnnuityQuery) -> Result<AnnuityReport, ActuarialError>
         big_d: c.big_d(q.age.into())?.normalize(),
         big_n: c.big_n(q.age.into())?.normalize(),
     })
+}
+
+/// Years certain run at most to the end of the table: from the age payments start, the
+/// table has `last - start + 1` ages left.
+fn check_guaranteed(q: &AnnuityQuery, last: u32) -> Result<(), ActuarialError> {
+    let start = u64::from(q.age) + u64::from(q.defer);
+    let remaining = (u64::from(last) + 1).saturating_sub(start);
+    if u64::from(q.guaranteed) > remaining {
+        return Err(ActuarialError::Invalid {
+            step: "guaranteed years",
+            message: format!(
+                "{} years certain from age {start} go past the end of the life table (last age {last}); at most {remaining}",
+                q.guaranteed
+            ),
+        });
+    }
+    Ok(())
 }
 
 impl fmt::Display for AnnuityReport {

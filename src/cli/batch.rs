@@ -1,65 +1,94 @@
 //! `batch`: many records in one run, written as JSON Lines.
+//!
+//! Every input is checked (a regular file of a bounded size, not the output) before anything
+//! is written; a file output appears only when the whole run succeeds (written to a temporary
+//! file beside it and renamed); SIGINT and SIGTERM stop the run cleanly and leave an earlier
+//! output as it was.
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+
+use coverwright::batch::{BatchError, BatchOptions, Summary};
+use coverwright::fsio;
 
 use super::{ExitCode, Format, load_products, report};
 
 pub(super) fn batch_cmd(
-    opts: &coverwright::batch::BatchOptions,
+    opts: &BatchOptions,
     output: &Path,
     products: &Path,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
-    use coverwright::batch::BatchError;
-    use std::io::IsTerminal;
-    if opts.threads == Some(0) {
-        writeln!(err, "error: --threads must be at least 1")?;
-        return Ok(ExitCode::Usage);
-    }
-    let input_len = match std::fs::metadata(&opts.input) {
-        Ok(m) => m.len(),
+    // Every input is a regular file of a bounded size before anything else happens.
+    let input_len = match fsio::open_input(&opts.input, fsio::MAX_STREAM_BYTES) {
+        Ok((_, len)) => len,
         Err(e) => {
-            writeln!(err, "error: cannot read {}: {e}", opts.input.display())?;
+            writeln!(err, "error: {e}")?;
             return Ok(ExitCode::Io);
         }
     };
+    let mut inputs = vec![opts.input.as_path()];
+    if let Some(r) = &opts.request {
+        if let Err(e) = fsio::open_input(r, fsio::MAX_DOCUMENT_BYTES) {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitCode::Io);
+        }
+        inputs.push(r);
+    }
+    let to_stdout = output == Path::new("-");
+    if !to_stdout && let Err(e) = fsio::check_distinct(output, &inputs) {
+        writeln!(err, "error: {e}")?;
+        return Ok(ExitCode::Usage);
+    }
     let products = match load_products(products, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
-    // `-` writes the lines to standard output.
-    let file: Box<dyn Write + Send> = if output == Path::new("-") {
-        Box::new(std::io::stdout())
-    } else {
-        match std::fs::File::create(output) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                writeln!(err, "error: cannot write {}: {e}", output.display())?;
-                return Ok(ExitCode::Io);
-            }
-        }
-    };
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(input_len);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {percent:>3}% {binary_bytes}/{binary_total_bytes} {elapsed} (eta {eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let stop = Arc::new(AtomicUsize::new(0));
+    let handlers: Vec<_> = [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM]
+        .into_iter()
+        .filter_map(|sig| signal_hook::flag::register_usize(sig, stop.clone(), sig as usize).ok())
+        .collect();
+    let bar = coverwright::batch::progress_bar(input_len);
     let tick = |bytes: u64| {
         if let Some(b) = &bar {
             b.set_position(bytes);
         }
     };
-    let r = coverwright::batch::run(&products, opts, &mut w, Some(&tick));
+    let r = if to_stdout {
+        // `-` writes the lines to standard output as they are made.
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+        coverwright::batch::run_until(&products, opts, &mut w, Some(&tick), &stop)
+            .and_then(|s| w.flush().map(|()| s).map_err(BatchError::Io))
+    } else {
+        // The output appears only when the whole run succeeds.
+        let mut w = match fsio::AtomicOutput::create(output, &inputs) {
+            Ok(w) => w,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(ExitCode::Io);
+            }
+        };
+        coverwright::batch::run_until(&products, opts, &mut w, Some(&tick), &stop)
+            .and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
+    };
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    for h in handlers {
+        signal_hook::low_level::unregister(h);
+    }
+    outcome(r, output, err)
+}
+
+/// The summary or error of a run, and its exit code.
+fn outcome(
+    r: Result<Summary, BatchError>,
+    output: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
     match r {
         Ok(summary) => {
             writeln!(err, "batch: {summary}")?;
@@ -79,8 +108,25 @@ pub(super) fn batch_cmd(
             Ok(ExitCode::Invalid)
         }
         Err(BatchError::Io(e)) => {
-            writeln!(err, "error: writing {}: {e}", output.display())?;
+            writeln!(err, "error: cannot write {}: {e}", output.display())?;
             Ok(ExitCode::Io)
+        }
+        Err(BatchError::Output(e)) => {
+            writeln!(err, "error: {e}")?;
+            Ok(ExitCode::Io)
+        }
+        Err(BatchError::Interrupted { signal, records }) => {
+            let (name, code) = if signal == signal_hook::consts::SIGINT {
+                ("SIGINT", ExitCode::Sigint)
+            } else {
+                ("SIGTERM", ExitCode::Sigterm)
+            };
+            writeln!(
+                err,
+                "batch: stopped by {name} after {records} records; {} was not written",
+                output.display()
+            )?;
+            Ok(code)
         }
     }
 }

@@ -19,6 +19,12 @@ pub enum ExitCode {
     Usage = 2,
     /// 3: an input that cannot be read or an output that cannot be written.
     Io = 3,
+    /// 130: a `batch` stopped by SIGINT (128 + 2); its output was left as it was.
+    Sigint = 130,
+    /// 141: standard output closed by its reader (128 + SIGPIPE), ended quietly.
+    BrokenPipe = 141,
+    /// 143: a `batch` stopped by SIGTERM (128 + 15); its output was left as it was.
+    Sigterm = 143,
 }
 
 impl ExitCode {

@@ -90,9 +90,10 @@ pub enum Command {
         /// Output file: JSON Lines, one line per record; `-` is standard output.
         #[arg(long)]
         output: PathBuf,
-        /// Worker threads; all cores by default. The output is the same for any number.
-        #[arg(long)]
-        threads: Option<usize>,
+        /// Worker threads, 1 to 256; all cores by default. The output is the same for any
+        /// number.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+        threads: Option<u64>,
         /// Show only this payment plan.
         #[arg(long)]
         plan: Option<String>,
@@ -110,6 +111,10 @@ pub enum Command {
         /// For a census: the request file giving the policy part (its members are replaced).
         #[arg(long)]
         request: Option<PathBuf>,
+        /// For a census: its encoding. Found from the bytes by default: UTF-8 (with or
+        /// without BOM) unless most lines are not, then GBK; undecodable cells are errors.
+        #[arg(long, value_enum)]
+        encoding: Option<coverwright::census::Encoding>,
     },
     /// List the regulatory baseline products are held to, by line and date, with sources.
     Rules(rules::RulesArgs),
@@ -193,6 +198,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             per,
             group_column,
             request,
+            encoding,
         } => {
             let per = match (per, &group_column) {
                 (Some(PerArg::Group), _) | (None, Some(_)) => coverwright::batch::Per::Group,
@@ -207,7 +213,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
                     group_column,
                     plan,
                     explain,
-                    threads,
+                    threads: threads.map(|n| n as usize),
+                    encoding,
                 },
                 &output,
                 &products,
@@ -261,8 +268,18 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             err,
         ),
     };
-    // Output that cannot be written (a closed pipe, a full disk).
-    r.unwrap_or(ExitCode::Io)
+    match r.and_then(|code| out.flush().map(|()| code)) {
+        Ok(code) => code,
+        Err(e) => match coverwright::fsio::stdout_error_line(&e) {
+            // The reader went away (`| head`): end quietly, as a process killed by SIGPIPE.
+            None => ExitCode::BrokenPipe,
+            // Output that cannot be written (a full disk): one line naming it.
+            Some(line) => {
+                let _ = writeln!(err, "{line}");
+                ExitCode::Io
+            }
+        },
+    }
 }
 
 fn read_source(p: &Path) -> Option<String> {

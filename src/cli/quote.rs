@@ -205,12 +205,14 @@ pub(super) fn quote_cmd(
                     .and_then(|e| e.to_str())
                     .unwrap_or("html")
                     .to_string();
+                let mut inputs = vec![a.request.as_path()];
+                inputs.extend(a.census.as_deref());
                 return render_value(
                     quote_value(&q),
                     doc,
                     &a.lang,
                     &format,
-                    output,
+                    (output, &inputs),
                     &a.templates,
                     None,
                     err,
@@ -241,12 +243,14 @@ pub(super) fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result
             }
         },
     };
+    let mut inputs = vec![a.quote.as_path()];
+    inputs.extend(a.billing.as_deref());
     render_value(
         quote_value(&q),
         &a.document,
         &a.lang,
         &a.format,
-        &a.output,
+        (&a.output, &inputs),
         &a.templates,
         billing,
         err,
@@ -278,14 +282,15 @@ fn read_billing(path: &Path) -> Result<serde_json::Value, Diagnostic> {
     })
 }
 
-/// Renders a quote (JSON value) to a document file.
+/// Renders a quote (JSON value) to a document file, which is replaced only when the whole
+/// document (for PDF, the printed file) is ready, and never when it is one of `inputs`.
 #[allow(clippy::too_many_arguments)]
 fn render_value(
     quote: serde_json::Value,
     document: &str,
     lang: &str,
     format: &str,
-    output: &Path,
+    (output, inputs): (&Path, &[&Path]),
     templates: &Path,
     billing: Option<serde_json::Value>,
     err: &mut dyn Write,
@@ -317,14 +322,42 @@ fn render_value(
     if let Some(b) = billing {
         ctx["billing"] = b;
     }
-    match render_document(&renderer, kind, lang, format, &ctx, output) {
+    let mut file = match coverwright::fsio::AtomicOutput::create(output, inputs) {
+        Ok(f) => f,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitCode::Io);
+        }
+    };
+    // HTML and Markdown are written through the file; a PDF is printed onto its path.
+    let mut pending_write = None;
+    let rendered = match format {
+        OutFormat::Pdf => render_document(&renderer, kind, lang, format, &ctx, file.temp_path()),
+        _ => coverwright::document::render_to_string(&renderer, kind, lang, format, &ctx).map(
+            |text| {
+                pending_write = file.write_all(text.as_bytes()).err();
+            },
+        ),
+    };
+    if let Err(e) = rendered {
+        writeln!(err, "error: {e}")?;
+        return Ok(ExitCode::Invalid);
+    }
+    let committed = match pending_write {
+        Some(e) => Err(coverwright::fsio::FsError::Write {
+            path: output.to_path_buf(),
+            source: e,
+        }),
+        None => file.commit(),
+    };
+    match committed {
         Ok(()) => {
             writeln!(err, "wrote {}", output.display())?;
             Ok(ExitCode::Success)
         }
         Err(e) => {
             writeln!(err, "error: {e}")?;
-            Ok(ExitCode::Invalid)
+            Ok(ExitCode::Io)
         }
     }
 }

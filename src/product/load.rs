@@ -51,7 +51,7 @@ pub fn load_with(
             );
             return (None, diags);
         }
-        _ => match std::fs::read(path) {
+        _ => match crate::fsio::read_input(path, yaml::MAX_YAML_BYTES as u64) {
             Ok(b) => b,
             Err(e) => {
                 diags.push(

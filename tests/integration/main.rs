@@ -3,6 +3,7 @@
 mod actuarial;
 mod batch;
 mod codes;
+mod census;
 mod document;
 mod layering;
 mod pension;
@@ -11,6 +12,8 @@ mod quote;
 mod regulation;
 mod render;
 mod request;
+mod safeio;
+mod safeio_harness;
 mod schedule;
 mod support;
 mod validate;

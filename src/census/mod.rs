@@ -1,0 +1,598 @@
+//! The one census reader: a census CSV file streamed as rows of text, for `quote --census`,
+//! `batch`, and the test cases of product files.
+//!
+//! - **Encoding** ([`Encoding`]): a file with a UTF-8 byte order mark is UTF-8; otherwise
+//!   UTF-8 when every line is UTF-8, or when more of its lines with non-ASCII text are UTF-8
+//!   than are not (the others are then row errors); otherwise GBK, as Excel saves in China.
+//!   `--encoding` forces one. A cell whose bytes are not text in the file's encoding is an
+//!   error naming its row, column and byte offset: bytes are never replaced.
+//! - **Syntax** ([`records`]): CRLF, LF and CR number rows alike; quoted cells; an unclosed
+//!   quote is an error at the row where it opened, and the rows after it are still read;
+//!   cells over 64 KiB are errors.
+//! - **Header**: names trimmed; an empty or repeated name is an error.
+//! - **Rows**: [`CensusReader::next_row`] gives each row with its row number (the line it
+//!   starts on, the header being row 1) and its cells; blank lines are skipped.
+//!   [`read_members`] reads a whole census into members through
+//!   [`crate::request::CensusLayout`], every bad cell a diagnostic with row and column.
+//!
+//! Invariants: memory is bounded by one row (no file is read whole); every error names the
+//! row and, where it is about one cell, the column.
+
+pub mod records;
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::product::Product;
+use crate::request::{CensusLayout, MAX_MEMBERS, Member, RowProblem};
+pub use records::{MAX_FIELD_BYTES, MAX_FIELDS, Pos};
+use records::{RawRecord, RecordReader};
+
+/// The text encoding of a census file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Encoding {
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "gbk")]
+    Gbk,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Gbk => "GBK",
+        }
+    }
+}
+
+/// A problem with one row (or the header): its row, the column (1-based) when it is about
+/// one cell, where in the file, and what is wrong (without the row).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: Option<usize>,
+    pub pos: Option<Pos>,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {}, {}", self.row, self.message)
+    }
+}
+
+/// Why a census cannot be read at all.
+#[derive(Debug)]
+pub enum CensusError {
+    /// The file cannot be opened or read (not a regular file, too large, an I/O error).
+    File(crate::fsio::FsError),
+    /// The file has no header row.
+    NoHeader,
+    /// The header row is invalid.
+    Header(Vec<RowError>),
+}
+
+/// One row: its row number, its cells (decoded and untrimmed) and where each cell starts.
+#[derive(Clone, Debug)]
+pub struct CensusRow {
+    pub row: usize,
+    pub cells: csv::StringRecord,
+    pub starts: Vec<Pos>,
+}
+
+/// A census being read row by row.
+pub struct CensusReader<R> {
+    records: RecordReader<R>,
+    encoding: Encoding,
+    header: Vec<String>,
+    raw: RawRecord,
+}
+
+/// Largest census file read (bytes).
+pub const MAX_CENSUS_BYTES: u64 = crate::fsio::MAX_STREAM_BYTES;
+
+impl CensusReader<BufReader<File>> {
+    /// Opens a census file (a regular file of at most `limit` bytes), finds its encoding
+    /// unless `forced`, and reads its header.
+    pub fn open(
+        path: &Path,
+        forced: Option<Encoding>,
+        limit: u64,
+    ) -> Result<CensusReader<BufReader<File>>, CensusError> {
+        let (file, _) = crate::fsio::open_input(path, limit).map_err(CensusError::File)?;
+        let io = |source| {
+            CensusError::File(crate::fsio::FsError::Read {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        CensusReader::new(BufReader::with_capacity(1 << 16, file), forced).map_err(|e| match e {
+            Opened::Io(e) => io(e),
+            Opened::Census(c) => c,
+        })
+    }
+}
+
+/// What opening a census from a reader can fail with.
+pub enum Opened {
+    Io(std::io::Error),
+    Census(CensusError),
+}
+
+impl From<std::io::Error> for Opened {
+    fn from(e: std::io::Error) -> Opened {
+        Opened::Io(e)
+    }
+}
+
+impl<R: Read + Seek> CensusReader<R> {
+    /// Reads a census from `inner` (see [`CensusReader::open`]).
+    pub fn new(mut inner: R, forced: Option<Encoding>) -> Result<CensusReader<R>, Opened> {
+        let mut head = [0u8; 3];
+        let mut got = 0;
+        while got < 3 {
+            let n = inner.read(&mut head[got..])?;
+            if n == 0 {
+                break;
+            }
+            got += n;
+        }
+        let bom = head[..got] == [0xEF, 0xBB, 0xBF];
+        let encoding = match forced {
+            Some(e) => e,
+            None if bom => Encoding::Utf8,
+            None => {
+                inner.seek(SeekFrom::Start(0))?;
+                detect(&mut inner)?
+            }
+        };
+        let records = RecordReader::new(inner, if bom { 3 } else { 0 })?;
+        let mut r = CensusReader {
+            records,
+            encoding,
+            header: Vec::new(),
+            raw: RawRecord::default(),
+        };
+        r.header = r.read_header()?;
+        Ok(r)
+    }
+
+    fn read_header(&mut self) -> Result<Vec<String>, Opened> {
+        let row = match self.next_row()? {
+            None => return Err(Opened::Census(CensusError::NoHeader)),
+            Some(Err(e)) => return Err(Opened::Census(CensusError::Header(vec![e]))),
+            Some(Ok(r)) => r,
+        };
+        let header: Vec<String> = row.cells.iter().map(|s| s.trim().to_string()).collect();
+        let mut problems = Vec::new();
+        for (i, h) in header.iter().enumerate() {
+            let at = |message: String| RowError {
+                row: row.row,
+                column: Some(i + 1),
+                pos: row.starts.get(i).copied(),
+                message,
+            };
+            if h.is_empty() {
+                problems.push(at(format!(
+                    "column {}: the column has no name (remove it or name it)",
+                    i + 1
+                )));
+            } else if let Some(first) = header[..i].iter().position(|x| x == h) {
+                problems.push(at(format!(
+                    "column {}: the column `{h}` is already column {}; each column may appear once",
+                    i + 1,
+                    first + 1
+                )));
+            }
+        }
+        if problems.is_empty() {
+            Ok(header)
+        } else {
+            Err(Opened::Census(CensusError::Header(problems)))
+        }
+    }
+
+    /// The header's names, trimmed.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The encoding the census is read in.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Bytes read so far (for progress).
+    pub fn offset(&self) -> u64 {
+        self.records.offset()
+    }
+
+    /// The next row, `None` at the end. A row that cannot be read is an error that names
+    /// it; the rows after it can still be read.
+    pub fn next_row(&mut self) -> std::io::Result<Option<Result<CensusRow, RowError>>> {
+        let r = match self.records.read(&mut self.raw)? {
+            None => return Ok(None),
+            Some(r) => r,
+        };
+        if let Err(e) = r {
+            return Ok(Some(Err(RowError {
+                row: e.row,
+                column: Some(e.column),
+                pos: Some(e.pos),
+                message: e.message(),
+            })));
+        }
+        let raw = &self.raw;
+        let mut cells = csv::StringRecord::with_capacity(raw.len() * 8, raw.len());
+        let mut starts = Vec::with_capacity(raw.len());
+        for i in 0..raw.len() {
+            let bytes = raw.field(i);
+            let pos = raw.pos(i);
+            match decode(self.encoding, bytes) {
+                Ok(text) => cells.push_field(&text),
+                Err(bad) => {
+                    return Ok(Some(Err(RowError {
+                        row: raw.row,
+                        column: Some(i + 1),
+                        pos: Some(pos),
+                        message: format!(
+                            "column {}: the cell is not {} text (byte offset {} of the file); save the census as UTF-8{}",
+                            i + 1,
+                            self.encoding.name(),
+                            pos.offset + bad as u64,
+                            match self.encoding {
+                                Encoding::Utf8 =>
+                                    ", or give --encoding gbk if the whole file is GBK",
+                                Encoding::Gbk => "",
+                            }
+                        ),
+                    })));
+                }
+            }
+            starts.push(pos);
+        }
+        Ok(Some(Ok(CensusRow {
+            row: raw.row,
+            cells,
+            starts,
+        })))
+    }
+}
+
+/// Decodes a cell; `Err(i)` is the offset in `bytes` of the first byte that is not text.
+fn decode(encoding: Encoding, bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, usize> {
+    if bytes.is_ascii() {
+        // ASCII is the same in both, and the common case.
+        return std::str::from_utf8(bytes)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|e| e.valid_up_to());
+    }
+    match encoding {
+        Encoding::Utf8 => std::str::from_utf8(bytes)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|e| e.valid_up_to()),
+        Encoding::Gbk => {
+            let mut decoder = encoding_rs::GBK.new_decoder_without_bom_handling();
+            let mut out = String::with_capacity(bytes.len() * 3 / 2 + 4);
+            let (result, read) =
+                decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => Ok(std::borrow::Cow::Owned(out)),
+                encoding_rs::DecoderResult::Malformed(bad, extra) => {
+                    Err(read.saturating_sub(usize::from(bad) + usize::from(extra)))
+                }
+                // The string was given room for every character.
+                encoding_rs::DecoderResult::OutputFull => Err(read),
+            }
+        }
+    }
+}
+
+/// Finds a census's encoding from its bytes (see the module documentation), then rewinds.
+fn detect<R: Read + Seek>(r: &mut R) -> std::io::Result<Encoding> {
+    let mut buf = vec![0u8; 1 << 16];
+    // Continuation bytes still expected in the current character.
+    let mut need = 0u8;
+    let (mut non_ascii, mut bad) = (false, false);
+    let (mut utf8_lines, mut other_lines) = (0u64, 0u64);
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                bad |= need > 0;
+                if bad {
+                    other_lines += 1;
+                } else if non_ascii {
+                    utf8_lines += 1;
+                }
+                (need, non_ascii, bad) = (0, false, false);
+                continue;
+            }
+            if b < 0x80 {
+                bad |= need > 0;
+                need = 0;
+                continue;
+            }
+            non_ascii = true;
+            if need > 0 {
+                if b & 0xC0 == 0x80 {
+                    need -= 1;
+                } else {
+                    bad = true;
+                    need = 0;
+                }
+                continue;
+            }
+            need = match b {
+                0xC2..=0xDF => 1,
+                0xE0..=0xEF => 2,
+                0xF0..=0xF4 => 3,
+                _ => {
+                    bad = true;
+                    0
+                }
+            };
+        }
+    }
+    bad |= need > 0;
+    if bad {
+        other_lines += 1;
+    } else if non_ascii {
+        utf8_lines += 1;
+    }
+    r.seek(SeekFrom::Start(0))?;
+    Ok(if other_lines == 0 || utf8_lines > other_lines {
+        Encoding::Utf8
+    } else {
+        Encoding::Gbk
+    })
+}
+
+/// A diagnostic span for a row error (the cell it is about, or the row).
+fn span_of(e: &RowError, len: usize) -> Span {
+    match e.pos {
+        Some(p) => Span::new(
+            p.line as u32,
+            p.column as u32,
+            p.offset as usize,
+            len.max(1),
+        ),
+        None => Span::new(e.row as u32, 1, 0, 0),
+    }
+}
+
+/// The diagnostics for a census that cannot be read at all.
+pub fn census_error_diagnostics(path: &Path, e: CensusError) -> Vec<Diagnostic> {
+    match e {
+        CensusError::File(e) => {
+            vec![Diagnostic::error("E0220", e.to_string()).in_file(path)]
+        }
+        CensusError::NoHeader => vec![
+            Diagnostic::error("E0221", "the census is empty: it has no header row")
+                .in_file(path)
+                .with_help("the first row names the columns, e.g. name,id,age,gender"),
+        ],
+        CensusError::Header(problems) => problems
+            .iter()
+            .map(|p| {
+                Diagnostic::error("E0221", p.to_string())
+                    .in_file(path)
+                    .at(span_of(p, 1))
+            })
+            .collect(),
+    }
+}
+
+/// Reads a whole census file into members, with `layout` built from its header (the same
+/// semantics as `request::read_census`: every bad cell reported with row and column; blank
+/// rows skipped; at most [`MAX_MEMBERS`] members).
+pub fn read_members(
+    product: &Product,
+    path: &Path,
+    forced: Option<Encoding>,
+) -> Result<Vec<Member>, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let fail = |diags: Vec<Diagnostic>| {
+        let mut d = Diagnostics::new();
+        d.extend(diags);
+        d
+    };
+    let mut reader = CensusReader::open(path, forced, crate::fsio::MAX_NAMED_CENSUS_BYTES)
+        .map_err(|e| fail(census_error_diagnostics(path, e)))?;
+    let header = reader.header().to_vec();
+    let layout = CensusLayout::new(product, header, &[]).map_err(|problems| {
+        fail(
+            problems
+                .into_iter()
+                .map(|p| {
+                    Diagnostic::error("E0222", p.message)
+                        .in_file(path)
+                        .with_help(p.help)
+                })
+                .collect(),
+        )
+    })?;
+    let mut members = Vec::new();
+    loop {
+        let row = match reader.next_row() {
+            Ok(None) => break,
+            Ok(Some(Ok(r))) => r,
+            Ok(Some(Err(e))) => {
+                d.push(
+                    Diagnostic::error("E0223", e.to_string())
+                        .in_file(path)
+                        .at(span_of(&e, 1)),
+                );
+                continue;
+            }
+            Err(e) => {
+                d.push(
+                    Diagnostic::error("E0220", format!("cannot read the census: {e}"))
+                        .in_file(path),
+                );
+                break;
+            }
+        };
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if members.len() >= MAX_MEMBERS {
+            d.push(
+                Diagnostic::error(
+                    "E0209",
+                    format!("row {}: more than {MAX_MEMBERS} members", row.row),
+                )
+                .in_file(path)
+                .at(Span::new(
+                    row.row as u32,
+                    1,
+                    row.starts[0].offset as usize,
+                    1,
+                )),
+            );
+            break;
+        }
+        match layout.member(product, &row.cells, row.row) {
+            Ok(Some(m)) => members.push(m),
+            Ok(None) => {}
+            Err(problems) => {
+                for p in problems {
+                    let e = row_problem_error(&row, &p);
+                    let len = e
+                        .column
+                        .and_then(|c| row.cells.get(c - 1))
+                        .map_or(1, str::len);
+                    let code = if matches!(p, RowProblem::Cells { .. }) {
+                        "E0223"
+                    } else {
+                        "E0224"
+                    };
+                    d.push(
+                        Diagnostic::error(code, e.to_string())
+                            .in_file(path)
+                            .at(span_of(&e, len)),
+                    );
+                }
+            }
+        }
+    }
+    if d.has_errors() { Err(d) } else { Ok(members) }
+}
+
+/// A row problem found by [`CensusLayout::member`] as a [`RowError`] naming row and column.
+pub fn row_problem_error(row: &CensusRow, p: &RowProblem) -> RowError {
+    let (column, message) = match p {
+        RowProblem::Cells { cells, columns } => {
+            let c = (*cells).min(*columns) + 1;
+            (
+                c,
+                format!(
+                    "column {c}: the row has {cells} cells, but the header has {columns} columns"
+                ),
+            )
+        }
+        RowProblem::Empty { field, column } | RowProblem::Invalid { field, column, .. } => (
+            column + 1,
+            format!("column {} (`{field}`): {}", column + 1, p.message()),
+        ),
+    };
+    RowError {
+        row: row.row,
+        column: Some(column),
+        pos: row.starts.get(column - 1).copied(),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(bytes: &[u8], forced: Option<Encoding>) -> (Encoding, Vec<String>) {
+        let mut r = match CensusReader::new(std::io::Cursor::new(bytes), forced) {
+            Ok(r) => r,
+            Err(_) => panic!("opens"),
+        };
+        let mut out = Vec::new();
+        while let Some(x) = r.next_row().unwrap() {
+            out.push(match x {
+                Ok(row) => format!(
+                    "{}: {}",
+                    row.row,
+                    row.cells.iter().collect::<Vec<_>>().join("|")
+                ),
+                Err(e) => e.to_string(),
+            });
+        }
+        (r.encoding(), out)
+    }
+
+    #[test]
+    fn utf8_with_a_gbk_row_is_utf8_with_that_row_an_error() {
+        let mut text = "name,age\n张伟,40\n李娜,35\n".as_bytes().to_vec();
+        let (gbk, _, _) = encoding_rs::GBK.encode("王芳");
+        text.extend_from_slice(&gbk);
+        text.extend_from_slice(b",30\n");
+        let (enc, got) = rows(&text, None);
+        assert_eq!(enc, Encoding::Utf8);
+        assert_eq!(
+            got,
+            [
+                "2: 张伟|40",
+                "3: 李娜|35",
+                "row 4, column 1: the cell is not UTF-8 text (byte offset 29 of the file); save the census as UTF-8, or give --encoding gbk if the whole file is GBK"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_gbk_file_is_gbk_and_a_bom_file_is_utf8() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("name,age\r\n张伟,40\r\n李娜,35\r\n");
+        let (enc, got) = rows(&gbk, None);
+        assert_eq!(
+            (enc, got),
+            (
+                Encoding::Gbk,
+                vec!["2: 张伟|40".to_string(), "3: 李娜|35".into()]
+            )
+        );
+        let bom = "\u{feff}name,age\n张伟,40\n".as_bytes();
+        assert_eq!(
+            rows(bom, None),
+            (Encoding::Utf8, vec!["2: 张伟|40".to_string()])
+        );
+        // Forced UTF-8 on GBK bytes: errors, never mojibake.
+        let (_, got) = rows(&gbk, Some(Encoding::Utf8));
+        assert!(
+            got.iter().all(|l| l.contains("is not UTF-8 text")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn empty_and_repeated_header_names_are_errors() {
+        for (text, want) in [
+            (
+                &b"name,,age\n"[..],
+                "row 1, column 2: the column has no name (remove it or name it)",
+            ),
+            (
+                &b"name,age, age\n"[..],
+                "row 1, column 3: the column `age` is already column 2; each column may appear once",
+            ),
+        ] {
+            match CensusReader::new(std::io::Cursor::new(text), None) {
+                Err(Opened::Census(CensusError::Header(p))) => assert_eq!(p[0].to_string(), want),
+                _ => panic!("refused"),
+            }
+        }
+    }
+}
