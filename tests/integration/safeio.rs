@@ -201,10 +201,8 @@ fn a_census_named_by_a_record_is_read_only_inside_the_folder_of_the_input() {
 
 #[test]
 fn thread_counts_outside_1_to_256_are_refused() {
-    use clap::Parser;
     for n in ["0", "257", "18446744073709551615"] {
-        let e = coverwright::cli::Cli::try_parse_from([
-            "coverwright",
+        let (code, _, e) = crate::support::run(&[
             "batch",
             "--product",
             "SP-ACC",
@@ -214,9 +212,8 @@ fn thread_counts_outside_1_to_256_are_refused() {
             "y.jsonl",
             "--threads",
             n,
-        ])
-        .unwrap_err()
-        .to_string();
+        ]);
+        assert_eq!(code, 2, "{e}");
         assert!(
             e.contains(&format!("invalid value '{n}' for '--threads <THREADS>'")),
             "{e}"
@@ -225,25 +222,18 @@ fn thread_counts_outside_1_to_256_are_refused() {
     }
 }
 
-/// A writer that fails every write with `kind`.
-struct Failing(std::io::ErrorKind);
-
-impl std::io::Write for Failing {
-    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
-        Err(std::io::Error::from(self.0))
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Err(std::io::Error::from(self.0))
-    }
-}
-
 #[test]
 fn a_closed_pipe_ends_quietly_and_a_full_disk_says_so() {
-    use clap::Parser;
-    let cli = coverwright::cli::Cli::try_parse_from(["coverwright", "schema"]).unwrap();
-    let mut err = Vec::new();
-    let code = coverwright::cli::run(cli, &mut Failing(std::io::ErrorKind::BrokenPipe), &mut err);
-    assert_eq!((code, err.as_slice()), (141, &b""[..]));
+    // `coverwright schema | true`: the reader is gone before the first write.
+    let mut child = Command::new(BIN)
+        .arg("schema")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!((o.status.code(), o.stderr.as_slice()), (Some(141), &b""[..]));
     // `quote > /dev/full`.
     let full = std::fs::OpenOptions::new()
         .write(true)
@@ -260,7 +250,7 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_says_so() {
         .stdout(full)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(3));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         "error: cannot write to standard output: No space left on device (os error 28)\n"
