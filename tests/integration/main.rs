@@ -2,6 +2,7 @@
 
 mod actuarial;
 mod batch;
+mod docmodel;
 mod document;
 mod pension;
 mod properties;
