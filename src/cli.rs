@@ -194,6 +194,18 @@ pub struct QuoteArgs {
     /// Templates folder (names resolve inside it only).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
+    /// Issue date of the document (YYYY-MM-DD); defaults to the quote's date.
+    #[arg(long)]
+    pub issue_date: Option<String>,
+    /// Dispute resolution: litigation or arbitration (defaults to the insurer's).
+    #[arg(long)]
+    pub dispute: Option<String>,
+    /// The arbitration commission, for --dispute arbitration.
+    #[arg(long)]
+    pub arbitration_body: Option<String>,
+    /// A special clause of this policy, printed after the product's (repeatable).
+    #[arg(long = "special-clause")]
+    pub special_clause: Vec<String>,
 }
 
 /// Arguments of `coverwright render`.
@@ -218,6 +230,24 @@ pub struct RenderArgs {
     /// For `invoice`: the billing, as written by `coverwright declare --format json`.
     #[arg(long)]
     pub billing: Option<PathBuf>,
+    /// Folder of product files (the quote's product and `insurers/insurers.yaml`).
+    #[arg(long, default_value = "products")]
+    pub products: PathBuf,
+    /// Payment plan the policy is written with (render); the plan code of the quote.
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// Issue date of the document (YYYY-MM-DD); defaults to the quote's date.
+    #[arg(long)]
+    pub issue_date: Option<String>,
+    /// Dispute resolution: litigation or arbitration (defaults to the insurer's).
+    #[arg(long)]
+    pub dispute: Option<String>,
+    /// The arbitration commission, for --dispute arbitration.
+    #[arg(long)]
+    pub arbitration_body: Option<String>,
+    /// A special clause of this policy, printed after the product's (repeatable).
+    #[arg(long = "special-clause")]
+    pub special_clause: Vec<String>,
 }
 
 /// Arguments of `coverwright schedule`.
@@ -645,10 +675,24 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
                     .to_string();
                 let value: serde_json::Value =
                     serde_json::from_str(&crate::quote::to_json(&q)).unwrap_or_default();
+                let doc_args = DocArgs {
+                    plan: a.plan.clone(),
+                    issue_date: a.issue_date.clone(),
+                    dispute: a.dispute.clone(),
+                    arbitration_body: a.arbitration_body.clone(),
+                    special_clause: a.special_clause.clone(),
+                };
+                let options = match doc_options(&a.lang, &doc_args, Some(product), &a.products) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        writeln!(err, "error: {e}")?;
+                        return Ok(2);
+                    }
+                };
                 return render_value(
                     value,
                     doc,
-                    &a.lang,
+                    options,
                     &format,
                     output,
                     &a.templates,
@@ -972,10 +1016,31 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
             }
         },
     };
+    let product = match crate::document::options::quote_product(&q, &a.products) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(1);
+        }
+    };
+    let doc_args = DocArgs {
+        plan: a.plan.clone(),
+        issue_date: a.issue_date.clone(),
+        dispute: a.dispute.clone(),
+        arbitration_body: a.arbitration_body.clone(),
+        special_clause: a.special_clause.clone(),
+    };
+    let options = match doc_options(&a.lang, &doc_args, product.as_ref(), &a.products) {
+        Ok(o) => o,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(2);
+        }
+    };
     render_value(
         q,
         &a.document,
-        &a.lang,
+        options,
         &a.format,
         &a.output,
         &a.templates,
@@ -984,28 +1049,52 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
     )
 }
 
+/// The document options given on the command line.
+struct DocArgs {
+    plan: Option<String>,
+    issue_date: Option<String>,
+    dispute: Option<String>,
+    arbitration_body: Option<String>,
+    special_clause: Vec<String>,
+}
+
+/// Document options from the command line, the product and the insurer profiles file.
+fn doc_options(
+    lang: &str,
+    a: &DocArgs,
+    product: Option<&crate::product::Product>,
+    products: &Path,
+) -> Result<crate::document::DocOptions, String> {
+    crate::document::options::options_for(
+        lang,
+        a.plan.as_deref(),
+        a.issue_date.as_deref(),
+        a.dispute.as_deref(),
+        a.arbitration_body.as_deref(),
+        &a.special_clause,
+        product,
+        products,
+    )
+}
+
 /// Renders a quote (JSON value) to a document file.
 #[allow(clippy::too_many_arguments)]
 fn render_value(
     quote: serde_json::Value,
     document: &str,
-    lang: &str,
+    options: crate::document::DocOptions,
     format: &str,
     output: &Path,
     templates: &Path,
     billing: Option<serde_json::Value>,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
-    use crate::document::render::{DocKind, OutFormat, render_document};
+    use crate::document::render::{DocKind, OutFormat, render_quote_to};
     let Ok(kind) = document.parse::<DocKind>() else {
         writeln!(
             err,
             "error: unknown document `{document}`; use quote, policy, schedule, worksheet, invoice or illustration"
         )?;
-        return Ok(2);
-    };
-    let Ok(lang) = lang.parse::<crate::document::Lang>() else {
-        writeln!(err, "error: unknown language `{lang}`; use zh or en")?;
         return Ok(2);
     };
     let Ok(format) = format.parse::<OutFormat>() else {
@@ -1019,11 +1108,15 @@ fn render_value(
             return Ok(1);
         }
     };
-    let mut ctx = serde_json::json!({ "quote": quote });
-    if let Some(b) = billing {
-        ctx["billing"] = b;
-    }
-    match render_document(&renderer, kind, lang, format, &ctx, output) {
+    match render_quote_to(
+        &renderer,
+        kind,
+        format,
+        &quote,
+        &options,
+        billing.as_ref(),
+        output,
+    ) {
         Ok(()) => {
             writeln!(err, "wrote {}", output.display())?;
             Ok(0)

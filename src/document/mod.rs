@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod format;
 pub mod model;
+pub mod options;
 pub mod pdf;
 pub mod render;
 

@@ -103,6 +103,12 @@ pub struct InsurerProfile {
     /// The arbitration commission named when disputes go to arbitration.
     #[serde(default)]
     pub arbitration_body: Option<Bilingual>,
+    /// English names of the insurer's filings, keyed by the Chinese reference products give.
+    #[serde(default)]
+    pub filings: BTreeMap<String, String>,
+    /// English names of the insurer's clauses, keyed by the Chinese name products give.
+    #[serde(default)]
+    pub clauses: BTreeMap<String, String>,
 }
 
 /// Insurer profiles keyed by the insurer name products use in their `insurer:` field.
@@ -857,12 +863,16 @@ fn product_model(q: &QuoteView, o: &DocOptions) -> Result<ProductModel, ModelErr
     let name = text_in(&q.product.name, lang, "the product name")?;
     let filing = match lang {
         Lang::Zh => q.product.filing.clone(),
-        Lang::En => match &o.product.filing_en {
+        Lang::En => match o.product.filing_en.as_ref().or_else(|| {
+            o.insurer
+                .as_ref()
+                .and_then(|p| p.filings.get(&q.product.filing))
+        }) {
             Some(f) if !f.trim().is_empty() => f.clone(),
             _ if !has_cjk(&q.product.filing) => q.product.filing.clone(),
             _ => {
                 return refuse(format!(
-                    "{} {} has no English filing reference (`wording.filing_en` in the product) \
+                    "{} {} has no English filing reference (`filings` in the insurer's profile) \
                      for an English document",
                     q.product.code, q.product.version
                 ));
@@ -1153,12 +1163,19 @@ fn clause_models(q: &QuoteView, o: &DocOptions) -> Result<Vec<ClauseModel>, Mode
             let clause = match (o.product.clauses.get(&c.code), &c.clause, lang) {
                 (Some(b), _, _) => Some(text_in(b, lang, &format!("the clause of `{}`", c.code))?),
                 (None, Some(zh), Lang::Zh) => Some(zh.clone()),
+                (None, Some(zh), Lang::En)
+                    if o.insurer
+                        .as_ref()
+                        .is_some_and(|p| p.clauses.contains_key(zh)) =>
+                {
+                    o.insurer.as_ref().and_then(|p| p.clauses.get(zh)).cloned()
+                }
                 (None, Some(text), Lang::En) if !has_cjk(text) => Some(text.clone()),
                 (None, Some(_), Lang::En) => {
                     return refuse(format!(
                         "the clause of coverage `{}` has no English name \
-                         (`wording.clauses.{}` in the product) for an English document",
-                        c.code, c.code
+                         (`clauses` in the insurer's profile) for an English document",
+                        c.code
                     ));
                 }
                 (None, None, _) => None,
