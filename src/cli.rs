@@ -230,6 +230,9 @@ pub struct RenderArgs {
     /// For `invoice`: the billing, as written by `coverwright declare --format json`.
     #[arg(long)]
     pub billing: Option<PathBuf>,
+    /// For `worksheet`: show formulas, operands and file:line for product authors.
+    #[arg(long)]
+    pub actuary: bool,
     /// Folder of product files (the quote's product and `insurers/insurers.yaml`).
     #[arg(long, default_value = "products")]
     pub products: PathBuf,
@@ -1031,7 +1034,10 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
         special_clause: a.special_clause.clone(),
     };
     let options = match doc_options(&a.lang, &doc_args, product.as_ref(), &a.products) {
-        Ok(o) => o,
+        Ok(o) => crate::document::DocOptions {
+            actuary: a.actuary,
+            ..o
+        },
         Err(e) => {
             writeln!(err, "error: {e}")?;
             return Ok(2);

@@ -214,6 +214,8 @@ pub struct DocOptions {
     pub insurer: Option<InsurerProfile>,
     /// What the product declares about its documents.
     pub product: ProductTerms,
+    /// The worksheet shows formulas, operands and file:line for authors.
+    pub actuary: bool,
 }
 
 impl DocOptions {
@@ -229,6 +231,7 @@ impl DocOptions {
             beneficiaries: Vec::new(),
             insurer: None,
             product: ProductTerms::default(),
+            actuary: false,
         }
     }
 }
@@ -266,6 +269,31 @@ pub struct QuoteView {
     #[serde(default)]
     special_clauses: Vec<Bilingual>,
     regulatory: RegulatoryView,
+    #[serde(default)]
+    charges: Vec<ChargeView>,
+    #[serde(default)]
+    worksheet: Vec<WorkView>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ChargeView {
+    kind: String,
+    name: Bilingual,
+    amount: Decimal,
+    included: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct WorkView {
+    step: String,
+    scope: String,
+    coverage: Option<String>,
+    formula: String,
+    line: String,
+    #[serde(default)]
+    operands: Vec<serde_json::Value>,
+    result: Decimal,
+    premium: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -308,6 +336,8 @@ struct MemberView {
 struct CoverageView {
     code: String,
     name: Bilingual,
+    premium: Decimal,
+    minimum_adjustment: Option<Decimal>,
     clause: Option<String>,
     #[serde(default)]
     limits: Vec<LimitView>,
@@ -323,7 +353,9 @@ struct LimitView {
 
 #[derive(Debug, Clone, Deserialize)]
 struct TotalsView {
+    premium: Decimal,
     gross: Decimal,
+    tax: Decimal,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -438,6 +470,73 @@ pub struct DocumentModel {
     pub dispute: DisputeModel,
     /// Special clauses: the product's, then this policy's.
     pub special_clauses: Vec<String>,
+    /// The rating worksheet and its reconciliation to the total.
+    pub worksheet: WorksheetModel,
+}
+
+/// The rating worksheet: every step with a customer label and its value to the currency's
+/// minor unit (premiums) or six places (factors), then the reconciliation: the premium of each
+/// coverage (the sum of its premium steps, plus any minimum-premium top-up), the premium
+/// total, charges added on top, the total payable, and the VAT and stamp duty contained in it.
+/// Full precision stays in the quote JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorksheetModel {
+    /// Show formulas, operands and file:line (the actuary variant).
+    pub actuary: bool,
+    /// The steps in rating order.
+    pub steps: Vec<StepModel>,
+    /// One row per coverage.
+    pub coverages: Vec<TieRow>,
+    /// Sum of the coverage premiums.
+    pub premium_total: TieRow,
+    /// Charges added on top of the premium (fees).
+    pub added: Vec<TieRow>,
+    /// Taxes contained in the premium (VAT, stamp duty).
+    pub contained: Vec<TieRow>,
+    /// The total payable.
+    pub total: TieRow,
+    /// Every row ties out.
+    pub ties_out: bool,
+}
+
+/// One worksheet step.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepModel {
+    /// 1-based.
+    pub number: usize,
+    /// Step name in the product file.
+    pub step: String,
+    /// Customer label the product declares in the document's language, if any.
+    pub label: Option<String>,
+    /// `policy` or `member N (name)`.
+    pub scope: String,
+    /// Coverage name, for a coverage's premium step.
+    pub coverage: Option<String>,
+    /// The value shown: the premium to two places for a premium step, else the result to at
+    /// most six places.
+    pub value: String,
+    /// This step's result is a coverage premium (in money).
+    pub is_premium: bool,
+    /// The formula (actuary variant).
+    pub formula: String,
+    /// `file:line` of the step (actuary variant).
+    pub line: String,
+    /// Operands and table rows (actuary variant).
+    pub operands: Vec<serde_json::Value>,
+}
+
+/// A reconciliation row: a name, the amount the quote states and the amount worked out from
+/// the rows above it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TieRow {
+    /// What the row is, in the document's language.
+    pub name: String,
+    /// The amount the quote states, two places.
+    pub amount: String,
+    /// The amount worked out from the rows above, two places.
+    pub check: String,
+    /// `amount` equals `check`.
+    pub ties: bool,
 }
 
 /// The product as documents name it.
@@ -726,11 +825,7 @@ impl DocumentModel {
         let (Some(product), Some(insurer), Some(clauses)) = (product, insurer, clauses) else {
             return refuse(problems.join("; "));
         };
-        let policyholder = party(
-            &q.policyholder.name,
-            &q.policyholder.id,
-            &q.policyholder.fields,
-        );
+        let policyholder = party(&q.policyholder.name, &q.policyholder.id, &q.policyholder.fields);
         let insured = insured_model(q, line, &policyholder);
         let death_cover = matches!(line, LineKind::Accident | LineKind::Pension);
         let beneficiaries = if death_cover {
@@ -803,6 +898,7 @@ impl DocumentModel {
             .map(|c| text_in(c, lang, "a special clause"))
             .collect::<Result<Vec<_>, _>>()?;
         special_clauses.extend(o.special_clauses.iter().cloned());
+        let worksheet = worksheet_model(q, o)?;
 
         Ok(DocumentModel {
             lang: lang.code(),
@@ -840,6 +936,7 @@ impl DocumentModel {
             exclusions,
             dispute,
             special_clauses,
+            worksheet,
         })
     }
 }
@@ -1221,4 +1318,105 @@ fn dispute_model(o: &DocOptions) -> Result<DisputeModel, ModelError> {
             }
         }
     }
+}
+
+fn tie(name: String, amount: Decimal, check: Decimal) -> TieRow {
+    TieRow {
+        name,
+        amount: money(amount),
+        check: money(check),
+        ties: amount == check,
+    }
+}
+
+/// A factor for display: at most six places, trailing zeros dropped.
+fn factor(d: Decimal) -> String {
+    d.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+        .to_string()
+}
+
+fn worksheet_model(q: &QuoteView, o: &DocOptions) -> Result<WorksheetModel, ModelError> {
+    let lang = o.lang;
+    let cover_name = |code: &str| {
+        q.coverages
+            .iter()
+            .find(|c| c.code == code)
+            .and_then(|c| c.name.get(lang))
+            .unwrap_or(code)
+            .to_string()
+    };
+    let steps = q
+        .worksheet
+        .iter()
+        .enumerate()
+        .map(|(i, w)| StepModel {
+            number: i + 1,
+            step: w.step.clone(),
+            label: o
+                .product
+                .step_labels
+                .get(&w.step)
+                .and_then(|b| b.get(lang))
+                .map(str::to_string),
+            // The members of an export-credit quote are the declared buyers' shipments.
+            scope: match w.scope.strip_prefix("member ") {
+                Some(rest) if q.product.line == "export_credit" => format!("buyer {rest}"),
+                _ => w.scope.clone(),
+            },
+            coverage: w.coverage.as_deref().map(cover_name),
+            value: match w.premium {
+                Some(p) => money(p),
+                None => factor(w.result),
+            },
+            is_premium: w.premium.is_some(),
+            formula: w.formula.clone(),
+            line: w.line.clone(),
+            operands: w.operands.clone(),
+        })
+        .collect();
+
+    let mut coverages = Vec::new();
+    let mut premium_sum = Decimal::ZERO;
+    for c in &q.coverages {
+        let mut sum = c.minimum_adjustment.unwrap_or_default();
+        for w in q.worksheet.iter().filter(|w| w.coverage.as_deref() == Some(&c.code)) {
+            sum = add(sum, w.premium.unwrap_or_default(), "worksheet sum")?;
+        }
+        // Without a worksheet (batch quotes) the coverage premium stands for itself.
+        if q.worksheet.is_empty() {
+            sum = c.premium;
+        }
+        premium_sum = add(premium_sum, c.premium, "premium total")?;
+        coverages.push(tie(cover_name(&c.code), c.premium, sum));
+    }
+    let premium_total = tie(String::new(), q.totals.premium, premium_sum);
+    let mut gross = q.totals.premium;
+    let (mut added, mut contained) = (Vec::new(), Vec::new());
+    let mut tax = Decimal::ZERO;
+    for ch in q.charges.iter().filter(|c| c.kind != "premium") {
+        let name = text_in(&ch.name, lang, "a charge name")?;
+        if ch.included {
+            tax = add(tax, ch.amount, "taxes")?;
+            contained.push(tie(name, ch.amount, ch.amount));
+        } else {
+            gross = add(gross, ch.amount, "total")?;
+            added.push(tie(name, ch.amount, ch.amount));
+        }
+    }
+    let total = tie(String::new(), q.totals.gross, gross);
+    let ties_out = coverages.iter().all(|r| r.ties)
+        && premium_total.ties
+        && total.ties
+        && (contained.is_empty() || tax == q.totals.tax);
+    Ok(WorksheetModel {
+        actuary: o.actuary,
+        steps,
+        coverages,
+        premium_total,
+        added,
+        contained,
+        total,
+        ties_out,
+    })
 }
