@@ -206,6 +206,10 @@ pub struct QuoteArgs {
     /// A special clause of this policy, printed after the product's (repeatable).
     #[arg(long = "special-clause")]
     pub special_clause: Vec<String>,
+    /// Policy-options file (YAML): plan, issue date, dispute, special clauses, policyholder
+    /// address and contact, beneficiaries, buyer credit limits.
+    #[arg(long)]
+    pub policy_options: Option<PathBuf>,
 }
 
 /// Arguments of `coverwright render`.
@@ -251,6 +255,10 @@ pub struct RenderArgs {
     /// A special clause of this policy, printed after the product's (repeatable).
     #[arg(long = "special-clause")]
     pub special_clause: Vec<String>,
+    /// Policy-options file (YAML): plan, issue date, dispute, special clauses, policyholder
+    /// address and contact, beneficiaries, buyer credit limits.
+    #[arg(long)]
+    pub policy_options: Option<PathBuf>,
 }
 
 /// Arguments of `coverwright schedule`.
@@ -684,6 +692,7 @@ fn quote_cmd(a: &QuoteArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io
                     dispute: a.dispute.clone(),
                     arbitration_body: a.arbitration_body.clone(),
                     special_clause: a.special_clause.clone(),
+                    policy_options: a.policy_options.clone(),
                 };
                 let options = match doc_options(&a.lang, &doc_args, Some(product), &a.products) {
                     Ok(o) => o,
@@ -1032,6 +1041,7 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
         dispute: a.dispute.clone(),
         arbitration_body: a.arbitration_body.clone(),
         special_clause: a.special_clause.clone(),
+        policy_options: a.policy_options.clone(),
     };
     let options = match doc_options(&a.lang, &doc_args, product.as_ref(), &a.products) {
         Ok(o) => crate::document::DocOptions {
@@ -1062,6 +1072,7 @@ struct DocArgs {
     dispute: Option<String>,
     arbitration_body: Option<String>,
     special_clause: Vec<String>,
+    policy_options: Option<PathBuf>,
 }
 
 /// Document options from the command line, the product and the insurer profiles file.
@@ -1080,6 +1091,7 @@ fn doc_options(
         &a.special_clause,
         product,
         products,
+        a.policy_options.as_deref(),
     )
 }
 

@@ -216,6 +216,33 @@ pub struct DocOptions {
     pub product: ProductTerms,
     /// The worksheet shows formulas, operands and file:line for authors.
     pub actuary: bool,
+    /// The policyholder's address and contact, when the request does not carry them.
+    pub policyholder: PartyDetails,
+    /// Export credit: each buyer's country and credit limit, by buyer name as in the quote.
+    pub buyers: BTreeMap<String, BuyerTerms>,
+}
+
+/// Address and contact of a party.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyDetails {
+    /// Postal address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Contact person and phone.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+/// The terms of one buyer of an export-credit policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuyerTerms {
+    /// Country or region.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Credit limit approved by the insurer: the highest balance allowed on the buyer.
+    pub credit_limit: Decimal,
 }
 
 impl DocOptions {
@@ -232,6 +259,8 @@ impl DocOptions {
             insurer: None,
             product: ProductTerms::default(),
             actuary: false,
+            policyholder: PartyDetails::default(),
+            buyers: BTreeMap::new(),
         }
     }
 }
@@ -825,7 +854,14 @@ impl DocumentModel {
         let (Some(product), Some(insurer), Some(clauses)) = (product, insurer, clauses) else {
             return refuse(problems.join("; "));
         };
-        let policyholder = party(&q.policyholder.name, &q.policyholder.id, &q.policyholder.fields);
+        let mut policyholder =
+            party(&q.policyholder.name, &q.policyholder.id, &q.policyholder.fields);
+        if policyholder.address.is_none() {
+            policyholder.address = o.policyholder.address.clone();
+        }
+        if policyholder.contact.is_none() {
+            policyholder.contact = o.policyholder.contact.clone();
+        }
         let insured = insured_model(q, line, &policyholder);
         let death_cover = matches!(line, LineKind::Accident | LineKind::Pension);
         let beneficiaries = if death_cover {
@@ -877,11 +913,7 @@ impl DocumentModel {
             buyers: line == LineKind::ExportCredit,
             beneficiaries: beneficiaries.is_some(),
         };
-        let buyers = if line == LineKind::ExportCredit {
-            q.members.iter().map(buyer_model).collect()
-        } else {
-            Vec::new()
-        };
+        let buyers = buyers_model(q, o, line)?;
         let indemnity = indemnity_model(q);
         let credit = (line == LineKind::ExportCredit).then(|| credit_model(q, o));
         let credit = credit.transpose()?;
@@ -1186,6 +1218,45 @@ fn chosen_plan(plans: &[PlanModel], wanted: Option<&str>) -> Result<Option<PlanM
         .iter()
         .find(|p| matches!(p.mode.as_str(), "annual" | "single"));
     Ok(yearly.or(plans.first()).cloned())
+}
+
+fn buyers_model(
+    q: &QuoteView,
+    o: &DocOptions,
+    line: LineKind,
+) -> Result<Vec<BuyerModel>, ModelError> {
+    if line != LineKind::ExportCredit {
+        if !o.buyers.is_empty() {
+            return refuse(format!(
+                "buyer credit limits were given, but {} is not export credit insurance",
+                q.product.code
+            ));
+        }
+        return Ok(Vec::new());
+    }
+    let unknown: Vec<&str> = o
+        .buyers
+        .keys()
+        .filter(|name| !q.members.iter().any(|m| &m.name == *name))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return refuse(format!(
+            "credit limits were given for buyers the quote does not declare: {}",
+            unknown.join(", ")
+        ));
+    }
+    Ok(q.members
+        .iter()
+        .map(|m| {
+            let mut b = buyer_model(m);
+            if let Some(t) = o.buyers.get(&m.name) {
+                b.country = b.country.or_else(|| t.country.clone());
+                b.credit_limit = Some(money(t.credit_limit));
+            }
+            b
+        })
+        .collect())
 }
 
 fn buyer_model(m: &MemberView) -> BuyerModel {

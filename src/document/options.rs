@@ -11,7 +11,13 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::format::{Lang, parse_date};
-use super::model::{DocOptions, InsurerProfiles, ProductTerms};
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::model::{
+    Beneficiary, BuyerTerms, DocOptions, InsurerProfiles, PartyDetails, ProductTerms,
+};
 use crate::product::Product;
 
 /// The insurer profiles file, relative to the products folder.
@@ -47,6 +53,47 @@ pub fn quote_product(quote: &Value, products: &Path) -> Result<Option<Product>, 
     }
 }
 
+/// A policy-options file (YAML): what one policy states beyond its quote. Every key is
+/// optional; command-line options override the file's plan, issue date, dispute and
+/// arbitration body, and add to its special clauses.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyOptions {
+    /// Payment plan code.
+    #[serde(default)]
+    pub plan: Option<String>,
+    /// Issue date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub issue_date: Option<String>,
+    /// `litigation` or `arbitration`.
+    #[serde(default)]
+    pub dispute: Option<String>,
+    /// The arbitration commission.
+    #[serde(default)]
+    pub arbitration_body: Option<String>,
+    /// Special clauses of this policy.
+    #[serde(default)]
+    pub special_clauses: Vec<String>,
+    /// The policyholder's address and contact.
+    #[serde(default)]
+    pub policyholder: PartyDetails,
+    /// Named beneficiaries of death cover.
+    #[serde(default)]
+    pub beneficiaries: Vec<Beneficiary>,
+    /// Export credit: buyer country and credit limit by buyer name.
+    #[serde(default)]
+    pub buyers: BTreeMap<String, BuyerTerms>,
+}
+
+impl PolicyOptions {
+    /// Reads a policy-options file; errors name the file, line and column.
+    pub fn load(path: &Path) -> Result<PolicyOptions, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
 /// Builds the options of one document.
 #[allow(clippy::too_many_arguments)]
 pub fn options_for(
@@ -58,7 +105,16 @@ pub fn options_for(
     special_clauses: &[String],
     product: Option<&Product>,
     products: &Path,
+    file: Option<&Path>,
 ) -> Result<DocOptions, String> {
+    let f = match file {
+        Some(path) => PolicyOptions::load(path)?,
+        None => PolicyOptions::default(),
+    };
+    let plan = plan.or(f.plan.as_deref());
+    let issue_date = issue_date.or(f.issue_date.as_deref());
+    let dispute = dispute.or(f.dispute.as_deref());
+    let arbitration_body = arbitration_body.or(f.arbitration_body.as_deref());
     let lang: Lang = lang
         .parse()
         .map_err(|_| format!("unknown language `{lang}`; use zh or en"))?;
@@ -71,7 +127,11 @@ pub fn options_for(
         .map(|d| d.parse().map_err(|e| format!("--dispute: {e}")))
         .transpose()?;
     o.arbitration_body = arbitration_body.map(str::to_string);
-    o.special_clauses = special_clauses.to_vec();
+    o.special_clauses = f.special_clauses;
+    o.special_clauses.extend(special_clauses.iter().cloned());
+    o.policyholder = f.policyholder;
+    o.beneficiaries = f.beneficiaries;
+    o.buyers = f.buyers;
     if let Some(p) = product {
         o.product = ProductTerms::of(p);
         let file = products.join(INSURERS_FILE);
