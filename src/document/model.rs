@@ -854,8 +854,11 @@ impl DocumentModel {
         let (Some(product), Some(insurer), Some(clauses)) = (product, insurer, clauses) else {
             return refuse(problems.join("; "));
         };
-        let mut policyholder =
-            party(&q.policyholder.name, &q.policyholder.id, &q.policyholder.fields);
+        let mut policyholder = party(
+            &q.policyholder.name,
+            &q.policyholder.id,
+            &q.policyholder.fields,
+        );
         if policyholder.address.is_none() {
             policyholder.address = o.policyholder.address.clone();
         }
@@ -1451,7 +1454,11 @@ fn worksheet_model(q: &QuoteView, o: &DocOptions) -> Result<WorksheetModel, Mode
     let mut premium_sum = Decimal::ZERO;
     for c in &q.coverages {
         let mut sum = c.minimum_adjustment.unwrap_or_default();
-        for w in q.worksheet.iter().filter(|w| w.coverage.as_deref() == Some(&c.code)) {
+        for w in q
+            .worksheet
+            .iter()
+            .filter(|w| w.coverage.as_deref() == Some(&c.code))
+        {
             sum = add(sum, w.premium.unwrap_or_default(), "worksheet sum")?;
         }
         // Without a worksheet (batch quotes) the coverage premium stands for itself.

@@ -91,6 +91,8 @@ fn ga_sme_monthly_states_the_sum_of_its_instalments_in_words_and_figures() {
         seal: bi("保单专用章", "Policy seal"),
         dispute: None,
         arbitration_body: None,
+        filings: Default::default(),
+        clauses: Default::default(),
     });
     en.product.filing_en = Some("Hua'an [2024] Accident No. 017".into());
     for c in ["add", "medical", "allowance"] {
@@ -228,8 +230,305 @@ fn a_document_that_would_state_something_false_is_refused() {
     let o = DocOptions::new(Lang::En);
     assert_eq!(
         refusal(&q, &o),
-        "GA-SME 2024.1 has no English filing reference (`wording.filing_en` in the product) for an English document; \
+        "GA-SME 2024.1 has no English filing reference (`filings` in the insurer's profile) for an English document; \
          no English name for the insurer `华安示范财产保险股份有限公司`: declare its profile in the insurer profiles file (products/insurers/insurers.yaml); \
-         the clause of coverage `add` has no English name (`wording.clauses.add` in the product) for an English document"
+         the clause of coverage `add` has no English name (`clauses` in the insurer's profile) for an English document"
+    );
+}
+
+const EXAMPLES: [(&str, &str); 7] = [
+    ("GA-SME", "ga-sme"),
+    ("SP-ACC", "sp-acc"),
+    ("GIG-MED", "gig-med"),
+    ("GSM-SME", "gsm-sme"),
+    ("EC-SME", "ec-sme"),
+    ("BO-ANN", "bo-ann"),
+    ("PA-FLEX", "pa-flex"),
+];
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
+/// Every text the request (or the policy options) supplied: names, ids, field values.
+fn supplied(q: &Value, example: &str) -> Vec<String> {
+    let mut out = vec![q["policyholder"]["name"].as_str().unwrap().to_string()];
+    let fields = |v: &Value, out: &mut Vec<String>| {
+        if let Some(m) = v.as_object() {
+            out.extend(m.values().filter_map(Value::as_str).map(str::to_string));
+        }
+    };
+    fields(&q["policyholder"]["fields"], &mut out);
+    for m in q["members"].as_array().unwrap() {
+        out.push(m["name"].as_str().unwrap().to_string());
+        fields(&m["fields"], &mut out);
+    }
+    let path = format!("examples/{example}-policy.yaml");
+    if let Ok(text) = std::fs::read_to_string(path) {
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let value = line.split_once(':').map_or(line, |(_, v)| v);
+            out.push(value.trim().trim_start_matches("- ").to_string());
+            out.push(line.trim().trim_start_matches("- ").to_string());
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
+}
+
+/// Renders every document each example's product lists, in both languages, as `render` does.
+fn every_document(mut check: impl FnMut(&str, Lang, &str, &[String])) {
+    use coverwright::document::render::{DocKind, OutFormat, render_quote};
+    let renderer = coverwright::document::Renderer::new(std::path::Path::new("templates"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (code, example) in EXAMPLES {
+        let q = quote(code, &format!("examples/{example}.yaml"));
+        let names = supplied(&q, example);
+        let billing = (code == "EC-SME").then(|| {
+            let dir = crate::quote::tempdir("docmodel-billing");
+            let path = dir.join("q.json");
+            std::fs::write(&path, serde_json::to_string(&q).unwrap()).unwrap();
+            let (status, out, err) = run(&[
+                "declare",
+                "--quote",
+                path.to_str().unwrap(),
+                "--declarations",
+                "examples/ec-sme-declarations.csv",
+                "--format",
+                "json",
+            ]);
+            assert_eq!(status, 0, "{err}");
+            serde_json::from_str::<Value>(&out).unwrap()
+        });
+        for lang in Lang::ALL {
+            let products = std::path::Path::new("products");
+            let product = coverwright::document::options::quote_product(&q, products)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let policy = std::path::PathBuf::from(format!("examples/{example}-policy.yaml"));
+            let opts = coverwright::document::options::options_for(
+                lang.code(),
+                None,
+                None,
+                None,
+                None,
+                &[],
+                product.as_ref(),
+                products,
+                policy.is_file().then_some(policy.as_path()),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            for kind in DocKind::ALL {
+                if !opts.product.documents.is_empty()
+                    && !opts.product.documents.contains_key(kind.name())
+                    || kind == DocKind::Invoice && billing.is_none()
+                {
+                    continue;
+                }
+                for format in [OutFormat::Html, OutFormat::Md] {
+                    let text = render_quote(&renderer, kind, format, &q, &opts, billing.as_ref())
+                        .unwrap_or_else(|e| panic!("{code} {kind} {lang} {format}: {e}"));
+                    let what = format!("{code} {kind} {format}");
+                    check(&what, lang, &text, &names);
+                }
+            }
+        }
+    }
+}
+
+/// Text a reader sees: no style sheet, tags, entities or web addresses.
+fn visible(text: &str) -> String {
+    let mut t = text.to_string();
+    if let (Some(a), Some(b)) = (t.find("<style>"), t.find("</style>")) {
+        t.replace_range(a..b, "");
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in t.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .split_whitespace()
+        .filter(|w| !w.contains("://"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn english_documents_carry_no_chinese_and_chinese_ones_no_catalogue_keys() {
+    let mut problems = Vec::new();
+    let mut count = 0;
+    every_document(|what, lang, text, names| {
+        count += 1;
+        let mut t = visible(text);
+        match lang {
+            Lang::En => {
+                for n in names {
+                    t = t.replace(n.as_str(), "");
+                }
+                let cjk: String = t.chars().filter(|c| is_cjk(*c)).take(20).collect();
+                if !cjk.is_empty() {
+                    problems.push(format!("{what} en: {cjk}"));
+                }
+            }
+            Lang::Zh => {
+                for word in t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                {
+                    let key_like = word.contains('_')
+                        || [
+                            "label.", "notice.", "term.", "step.", "peril.", "unit.", "doc.",
+                        ]
+                        .iter()
+                        .any(|p| word.starts_with(p));
+                    if key_like
+                        && word
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                    {
+                        problems.push(format!("{what} zh: `{word}`"));
+                    }
+                }
+            }
+        }
+    });
+    assert!(count >= 100, "only {count} documents rendered");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_monthly_policy_prints_the_sum_of_its_instalments_in_words_and_figures() {
+    let dir = crate::quote::tempdir("docmodel-monthly");
+    let out = dir.join("policy.md");
+    let (status, _, err) = run(&[
+        "quote",
+        "--product",
+        "GA-SME",
+        "--request",
+        "examples/ga-sme.yaml",
+        "--render",
+        "policy",
+        "--plan",
+        "monthly",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        md.contains("大写：**人民币壹万壹仟捌佰零陆元玖角贰分**；小写：**¥11,806.92**"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| **合计** | | **¥11,806.92** | **¥0.00** | **¥11,806.92** | |"),
+        "{md}"
+    );
+    // The first instalment has no grace date; the last one ends with the cover.
+    assert!(
+        md.contains("| 1 | 2025年3月1日 | ¥983.91 | ¥0.00 | ¥983.91 | — |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 12 | 2026年2月1日 | ¥983.91 | ¥0.00 | ¥983.91 | 2026年2月28日\\* |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn the_export_credit_policy_names_the_exporter_and_its_buyers_with_limits() {
+    let dir = crate::quote::tempdir("docmodel-ec");
+    let out = dir.join("policy.md");
+    let (status, _, err) = run(&[
+        "quote",
+        "--product",
+        "EC-SME",
+        "--request",
+        "examples/ec-sme.yaml",
+        "--render",
+        "policy",
+        "--lang",
+        "en",
+        "--policy-options",
+        "examples/ec-sme-policy.yaml",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let md = std::fs::read_to_string(&out).unwrap();
+    for want in [
+        "| Insured | 义乌某某进出口有限公司 (the exporter) |",
+        "## Buyer schedule",
+        "| 1 | Schmidt Handels GmbH | Germany | A | Open account (O/A) | 90 days | USD 250,000.00 | USD 300,000.00 |",
+        "| Percentage of indemnity (Refusal of goods by the buyer) | 80% |",
+        "| Deposit premium | USD 1,000.00 |",
+        "| Declaration date | By day 10 of the next month |",
+        "In words: **SAY US DOLLARS TWO THOUSAND SIXTY-FIVE ONLY**",
+    ] {
+        assert!(md.contains(want), "missing {want:?} in\n{md}");
+    }
+    assert!(!md.contains("Insured persons"), "{md}");
+    assert!(!md.contains("Insurance Law, art. 36"), "{md}");
+}
+
+#[test]
+fn documents_the_product_does_not_list_are_refused() {
+    let dir = crate::quote::tempdir("docmodel-list");
+    let q = dir.join("q.json");
+    let (status, out, err) = run(&[
+        "quote",
+        "--product",
+        "GA-SME",
+        "--request",
+        "examples/ga-sme.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, 0, "{err}");
+    std::fs::write(&q, out).unwrap();
+    let (status, _, err) = run(&[
+        "render",
+        "--quote",
+        q.to_str().unwrap(),
+        "--document",
+        "illustration",
+        "--output",
+        dir.join("x.html").to_str().unwrap(),
+    ]);
+    assert_eq!(status, 1);
+    assert_eq!(
+        err,
+        "error: the illustration document is refused: GA-SME@2024.1 offers only the documents its `documents:` list names: policy, quote, schedule, worksheet\n"
+    );
+    let (status, _, err) = run(&[
+        "render",
+        "--quote",
+        q.to_str().unwrap(),
+        "--document",
+        "policy",
+        "--dispute",
+        "arbitration",
+        "--arbitration-body",
+        "杭州仲裁委员会",
+        "--issue-date",
+        "2025-02-20",
+        "--special-clause",
+        "每日营业结束后发生的意外不在保险责任范围内。",
+        "--format",
+        "md",
+        "--output",
+        dir.join("p.md").to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let md = std::fs::read_to_string(dir.join("p.md")).unwrap();
+    assert!(md.contains("仲裁机构：杭州仲裁委员会。"), "{md}");
+    assert!(md.contains("| 签单日期 | 2025年2月20日 |"), "{md}");
+    assert!(
+        md.contains("1. 每日营业结束后发生的意外不在保险责任范围内。"),
+        "{md}"
     );
 }

@@ -613,8 +613,28 @@ fn illustration_rows() -> Value {
     Value::Array(rows)
 }
 
+/// The profile of the group accident product's insurer, from the shipped profiles file.
+fn insurer() -> Value {
+    let profiles = match coverwright::document::model::InsurerProfiles::load(
+        &manifest().join("products/insurers/insurers.yaml"),
+    ) {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    };
+    match profiles.get("华安示范财产保险股份有限公司") {
+        Some(p) => serde_json::to_value(p).unwrap_or_default(),
+        None => panic!("no profile of the GA-SME insurer"),
+    }
+}
+
 /// The context of each document for the group accident quote.
 fn context(kind: DocKind) -> Value {
+    let mut ctx = context_without_insurer(kind);
+    ctx["insurer"] = insurer();
+    ctx
+}
+
+fn context_without_insurer(kind: DocKind) -> Value {
     let mut quote = ga_quote();
     match kind {
         DocKind::Invoice => {
