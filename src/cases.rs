@@ -246,7 +246,7 @@ pub fn check_templates(
         }
         for lang in [Lang::Zh, Lang::En] {
             for format in [OutFormat::Html, OutFormat::Md] {
-                let ctx = serde_json::json!({ "quote": q });
+                let ctx = serde_json::json!({ "quote": q, "insurer": crate::document::options::insurer_of(p) });
                 if let Err(e) = render_to_string(&renderer, kind, lang, format, &ctx) {
                     let d = render_diag(&e, templates).unwrap_or_else(|| {
                         Diagnostic::error("E0150", e.to_string()).in_file(templates)

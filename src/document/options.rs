@@ -142,3 +142,14 @@ pub fn options_for(
     }
     Ok(o)
 }
+
+/// The profile of a product's insurer, from the profiles file beside the product file
+/// (`<folder of the product>/insurers/insurers.yaml`); `None` when there is no such file or
+/// no profile of that insurer.
+pub fn insurer_of(p: &Product) -> Option<super::model::InsurerProfile> {
+    let file = p.file.parent()?.join(INSURERS_FILE);
+    if !file.is_file() {
+        return None;
+    }
+    InsurerProfiles::load(&file).ok()?.get(&p.insurer).cloned()
+}

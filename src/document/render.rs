@@ -26,6 +26,12 @@
 //! | `issue_date` | `policy`, `invoice` | `YYYY-MM-DD`, the date the document is issued | `quote.as_of` |
 //! | `dispute` | `policy` | `"arbitration"` or `"court"` | `null`: the general dispute clause naming both |
 //! | `arbitration_body` | `policy` | name of the arbitration commission | `null` |
+//! | `special_clauses`, `beneficiaries`, `insurer`, `actuary` | every document | the policy's own clauses (texts), named beneficiaries (`{rank, name, share}`), the insurer's profile, the worksheet's author variant | none, 法定, no profile, customer variant |
+//! | `doc` | every document | (derived) the [`DocumentModel`] of the quote with the options above | built here; a document that would state something false is refused ([`RenderError::Refused`]) |
+//!
+//! [`render_quote`] is the entry point of the command line: it takes the quote and typed
+//! [`DocOptions`], honours the product's `documents:` list ([`product_template`]) and builds
+//! the model from the options.
 //!
 //! Any other keys are passed through untouched. Amounts in the context must be decimal
 //! strings; the filters refuse floating-point numbers.
@@ -264,7 +270,8 @@ pub fn document_context(
 
 /// The document options a JSON context carries: `plan`, `issue_date`, `dispute`,
 /// `arbitration_body`, `special_clauses` (list of texts), `beneficiaries` (list of `{rank,
-/// name, share}`) and `insurer` (an insurer profile).
+/// name, share}`), `insurer` (an insurer profile) and `actuary` (a boolean: the worksheet's
+/// author variant).
 fn options_from_context(lang: Lang, ctx: &Map<String, Value>) -> Result<DocOptions, String> {
     let mut o = DocOptions::new(lang);
     let text = |key: &str| ctx.get(key).and_then(Value::as_str).map(str::to_string);
@@ -283,6 +290,7 @@ fn options_from_context(lang: Lang, ctx: &Map<String, Value>) -> Result<DocOptio
         o.beneficiaries = serde_json::from_value(v.clone())
             .map_err(|e| format!("`beneficiaries` must be a list of {{rank, name, share}}: {e}"))?;
     }
+    o.actuary = ctx.get("actuary").and_then(Value::as_bool).unwrap_or(false);
     if let Some(v) = ctx.get("insurer").filter(|v| !v.is_null()) {
         o.insurer = Some(
             serde_json::from_value(v.clone())
