@@ -580,7 +580,12 @@ mod tests {
                 {"code": "annual", "mode": "annual"}
             ]
         });
-        let ctx = match context_of(DocKind::Policy, json!({"quote": quote, "lang": "zh"})) {
+        // A context that brings its own document model keeps it.
+        let doc = json!({"policy_number": "P-1"});
+        let ctx = match context_of(
+            DocKind::Policy,
+            json!({"quote": quote, "lang": "zh", "doc": doc}),
+        ) {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
         };
@@ -592,10 +597,16 @@ mod tests {
         assert_eq!(ctx["dispute"], Value::Null);
         assert_eq!(ctx["arbitration_body"], Value::Null);
         assert_eq!(ctx["issue_date"], "2024-01-01");
+        assert_eq!(ctx["doc"]["policy_number"], "P-1");
+        // Otherwise the model is built from the quote, and a quote it cannot read is refused.
+        assert_eq!(
+            context_of(DocKind::Policy, json!({"quote": quote})).map(|_| ()),
+            Err("the policy document is refused: the quote JSON is not a quote: missing field `quote_id`".to_string())
+        );
 
         let ctx = match context_of(
             DocKind::Policy,
-            json!({"quote": quote, "plan": "monthly", "currency": "CNY", "issue_date": "2024-02-01"}),
+            json!({"quote": quote, "plan": "monthly", "currency": "CNY", "issue_date": "2024-02-01", "doc": doc}),
         ) {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
