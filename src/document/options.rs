@@ -153,3 +153,13 @@ pub fn insurer_of(p: &Product) -> Option<super::model::InsurerProfile> {
     }
     InsurerProfiles::load(&file).ok()?.get(&p.insurer).cloned()
 }
+
+/// The profile of the insurer named `insurer` from `<products>/insurers/insurers.yaml`, as the
+/// JSON a render context's `insurer` key takes; `null` when there is none.
+pub fn insurer_json(insurer: &str, products: &Path) -> serde_json::Value {
+    InsurerProfiles::load(&products.join(INSURERS_FILE))
+        .ok()
+        .and_then(|p| p.get(insurer).cloned())
+        .and_then(|p| serde_json::to_value(p).ok())
+        .unwrap_or(serde_json::Value::Null)
+}
