@@ -290,7 +290,7 @@ pub fn check_templates(
         }
         for lang in [Lang::Zh, Lang::En] {
             for format in [OutFormat::Html, OutFormat::Md] {
-                let ctx = serde_json::json!({ "quote": q });
+                let ctx = serde_json::json!({ "quote": q, "insurer": crate::document::options::insurer_of(p) });
                 if let Err(e) = render_to_string(&renderer, kind, lang, format, &ctx) {
                     let d = render_diag(&e, templates).unwrap_or_else(|| {
                         Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())

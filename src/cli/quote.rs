@@ -51,6 +51,22 @@ pub struct QuoteArgs {
     /// Templates folder (names resolve inside it only).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
+    /// Issue date of the document (YYYY-MM-DD); defaults to the quote's date.
+    #[arg(long)]
+    pub issue_date: Option<String>,
+    /// Dispute resolution: litigation or arbitration (defaults to the insurer's).
+    #[arg(long)]
+    pub dispute: Option<String>,
+    /// The arbitration commission, for --dispute arbitration.
+    #[arg(long)]
+    pub arbitration_body: Option<String>,
+    /// A special clause of this policy, printed after the product's (repeatable).
+    #[arg(long = "special-clause")]
+    pub special_clause: Vec<String>,
+    /// Policy-options file (YAML): plan, issue date, dispute, special clauses, policyholder
+    /// address and contact, beneficiaries, buyer credit limits.
+    #[arg(long)]
+    pub policy_options: Option<PathBuf>,
 }
 
 /// Arguments of `coverwright render`.
@@ -75,6 +91,31 @@ pub struct RenderArgs {
     /// For `invoice`: the billing, as written by `coverwright declare --format json`.
     #[arg(long)]
     pub billing: Option<PathBuf>,
+    /// For `worksheet`: show formulas, operands and file:line for product authors.
+    #[arg(long)]
+    pub actuary: bool,
+    /// Folder of product files (the quote's product and `insurers/insurers.yaml`).
+    #[arg(long, default_value = "products")]
+    pub products: PathBuf,
+    /// Payment plan the policy is written with; the plan code of the quote.
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// Issue date of the document (YYYY-MM-DD); defaults to the quote's date.
+    #[arg(long)]
+    pub issue_date: Option<String>,
+    /// Dispute resolution: litigation or arbitration (defaults to the insurer's).
+    #[arg(long)]
+    pub dispute: Option<String>,
+    /// The arbitration commission, for --dispute arbitration.
+    #[arg(long)]
+    pub arbitration_body: Option<String>,
+    /// A special clause of this policy, printed after the product's (repeatable).
+    #[arg(long = "special-clause")]
+    pub special_clause: Vec<String>,
+    /// Policy-options file (YAML): plan, issue date, dispute, special clauses, policyholder
+    /// address and contact, beneficiaries, buyer credit limits.
+    #[arg(long)]
+    pub policy_options: Option<PathBuf>,
 }
 
 /// Reports a request's diagnostics: as text with a count on stderr, or as JSON on stdout.
@@ -207,10 +248,25 @@ pub(super) fn quote_cmd(
                     .to_string();
                 let mut inputs = vec![a.request.as_path()];
                 inputs.extend(a.census.as_deref());
+                let doc_args = DocArgs {
+                    plan: a.plan.clone(),
+                    issue_date: a.issue_date.clone(),
+                    dispute: a.dispute.clone(),
+                    arbitration_body: a.arbitration_body.clone(),
+                    special_clause: a.special_clause.clone(),
+                    policy_options: a.policy_options.clone(),
+                };
+                let options = match doc_options(&a.lang, &doc_args, Some(product), &a.products) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        writeln!(err, "error: {e}")?;
+                        return Ok(ExitCode::Usage);
+                    }
+                };
                 return render_value(
                     quote_value(&q),
                     doc,
-                    &a.lang,
+                    options,
                     &format,
                     (output, &inputs),
                     &a.templates,
@@ -243,12 +299,38 @@ pub(super) fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result
             }
         },
     };
+    let value = quote_value(&q);
+    let product = match coverwright::document::options::quote_product(&value, &a.products) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitCode::Invalid);
+        }
+    };
+    let doc_args = DocArgs {
+        plan: a.plan.clone(),
+        issue_date: a.issue_date.clone(),
+        dispute: a.dispute.clone(),
+        arbitration_body: a.arbitration_body.clone(),
+        special_clause: a.special_clause.clone(),
+        policy_options: a.policy_options.clone(),
+    };
+    let options = match doc_options(&a.lang, &doc_args, product.as_ref(), &a.products) {
+        Ok(o) => coverwright::document::DocOptions {
+            actuary: a.actuary,
+            ..o
+        },
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitCode::Usage);
+        }
+    };
     let mut inputs = vec![a.quote.as_path()];
     inputs.extend(a.billing.as_deref());
     render_value(
-        quote_value(&q),
+        value,
         &a.document,
-        &a.lang,
+        options,
         &a.format,
         (&a.output, &inputs),
         &a.templates,
@@ -282,29 +364,55 @@ fn read_billing(path: &Path) -> Result<serde_json::Value, Diagnostic> {
     })
 }
 
+/// The document options given on the command line.
+struct DocArgs {
+    plan: Option<String>,
+    issue_date: Option<String>,
+    dispute: Option<String>,
+    arbitration_body: Option<String>,
+    special_clause: Vec<String>,
+    policy_options: Option<PathBuf>,
+}
+
+/// Document options from the command line, the product and the insurer profiles file.
+fn doc_options(
+    lang: &str,
+    a: &DocArgs,
+    product: Option<&coverwright::product::Product>,
+    products: &Path,
+) -> Result<coverwright::document::DocOptions, String> {
+    coverwright::document::options::options_for(
+        lang,
+        a.plan.as_deref(),
+        a.issue_date.as_deref(),
+        a.dispute.as_deref(),
+        a.arbitration_body.as_deref(),
+        &a.special_clause,
+        product,
+        products,
+        a.policy_options.as_deref(),
+    )
+}
+
 /// Renders a quote (JSON value) to a document file, which is replaced only when the whole
 /// document (for PDF, the printed file) is ready, and never when it is one of `inputs`.
 #[allow(clippy::too_many_arguments)]
 fn render_value(
     quote: serde_json::Value,
     document: &str,
-    lang: &str,
+    options: coverwright::document::DocOptions,
     format: &str,
     (output, inputs): (&Path, &[&Path]),
     templates: &Path,
     billing: Option<serde_json::Value>,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
-    use coverwright::document::render::{DocKind, OutFormat, render_document};
+    use coverwright::document::render::{DocKind, OutFormat, render_quote, render_quote_to};
     let Ok(kind) = document.parse::<DocKind>() else {
         writeln!(
             err,
             "error: unknown document `{document}`; use quote, policy, schedule, worksheet, invoice or illustration"
         )?;
-        return Ok(ExitCode::Usage);
-    };
-    let Ok(lang) = lang.parse::<coverwright::document::Lang>() else {
-        writeln!(err, "error: unknown language `{lang}`; use zh or en")?;
         return Ok(ExitCode::Usage);
     };
     let Ok(format) = format.parse::<OutFormat>() else {
@@ -318,10 +426,6 @@ fn render_value(
             return Ok(ExitCode::Invalid);
         }
     };
-    let mut ctx = serde_json::json!({ "quote": quote });
-    if let Some(b) = billing {
-        ctx["billing"] = b;
-    }
     let mut file = match coverwright::fsio::AtomicOutput::create(output, inputs) {
         Ok(f) => f,
         Err(e) => {
@@ -332,8 +436,16 @@ fn render_value(
     // HTML and Markdown are written through the file; a PDF is printed onto its path.
     let mut pending_write = None;
     let rendered = match format {
-        OutFormat::Pdf => render_document(&renderer, kind, lang, format, &ctx, file.temp_path()),
-        _ => coverwright::document::render_to_string(&renderer, kind, lang, format, &ctx).map(
+        OutFormat::Pdf => render_quote_to(
+            &renderer,
+            kind,
+            format,
+            &quote,
+            &options,
+            billing.as_ref(),
+            file.temp_path(),
+        ),
+        _ => render_quote(&renderer, kind, format, &quote, &options, billing.as_ref()).map(
             |text| {
                 pending_write = file.write_all(text.as_bytes()).err();
             },

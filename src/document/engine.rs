@@ -31,6 +31,7 @@
 //! |---|---|---|---|
 //! | `money` | amount | `currency` (else context `currency`), `lang` | `¥1,234.50`, `CNY 1,234.50` |
 //! | `capital` | amount ≥ 0 | `currency` (else context `currency`) | `人民币壹仟贰佰叁拾肆元伍角整` |
+//! | `in_words` | amount ≥ 0 | `currency`, `lang` | `人民币壹仟元整`, `SAY US DOLLARS ONE THOUSAND ONLY` |
 //! | `date` | `YYYY-MM-DD` | `lang` | `2024年1月1日`, `1 January 2024` |
 //! | `period` | first day `YYYY-MM-DD` | `end` (last day), `lang` | `自 2024年1月1日零时起至 …` |
 //! | `number` | decimal | — | `500,000`, `90` |
@@ -394,6 +395,10 @@ fn register(tera: &mut Tera, catalogue: Arc<Catalogue>) {
     tera.register_filter("capital", |v: Value, kw: Kwargs, st: &State| {
         only_args("capital", &kw, &["currency"])?;
         format::capital(decimal(&v)?, &currency(&kw, st)?).map_err(fail)
+    });
+    tera.register_filter("in_words", |v: Value, kw: Kwargs, st: &State| {
+        only_args("in_words", &kw, &["currency", "lang"])?;
+        format::in_words(decimal(&v)?, &currency(&kw, st)?, lang(&kw, st)?).map_err(fail)
     });
     tera.register_filter("date", |v: Value, kw: Kwargs, st: &State| {
         only_args("date", &kw, &["lang"])?;

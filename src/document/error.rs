@@ -122,6 +122,14 @@ pub enum RenderError {
         /// What is wrong with the context.
         message: String,
     },
+    /// A document that would state something false, or one the product does not offer.
+    #[error("the {document} document is refused: {reason}")]
+    Refused {
+        /// The document asked for, e.g. `policy`.
+        document: String,
+        /// Why.
+        reason: String,
+    },
     /// PDF asked of a function that returns text (`render_to_string`).
     #[error("the {document} document as PDF is not text; write it to a file with render_document")]
     NotText {

@@ -320,6 +320,126 @@ pub fn capital(amount: Decimal, currency: &str) -> Result<String, FormatError> {
     Ok(out)
 }
 
+const ONES_EN: [&str; 20] = [
+    "ZERO",
+    "ONE",
+    "TWO",
+    "THREE",
+    "FOUR",
+    "FIVE",
+    "SIX",
+    "SEVEN",
+    "EIGHT",
+    "NINE",
+    "TEN",
+    "ELEVEN",
+    "TWELVE",
+    "THIRTEEN",
+    "FOURTEEN",
+    "FIFTEEN",
+    "SIXTEEN",
+    "SEVENTEEN",
+    "EIGHTEEN",
+    "NINETEEN",
+];
+const TENS_EN: [&str; 10] = [
+    "", "", "TWENTY", "THIRTY", "FORTY", "FIFTY", "SIXTY", "SEVENTY", "EIGHTY", "NINETY",
+];
+
+/// 1 to 999 in English capitals: `TWO HUNDRED AND FIVE`, `SIXTY-FIVE`.
+fn words_below_thousand(n: u64) -> String {
+    let (hundreds, rest) = (n / 100, n % 100);
+    let mut out = String::new();
+    if hundreds > 0 {
+        out.push_str(ONES_EN[hundreds as usize]);
+        out.push_str(" HUNDRED");
+        if rest > 0 {
+            out.push_str(" AND ");
+        }
+    }
+    if rest >= 20 {
+        out.push_str(TENS_EN[(rest / 10) as usize]);
+        if rest % 10 > 0 {
+            out.push('-');
+            out.push_str(ONES_EN[(rest % 10) as usize]);
+        }
+    } else if rest > 0 {
+        out.push_str(ONES_EN[rest as usize]);
+    }
+    out
+}
+
+/// A whole number in English capitals with thousand, million, billion, trillion.
+fn words_integer(n: u64) -> String {
+    if n == 0 {
+        return ONES_EN[0].to_string();
+    }
+    const SCALES: [&str; 6] = [
+        "",
+        " THOUSAND",
+        " MILLION",
+        " BILLION",
+        " TRILLION",
+        " QUADRILLION",
+    ];
+    let mut groups = Vec::new();
+    let mut rest = n;
+    while rest > 0 {
+        groups.push(rest % 1000);
+        rest /= 1000;
+    }
+    let mut parts = Vec::new();
+    for (i, g) in groups.iter().enumerate().rev() {
+        if *g > 0 {
+            parts.push(format!("{}{}", words_below_thousand(*g), SCALES[i]));
+        }
+    }
+    parts.join(" ")
+}
+
+/// The amount in words as English trade documents write it:
+/// `words(2065, "USD")` is `SAY US DOLLARS TWO THOUSAND SIXTY-FIVE ONLY`, and
+/// `words(1234.5, "CNY")` is `SAY RENMINBI YUAN ONE THOUSAND TWO HUNDRED AND THIRTY-FOUR AND
+/// CENTS FIFTY ONLY`. Same range and refusals as [`capital`].
+pub fn words(amount: Decimal, currency: &str) -> Result<String, FormatError> {
+    let name = match currency {
+        "CNY" => "RENMINBI YUAN",
+        "USD" => "US DOLLARS",
+        other => {
+            return Err(FormatError::UnknownCode {
+                what: "currency",
+                code: other.to_string(),
+                expected: "CNY, USD",
+            });
+        }
+    };
+    let cents = to_cents(amount)?;
+    if cents < 0 {
+        return Err(FormatError::Negative(amount));
+    }
+    if cents >= 10_i128.pow(18) {
+        return Err(FormatError::TooLarge(amount));
+    }
+    let whole = u64::try_from(cents / 100).map_err(|_| FormatError::TooLarge(amount))?;
+    let fraction = (cents % 100) as u64;
+    let mut out = format!("SAY {name} {}", words_integer(whole));
+    if fraction > 0 {
+        out.push_str(" AND CENTS ");
+        out.push_str(&words_integer(fraction));
+    }
+    out.push_str(" ONLY");
+    Ok(out)
+}
+
+/// The amount in words in the document's language: [`capital`] for Chinese, [`words`] for
+/// English.
+pub fn in_words(amount: Decimal, currency: &str, lang: Lang) -> Result<String, FormatError> {
+    match lang {
+        Lang::Zh => capital(amount, currency),
+        Lang::En => words(amount, currency),
+    }
+}
+
 const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
@@ -544,6 +664,41 @@ mod tests {
             Ok(v) => v,
             Err(e) => panic!("test date {text}: {e}"),
         }
+    }
+
+    #[test]
+    fn english_words_follow_the_trade_convention() {
+        for (amount, currency, expected) in [
+            ("2065", "USD", "SAY US DOLLARS TWO THOUSAND SIXTY-FIVE ONLY"),
+            (
+                "2065.00",
+                "USD",
+                "SAY US DOLLARS TWO THOUSAND SIXTY-FIVE ONLY",
+            ),
+            (
+                "11806.92",
+                "CNY",
+                "SAY RENMINBI YUAN ELEVEN THOUSAND EIGHT HUNDRED AND SIX AND CENTS NINETY-TWO ONLY",
+            ),
+            ("0.05", "USD", "SAY US DOLLARS ZERO AND CENTS FIVE ONLY"),
+            ("1000001", "USD", "SAY US DOLLARS ONE MILLION ONE ONLY"),
+            (
+                "150000",
+                "USD",
+                "SAY US DOLLARS ONE HUNDRED AND FIFTY THOUSAND ONLY",
+            ),
+        ] {
+            assert_eq!(
+                words(d(amount), currency),
+                Ok(expected.to_string()),
+                "{amount}"
+            );
+        }
+        assert_eq!(words(d("-1"), "USD"), Err(FormatError::Negative(d("-1"))));
+        assert_eq!(
+            in_words(d("10"), "CNY", Lang::Zh),
+            Ok("人民币壹拾元整".to_string())
+        );
     }
 
     #[test]

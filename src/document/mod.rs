@@ -2,7 +2,8 @@
 //!
 //! This module owns everything between a render context (the quote or policy as JSON) and a
 //! finished document: the formatting rules for money, capital numerals, dates, rates and coded
-//! names in Chinese and English ([`format`](mod@format)), the message catalogue that keeps the fixed texts
+//! names in Chinese and English ([`format`](mod@format)), the document model that works out
+//! every fact a document states from the quote ([`model`]), the message catalogue that keeps the fixed texts
 //! of both languages in step ([`catalogue`]), the Tera template engine with those filters
 //! ([`engine`]), printing HTML to PDF ([`pdf`]), whole documents of each kind in each format
 //! with the context they expect ([`render`]), and the error type of the stage ([`error`]).
@@ -11,6 +12,8 @@ pub mod catalogue;
 pub mod engine;
 pub mod error;
 pub mod format;
+pub mod model;
+pub mod options;
 pub mod pdf;
 pub mod render;
 
@@ -18,5 +21,6 @@ pub use catalogue::Catalogue;
 pub use engine::{DEFAULT_TEMPLATE_DIR, Renderer};
 pub use error::{MissingKey, RenderError};
 pub use format::{FormatError, Lang};
+pub use model::{DocOptions, DocumentModel, ModelError};
 pub use pdf::html_to_pdf;
 pub use render::{DocKind, OutFormat, render_document, render_to_string};

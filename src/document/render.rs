@@ -26,6 +26,12 @@
 //! | `issue_date` | `policy`, `invoice` | `YYYY-MM-DD`, the date the document is issued | `quote.as_of` |
 //! | `dispute` | `policy` | `"arbitration"` or `"court"` | `null`: the general dispute clause naming both |
 //! | `arbitration_body` | `policy` | name of the arbitration commission | `null` |
+//! | `special_clauses`, `beneficiaries`, `insurer`, `actuary` | every document | the policy's own clauses (texts), named beneficiaries (`{rank, name, share}`), the insurer's profile, the worksheet's author variant | none, 法定, no profile, customer variant |
+//! | `doc` | every document | (derived) the [`DocumentModel`] of the quote with the options above | built here; a document that would state something false is refused ([`RenderError::Refused`]) |
+//!
+//! [`render_quote`] is the entry point of the command line: it takes the quote and typed
+//! [`DocOptions`], honours the product's `documents:` list ([`product_template`]) and builds
+//! the model from the options.
 //!
 //! Any other keys are passed through untouched. Amounts in the context must be decimal
 //! strings; the filters refuse floating-point numbers.
@@ -46,6 +52,7 @@ use serde_json::{Map, Value};
 use super::engine::Renderer;
 use super::error::RenderError;
 use super::format::{FormatError, Lang};
+use super::model::{DocOptions, DocumentModel, ProductTerms};
 use super::pdf::html_to_pdf;
 
 /// The documents that can be rendered.
@@ -245,7 +252,162 @@ pub fn document_context(
     out.insert("payment".to_string(), payment);
     out.entry("plan").or_insert(Value::Null);
 
+    if out.get("doc").is_none_or(Value::is_null) {
+        let options = options_from_context(lang, &out).map_err(bad)?;
+        let model =
+            DocumentModel::from_json(&Value::Object(quote.clone()), &options).map_err(|e| {
+                RenderError::Refused {
+                    document: kind.name().to_string(),
+                    reason: e.to_string(),
+                }
+            })?;
+        let model = serde_json::to_value(&model).map_err(|e| bad(e.to_string()))?;
+        out.insert("doc".to_string(), model);
+    }
+
     Ok(Value::Object(out))
+}
+
+/// The document options a JSON context carries: `plan`, `issue_date`, `dispute`,
+/// `arbitration_body`, `special_clauses` (list of texts), `beneficiaries` (list of `{rank,
+/// name, share}`), `insurer` (an insurer profile) and `actuary` (a boolean: the worksheet's
+/// author variant).
+fn options_from_context(lang: Lang, ctx: &Map<String, Value>) -> Result<DocOptions, String> {
+    let mut o = DocOptions::new(lang);
+    let text = |key: &str| ctx.get(key).and_then(Value::as_str).map(str::to_string);
+    o.plan = text("plan");
+    if let Some(d) = text("issue_date") {
+        o.issue_date =
+            Some(super::format::parse_date(&d).map_err(|e| format!("`issue_date`: {e}"))?);
+    }
+    o.dispute = text("dispute").map(|d| d.parse()).transpose()?;
+    o.arbitration_body = text("arbitration_body");
+    if let Some(v) = ctx.get("special_clauses").filter(|v| !v.is_null()) {
+        o.special_clauses = serde_json::from_value(v.clone())
+            .map_err(|e| format!("`special_clauses` must be a list of texts: {e}"))?;
+    }
+    if let Some(v) = ctx.get("beneficiaries").filter(|v| !v.is_null()) {
+        o.beneficiaries = serde_json::from_value(v.clone())
+            .map_err(|e| format!("`beneficiaries` must be a list of {{rank, name, share}}: {e}"))?;
+    }
+    o.actuary = ctx.get("actuary").and_then(Value::as_bool).unwrap_or(false);
+    if let Some(v) = ctx.get("insurer").filter(|v| !v.is_null()) {
+        o.insurer = Some(
+            serde_json::from_value(v.clone())
+                .map_err(|e| format!("`insurer` must be an insurer profile: {e}"))?,
+        );
+    }
+    Ok(o)
+}
+
+/// The template the product names for `kind` in `format`: the product's entry of its
+/// `documents:` list (with the ending of `format`), or the default template when the product
+/// lists none. A document the product does not list is refused, naming the list.
+pub fn product_template(
+    kind: DocKind,
+    format: OutFormat,
+    product: &ProductTerms,
+    product_id: &str,
+) -> Result<String, RenderError> {
+    if product.documents.is_empty() {
+        return Ok(template_name(kind, format));
+    }
+    let Some(listed) = product.documents.get(kind.name()) else {
+        let list: Vec<&str> = product.documents.keys().map(String::as_str).collect();
+        return Err(RenderError::Refused {
+            document: kind.name().to_string(),
+            reason: format!(
+                "{product_id} offers only the documents its `documents:` list names: {}",
+                list.join(", ")
+            ),
+        });
+    };
+    let stem = listed
+        .rsplit_once('.')
+        .map_or(listed.as_str(), |(stem, _)| stem);
+    let ext = match format {
+        OutFormat::Html | OutFormat::Pdf => "html",
+        OutFormat::Md => "md",
+    };
+    Ok(format!("{stem}.{ext}"))
+}
+
+/// Renders document `kind` of `quote` (the quote JSON) with `options` as HTML or Markdown:
+/// the product's template for the document (see [`product_template`]), the document model
+/// built from the quote and the options under `doc`, the quote under `quote`, and `billing`
+/// for the invoice.
+pub fn render_quote(
+    renderer: &Renderer,
+    kind: DocKind,
+    format: OutFormat,
+    quote: &Value,
+    options: &DocOptions,
+    billing: Option<&Value>,
+) -> Result<String, RenderError> {
+    if format == OutFormat::Pdf {
+        return Err(RenderError::NotText {
+            document: kind.name().to_string(),
+        });
+    }
+    let product_id = format!(
+        "{}@{}",
+        quote["product"]["code"].as_str().unwrap_or("?"),
+        quote["product"]["version"].as_str().unwrap_or("?")
+    );
+    let name = product_template(kind, format, &options.product, &product_id)?;
+    let model = DocumentModel::from_json(quote, options).map_err(|e| RenderError::Refused {
+        document: kind.name().to_string(),
+        reason: e.to_string(),
+    })?;
+    let mut ctx = Map::new();
+    ctx.insert("quote".to_string(), quote.clone());
+    ctx.insert(
+        "doc".to_string(),
+        serde_json::to_value(&model).map_err(|e| RenderError::Context {
+            template: name.clone(),
+            message: e.to_string(),
+        })?,
+    );
+    ctx.insert("plan".to_string(), Value::from(options.plan.clone()));
+    if let Some(b) = billing {
+        ctx.insert("billing".to_string(), b.clone());
+    }
+    let context = document_context(kind, options.lang, &Value::Object(ctx), &name)?;
+    renderer.render(&name, &context)
+}
+
+/// [`render_quote`] written to `output` as HTML, Markdown or PDF (see [`render_document`]).
+pub fn render_quote_to(
+    renderer: &Renderer,
+    kind: DocKind,
+    format: OutFormat,
+    quote: &Value,
+    options: &DocOptions,
+    billing: Option<&Value>,
+    output: &Path,
+) -> Result<(), RenderError> {
+    match format {
+        OutFormat::Html | OutFormat::Md => {
+            let text = render_quote(renderer, kind, format, quote, options, billing)?;
+            write_file(output, &text)
+        }
+        OutFormat::Pdf => {
+            let html = render_quote(renderer, kind, OutFormat::Html, quote, options, billing)?;
+            print_pdf(&html, output)
+        }
+    }
+}
+
+fn print_pdf(html: &str, output: &Path) -> Result<(), RenderError> {
+    let temp = temp_html_path(output)?;
+    write_file(&temp, html)?;
+    let printed = html_to_pdf(&temp, output);
+    let removed = std::fs::remove_file(&temp).map_err(|source| RenderError::Io {
+        path: temp.clone(),
+        source,
+    });
+    printed?;
+    removed
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -345,15 +507,7 @@ pub fn render_document(
         }
         OutFormat::Pdf => {
             let html = render_to_string(renderer, kind, lang, OutFormat::Html, context)?;
-            let temp = temp_html_path(output)?;
-            write_file(&temp, &html)?;
-            let printed = html_to_pdf(&temp, output);
-            let removed = std::fs::remove_file(&temp).map_err(|source| RenderError::Io {
-                path: temp.clone(),
-                source,
-            });
-            printed?;
-            removed
+            print_pdf(&html, output)
         }
     }
 }
@@ -426,7 +580,12 @@ mod tests {
                 {"code": "annual", "mode": "annual"}
             ]
         });
-        let ctx = match context_of(DocKind::Policy, json!({"quote": quote, "lang": "zh"})) {
+        // A context that brings its own document model keeps it.
+        let doc = json!({"policy_number": "P-1"});
+        let ctx = match context_of(
+            DocKind::Policy,
+            json!({"quote": quote, "lang": "zh", "doc": doc}),
+        ) {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
         };
@@ -438,10 +597,16 @@ mod tests {
         assert_eq!(ctx["dispute"], Value::Null);
         assert_eq!(ctx["arbitration_body"], Value::Null);
         assert_eq!(ctx["issue_date"], "2024-01-01");
+        assert_eq!(ctx["doc"]["policy_number"], "P-1");
+        // Otherwise the model is built from the quote, and a quote it cannot read is refused.
+        assert_eq!(
+            context_of(DocKind::Policy, json!({"quote": quote})).map(|_| ()),
+            Err("the policy document is refused: the quote JSON is not a quote: missing field `quote_id`".to_string())
+        );
 
         let ctx = match context_of(
             DocKind::Policy,
-            json!({"quote": quote, "plan": "monthly", "currency": "CNY", "issue_date": "2024-02-01"}),
+            json!({"quote": quote, "plan": "monthly", "currency": "CNY", "issue_date": "2024-02-01", "doc": doc}),
         ) {
             Ok(c) => c,
             Err(e) => panic!("{e}"),

@@ -613,8 +613,28 @@ fn illustration_rows() -> Value {
     Value::Array(rows)
 }
 
+/// The profile of the group accident product's insurer, from the shipped profiles file.
+fn insurer() -> Value {
+    let profiles = match coverwright::document::model::InsurerProfiles::load(
+        &manifest().join("products/insurers/insurers.yaml"),
+    ) {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    };
+    match profiles.get("华安示范财产保险股份有限公司") {
+        Some(p) => serde_json::to_value(p).unwrap_or_default(),
+        None => panic!("no profile of the GA-SME insurer"),
+    }
+}
+
 /// The context of each document for the group accident quote.
 fn context(kind: DocKind) -> Value {
+    let mut ctx = context_without_insurer(kind);
+    ctx["insurer"] = insurer();
+    ctx
+}
+
+fn context_without_insurer(kind: DocKind) -> Value {
     let mut quote = ga_quote();
     match kind {
         DocKind::Invoice => {
@@ -632,7 +652,11 @@ fn context(kind: DocKind) -> Value {
 }
 
 fn render(kind: DocKind, lang: Lang, format: OutFormat, ctx: &Value) -> String {
-    match render_to_string(&project_renderer(), kind, lang, format, ctx) {
+    let mut ctx = ctx.clone();
+    if ctx.get("insurer").is_none() {
+        ctx["insurer"] = insurer();
+    }
+    match render_to_string(&project_renderer(), kind, lang, format, &ctx) {
         Ok(s) => s,
         Err(e) => panic!("rendering {kind} in {lang} as {format}: {e}"),
     }
@@ -774,14 +798,21 @@ fn a_hostile_policyholder_name_is_escaped_in_html() {
 fn the_quote_shows_totals_in_figures_and_capital_numerals() {
     let ctx = context(DocKind::Quote);
     let zh = render(DocKind::Quote, Lang::Zh, OutFormat::Md, &ctx);
-    assert!(zh.contains("**¥4,672.29**（大写：人民币肆仟陆佰柒拾贰元贰角玖分）"));
+    assert!(
+        zh.contains("| 年缴保险费合计 | **¥4,672.29**（大写：人民币肆仟陆佰柒拾贰元贰角玖分） |")
+    );
+    // Each plan states what is payable under it.
+    assert!(
+        zh.contains("| 月交 | 12 | ¥420.51 | ¥373.83 | ¥0.00 | ¥5,046.12 |"),
+        "{zh}"
+    );
     assert!(zh.contains("| 意外医疗 | 应税 | ¥482.55 | ¥28.95 | ¥511.50 |"));
     assert!(zh.contains("| 其中：税费合计 | | | | ¥264.47 |"));
     assert!(zh.contains("5. 宽限期：60日。"));
     assert!(zh.contains("3. 犹豫期：本产品不设犹豫期。"));
     assert!(zh.contains("| 二类（外勤、轻体力劳动人员） | 1 |"));
     let en = render(DocKind::Quote, Lang::En, OutFormat::Md, &ctx);
-    assert!(en.contains("| Total premium payable | **CNY 4,672.29** |"));
+    assert!(en.contains("| Annual premium | **CNY 4,672.29** (In words: SAY RENMINBI YUAN FOUR THOUSAND SIX HUNDRED AND SEVENTY-TWO AND CENTS TWENTY-NINE ONLY) |"), "{en}");
     assert!(
         !en.contains("人民币肆仟"),
         "capital numerals are for the Chinese quote"
@@ -799,7 +830,12 @@ fn the_policy_shows_period_premium_members_and_dispute_clause() {
     assert!(zh.contains(
         "| 4 | 赵六 | 330102198811114567 | 男 | 37 | 4类 | ¥500,000.00 | ¥20,000.00 | ¥1,842.31 |"
     ));
-    assert!(zh.contains("提交下列仲裁机构仲裁。\n仲裁机构：杭州仲裁委员会"));
+    assert!(
+        zh.contains("提交下列仲裁机构仲裁。仲裁机构：杭州仲裁委员会。"),
+        "{zh}"
+    );
+    assert!(zh.contains("| 受益人 | 法定受益人 |"), "{zh}");
+    assert!(zh.contains("客服电话：95500"), "{zh}");
     assert!(zh.contains("华安示范附加意外伤害医疗保险条款（2024版）"));
     assert!(zh.contains("## 特别约定\n\n无。"));
 
@@ -808,8 +844,17 @@ fn the_policy_shows_period_premium_members_and_dispute_clause() {
     quote["special_clauses"] = json!([{"zh": "本保单承保被保险人在工作期间的意外。", "en": "Cover applies while the insured is at work."}]);
     let ctx = json!({"quote": quote, "plan": "quarterly", "dispute": "court"});
     let en = render(DocKind::Policy, Lang::En, OutFormat::Md, &ctx);
-    assert!(en.contains("| Payment mode | Quarterly (4 instalments) |"));
-    assert!(en.contains("| 4 | 1 December 2025 | CNY 1,238.16 | CNY 0.00 | 30 January 2026 |"));
+    assert!(en.contains("| Payment mode | Quarterly (4 instalments); First payment CNY 1,238.16 (1 March 2025) |"), "{en}");
+    assert!(
+        en.contains("| 1 | 1 March 2025 | CNY 1,238.16 | CNY 0.00 | CNY 1,238.16 | — |"),
+        "{en}"
+    );
+    assert!(
+        en.contains(
+            "| 4 | 1 December 2025 | CNY 1,238.16 | CNY 0.00 | CNY 1,238.16 | 30 January 2026 |"
+        ),
+        "{en}"
+    );
     assert!(en.contains("by action before a people's court according to law."));
     assert!(en.contains("1. Cover applies while the insured is at work."));
     let html = render(DocKind::Policy, Lang::Zh, OutFormat::Html, &ctx);
@@ -844,11 +889,23 @@ fn the_worksheet_cites_table_rows_and_steps() {
         OutFormat::Md,
         &context(DocKind::Worksheet),
     );
-    assert!(md.contains("## Step 1: `group_factor` · Policy"));
-    assert!(md.contains("- Defined at: `products/ga-sme-2024.yaml:201`"));
-    assert!(md.contains("| `group_size[value]` | 1.1 | Lookup key `members=4`; Matched row `[1, 11)` @ `products/ga-sme-2024.yaml:164` |"));
     assert!(
-        md.contains("## Step 4: `add_premium` · Member 1 (张三) · Accidental death and disability")
+        md.contains("| 1 | Group size factor | Policy | 1.1 |"),
+        "{md}"
+    );
+    assert!(md.contains("| 4 | Accidental death and disability premium (Accidental death and disability) | Member 1 (张三) | CNY 550.00 |"), "{md}");
+    assert!(
+        md.contains("| **Annual premium** | **CNY 4,672.29** | CNY 4,672.29 | ✓ |"),
+        "{md}"
+    );
+    // Authors' positions and formulas only in the actuary variant.
+    assert!(!md.contains("ga-sme-2024.yaml"), "{md}");
+    let mut ctx = context(DocKind::Worksheet);
+    ctx["actuary"] = json!(true);
+    let md = render(DocKind::Worksheet, Lang::En, OutFormat::Md, &ctx);
+    assert!(
+        md.contains("group_size[value] = 1.1 @ products/ga-sme-2024.yaml:164"),
+        "{md}"
     );
 }
 
@@ -861,7 +918,12 @@ fn the_invoice_bills_declarations() {
     let mut usd = ctx.clone();
     usd["currency"] = json!("USD");
     let en = render(DocKind::Invoice, Lang::En, OutFormat::Md, &usd);
-    assert!(en.contains("| Total billed | **USD 3,000.00** |"));
+    assert!(
+        en.contains(
+            "| Total billed | **USD 3,000.00** (In words: SAY US DOLLARS THREE THOUSAND ONLY) |"
+        ),
+        "{en}"
+    );
     // The invoice needs the billing.
     let err = render_to_string(
         &project_renderer(),
@@ -1092,8 +1154,8 @@ fn every_optional_part_renders() {
         "| 意外住院津贴 | 免税 |",
         "| 印花税 | 已含于保险费 | | | ¥4.67 |",
         "| 保单工本费 | 另行收取 | | | ¥10.00 |",
-        "| 按月申报 | 按月申报出运，保险费按申报金额计收。 | | | |",
-        "| 灵活缴费 | 在年度缴费上限内灵活缴费。 | | | |",
+        "| 按月申报 | 按月申报出运，保险费按申报金额计收。 | | | | |",
+        "| 灵活缴费 | 在年度缴费上限内灵活缴费。 | | | | |",
         "3. 犹豫期：15日。投保人在犹豫期内",
         "4. 等待期：30日。等待期内发生的保险事故",
         " 意外医疗：30日。",
@@ -1105,7 +1167,10 @@ fn every_optional_part_renders() {
     let policy = render(DocKind::Policy, Lang::En, OutFormat::Md, &ctx);
     assert!(policy.contains("| Payment mode | Monthly declarations |"));
     assert!(policy.contains("1. Clause one\n2. Clause two"));
-    assert!(policy.contains("| Insured | 杭州某某餐饮有限公司 |"));
+    assert!(
+        policy.contains("| Insured | 杭州某某餐饮有限公司"),
+        "{policy}"
+    );
     assert!(!policy.contains("Schedule of Insured Members"));
     let html = render(DocKind::Policy, Lang::En, OutFormat::Html, &ctx);
     assert!(

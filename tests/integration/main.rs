@@ -4,6 +4,8 @@ mod actuarial;
 mod batch;
 mod codes;
 mod census;
+
+mod docmodel;
 mod document;
 mod layering;
 mod pension;

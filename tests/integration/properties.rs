@@ -1195,7 +1195,9 @@ fn html_output_escapes_every_value_from_a_request_or_census() {
         let r = request::check(p, &node, Path::new("req.yaml"), m).expect("valid");
         assert_eq!(r.policyholder.name, hostile);
         let q = harness::quote_and_check(p, &r).expect("quoted");
-        let ctx = serde_json::json!({ "quote": q });
+        let insurer =
+            coverwright::document::options::insurer_json(&p.insurer, Path::new("products"));
+        let ctx = serde_json::json!({ "quote": q, "insurer": insurer });
         let (renderer, _) = harness::shipped_renderer();
         let escaped =
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Co&quot; &lt;b&gt;&#39;";

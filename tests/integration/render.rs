@@ -1,8 +1,9 @@
 //! Every example quoted and rendered: every document in both languages and both text formats
 //! (PDF in the ignored test of `document`), and a template typo caught by `validate`.
 
-use coverwright::document::render::{DocKind, OutFormat, render_to_string};
-use coverwright::document::{Lang, Renderer};
+use coverwright::document::options::{options_for, quote_product};
+use coverwright::document::render::{DocKind, OutFormat, render_quote};
+use coverwright::document::{DocOptions, Lang, Renderer};
 
 use crate::quote::tempdir;
 use crate::support::run;
@@ -16,6 +17,24 @@ const EXAMPLES: [(&str, &str); 7] = [
     ("BO-ANN", "examples/bo-ann.yaml"),
     ("PA-FLEX", "examples/pa-flex.yaml"),
 ];
+
+/// The options `render` uses for a quote: its product's terms and its insurer's profile.
+pub fn options(quote: &serde_json::Value, lang: Lang) -> DocOptions {
+    let products = std::path::Path::new("products");
+    let product = quote_product(quote, products).unwrap_or_else(|e| panic!("{e}"));
+    options_for(
+        lang.code(),
+        None,
+        None,
+        None,
+        None,
+        &[],
+        product.as_ref(),
+        products,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
 
 #[test]
 fn every_example_renders_every_document_in_both_languages() {
@@ -32,7 +51,6 @@ fn every_example_renders_every_document_in_both_languages() {
         ]);
         assert_eq!(status, 0, "{code}: {err}");
         let quote: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let ctx = serde_json::json!({ "quote": quote });
         let holder = quote["policyholder"]["name"].as_str().unwrap().to_string();
         for kind in [
             DocKind::Quote,
@@ -42,8 +60,14 @@ fn every_example_renders_every_document_in_both_languages() {
             DocKind::Illustration,
         ] {
             for lang in [Lang::Zh, Lang::En] {
+                let opts = options(&quote, lang);
+                if !opts.product.documents.is_empty()
+                    && !opts.product.documents.contains_key(kind.name())
+                {
+                    continue;
+                }
                 for format in [OutFormat::Html, OutFormat::Md] {
-                    let text = match render_to_string(&renderer, kind, lang, format, &ctx) {
+                    let text = match render_quote(&renderer, kind, format, &quote, &opts, None) {
                         Ok(t) => t,
                         Err(e) => panic!("{code} {kind} {lang:?} {format}: {e}"),
                     };
@@ -167,11 +191,11 @@ fn golden_documents_for_export_credit_and_owner_annuity() {
         ]);
         assert_eq!(status, 0, "{err}");
         let quote: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let mut ctx = serde_json::json!({ "quote": quote });
+        let mut billing = None;
         if code == "EC-SME" {
             let qpath = dir.join("ec-quote.json");
             std::fs::write(&qpath, &out).unwrap();
-            let (status, billing, err) = run(&[
+            let (status, billing_out, err) = run(&[
                 "declare",
                 "--quote",
                 qpath.to_str().unwrap(),
@@ -181,15 +205,20 @@ fn golden_documents_for_export_credit_and_owner_annuity() {
                 "json",
             ]);
             assert_eq!(status, 0, "{err}");
-            let billing: serde_json::Value = serde_json::from_str(&billing).unwrap();
-            assert_eq!(billing["totals"]["total_billed"], "2065.00", "{billing}");
-            ctx["billing"] = billing;
+            let billing_json: serde_json::Value = serde_json::from_str(&billing_out).unwrap();
+            assert_eq!(
+                billing_json["totals"]["total_billed"], "2065.00",
+                "{billing_json}"
+            );
+            billing = Some(serde_json::from_value::<serde_json::Value>(billing_json).unwrap());
         }
         for kind in kinds {
             for lang in [Lang::Zh, Lang::En] {
                 for format in [OutFormat::Html, OutFormat::Md] {
-                    let text = render_to_string(&renderer, *kind, lang, format, &ctx)
-                        .unwrap_or_else(|e| panic!("{code} {kind} {lang:?} {format}: {e}"));
+                    let opts = options(&quote, lang);
+                    let text =
+                        render_quote(&renderer, *kind, format, &quote, &opts, billing.as_ref())
+                            .unwrap_or_else(|e| panic!("{code} {kind} {lang:?} {format}: {e}"));
                     insta::assert_snapshot!(
                         format!("{}-{kind}-{}.{format}", code.to_lowercase(), lang.code()),
                         text

@@ -617,7 +617,12 @@ pub fn render_quote(data: &[u8]) {
     let kind = DocKind::ALL[pick % DocKind::ALL.len()];
     let format = [OutFormat::Html, OutFormat::Md][(pick / 7) % 2];
     let lang = [Lang::Zh, Lang::En][(pick / 14) % 2];
-    let mut ctx = serde_json::json!({ "quote": q });
+    let insurer = q["product"]["insurer"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let insurer = coverwright::document::options::insurer_json(&insurer, Path::new("products"));
+    let mut ctx = serde_json::json!({ "quote": q, "insurer": insurer });
     for (k, n) in [
         ("plan", 1),
         ("issue_date", 2),

@@ -1,0 +1,534 @@
+//! The document model: the facts each document states, worked out from a priced quote.
+
+use coverwright::document::Lang;
+use coverwright::document::model::{Beneficiary, Dispute, DocOptions, DocumentModel};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::support::run;
+
+fn quote(code: &str, request: &str) -> Value {
+    let (status, out, err) = run(&[
+        "quote",
+        "--product",
+        code,
+        "--request",
+        request,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, 0, "{code}: {err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn model(q: &Value, o: &DocOptions) -> DocumentModel {
+    match DocumentModel::from_json(q, o) {
+        Ok(m) => m,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn refusal(q: &Value, o: &DocOptions) -> String {
+    match DocumentModel::from_json(q, o) {
+        Ok(_) => panic!("expected a refusal"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+#[test]
+fn ga_sme_monthly_states_the_sum_of_its_instalments_in_words_and_figures() {
+    let q = quote("GA-SME", "examples/ga-sme.yaml");
+    let mut o = DocOptions::new(Lang::Zh);
+    o.plan = Some("monthly".to_string());
+    let m = model(&q, &o);
+    let plan = m.plan.as_ref().unwrap();
+    assert_eq!(plan.code, "monthly");
+    assert_eq!(plan.instalments.len(), 12);
+    let sum: Decimal = plan.instalments.iter().map(|i| dec(&i.payable)).sum();
+    assert_eq!(sum, dec("11806.92"));
+    assert_eq!(m.payable, "11806.92");
+    assert_eq!(m.payable_in_words, "人民币壹万壹仟捌佰零陆元玖角贰分");
+    assert_eq!(m.premium, "10932.36");
+    assert_eq!(plan.loading, "874.56");
+    assert_eq!(plan.fees, "0.00");
+    let first = plan.first_due.as_ref().unwrap();
+    assert_eq!(
+        (first.date.to_string(), first.amount.as_str()),
+        ("2025-03-01".into(), "983.91")
+    );
+    // No grace date for the first instalment; none after the last day of cover.
+    assert_eq!(plan.instalments[0].grace_end, None);
+    assert_eq!(
+        plan.instalments[1].grace_end.unwrap().to_string(),
+        "2025-05-31"
+    );
+    let last = &plan.instalments[11];
+    assert_eq!(last.grace_end.unwrap().to_string(), "2026-02-28");
+    assert!(last.grace_capped);
+    assert!(m.grace.capped);
+    assert_eq!(m.grace.wording, "notice.grace_art36");
+    // Group accident: a member list, occupation classes, beneficiaries by law.
+    assert!(m.sections.member_list && m.sections.occupation && m.sections.beneficiaries);
+    assert!(m.insured.named.is_none());
+    assert_eq!(m.insured.count, Some(10));
+    assert!(m.beneficiaries.as_ref().unwrap().legal);
+    assert_eq!(m.dispute.kind, "either");
+
+    let mut en = o.clone();
+    en.lang = Lang::En;
+    en.insurer = Some(coverwright::document::model::InsurerProfile {
+        name: bi(
+            "华安示范财产保险股份有限公司",
+            "Hua'an Demonstration Property Insurance Co., Ltd.",
+        ),
+        address: bi("上海", "Shanghai"),
+        phone: "95500".into(),
+        website: "https://example.com".into(),
+        seal: bi("保单专用章", "Policy seal"),
+        dispute: None,
+        arbitration_body: None,
+        filings: Default::default(),
+        clauses: Default::default(),
+    });
+    en.product.filing_en = Some("Hua'an [2024] Accident No. 017".into());
+    for c in ["add", "medical", "allowance"] {
+        en.product.clauses.insert(c.into(), bi("条款", "Clause"));
+    }
+    let m = model(&q, &en);
+    assert_eq!(
+        m.payable_in_words,
+        "SAY RENMINBI YUAN ELEVEN THOUSAND EIGHT HUNDRED AND SIX AND CENTS NINETY-TWO ONLY"
+    );
+}
+
+fn bi(zh: &str, en: &str) -> coverwright::document::model::Bilingual {
+    coverwright::document::model::Bilingual {
+        zh: zh.into(),
+        en: en.into(),
+    }
+}
+
+#[test]
+fn the_annual_plan_has_no_grace_date_and_no_loading() {
+    let q = quote("GA-SME", "examples/ga-sme.yaml");
+    let m = model(&q, &DocOptions::new(Lang::Zh));
+    let plan = m.plan.as_ref().unwrap();
+    assert_eq!(plan.code, "annual");
+    assert_eq!(plan.instalments.len(), 1);
+    assert_eq!(plan.instalments[0].grace_end, None);
+    assert_eq!(
+        (plan.payable.as_str(), plan.loading.as_str()),
+        ("10932.36", "0.00")
+    );
+    assert_eq!(m.payable_in_words, "人民币壹万零玖佰叁拾贰元叁角陆分");
+}
+
+#[test]
+fn export_credit_names_the_exporter_and_lists_the_buyers() {
+    let q = quote("EC-SME", "examples/ec-sme.yaml");
+    let m = model(&q, &DocOptions::new(Lang::Zh));
+    assert!(!m.personal);
+    assert_eq!(m.grace.wording, "notice.grace_credit");
+    assert_eq!(
+        m.insured.named.as_ref().unwrap().name,
+        "义乌某某进出口有限公司"
+    );
+    assert_eq!(m.insured.count, None);
+    assert!(m.sections.buyers && !m.sections.member_list && !m.sections.occupation);
+    assert!(m.beneficiaries.is_none());
+    let buyers: Vec<(&str, Option<&str>, Option<&str>)> = m
+        .buyers
+        .iter()
+        .map(|b| {
+            (
+                b.name.as_str(),
+                b.risk_class.as_deref(),
+                b.method.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        buyers,
+        [
+            ("Schmidt Handels GmbH", Some("A"), Some("O/A")),
+            ("Nova Distribuidora Ltda", Some("B"), Some("O/A")),
+            ("Karachi Trading Co", Some("C"), Some("D/A")),
+            ("Lyon Maison SARL", Some("A"), Some("L/C")),
+        ]
+    );
+    let perils: Vec<(&str, &str)> = m
+        .indemnity
+        .iter()
+        .map(|p| (p.label.as_str(), p.ratio.as_str()))
+        .collect();
+    assert_eq!(
+        perils,
+        [
+            ("peril.commercial", "0.9"),
+            ("peril.political", "0.9"),
+            ("peril.refusal", "0.8")
+        ]
+    );
+    assert_eq!(m.payable_in_words, "美元贰仟零陆拾伍元整");
+    let credit = m.credit.as_ref().unwrap();
+    assert_eq!(credit.minimum_premium.as_deref(), Some("2000.00"));
+    assert_eq!(credit.maximum_liability.as_deref(), Some("150000.00"));
+}
+
+#[test]
+fn a_document_that_would_state_something_false_is_refused() {
+    let q = quote("GA-SME", "examples/ga-sme.yaml");
+    let mut o = DocOptions::new(Lang::Zh);
+    o.plan = Some("weekly".into());
+    assert_eq!(
+        refusal(&q, &o),
+        "the quote has no payment plan `weekly`; its plans: annual, semi_annual, quarterly, monthly, monthly_workday"
+    );
+
+    let mut o = DocOptions::new(Lang::Zh);
+    o.beneficiaries = vec![
+        Beneficiary {
+            rank: 1,
+            name: "张三".into(),
+            share: dec("0.6"),
+        },
+        Beneficiary {
+            rank: 1,
+            name: "李四".into(),
+            share: dec("0.3"),
+        },
+        Beneficiary {
+            rank: 2,
+            name: "王五".into(),
+            share: dec("1"),
+        },
+    ];
+    assert_eq!(
+        refusal(&q, &o),
+        "the shares of rank-1 beneficiaries add up to 90%, not 100%"
+    );
+    o.beneficiaries[1].share = dec("0.4");
+    let m = model(&q, &o);
+    let b = m.beneficiaries.unwrap();
+    assert!(!b.legal);
+    assert_eq!(b.named.len(), 3);
+
+    let mut o = DocOptions::new(Lang::Zh);
+    o.dispute = Some(Dispute::Arbitration);
+    assert!(refusal(&q, &o).starts_with("arbitration needs the arbitration commission named"));
+    o.arbitration_body = Some("上海仲裁委员会".into());
+    let m = model(&q, &o);
+    assert_eq!(
+        (m.dispute.kind, m.dispute.body.as_deref()),
+        ("arbitration", Some("上海仲裁委员会"))
+    );
+
+    let o = DocOptions::new(Lang::En);
+    assert_eq!(
+        refusal(&q, &o),
+        "GA-SME 2024.1 has no English filing reference (`filings` in the insurer's profile) for an English document; \
+         no English name for the insurer `华安示范财产保险股份有限公司`: declare its profile in the insurer profiles file (products/insurers/insurers.yaml); \
+         the clause of coverage `add` has no English name (`clauses` in the insurer's profile) for an English document"
+    );
+}
+
+const EXAMPLES: [(&str, &str); 7] = [
+    ("GA-SME", "ga-sme"),
+    ("SP-ACC", "sp-acc"),
+    ("GIG-MED", "gig-med"),
+    ("GSM-SME", "gsm-sme"),
+    ("EC-SME", "ec-sme"),
+    ("BO-ANN", "bo-ann"),
+    ("PA-FLEX", "pa-flex"),
+];
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
+/// Every text the request (or the policy options) supplied: names, ids, field values.
+fn supplied(q: &Value, example: &str) -> Vec<String> {
+    let mut out = vec![q["policyholder"]["name"].as_str().unwrap().to_string()];
+    let fields = |v: &Value, out: &mut Vec<String>| {
+        if let Some(m) = v.as_object() {
+            out.extend(m.values().filter_map(Value::as_str).map(str::to_string));
+        }
+    };
+    fields(&q["policyholder"]["fields"], &mut out);
+    for m in q["members"].as_array().unwrap() {
+        out.push(m["name"].as_str().unwrap().to_string());
+        fields(&m["fields"], &mut out);
+    }
+    let path = format!("examples/{example}-policy.yaml");
+    if let Ok(text) = std::fs::read_to_string(path) {
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let value = line.split_once(':').map_or(line, |(_, v)| v);
+            out.push(value.trim().trim_start_matches("- ").to_string());
+            out.push(line.trim().trim_start_matches("- ").to_string());
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
+}
+
+/// Renders every document each example's product lists, in both languages, as `render` does.
+fn every_document(mut check: impl FnMut(&str, Lang, &str, &[String])) {
+    use coverwright::document::render::{DocKind, OutFormat, render_quote};
+    let renderer = coverwright::document::Renderer::new(std::path::Path::new("templates"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (code, example) in EXAMPLES {
+        let q = quote(code, &format!("examples/{example}.yaml"));
+        let names = supplied(&q, example);
+        let billing = (code == "EC-SME").then(|| {
+            let dir = crate::quote::tempdir("docmodel-billing");
+            let path = dir.join("q.json");
+            std::fs::write(&path, serde_json::to_string(&q).unwrap()).unwrap();
+            let (status, out, err) = run(&[
+                "declare",
+                "--quote",
+                path.to_str().unwrap(),
+                "--declarations",
+                "examples/ec-sme-declarations.csv",
+                "--format",
+                "json",
+            ]);
+            assert_eq!(status, 0, "{err}");
+            serde_json::from_str::<Value>(&out).unwrap()
+        });
+        for lang in Lang::ALL {
+            let products = std::path::Path::new("products");
+            let product = coverwright::document::options::quote_product(&q, products)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let policy = std::path::PathBuf::from(format!("examples/{example}-policy.yaml"));
+            let opts = coverwright::document::options::options_for(
+                lang.code(),
+                None,
+                None,
+                None,
+                None,
+                &[],
+                product.as_ref(),
+                products,
+                policy.is_file().then_some(policy.as_path()),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            for kind in DocKind::ALL {
+                if !opts.product.documents.is_empty()
+                    && !opts.product.documents.contains_key(kind.name())
+                    || kind == DocKind::Invoice && billing.is_none()
+                {
+                    continue;
+                }
+                for format in [OutFormat::Html, OutFormat::Md] {
+                    let text = render_quote(&renderer, kind, format, &q, &opts, billing.as_ref())
+                        .unwrap_or_else(|e| panic!("{code} {kind} {lang} {format}: {e}"));
+                    let what = format!("{code} {kind} {format}");
+                    check(&what, lang, &text, &names);
+                }
+            }
+        }
+    }
+}
+
+/// Text a reader sees: no style sheet, tags, entities or web addresses.
+fn visible(text: &str) -> String {
+    let mut t = text.to_string();
+    if let (Some(a), Some(b)) = (t.find("<style>"), t.find("</style>")) {
+        t.replace_range(a..b, "");
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in t.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .split_whitespace()
+        .filter(|w| !w.contains("://"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn english_documents_carry_no_chinese_and_chinese_ones_no_catalogue_keys() {
+    let mut problems = Vec::new();
+    let mut count = 0;
+    every_document(|what, lang, text, names| {
+        count += 1;
+        let mut t = visible(text);
+        match lang {
+            Lang::En => {
+                for n in names {
+                    t = t.replace(n.as_str(), "");
+                }
+                let cjk: String = t.chars().filter(|c| is_cjk(*c)).take(20).collect();
+                if !cjk.is_empty() {
+                    problems.push(format!("{what} en: {cjk}"));
+                }
+            }
+            Lang::Zh => {
+                for word in t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                {
+                    let key_like = word.contains('_')
+                        || [
+                            "label.", "notice.", "term.", "step.", "peril.", "unit.", "doc.",
+                        ]
+                        .iter()
+                        .any(|p| word.starts_with(p));
+                    if key_like
+                        && word
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                    {
+                        problems.push(format!("{what} zh: `{word}`"));
+                    }
+                }
+            }
+        }
+    });
+    assert!(count >= 100, "only {count} documents rendered");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_monthly_policy_prints_the_sum_of_its_instalments_in_words_and_figures() {
+    let dir = crate::quote::tempdir("docmodel-monthly");
+    let out = dir.join("policy.md");
+    let (status, _, err) = run(&[
+        "quote",
+        "--product",
+        "GA-SME",
+        "--request",
+        "examples/ga-sme.yaml",
+        "--render",
+        "policy",
+        "--plan",
+        "monthly",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        md.contains("大写：**人民币壹万壹仟捌佰零陆元玖角贰分**；小写：**¥11,806.92**"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| **合计** | | **¥11,806.92** | **¥0.00** | **¥11,806.92** | |"),
+        "{md}"
+    );
+    // The first instalment has no grace date; the last one ends with the cover.
+    assert!(
+        md.contains("| 1 | 2025年3月1日 | ¥983.91 | ¥0.00 | ¥983.91 | — |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 12 | 2026年2月1日 | ¥983.91 | ¥0.00 | ¥983.91 | 2026年2月28日\\* |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn the_export_credit_policy_names_the_exporter_and_its_buyers_with_limits() {
+    let dir = crate::quote::tempdir("docmodel-ec");
+    let out = dir.join("policy.md");
+    let (status, _, err) = run(&[
+        "quote",
+        "--product",
+        "EC-SME",
+        "--request",
+        "examples/ec-sme.yaml",
+        "--render",
+        "policy",
+        "--lang",
+        "en",
+        "--policy-options",
+        "examples/ec-sme-policy.yaml",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let md = std::fs::read_to_string(&out).unwrap();
+    for want in [
+        "| Insured | 义乌某某进出口有限公司 (the exporter) |",
+        "## Buyer schedule",
+        "| 1 | Schmidt Handels GmbH | Germany | A | Open account (O/A) | 90 days | USD 250,000.00 | USD 300,000.00 |",
+        "| Percentage of indemnity (Refusal of goods by the buyer) | 80% |",
+        "| Deposit premium | USD 1,000.00 |",
+        "| Declaration date | By day 10 of the next month |",
+        "In words: **SAY US DOLLARS TWO THOUSAND SIXTY-FIVE ONLY**",
+    ] {
+        assert!(md.contains(want), "missing {want:?} in\n{md}");
+    }
+    assert!(!md.contains("Insured persons"), "{md}");
+    assert!(!md.contains("Insurance Law, art. 36"), "{md}");
+}
+
+#[test]
+fn documents_the_product_does_not_list_are_refused() {
+    let dir = crate::quote::tempdir("docmodel-list");
+    let q = dir.join("q.json");
+    let (status, out, err) = run(&[
+        "quote",
+        "--product",
+        "GA-SME",
+        "--request",
+        "examples/ga-sme.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, 0, "{err}");
+    std::fs::write(&q, out).unwrap();
+    let (status, _, err) = run(&[
+        "render",
+        "--quote",
+        q.to_str().unwrap(),
+        "--document",
+        "illustration",
+        "--output",
+        dir.join("x.html").to_str().unwrap(),
+    ]);
+    assert_eq!(status, 1);
+    assert_eq!(
+        err,
+        "error: the illustration document is refused: GA-SME@2024.1 offers only the documents its `documents:` list names: policy, quote, schedule, worksheet\n"
+    );
+    let (status, _, err) = run(&[
+        "render",
+        "--quote",
+        q.to_str().unwrap(),
+        "--document",
+        "policy",
+        "--dispute",
+        "arbitration",
+        "--arbitration-body",
+        "杭州仲裁委员会",
+        "--issue-date",
+        "2025-02-20",
+        "--special-clause",
+        "每日营业结束后发生的意外不在保险责任范围内。",
+        "--format",
+        "md",
+        "--output",
+        dir.join("p.md").to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let md = std::fs::read_to_string(dir.join("p.md")).unwrap();
+    assert!(md.contains("仲裁机构：杭州仲裁委员会。"), "{md}");
+    assert!(md.contains("| 签单日期 | 2025年2月20日 |"), "{md}");
+    assert!(
+        md.contains("1. 每日营业结束后发生的意外不在保险责任范围内。"),
+        "{md}"
+    );
+}
