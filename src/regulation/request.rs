@@ -6,22 +6,60 @@
 //! periods and the yearly contribution cap; the others are properties of the product, held by
 //! `validate` (see [`super::product`]).
 
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use super::product::{applies, member_slot, policy_slot};
-use super::{DECLINE_PREFIX, Limit, Rule, folder_of, for_folder};
+use super::{Baseline, DECLINE_PREFIX, Limit, Rule, folder_of, for_folder};
 use crate::formula::Value;
 use crate::product::{PlanMode, Product};
 use crate::rating::Failure;
 use crate::request::Request;
 
+thread_local! {
+    /// The baseline of the folder quoted from last on this thread: quoting many requests
+    /// against one product takes neither the folder cache's lock nor a shared reference count.
+    static LAST: RefCell<Option<(PathBuf, Arc<Baseline>)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the baseline for products in `dir`.
+fn with_baseline<T>(dir: &Path, f: impl FnOnce(&Baseline) -> T) -> T {
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.as_ref().is_none_or(|(d, _)| d != dir) {
+            *last = Some((dir.to_path_buf(), for_folder(dir).0));
+        }
+        match last.as_ref() {
+            Some((_, b)) => f(b),
+            None => f(&Baseline::default()),
+        }
+    })
+}
+
+/// Whether a kind of limit is decided per request.
+fn per_request(l: &Limit) -> bool {
+    matches!(
+        l,
+        Limit::MinMembers(_)
+            | Limit::OccupationClasses { .. }
+            | Limit::CreditPeriod { .. }
+            | Limit::YearlyContributionCap(_)
+    )
+}
+
 /// The baseline's declines of a request (empty when it meets every rule in force).
 pub fn declines(p: &Product, r: &Request) -> Vec<Failure> {
-    let (baseline, _) = for_folder(folder_of(&p.file));
+    with_baseline(folder_of(&p.file), |b| declines_by(b, p, r))
+}
+
+fn declines_by(baseline: &Baseline, p: &Product, r: &Request) -> Vec<Failure> {
     let mut out = Vec::new();
     for rule in baseline
         .for_line(p.line)
-        .filter(|x| x.in_force_on(r.start) && applies(x, p))
+        .filter(|x| per_request(&x.limit) && x.in_force_on(r.start) && applies(x, p))
     {
         match &rule.limit {
             Limit::MinMembers(n) if r.members.len() < *n as usize => {
