@@ -68,7 +68,7 @@ pub(super) fn batch_cmd(
             Ok(w) => w,
             Err(e) => {
                 writeln!(err, "error: {e}")?;
-                return Ok(ExitCode::Io);
+                return Ok(super::exit::of_fs_error(&e));
             }
         };
         coverwright::batch::run_until(&products, opts, &mut w, Some(&tick), &stop)

@@ -33,3 +33,13 @@ impl ExitCode {
         self as i32
     }
 }
+
+/// The exit code of a file error: an output that is an input, or a name outside its folder,
+/// is a usage error; anything else could not be read or written.
+pub fn of_fs_error(e: &coverwright::fsio::FsError) -> ExitCode {
+    use coverwright::fsio::FsError;
+    match e {
+        FsError::SameFile { .. } | FsError::Confined { .. } => ExitCode::Usage,
+        _ => ExitCode::Io,
+    }
+}

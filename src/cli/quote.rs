@@ -430,7 +430,7 @@ fn render_value(
         Ok(f) => f,
         Err(e) => {
             writeln!(err, "error: {e}")?;
-            return Ok(ExitCode::Io);
+            return Ok(super::exit::of_fs_error(&e));
         }
     };
     // HTML and Markdown are written through the file; a PDF is printed onto its path.
@@ -469,7 +469,7 @@ fn render_value(
         }
         Err(e) => {
             writeln!(err, "error: {e}")?;
-            Ok(ExitCode::Io)
+            Ok(super::exit::of_fs_error(&e))
         }
     }
 }
