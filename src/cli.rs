@@ -200,18 +200,26 @@ pub struct QuoteArgs {
 #[derive(clap::Args, Debug)]
 pub struct RenderArgs {
     /// The quote, as written by `coverwright quote --format json`.
-    #[arg(long)]
-    pub quote: PathBuf,
+    #[arg(long, required_unless_present = "quotes", conflicts_with = "quotes")]
+    pub quote: Option<PathBuf>,
+    /// Many quotes, one JSON quote per line (as `coverwright batch` writes them), or `-` for
+    /// standard input: one document per quote in `--output-dir`, named by quote id.
+    #[arg(long, requires = "output_dir")]
+    pub quotes: Option<PathBuf>,
+    /// For `--quotes`: the folder the documents are written to (created when absent).
+    #[arg(long, conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
     /// quote, policy, schedule, worksheet, invoice or illustration.
     #[arg(long)]
     pub document: String,
     #[arg(long, default_value = "zh")]
     pub lang: String,
-    /// html, md or pdf.
+    /// html, md, pdf or docx (docx: quote, policy and schedule).
     #[arg(long, default_value = "html")]
     pub format: String,
-    #[arg(long)]
-    pub output: PathBuf,
+    /// The document file (with `--quote`).
+    #[arg(long, required_unless_present = "quotes")]
+    pub output: Option<PathBuf>,
     /// Templates folder (names resolve inside it only).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
@@ -955,7 +963,14 @@ fn annuity_cmd(
 }
 
 fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
-    let q = match crate::declare::read_quote(&a.quote) {
+    if let (Some(quotes), Some(dir)) = (&a.quotes, &a.output_dir) {
+        return render_bulk_cmd(a, quotes, dir, err);
+    }
+    let (Some(quote), Some(output)) = (&a.quote, &a.output) else {
+        writeln!(err, "error: give --quote and --output, or --quotes and --output-dir")?;
+        return Ok(2);
+    };
+    let q = match crate::declare::read_quote(quote) {
         Ok(q) => q,
         Err(d) => {
             report(&[d], Format::Text, &mut std::io::sink(), err)?;
@@ -977,11 +992,107 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
         &a.document,
         &a.lang,
         &a.format,
-        &a.output,
+        output,
         &a.templates,
         billing,
         err,
     )
+}
+
+/// `render --quotes`: one document per quote of a JSON Lines file (or standard input).
+fn render_bulk_cmd(
+    a: &RenderArgs,
+    quotes: &Path,
+    dir: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    use crate::document::bulk::{BulkHooks, BulkJob, render_bulk};
+    use std::io::IsTerminal;
+    let (Ok(kind), Ok(lang), Ok(format)) = (
+        a.document.parse(),
+        a.lang.parse::<crate::document::Lang>(),
+        a.format.parse(),
+    ) else {
+        writeln!(
+            err,
+            "error: unknown --document, --lang or --format; documents: quote, policy, schedule, worksheet, invoice, illustration; languages: zh, en; formats: html, md, pdf, docx"
+        )?;
+        return Ok(2);
+    };
+    let renderer = match crate::document::Renderer::new(&a.templates) {
+        Ok(r) => r,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(1);
+        }
+    };
+    let stdin = std::io::stdin();
+    let (mut input, size): (Box<dyn std::io::BufRead>, Option<u64>) =
+        if quotes == Path::new("-") {
+            (Box::new(stdin.lock()), None)
+        } else {
+            match std::fs::File::open(quotes) {
+                Ok(f) => {
+                    let size = f.metadata().ok().map(|m| m.len());
+                    (Box::new(std::io::BufReader::with_capacity(1 << 20, f)), size)
+                }
+                Err(e) => {
+                    writeln!(err, "error: cannot read {}: {e}", quotes.display())?;
+                    return Ok(2);
+                }
+            }
+        };
+    let bar = match size {
+        Some(len) if std::io::stderr().is_terminal() => {
+            let bar = indicatif::ProgressBar::new(len);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {percent:>3}% {binary_bytes}/{binary_total_bytes} {elapsed} (eta {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            Some(bar)
+        }
+        _ => None,
+    };
+    let job = BulkJob {
+        kind,
+        lang,
+        format,
+        output_dir: dir.to_path_buf(),
+        options: serde_json::Map::new(),
+    };
+    let result = render_bulk(
+        &renderer,
+        &mut *input,
+        &job,
+        BulkHooks {
+            problem: &mut |p| {
+                let _ = match &bar {
+                    Some(b) => b.suspend(|| writeln!(err, "error: {p}")),
+                    None => writeln!(err, "error: {p}"),
+                };
+            },
+            progress: &mut |n| {
+                if let Some(b) = &bar {
+                    b.set_position(n);
+                }
+            },
+        },
+    );
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    match result {
+        Ok(summary) => {
+            writeln!(err, "render: {summary} in {}", dir.display())?;
+            Ok(if summary.failed > 0 { 1 } else { 0 })
+        }
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(1)
+        }
+    }
 }
 
 /// Renders a quote (JSON value) to a document file.

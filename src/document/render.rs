@@ -119,11 +119,18 @@ pub enum OutFormat {
     Md,
     /// The HTML printed to PDF by headless Chromium.
     Pdf,
+    /// A Word document (`.docx`) built from the same context ([`super::docx`]).
+    Docx,
 }
 
 impl OutFormat {
     /// Every format.
-    pub const ALL: [OutFormat; 3] = [OutFormat::Html, OutFormat::Md, OutFormat::Pdf];
+    pub const ALL: [OutFormat; 4] = [
+        OutFormat::Html,
+        OutFormat::Md,
+        OutFormat::Pdf,
+        OutFormat::Docx,
+    ];
 
     /// The name used on the command line, which is also the usual file extension.
     pub fn name(self) -> &'static str {
@@ -131,6 +138,7 @@ impl OutFormat {
             OutFormat::Html => "html",
             OutFormat::Md => "md",
             OutFormat::Pdf => "pdf",
+            OutFormat::Docx => "docx",
         }
     }
 }
@@ -151,7 +159,7 @@ impl FromStr for OutFormat {
             .ok_or_else(|| FormatError::UnknownCode {
                 what: "output format",
                 code: s.to_string(),
-                expected: "html, md, pdf",
+                expected: "html, md, pdf, docx",
             })
     }
 }
@@ -160,7 +168,7 @@ impl FromStr for OutFormat {
 /// template.
 pub fn template_name(kind: DocKind, format: OutFormat) -> String {
     let ext = match format {
-        OutFormat::Html | OutFormat::Pdf => "html",
+        OutFormat::Html | OutFormat::Pdf | OutFormat::Docx => "html",
         OutFormat::Md => "md",
     };
     format!("{}.{ext}", kind.name())
@@ -315,7 +323,7 @@ pub fn render_to_string(
     format: OutFormat,
     context: &Value,
 ) -> Result<String, RenderError> {
-    if format == OutFormat::Pdf {
+    if matches!(format, OutFormat::Pdf | OutFormat::Docx) {
         return Err(RenderError::NotText {
             document: kind.name().to_string(),
         });
@@ -354,6 +362,14 @@ pub fn render_document(
             });
             printed?;
             removed
+        }
+        OutFormat::Docx => {
+            let bytes =
+                super::docx::render_docx(renderer.catalogue(), kind, lang, context)?;
+            std::fs::write(output, bytes).map_err(|source| RenderError::Io {
+                path: output.to_path_buf(),
+                source,
+            })
         }
     }
 }
@@ -400,7 +416,7 @@ mod tests {
                 .map_err(|e| e.to_string()),
             Err("unknown document `letter` (expected one of: quote, policy, schedule, worksheet, invoice, illustration)".to_string())
         );
-        assert!("docx".parse::<OutFormat>().is_err());
+        assert!("doc".parse::<OutFormat>().is_err());
         assert_eq!(
             template_name(DocKind::Policy, OutFormat::Pdf),
             "policy.html"
