@@ -9,6 +9,18 @@
 //! `Page.printToPDF` (A4 from the document's CSS, backgrounds printed, no browser header or
 //! footer). No document content is ever put on a command line.
 //!
+//! # Fonts
+//!
+//! Chromium's PDF writer embeds TrueType-outline fonts as real (CID TrueType) fonts but turns
+//! CFF-outline fonts (OpenType/CFF, such as the Noto CJK collections) into Type 3 glyph
+//! procedures, which are not real fonts (no PDF/A, poor search in some readers). The browser
+//! is therefore given its own fontconfig file ([`FONT_CONFIG`], written to the profile
+//! directory and passed in `FONTCONFIG_FILE`): the system configuration, with CFF-outline
+//! fonts rejected and the Noto CJK family names the templates ask for mapped to TrueType CJK
+//! fonts (AR PL UMing for serif, WenQuanYi Zen Hei for sans and mono, packages
+//! `fonts-arphic-uming` and `fonts-wqy-zenhei`). Every font in the PDF is then embedded as
+//! CID TrueType.
+//!
 //! # Same bytes for the same input
 //!
 //! Chromium stamps each PDF with the time it was made (`/CreationDate`, `/ModDate`) and with
@@ -45,6 +57,32 @@ pub const PDF_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The creation and modification date written into every PDF (PDF date syntax).
 pub const FIXED_PDF_DATE: &str = "D:20000101000000+00'00'";
+
+/// The fontconfig file the browser runs with (see the module documentation); `{system}` is
+/// replaced by the system configuration it includes.
+pub const FONT_CONFIG: &str = r#"<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">{system}</include>
+  <selectfont>
+    <rejectfont>
+      <pattern><patelt name="fontformat"><string>CFF</string></patelt></pattern>
+    </rejectfont>
+  </selectfont>
+  <alias binding="same">
+    <family>Noto Serif CJK SC</family>
+    <prefer><family>AR PL UMing CN</family><family>WenQuanYi Zen Hei</family></prefer>
+  </alias>
+  <alias binding="same">
+    <family>Noto Sans CJK SC</family>
+    <prefer><family>WenQuanYi Zen Hei</family><family>WenQuanYi Micro Hei</family></prefer>
+  </alias>
+  <alias binding="same">
+    <family>Noto Sans Mono CJK SC</family>
+    <prefer><family>WenQuanYi Zen Hei Mono</family><family>WenQuanYi Micro Hei Mono</family></prefer>
+  </alias>
+</fontconfig>
+"#;
 
 /// The first of [`PDF_PROGRAMS`] found on `PATH`, if any.
 pub fn find_pdf_program() -> Option<PathBuf> {
@@ -400,6 +438,21 @@ fn spawn_browser(program: &Path, profile: &Path) -> Result<Spawned, String> {
     let (from_browser_read, from_browser_write) =
         std::io::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
     let mut command = Command::new(program);
+    let system_fonts = std::env::var_os("FONTCONFIG_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/etc/fonts/fonts.conf"));
+    let font_config = profile.join("fonts.conf");
+    let config_text = FONT_CONFIG.replace(
+        "{system}",
+        &system_fonts
+            .display()
+            .to_string()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;"),
+    );
+    std::fs::write(&font_config, config_text)
+        .map_err(|e| format!("cannot write {}: {e}", font_config.display()))?;
+    command.env("FONTCONFIG_FILE", &font_config);
     command
         .args([
             "--headless",

@@ -3,6 +3,7 @@
 mod actuarial;
 mod batch;
 mod document;
+mod document_output;
 mod pension;
 mod properties;
 mod quote;
