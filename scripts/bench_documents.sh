@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 QUOTES=${QUOTES:-1000}
 FORMATS=${FORMATS:-html docx pdf}
 DIR=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$DIR"
 BIN=target/release/coverwright
 
 cargo build --release --quiet

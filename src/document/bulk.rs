@@ -20,7 +20,8 @@
 //! # Invariants
 //!
 //! The templates are compiled once (the caller's [`Renderer`]); for PDF one browser serves the
-//! whole run ([`PdfPrinter`]). A document depends only on its record and the shared options,
+//! whole run ([`PdfPrinter`]). HTML, Markdown and Word documents of a chunk of records are
+//! rendered in parallel; problems are reported in input order all the same. A document depends only on its record and the shared options,
 //! so a file's bytes do not depend on the other records. Every record is either written or
 //! reported, never dropped silently; [`BulkSummary`] counts both.
 //!
@@ -33,6 +34,7 @@ use std::fmt;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::engine::Renderer;
@@ -257,30 +259,35 @@ fn quote_of(record: Value) -> Result<(String, Value), Refusal> {
 /// A record's problem: its quote id when known, and the message.
 type Refusal = (Option<String>, String);
 
-/// Renders and writes the document of one record. The outer error ends the run; the inner
+/// Records read and rendered at a time.
+pub const CHUNK_RECORDS: usize = 256;
+/// Bytes of records read at a time (a chunk ends after the record that passes it).
+pub const CHUNK_BYTES: usize = 16 << 20;
+
+/// One record read: its line, the input bytes read up to its end, and its text or the
+/// reason it could not be read.
+type RecordRead = (u64, u64, Result<Vec<u8>, String>);
+
+/// Parses a record into its quote id and quote.
+fn parse_record(record: &Result<Vec<u8>, String>) -> Result<(String, Value), Refusal> {
+    match record {
+        Ok(bytes) => match serde_json::from_slice::<Value>(bytes) {
+            Ok(v) => quote_of(v),
+            Err(e) => Err((None, format!("not a JSON quote: {e}"))),
+        },
+        Err(message) => Err((None, message.clone())),
+    }
+}
+
+/// Renders and writes the document of one quote. The outer error ends the run; the inner
 /// one is the record's problem.
-fn render_record(
+fn render_quote(
     renderer: &Renderer,
     printer: Option<&mut PdfPrinter>,
     job: &BulkJob,
-    record: &[u8],
-    line: u64,
-    seen: &mut HashMap<String, u64>,
+    id: String,
+    quote: Value,
 ) -> Result<Result<(), Refusal>, RenderError> {
-    let parsed = match serde_json::from_slice::<Value>(record) {
-        Ok(v) => quote_of(v),
-        Err(e) => Err((None, format!("not a JSON quote: {e}"))),
-    };
-    let (id, quote) = match parsed {
-        Ok(ok) => ok,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    if let Some(first) = seen.get(&id) {
-        let message =
-            format!("the same quote id is on line {first}; its document is not written twice");
-        return Ok(Err((Some(id), message)));
-    }
-    seen.insert(id.clone(), line);
     let context = record_context(quote, &job.options);
     let file = job
         .output_dir
@@ -292,11 +299,36 @@ fn render_record(
     }
 }
 
+/// Reads up to a chunk of records; empty at the end of the input.
+fn read_chunk(
+    input: &mut dyn BufRead,
+    line: &mut u64,
+    read: &mut u64,
+) -> Result<Vec<RecordRead>, RenderError> {
+    let mut chunk = Vec::new();
+    let mut bytes = 0;
+    let mut buf = Vec::new();
+    while chunk.len() < CHUNK_RECORDS && bytes < CHUNK_BYTES {
+        let next = next_record(input, &mut buf, line, read).map_err(|source| RenderError::Io {
+            path: PathBuf::from("<quotes input>"),
+            source,
+        })?;
+        let Some(record) = next else {
+            break;
+        };
+        bytes += buf.len();
+        chunk.push((*line, *read, record.map(|()| std::mem::take(&mut buf))));
+    }
+    Ok(chunk)
+}
+
 /// Renders a document for every quote read from `input` into `job.output_dir`.
 ///
-/// Records that give no document are passed to `hooks.problem` and counted; the run goes
-/// on. It stops with an error only when the output folder cannot be made, the input cannot
-/// be read, a file cannot be written, or (for PDF) the browser cannot be started or dies.
+/// Records are read in chunks; the quotes of a chunk are parsed, rendered and written on the
+/// rayon pool (PDF: one at a time, on the one browser), and reported in input order. Records
+/// that give no document are passed to `hooks.problem` and counted; the run goes on. It
+/// stops with an error only when the output folder cannot be made, the input cannot be read,
+/// a file cannot be written, or (for PDF) the browser cannot be started or dies.
 pub fn render_bulk(
     renderer: &Renderer,
     input: &mut dyn BufRead,
@@ -319,32 +351,60 @@ pub fn render_bulk(
     };
     let mut summary = BulkSummary::default();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let (mut buf, mut line, mut read) = (Vec::new(), 0u64, 0u64);
-    let input_error = |source| RenderError::Io {
-        path: PathBuf::from("<quotes input>"),
-        source,
-    };
-    while let Some(record) =
-        next_record(input, &mut buf, &mut line, &mut read).map_err(input_error)?
-    {
-        let outcome = match record {
-            Ok(()) => render_record(renderer, printer.as_mut(), job, &buf, line, &mut seen)?,
-            Err(message) => Err((None, message)),
-        };
-        match outcome {
-            Ok(()) => summary.written += 1,
-            Err((quote_id, message)) => {
-                summary.failed += 1;
-                (hooks.problem)(&BulkProblem {
-                    line,
-                    quote_id,
-                    message,
-                });
-            }
+    let (mut line, mut read) = (0u64, 0u64);
+    loop {
+        let chunk = read_chunk(input, &mut line, &mut read)?;
+        if chunk.is_empty() {
+            return Ok(summary);
         }
-        (hooks.progress)(read);
+        let parsed: Vec<_> = chunk.par_iter().map(|(_, _, r)| parse_record(r)).collect();
+        // Repeated ids are found in input order.
+        let work: Vec<Result<(String, Value), Refusal>> = parsed
+            .into_iter()
+            .zip(&chunk)
+            .map(|(p, (line, _, _))| {
+                let (id, quote) = p?;
+                if let Some(first) = seen.get(&id) {
+                    let message = format!(
+                        "the same quote id is on line {first}; its document is not written twice"
+                    );
+                    return Err((Some(id), message));
+                }
+                seen.insert(id.clone(), *line);
+                Ok((id, quote))
+            })
+            .collect();
+        let outcomes: Vec<Result<Result<(), Refusal>, RenderError>> = match printer.as_mut() {
+            Some(p) => work
+                .into_iter()
+                .map(|w| match w {
+                    Ok((id, quote)) => render_quote(renderer, Some(&mut *p), job, id, quote),
+                    Err(refusal) => Ok(Err(refusal)),
+                })
+                .collect(),
+            None => work
+                .into_par_iter()
+                .map(|w| match w {
+                    Ok((id, quote)) => render_quote(renderer, None, job, id, quote),
+                    Err(refusal) => Ok(Err(refusal)),
+                })
+                .collect(),
+        };
+        for ((line, read, _), outcome) in chunk.iter().zip(outcomes) {
+            match outcome? {
+                Ok(()) => summary.written += 1,
+                Err((quote_id, message)) => {
+                    summary.failed += 1;
+                    (hooks.problem)(&BulkProblem {
+                        line: *line,
+                        quote_id,
+                        message,
+                    });
+                }
+            }
+            (hooks.progress)(*read);
+        }
     }
-    Ok(summary)
 }
 
 #[cfg(test)]

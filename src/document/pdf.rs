@@ -16,10 +16,10 @@
 //! procedures, which are not real fonts (no PDF/A, poor search in some readers). The browser
 //! is therefore given its own fontconfig file ([`FONT_CONFIG`], written to the profile
 //! directory and passed in `FONTCONFIG_FILE`): the system configuration, with CFF-outline
-//! fonts rejected and the Noto CJK family names the templates ask for mapped to TrueType CJK
-//! fonts (AR PL UMing for serif, WenQuanYi Zen Hei for sans and mono, packages
-//! `fonts-arphic-uming` and `fonts-wqy-zenhei`). Every font in the PDF is then embedded as
-//! CID TrueType.
+//! fonts rejected and the Noto CJK family names the templates ask for mapped to WenQuanYi
+//! Zen Hei (package `fonts-wqy-zenhei`, TrueType outlines, with a mono face). Every font in
+//! the PDF is then embedded as CID TrueType. (AR PL UMing, the TrueType serif, is not used:
+//! it has no bold face, and Chromium draws its synthetic bold as Type 3.)
 //!
 //! # Same bytes for the same input
 //!
@@ -71,7 +71,7 @@ pub const FONT_CONFIG: &str = r#"<?xml version="1.0"?>
   </selectfont>
   <alias binding="same">
     <family>Noto Serif CJK SC</family>
-    <prefer><family>AR PL UMing CN</family><family>WenQuanYi Zen Hei</family></prefer>
+    <prefer><family>WenQuanYi Zen Hei</family></prefer>
   </alias>
   <alias binding="same">
     <family>Noto Sans CJK SC</family>
@@ -288,18 +288,7 @@ impl PdfPrinter {
     /// Sends one command (to the page's session when `on_page`) and waits for its reply,
     /// keeping the events that arrive meanwhile.
     fn call(&mut self, method: &str, params: Value, on_page: bool) -> Result<Value, String> {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut message = json!({"id": id, "method": method, "params": params});
-        if on_page {
-            message["sessionId"] = Value::from(self.session.clone());
-        }
-        let mut bytes = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
-        bytes.push(0);
-        self.commands
-            .write_all(&bytes)
-            .and_then(|()| self.commands.flush())
-            .map_err(|e| format!("cannot send {method}: {e}"))?;
+        let id = self.send(method, params, on_page)?;
         let deadline = Instant::now() + PDF_TIMEOUT;
         loop {
             let reply = self.receive(deadline, method)?;
@@ -313,6 +302,23 @@ impl PdfPrinter {
                 self.events.push_back(reply);
             }
         }
+    }
+
+    /// Sends one command without waiting; returns its id.
+    fn send(&mut self, method: &str, params: Value, on_page: bool) -> Result<u64, String> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if on_page {
+            message["sessionId"] = Value::from(self.session.clone());
+        }
+        let mut bytes = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
+        bytes.push(0);
+        self.commands
+            .write_all(&bytes)
+            .and_then(|()| self.commands.flush())
+            .map_err(|e| format!("cannot send {method}: {e}"))?;
+        Ok(id)
     }
 
     fn receive(&mut self, deadline: Instant, waiting_for: &str) -> Result<Value, String> {
@@ -405,7 +411,7 @@ impl PdfPrinter {
 
 impl Drop for PdfPrinter {
     fn drop(&mut self) {
-        let _ = self.call("Browser.close", json!({}), false);
+        let _ = self.send("Browser.close", json!({}), false);
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if matches!(self.child.try_wait(), Ok(Some(_))) {
