@@ -967,7 +967,10 @@ fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<i32> {
         return render_bulk_cmd(a, quotes, dir, err);
     }
     let (Some(quote), Some(output)) = (&a.quote, &a.output) else {
-        writeln!(err, "error: give --quote and --output, or --quotes and --output-dir")?;
+        writeln!(
+            err,
+            "error: give --quote and --output, or --quotes and --output-dir"
+        )?;
         return Ok(2);
     };
     let q = match crate::declare::read_quote(quote) {
@@ -1027,21 +1030,23 @@ fn render_bulk_cmd(
         }
     };
     let stdin = std::io::stdin();
-    let (mut input, size): (Box<dyn std::io::BufRead>, Option<u64>) =
-        if quotes == Path::new("-") {
-            (Box::new(stdin.lock()), None)
-        } else {
-            match std::fs::File::open(quotes) {
-                Ok(f) => {
-                    let size = f.metadata().ok().map(|m| m.len());
-                    (Box::new(std::io::BufReader::with_capacity(1 << 20, f)), size)
-                }
-                Err(e) => {
-                    writeln!(err, "error: cannot read {}: {e}", quotes.display())?;
-                    return Ok(2);
-                }
+    let (mut input, size): (Box<dyn std::io::BufRead>, Option<u64>) = if quotes == Path::new("-") {
+        (Box::new(stdin.lock()), None)
+    } else {
+        match std::fs::File::open(quotes) {
+            Ok(f) => {
+                let size = f.metadata().ok().map(|m| m.len());
+                (
+                    Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
+                    size,
+                )
             }
-        };
+            Err(e) => {
+                writeln!(err, "error: cannot read {}: {e}", quotes.display())?;
+                return Ok(2);
+            }
+        }
+    };
     let bar = match size {
         Some(len) if std::io::stderr().is_terminal() => {
             let bar = indicatif::ProgressBar::new(len);
@@ -1120,7 +1125,10 @@ fn render_value(
         return Ok(2);
     };
     let Ok(format) = format.parse::<OutFormat>() else {
-        writeln!(err, "error: unknown format `{format}`; use html, md or pdf")?;
+        writeln!(
+            err,
+            "error: unknown format `{format}`; use html, md, pdf or docx"
+        )?;
         return Ok(2);
     };
     let renderer = match crate::document::Renderer::new(templates) {

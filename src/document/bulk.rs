@@ -434,7 +434,10 @@ mod tests {
             msg(serde_json::json!({"record": 3, "error": {"message": "age: not a number"}})),
             "the record is a batch error line (age: not a number), not a quote"
         );
-        assert_eq!(msg(serde_json::json!([1])), "the record is not a JSON object");
+        assert_eq!(
+            msg(serde_json::json!([1])),
+            "the record is not a JSON object"
+        );
         assert_eq!(msg(serde_json::json!({"quote_id": "Q-1"})), "ok");
     }
 }

@@ -24,8 +24,8 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, Footer, NumPages, PageMargin, PageNum, Paragraph, Run, RunFonts,
-    Table, TableCell, TableRow, WidthType,
+    AlignmentType, Docx, Footer, NumPages, PageMargin, PageNum, Paragraph, Run, RunFonts, Table,
+    TableCell, TableRow, WidthType,
 };
 use serde_json::Value;
 
@@ -227,7 +227,11 @@ impl Writer<'_> {
     fn line(&self, label: String, value: String) -> Block {
         Block::P(
             Paragraph::new()
-                .add_run(Run::new().add_text(format!("{label}{}", self.colon())).bold())
+                .add_run(
+                    Run::new()
+                        .add_text(format!("{label}{}", self.colon()))
+                        .bold(),
+                )
                 .add_run(Run::new().add_text(value)),
         )
     }
@@ -241,7 +245,9 @@ impl Writer<'_> {
                 .width(width, WidthType::Dxa)
                 .add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
         };
-        let mut out = vec![TableRow::new(header.iter().map(|h| cell(h, true)).collect())];
+        let mut out = vec![TableRow::new(
+            header.iter().map(|h| cell(h, true)).collect(),
+        )];
         out.extend(
             rows.iter()
                 .map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())),
@@ -275,7 +281,10 @@ impl Writer<'_> {
                 self.t("label.policyholder", "投保人", "Policyholder"),
                 text(q, &["policyholder", "name"]),
             ),
-            self.line(self.t("label.cover_period", "保险期间", "Period of cover"), cover),
+            self.line(
+                self.t("label.cover_period", "保险期间", "Period of cover"),
+                cover,
+            ),
         ])
     }
 
@@ -402,7 +411,11 @@ impl Writer<'_> {
             ]);
         }
         Ok(vec![
-            self.section(self.t("label.member_list", "被保险人清单", "Schedule of insured persons")),
+            self.section(self.t(
+                "label.member_list",
+                "被保险人清单",
+                "Schedule of insured persons",
+            )),
             self.table(
                 vec![
                     "#".to_string(),
@@ -447,7 +460,10 @@ impl Writer<'_> {
         let q = self.quote_json();
         let number = format!("DRAFT-{}", text(q, &["quote_id"]));
         let mut out = vec![
-            self.heading(self.t("doc.policy_schedule", "保险单", "Policy Schedule"), 36),
+            self.heading(
+                self.t("doc.policy_schedule", "保险单", "Policy Schedule"),
+                36,
+            ),
             self.line(
                 self.t("label.policy_number", "保险单号", "Policy number"),
                 number,

@@ -10,8 +10,8 @@
 
 pub mod bulk;
 pub mod catalogue;
-pub mod engine;
 pub mod docx;
+pub mod engine;
 pub mod error;
 pub mod format;
 pub mod pdf;

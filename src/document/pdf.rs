@@ -124,10 +124,8 @@ fn file_url(path: &Path) -> String {
 fn fresh_dir(kind: &str) -> Result<PathBuf, RenderError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!(
-        "coverwright-pdf-{kind}-{}-{n}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("coverwright-pdf-{kind}-{}-{n}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|source| RenderError::Io {
             path: dir.clone(),
@@ -238,7 +236,9 @@ impl PdfPrinter {
             scratch,
             printed: 0,
         };
-        printer.open_page().map_err(|detail| printer.error(detail))?;
+        printer
+            .open_page()
+            .map_err(|detail| printer.error(detail))?;
         Ok(printer)
     }
 
@@ -330,15 +330,16 @@ impl PdfPrinter {
                 "no answer to {waiting_for} after {} seconds",
                 PDF_TIMEOUT.as_secs()
             )),
-            Err(RecvTimeoutError::Disconnected) => {
-                Err(format!("the browser closed the pipe while {waiting_for} was pending"))
-            }
+            Err(RecvTimeoutError::Disconnected) => Err(format!(
+                "the browser closed the pipe while {waiting_for} was pending"
+            )),
         }
     }
 
     /// Waits for the page's `load` event (one that arrived earlier counts).
     fn wait_for_load(&mut self) -> Result<(), String> {
-        let is_load = |v: &Value| v.get("method").and_then(Value::as_str) == Some("Page.loadEventFired");
+        let is_load =
+            |v: &Value| v.get("method").and_then(Value::as_str) == Some("Page.loadEventFired");
         if let Some(pos) = self.events.iter().position(is_load) {
             self.events.drain(..=pos);
             return Ok(());

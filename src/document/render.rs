@@ -364,8 +364,7 @@ pub fn render_document(
             removed
         }
         OutFormat::Docx => {
-            let bytes =
-                super::docx::render_docx(renderer.catalogue(), kind, lang, context)?;
+            let bytes = super::docx::render_docx(renderer.catalogue(), kind, lang, context)?;
             std::fs::write(output, bytes).map_err(|source| RenderError::Io {
                 path: output.to_path_buf(),
                 source,

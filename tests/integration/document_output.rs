@@ -277,7 +277,10 @@ fn pdfs_in_bulk_embed_real_fonts_extract_and_repeat_byte_for_byte() {
         let name = format!("{}.pdf", quote["quote_id"].as_str().expect("id"));
         let (a, b) = (dir.join("a").join(&name), dir.join("b").join(&name));
         let bytes = std::fs::read(&a).expect("pdf");
-        assert!(bytes == std::fs::read(&b).expect("pdf"), "{name}: same bytes");
+        assert!(
+            bytes == std::fs::read(&b).expect("pdf"),
+            "{name}: same bytes"
+        );
         let fonts = tool("pdffonts", &[a.as_os_str()]);
         assert!(!fonts.contains("Type 3"), "{name}:\n{fonts}");
         assert!(fonts.contains("CID TrueType"), "{name}:\n{fonts}");
