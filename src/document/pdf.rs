@@ -5,9 +5,10 @@
 //! with networking extras, sync and updates off, and talks to it over the DevTools protocol
 //! on a pipe (`--remote-debugging-pipe`: JSON messages ended by a NUL byte, commands on the
 //! browser's fd 3, replies on its fd 4; no port is opened). One page is reused: each document
-//! is written to a file in a private scratch folder, loaded, and printed with
-//! `Page.printToPDF` (A4 from the document's CSS, backgrounds printed, no browser header or
-//! footer). No document content is ever put on a command line.
+//! replaces the page's content (`Page.setDocumentContent`, so no navigation and no new
+//! renderer process per document; [`PdfPrinter::print_file`] loads a file instead) and is
+//! printed with `Page.printToPDF` (A4 from the document's CSS, backgrounds printed, no
+//! browser header or footer). No document content is ever put on a command line.
 //!
 //! # Fonts
 //!
@@ -149,6 +150,7 @@ pub struct PdfPrinter {
     replies: Receiver<Vec<u8>>,
     stderr: Option<std::thread::JoinHandle<String>>,
     session: String,
+    frame: String,
     next_id: u64,
     events: VecDeque<Value>,
     profile: PathBuf,
@@ -230,6 +232,7 @@ impl PdfPrinter {
             replies,
             stderr: Some(stderr),
             session: String::new(),
+            frame: String::new(),
             next_id: 0,
             events: VecDeque::new(),
             profile,
@@ -282,6 +285,11 @@ impl PdfPrinter {
             .ok_or("Target.attachToTarget gave no sessionId")?
             .to_string();
         self.call("Page.enable", json!({}), true)?;
+        let tree = self.call("Page.getFrameTree", json!({}), true)?;
+        self.frame = tree["frameTree"]["frame"]["id"]
+            .as_str()
+            .ok_or("Page.getFrameTree gave no frame id")?
+            .to_string();
         Ok(())
     }
 
@@ -354,16 +362,21 @@ impl PdfPrinter {
     }
 
     /// Prints the HTML document `html` and returns the PDF bytes.
+    ///
+    /// The document replaces the content of the page in place (`Page.setDocumentContent`):
+    /// no navigation, so no new renderer process per document. It must be self-contained
+    /// (inline styles, no relative links), as the templates' documents are.
     pub fn print(&mut self, html: &str) -> Result<Vec<u8>, RenderError> {
         self.printed += 1;
-        let page = self.scratch.join(format!("document-{}.html", self.printed));
-        std::fs::write(&page, html).map_err(|source| RenderError::Io {
-            path: page.clone(),
-            source,
-        })?;
-        let printed = self.print_file(&page);
-        let _ = std::fs::remove_file(&page);
-        printed
+        let frame = self.frame.clone();
+        let result = self
+            .call(
+                "Page.setDocumentContent",
+                json!({"frameId": frame, "html": html}),
+                true,
+            )
+            .and_then(|_| self.print_page());
+        result.map_err(|detail| self.error(detail))
     }
 
     /// Prints the HTML file at `html` (an absolute path) and returns the PDF bytes.
@@ -386,6 +399,11 @@ impl PdfPrinter {
             return Err(format!("cannot load the document: {error}"));
         }
         self.wait_for_load()?;
+        self.print_page()
+    }
+
+    /// Prints what the page shows.
+    fn print_page(&mut self) -> Result<Vec<u8>, String> {
         let printed = self.call(
             "Page.printToPDF",
             json!({
