@@ -96,8 +96,8 @@ pub fn render_docx(
         .footer(w.footer());
     for block in body {
         doc = match block {
-            Block::P(p) => doc.add_paragraph(p),
-            Block::T(t) => doc.add_table(t),
+            Block::P(p) => doc.add_paragraph(*p),
+            Block::T(t) => doc.add_table(*t),
         };
     }
     let mut out = Cursor::new(Vec::new());
@@ -126,8 +126,8 @@ fn fonts(heading: bool) -> RunFonts {
 
 /// A paragraph or a table of the body.
 enum Block {
-    P(Paragraph),
-    T(Table),
+    P(Box<Paragraph>),
+    T(Box<Table>),
 }
 
 /// A field of a JSON value by path, as text (`""` when absent or null).
@@ -209,23 +209,21 @@ impl Writer<'_> {
     }
 
     fn heading(&self, s: String, size: usize) -> Block {
-        Block::P(
+        Block::P(Box::new(
             Paragraph::new()
                 .align(AlignmentType::Center)
                 .add_run(Run::new().add_text(s).bold().size(size).fonts(fonts(true))),
-        )
+        ))
     }
 
     fn section(&self, s: String) -> Block {
-        Block::P(
-            Paragraph::new()
-                .keep_next(true)
-                .add_run(Run::new().add_text(s).bold().size(24).fonts(fonts(true))),
-        )
+        Block::P(Box::new(Paragraph::new().keep_next(true).add_run(
+            Run::new().add_text(s).bold().size(24).fonts(fonts(true)),
+        )))
     }
 
     fn line(&self, label: String, value: String) -> Block {
-        Block::P(
+        Block::P(Box::new(
             Paragraph::new()
                 .add_run(
                     Run::new()
@@ -233,7 +231,7 @@ impl Writer<'_> {
                         .bold(),
                 )
                 .add_run(Run::new().add_text(value)),
-        )
+        ))
     }
 
     /// A table with a bold header row; every cell is one paragraph.
@@ -252,7 +250,7 @@ impl Writer<'_> {
             rows.iter()
                 .map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())),
         );
-        Block::T(Table::new(out).width(TEXT_WIDTH, WidthType::Dxa))
+        Block::T(Box::new(Table::new(out).width(TEXT_WIDTH, WidthType::Dxa)))
     }
 
     /// Product, filing, insurer, policyholder and cover period.
