@@ -8,7 +8,9 @@
 //! replaces the page's content (`Page.setDocumentContent`, so no navigation and no new
 //! renderer process per document; [`PdfPrinter::print_file`] loads a file instead) and is
 //! printed with `Page.printToPDF` (A4 from the document's CSS, backgrounds printed, no
-//! browser header or footer). No document content is ever put on a command line.
+//! browser header or footer). A single document ([`html_to_pdf`]) is printed by a browser
+//! started for it with `--print-to-pdf`, with the same fonts and the same fixing of dates
+//! and ids. No document content is ever put on a command line.
 //!
 //! # Fonts
 //!
@@ -448,6 +450,25 @@ impl Drop for PdfPrinter {
     }
 }
 
+/// Writes [`FONT_CONFIG`] into the profile directory; returns its path.
+fn write_font_config(profile: &Path) -> Result<PathBuf, String> {
+    let system_fonts = std::env::var_os("FONTCONFIG_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/etc/fonts/fonts.conf"));
+    let font_config = profile.join("fonts.conf");
+    let config_text = FONT_CONFIG.replace(
+        "{system}",
+        &system_fonts
+            .display()
+            .to_string()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;"),
+    );
+    std::fs::write(&font_config, config_text)
+        .map_err(|e| format!("cannot write {}: {e}", font_config.display()))?;
+    Ok(font_config)
+}
+
 type Spawned = (
     Child,
     std::fs::File,
@@ -463,20 +484,7 @@ fn spawn_browser(program: &Path, profile: &Path) -> Result<Spawned, String> {
     let (from_browser_read, from_browser_write) =
         std::io::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
     let mut command = Command::new(program);
-    let system_fonts = std::env::var_os("FONTCONFIG_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/etc/fonts/fonts.conf"));
-    let font_config = profile.join("fonts.conf");
-    let config_text = FONT_CONFIG.replace(
-        "{system}",
-        &system_fonts
-            .display()
-            .to_string()
-            .replace('&', "&amp;")
-            .replace('<', "&lt;"),
-    );
-    std::fs::write(&font_config, config_text)
-        .map_err(|e| format!("cannot write {}: {e}", font_config.display()))?;
+    let font_config = write_font_config(profile)?;
     command.env("FONTCONFIG_FILE", &font_config);
     command
         .args([
@@ -609,8 +617,9 @@ fn overwrite(slot: &mut [u8], value: &[u8], pad: u8) {
     }
 }
 
-/// Prints the HTML file `html_path` to `pdf_path` with a browser started for this one
-/// document (use a [`PdfPrinter`] for many).
+/// Prints the HTML file `html_path` to `pdf_path` with a headless Chromium started for this
+/// one document (`--print-to-pdf`; use a [`PdfPrinter`] for many), with the same font
+/// configuration, and fixes its dates and ids ([`make_reproducible`]).
 ///
 /// Fails with [`RenderError::PdfProgramMissing`] when no browser is installed, and with
 /// [`RenderError::Pdf`] when the browser fails, times out or writes no PDF.
@@ -623,24 +632,94 @@ pub fn html_to_pdf(html_path: &Path, pdf_path: &Path) -> Result<(), RenderError>
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such HTML file"),
         });
     }
-    let mut printer = match PdfPrinter::start() {
-        Err(RenderError::PdfProgramMissing { programs, .. }) => {
-            return Err(RenderError::PdfProgramMissing { html, programs });
-        }
-        other => other?,
+    let Some(program) = find_pdf_program() else {
+        return Err(RenderError::PdfProgramMissing {
+            html,
+            programs: PDF_PROGRAMS.to_vec(),
+        });
     };
-    let bytes = printer.print_file(&html).map_err(|e| match e {
-        RenderError::Pdf {
-            program, detail, ..
-        } => RenderError::Pdf {
+    let failed = |detail: String| RenderError::Pdf {
+        program: program.clone(),
+        html: html.clone(),
+        pdf: pdf.clone(),
+        detail,
+    };
+
+    let profile = fresh_dir("profile")?;
+    let result = run_browser(&program, &profile, &html, &pdf).map_err(failed);
+    // The profile is scratch space; failing to remove it does not spoil the PDF.
+    let _ = std::fs::remove_dir_all(&profile);
+    result?;
+
+    match std::fs::read(&pdf) {
+        Ok(mut bytes) if !bytes.is_empty() => {
+            make_reproducible(&mut bytes);
+            std::fs::write(&pdf, bytes).map_err(|source| RenderError::Io { path: pdf, source })
+        }
+        _ => Err(RenderError::Pdf {
             program,
-            html: html.clone(),
-            pdf: pdf.clone(),
-            detail,
-        },
-        other => other,
-    })?;
-    std::fs::write(&pdf, bytes).map_err(|source| RenderError::Io { path: pdf, source })
+            html,
+            pdf,
+            detail: "the browser exited without writing the PDF".to_string(),
+        }),
+    }
+}
+
+fn run_browser(program: &Path, profile: &Path, html: &Path, pdf: &Path) -> Result<(), String> {
+    let font_config = write_font_config(profile)?;
+    let mut child = Command::new(program)
+        .env("FONTCONFIG_FILE", &font_config)
+        .arg("--headless")
+        .arg("--no-sandbox")
+        .arg("--disable-gpu")
+        .arg("--disable-quic")
+        .arg("--no-first-run")
+        .arg("--disable-background-networking")
+        .arg("--disable-component-update")
+        .arg("--disable-sync")
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg("--no-pdf-header-footer")
+        .arg(file_url(html))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start: {e}"))?;
+
+    // Read stderr on a thread so a chatty browser cannot block on a full pipe.
+    let stderr = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut s) = stderr {
+            let _ = std::io::Read::read_to_string(&mut s, &mut text);
+        }
+        text
+    });
+
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < PDF_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("no result after {} seconds", PDF_TIMEOUT.as_secs()));
+            }
+            Err(e) => return Err(format!("cannot wait for it: {e}")),
+        }
+    };
+    let stderr = reader.join().unwrap_or_default();
+    if status.success() {
+        Ok(())
+    } else {
+        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        Err(format!("{status}; {}", tail.join(" | ")))
+    }
 }
 
 #[cfg(test)]
