@@ -10,6 +10,7 @@ mod billing;
 mod exit;
 mod products;
 mod quote;
+mod render_bulk;
 mod rules;
 
 use std::io::Write;

@@ -73,18 +73,26 @@ pub struct QuoteArgs {
 #[derive(clap::Args, Debug)]
 pub struct RenderArgs {
     /// The quote, as written by `coverwright quote --format json`; `-` is standard input.
-    #[arg(long)]
-    pub quote: PathBuf,
+    #[arg(long, required_unless_present = "quotes", conflicts_with = "quotes")]
+    pub quote: Option<PathBuf>,
+    /// Many quotes, one JSON quote per line (as `coverwright batch` writes them), or `-` for
+    /// standard input: one document per quote in `--output-dir`, named by quote id.
+    #[arg(long, requires = "output_dir")]
+    pub quotes: Option<PathBuf>,
+    /// For `--quotes`: the folder the documents are written to (created when absent).
+    #[arg(long, conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
     /// quote, policy, schedule, worksheet, invoice or illustration.
     #[arg(long)]
     pub document: String,
     #[arg(long, default_value = "zh")]
     pub lang: String,
-    /// html, md or pdf.
+    /// html, md, pdf or docx (docx: quote, policy and schedule).
     #[arg(long, default_value = "html")]
     pub format: String,
-    #[arg(long)]
-    pub output: PathBuf,
+    /// The document file (with `--quote`).
+    #[arg(long, required_unless_present = "quotes")]
+    pub output: Option<PathBuf>,
     /// Templates folder (names resolve inside it only).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
@@ -280,7 +288,17 @@ pub(super) fn quote_cmd(
 }
 
 pub(super) fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<ExitCode> {
-    let q = match coverwright::quote::read_quote_file(&a.quote) {
+    if let (Some(quotes), Some(dir)) = (&a.quotes, &a.output_dir) {
+        return super::render_bulk::render_bulk_cmd(a, quotes, dir, err);
+    }
+    let (Some(quote), Some(output)) = (&a.quote, &a.output) else {
+        writeln!(
+            err,
+            "error: give --quote and --output, or --quotes and --output-dir"
+        )?;
+        return Ok(ExitCode::Usage);
+    };
+    let q = match coverwright::quote::read_quote_file(quote) {
         Ok(q) => q,
         Err(d) => {
             let code = super::exit_code_of(&d);
@@ -325,14 +343,14 @@ pub(super) fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result
             return Ok(ExitCode::Usage);
         }
     };
-    let mut inputs = vec![a.quote.as_path()];
+    let mut inputs = vec![quote.as_path()];
     inputs.extend(a.billing.as_deref());
     render_value(
         value,
         &a.document,
         options,
         &a.format,
-        (&a.output, &inputs),
+        (output, &inputs),
         &a.templates,
         billing,
         err,
@@ -416,7 +434,7 @@ fn render_value(
         return Ok(ExitCode::Usage);
     };
     let Ok(format) = format.parse::<OutFormat>() else {
-        writeln!(err, "error: unknown format `{format}`; use html, md or pdf")?;
+        writeln!(err, "error: unknown format `{format}`; use html, md, pdf or docx")?;
         return Ok(ExitCode::Usage);
     };
     let renderer = match coverwright::document::Renderer::new(templates) {
@@ -436,7 +454,7 @@ fn render_value(
     // HTML and Markdown are written through the file; a PDF is printed onto its path.
     let mut pending_write = None;
     let rendered = match format {
-        OutFormat::Pdf => render_quote_to(
+        OutFormat::Pdf | OutFormat::Docx => render_quote_to(
             &renderer,
             kind,
             format,

@@ -131,7 +131,9 @@ pub enum RenderError {
         reason: String,
     },
     /// PDF asked of a function that returns text (`render_to_string`).
-    #[error("the {document} document as PDF is not text; write it to a file with render_document")]
+    #[error(
+        "the {document} document as PDF or Word is not text; write it to a file with render_document"
+    )]
     NotText {
         /// The document asked for, e.g. `policy`.
         document: String,

@@ -5,10 +5,13 @@
 //! names in Chinese and English ([`format`](mod@format)), the document model that works out
 //! every fact a document states from the quote ([`model`]), the message catalogue that keeps the fixed texts
 //! of both languages in step ([`catalogue`]), the Tera template engine with those filters
-//! ([`engine`]), printing HTML to PDF ([`pdf`]), whole documents of each kind in each format
+//! ([`engine`]), printing HTML to PDF with one browser per run ([`pdf`]), Word documents
+//! ([`docx`]), many quotes in one run ([`bulk`]), whole documents of each kind in each format
 //! with the context they expect ([`render`]), and the error type of the stage ([`error`]).
 
+pub mod bulk;
 pub mod catalogue;
+pub mod docx;
 pub mod engine;
 pub mod error;
 pub mod format;
@@ -22,5 +25,5 @@ pub use engine::{DEFAULT_TEMPLATE_DIR, Renderer};
 pub use error::{MissingKey, RenderError};
 pub use format::{FormatError, Lang};
 pub use model::{DocOptions, DocumentModel, ModelError};
-pub use pdf::html_to_pdf;
+pub use pdf::{PdfPrinter, html_to_pdf};
 pub use render::{DocKind, OutFormat, render_document, render_to_string};

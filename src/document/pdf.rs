@@ -1,23 +1,91 @@
-//! Printing a rendered HTML document to PDF with headless Chromium.
+//! Printing rendered HTML documents to PDF with one headless Chromium kept for the whole run.
 //!
-//! The browser is found on `PATH` under one of the names in [`PDF_PROGRAMS`]. It is started
-//! with a fresh, empty profile directory (removed afterwards), with networking extras, sync
-//! and updates off, and is given only two file paths: the HTML to read and the PDF to write.
-//! No document content is ever put on the command line. A browser that has not finished
-//! after [`PDF_TIMEOUT`] is stopped and reported.
+//! The browser is found on `PATH` under one of the names in [`PDF_PROGRAMS`]. A
+//! [`PdfPrinter`] starts it once with a fresh, empty profile directory (removed afterwards),
+//! with networking extras, sync and updates off, and talks to it over the DevTools protocol
+//! on a pipe (`--remote-debugging-pipe`: JSON messages ended by a NUL byte, commands on the
+//! browser's fd 3, replies on its fd 4; no port is opened). One page is reused: each document
+//! replaces the page's content (`Page.setDocumentContent`, so no navigation and no new
+//! renderer process per document; [`PdfPrinter::print_file`] loads a file instead) and is
+//! printed with `Page.printToPDF` (A4 from the document's CSS, backgrounds printed, no
+//! browser header or footer). A single document ([`html_to_pdf`]) is printed by a browser
+//! started for it with `--print-to-pdf`, with the same fonts and the same fixing of dates
+//! and ids. No document content is ever put on a command line.
+//!
+//! # Fonts
+//!
+//! Chromium's PDF writer embeds TrueType-outline fonts as real (CID TrueType) fonts but turns
+//! CFF-outline fonts (OpenType/CFF, such as the Noto CJK collections) into Type 3 glyph
+//! procedures, which are not real fonts (no PDF/A, poor search in some readers). The browser
+//! is therefore given its own fontconfig file ([`FONT_CONFIG`], written to the profile
+//! directory and passed in `FONTCONFIG_FILE`): the system configuration, with CFF-outline
+//! fonts rejected and the Noto CJK family names the templates ask for mapped to WenQuanYi
+//! Zen Hei (package `fonts-wqy-zenhei`, TrueType outlines, with a mono face). Every font in
+//! the PDF is then embedded as CID TrueType. (AR PL UMing, the TrueType serif, is not used:
+//! it has no bold face, and Chromium draws its synthetic bold as Type 3.)
+//!
+//! # Same bytes for the same input
+//!
+//! Chromium stamps each PDF with the time it was made (`/CreationDate`, `/ModDate`) and with
+//! random document ids (`/ID`, and the XMP `DocumentID`/`InstanceID` when present).
+//! [`make_reproducible`] overwrites those in place with fixed values of the same length, so
+//! the cross-reference offsets stay valid: the creation time becomes
+//! [`FIXED_PDF_DATE`], the ids a hash of the rest of the file. The same HTML then gives the
+//! same bytes on the same browser and fonts.
+//!
+//! # Failures
+//!
+//! A browser that does not answer a command within [`PDF_TIMEOUT`] is stopped and reported;
+//! one that dies is reported with the end of its error output.
 
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use super::error::RenderError;
 
 /// The program names looked for on `PATH`, in order.
 pub const PDF_PROGRAMS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 
-/// How long the browser may take to print one document.
+/// How long the browser may take to answer one command (start, load or print a document).
 pub const PDF_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The creation and modification date written into every PDF (PDF date syntax).
+pub const FIXED_PDF_DATE: &str = "D:20000101000000+00'00'";
+
+/// The fontconfig file the browser runs with (see the module documentation); `{system}` is
+/// replaced by the system configuration it includes.
+pub const FONT_CONFIG: &str = r#"<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">{system}</include>
+  <selectfont>
+    <rejectfont>
+      <pattern><patelt name="fontformat"><string>CFF</string></patelt></pattern>
+    </rejectfont>
+  </selectfont>
+  <alias binding="same">
+    <family>Noto Serif CJK SC</family>
+    <prefer><family>WenQuanYi Zen Hei</family></prefer>
+  </alias>
+  <alias binding="same">
+    <family>Noto Sans CJK SC</family>
+    <prefer><family>WenQuanYi Zen Hei</family><family>WenQuanYi Micro Hei</family></prefer>
+  </alias>
+  <alias binding="same">
+    <family>Noto Sans Mono CJK SC</family>
+    <prefer><family>WenQuanYi Zen Hei Mono</family><family>WenQuanYi Micro Hei Mono</family></prefer>
+  </alias>
+</fontconfig>
+"#;
 
 /// The first of [`PDF_PROGRAMS`] found on `PATH`, if any.
 pub fn find_pdf_program() -> Option<PathBuf> {
@@ -55,14 +123,12 @@ fn file_url(path: &Path) -> String {
     url
 }
 
-/// A new, empty directory for the browser profile.
-fn fresh_profile_dir() -> Result<PathBuf, RenderError> {
+/// A new, empty directory under the temporary folder, named for this process.
+fn fresh_dir(kind: &str) -> Result<PathBuf, RenderError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!(
-        "coverwright-pdf-profile-{}-{n}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("coverwright-pdf-{kind}-{}-{n}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|source| RenderError::Io {
             path: dir.clone(),
@@ -76,7 +142,484 @@ fn fresh_profile_dir() -> Result<PathBuf, RenderError> {
     Ok(dir)
 }
 
-/// Prints the HTML file `html_path` to `pdf_path` with headless Chromium.
+/// One headless Chromium, started once and reused for every document it prints.
+///
+/// Dropping the printer closes the browser and removes its profile and scratch folders.
+pub struct PdfPrinter {
+    program: PathBuf,
+    child: Child,
+    commands: std::fs::File,
+    replies: Receiver<Vec<u8>>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+    session: String,
+    frame: String,
+    next_id: u64,
+    events: VecDeque<Value>,
+    profile: PathBuf,
+    scratch: PathBuf,
+    printed: u64,
+}
+
+impl std::fmt::Debug for PdfPrinter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PdfPrinter")
+            .field("program", &self.program)
+            .field("printed", &self.printed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Gives the child `read_end` as fd 3 and `write_end` as fd 4 (the pipe the DevTools
+/// protocol uses), whatever numbers they have in the parent. The caller keeps both open
+/// until the child is spawned and closes them afterwards.
+fn wire_pipe_fds(command: &mut Command, read_end: i32, write_end: i32) {
+    use std::os::unix::process::CommandExt;
+    let (r, w) = (read_end, write_end);
+    // SAFETY: the closure runs in the forked child before exec and calls only
+    // async-signal-safe functions (fcntl, dup2) on descriptors open in the child; it
+    // allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            // Move both out of the way of 3 and 4 first, so neither overwrites the other;
+            // dup2 clears close-on-exec on the copies at 3 and 4.
+            let hr = libc::fcntl(r, libc::F_DUPFD_CLOEXEC, 10);
+            let hw = libc::fcntl(w, libc::F_DUPFD_CLOEXEC, 10);
+            if hr < 0 || hw < 0 || libc::dup2(hr, 3) < 0 || libc::dup2(hw, 4) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+impl PdfPrinter {
+    /// Starts the browser and opens the page documents are printed on.
+    ///
+    /// Fails with [`RenderError::PdfProgramMissing`] when no browser is installed, and with
+    /// [`RenderError::Pdf`] when it cannot be started or does not answer.
+    pub fn start() -> Result<PdfPrinter, RenderError> {
+        let Some(program) = find_pdf_program() else {
+            return Err(RenderError::PdfProgramMissing {
+                html: PathBuf::from("<documents>"),
+                programs: PDF_PROGRAMS.to_vec(),
+            });
+        };
+        let profile = fresh_dir("profile")?;
+        let scratch = match fresh_dir("pages") {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&profile);
+                return Err(e);
+            }
+        };
+        let failed = |detail: String| RenderError::Pdf {
+            program: program.clone(),
+            html: scratch.clone(),
+            pdf: PathBuf::from("<none>"),
+            detail,
+        };
+        let spawned = spawn_browser(&program, &profile).map_err(failed);
+        let (child, commands, replies, stderr) = match spawned {
+            Ok(parts) => parts,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&profile);
+                let _ = std::fs::remove_dir_all(&scratch);
+                return Err(e);
+            }
+        };
+        let mut printer = PdfPrinter {
+            program,
+            child,
+            commands,
+            replies,
+            stderr: Some(stderr),
+            session: String::new(),
+            frame: String::new(),
+            next_id: 0,
+            events: VecDeque::new(),
+            profile,
+            scratch,
+            printed: 0,
+        };
+        printer
+            .open_page()
+            .map_err(|detail| printer.error(detail))?;
+        Ok(printer)
+    }
+
+    fn error(&mut self, detail: String) -> RenderError {
+        RenderError::Pdf {
+            program: self.program.clone(),
+            html: self.scratch.clone(),
+            pdf: PathBuf::from("<none>"),
+            detail: self.with_stderr(detail),
+        }
+    }
+
+    /// Adds the end of the browser's error output when it has exited.
+    fn with_stderr(&mut self, detail: String) -> String {
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            return detail;
+        }
+        let text = self
+            .stderr
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(5).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        format!("{detail}; the browser exited: {}", tail.join(" | "))
+    }
+
+    fn open_page(&mut self) -> Result<(), String> {
+        let target = self.call("Target.createTarget", json!({"url": "about:blank"}), false)?;
+        let target_id = target["targetId"]
+            .as_str()
+            .ok_or("Target.createTarget gave no targetId")?
+            .to_string();
+        let attached = self.call(
+            "Target.attachToTarget",
+            json!({"targetId": target_id, "flatten": true}),
+            false,
+        )?;
+        self.session = attached["sessionId"]
+            .as_str()
+            .ok_or("Target.attachToTarget gave no sessionId")?
+            .to_string();
+        self.call("Page.enable", json!({}), true)?;
+        let tree = self.call("Page.getFrameTree", json!({}), true)?;
+        self.frame = tree["frameTree"]["frame"]["id"]
+            .as_str()
+            .ok_or("Page.getFrameTree gave no frame id")?
+            .to_string();
+        Ok(())
+    }
+
+    /// Sends one command (to the page's session when `on_page`) and waits for its reply,
+    /// keeping the events that arrive meanwhile.
+    fn call(&mut self, method: &str, params: Value, on_page: bool) -> Result<Value, String> {
+        let id = self.send(method, params, on_page)?;
+        let deadline = Instant::now() + PDF_TIMEOUT;
+        loop {
+            let reply = self.receive(deadline, method)?;
+            if reply.get("id").and_then(Value::as_u64) == Some(id) {
+                if let Some(error) = reply.get("error") {
+                    return Err(format!("{method} failed: {error}"));
+                }
+                return Ok(reply.get("result").cloned().unwrap_or(Value::Null));
+            }
+            if reply.get("method").is_some() {
+                self.events.push_back(reply);
+            }
+        }
+    }
+
+    /// Sends one command without waiting; returns its id.
+    fn send(&mut self, method: &str, params: Value, on_page: bool) -> Result<u64, String> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if on_page {
+            message["sessionId"] = Value::from(self.session.clone());
+        }
+        let mut bytes = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
+        bytes.push(0);
+        self.commands
+            .write_all(&bytes)
+            .and_then(|()| self.commands.flush())
+            .map_err(|e| format!("cannot send {method}: {e}"))?;
+        Ok(id)
+    }
+
+    fn receive(&mut self, deadline: Instant, waiting_for: &str) -> Result<Value, String> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.replies.recv_timeout(left) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| format!("unreadable DevTools message: {e}")),
+            Err(RecvTimeoutError::Timeout) => Err(format!(
+                "no answer to {waiting_for} after {} seconds",
+                PDF_TIMEOUT.as_secs()
+            )),
+            Err(RecvTimeoutError::Disconnected) => Err(format!(
+                "the browser closed the pipe while {waiting_for} was pending"
+            )),
+        }
+    }
+
+    /// Waits for the page's `load` event (one that arrived earlier counts).
+    fn wait_for_load(&mut self) -> Result<(), String> {
+        let is_load =
+            |v: &Value| v.get("method").and_then(Value::as_str) == Some("Page.loadEventFired");
+        if let Some(pos) = self.events.iter().position(is_load) {
+            self.events.drain(..=pos);
+            return Ok(());
+        }
+        self.events.clear();
+        let deadline = Instant::now() + PDF_TIMEOUT;
+        loop {
+            if is_load(&self.receive(deadline, "Page.loadEventFired")?) {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Prints the HTML document `html` and returns the PDF bytes.
+    ///
+    /// The document replaces the content of the page in place (`Page.setDocumentContent`):
+    /// no navigation, so no new renderer process per document. It must be self-contained
+    /// (inline styles, no relative links), as the templates' documents are.
+    pub fn print(&mut self, html: &str) -> Result<Vec<u8>, RenderError> {
+        self.printed += 1;
+        let frame = self.frame.clone();
+        let result = self
+            .call(
+                "Page.setDocumentContent",
+                json!({"frameId": frame, "html": html}),
+                true,
+            )
+            .and_then(|_| self.print_page());
+        result.map_err(|detail| self.error(detail))
+    }
+
+    /// Prints the HTML file at `html` (an absolute path) and returns the PDF bytes.
+    pub fn print_file(&mut self, html: &Path) -> Result<Vec<u8>, RenderError> {
+        let url = file_url(html);
+        let result = self.navigate_and_print(&url);
+        result.map_err(|detail| {
+            let mut e = self.error(detail);
+            if let RenderError::Pdf { html: h, .. } = &mut e {
+                *h = html.to_path_buf();
+            }
+            e
+        })
+    }
+
+    fn navigate_and_print(&mut self, url: &str) -> Result<Vec<u8>, String> {
+        self.events.clear();
+        let nav = self.call("Page.navigate", json!({"url": url}), true)?;
+        if let Some(error) = nav.get("errorText").and_then(Value::as_str) {
+            return Err(format!("cannot load the document: {error}"));
+        }
+        self.wait_for_load()?;
+        self.print_page()
+    }
+
+    /// Prints what the page shows.
+    fn print_page(&mut self) -> Result<Vec<u8>, String> {
+        let printed = self.call(
+            "Page.printToPDF",
+            json!({
+                "printBackground": true,
+                "preferCSSPageSize": true,
+                "displayHeaderFooter": false,
+                "transferMode": "ReturnAsBase64",
+            }),
+            true,
+        )?;
+        let data = printed["data"]
+            .as_str()
+            .ok_or("Page.printToPDF gave no data")?;
+        let mut pdf = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| format!("Page.printToPDF data is not base64: {e}"))?;
+        if !pdf.starts_with(b"%PDF-") {
+            return Err("Page.printToPDF did not return a PDF".to_string());
+        }
+        make_reproducible(&mut pdf);
+        Ok(pdf)
+    }
+}
+
+impl Drop for PdfPrinter {
+    fn drop(&mut self) {
+        let _ = self.send("Browser.close", json!({}), false);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        // Profile and scratch are scratch space; failing to remove them spoils no PDF.
+        let _ = std::fs::remove_dir_all(&self.profile);
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+/// Writes [`FONT_CONFIG`] into the profile directory; returns its path.
+fn write_font_config(profile: &Path) -> Result<PathBuf, String> {
+    let system_fonts = std::env::var_os("FONTCONFIG_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/etc/fonts/fonts.conf"));
+    let font_config = profile.join("fonts.conf");
+    let config_text = FONT_CONFIG.replace(
+        "{system}",
+        &system_fonts
+            .display()
+            .to_string()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;"),
+    );
+    std::fs::write(&font_config, config_text)
+        .map_err(|e| format!("cannot write {}: {e}", font_config.display()))?;
+    Ok(font_config)
+}
+
+type Spawned = (
+    Child,
+    std::fs::File,
+    Receiver<Vec<u8>>,
+    std::thread::JoinHandle<String>,
+);
+
+/// Starts the browser with the DevTools pipe on fds 3 and 4, a reader thread turning its
+/// replies into messages, and another collecting its error output.
+fn spawn_browser(program: &Path, profile: &Path) -> Result<Spawned, String> {
+    let (to_browser_read, to_browser_write) =
+        std::io::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
+    let (from_browser_read, from_browser_write) =
+        std::io::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
+    let mut command = Command::new(program);
+    let font_config = write_font_config(profile)?;
+    command.env("FONTCONFIG_FILE", &font_config);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--remote-debugging-pipe",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("about:blank")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    {
+        use std::os::fd::AsRawFd;
+        wire_pipe_fds(
+            &mut command,
+            to_browser_read.as_raw_fd(),
+            from_browser_write.as_raw_fd(),
+        );
+    }
+    let spawned = command.spawn();
+    // The child has its copies; the parent's must close so that the browser's exit ends
+    // the reader.
+    drop(to_browser_read);
+    drop(from_browser_write);
+    let mut child = spawned.map_err(|e| format!("cannot start: {e}"))?;
+
+    let stderr = child.stderr.take();
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut s) = stderr {
+            let _ = s.read_to_string(&mut text);
+        }
+        text
+    });
+    let (sender, replies) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::with_capacity(1 << 20, from_browser_read);
+        loop {
+            let mut message = Vec::new();
+            match reader.read_until(0, &mut message) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    if message.last() == Some(&0) {
+                        message.pop();
+                    }
+                    if sender.send(message).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    Ok((
+        child,
+        std::fs::File::from(std::os::fd::OwnedFd::from(to_browser_write)),
+        replies,
+        stderr,
+    ))
+}
+
+/// Overwrites the parts of a Chromium PDF that change from run to run (dates and document
+/// ids) with fixed values of the same length, so the file stays valid (see the module
+/// documentation).
+pub fn make_reproducible(pdf: &mut [u8]) {
+    for key in [&b"/CreationDate ("[..], b"/ModDate ("] {
+        let mut from = 0;
+        while let Some(at) = find(pdf, key, from) {
+            let start = at + key.len();
+            let end = match pdf[start..].iter().position(|&b| b == b')') {
+                Some(len) => start + len,
+                None => break,
+            };
+            overwrite(&mut pdf[start..end], FIXED_PDF_DATE.as_bytes(), b'0');
+            from = end;
+        }
+    }
+    // The hash of the file with its dates fixed and its ids blanked names it.
+    let mut ids = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(pdf, b"/ID [<", from) {
+        let start = at + b"/ID [<".len();
+        let Some(len) = pdf[start..].iter().position(|&b| b == b']') else {
+            break;
+        };
+        ids.push((start, start + len));
+        from = start + len;
+    }
+    for &(s, e) in &ids {
+        for b in &mut pdf[s..e] {
+            if b.is_ascii_hexdigit() {
+                *b = b'0';
+            }
+        }
+    }
+    let digest = Sha256::digest(&*pdf);
+    let hex: Vec<u8> = digest
+        .iter()
+        .flat_map(|b| format!("{b:02X}").into_bytes())
+        .collect();
+    for &(s, e) in &ids {
+        let mut i = 0;
+        for b in &mut pdf[s..e] {
+            if b.is_ascii_hexdigit() {
+                *b = hex[i % hex.len()];
+                i += 1;
+            }
+        }
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// Copies `value` into `slot`, cut to its length or padded with `pad`.
+fn overwrite(slot: &mut [u8], value: &[u8], pad: u8) {
+    for (i, b) in slot.iter_mut().enumerate() {
+        *b = value.get(i).copied().unwrap_or(pad);
+    }
+}
+
+/// Prints the HTML file `html_path` to `pdf_path` with a headless Chromium started for this
+/// one document (`--print-to-pdf`; use a [`PdfPrinter`] for many), with the same font
+/// configuration, and fixes its dates and ids ([`make_reproducible`]).
 ///
 /// Fails with [`RenderError::PdfProgramMissing`] when no browser is installed, and with
 /// [`RenderError::Pdf`] when the browser fails, times out or writes no PDF.
@@ -102,14 +645,17 @@ pub fn html_to_pdf(html_path: &Path, pdf_path: &Path) -> Result<(), RenderError>
         detail,
     };
 
-    let profile = fresh_profile_dir()?;
+    let profile = fresh_dir("profile")?;
     let result = run_browser(&program, &profile, &html, &pdf).map_err(failed);
     // The profile is scratch space; failing to remove it does not spoil the PDF.
     let _ = std::fs::remove_dir_all(&profile);
     result?;
 
-    match std::fs::metadata(&pdf) {
-        Ok(meta) if meta.len() > 0 => Ok(()),
+    match std::fs::read(&pdf) {
+        Ok(mut bytes) if !bytes.is_empty() => {
+            make_reproducible(&mut bytes);
+            std::fs::write(&pdf, bytes).map_err(|source| RenderError::Io { path: pdf, source })
+        }
         _ => Err(RenderError::Pdf {
             program,
             html,
@@ -120,7 +666,9 @@ pub fn html_to_pdf(html_path: &Path, pdf_path: &Path) -> Result<(), RenderError>
 }
 
 fn run_browser(program: &Path, profile: &Path, html: &Path, pdf: &Path) -> Result<(), String> {
+    let font_config = write_font_config(profile)?;
     let mut child = Command::new(program)
+        .env("FONTCONFIG_FILE", &font_config)
         .arg("--headless")
         .arg("--no-sandbox")
         .arg("--disable-gpu")
@@ -177,6 +725,23 @@ fn run_browser(program: &Path, profile: &Path, html: &Path, pdf: &Path) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_ids_are_fixed_in_place() {
+        let a = b"%PDF-1.4\n<< /CreationDate (D:20261201140718+00'00') /ModDate (D:20261201140718+00'00') >>\ntrailer << /ID [<0123ABCD> <0123ABCD>] >>".to_vec();
+        let b = b"%PDF-1.4\n<< /CreationDate (D:20251111093000+08'00') /ModDate (D:20251111093001+08'00') >>\ntrailer << /ID [<9876FEDC> <0123ABCD>] >>".to_vec();
+        let (mut a2, mut b2) = (a.clone(), b.clone());
+        make_reproducible(&mut a2);
+        make_reproducible(&mut b2);
+        assert_eq!(a2, b2);
+        assert_eq!(a2.len(), a.len());
+        let text = String::from_utf8_lossy(&a2);
+        assert!(
+            text.contains("/CreationDate (D:20000101000000+00'00')"),
+            "{text}"
+        );
+        assert!(!text.contains("0123ABCD"), "{text}");
+    }
 
     #[test]
     fn file_urls_are_percent_encoded() {

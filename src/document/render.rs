@@ -126,11 +126,18 @@ pub enum OutFormat {
     Md,
     /// The HTML printed to PDF by headless Chromium.
     Pdf,
+    /// A Word document (`.docx`) built from the same context ([`super::docx`]).
+    Docx,
 }
 
 impl OutFormat {
     /// Every format.
-    pub const ALL: [OutFormat; 3] = [OutFormat::Html, OutFormat::Md, OutFormat::Pdf];
+    pub const ALL: [OutFormat; 4] = [
+        OutFormat::Html,
+        OutFormat::Md,
+        OutFormat::Pdf,
+        OutFormat::Docx,
+    ];
 
     /// The name used on the command line, which is also the usual file extension.
     pub fn name(self) -> &'static str {
@@ -138,6 +145,7 @@ impl OutFormat {
             OutFormat::Html => "html",
             OutFormat::Md => "md",
             OutFormat::Pdf => "pdf",
+            OutFormat::Docx => "docx",
         }
     }
 }
@@ -158,7 +166,7 @@ impl FromStr for OutFormat {
             .ok_or_else(|| FormatError::UnknownCode {
                 what: "output format",
                 code: s.to_string(),
-                expected: "html, md, pdf",
+                expected: "html, md, pdf, docx",
             })
     }
 }
@@ -167,7 +175,7 @@ impl FromStr for OutFormat {
 /// template.
 pub fn template_name(kind: DocKind, format: OutFormat) -> String {
     let ext = match format {
-        OutFormat::Html | OutFormat::Pdf => "html",
+        OutFormat::Html | OutFormat::Pdf | OutFormat::Docx => "html",
         OutFormat::Md => "md",
     };
     format!("{}.{ext}", kind.name())
@@ -326,7 +334,7 @@ pub fn product_template(
         .rsplit_once('.')
         .map_or(listed.as_str(), |(stem, _)| stem);
     let ext = match format {
-        OutFormat::Html | OutFormat::Pdf => "html",
+        OutFormat::Html | OutFormat::Pdf | OutFormat::Docx => "html",
         OutFormat::Md => "md",
     };
     Ok(format!("{stem}.{ext}"))
@@ -344,7 +352,7 @@ pub fn render_quote(
     options: &DocOptions,
     billing: Option<&Value>,
 ) -> Result<String, RenderError> {
-    if format == OutFormat::Pdf {
+    if matches!(format, OutFormat::Pdf | OutFormat::Docx) {
         return Err(RenderError::NotText {
             document: kind.name().to_string(),
         });
@@ -394,6 +402,23 @@ pub fn render_quote_to(
         OutFormat::Pdf => {
             let html = render_quote(renderer, kind, OutFormat::Html, quote, options, billing)?;
             print_pdf(&html, output)
+        }
+        OutFormat::Docx => {
+            let mut ctx = Map::new();
+            ctx.insert("quote".to_string(), quote.clone());
+            if let Some(b) = billing {
+                ctx.insert("billing".to_string(), b.clone());
+            }
+            let bytes = super::docx::render_docx(
+                renderer.catalogue(),
+                kind,
+                options.lang,
+                &Value::Object(ctx),
+            )?;
+            std::fs::write(output, bytes).map_err(|source| RenderError::Io {
+                path: output.to_path_buf(),
+                source,
+            })
         }
     }
 }
@@ -477,7 +502,7 @@ pub fn render_to_string(
     format: OutFormat,
     context: &Value,
 ) -> Result<String, RenderError> {
-    if format == OutFormat::Pdf {
+    if matches!(format, OutFormat::Pdf | OutFormat::Docx) {
         return Err(RenderError::NotText {
             document: kind.name().to_string(),
         });
@@ -508,6 +533,13 @@ pub fn render_document(
         OutFormat::Pdf => {
             let html = render_to_string(renderer, kind, lang, OutFormat::Html, context)?;
             print_pdf(&html, output)
+        }
+        OutFormat::Docx => {
+            let bytes = super::docx::render_docx(renderer.catalogue(), kind, lang, context)?;
+            std::fs::write(output, bytes).map_err(|source| RenderError::Io {
+                path: output.to_path_buf(),
+                source,
+            })
         }
     }
 }
@@ -554,7 +586,7 @@ mod tests {
                 .map_err(|e| e.to_string()),
             Err("unknown document `letter` (expected one of: quote, policy, schedule, worksheet, invoice, illustration)".to_string())
         );
-        assert!("docx".parse::<OutFormat>().is_err());
+        assert!("doc".parse::<OutFormat>().is_err());
         assert_eq!(
             template_name(DocKind::Policy, OutFormat::Pdf),
             "policy.html"

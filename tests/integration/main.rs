@@ -8,6 +8,8 @@ mod census;
 mod docmodel;
 mod document;
 mod layering;
+
+mod document_output;
 mod pension;
 mod properties;
 mod quote;

@@ -1,0 +1,331 @@
+//! Documents in bulk (`render --quotes`), PDF from one browser kept for the run, and Word.
+//! The tests that need Chromium or LibreOffice are ignored (run by `.ci/run`).
+
+use std::path::{Path, PathBuf};
+
+use coverwright::document::bulk::{BulkHooks, BulkJob, BulkProblem, render_bulk};
+use coverwright::document::render::{DocKind, OutFormat, render_to_string};
+use coverwright::document::{Lang, Renderer};
+
+use crate::quote::tempdir;
+use crate::support::run;
+
+/// The quote of an example request, as `quote --format json` prints it.
+fn quote_of(product: &str, request: &str, plan: Option<&str>) -> serde_json::Value {
+    let mut args = vec![
+        "quote",
+        "--product",
+        product,
+        "--request",
+        request,
+        "--format",
+        "json",
+    ];
+    if let Some(p) = plan {
+        args.extend(["--plan", p]);
+    }
+    let (status, out, err) = run(&args);
+    assert_eq!(status, 0, "{err}");
+    serde_json::from_str(&out).expect("quote JSON")
+}
+
+fn compact(v: &serde_json::Value) -> String {
+    serde_json::to_string(v).expect("JSON")
+}
+
+fn renderer() -> Renderer {
+    Renderer::new(Path::new("templates")).expect("templates load")
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("output folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn many_quotes_render_in_one_run_and_bad_records_are_reported_by_line() {
+    let dir = tempdir("bulk-html");
+    let ga = quote_of("GA-SME", "examples/ga-sme.yaml", None);
+    let sp = quote_of("SP-ACC", "examples/sp-acc.yaml", None);
+    let (ga_id, sp_id) = (
+        ga["quote_id"].as_str().expect("id").to_string(),
+        sp["quote_id"].as_str().expect("id").to_string(),
+    );
+    let input = [
+        compact(&ga),
+        String::new(),
+        "{not json".to_string(),
+        r#"{"declined": true, "product": "GA-SME@2024.1", "failures": []}"#.to_string(),
+        r#"{"record": 5, "row": 5, "error": {"field": "age", "message": "age: not a number"}}"#
+            .to_string(),
+        compact(&sp),
+        compact(&ga),
+        r#"{"quote_id": "../escape", "currency": "CNY"}"#.to_string(),
+    ]
+    .join("\n");
+    let quotes = dir.join("quotes.jsonl");
+    std::fs::write(&quotes, input).expect("write quotes");
+    let out = dir.join("out");
+    let (status, _, err) = run(&[
+        "render",
+        "--quotes",
+        quotes.to_str().expect("path"),
+        "--document",
+        "policy",
+        "--lang",
+        "zh",
+        "--format",
+        "html",
+        "--output-dir",
+        out.to_str().expect("path"),
+    ]);
+    assert_eq!(status, 1, "{err}");
+    let err = err.replace(out.to_str().expect("path"), "OUT");
+    assert_eq!(
+        err,
+        format!(
+            "error: line 3: not a JSON quote: key must be a string at line 1 column 2\n\
+             error: line 4: the record is a declined quote; there is no document to render\n\
+             error: line 5: the record is a batch error line (age: not a number), not a quote\n\
+             error: line 7 ({ga_id}): the same quote id is on line 1; its document is not written twice\n\
+             error: line 8 (../escape): the quote id cannot name a file (use ASCII letters, digits, `-`, `_`, `.`)\n\
+             render: 2 document(s) written, 5 record(s) failed in OUT\n"
+        )
+    );
+    let mut wanted = vec![format!("{ga_id}.html"), format!("{sp_id}.html")];
+    wanted.sort();
+    assert_eq!(files_in(&out), wanted, "no temporary file is left");
+
+    // Each file is the document a single render gives.
+    let r = renderer();
+    for (id, quote) in [(&ga_id, &ga), (&sp_id, &sp)] {
+        let single = render_to_string(
+            &r,
+            DocKind::Policy,
+            Lang::Zh,
+            OutFormat::Html,
+            &serde_json::json!({ "quote": quote }),
+        )
+        .expect("renders");
+        let written = std::fs::read_to_string(out.join(format!("{id}.html"))).expect("file");
+        assert_eq!(written, single, "{id}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_library_reads_quotes_from_any_reader_and_reports_each_problem() {
+    let dir = tempdir("bulk-lib");
+    let ga = quote_of("GA-SME", "examples/ga-sme.yaml", None);
+    let input = format!("\n{}\n[1, 2]\n", compact(&ga));
+    let job = BulkJob {
+        kind: DocKind::Quote,
+        lang: Lang::En,
+        format: OutFormat::Md,
+        output_dir: dir.join("md"),
+        options: serde_json::Map::new(),
+    };
+    let (mut problems, mut progress) = (Vec::<BulkProblem>::new(), Vec::new());
+    let summary = render_bulk(
+        &renderer(),
+        &mut std::io::Cursor::new(input.as_bytes()),
+        &job,
+        BulkHooks {
+            problem: &mut |p| problems.push(p.clone()),
+            progress: &mut |n| progress.push(n),
+        },
+    )
+    .expect("runs");
+    assert_eq!((summary.written, summary.failed), (1, 1));
+    assert_eq!(
+        problems,
+        [BulkProblem {
+            line: 3,
+            quote_id: None,
+            message: "the record is not a JSON object".to_string()
+        }]
+    );
+    let len = input.len() as u64;
+    assert_eq!(progress, [len - 7, len]);
+    let id = ga["quote_id"].as_str().expect("id");
+    assert_eq!(files_in(&dir.join("md")), [format!("{id}.md")]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn word_is_refused_for_documents_it_does_not_cover() {
+    let dir = tempdir("bulk-docx-refused");
+    let quotes = dir.join("q.jsonl");
+    std::fs::write(&quotes, "{}\n").expect("write");
+    let (status, _, err) = run(&[
+        "render",
+        "--quotes",
+        quotes.to_str().expect("path"),
+        "--document",
+        "worksheet",
+        "--format",
+        "docx",
+        "--output-dir",
+        dir.join("out").to_str().expect("path"),
+    ]);
+    assert_eq!(status, 1);
+    assert_eq!(
+        err,
+        "error: render context for `worksheet.docx`: Word output is available for quote, policy and schedule only\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A GA-SME policy on the monthly plan as Word, twice.
+fn monthly_policy_docx(dir: &Path) -> (serde_json::Value, PathBuf) {
+    let quote = quote_of("GA-SME", "examples/ga-sme.yaml", Some("monthly"));
+    let path = dir.join("policy.docx");
+    let quote_file = dir.join("quote.json");
+    std::fs::write(&quote_file, compact(&quote)).expect("write");
+    let (status, _, err) = run(&[
+        "render",
+        "--quote",
+        quote_file.to_str().expect("path"),
+        "--document",
+        "policy",
+        "--format",
+        "docx",
+        "--output",
+        path.to_str().expect("path"),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    (quote, path)
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_word_policy_states_the_number_parties_and_the_amount_payable() {
+    let dir = tempdir("docx-policy");
+    let (quote, path) = monthly_policy_docx(&dir);
+    let bytes = std::fs::read(&path).expect("docx");
+    assert!(bytes.starts_with(b"PK\x03\x04"), "a zip package");
+    // The parts are stored uncompressed, so the text is in the bytes as UTF-8.
+    let id = quote["quote_id"].as_str().expect("id");
+    let monthly = &quote["payment_options"][0];
+    assert_eq!(monthly["code"], "monthly");
+    assert_eq!(monthly["schedule"]["total"], "11806.92");
+    for wanted in [
+        format!("DRAFT-{id}").as_str(),
+        "杭州某某餐饮有限公司",
+        "华安示范财产保险股份有限公司",
+        "张伟",
+        "¥11,806.92",
+        "人民币壹万壹仟捌佰零陆元玖角贰分",
+        "w:eastAsia=\"SimSun\"",
+        "PAGE",
+        "NUMPAGES",
+    ] {
+        assert!(contains(&bytes, wanted), "{wanted}");
+    }
+    // The same input gives the same bytes.
+    let again = std::fs::read(monthly_policy_docx(&dir).1).expect("docx");
+    assert!(again == bytes, "same bytes");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn tool(program: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running {program}: {e}"));
+    assert!(out.status.success(), "{program}: {:?}", out);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    tool("pdftotext", &[pdf.as_os_str(), "-".as_ref()])
+        .split_whitespace()
+        .collect()
+}
+
+/// Needs Chromium, poppler-utils and the TrueType CJK fonts `.ci/run` installs.
+#[test]
+#[ignore]
+fn pdfs_in_bulk_embed_real_fonts_extract_and_repeat_byte_for_byte() {
+    let dir = tempdir("bulk-pdf");
+    let ga = quote_of("GA-SME", "examples/ga-sme.yaml", None);
+    let sp = quote_of("SP-ACC", "examples/sp-acc.yaml", None);
+    let quotes = dir.join("quotes.jsonl");
+    std::fs::write(&quotes, format!("{}\n{}\n", compact(&ga), compact(&sp))).expect("write");
+    for out in ["a", "b"] {
+        let (status, _, err) = run(&[
+            "render",
+            "--quotes",
+            quotes.to_str().expect("path"),
+            "--document",
+            "policy",
+            "--format",
+            "pdf",
+            "--output-dir",
+            dir.join(out).to_str().expect("path"),
+        ]);
+        assert_eq!(status, 0, "{err}");
+    }
+    for quote in [&ga, &sp] {
+        let name = format!("{}.pdf", quote["quote_id"].as_str().expect("id"));
+        let (a, b) = (dir.join("a").join(&name), dir.join("b").join(&name));
+        let bytes = std::fs::read(&a).expect("pdf");
+        assert!(
+            bytes == std::fs::read(&b).expect("pdf"),
+            "{name}: same bytes"
+        );
+        let fonts = tool("pdffonts", &[a.as_os_str()]);
+        assert!(!fonts.contains("Type 3"), "{name}:\n{fonts}");
+        assert!(fonts.contains("CID TrueType"), "{name}:\n{fonts}");
+        let text = pdf_text(&a);
+        let holder = quote["policyholder"]["name"].as_str().expect("holder");
+        for wanted in [
+            format!("DRAFT-{}", quote["quote_id"].as_str().expect("id")),
+            holder.to_string(),
+        ] {
+            assert!(text.contains(&wanted), "{name}: {wanted} in {text}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Needs LibreOffice (`soffice`) and poppler-utils, as `.ci/run` installs them.
+#[test]
+#[ignore]
+fn a_word_policy_opens_in_libreoffice_with_the_same_facts() {
+    let dir = tempdir("docx-libreoffice");
+    let (quote, path) = monthly_policy_docx(&dir);
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
+    tool(
+        "soffice",
+        &[
+            profile.as_ref(),
+            "--headless".as_ref(),
+            "--convert-to".as_ref(),
+            "pdf".as_ref(),
+            "--outdir".as_ref(),
+            dir.as_os_str(),
+            path.as_os_str(),
+        ],
+    );
+    let text = pdf_text(&dir.join("policy.pdf"));
+    let id = quote["quote_id"].as_str().expect("id");
+    for wanted in [
+        format!("DRAFT-{id}"),
+        "杭州某某餐饮有限公司".to_string(),
+        "华安示范财产保险股份有限公司".to_string(),
+        "¥11,806.92".to_string(),
+        "人民币壹万壹仟捌佰零陆元玖角贰分".to_string(),
+        "第1页共".to_string(),
+    ] {
+        assert!(text.contains(&wanted), "{wanted} in {text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
