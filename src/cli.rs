@@ -106,6 +106,9 @@ pub enum Command {
     },
     /// Lay out the instalments of a product's payment plan for a premium.
     Schedule(ScheduleArgs),
+    /// Settle a claim on a quoted policy: payable per coverage and step, limits, decision,
+    /// path, documents and service dates.
+    Claim(crate::claims::command::ClaimArgs),
     /// Rate and bill export-credit declarations under a quote: monthly invoices and the
     /// year-end minimum-premium adjustment.
     Declare {
@@ -290,6 +293,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             )
         }
         Command::Schedule(a) => schedule_cmd(&a, out, err),
+        Command::Claim(a) => crate::claims::command::run(&a, out, err),
         Command::Declare {
             quote,
             declarations,
@@ -711,7 +715,7 @@ fn test_cmd(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> std:
     }
     let (mut passed, mut failed) = (0, 0);
     for p in &products {
-        for r in crate::cases::run_product(p) {
+        for r in crate::cases::run_product(p).into_iter().chain(crate::claims::cases::run_product(p)) {
             if r.passed {
                 passed += 1;
                 writeln!(out, "pass  {}  {}", r.product, r.name)?;

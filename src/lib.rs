@@ -15,6 +15,7 @@
 pub mod actuarial;
 pub mod batch;
 pub mod cases;
+pub mod claims;
 pub mod cli;
 pub mod declare;
 pub mod diagnostics;

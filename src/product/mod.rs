@@ -12,6 +12,7 @@
 //!   cooling-off) hold.
 
 pub mod check;
+pub mod claims_raw;
 pub mod load;
 pub mod raw;
 pub mod table;
@@ -316,6 +317,8 @@ pub struct Product {
     pub documents: BTreeMap<String, String>,
     pub special_clauses: Vec<Names>,
     pub tests: Vec<TestCase>,
+    /// How claims are settled (the `claims:` section), when the product has one.
+    pub claims: Option<crate::claims::ClaimRules>,
     pub interner: Interner,
     /// The product file.
     pub file: PathBuf,

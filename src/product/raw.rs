@@ -129,6 +129,9 @@ pub struct RawProduct {
     /// Test cases run by `coverwright test`.
     #[serde(default)]
     pub tests: Vec<Recover<RawTest>>,
+    /// How claims are settled: claim inputs, benefits, limits, the simplified path.
+    #[serde(default)]
+    pub claims: Option<Recover<super::claims_raw::RawClaims>>,
 }
 
 /// Term rules.
