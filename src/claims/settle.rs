@@ -199,6 +199,14 @@ pub fn settle(
         d.push(Diagnostic::error(crate::diagnostics::codes::E0241, "the quote's cover dates are not dates").in_file(&claim.file));
         return Err(d);
     };
+    // A benefit illustration (pension) states benefits beyond the premium term: cover lasts
+    // to the end of its last year.
+    let end = q
+        .illustration
+        .as_ref()
+        .and_then(|rows| crate::schedule::dates::add_months_clamped(start, (rows.len() as u32).saturating_mul(12)))
+        .and_then(|d| d.pred_opt())
+        .map_or(end, |e| e.max(end));
     let year = policy_year(start, claim.event_date);
     let mut reasons = policy_reasons(p, rules, q, claim, start, end);
     let member = find_member(q, claim);
