@@ -715,7 +715,10 @@ fn test_cmd(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> std:
     }
     let (mut passed, mut failed) = (0, 0);
     for p in &products {
-        for r in crate::cases::run_product(p).into_iter().chain(crate::claims::cases::run_product(p)) {
+        for r in crate::cases::run_product(p)
+            .into_iter()
+            .chain(crate::claims::cases::run_product(p))
+        {
             if r.passed {
                 passed += 1;
                 writeln!(out, "pass  {}  {}", r.product, r.name)?;

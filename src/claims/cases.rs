@@ -28,15 +28,20 @@ fn run_case(p: &Product, t: &ClaimCase) -> CaseResult {
         product: p.id(),
         name: format!("claim: {}", t.name),
         location: format!("{}:{}", p.file.display(), t.line),
-        passed: details.iter().all(|d| !d.starts_with("expected") && !d.contains(": expected") && !d.starts_with("error")),
+        passed: details.iter().all(|d| {
+            !d.starts_with("expected") && !d.contains(": expected") && !d.starts_with("error")
+        }),
         details,
     }
 }
 
 fn check(p: &Product, t: &ClaimCase) -> Result<Vec<String>, Vec<String>> {
     let fail = |m: String| vec![format!("error: {m}")];
-    let req = request::check(p, &t.request, &p.file, None)
-        .map_err(|d| d.iter().map(|x| format!("error: request: {x}")).collect::<Vec<_>>())?;
+    let req = request::check(p, &t.request, &p.file, None).map_err(|d| {
+        d.iter()
+            .map(|x| format!("error: request: {x}"))
+            .collect::<Vec<_>>()
+    })?;
     let q = match quote::quote(p, &req, &QuoteOptions::default()) {
         Ok(Outcome::Quoted(q, _)) => q,
         Ok(Outcome::Declined(_)) => return Err(fail("the request is declined".into())),
@@ -44,8 +49,22 @@ fn check(p: &Product, t: &ClaimCase) -> Result<Vec<String>, Vec<String>> {
     };
     let mut ledger = Ledger::default();
     let settle_node = |n: &crate::yaml::Node, ledger: &mut Ledger| {
-        let c = read_claim(n, &p.file).map_err(|d| fail(d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("; ")))?;
-        settle(p, &q, &c, ledger, false).map_err(|d| fail(d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("; ")))
+        let c = read_claim(n, &p.file).map_err(|d| {
+            fail(
+                d.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        settle(p, &q, &c, ledger, false).map_err(|d| {
+            fail(
+                d.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })
     };
     for h in &t.history {
         settle_node(h, &mut ledger)?;
@@ -71,7 +90,12 @@ fn check(p: &Product, t: &ClaimCase) -> Result<Vec<String>, Vec<String>> {
         cmp("payable", money(x), s.payable.clone());
     }
     for (code, x) in &t.coverages {
-        let got = s.coverages.iter().find(|c| &c.code == code).map(|c| c.payable.clone()).unwrap_or_else(|| "nothing".into());
+        let got = s
+            .coverages
+            .iter()
+            .find(|c| &c.code == code)
+            .map(|c| c.payable.clone())
+            .unwrap_or_else(|| "nothing".into());
         cmp(code, money(*x), got);
     }
     if !t.decline.is_empty() {
@@ -85,12 +109,21 @@ fn check(p: &Product, t: &ClaimCase) -> Result<Vec<String>, Vec<String>> {
     if !t.limited_by.is_empty() {
         let mut want = t.limited_by.clone();
         want.sort();
-        let mut got: Vec<String> = s.coverages.iter().flat_map(|c| c.limits.iter()).filter(|l| l.reached).map(|l| l.limit.clone()).collect();
+        let mut got: Vec<String> = s
+            .coverages
+            .iter()
+            .flat_map(|c| c.limits.iter())
+            .filter(|l| l.reached)
+            .map(|l| l.limit.clone())
+            .collect();
         got.sort();
         cmp("limits reached", want.join(", "), got.join(", "));
     }
     if let Some(path) = &t.path {
-        let got = serde_json::to_value(s.path).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let got = serde_json::to_value(s.path)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         cmp("path", path.clone(), got);
     }
     Ok(out)

@@ -55,18 +55,32 @@ pub fn run(a: &ClaimArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::
     let diags = diags.into_vec();
     if diags.iter().any(|d| d.is_error()) {
         report(&diags, Format::Text, &mut std::io::sink(), err)?;
-        writeln!(err, "error: fix the product files first (`coverwright validate {}`)", a.products.display())?;
+        writeln!(
+            err,
+            "error: fix the product files first (`coverwright validate {}`)",
+            a.products.display()
+        )?;
         return Ok(2);
     }
     let Some(p) = products
         .iter()
         .find(|p| p.code == q.product.code && p.version == q.product.version)
     else {
-        writeln!(err, "error: {}@{} is not in {}", q.product.code, q.product.version, a.products.display())?;
+        writeln!(
+            err,
+            "error: {}@{} is not in {}",
+            q.product.code,
+            q.product.version,
+            a.products.display()
+        )?;
         return Ok(1);
     };
     if q.product.content_hash != p.content_hash {
-        writeln!(err, "warning: {} has changed since the quote was made (content hash differs)", p.id())?;
+        writeln!(
+            err,
+            "warning: {} has changed since the quote was made (content hash differs)",
+            p.id()
+        )?;
     }
     let mut ledger = super::Ledger::default();
     if let Some(h) = &a.history {
@@ -77,7 +91,9 @@ pub fn run(a: &ClaimArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::
         }
     }
     if let Some(input) = &a.input {
-        let Some(r) = open(input, err)? else { return Ok(2) };
+        let Some(r) = open(input, err)? else {
+            return Ok(2);
+        };
         let mut w = std::io::BufWriter::new(out);
         let sum = super::stream::settle_stream(p, &q, input, r, &mut w, &mut ledger, a.explain)?;
         w.flush()?;
@@ -102,7 +118,8 @@ pub fn run(a: &ClaimArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::
             return Ok(1);
         }
     };
-    let settled = super::read_claim(&node, path).and_then(|c| super::settle(p, &q, &c, &mut ledger, a.explain));
+    let settled = super::read_claim(&node, path)
+        .and_then(|c| super::settle(p, &q, &c, &mut ledger, a.explain));
     match settled {
         Ok(s) => {
             match a.format {

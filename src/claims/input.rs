@@ -113,18 +113,30 @@ pub fn read_claim(node: &Node, file: &Path) -> Result<Claim, Diagnostics> {
     }
     let Some(raw) = raw else {
         if d.is_empty() {
-            d.push(err(file, node.span, E0203, "a claim is a mapping with `date`, `event`, `coverages`"));
+            d.push(err(
+                file,
+                node.span,
+                E0203,
+                "a claim is a mapping with `date`, `event`, `coverages`",
+            ));
         }
         return Err(d);
     };
     let claim_date = date(file, &raw.date, &mut d);
     let event = raw.event.0.as_ref();
     let event_date = event.and_then(|e| date(file, &e.date, &mut d));
-    let unpaid = raw.unpaid_premium.as_ref().and_then(|u| u.0.as_ref()).and_then(|u| {
-        let due = date(file, &u.due, &mut d);
-        let amount = amount(file, &u.amount, &mut d);
-        Some(Unpaid { due: due?, amount: amount? })
-    });
+    let unpaid = raw
+        .unpaid_premium
+        .as_ref()
+        .and_then(|u| u.0.as_ref())
+        .and_then(|u| {
+            let due = date(file, &u.due, &mut d);
+            let amount = amount(file, &u.amount, &mut d);
+            Some(Unpaid {
+                due: due?,
+                amount: amount?,
+            })
+        });
     let mut coverages = Vec::new();
     if let Some(NodeKind::Map(entries)) = node.get("coverages").map(|n| &n.kind) {
         for (k, v) in entries {
@@ -133,7 +145,10 @@ pub fn read_claim(node: &Node, file: &Path) -> Result<Claim, Diagnostics> {
         }
     }
     if raw.coverages.is_empty() {
-        d.push(err(file, node.span, E0207, "the claim names no coverage").with_help("add `coverages:` with the inputs of each coverage claimed"));
+        d.push(
+            err(file, node.span, E0207, "the claim names no coverage")
+                .with_help("add `coverages:` with the inputs of each coverage claimed"),
+        );
     }
     if d.has_errors() {
         return Err(d);
@@ -163,11 +178,18 @@ fn amount(file: &Path, s: &Sp<String>, d: &mut Diagnostics) -> Option<Decimal> {
     match parse_decimal(&s.value) {
         Ok(x) if x >= Decimal::ZERO => Some(x),
         Ok(_) => {
-            d.push(err(file, s.span, E0214, format!("`{}` is negative; amounts are 0 or more", s.value)));
+            d.push(err(
+                file,
+                s.span,
+                E0214,
+                format!("`{}` is negative; amounts are 0 or more", s.value),
+            ));
             None
         }
         Err(e) => {
-            d.push(err(file, s.span, E0214, e).with_help("write an amount such as 2500 or 2500.50"));
+            d.push(
+                err(file, s.span, E0214, e).with_help("write an amount such as 2500 or 2500.50"),
+            );
             None
         }
     }
@@ -194,28 +216,59 @@ pub fn resolve(
     if let Some(pol) = &c.policy
         && pol.value != q.quote_id
     {
-        d.push(err(file, pol.span, E0205, format!("the claim is for policy `{}`, not `{}`", pol.value, q.quote_id))
-            .with_help("settle the claim against the quote of its own policy"));
+        d.push(
+            err(
+                file,
+                pol.span,
+                E0205,
+                format!(
+                    "the claim is for policy `{}`, not `{}`",
+                    pol.value, q.quote_id
+                ),
+            )
+            .with_help("settle the claim against the quote of its own policy"),
+        );
     }
     let spec = format!("{}@{}", q.product.code, q.product.version);
     if let Some(prod) = &c.product
         && prod.value != spec
         && prod.value != q.product.code
     {
-        d.push(err(file, prod.span, E0205, format!("the claim is for `{}`, but the policy is `{spec}`", prod.value))
-            .with_help("a claim is settled by the product version that priced its policy"));
+        d.push(
+            err(
+                file,
+                prod.span,
+                E0205,
+                format!(
+                    "the claim is for `{}`, but the policy is `{spec}`",
+                    prod.value
+                ),
+            )
+            .with_help("a claim is settled by the product version that priced its policy"),
+        );
     }
     let mut out = Vec::new();
     for (code, node) in &c.coverages {
         let Some(bi) = rules.benefits.iter().position(|b| b.code == code.value) else {
             let codes: Vec<&str> = rules.benefits.iter().map(|b| b.code.as_str()).collect();
-            d.push(err(file, code.span, E0210, format!("`{}` has no benefit in {spec}", code.value))
-                .with_help(format!("claim one of: {}", codes.join(", "))));
+            d.push(
+                err(
+                    file,
+                    code.span,
+                    E0210,
+                    format!("`{}` has no benefit in {spec}", code.value),
+                )
+                .with_help(format!("claim one of: {}", codes.join(", "))),
+            );
             continue;
         };
         let b = &rules.benefits[bi];
         match inputs(p, b, node, file, code) {
-            Ok((values, shown)) => out.push(ClaimedCoverage { benefit: bi, values, shown }),
+            Ok((values, shown)) => out.push(ClaimedCoverage {
+                benefit: bi,
+                values,
+                shown,
+            }),
             Err(e) => d.extend(e.into_vec()),
         }
     }
@@ -232,7 +285,13 @@ fn scalar(n: &Node) -> Option<String> {
 
 type Typed = (Vec<Value>, Vec<(String, String)>);
 
-fn inputs(p: &Product, b: &Benefit, node: &Node, file: &Path, code: &Sp<String>) -> Result<Typed, Diagnostics> {
+fn inputs(
+    p: &Product,
+    b: &Benefit,
+    node: &Node,
+    file: &Path,
+    code: &Sp<String>,
+) -> Result<Typed, Diagnostics> {
     let mut d = Diagnostics::new();
     let mut values = vec![Value::Num(Decimal::ZERO); b.slots as usize];
     let mut shown = Vec::new();
@@ -240,7 +299,12 @@ fn inputs(p: &Product, b: &Benefit, node: &Node, file: &Path, code: &Sp<String>)
         NodeKind::Map(e) => e,
         NodeKind::Null => &[],
         _ => {
-            d.push(err(file, node.span, E0203, format!("the claim on `{}` is a mapping of its inputs", code.value)));
+            d.push(err(
+                file,
+                node.span,
+                E0203,
+                format!("the claim on `{}` is a mapping of its inputs", code.value),
+            ));
             return Err(d);
         }
     };
@@ -250,19 +314,35 @@ fn inputs(p: &Product, b: &Benefit, node: &Node, file: &Path, code: &Sp<String>)
             let names: Vec<&str> = b.inputs.iter().map(|i| i.name.as_str()).collect();
             let help = crate::diagnostics::did_you_mean(name, names.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| format!("the inputs of `{}` are: {}", code.value, names.join(", ")));
-            d.push(err(file, k.span, crate::diagnostics::codes::E0204, format!("unknown claim input `{name}`")).with_help(help));
+                .unwrap_or_else(|| {
+                    format!("the inputs of `{}` are: {}", code.value, names.join(", "))
+                });
+            d.push(
+                err(
+                    file,
+                    k.span,
+                    crate::diagnostics::codes::E0204,
+                    format!("unknown claim input `{name}`"),
+                )
+                .with_help(help),
+            );
         }
     }
     let scale = p.coverages[b.coverage as usize].benefit_scale.as_ref();
     for input in &b.inputs {
-        let given = entries.iter().find(|(k, _)| k.as_str() == Some(&input.name)).map(|(_, v)| v);
+        let given = entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(&input.name))
+            .map(|(_, v)| v);
         let span = given.map(|v| v.span).unwrap_or(code.span);
         let bad = |m: String| err(file, span, E0214, format!("`{}`: {m}", input.name));
         let slot = input.slot as usize;
         if matches!(input.kind, InputKind::Grades | InputKind::Grade) {
             let grades: Vec<(String, Span)> = match given.map(|g| &g.kind) {
-                Some(NodeKind::Seq(items)) => items.iter().map(|i| (scalar(i).unwrap_or_default(), i.span)).collect(),
+                Some(NodeKind::Seq(items)) => items
+                    .iter()
+                    .map(|i| (scalar(i).unwrap_or_default(), i.span))
+                    .collect(),
                 Some(_) => vec![(given.and_then(scalar).unwrap_or_default(), span)],
                 None => input.default.iter().map(|x| (x.clone(), span)).collect(),
             };
@@ -270,17 +350,39 @@ fn inputs(p: &Product, b: &Benefit, node: &Node, file: &Path, code: &Sp<String>)
             let mut parsed = Vec::new();
             for (g, sp) in &grades {
                 match g.parse::<usize>() {
-                    Ok(n) if n <= top && (n > 0 || input.kind == InputKind::Grade) => parsed.push(n),
-                    _ => d.push(err(file, *sp, E0214, format!("`{g}` is not a grade on the scale (1 to {top})"))
-                        .with_help(format!("grade 1 is the most severe; the scale has {top} grades"))),
+                    Ok(n) if n <= top && (n > 0 || input.kind == InputKind::Grade) => {
+                        parsed.push(n)
+                    }
+                    _ => d.push(
+                        err(
+                            file,
+                            *sp,
+                            E0214,
+                            format!("`{g}` is not a grade on the scale (1 to {top})"),
+                        )
+                        .with_help(format!(
+                            "grade 1 is the most severe; the scale has {top} grades"
+                        )),
+                    ),
                 }
             }
             let grade = combined_grade(&parsed);
-            let share = if grade == 0 { Decimal::ZERO } else { scale.map(|s| s.grades[grade - 1]).unwrap_or_default() };
+            let share = if grade == 0 {
+                Decimal::ZERO
+            } else {
+                scale.map(|s| s.grades[grade - 1]).unwrap_or_default()
+            };
             values[slot] = Value::Num(Decimal::from(grade));
             values[slot + 1] = Value::Num(share);
             let list: Vec<String> = parsed.iter().map(|g| g.to_string()).collect();
-            shown.push((input.name.clone(), format!("[{}] → grade {grade}, share {}", list.join(", "), share.normalize())));
+            shown.push((
+                input.name.clone(),
+                format!(
+                    "[{}] → grade {grade}, share {}",
+                    list.join(", "),
+                    share.normalize()
+                ),
+            ));
             continue;
         }
         let text = match given.map(scalar) {
@@ -292,20 +394,29 @@ fn inputs(p: &Product, b: &Benefit, node: &Node, file: &Path, code: &Sp<String>)
             None => match &input.default {
                 Some(t) => t.clone(),
                 None => {
-                    d.push(err(file, code.span, E0207, format!("the claim on `{}` needs `{}`", code.value, input.name)));
+                    d.push(err(
+                        file,
+                        code.span,
+                        E0207,
+                        format!("the claim on `{}` needs `{}`", code.value, input.name),
+                    ));
                     continue;
                 }
             },
         };
         let v = match &input.kind {
             InputKind::Integer | InputKind::Decimal => match parse_decimal(&text) {
-                Ok(x) if input.kind == InputKind::Integer && !x.fract().is_zero() => Err(format!("`{text}` is not a whole number")),
+                Ok(x) if input.kind == InputKind::Integer && !x.fract().is_zero() => {
+                    Err(format!("`{text}` is not a whole number"))
+                }
                 Ok(x) if x < Decimal::ZERO => Err(format!("`{text}` is negative")),
-                Ok(x) if input.min.is_some_and(|m| x < m) || input.max.is_some_and(|m| x > m) => Err(format!(
-                    "{text} is outside {}..{}",
-                    input.min.map(|m| m.to_string()).unwrap_or_default(),
-                    input.max.map(|m| m.to_string()).unwrap_or_default()
-                )),
+                Ok(x) if input.min.is_some_and(|m| x < m) || input.max.is_some_and(|m| x > m) => {
+                    Err(format!(
+                        "{text} is outside {}..{}",
+                        input.min.map(|m| m.to_string()).unwrap_or_default(),
+                        input.max.map(|m| m.to_string()).unwrap_or_default()
+                    ))
+                }
                 Ok(x) => Ok(Value::Num(x)),
                 Err(e) => Err(e),
             },
@@ -319,7 +430,10 @@ fn inputs(p: &Product, b: &Benefit, node: &Node, file: &Path, code: &Sp<String>)
                 Some(s) if vals.contains(&s) => Ok(Value::Text(s)),
                 _ => Err(format!(
                     "`{text}` is not one of: {}",
-                    vals.iter().map(|s| p.interner.word(*s)).collect::<Vec<_>>().join(", ")
+                    vals.iter()
+                        .map(|s| p.interner.word(*s))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             },
             InputKind::Grade | InputKind::Grades => continue,
@@ -340,7 +454,11 @@ fn inputs(p: &Product, b: &Benefit, node: &Node, file: &Path, code: &Sp<String>)
             (Err(m), _) => d.push(bad(m)),
         }
     }
-    if d.has_errors() { Err(d) } else { Ok((values, shown)) }
+    if d.has_errors() {
+        Err(d)
+    } else {
+        Ok((values, shown))
+    }
 }
 
 /// Several injuries from one event (JR/T 0083-2013): the most severe grade; two or more at

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::input::{Claim, ClaimedCoverage, resolve};
-use super::{Benefit, ClaimRules, InputKind, LimitPer, Ledger};
+use super::{Benefit, ClaimRules, InputKind, Ledger, LimitPer};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::formula::{Frame, Ref, Trace, TraceItem, Value};
 use crate::product::{InputGroup, Names, Product};
@@ -187,8 +187,11 @@ pub fn settle(
     let no_rules = || {
         let mut d = Diagnostics::new();
         d.push(
-            Diagnostic::error(crate::diagnostics::codes::E0210, format!("{} settles no claims: it has no `claims:` section", p.id()))
-                .in_file(&claim.file),
+            Diagnostic::error(
+                crate::diagnostics::codes::E0210,
+                format!("{} settles no claims: it has no `claims:` section", p.id()),
+            )
+            .in_file(&claim.file),
         );
         d
     };
@@ -196,7 +199,13 @@ pub fn settle(
     let claimed = resolve(p, rules, q, claim)?;
     let (Some(start), Some(end)) = (qdate(&q.cover.start), qdate(&q.cover.end)) else {
         let mut d = Diagnostics::new();
-        d.push(Diagnostic::error(crate::diagnostics::codes::E0241, "the quote's cover dates are not dates").in_file(&claim.file));
+        d.push(
+            Diagnostic::error(
+                crate::diagnostics::codes::E0241,
+                "the quote's cover dates are not dates",
+            )
+            .in_file(&claim.file),
+        );
         return Err(d);
     };
     // A benefit illustration (pension) states benefits beyond the premium term: cover lasts
@@ -204,7 +213,12 @@ pub fn settle(
     let end = q
         .illustration
         .as_ref()
-        .and_then(|rows| crate::schedule::dates::add_months_clamped(start, (rows.len() as u32).saturating_mul(12)))
+        .and_then(|rows| {
+            crate::schedule::dates::add_months_clamped(
+                start,
+                (rows.len() as u32).saturating_mul(12),
+            )
+        })
         .and_then(|d| d.pred_opt())
         .map_or(end, |e| e.max(end));
     let year = policy_year(start, claim.event_date);
@@ -212,14 +226,30 @@ pub fn settle(
     let member = find_member(q, claim);
     if member.is_none() {
         let (rule, zh, en) = if p.line == crate::product::Line::ExportCredit {
-            ("undeclared_shipment", "出运未申报，不在保险责任范围内", "The shipment was not declared; only declared shipments are covered")
+            (
+                "undeclared_shipment",
+                "出运未申报，不在保险责任范围内",
+                "The shipment was not declared; only declared shipments are covered",
+            )
         } else {
-            ("not_insured", "出险人不是本保单的被保险人", "The person is not insured under this policy")
+            (
+                "not_insured",
+                "出险人不是本保单的被保险人",
+                "The person is not insured under this policy",
+            )
         };
         reasons.push(reason(rule, None, zh.into(), en.into()));
     }
     let m = member.unwrap_or(0);
-    let ctx = Ctx { p, q, claim, start, year, member: m, explain };
+    let ctx = Ctx {
+        p,
+        q,
+        claim,
+        start,
+        year,
+        member: m,
+        explain,
+    };
     let mut coverages = Vec::new();
     let mut recorded = Vec::new();
     for c in &claimed {
@@ -240,15 +270,28 @@ pub fn settle(
 }
 
 /// The claim-wide rules: cover period and claims window, premium lapsed after the grace period.
-fn policy_reasons(p: &Product, rules: &ClaimRules, q: &Quote, c: &Claim, start: NaiveDate, end: NaiveDate) -> Vec<Reason> {
+fn policy_reasons(
+    p: &Product,
+    rules: &ClaimRules,
+    q: &Quote,
+    c: &Claim,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<Reason> {
     let mut out = Vec::new();
     let window_end = end + chrono::Days::new(rules.window_days as u64);
     if c.event_date < start || c.event_date > window_end {
         out.push(reason(
             "outside_cover",
             None,
-            format!("事故发生于{}，不在保险期间（{} 至 {}）及{}天理赔期内", c.event_date, q.cover.start, q.cover.end, rules.window_days),
-            format!("The event on {} is outside the cover ({} to {}) and its {}-day claims window", c.event_date, q.cover.start, q.cover.end, rules.window_days),
+            format!(
+                "事故发生于{}，不在保险期间（{} 至 {}）及{}天理赔期内",
+                c.event_date, q.cover.start, q.cover.end, rules.window_days
+            ),
+            format!(
+                "The event on {} is outside the cover ({} to {}) and its {}-day claims window",
+                c.event_date, q.cover.start, q.cover.end, rules.window_days
+            ),
         ));
     }
     if let Some(u) = &c.unpaid {
@@ -267,15 +310,31 @@ fn policy_reasons(p: &Product, rules: &ClaimRules, q: &Quote, c: &Claim, start: 
 
 /// A waiting-period decline for this coverage (renewals have none).
 fn waiting(p: &Product, b: &Benefit, q: &Quote, c: &Claim, start: NaiveDate) -> Option<Reason> {
-    let wait = p.coverages[b.coverage as usize].waiting_period_days.unwrap_or(p.waiting_period_days);
-    let renewal = q.policyholder.fields.get("renewal").is_some_and(|v| v == "true");
+    let wait = p.coverages[b.coverage as usize]
+        .waiting_period_days
+        .unwrap_or(p.waiting_period_days);
+    let renewal = q
+        .policyholder
+        .fields
+        .get("renewal")
+        .is_some_and(|v| v == "true");
     let ends = start + chrono::Days::new(wait as u64);
     (wait > 0 && !renewal && c.event_date < ends).then(|| {
         reason(
             "waiting_period",
             Some(&b.code),
-            format!("事故发生于{}，在{}天等待期内（至{}）", c.event_date, wait, ends.pred_opt().unwrap_or(ends)),
-            format!("The event on {} is inside the {}-day waiting period (to {})", c.event_date, wait, ends.pred_opt().unwrap_or(ends)),
+            format!(
+                "事故发生于{}，在{}天等待期内（至{}）",
+                c.event_date,
+                wait,
+                ends.pred_opt().unwrap_or(ends)
+            ),
+            format!(
+                "The event on {} is inside the {}-day waiting period (to {})",
+                c.event_date,
+                wait,
+                ends.pred_opt().unwrap_or(ends)
+            ),
         )
     })
 }
@@ -289,7 +348,12 @@ fn find_member(q: &Quote, c: &Claim) -> Option<usize> {
             q.members
                 .iter()
                 .position(|m| m.id.as_deref() == Some(t) || m.name == t)
-                .or_else(|| t.parse::<usize>().ok().filter(|n| (1..=q.members.len()).contains(n)).map(|n| n - 1))
+                .or_else(|| {
+                    t.parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=q.members.len()).contains(n))
+                        .map(|n| n - 1)
+                })
         }
     }
 }
@@ -375,7 +439,12 @@ impl Ctx<'_> {
             .unwrap_or_default()
     }
 
-    fn coverage(&self, b: &Benefit, c: &ClaimedCoverage, ledger: &Ledger) -> Result<CoverageResult, String> {
+    fn coverage(
+        &self,
+        b: &Benefit,
+        c: &ClaimedCoverage,
+        ledger: &Ledger,
+    ) -> Result<CoverageResult, String> {
         let p = self.p;
         let mut slots = c.values.clone();
         let start_day = Decimal::from(self.start.num_days_from_ce());
@@ -409,7 +478,10 @@ impl Ctx<'_> {
         };
         let mut reasons = Vec::new();
         for cond in &b.conditions {
-            let ok = parts.frame(&[]).eval(&cond.expr, None).map_err(|e| format!("condition `{}` of `{}`: {}", cond.rule, b.code, e.message))?;
+            let ok = parts
+                .frame(&[])
+                .eval(&cond.expr, None)
+                .map_err(|e| format!("condition `{}` of `{}`: {}", cond.rule, b.code, e.message))?;
             if ok == Value::Bool(false) {
                 reasons.push(Reason {
                     rule: cond.rule.clone(),
@@ -422,7 +494,8 @@ impl Ctx<'_> {
         let mut steps = Vec::new();
         for s in &b.steps {
             let mut trace = Trace::new();
-            let v = parts.frame(&results)
+            let v = parts
+                .frame(&results)
                 .eval(&s.expr, self.explain.then_some(&mut trace))
                 .map_err(|e| format!("benefit step `{}` of `{}`: {}", s.name, b.code, e.message))?;
             let operands = trace.iter().map(|t| self.operand(b, t)).collect();
@@ -436,12 +509,16 @@ impl Ctx<'_> {
             });
             results.push(v);
         }
-        let values: Vec<Decimal> = results.iter().map(|v| v.num().unwrap_or_default()).collect();
+        let values: Vec<Decimal> = results
+            .iter()
+            .map(|v| v.num().unwrap_or_default())
+            .collect();
         let due = values[b.payable].max(Decimal::ZERO);
         let mut payable = due;
         let mut limits = Vec::new();
         for l in &b.limits {
-            let amount = parts.frame(&results)
+            let amount = parts
+                .frame(&results)
                 .eval(&l.expr, None)
                 .map_err(|e| format!("limit `{}` of `{}`: {}", l.name, b.code, e.message))?
                 .num()
@@ -452,7 +529,10 @@ impl Ctx<'_> {
                 LimitPer::Year => ledger.paid_year(self.member, &b.code, self.year),
                 LimitPer::PolicyYear => ledger.paid_policy_year(&b.code, self.year),
             };
-            let left = amount.checked_sub(used).unwrap_or_default().max(Decimal::ZERO);
+            let left = amount
+                .checked_sub(used)
+                .unwrap_or_default()
+                .max(Decimal::ZERO);
             let reached = payable > left;
             payable = payable.min(left);
             limits.push((l, amount, used, reached));
@@ -493,7 +573,9 @@ impl Ctx<'_> {
 
     fn operand(&self, b: &Benefit, t: &TraceItem) -> serde_json::Value {
         match t {
-            TraceItem::Ref(r, v) => serde_json::json!({"name": self.slot_name(b, *r), "value": self.p.interner.show(v)}),
+            TraceItem::Ref(r, v) => {
+                serde_json::json!({"name": self.slot_name(b, *r), "value": self.p.interner.show(v)})
+            }
             other => crate::rating::trace_json(self.p, other),
         }
     }
@@ -503,19 +585,39 @@ impl Ctx<'_> {
             Ref::Policy(i) => {
                 let i = i as usize;
                 if i >= b.before_slot as usize {
-                    format!("{}_before", b.steps.get(i - b.before_slot as usize).map(|s| s.name.as_str()).unwrap_or("?"))
+                    format!(
+                        "{}_before",
+                        b.steps
+                            .get(i - b.before_slot as usize)
+                            .map(|s| s.name.as_str())
+                            .unwrap_or("?")
+                    )
                 } else if i >= b.builtin_slot as usize {
-                    super::BUILTINS.get(i - b.builtin_slot as usize).copied().unwrap_or("?").to_string()
+                    super::BUILTINS
+                        .get(i - b.builtin_slot as usize)
+                        .copied()
+                        .unwrap_or("?")
+                        .to_string()
                 } else {
                     b.inputs
                         .iter()
                         .rev()
                         .find(|x| (x.slot as usize) <= i)
-                        .map(|x| if x.slot as usize == i { x.name.clone() } else { format!("{}_share", x.name) })
+                        .map(|x| {
+                            if x.slot as usize == i {
+                                x.name.clone()
+                            } else {
+                                format!("{}_share", x.name)
+                            }
+                        })
                         .unwrap_or_default()
                 }
             }
-            Ref::PolicyStep(i) => b.steps.get(i as usize).map(|s| s.name.clone()).unwrap_or_default(),
+            Ref::PolicyStep(i) => b
+                .steps
+                .get(i as usize)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
             other => crate::rating::ref_name(self.p, other),
         }
     }
@@ -533,7 +635,11 @@ fn finish(
     let (p, q, claim) = (ctx.p, ctx.q, ctx.claim);
     let claim_wide = reasons.iter().any(|r| r.coverage.is_none() && !r.refer);
     for c in coverages.iter_mut() {
-        if claim_wide || reasons.iter().any(|r| r.coverage.as_deref() == Some(&c.code) && !r.refer) {
+        if claim_wide
+            || reasons
+                .iter()
+                .any(|r| r.coverage.as_deref() == Some(&c.code) && !r.refer)
+        {
             c.declined = true;
             c.payable = ctx.money(Decimal::ZERO);
         }
@@ -563,7 +669,12 @@ fn finish(
     } else if reasons.iter().any(|r| r.refer) {
         Decision::Refer
     } else if payable.is_zero() {
-        reasons.push(reason("nothing_payable", None, "经计算无应付赔款（如未超过免赔额）".into(), "Nothing is payable (e.g. the amount is within the deductible)".into()));
+        reasons.push(reason(
+            "nothing_payable",
+            None,
+            "经计算无应付赔款（如未超过免赔额）".into(),
+            "Nothing is payable (e.g. the amount is within the deductible)".into(),
+        ));
         Decision::Decline
     } else {
         Decision::Pay
@@ -588,7 +699,11 @@ fn finish(
         Some(s) => (ClaimPath::Simple, s.documents.clone()),
         None => (ClaimPath::Standard, rules.documents.clone()),
     };
-    let missing: Vec<String> = needed.iter().filter(|d| !claim.documents.contains(d)).cloned().collect();
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|d| !claim.documents.contains(d))
+        .cloned()
+        .collect();
     let dates = missing.is_empty().then(|| {
         let decided = if path == ClaimPath::Simple {
             working_days_after(&rules.calendar, claim.date, 5)
@@ -598,11 +713,16 @@ fn finish(
         Dates {
             complete_on: claim.date.to_string(),
             decision_by: decided.to_string(),
-            payment_by: (decision == Decision::Pay).then(|| (decided + chrono::Days::new(10)).to_string()),
-            notice_by: (decision == Decision::Decline).then(|| (decided + chrono::Days::new(3)).to_string()),
+            payment_by: (decision == Decision::Pay)
+                .then(|| (decided + chrono::Days::new(10)).to_string()),
+            notice_by: (decision == Decision::Decline)
+                .then(|| (decided + chrono::Days::new(3)).to_string()),
         }
     });
-    let member = q.members.get(ctx.member).filter(|_| find_member(q, claim).is_some());
+    let member = q
+        .members
+        .get(ctx.member)
+        .filter(|_| find_member(q, claim).is_some());
     Ok(Settlement {
         format: "coverwright-settlement/1",
         claim_id: claim.id.clone(),
@@ -632,7 +752,11 @@ fn finish(
 }
 
 /// The `n`th working day after `from` on the calendar.
-pub fn working_days_after(cal: &crate::schedule::dates::HolidayCalendar, from: NaiveDate, n: u32) -> NaiveDate {
+pub fn working_days_after(
+    cal: &crate::schedule::dates::HolidayCalendar,
+    from: NaiveDate,
+    n: u32,
+) -> NaiveDate {
     let mut d = from;
     let mut left = n;
     while left > 0 {

@@ -27,14 +27,23 @@ pub fn settle_line(
     ledger: &mut Ledger,
     explain: bool,
 ) -> Result<super::Settlement, String> {
-    let node = crate::yaml::parse(line).map_err(|d| format!("{}:{row}: {}", file.display(), d.message))?;
+    let node =
+        crate::yaml::parse(line).map_err(|d| format!("{}:{row}: {}", file.display(), d.message))?;
     let claim = read_claim(&node, file).map_err(|d| describe(file, row, &d))?;
     settle(p, q, &claim, ledger, explain).map_err(|d| describe(file, row, &d))
 }
 
 fn describe(file: &Path, row: usize, d: &crate::diagnostics::Diagnostics) -> String {
     d.iter()
-        .map(|x| format!("{}:{row}:{}: {} {}", file.display(), x.span.column, x.code, x.message))
+        .map(|x| {
+            format!(
+                "{}:{row}:{}: {} {}",
+                file.display(),
+                x.span.column,
+                x.code,
+                x.message
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -2,6 +2,7 @@
 
 mod actuarial;
 mod batch;
+mod claims;
 mod document;
 mod pension;
 mod properties;

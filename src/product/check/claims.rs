@@ -186,7 +186,8 @@ impl Checker<'_> {
                     name.span,
                     format!("`{}` cannot name a claim input", name.value),
                 )
-                .help = Some("use letters, digits and `_`, not the name of an input or a term".into());
+                .help =
+                    Some("use letters, digits and `_`, not the name of an input or a term".into());
                 continue;
             }
             let input = self.claim_input(name, f, slot);
@@ -204,7 +205,10 @@ impl Checker<'_> {
                     self.err(
                         "E0125",
                         name.span,
-                        format!("`{}` is a grade, but the coverage has no `benefit_scale`", name.value),
+                        format!(
+                            "`{}` is a grade, but the coverage has no `benefit_scale`",
+                            name.value
+                        ),
                     );
                 }
                 scope.own.insert(
@@ -223,7 +227,8 @@ impl Checker<'_> {
             slot += 1;
         }
         let conditions = self.conditions(b, &scope);
-        let raw_steps: Vec<&cr::RawBenefitStep> = b.steps.iter().filter_map(|s| s.0.as_ref()).collect();
+        let raw_steps: Vec<&cr::RawBenefitStep> =
+            b.steps.iter().filter_map(|s| s.0.as_ref()).collect();
         let before_slot = slot;
         for s in &raw_steps {
             scope.own.insert(
@@ -238,14 +243,18 @@ impl Checker<'_> {
                 self.err(
                     "E0108",
                     s.step.span,
-                    format!("`{}` cannot name a benefit step: the name is taken or malformed", s.step.value),
+                    format!(
+                        "`{}` cannot name a benefit step: the name is taken or malformed",
+                        s.step.value
+                    ),
                 );
                 continue;
             }
             let expr = self.compile_claim(&scope, &s.formula, Ty::Num);
-            scope
-                .own
-                .insert(s.step.value.clone(), (Ref::PolicyStep(i as u16), Ty::Num, Scope::Policy));
+            scope.own.insert(
+                s.step.value.clone(),
+                (Ref::PolicyStep(i as u16), Ty::Num, Scope::Policy),
+            );
             if let Some(expr) = expr {
                 steps.push(BenefitStep {
                     name: s.step.value.clone(),
@@ -257,11 +266,15 @@ impl Checker<'_> {
             }
         }
         if steps.is_empty() {
-            self.err("E0112", b.coverage.span, "a benefit needs at least one step");
+            self.err(
+                "E0112",
+                b.coverage.span,
+                "a benefit needs at least one step",
+            );
         }
         let payable = steps.iter().position(|s| s.name == b.payable.value);
         if payable.is_none() {
-            let names: Vec<&str> = steps.iter().map(|s| s.name.as_str()).collect();
+            let names: Vec<&str> = raw_steps.iter().map(|s| s.step.value.as_str()).collect();
             self.unknown_word("benefit step", &b.payable, &names);
         }
         let limits = self.limits(b, &scope);
@@ -285,7 +298,11 @@ impl Checker<'_> {
         let mut out: Vec<Condition> = Vec::new();
         for c in b.conditions.iter().filter_map(|c| c.0.as_ref()) {
             if out.iter().any(|x| x.rule == c.rule.value) {
-                self.err("E0108", c.rule.span, format!("the condition `{}` is declared twice", c.rule.value));
+                self.err(
+                    "E0108",
+                    c.rule.span,
+                    format!("the condition `{}` is declared twice", c.rule.value),
+                );
             }
             if let Some(expr) = self.compile_claim(scope, &c.require, Ty::Bool) {
                 out.push(Condition {
@@ -310,7 +327,11 @@ impl Checker<'_> {
                 Some(cr::LimitPer::PolicyYear) => LimitPer::PolicyYear,
             };
             if out.iter().any(|x| x.name == l.limit.value) {
-                self.err("E0108", l.limit.span, format!("the limit `{}` is declared twice", l.limit.value));
+                self.err(
+                    "E0108",
+                    l.limit.span,
+                    format!("the limit `{}` is declared twice", l.limit.value),
+                );
             }
             if let Some(expr) = self.compile_claim(scope, &l.amount, Ty::Num) {
                 out.push(BenefitLimit {
@@ -346,9 +367,19 @@ impl Checker<'_> {
                 _ => Vec::new(),
             };
             let Some(e) = &t.expect.0 else { continue };
-            if e.decision.is_none() && e.payable.is_none() && e.coverages.is_empty() && e.decline.is_empty() {
-                self.err("E0133", t.name.span, format!("claims test `{}` expects nothing", t.name.value))
-                    .help = Some("add `decision`, `payable`, `coverages` or `decline` under `expect`".into());
+            if e.decision.is_none()
+                && e.payable.is_none()
+                && e.coverages.is_empty()
+                && e.decline.is_empty()
+            {
+                self.err(
+                    "E0133",
+                    t.name.span,
+                    format!("claims test `{}` expects nothing", t.name.value),
+                )
+                .help = Some(
+                    "add `decision`, `payable`, `coverages` or `decline` under `expect`".into(),
+                );
             }
             for (k, _) in &e.coverages {
                 if !benefits.iter().any(|b| b.code == k.value) {
