@@ -35,9 +35,13 @@ impl Resolve for ClaimScope<'_> {
     }
     fn candidates(&self) -> Vec<String> {
         let mut v: Vec<String> = self.own.keys().cloned().collect();
-        v.extend(self.base.map.iter().filter_map(|(k, (r, _, _))| {
-            matches!(r, Ref::Term(_) | Ref::Member(_)).then(|| k.clone())
-        }));
+        v.extend(
+            self.base
+                .map
+                .iter()
+                .filter(|(_, (r, _, _))| matches!(r, Ref::Term(_) | Ref::Member(_)))
+                .map(|(k, _)| k.clone()),
+        );
         v.sort();
         v
     }
@@ -381,7 +385,7 @@ impl Checker<'_> {
                     "add `decision`, `payable`, `coverages` or `decline` under `expect`".into(),
                 );
             }
-            for (k, _) in &e.coverages {
+            for k in e.coverages.keys() {
                 if !benefits.iter().any(|b| b.code == k.value) {
                     let codes: Vec<&str> = benefits.iter().map(|b| b.code.as_str()).collect();
                     self.unknown_word("benefit", k, &codes);
