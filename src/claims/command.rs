@@ -29,6 +29,16 @@ pub struct ClaimArgs {
     pub explain: bool,
     #[arg(long, default_value = "products")]
     pub products: PathBuf,
+    /// Also write the settlement notice (理赔计算书) of a single claim to this file; its
+    /// extension (.html, .md, .pdf) picks the format.
+    #[arg(long)]
+    pub notice: Option<PathBuf>,
+    /// Language of the notice: zh or en.
+    #[arg(long, default_value = "zh")]
+    pub lang: String,
+    /// Templates folder of the notice.
+    #[arg(long, default_value = "templates")]
+    pub templates: PathBuf,
 }
 
 fn open(path: &Path, err: &mut dyn Write) -> std::io::Result<Option<BufReader<std::fs::File>>> {
@@ -122,6 +132,19 @@ pub fn run(a: &ClaimArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::
         .and_then(|c| super::settle(p, &q, &c, &mut ledger, a.explain));
     match settled {
         Ok(s) => {
+            if let Some(path) = &a.notice {
+                let lang = match a.lang.parse::<crate::document::Lang>() {
+                    Ok(l) => l,
+                    Err(e) => {
+                        writeln!(err, "error: {e}")?;
+                        return Ok(2);
+                    }
+                };
+                if let Err(e) = super::notice::write(&a.templates, &s, &q, lang, path) {
+                    writeln!(err, "error: the settlement notice: {e}")?;
+                    return Ok(1);
+                }
+            }
             match a.format {
                 Format::Json => writeln!(out, "{}", super::text::to_json(&s))?,
                 Format::Text => write!(out, "{}", super::text::to_text(&s, a.explain))?,

@@ -5,7 +5,8 @@
 //! the settlement itself ([`settle`]: cover period, waiting and grace periods, conditions,
 //! benefit steps, limits, path, documents and service dates), the running ledger of earlier
 //! claims ([`Ledger`]), the text and JSON of a settlement ([`text`]), streaming many claims
-//! ([`stream`]) and the claims test cases of product files ([`cases`]).
+//! ([`stream`]), the settlement notice ([`notice`]) and the claims test cases of product files
+//! ([`cases`]).
 //!
 //! Invariants:
 //! - amounts are `Decimal` with checked arithmetic; the payable of each coverage is rounded
@@ -21,6 +22,7 @@ pub mod cases;
 pub mod command;
 pub mod input;
 pub mod ledger;
+pub mod notice;
 pub mod settle;
 pub mod stream;
 pub mod text;

@@ -226,3 +226,40 @@ fn claims_test_cases_run_beside_pricing_cases() {
     let claims = out.lines().filter(|l| l.contains("  claim: ")).count();
     assert_eq!(claims, 31, "{out}");
 }
+
+#[test]
+fn the_settlement_notice_in_both_languages() {
+    let dir = crate::quote::tempdir("claims-notice");
+    for (lang, ext) in [("zh", "md"), ("en", "md"), ("zh", "html"), ("en", "html")] {
+        let out = dir.join(format!("notice-{lang}.{ext}"));
+        let (code, _, err) = run(&[
+            "claim",
+            "--quote",
+            "examples/claims/ga-sme-quote.json",
+            "--claim",
+            "examples/claims/accident-medical.yaml",
+            "--notice",
+            out.to_str().unwrap(),
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        for leftover in ["{{", "}}", "{%", "%}"] {
+            assert!(!text.contains(leftover), "{lang} {ext}");
+        }
+        // The payable in figures and in words.
+        assert!(text.contains("人民币叁仟零壹拾元整"), "{lang} {ext}");
+        assert!(
+            text.contains(if lang == "zh" {
+                "¥3,010.00"
+            } else {
+                "CNY 3,010.00"
+            }),
+            "{lang} {ext}"
+        );
+        if ext == "md" {
+            insta::assert_snapshot!(format!("notice-{lang}.{ext}"), text);
+        }
+    }
+}
