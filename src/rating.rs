@@ -562,7 +562,7 @@ pub fn is_tax(kind: ChargeKind) -> bool {
 }
 
 /// Name of a reference, for the worksheet.
-fn ref_name(p: &Product, r: Ref) -> String {
+pub(crate) fn ref_name(p: &Product, r: Ref) -> String {
     let nth = |group_member: bool, i: u16| {
         p.fields
             .iter()

@@ -6,6 +6,7 @@
 //! `batch`, `billing` (schedule, declare, annuity).
 
 mod batch;
+mod claim;
 mod billing;
 mod exit;
 mod products;
@@ -126,6 +127,9 @@ pub enum Command {
     },
     /// Lay out the instalments of a product's payment plan for a premium.
     Schedule(ScheduleArgs),
+    /// Settle a claim on a quoted policy: payable per coverage and step, limits, decision,
+    /// path, documents and service dates.
+    Claim(claim::ClaimArgs),
     /// Rate and bill export-credit declarations under a quote: monthly invoices and the
     /// year-end minimum-premium adjustment.
     Declare {
@@ -223,6 +227,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             )
         }
         Command::Schedule(a) => billing::schedule_cmd(&a, out, err),
+        Command::Claim(a) => claim::run(&a, out, err),
         Command::Declare {
             quote,
             declarations,

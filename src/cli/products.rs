@@ -140,7 +140,10 @@ pub(super) fn test_cmd(
     }
     let (mut passed, mut failed) = (0, 0);
     for p in &products {
-        for r in coverwright::cases::run_product(p) {
+        for r in coverwright::cases::run_product(p)
+            .into_iter()
+            .chain(coverwright::claims::cases::run_product(p))
+        {
             if r.passed {
                 passed += 1;
                 writeln!(out, "pass  {}  {}", r.product, r.name)?;

@@ -12,6 +12,7 @@
 //!   cooling-off) hold.
 
 pub mod check;
+pub mod claims_raw;
 pub mod load;
 pub mod pension_check;
 pub mod pension_raw;
@@ -320,6 +321,8 @@ pub struct Product {
     pub documents: BTreeMap<String, String>,
     pub special_clauses: Vec<Names>,
     pub tests: Vec<TestCase>,
+    /// How claims are settled (the `claims:` section), when the product has one.
+    pub claims: Option<crate::claims::ClaimRules>,
     pub interner: Interner,
     /// The product file.
     pub file: PathBuf,

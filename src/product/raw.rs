@@ -136,6 +136,9 @@ pub struct RawProduct {
     /// (e.g. the grace period), each with the reason (`coverwright rules`).
     #[serde(default)]
     pub acknowledge: Vec<Recover<crate::regulation::raw::RawAcknowledge>>,
+    /// How claims are settled: claim inputs, benefits, limits, the simplified path.
+    #[serde(default)]
+    pub claims: Option<Recover<super::claims_raw::RawClaims>>,
 }
 
 /// Term rules.

@@ -6,6 +6,8 @@ mod codes;
 mod census;
 
 mod docmodel;
+
+mod claims;
 mod document;
 mod layering;
 

@@ -20,6 +20,7 @@ use crate::yaml::{Node, Recover, Sp};
 mod actuarial;
 mod cases;
 mod charges;
+mod claims;
 mod completeness;
 mod coverages;
 mod documents;
@@ -86,6 +87,7 @@ struct Draft {
     plans: Vec<PaymentPlan>,
     declarations: Option<Declarations>,
     documents: BTreeMap<String, String>,
+    claims: Option<crate::claims::ClaimRules>,
 }
 
 impl<'a> Checker<'a> {
@@ -208,6 +210,7 @@ impl<'a> Checker<'a> {
         self.regulatory(raw, &mut d);
         self.payment_plans(raw, &mut d);
         self.documents(raw, &mut d);
+        self.claims(raw, root, &mut d);
         let tests = self.tests(raw, root);
         self.finish(raw, d, tests)
     }
@@ -272,6 +275,7 @@ impl<'a> Checker<'a> {
             documents: d.documents,
             special_clauses,
             tests,
+            claims: d.claims,
             interner: std::mem::take(&mut self.interner),
             file: self.file.to_path_buf(),
             content_hash: String::new(),

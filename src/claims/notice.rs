@@ -1,0 +1,70 @@
+//! The settlement notice (理赔计算书 / settlement statement): `templates/settlement.{html,md}`
+//! rendered in Chinese or English with the document filters (payable in figures and in
+//! words), as HTML, Markdown or PDF (through the HTML).
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::Settlement;
+use crate::document::{Lang, RenderError, Renderer, html_to_pdf};
+use crate::quote::Quote;
+
+/// The template context: the settlement, the quote, the language, the currency and the date
+/// of the notice.
+pub fn context(s: &Settlement, q: &Quote, lang: Lang, issue_date: &str) -> serde_json::Value {
+    json!({
+        "settlement": s,
+        "quote": q,
+        "lang": lang.code(),
+        "currency": s.currency,
+        "issue_date": issue_date,
+    })
+}
+
+/// Renders the notice as text: `md` or `html`.
+pub fn render_text(
+    r: &Renderer,
+    s: &Settlement,
+    q: &Quote,
+    lang: Lang,
+    ext: &str,
+    issue_date: &str,
+) -> Result<String, RenderError> {
+    r.render(
+        &format!("settlement.{ext}"),
+        &context(s, q, lang, issue_date),
+    )
+}
+
+/// Renders the notice to `output`; its extension (`.html`, `.md`, `.pdf`) picks the format.
+pub fn write(
+    templates: &Path,
+    s: &Settlement,
+    q: &Quote,
+    lang: Lang,
+    output: &Path,
+) -> Result<(), String> {
+    let r = Renderer::new(templates).map_err(|e| e.to_string())?;
+    let ext = output.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let issue = s.claim_date.clone();
+    let io = |e: std::io::Error| format!("cannot write {}: {e}", output.display());
+    match ext {
+        "md" | "html" => {
+            let text = render_text(&r, s, q, lang, ext, &issue).map_err(|e| e.to_string())?;
+            std::fs::write(output, text).map_err(io)
+        }
+        "pdf" => {
+            let html = render_text(&r, s, q, lang, "html", &issue).map_err(|e| e.to_string())?;
+            let temp = output.with_extension(format!("{}.html", std::process::id()));
+            std::fs::write(&temp, html).map_err(io)?;
+            let printed = html_to_pdf(&temp, output).map_err(|e| e.to_string());
+            let _ = std::fs::remove_file(&temp);
+            printed
+        }
+        _ => Err(format!(
+            "`{}`: give the notice a file name ending in .html, .md or .pdf",
+            output.display()
+        )),
+    }
+}
