@@ -476,7 +476,7 @@ fn build(
         },
         as_of: as_of.to_string(),
         valid_until: (as_of + chrono::Days::new(30)).to_string(),
-        currency: p.currency.clone(),
+        currency: p.currency.code().to_string(),
         cover: Cover {
             start: r.start.to_string(),
             end: end.to_string(),

@@ -191,8 +191,10 @@ impl Rounding {
         }
     }
 
+    /// Rounds to `places` with the declared mode. Unlike [`crate::money::round`] the scale is
+    /// not padded (`10.5` stays `10.5` at two places): steps and worksheets show it as computed.
     pub fn apply(&self, d: Decimal) -> Decimal {
-        d.round_dp_with_strategy(self.places, self.strategy)
+        d.round_dp_with_strategy(self.places, self.mode().strategy())
     }
 }
 
@@ -291,7 +293,7 @@ pub struct Product {
     pub segment: String,
     pub insurer: String,
     pub filing: String,
-    pub currency: String,
+    pub currency: crate::money::Currency,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,
     pub group: bool,
@@ -338,6 +340,19 @@ impl Product {
             .iter()
             .enumerate()
             .find(|(_, c)| c.code == code)
+    }
+
+    /// Rounds an amount of money to the currency's minor unit (0 places for JPY, 2 for CNY)
+    /// with the product's rounding mode, to exactly that many places. `None` when the amount
+    /// is too large to hold that many places.
+    pub fn round_money(&self, amount: Decimal) -> Option<Decimal> {
+        self.currency.round(amount, self.rounding.mode())
+    }
+
+    /// An amount as the product's documents and quotes print it: to the currency's minor unit,
+    /// rounded with the product's mode, without grouping (`10932.36`, `10932` for JPY).
+    pub fn format_money(&self, amount: Decimal) -> String {
+        crate::money::format_plain(self.round_money(amount).unwrap_or(amount))
     }
 
     /// Whether the version applies to a cover starting on `date`.

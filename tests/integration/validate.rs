@@ -93,6 +93,37 @@ fn minimal_product_is_valid() {
 }
 
 #[test]
+fn valid_fixtures_are_valid() {
+    let dir = root().join("tests/fixtures/valid");
+    let (products, diags) = load(&[dir.clone()]);
+    let files = std::fs::read_dir(&dir)
+        .expect("valid fixtures")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        })
+        .count();
+    assert_eq!(products, files, "{}", describe(&diags));
+    assert!(diags.is_empty(), "{}", describe(&diags));
+}
+
+#[test]
+fn yen_products_round_to_whole_yen() {
+    let (products, diags) = load_paths(
+        &[PathBuf::from("tests/fixtures/valid/minimal_jpy.yaml")],
+        &LoadOptions { templates: None },
+    );
+    assert!(!diags.has_errors(), "{}", describe(&diags.into_vec()));
+    let p = &products[0];
+    assert_eq!(p.currency.code(), "JPY");
+    assert_eq!(p.currency.minor_unit(), 0);
+    let amount: rust_decimal::Decimal = "10932.50".parse().unwrap();
+    assert_eq!(p.round_money(amount).unwrap().to_string(), "10933");
+    assert_eq!(p.format_money(amount), "10933");
+    assert_eq!(p.currency.format_grouped(amount), "10,933");
+}
+
+#[test]
 fn invalid_fixtures() {
     insta::glob!("../fixtures/invalid", "*.yaml", |path| {
         let file = relative(path);
