@@ -95,7 +95,7 @@ fn minimal_product_is_valid() {
 #[test]
 fn valid_fixtures_are_valid() {
     let dir = root().join("tests/fixtures/valid");
-    let (products, diags) = load(&[dir.clone()]);
+    let (products, diags) = load(std::slice::from_ref(&dir));
     let files = std::fs::read_dir(&dir)
         .expect("valid fixtures")
         .filter(|e| {
