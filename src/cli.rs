@@ -820,9 +820,9 @@ fn schedule_cmd(
         )?;
         return Ok(2);
     };
-    let ip = match crate::quote::instalment_plan(p, pl) {
-        Ok(Some(ip)) => ip,
-        Ok(None) => {
+    let ip = match pl.instalments.as_ref() {
+        Some(ip) => ip,
+        None => {
             writeln!(
                 err,
                 "error: plan `{plan}` is {}; it has no instalment schedule",
@@ -830,24 +830,14 @@ fn schedule_cmd(
             )?;
             return Ok(2);
         }
-        Err(e) => {
-            writeln!(err, "error: plan `{plan}`: {e}")?;
-            return Ok(1);
-        }
     };
-    let cal = match crate::quote::plan_calendar(pl) {
-        Ok(c) => c,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(1);
-        }
-    };
+    let cal = pl.holidays.as_ref();
     let req = crate::schedule::ScheduleRequest {
         premium,
         start,
         term_years: years.or(pl.premium_years).unwrap_or(1).max(1),
     };
-    match ip.schedule(&req, cal.as_ref()) {
+    match ip.schedule(&req, cal) {
         Ok(s) => {
             match format {
                 Format::Json => writeln!(

@@ -16,6 +16,7 @@ pub mod actuarial;
 pub mod batch;
 pub mod cases;
 pub mod cli;
+pub mod dates;
 pub mod declare;
 pub mod diagnostics;
 pub mod document;

@@ -224,8 +224,14 @@ pub struct PaymentPlan {
     pub minimum_instalment: Option<Decimal>,
     pub remainder_last: bool,
     pub collection_day: Option<u32>,
-    pub business_day: Option<String>,
+    pub business_day: Option<BusinessDay>,
     pub calendar: Option<PathBuf>,
+    /// The validated instalment plan (none for declaration and flexible plans), built at
+    /// load from the settings above, the currency's minor unit, the rounding mode and the
+    /// grace period.
+    pub instalments: Option<crate::schedule::InstalmentPlan>,
+    /// The holiday calendar, parsed at load from the bytes in the content hash.
+    pub holidays: Option<crate::schedule::HolidayCalendar>,
     pub premium_years: Option<u32>,
     pub yearly_cap: Option<Decimal>,
     pub minimum_contribution: Option<Decimal>,
@@ -402,8 +408,7 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
 }
 
 /// The first and last dates that `YYYY-MM-DD` can write: years 1 to 9999.
-pub const FIRST_DATE: NaiveDate = crate::schedule::dates::FIRST_DATE;
-pub const LAST_DATE: NaiveDate = crate::schedule::dates::LAST_DATE;
+pub use crate::dates::{FIRST_DATE, LAST_DATE};
 
 /// Parses a YYYY-MM-DD date, years 1 to 9999.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {

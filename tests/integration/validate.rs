@@ -124,6 +124,100 @@ fn yen_products_round_to_whole_yen() {
 }
 
 #[test]
+fn a_calendar_that_ends_before_the_version_is_a_warning() {
+    let dir = scratch("calendar_years");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/valid/minimal.yaml"))
+        .expect("minimal fixture");
+    let product = format!(
+        "{text}\npayment_plans:\n  - {{code: monthly, mode: monthly, modal_factor: 0.09, \
+         collection_day: 15, business_day: following, calendar: cal.yaml}}\n"
+    );
+    std::fs::write(dir.join("p.yaml"), product).expect("write product");
+    std::fs::write(
+        dir.join("cal.yaml"),
+        "years: {from: 2023, to: 2024}\nholidays: [2024-10-01]\nworkdays: [2024-10-12]\n",
+    )
+    .expect("write calendar");
+    let (products, diags) = load(&[dir.join("p.yaml")]);
+    assert_eq!(products, 1, "{}", describe(&diags));
+    let messages: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{} {}:{} {}", d.code, d.span.line, d.span.column, d.message))
+        .collect();
+    // minimal.yaml starts cover 2024-01-01 to 2024-12-31: covered, no warning.
+    assert!(messages.is_empty(), "{messages:?}");
+
+    std::fs::write(
+        dir.join("cal.yaml"),
+        "years: {from: 2025, to: 2025}\nholidays: [2025-10-01]\n",
+    )
+    .expect("write calendar");
+    let (products, diags) = load(&[dir.join("p.yaml")]);
+    assert_eq!(products, 1, "{}", describe(&diags));
+    let messages: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "W0135 the calendar `cal.yaml` covers 2025-2025, but this version starts cover from 2024-01-01 to 2024-12-31"
+        ]
+    );
+
+    std::fs::write(
+        dir.join("cal.yaml"),
+        "years: {from: 2025, to: 2025}\nholidays: [2024-10-01]\n",
+    )
+    .expect("write calendar");
+    let (products, diags) = load(&[dir.join("p.yaml")]);
+    assert_eq!(products, 0);
+    assert!(
+        diags.iter().any(|d| d.code == "E0136"
+            && d.message
+                .contains("2024-10-01 is outside the years 2025-2025")),
+        "{}",
+        describe(&diags)
+    );
+}
+
+#[test]
+fn shipped_calendar_covers_2024_to_2026() {
+    use coverwright::schedule::HolidayCalendar;
+    let path = root().join("products/calendars/cn-2024-2026.yaml");
+    let text = std::fs::read_to_string(&path).expect("shipped calendar");
+    let cal = HolidayCalendar::from_yaml("cn-2024-2026.yaml", &text).expect("valid calendar");
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(cal.years(), Some((2024, 2026)));
+    assert!(cal.covers(d("2024-01-01")) && cal.covers(d("2026-12-31")));
+    assert!(!cal.covers(d("2027-01-01")) && !cal.covers(d("2023-12-31")));
+    // 2026 (State Council notice of 2025-11-04): Spring Festival 15-23 February with
+    // Saturday 14 and Saturday 28 February worked; National Day 1-7 October with Sunday
+    // 20 September and Saturday 10 October worked.
+    for off in [
+        "2026-02-16",
+        "2026-05-05",
+        "2026-06-19",
+        "2026-09-25",
+        "2026-10-07",
+    ] {
+        assert!(!cal.is_business_day(d(off)), "{off}");
+    }
+    for on in [
+        "2026-02-14",
+        "2026-02-28",
+        "2026-05-09",
+        "2026-09-20",
+        "2026-10-10",
+    ] {
+        assert!(cal.is_business_day(d(on)), "{on}");
+    }
+    // 2024 (notice of 2023-10-25): Spring Festival 10-17 February, Sunday 4 and 18 worked.
+    assert!(!cal.is_business_day(d("2024-02-15")));
+    assert!(cal.is_business_day(d("2024-02-18")));
+}
+
+#[test]
 fn invalid_fixtures() {
     insta::glob!("../fixtures/invalid", "*.yaml", |path| {
         let file = relative(path);

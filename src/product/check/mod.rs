@@ -31,6 +31,7 @@ mod overlaps;
 mod plans;
 mod regulatory;
 mod rules;
+mod schedules;
 mod scope;
 mod tables;
 mod term;
