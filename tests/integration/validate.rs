@@ -286,6 +286,91 @@ fn shipped_products_are_valid() {
     assert!(diags.is_empty(), "{}", describe(&diags));
 }
 
+/// The committed JSON Schema, compiled.
+fn schema_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("products/product.schema.json"))
+        .expect("products/product.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+/// What an editor's schema check reports for a YAML file: one line per error.
+fn schema_errors(v: &jsonschema::Validator, file: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(file).expect("read YAML");
+    let value: serde_json::Value = match serde_saphyr::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => return vec![format!("not YAML: {e}")],
+    };
+    v.iter_errors(&value)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+fn yaml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .expect("folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn shipped_products_and_valid_fixtures_satisfy_the_schema() {
+    let v = schema_validator();
+    let files: Vec<PathBuf> = yaml_files("products")
+        .into_iter()
+        .chain(yaml_files("tests/fixtures/valid"))
+        .collect();
+    assert!(files.len() >= 10, "{files:?}");
+    let mut failures = String::new();
+    for f in &files {
+        for e in schema_errors(&v, f) {
+            failures.push_str(&format!("{}: {e}\n", relative(f).display()));
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
+#[test]
+fn invalid_fixtures_the_schema_can_see_fail_it() {
+    let v = schema_validator();
+    for name in [
+        "unknown_line.yaml",
+        "unknown_segment.yaml",
+        "unknown_rounding_mode.yaml",
+        "unknown_words.yaml",
+        "term_unit.yaml",
+        "unknown_key.yaml",
+        "unknown_key_top_level.yaml",
+        "missing_required_field.yaml",
+        "missing_required_top_level.yaml",
+        "wrong_type_bool.yaml",
+        "wrong_type_integer.yaml",
+    ] {
+        let file = root().join("tests/fixtures/invalid").join(name);
+        assert!(
+            !schema_errors(&v, &file).is_empty(),
+            "{name} satisfies the schema"
+        );
+    }
+}
+
+#[test]
+fn every_product_names_the_schema_for_editors() {
+    for f in yaml_files("products") {
+        let text = std::fs::read_to_string(&f).expect("product");
+        assert!(
+            text.lines()
+                .next()
+                .is_some_and(|l| l == "# yaml-language-server: $schema=product.schema.json"),
+            "{} lacks the modeline",
+            f.display()
+        );
+    }
+}
+
 #[test]
 fn committed_schema_is_current() {
     let (code, out, err) = cli(&["schema"]);
