@@ -217,6 +217,62 @@ fn shipped_calendar_covers_2024_to_2026() {
     assert!(cal.is_business_day(d("2024-02-18")));
 }
 
+/// A product whose table `big` has 3,000 rows keyed by `occupation_class` (1..=3000), with
+/// rows 2,001..=2,030 duplicating earlier keys.
+fn product_with_a_big_table(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/valid/minimal.yaml"))
+        .expect("minimal fixture");
+    let mut rows = String::new();
+    for i in 1..=3000u32 {
+        let key = if (2001..=2030).contains(&i) { i - 2000 } else { i };
+        rows.push_str(&format!("      - [{key}, 1.0]\n"));
+    }
+    let text = text
+        .replace(
+            "occupation_class: {type: integer, min: 1, max: 3}",
+            "occupation_class: {type: integer, min: 1, max: 3000}",
+        )
+        .replace(
+            "      - [1, 1.0]\n      - [2, 1.5]\n      - [3, 2.0]\n",
+            &rows,
+        );
+    let file = dir.join("big.yaml");
+    std::fs::write(&file, text).expect("write product");
+    file
+}
+
+#[test]
+fn duplicate_rows_of_a_large_table_are_found_and_bounded() {
+    let dir = scratch("big_table");
+    let file = product_with_a_big_table(&dir);
+    let (products, diags) = load(std::slice::from_ref(&file));
+    assert_eq!(products, 0);
+    let overlaps: Vec<String> = diags
+        .iter()
+        .filter(|d| d.code == "E0130")
+        .map(|d| format!("{}: {}", d.span.line, d.message))
+        .collect();
+    // Rows start on line 31 of the generated file; row i is on line 30 + i.
+    let mut want: Vec<String> = (2001..=2010u32)
+        .map(|i| {
+            format!(
+                "{}: this row of `ad_rate` ({}) overlaps the row at line {}",
+                30 + i,
+                i - 2000,
+                30 + i - 2000
+            )
+        })
+        .collect();
+    want.insert(
+        0,
+        "28: and 20 more overlapping row(s) in `ad_rate` (the first 10 are shown)".into(),
+    );
+    assert_eq!(overlaps, want, "{}", describe(&diags));
+    // Besides the overlaps: the step using the refused table says so (E0305), once.
+    assert_eq!(diags.len(), 12, "{}", describe(&diags));
+    assert_eq!(diags.iter().filter(|d| d.code == "E0305").count(), 1);
+}
+
 #[test]
 fn invalid_fixtures() {
     insta::glob!("../fixtures/invalid", "*.yaml", |path| {
