@@ -67,7 +67,7 @@ impl Checker<'_> {
                         span,
                         "a coverage is VAT-taxable but the rating plan has no `vat_rate`",
                     )
-                    .help = Some("add `vat_rate: 6%` under `rating:` (domain.md, Tax)".into());
+                    .help = Some("add `vat_rate: 6%` under `rating:` (VAT on insurance services: Caishui [2016] No. 36)".into());
                 }
                 Decimal::ZERO
             }
