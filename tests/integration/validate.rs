@@ -224,7 +224,11 @@ fn product_with_a_big_table(dir: &Path) -> PathBuf {
         .expect("minimal fixture");
     let mut rows = String::new();
     for i in 1..=3000u32 {
-        let key = if (2001..=2030).contains(&i) { i - 2000 } else { i };
+        let key = if (2001..=2030).contains(&i) {
+            i - 2000
+        } else {
+            i
+        };
         rows.push_str(&format!("      - [{key}, 1.0]\n"));
     }
     let text = text
