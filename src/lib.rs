@@ -59,6 +59,8 @@ pub mod cases;
 pub mod census;
 #[allow(missing_docs)] // claims
 pub mod claims;
+#[allow(missing_docs)] // dates
+pub mod dates;
 pub mod declare;
 pub mod diagnostics;
 #[allow(missing_docs)] // document

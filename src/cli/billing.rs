@@ -82,34 +82,21 @@ pub(super) fn schedule_cmd(
         )?;
         return Ok(ExitCode::Usage);
     };
-    let ip = match coverwright::quote::instalment_plan(p, pl) {
-        Ok(Some(ip)) => ip,
-        Ok(None) => {
-            writeln!(
-                err,
-                "error: plan `{plan}` is {}; it has no instalment schedule",
-                pl.mode.as_str()
-            )?;
-            return Ok(ExitCode::Usage);
-        }
-        Err(e) => {
-            writeln!(err, "error: plan `{plan}`: {e}")?;
-            return Ok(ExitCode::Invalid);
-        }
+    let Some(ip) = pl.instalments.as_ref() else {
+        writeln!(
+            err,
+            "error: plan `{plan}` is {}; it has no instalment schedule",
+            pl.mode.as_str()
+        )?;
+        return Ok(ExitCode::Usage);
     };
-    let cal = match coverwright::quote::plan_calendar(pl) {
-        Ok(c) => c,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitCode::Invalid);
-        }
-    };
+    let cal = pl.holidays.as_ref();
     let req = coverwright::schedule::ScheduleRequest {
         premium,
         start,
         term_years: years.or(pl.premium_years).unwrap_or(1).max(1),
     };
-    match ip.schedule(&req, cal.as_ref()) {
+    match ip.schedule(&req, cal) {
         Ok(s) => {
             match format {
                 Format::Json => writeln!(

@@ -194,8 +194,10 @@ impl Rounding {
         }
     }
 
+    /// Rounds to `places` with the declared mode. Unlike [`crate::money::round`] the scale is
+    /// not padded (`10.5` stays `10.5` at two places): steps and worksheets show it as computed.
     pub fn apply(&self, d: Decimal) -> Decimal {
-        d.round_dp_with_strategy(self.places, self.strategy)
+        d.round_dp_with_strategy(self.places, self.mode().strategy())
     }
 }
 
@@ -225,8 +227,14 @@ pub struct PaymentPlan {
     pub minimum_instalment: Option<Decimal>,
     pub remainder_last: bool,
     pub collection_day: Option<u32>,
-    pub business_day: Option<String>,
+    pub business_day: Option<BusinessDay>,
     pub calendar: Option<PathBuf>,
+    /// The validated instalment plan (none for declaration and flexible plans), built at
+    /// load from the settings above, the currency's minor unit, the rounding mode and the
+    /// grace period.
+    pub instalments: Option<crate::schedule::InstalmentPlan>,
+    /// The holiday calendar, parsed at load from the bytes in the content hash.
+    pub holidays: Option<crate::schedule::HolidayCalendar>,
     pub premium_years: Option<u32>,
     pub yearly_cap: Option<Decimal>,
     pub minimum_contribution: Option<Decimal>,
@@ -294,7 +302,7 @@ pub struct Product {
     pub segment: String,
     pub insurer: String,
     pub filing: String,
-    pub currency: String,
+    pub currency: crate::money::Currency,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,
     pub group: bool,
@@ -347,6 +355,19 @@ impl Product {
             .find(|(_, c)| c.code == code)
     }
 
+    /// Rounds an amount of money to the currency's minor unit (0 places for JPY, 2 for CNY)
+    /// with the product's rounding mode, to exactly that many places. `None` when the amount
+    /// is too large to hold that many places.
+    pub fn round_money(&self, amount: Decimal) -> Option<Decimal> {
+        self.currency.round(amount, self.rounding.mode())
+    }
+
+    /// An amount as the product's documents and quotes print it: to the currency's minor unit,
+    /// rounded with the product's mode, without grouping (`10932.36`, `10932` for JPY).
+    pub fn format_money(&self, amount: Decimal) -> String {
+        crate::money::format_plain(self.round_money(amount).unwrap_or(amount))
+    }
+
     /// Whether the version applies to a cover starting on `date`.
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         date >= self.effective_from && self.effective_to.is_none_or(|to| date <= to)
@@ -394,8 +415,7 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
 }
 
 /// The first and last dates that `YYYY-MM-DD` can write: years 1 to 9999.
-pub const FIRST_DATE: NaiveDate = crate::schedule::dates::FIRST_DATE;
-pub const LAST_DATE: NaiveDate = crate::schedule::dates::LAST_DATE;
+pub use crate::dates::{FIRST_DATE, LAST_DATE};
 
 /// Parses a YYYY-MM-DD date, years 1 to 9999.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {

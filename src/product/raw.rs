@@ -43,6 +43,38 @@ impl JsonSchema for Num {
     }
 }
 
+/// A table cell or a default as written: a number, a word or `true`/`false`. Only the JSON
+/// Schema uses this type; the loader reads such values as their source text.
+pub struct Scalar;
+
+impl JsonSchema for Scalar {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scalar".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A number (1.5, 12000), a word (retail) or true/false; in a table key, also a band such as \"[3, 10)\".",
+            "type": ["number", "string", "boolean"]
+        })
+    }
+}
+
+/// A formula as written: an expression, or a plain number (`formula: 600`). Only the JSON
+/// Schema uses this type.
+pub struct FormulaText;
+
+impl JsonSchema for FormulaText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Formula".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A formula (see docs/product-format.md, Formulas), or a plain number.",
+            "type": ["string", "number"]
+        })
+    }
+}
+
 /// A name in Chinese and English.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,6 +91,7 @@ pub struct RawProduct {
     /// Product code, shared by all versions of the product (e.g. `GA-SME`).
     pub code: Sp<String>,
     /// Version of this file (e.g. `2024.1`).
+    #[schemars(with = "Scalar")]
     pub version: Sp<String>,
     #[serde(default)]
     #[schemars(required)]
@@ -187,6 +220,7 @@ pub struct RawField {
     pub max: Option<Sp<Num>>,
     /// Value used when the request leaves the field out; without it the field is required.
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub default: Option<Sp<String>>,
     #[serde(default)]
     pub label: Option<Names>,
@@ -201,6 +235,7 @@ pub struct RawRule {
     #[serde(default)]
     pub per: Option<Word<Per>>,
     /// A formula that must be true.
+    #[schemars(with = "FormulaText")]
     pub require: Sp<String>,
     pub message: Names,
 }
@@ -296,8 +331,9 @@ pub struct RawTable {
     /// Names of the value columns; one value column named `value` when absent.
     #[serde(default)]
     pub values: Vec<Sp<String>>,
-    /// Inline rows.
+    /// Inline rows: the key cells, then the value cells.
     #[serde(default)]
+    #[schemars(with = "Vec<Vec<Scalar>>")]
     pub rows: Vec<Sp<Vec<Sp<String>>>>,
     /// A CSV file beside the product file with a header row naming the key and value columns.
     #[serde(default)]
@@ -344,6 +380,7 @@ pub struct RawStep {
     /// When set, the result is the annual premium of this coverage.
     #[serde(default)]
     pub coverage: Option<Sp<String>>,
+    #[schemars(with = "FormulaText")]
     pub formula: Sp<String>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
@@ -394,14 +431,19 @@ pub struct RawLifeTable {
 #[serde(deny_unknown_fields)]
 pub struct RawIllustration {
     /// Number of policy years shown.
+    #[schemars(with = "FormulaText")]
     pub years: Sp<String>,
     /// Age in each policy year.
+    #[schemars(with = "FormulaText")]
     pub age: Sp<String>,
     /// Premium paid in each policy year.
+    #[schemars(with = "FormulaText")]
     pub premium: Sp<String>,
     /// Survival benefit paid in each policy year.
+    #[schemars(with = "FormulaText")]
     pub survival_benefit: Sp<String>,
     /// Benefit on death in each policy year.
+    #[schemars(with = "FormulaText")]
     pub death_benefit: Sp<String>,
 }
 

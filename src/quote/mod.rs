@@ -32,7 +32,6 @@ mod text;
 
 pub use id::quote_id;
 pub use model::*;
-pub use plans::{PlanSetupError, instalment_plan, plan_calendar};
 pub use read::{QuoteFileError, read_quote_file};
 pub use text::{decline_text, display_width, table, to_text};
 
@@ -206,7 +205,7 @@ fn build(
         },
         as_of: as_of.to_string(),
         valid_until: (as_of + chrono::Days::new(30)).to_string(),
-        currency: p.currency.clone(),
+        currency: p.currency.code().to_string(),
         cover: Cover {
             start: r.start.to_string(),
             end: end.to_string(),

@@ -10,85 +10,6 @@ use crate::rating::Rated;
 use crate::request::Request;
 use crate::schedule;
 
-/// A payment plan or its calendar that the schedule module refuses.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct PlanSetupError(String);
-
-/// Turns a product plan into a schedule spec.
-pub fn instalment_plan(
-    p: &Product,
-    plan: &crate::product::PaymentPlan,
-) -> Result<Option<schedule::InstalmentPlan>, PlanSetupError> {
-    use schedule::{
-        DownPayment, InstalmentFee, PaymentMode, PlanSpec, Pricing, RemainderRule, Rounding,
-    };
-    let mode = match plan.mode {
-        PlanMode::Single => PaymentMode::Single,
-        PlanMode::Annual => PaymentMode::Annual,
-        PlanMode::SemiAnnual => PaymentMode::SemiAnnual,
-        PlanMode::Quarterly => PaymentMode::Quarterly,
-        PlanMode::Monthly => PaymentMode::Monthly,
-        PlanMode::Declaration | PlanMode::Flexible => return Ok(None),
-    };
-    let pricing = match (plan.modal_factor, plan.loading) {
-        (Some(f), _) => Pricing::ModalFactor(f),
-        (None, Some(l)) => Pricing::Loading(l),
-        (None, None) => Pricing::Loading(Decimal::ZERO),
-    };
-    let mut spec = PlanSpec::new(mode, pricing);
-    spec.fee = match (plan.fee_flat, plan.fee_percent) {
-        (Some(f), _) => Some(InstalmentFee::Flat(f)),
-        (None, Some(x)) => Some(InstalmentFee::PercentOfInstalment(x)),
-        _ => None,
-    };
-    spec.waive_fee_on_first = plan.waive_first_fee;
-    if plan.down_payment_percent.is_some() || plan.down_payment_at_least.is_some() {
-        spec.down_payment = Some(DownPayment {
-            percent: plan.down_payment_percent.unwrap_or_default(),
-            minimum: plan.down_payment_at_least.unwrap_or_default(),
-        });
-    }
-    spec.minimum_instalment = plan.minimum_instalment;
-    spec.remainder = if plan.remainder_last {
-        RemainderRule::Last
-    } else {
-        RemainderRule::First
-    };
-    spec.rounding = if p.rounding.mode_name == "half_even" {
-        Rounding::HalfEven
-    } else {
-        Rounding::HalfUp
-    };
-    spec.grace_days = p.grace_period_days;
-    spec.collection_day = plan.collection_day;
-    spec.business_day = plan.business_day.as_deref().and_then(|b| match b {
-        "following" => Some(schedule::BusinessDayRule::Following),
-        "modified_following" => Some(schedule::BusinessDayRule::ModifiedFollowing),
-        "preceding" => Some(schedule::BusinessDayRule::Preceding),
-        _ => None,
-    });
-    schedule::InstalmentPlan::new(spec)
-        .map(Some)
-        .map_err(|e| PlanSetupError(e.to_string()))
-}
-
-/// Loads a plan's holiday calendar, if it names one.
-pub fn plan_calendar(
-    plan: &crate::product::PaymentPlan,
-) -> Result<Option<schedule::HolidayCalendar>, PlanSetupError> {
-    match &plan.calendar {
-        None => Ok(None),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| PlanSetupError(format!("{}: {e}", path.display())))?;
-            schedule::HolidayCalendar::from_yaml(&path.display().to_string(), &text)
-                .map(Some)
-                .map_err(|e| PlanSetupError(e.to_string()))
-        }
-    }
-}
-
 pub(super) fn payment_options(
     p: &Product,
     r: &Request,
@@ -115,7 +36,7 @@ pub(super) fn payment_options(
             });
             continue;
         }
-        let spec = instalment_plan(p, plan).map_err(|e| QuoteError::Schedule(e.0))?;
+        let spec = plan.instalments.as_ref();
         let (schedule, note) = match spec {
             None => (
                 None,
@@ -143,7 +64,7 @@ pub(super) fn payment_options(
                         Some("instalments are offered for annual terms".to_string()),
                     )
                 } else {
-                    let cal = plan_calendar(plan).map_err(|e| QuoteError::Schedule(e.0))?;
+                    let cal = plan.holidays.as_ref();
                     let years = plan
                         .premium_years
                         .unwrap_or(if p.term.unit == TermUnit::Year {
@@ -158,7 +79,7 @@ pub(super) fn payment_options(
                         term_years: years,
                     };
                     let s = ip
-                        .schedule(&req, cal.as_ref())
+                        .schedule(&req, cal)
                         .map_err(|e| QuoteError::Schedule(e.to_string()))?;
                     (Some(s), None)
                 }

@@ -26,16 +26,8 @@ use super::error::ScheduleError;
 /// The furthest a business-day adjustment searches before giving up.
 const MAX_ADJUSTMENT_DAYS: u32 = 366;
 
-/// The last date a schedule may contain: dates are written as `YYYY-MM-DD`, four-digit years.
-pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
-    Some(d) => d,
-    None => NaiveDate::MAX,
-};
-/// The first date a schedule may contain.
-pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
-    Some(d) => d,
-    None => NaiveDate::MIN,
-};
+/// The first and last dates a schedule may contain.
+pub use crate::dates::{FIRST_DATE, LAST_DATE};
 
 /// `date` when it lies between [`FIRST_DATE`] and [`LAST_DATE`], else an error naming `step`.
 pub(crate) fn in_range(
@@ -135,14 +127,26 @@ pub enum BusinessDayRule {
 pub struct HolidayCalendar {
     holidays: BTreeSet<NaiveDate>,
     workdays: BTreeSet<NaiveDate>,
+    /// The calendar years whose holidays are listed (first, last); `None` for weekends only.
+    years: Option<(i32, i32)>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CalendarFile {
+    /// The calendar years the lists are complete for.
+    #[serde(default)]
+    years: Option<CalendarYears>,
     holidays: Vec<NaiveDate>,
     #[serde(default)]
     workdays: Vec<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarYears {
+    from: i32,
+    to: i32,
 }
 
 /// A holiday calendar file could not be read.
@@ -167,6 +171,14 @@ pub enum CalendarError {
         file: String,
         /// The date.
         date: NaiveDate,
+    },
+    /// The declared years are reversed, or a listed date lies outside them.
+    #[error("{file}: {message}")]
+    Years {
+        /// The file name.
+        file: String,
+        /// What is wrong.
+        message: String,
     },
     /// A make-up working day is not a Saturday or a Sunday.
     #[error(
@@ -210,7 +222,56 @@ impl HolidayCalendar {
                 weekday: date.weekday(),
             });
         }
-        Ok(Self { holidays, workdays })
+        let years = holidays.iter().chain(&workdays).map(|d| d.year()).fold(
+            None,
+            |acc: Option<(i32, i32)>, y| match acc {
+                None => Some((y, y)),
+                Some((a, b)) => Some((a.min(y), b.max(y))),
+            },
+        );
+        Ok(Self {
+            holidays,
+            workdays,
+            years,
+        })
+    }
+
+    /// Declares the calendar years `from..=to` the lists are complete for; every listed date
+    /// must lie in them.
+    pub fn with_years(mut self, file: &str, from: i32, to: i32) -> Result<Self, CalendarError> {
+        if from > to {
+            return Err(CalendarError::Years {
+                file: file.to_string(),
+                message: format!("`years` runs from {from} back to {to}"),
+            });
+        }
+        if let Some(d) = self
+            .holidays
+            .iter()
+            .chain(&self.workdays)
+            .find(|d| !(from..=to).contains(&d.year()))
+        {
+            return Err(CalendarError::Years {
+                file: file.to_string(),
+                message: format!("{d} is outside the years {from}-{to} the calendar covers"),
+            });
+        }
+        self.years = Some((from, to));
+        Ok(self)
+    }
+
+    /// The first and last calendar year the holidays are listed for (declared with `years`,
+    /// or those of the listed dates); `None` for a weekends-only calendar.
+    pub fn years(&self) -> Option<(i32, i32)> {
+        self.years
+    }
+
+    /// Whether the calendar lists the holidays of `date`'s year. A weekends-only calendar
+    /// covers every date; any other calendar treats a date outside its years as a working
+    /// day unless it is a weekend, which callers should warn about.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.years
+            .is_none_or(|(from, to)| (from..=to).contains(&date.year()))
     }
 
     /// Reads a calendar from the YAML `text` of the file `file` (`holidays: [...]`,
@@ -236,7 +297,11 @@ impl HolidayCalendar {
                 message,
             }
         })?;
-        Self::new(file, parsed.holidays, parsed.workdays)
+        let cal = Self::new(file, parsed.holidays, parsed.workdays)?;
+        match parsed.years {
+            Some(y) => cal.with_years(file, y.from, y.to),
+            None => Ok(cal),
+        }
     }
 
     /// Whether payments are collected on `date`.

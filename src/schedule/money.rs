@@ -5,31 +5,13 @@
 //! exactly that many decimal places, or an error; none panics. `split_units` returns parts
 //! whose sum is exactly the total and which differ from each other by at most one minor unit.
 
-use rust_decimal::{Decimal, RoundingStrategy};
-use serde::{Deserialize, Serialize};
+use rust_decimal::Decimal;
+use serde::Serialize;
 
 use super::error::{PlanError, ScheduleError};
 
-/// How a computed amount is rounded to the minor unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rounding {
-    /// Half away from zero (四舍五入): 0.125 → 0.13.
-    #[default]
-    HalfUp,
-    /// Half to even (banker's rounding): 0.125 → 0.12, 0.135 → 0.14.
-    HalfEven,
-}
-
-impl Rounding {
-    /// The `rust_decimal` strategy implementing this rule.
-    pub fn strategy(self) -> RoundingStrategy {
-        match self {
-            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
-        }
-    }
-}
+/// How a computed amount is rounded to the minor unit: the crate's one rounding mode type.
+pub use crate::money::RoundingMode as Rounding;
 
 /// The number of decimal places of the currency's minor unit (2 for CNY fen and US cents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -67,14 +49,14 @@ impl MinorUnit {
 
     /// Rounds `value` with `rounding` and gives it exactly this many decimal places.
     pub fn round(self, value: Decimal, rounding: Rounding) -> Result<Decimal, ScheduleError> {
-        let mut r = value.round_dp_with_strategy(self.0, rounding.strategy());
-        r.rescale(self.0);
-        if r.scale() != self.0 {
-            return Err(ScheduleError::Overflow {
-                step: "rounding to the minor unit",
-            });
-        }
-        Ok(r)
+        crate::money::round(value, self.0, rounding).ok_or(ScheduleError::Overflow {
+            step: "rounding to the minor unit",
+        })
+    }
+
+    /// The minor unit of `currency` (0 places for JPY, 2 for CNY, 3 for KWD).
+    pub fn of(currency: crate::money::Currency) -> MinorUnit {
+        Self(currency.minor_unit())
     }
 
     /// Whether `value` has no digits below the minor unit.

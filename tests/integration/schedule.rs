@@ -560,7 +560,7 @@ fn calendar_errors_name_file_line_and_column() {
     assert_eq!((file.as_str(), *line, *column), ("cal.yaml", 3, 1));
     assert_eq!(
         err.to_string(),
-        "cal.yaml:3:1: unknown field `extra`, expected one of holidays, workdays"
+        "cal.yaml:3:1: unknown field `extra`, expected one of years, holidays, workdays"
     );
 
     let err = HolidayCalendar::from_yaml("cal.yaml", "holidays:\n  - 2024-10-01\n  - 2024-13-01\n")

@@ -86,6 +86,191 @@ fn minimal_product_is_valid() {
 }
 
 #[test]
+fn valid_fixtures_are_valid() {
+    let dir = root().join("tests/fixtures/valid");
+    let (products, diags) = load(std::slice::from_ref(&dir));
+    let files = std::fs::read_dir(&dir)
+        .expect("valid fixtures")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        })
+        .count();
+    assert_eq!(products, files, "{}", describe(&diags));
+    assert!(diags.is_empty(), "{}", describe(&diags));
+}
+
+#[test]
+fn yen_products_round_to_whole_yen() {
+    let (products, diags) = load_paths(
+        &[PathBuf::from("tests/fixtures/valid/minimal_jpy.yaml")],
+        &LoadOptions { templates: None },
+    );
+    assert!(!diags.has_errors(), "{}", describe(&diags.into_vec()));
+    let p = &products[0];
+    assert_eq!(p.currency.code(), "JPY");
+    assert_eq!(p.currency.minor_unit(), 0);
+    let amount: rust_decimal::Decimal = "10932.50".parse().unwrap();
+    assert_eq!(p.round_money(amount).unwrap().to_string(), "10933");
+    assert_eq!(p.format_money(amount), "10933");
+    assert_eq!(p.currency.format_grouped(amount), "10,933");
+}
+
+#[test]
+fn a_calendar_that_ends_before_the_version_is_a_warning() {
+    let dir = scratch("calendar_years");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/valid/minimal.yaml"))
+        .expect("minimal fixture");
+    let product = format!(
+        "{text}\npayment_plans:\n  - {{code: monthly, mode: monthly, modal_factor: 0.09, \
+         collection_day: 15, business_day: following, calendar: cal.yaml}}\n"
+    );
+    std::fs::write(dir.join("p.yaml"), product).expect("write product");
+    std::fs::write(
+        dir.join("cal.yaml"),
+        "years: {from: 2023, to: 2024}\nholidays: [2024-10-01]\nworkdays: [2024-10-12]\n",
+    )
+    .expect("write calendar");
+    let (products, diags) = load(&[dir.join("p.yaml")]);
+    assert_eq!(products, 1, "{}", describe(&diags));
+    let messages: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{} {}:{} {}", d.code, d.span.line, d.span.column, d.message))
+        .collect();
+    // minimal.yaml starts cover 2024-01-01 to 2024-12-31: covered, no warning.
+    assert!(messages.is_empty(), "{messages:?}");
+
+    std::fs::write(
+        dir.join("cal.yaml"),
+        "years: {from: 2025, to: 2025}\nholidays: [2025-10-01]\n",
+    )
+    .expect("write calendar");
+    let (products, diags) = load(&[dir.join("p.yaml")]);
+    assert_eq!(products, 1, "{}", describe(&diags));
+    let messages: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "W0135 the calendar `cal.yaml` covers 2025-2025, but this version starts cover from 2024-01-01 to 2024-12-31"
+        ]
+    );
+
+    std::fs::write(
+        dir.join("cal.yaml"),
+        "years: {from: 2025, to: 2025}\nholidays: [2024-10-01]\n",
+    )
+    .expect("write calendar");
+    let (products, diags) = load(&[dir.join("p.yaml")]);
+    assert_eq!(products, 0);
+    assert!(
+        diags.iter().any(|d| d.code == "E0136"
+            && d.message
+                .contains("2024-10-01 is outside the years 2025-2025")),
+        "{}",
+        describe(&diags)
+    );
+}
+
+#[test]
+fn shipped_calendar_covers_2024_to_2026() {
+    use coverwright::schedule::HolidayCalendar;
+    let path = root().join("products/calendars/cn-2024-2026.yaml");
+    let text = std::fs::read_to_string(&path).expect("shipped calendar");
+    let cal = HolidayCalendar::from_yaml("cn-2024-2026.yaml", &text).expect("valid calendar");
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(cal.years(), Some((2024, 2026)));
+    assert!(cal.covers(d("2024-01-01")) && cal.covers(d("2026-12-31")));
+    assert!(!cal.covers(d("2027-01-01")) && !cal.covers(d("2023-12-31")));
+    // 2026 (State Council notice of 2025-11-04): Spring Festival 15-23 February with
+    // Saturday 14 and Saturday 28 February worked; National Day 1-7 October with Sunday
+    // 20 September and Saturday 10 October worked.
+    for off in [
+        "2026-02-16",
+        "2026-05-05",
+        "2026-06-19",
+        "2026-09-25",
+        "2026-10-07",
+    ] {
+        assert!(!cal.is_business_day(d(off)), "{off}");
+    }
+    for on in [
+        "2026-02-14",
+        "2026-02-28",
+        "2026-05-09",
+        "2026-09-20",
+        "2026-10-10",
+    ] {
+        assert!(cal.is_business_day(d(on)), "{on}");
+    }
+    // 2024 (notice of 2023-10-25): Spring Festival 10-17 February, Sunday 4 and 18 worked.
+    assert!(!cal.is_business_day(d("2024-02-15")));
+    assert!(cal.is_business_day(d("2024-02-18")));
+}
+
+/// A product whose table `big` has 3,000 rows keyed by `occupation_class` (1..=3000), with
+/// rows 2,001..=2,030 duplicating earlier keys.
+fn product_with_a_big_table(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/valid/minimal.yaml"))
+        .expect("minimal fixture");
+    let mut rows = String::new();
+    for i in 1..=3000u32 {
+        let key = if (2001..=2030).contains(&i) {
+            i - 2000
+        } else {
+            i
+        };
+        rows.push_str(&format!("      - [{key}, 1.0]\n"));
+    }
+    let text = text
+        .replace(
+            "occupation_class: {type: integer, min: 1, max: 3}",
+            "occupation_class: {type: integer, min: 1, max: 3000}",
+        )
+        .replace(
+            "      - [1, 1.0]\n      - [2, 1.5]\n      - [3, 2.0]\n",
+            &rows,
+        );
+    let file = dir.join("big.yaml");
+    std::fs::write(&file, text).expect("write product");
+    file
+}
+
+#[test]
+fn duplicate_rows_of_a_large_table_are_found_and_bounded() {
+    let dir = scratch("big_table");
+    let file = product_with_a_big_table(&dir);
+    let (products, diags) = load(std::slice::from_ref(&file));
+    assert_eq!(products, 0);
+    let overlaps: Vec<String> = diags
+        .iter()
+        .filter(|d| d.code == "E0130")
+        .map(|d| format!("{}: {}", d.span.line, d.message))
+        .collect();
+    // Rows start on line 31 of the generated file; row i is on line 30 + i.
+    let mut want: Vec<String> = (2001..=2010u32)
+        .map(|i| {
+            format!(
+                "{}: this row of `ad_rate` ({}) overlaps the row at line {}",
+                30 + i,
+                i - 2000,
+                30 + i - 2000
+            )
+        })
+        .collect();
+    want.insert(
+        0,
+        "28: and 20 more overlapping row(s) in `ad_rate` (the first 10 are shown)".into(),
+    );
+    assert_eq!(overlaps, want, "{}", describe(&diags));
+    // Besides the overlaps: the step using the refused table says so (E0305), once.
+    assert_eq!(diags.len(), 12, "{}", describe(&diags));
+    assert_eq!(diags.iter().filter(|d| d.code == "E0305").count(), 1);
+}
+
+#[test]
 fn invalid_fixtures() {
     insta::glob!("../fixtures/invalid", "*.yaml", |path| {
         let file = relative(path);
@@ -153,6 +338,91 @@ fn shipped_products_are_valid() {
     let (products, diags) = load(&[PathBuf::from("products")]);
     assert_eq!(products, files);
     assert!(diags.is_empty(), "{}", describe(&diags));
+}
+
+/// The committed JSON Schema, compiled.
+fn schema_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("products/product.schema.json"))
+        .expect("products/product.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+/// What an editor's schema check reports for a YAML file: one line per error.
+fn schema_errors(v: &jsonschema::Validator, file: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(file).expect("read YAML");
+    let value: serde_json::Value = match serde_saphyr::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => return vec![format!("not YAML: {e}")],
+    };
+    v.iter_errors(&value)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+fn yaml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .expect("folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn shipped_products_and_valid_fixtures_satisfy_the_schema() {
+    let v = schema_validator();
+    let files: Vec<PathBuf> = yaml_files("products")
+        .into_iter()
+        .chain(yaml_files("tests/fixtures/valid"))
+        .collect();
+    assert!(files.len() >= 10, "{files:?}");
+    let mut failures = String::new();
+    for f in &files {
+        for e in schema_errors(&v, f) {
+            failures.push_str(&format!("{}: {e}\n", relative(f).display()));
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
+#[test]
+fn invalid_fixtures_the_schema_can_see_fail_it() {
+    let v = schema_validator();
+    for name in [
+        "unknown_line.yaml",
+        "unknown_segment.yaml",
+        "unknown_rounding_mode.yaml",
+        "unknown_words.yaml",
+        "term_unit.yaml",
+        "unknown_key.yaml",
+        "unknown_key_top_level.yaml",
+        "missing_required_field.yaml",
+        "missing_required_top_level.yaml",
+        "wrong_type_bool.yaml",
+        "wrong_type_integer.yaml",
+    ] {
+        let file = root().join("tests/fixtures/invalid").join(name);
+        assert!(
+            !schema_errors(&v, &file).is_empty(),
+            "{name} satisfies the schema"
+        );
+    }
+}
+
+#[test]
+fn every_product_names_the_schema_for_editors() {
+    for f in yaml_files("products") {
+        let text = std::fs::read_to_string(&f).expect("product");
+        assert!(
+            text.lines()
+                .next()
+                .is_some_and(|l| l == "# yaml-language-server: $schema=product.schema.json"),
+            "{} lacks the modeline",
+            f.display()
+        );
+    }
 }
 
 #[test]

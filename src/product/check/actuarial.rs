@@ -4,7 +4,7 @@
 use super::*;
 
 /// Regulatory caps on the pricing interest rate for new filings, by basis: before and from
-/// 2025-09-01 (domain.md, "Pricing interest rate caps").
+/// 2025-09-01 (NFRA's 2025 notice lowering the pricing-rate caps of personal insurance).
 pub(super) fn interest_cap(basis: InterestBasis, effective: NaiveDate) -> Decimal {
     let from_2025_09 = effective >= NaiveDate::from_ymd_opt(2025, 9, 1).unwrap_or(NaiveDate::MIN);
     let (before, after) = match basis {

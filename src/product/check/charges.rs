@@ -6,11 +6,27 @@ impl Checker<'_> {
     /// Rounding, minimum premium, VAT rate and charges.
     pub(super) fn charges(&mut self, raw: &RawProduct, d: &mut Draft) {
         let rating = raw.rating.0.as_ref();
+        let currency = d.currency;
         let coverages = &d.coverages;
         let cov_spans = &d.cov_spans;
         let rounding = rating.and_then(|r| r.rounding.0.as_ref()).and_then(|r| {
             let mode = word(&r.mode)?;
             let level = word(&r.level)?;
+            if let Some(c) = currency
+                && r.places.value > c.minor_unit()
+            {
+                self.err(
+                    "E0105",
+                    r.places.span,
+                    format!(
+                        "premiums are rounded to {} decimal places, finer than the smallest unit of {c} ({} places)",
+                        r.places.value,
+                        c.minor_unit()
+                    ),
+                )
+                .help = Some(format!("round to at most `places: {}`", c.minor_unit()));
+                return None;
+            }
             if r.places.value > 8 {
                 self.err("E0104", r.places.span, "round to at most 8 decimal places");
                 return None;
@@ -51,7 +67,7 @@ impl Checker<'_> {
                         span,
                         "a coverage is VAT-taxable but the rating plan has no `vat_rate`",
                     )
-                    .help = Some("add `vat_rate: 6%` under `rating:` (domain.md, Tax)".into());
+                    .help = Some("add `vat_rate: 6%` under `rating:` (VAT on insurance services: Caishui [2016] No. 36)".into());
                 }
                 Decimal::ZERO
             }

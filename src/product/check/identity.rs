@@ -2,22 +2,6 @@
 
 use super::*;
 
-/// ISO 4217 active currency codes.
-pub(super) const CURRENCIES: &[&str] = &[
-    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
-    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
-    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
-    "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ",
-    "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD",
-    "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
-    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
-    "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
-    "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR",
-    "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB",
-    "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS",
-    "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
-];
-
 impl Checker<'_> {
     /// Sections read with a default are still required.
     pub(super) fn sections(&mut self, root: &Node) {
@@ -58,14 +42,7 @@ impl Checker<'_> {
         }
         let line = word(&raw.line);
         let segment = word(&raw.segment);
-        if !CURRENCIES.contains(&raw.currency.value.as_str()) {
-            self.err(
-                "E0105",
-                raw.currency.span,
-                format!("`{}` is not an ISO 4217 currency code", raw.currency.value),
-            )
-            .help = Some("use a code such as CNY, USD or EUR".into());
-        }
+        let currency = self.currency(&raw.currency);
         let from = self.date(&raw.effective_from);
         let to = raw.effective_to.as_ref().and_then(|t| self.date(t));
         if let (Some(f), Some(t), Some(ts)) = (from, to, raw.effective_to.as_ref())
@@ -80,10 +57,46 @@ impl Checker<'_> {
         let name = raw.name.0.as_ref().map(|n| self.names(n));
         let group = raw.group.as_ref().map(|g| g.value).unwrap_or(false);
         d.line = line;
+        d.currency = currency;
         d.segment = segment;
         d.from = from;
         d.to = to;
         d.name = name;
         d.group = group;
+    }
+
+    /// The product's currency: an ISO 4217 code the money module knows.
+    fn currency(&mut self, code: &Sp<String>) -> Option<Currency> {
+        if let Some(c) = Currency::from_code(&code.value) {
+            return Some(c);
+        }
+        // Names in everyday use that are not codes.
+        let alias = match code.value.to_ascii_uppercase().as_str() {
+            "RMB" | "YUAN" | "¥" => Some("CNY"),
+            "US$" | "$" => Some("USD"),
+            "€" => Some("EUR"),
+            "£" => Some("GBP"),
+            "YEN" => Some("JPY"),
+            "HK$" => Some("HKD"),
+            _ => None,
+        };
+        let upper = code.value.to_ascii_uppercase();
+        let help = match alias {
+            Some(a) => format!("did you mean `{a}`? currencies are written as ISO 4217 codes"),
+            None if Currency::from_code(&upper).is_some() => {
+                format!("did you mean `{upper}`? codes are written in capitals")
+            }
+            None => match did_you_mean(&upper, Currency::codes()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "use an ISO 4217 code such as CNY, USD or EUR".to_string(),
+            },
+        };
+        self.err(
+            "E0105",
+            code.span,
+            format!("`{}` is not an ISO 4217 currency code", code.value),
+        )
+        .help = Some(help);
+        None
     }
 }

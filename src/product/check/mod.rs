@@ -15,6 +15,7 @@ use super::table::{KeyCell, Row, Table, parse_band};
 use super::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
 use crate::formula::{self, Compiler, Expr, Interner, Ref, Resolve, Scope, TableSig, Ty, Value};
+use crate::money::Currency;
 use crate::yaml::{Node, Recover, Sp};
 
 mod actuarial;
@@ -31,6 +32,7 @@ mod overlaps;
 mod plans;
 mod regulatory;
 mod rules;
+mod schedules;
 mod scope;
 mod tables;
 mod term;
@@ -57,6 +59,7 @@ pub struct Checker<'a> {
 struct Draft {
     line: Option<Line>,
     segment: Option<Segment>,
+    currency: Option<Currency>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     name: Option<Names>,
@@ -245,7 +248,7 @@ impl<'a> Checker<'a> {
             segment: d.segment?.as_str().to_string(),
             insurer: raw.insurer.value.clone(),
             filing: raw.filing.value.clone(),
-            currency: raw.currency.value.clone(),
+            currency: d.currency?,
             effective_from: d.from?,
             effective_to: d.to,
             group: d.group,

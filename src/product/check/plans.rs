@@ -1,5 +1,6 @@
 //! Payment plans and declaration terms.
 
+use super::schedules::PlanContext;
 use super::*;
 
 impl Checker<'_> {
@@ -7,11 +8,20 @@ impl Checker<'_> {
     pub(super) fn payment_plans(&mut self, raw: &RawProduct, d: &mut Draft) {
         let steps = &d.steps;
         let fields = &d.fields;
-        let mut plans = self.plans(raw);
-        for (plan, rp) in plans
-            .iter_mut()
-            .zip(raw.payment_plans.iter().filter_map(|p| p.0.as_ref()))
-        {
+        let cx = match (d.currency, &d.rounding) {
+            (Some(currency), Some(r)) => Some(PlanContext {
+                currency,
+                rounding: r.mode(),
+                grace_days: raw
+                    .grace_period_days
+                    .as_ref()
+                    .map_or(crate::schedule::plan::STATUTORY_GRACE_DAYS, |g| g.value),
+            }),
+            _ => None,
+        };
+        let mut plans = Vec::new();
+        for (mut plan, rp) in self.plans(raw) {
+            let before = self.diags.len();
             if let Some(step) = &rp.payout_factor {
                 match steps.iter().position(|s| s.name == step.value) {
                     Some(i) => plan.payout_factor = Some(i as u16),
@@ -51,6 +61,13 @@ impl Checker<'_> {
                     }
                 }
             }
+            self.calendar_period(&plan, rp, d.from, d.to);
+            if let Some(cx) = cx
+                && self.diags.len() == before
+            {
+                plan.instalments = self.instalment_plan(&plan, rp, cx);
+            }
+            plans.push(plan);
         }
         let declarations = raw
             .declarations
@@ -107,10 +124,14 @@ impl Checker<'_> {
         d.declarations = declarations;
     }
 
-    pub(super) fn plans(&mut self, raw: &RawProduct) -> Vec<PaymentPlan> {
-        let mut out: Vec<PaymentPlan> = Vec::new();
+    /// Each plan as declared, with the raw plan it came from.
+    pub(super) fn plans<'r>(
+        &mut self,
+        raw: &'r RawProduct,
+    ) -> Vec<(PaymentPlan, &'r raw::RawPaymentPlan)> {
+        let mut out: Vec<(PaymentPlan, &raw::RawPaymentPlan)> = Vec::new();
         for p in raw.payment_plans.iter().filter_map(|p| p.0.as_ref()) {
-            if out.iter().any(|x| x.code == p.code.value) {
+            if out.iter().any(|(x, _)| x.code == p.code.value) {
                 self.err(
                     "E0108",
                     p.code.span,
@@ -186,10 +207,13 @@ impl Checker<'_> {
             {
                 self.err("E0123", d.span, "a collection day is from 1 to 31");
             }
-            let calendar = p
-                .calendar
-                .as_ref()
-                .and_then(|c| self.read_beside(c, "calendar").map(|(p, _)| p));
+            let (mut calendar, mut holidays) = (None, None);
+            if let Some(c) = &p.calendar
+                && let Some((path, text)) = self.read_beside(c, "calendar")
+            {
+                holidays = self.holiday_calendar(&path, &text, c);
+                calendar = Some(path);
+            }
             let minimum_instalment = p.minimum_instalment.as_ref().and_then(|x| self.num(x));
             let yearly_cap = p.yearly_cap.as_ref().and_then(|x| self.num(x));
             let minimum_contribution = p.minimum_contribution.as_ref().and_then(|x| self.num(x));
@@ -207,7 +231,7 @@ impl Checker<'_> {
                     self.err("E0113", s.span, format!("{v} is outside [0, 1)"));
                 }
             }
-            out.push(PaymentPlan {
+            let plan = PaymentPlan {
                 code: p.code.value.clone(),
                 name: p.name.as_ref().map(|n| self.names(n)),
                 mode,
@@ -221,12 +245,10 @@ impl Checker<'_> {
                 minimum_instalment,
                 remainder_last,
                 collection_day: p.collection_day.as_ref().map(|d| d.value),
-                business_day: p
-                    .business_day
-                    .as_ref()
-                    .and_then(word)
-                    .map(|b| b.as_str().to_string()),
+                business_day: p.business_day.as_ref().and_then(word),
                 calendar,
+                instalments: None,
+                holidays,
                 premium_years: p.premium_years.as_ref().map(|y| y.value),
                 yearly_cap,
                 minimum_contribution,
@@ -234,8 +256,48 @@ impl Checker<'_> {
                 initial_charge,
                 management_charge,
                 payout_factor: None,
-            });
+            };
+            out.push((plan, p));
         }
         out
+    }
+
+    /// Warns when a plan's holiday calendar does not list the holidays of every year in which
+    /// the version can start cover: due dates there would fall on holidays unmoved.
+    fn calendar_period(
+        &mut self,
+        plan: &PaymentPlan,
+        rp: &raw::RawPaymentPlan,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) {
+        let (Some(cal), Some(name), Some(from)) = (&plan.holidays, &rp.calendar, from) else {
+            return;
+        };
+        let Some((first, last)) = cal.years() else {
+            return;
+        };
+        let uncovered = match to {
+            Some(to) => !cal.covers(from) || !cal.covers(to),
+            None => true,
+        };
+        if uncovered {
+            let period = match to {
+                Some(to) => format!("from {from} to {to}"),
+                None => format!("from {from} with no end"),
+            };
+            self.warn(
+                "W0135",
+                name.span,
+                format!(
+                    "the calendar `{}` covers {first}-{last}, but this version starts cover {period}",
+                    name.value
+                ),
+            )
+            .help = Some(
+                "due dates outside the calendar's years are moved for weekends only; extend the calendar from the State Council's holiday notice for those years"
+                    .into(),
+            );
+        }
     }
 }

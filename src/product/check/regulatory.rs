@@ -27,6 +27,20 @@ impl Checker<'_> {
             )
             .help = Some("short-term health waiting periods are at most 180 days".into());
         }
+        if let Some(g) = &raw.grace_period_days
+            && g.value > crate::schedule::plan::MAX_GRACE_DAYS
+        {
+            self.err(
+                "E0135",
+                g.span,
+                format!(
+                    "a grace period of {} days is over a year; the schedule allows at most {}",
+                    g.value,
+                    crate::schedule::plan::MAX_GRACE_DAYS
+                ),
+            )
+            .help = Some("the statutory grace period is 60 days (Insurance Law art. 36)".into());
+        }
         let long_term = line == Some(Line::Pension)
             || term
                 .as_ref()
