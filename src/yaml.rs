@@ -442,7 +442,7 @@ impl DeError {
     fn naming(mut self, name: &str) -> Self {
         let readable =
             name.contains(' ') || name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
-        if self.code == "E0012"
+        if self.code == crate::diagnostics::codes::E0012
             && readable
             && let Some(rest) = self.message.strip_prefix("unknown value ")
         {

@@ -373,17 +373,17 @@ fn span_of(e: &RowError, len: usize) -> Span {
 pub fn census_error_diagnostics(path: &Path, e: CensusError) -> Vec<Diagnostic> {
     match e {
         CensusError::File(e) => {
-            vec![Diagnostic::error("E0220", e.to_string()).in_file(path)]
+            vec![Diagnostic::error(crate::diagnostics::codes::E0220, e.to_string()).in_file(path)]
         }
         CensusError::NoHeader => vec![
-            Diagnostic::error("E0221", "the census is empty: it has no header row")
+            Diagnostic::error(crate::diagnostics::codes::E0221, "the census is empty: it has no header row")
                 .in_file(path)
                 .with_help("the first row names the columns, e.g. name,id,age,gender"),
         ],
         CensusError::Header(problems) => problems
             .iter()
             .map(|p| {
-                Diagnostic::error("E0221", p.to_string())
+                Diagnostic::error(crate::diagnostics::codes::E0221, p.to_string())
                     .in_file(path)
                     .at(span_of(p, 1))
             })
@@ -413,7 +413,7 @@ pub fn read_members(
             problems
                 .into_iter()
                 .map(|p| {
-                    Diagnostic::error("E0222", p.message)
+                    Diagnostic::error(crate::diagnostics::codes::E0222, p.message)
                         .in_file(path)
                         .with_help(p.help)
                 })
@@ -427,7 +427,7 @@ pub fn read_members(
             Ok(Some(Ok(r))) => r,
             Ok(Some(Err(e))) => {
                 d.push(
-                    Diagnostic::error("E0223", e.to_string())
+                    Diagnostic::error(crate::diagnostics::codes::E0223, e.to_string())
                         .in_file(path)
                         .at(span_of(&e, 1)),
                 );
@@ -435,7 +435,7 @@ pub fn read_members(
             }
             Err(e) => {
                 d.push(
-                    Diagnostic::error("E0220", format!("cannot read the census: {e}"))
+                    Diagnostic::error(crate::diagnostics::codes::E0220, format!("cannot read the census: {e}"))
                         .in_file(path),
                 );
                 break;
@@ -447,7 +447,7 @@ pub fn read_members(
         if members.len() >= MAX_MEMBERS {
             d.push(
                 Diagnostic::error(
-                    "E0209",
+                    crate::diagnostics::codes::E0209,
                     format!("row {}: more than {MAX_MEMBERS} members", row.row),
                 )
                 .in_file(path)
@@ -471,9 +471,9 @@ pub fn read_members(
                         .and_then(|c| row.cells.get(c - 1))
                         .map_or(1, str::len);
                     let code = if matches!(p, RowProblem::Cells { .. }) {
-                        "E0223"
+                        crate::diagnostics::codes::E0223
                     } else {
-                        "E0224"
+                        crate::diagnostics::codes::E0224
                     };
                     d.push(
                         Diagnostic::error(code, e.to_string())

@@ -7,19 +7,29 @@ use std::path::Path;
 use serde_json::json;
 
 use super::Settlement;
-use crate::document::{Lang, RenderError, Renderer, html_to_pdf};
+use crate::document::{DocOptions, RenderError, Renderer, html_to_pdf};
 use crate::quote::Quote;
 
 /// The template context: the settlement, the quote, the language, the currency and the date
 /// of the notice.
-pub fn context(s: &Settlement, q: &Quote, lang: Lang, issue_date: &str) -> serde_json::Value {
-    json!({
+pub fn context(
+    s: &Settlement,
+    q: &Quote,
+    options: &DocOptions,
+    issue_date: &str,
+) -> Result<serde_json::Value, String> {
+    let lang = options.lang;
+    // The shared page parts (masthead, running header) read the document model.
+    let model = crate::document::DocumentModel::from_quote(q, options).map_err(|e| e.to_string())?;
+    let doc = serde_json::to_value(model).map_err(|e| e.to_string())?;
+    Ok(json!({
         "settlement": s,
+        "doc": doc,
         "quote": q,
         "lang": lang.code(),
         "currency": s.currency,
         "issue_date": issue_date,
-    })
+    }))
 }
 
 /// Renders the notice as text: `md` or `html`.
@@ -27,14 +37,13 @@ pub fn render_text(
     r: &Renderer,
     s: &Settlement,
     q: &Quote,
-    lang: Lang,
+    options: &DocOptions,
     ext: &str,
     issue_date: &str,
-) -> Result<String, RenderError> {
-    r.render(
-        &format!("settlement.{ext}"),
-        &context(s, q, lang, issue_date),
-    )
+) -> Result<String, String> {
+    let ctx = context(s, q, options, issue_date)?;
+    r.render(&format!("settlement.{ext}"), &ctx)
+        .map_err(|e: RenderError| e.to_string())
 }
 
 /// Renders the notice to `output`; its extension (`.html`, `.md`, `.pdf`) picks the format.
@@ -42,7 +51,7 @@ pub fn write(
     templates: &Path,
     s: &Settlement,
     q: &Quote,
-    lang: Lang,
+    options: &DocOptions,
     output: &Path,
 ) -> Result<(), String> {
     let r = Renderer::new(templates).map_err(|e| e.to_string())?;
@@ -51,11 +60,11 @@ pub fn write(
     let io = |e: std::io::Error| format!("cannot write {}: {e}", output.display());
     match ext {
         "md" | "html" => {
-            let text = render_text(&r, s, q, lang, ext, &issue).map_err(|e| e.to_string())?;
+            let text = render_text(&r, s, q, options, ext, &issue)?;
             std::fs::write(output, text).map_err(io)
         }
         "pdf" => {
-            let html = render_text(&r, s, q, lang, "html", &issue).map_err(|e| e.to_string())?;
+            let html = render_text(&r, s, q, options, "html", &issue)?;
             let temp = output.with_extension(format!("{}.html", std::process::id()));
             std::fs::write(&temp, html).map_err(io)?;
             let printed = html_to_pdf(&temp, output).map_err(|e| e.to_string());

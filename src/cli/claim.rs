@@ -140,7 +140,18 @@ pub(super) fn run(a: &ClaimArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
                         return Ok(ExitCode::Usage);
                     }
                 };
-                if let Err(e) = coverwright::claims::notice::write(&a.templates, &s, &q, lang, path) {
+                if let Err(e) = coverwright::document::options::options_for(
+                    lang.code(),
+                    None,
+                    None,
+                    None,
+                    None,
+                    &[],
+                    Some(p),
+                    &a.products,
+                    None,
+                )
+                .and_then(|o| coverwright::claims::notice::write(&a.templates, &s, &q, &o, path)) {
                     writeln!(err, "error: the settlement notice: {e}")?;
                     return Ok(ExitCode::Invalid);
                 }

@@ -54,12 +54,25 @@ pub(super) fn render_bulk_cmd(
         Some(len) if std::io::stderr().is_terminal() => coverwright::batch::progress_bar(len),
         _ => None,
     };
+    let (products, _) = coverwright::product::load::load_paths(
+        std::slice::from_ref(&a.products),
+        &coverwright::product::load::LoadOptions::default(),
+    );
+    let documents =
+        match coverwright::document::bulk::options_by_product(&products, &a.products, lang) {
+            Ok(d) => d,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(ExitCode::Invalid);
+            }
+        };
     let job = BulkJob {
         kind,
         lang,
         format,
         output_dir: dir.to_path_buf(),
         options: serde_json::Map::new(),
+        documents,
     };
     let result = render_bulk(
         &renderer,

@@ -73,9 +73,17 @@ registry! {
     E0132 => "A value the inputs or terms allow finds no row in a table a formula looks up.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0133 => "A test case expects nothing.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0134 => "A life table with a gap in ages, a qx outside [0, 1] or no closing qx = 1 (named by file and row).", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
+    E0135 => "A payment-plan setting the schedule would refuse (see `docs/payment-plans.md`): grace period over 366 days, amounts with more decimals than the currency, `minimum_instalment: 0`, a loading above 1, a down payment on a single or annual plan or of nothing.", "fix the product file at the line and column shown";
+    E0136 => "A holiday calendar that cannot be read: YAML or format errors (in the calendar file, with line and column), a date both holiday and workday, a workday that is not a weekend day.", "fix the product file at the line and column shown";
     E0140 => "The same code and version are defined twice.", "fix the product files so each code and version is defined once and versions do not overlap";
     E0141 => "Two versions of one code are in force on the same date.", "fix the product files so each code and version is defined once and versions do not overlap";
     E0150 => "A document template named in `documents` fails to render against the product's first quoted test case (named by template file, line and column).", "fix the template at the line shown, or the test case it renders with";
+    E0170 => "`pension:` names an input or step that does not exist, or an input of the wrong type (an age that is not an integer, a table or frequency input that is not an enum), or a flexible plan that does not exist.", "fix the `pension:` section at the line shown";
+    E0171 => "`pension:` has an unknown word: design, death benefit, or a payout term that is neither `life` nor a number of years.", "fix the `pension:` section at the line shown";
+    E0172 => "`pension.life_table` leaves a word of its input without a table, maps a word the input does not have or names an undeclared table; or the frequency input has a word other than `yearly` and `monthly`.", "fix the `pension:` section at the line shown";
+    E0173 => "A surrender or withdrawal charge outside 0% to 100%; a guarantee longer than the payout term or over 100 years; scenarios not starting at the guaranteed rate, not increasing, or missing.", "fix the `pension:` section at the line shown";
+    E0174 => "A test case's cash value is negative or above the reserve, or its pension cannot be valued (named by the case's line).", "fix the `pension:` section at the line shown";
+    E0175 => "A design without what it needs: a deferred annuity without `yearly_pension`, `annual_premium` or an `actuarial` section; a universal account without `account`.", "fix the `pension:` section at the line shown";
     E0201 => "The request file cannot be read.", "fix the request at the line and column shown";
     E0202 => "The request is not UTF-8 text.", "fix the request at the line and column shown";
     E0203 => "A part of the request has the wrong shape (a list where a mapping is needed, ...).", "fix the request at the line and column shown";
@@ -113,8 +121,27 @@ registry! {
     E0307 => "Unknown function.", "fix the formula at the place shown";
     E0308 => "Wrong number of arguments, or rounding places that are not a literal 0–12.", "fix the formula at the place shown";
     E0309 => "An actuarial function in a product without `actuarial`.", "fix the formula at the place shown";
+    E0601 => "The baseline file: a bad rule name, date order, share outside [0, 1], blank source, a line named twice, contradictory credit limits.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0602 => "Two periods of one rule apply on the same date, or change the kind of limit.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0610 => "A group product does not decline groups under the minimum size.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0611 => "An occupation class outside the insurable ones is not declined.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0612 => "A waiting period over the limit.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0613 => "A cooling-off period under the limit.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0614 => "A pricing or guaranteed crediting rate above the cap in force on the product's `effective_from`.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0616 => "A life table the product type may not price on.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0617 => "A flexible plan without a yearly cap or above it, or a planned contribution over the cap that is not declined.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0618 => "Credit periods over the limit, declared or not declined.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0619 => "An indemnity percentage over the limit for its peril.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0620 => "A coverage's VAT treatment, or the VAT rate, differs from its line's.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0621 => "Terms under a year without a short-period rule.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0622 => "A plan whose instalments of a year do not add up to more than the annual premium.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0630 => "An acknowledgement names an unknown rule, one the law lets no contract differ from, or gives no reason.", "see the rule and its source named in the message (`coverwright rules`)";
     W0101 => "A pension product without an `actuarial` section (warning).", "see the message; the product is still valid";
+    W0135 => "A payment plan's holiday calendar does not cover every year in which the version can start cover (warning): due dates in other years move for weekends only.", "fix the product file at the line and column shown";
     W0150 => "A product names documents but none of its test cases gives a quote to render them with (warning).", "see the message; the product is still valid";
+    W0610 => "The grace period differs from the law's, not acknowledged.", "see the rule and its source named in the message (`coverwright rules`)";
+    W0611 => "A lower pricing cap starts while the product is still effective.", "see the rule and its source named in the message (`coverwright rules`)";
+    W0620 => "A rule that needs a probe cannot be checked: no test case of the product quotes.", "see the rule and its source named in the message (`coverwright rules`)";
 }
 
 /// The registry entry of a code.

@@ -60,6 +60,35 @@ pub struct BulkJob {
     /// Keys added to every record's render context next to `quote` (`plan`, `issue_date`,
     /// `dispute`, `arbitration_body`, ...).
     pub options: Map<String, Value>,
+    /// The document options of each product version (`CODE@VERSION`): its insurer profile and
+    /// what it declares about its documents ([`options_by_product`]). A quote of a version
+    /// not listed is a record problem.
+    pub documents: std::collections::BTreeMap<String, super::DocOptions>,
+}
+
+/// The document options in `lang` of every product version in `products`: the insurer
+/// profile and the product's document terms, with no per-policy options.
+pub fn options_by_product(
+    products: &[crate::product::Product],
+    products_dir: &Path,
+    lang: Lang,
+) -> Result<std::collections::BTreeMap<String, super::DocOptions>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for p in products {
+        let o = super::options::options_for(
+            lang.code(),
+            None,
+            None,
+            None,
+            None,
+            &[],
+            Some(p),
+            products_dir,
+            None,
+        )?;
+        out.insert(p.id(), o);
+    }
+    Ok(out)
 }
 
 /// A record that gave no document.
@@ -288,11 +317,38 @@ fn render_quote(
     id: String,
     quote: Value,
 ) -> Result<Result<(), Refusal>, RenderError> {
-    let context = record_context(quote, &job.options);
+    let product = format!(
+        "{}@{}",
+        quote["product"]["code"].as_str().unwrap_or_default(),
+        quote["product"]["version"].as_str().unwrap_or_default()
+    );
+    let Some(options) = job.documents.get(&product) else {
+        return Ok(Err((
+            Some(id),
+            format!("no product {product} in the products folder to render its documents with"),
+        )));
+    };
     let file = job
         .output_dir
         .join(format!("{id}.{}", extension(job.format)));
-    match render_bytes(renderer, printer, job.kind, job.lang, job.format, &context) {
+    let rendered = match job.format {
+        OutFormat::Html | OutFormat::Md => {
+            super::render::render_quote(renderer, job.kind, job.format, &quote, options, None)
+                .map(String::into_bytes)
+        }
+        OutFormat::Pdf => {
+            super::render::render_quote(renderer, job.kind, OutFormat::Html, &quote, options, None)
+                .and_then(|html| match printer {
+                    Some(p) => p.print(&html),
+                    None => PdfPrinter::start()?.print(&html),
+                })
+        }
+        OutFormat::Docx => {
+            let context = record_context(quote, &job.options);
+            render_bytes(renderer, printer, job.kind, job.lang, job.format, &context)
+        }
+    };
+    match rendered {
         Ok(bytes) => write_atomic(&file, &bytes).map(Ok),
         Err(e @ (RenderError::Pdf { .. } | RenderError::PdfProgramMissing { .. })) => Err(e),
         Err(e) => Ok(Err((Some(id), e.to_string()))),

@@ -11,7 +11,7 @@ use crate::rating;
 use crate::request;
 
 fn at(p: &Product, t: &TestCase, message: String, help: &str) -> Diagnostic {
-    Diagnostic::error("E0174", message)
+    Diagnostic::error(crate::diagnostics::codes::E0174, message)
         .in_file(&p.file)
         .at(Span::new(t.line, 1, 0, 0))
         .with_help(help)

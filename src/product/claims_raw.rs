@@ -86,6 +86,7 @@ pub struct RawClaimInput {
     pub max: Option<Sp<Num>>,
     /// Used when the claim leaves the input out; without it the input is required.
     #[serde(default)]
+    #[schemars(with = "Option<super::raw::Scalar>")]
     pub default: Option<Sp<String>>,
     #[serde(default)]
     pub label: Option<Names>,
@@ -96,6 +97,7 @@ pub struct RawClaimInput {
 #[serde(deny_unknown_fields)]
 pub struct RawBenefitStep {
     pub step: Sp<String>,
+    #[schemars(with = "super::raw::FormulaText")]
     pub formula: Sp<String>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
@@ -123,6 +125,7 @@ pub struct RawBenefitLimit {
     pub limit: Sp<String>,
     pub per: Word<LimitPer>,
     /// A number-valued formula (e.g. `medical.sum_insured`).
+    #[schemars(with = "super::raw::FormulaText")]
     pub amount: Sp<String>,
 }
 

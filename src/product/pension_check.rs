@@ -71,7 +71,7 @@ impl Check<'_, '_> {
         match parse_decimal(&n.value.0) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.err("E0101", n.span, e, "write a number such as 3% or 0.03");
+                self.err(crate::diagnostics::codes::E0101, n.span, e, "write a number such as 3% or 0.03");
                 None
             }
         }
@@ -87,7 +87,7 @@ impl Check<'_, '_> {
             None => format!("use one of: {}", words.join(", ")),
         };
         self.err(
-            "E0171",
+            crate::diagnostics::codes::E0171,
             w.span,
             format!("unknown {what} `{}`", w.value),
             &help,
@@ -104,7 +104,7 @@ impl Check<'_, '_> {
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("inputs: {}", names.join(", ")));
             self.err(
-                "E0170",
+                crate::diagnostics::codes::E0170,
                 name.span,
                 format!("unknown input `{}`", name.value),
                 &help,
@@ -118,7 +118,7 @@ impl Check<'_, '_> {
             .position(|g| g.name == f.name)?;
         if integer && !matches!(f.ty, FieldType::Integer { .. }) {
             self.err(
-                "E0170",
+                crate::diagnostics::codes::E0170,
                 name.span,
                 format!("the input `{}` is not an integer", name.value),
                 "name an `integer` input",
@@ -138,7 +138,7 @@ impl Check<'_, '_> {
         let (slot, ty) = self.input(name, false)?;
         let FieldType::Enum(syms) = ty else {
             self.err(
-                "E0170",
+                crate::diagnostics::codes::E0170,
                 name.span,
                 format!("the input `{}` is not an enum", name.value),
                 "name an `enum` input",
@@ -162,7 +162,7 @@ impl Check<'_, '_> {
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| "name a step of the rating plan".into());
         self.err(
-            "E0170",
+            crate::diagnostics::codes::E0170,
             name.span,
             format!("unknown step `{}`", name.value),
             &help,
@@ -176,7 +176,7 @@ impl Check<'_, '_> {
             let Some(d) = self.num(n) else { continue };
             if d < Decimal::ZERO || d > Decimal::ONE {
                 self.err(
-                    "E0173",
+                    crate::diagnostics::codes::E0173,
                     n.span,
                     format!(
                         "the {what} of policy year {} is {}, outside 0% to 100%",
@@ -211,7 +211,7 @@ impl Check<'_, '_> {
                 Ok(n) if n > 0 => Some(Some(n)),
                 _ => {
                     self.err(
-                        "E0171",
+                        crate::diagnostics::codes::E0171,
                         p.payout_term.span,
                         format!("`{}` is not a payout term", p.payout_term.value),
                         "write `life` or a number of years, e.g. 20",
@@ -226,7 +226,7 @@ impl Check<'_, '_> {
         ] {
             if years.is_some_and(|y| y > MAX_PAYOUT_YEARS) {
                 self.err(
-                    "E0173",
+                    crate::diagnostics::codes::E0173,
                     span,
                     format!("more than {MAX_PAYOUT_YEARS} years of payments"),
                     "a pension pays for life or for a number of years up to 100",
@@ -237,7 +237,7 @@ impl Check<'_, '_> {
             && p.guaranteed_years.value > n
         {
             self.err(
-                "E0173",
+                crate::diagnostics::codes::E0173,
                 p.guaranteed_years.span,
                 format!(
                     "{} years guaranteed exceed the payout term of {n} years",
@@ -289,7 +289,7 @@ impl Check<'_, '_> {
                 ] {
                     if !present {
                         self.err(
-                            "E0175",
+                            crate::diagnostics::codes::E0175,
                             span,
                             format!("a deferred annuity needs `pension.{key}`"),
                             "name the step that gives it",
@@ -298,7 +298,7 @@ impl Check<'_, '_> {
                 }
                 if self.cx.actuarial.is_none() {
                     self.err(
-                        "E0175",
+                        crate::diagnostics::codes::E0175,
                         span,
                         "a deferred annuity needs an `actuarial:` section for its reserves",
                         "",
@@ -308,7 +308,7 @@ impl Check<'_, '_> {
             Design::UniversalAccount => {
                 if p.account.is_none() {
                     self.err(
-                        "E0175",
+                        crate::diagnostics::codes::E0175,
                         span,
                         "a universal account needs `pension.account`",
                         "name its flexible plan, withdrawal charges and scenarios",
@@ -332,7 +332,7 @@ impl Check<'_, '_> {
             if !words.contains(&word.value) {
                 ok = false;
                 self.err(
-                    "E0172",
+                    crate::diagnostics::codes::E0172,
                     word.span,
                     format!(
                         "`{}` is not a word of the input `{}`",
@@ -347,7 +347,7 @@ impl Check<'_, '_> {
                 None => {
                     ok = false;
                     self.err(
-                        "E0172",
+                        crate::diagnostics::codes::E0172,
                         table.span,
                         format!("unknown life table `{}`", table.value),
                         &format!(
@@ -362,7 +362,7 @@ impl Check<'_, '_> {
             if !t.tables.keys().any(|k| k.value == *w) {
                 ok = false;
                 self.err(
-                    "E0172",
+                    crate::diagnostics::codes::E0172,
                     t.input.span,
                     format!("no life table for `{}` = `{w}`", slot.name),
                     &format!("add `{w}: <life table>` under `tables`"),
@@ -381,7 +381,7 @@ impl Check<'_, '_> {
                 "monthly" => out.push((w, Frequency::Monthly)),
                 _ => {
                     self.err(
-                        "E0172",
+                        crate::diagnostics::codes::E0172,
                         name.span,
                         format!(
                             "the input `{}` has the word `{w}`, not a payout frequency",
@@ -437,7 +437,7 @@ impl Check<'_, '_> {
                 .map(|p| p.code.as_str())
                 .collect();
             self.err(
-                "E0170",
+                crate::diagnostics::codes::E0170,
                 a.plan.span,
                 format!("no flexible payment plan `{}`", a.plan.value),
                 &format!("flexible plans: {}", codes.join(", ")),
@@ -470,7 +470,7 @@ impl Check<'_, '_> {
             };
             if let Some(message) = problem {
                 self.err(
-                    "E0173",
+                    crate::diagnostics::codes::E0173,
                     s.rate.span,
                     message,
                     "list the scenarios lowest first, the first at the plan's `crediting_rate`",
@@ -487,7 +487,7 @@ impl Check<'_, '_> {
         }
         if scenarios.is_empty() {
             self.err(
-                "E0173",
+                crate::diagnostics::codes::E0173,
                 a.plan.span,
                 "a universal account illustrates at least one scenario",
                 "add `scenarios:` with the guaranteed rate first",

@@ -240,7 +240,7 @@ pub fn load_file(path: &Path) -> (Option<Baseline>, Diagnostics) {
         Ok(src) => load_source(path, &src),
         Err(e) => {
             let mut d = Diagnostics::new();
-            d.push(Diagnostic::error("E0005", format!("cannot read the file: {e}")).in_file(path));
+            d.push(Diagnostic::error(crate::diagnostics::codes::E0005, format!("cannot read the file: {e}")).in_file(path));
             (None, d)
         }
     }
@@ -343,7 +343,7 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn err(&mut self, span: Span, message: impl Into<String>, help: &str) {
         self.diags.push(
-            Diagnostic::error("E0601", message)
+            Diagnostic::error(crate::diagnostics::codes::E0601, message)
                 .in_file(self.file)
                 .at(span)
                 .with_help(help),
@@ -355,7 +355,7 @@ impl Checker<'_> {
             Ok(d) => Some(d),
             Err(e) => {
                 self.diags
-                    .push(Diagnostic::error("E0102", e).in_file(self.file).at(s.span));
+                    .push(Diagnostic::error(crate::diagnostics::codes::E0102, e).in_file(self.file).at(s.span));
                 None
             }
         }
@@ -375,7 +375,7 @@ impl Checker<'_> {
             }
             Err(e) => {
                 self.diags.push(
-                    Diagnostic::error("E0101", e)
+                    Diagnostic::error(crate::diagnostics::codes::E0101, e)
                         .in_file(self.file)
                         .at(n.span)
                         .with_help("write a number such as 12000, 2.0% or 0.9"),
@@ -394,7 +394,7 @@ impl Checker<'_> {
             }
             Err(e) => {
                 self.diags.push(
-                    Diagnostic::error("E0101", e)
+                    Diagnostic::error(crate::diagnostics::codes::E0101, e)
                         .in_file(self.file)
                         .at(n.span)
                         .with_help("write a number such as 12000"),
@@ -411,7 +411,7 @@ impl Checker<'_> {
             "universal" => Some(InterestBasis::Universal),
             other => {
                 self.diags.push(
-                    Diagnostic::error("E0104", format!("unknown interest basis `{other}`"))
+                    Diagnostic::error(crate::diagnostics::codes::E0104, format!("unknown interest basis `{other}`"))
                         .in_file(self.file)
                         .at(b.span)
                         .with_help("use `traditional`, `participating` or `universal`"),
@@ -448,7 +448,7 @@ impl Checker<'_> {
                 }
                 None => {
                     self.diags.push(
-                        Diagnostic::error("E0104", format!("unknown line `{}`", l.value))
+                        Diagnostic::error(crate::diagnostics::codes::E0104, format!("unknown line `{}`", l.value))
                             .in_file(self.file)
                             .at(l.span)
                             .with_help(format!("use one of: {}", Line::ALL.join(", "))),
@@ -593,7 +593,7 @@ impl Checker<'_> {
                     "taxable" => false,
                     other => {
                         self.diags.push(
-                            Diagnostic::error("E0104", format!("unknown VAT treatment `{other}`"))
+                            Diagnostic::error(crate::diagnostics::codes::E0104, format!("unknown VAT treatment `{other}`"))
                                 .in_file(self.file)
                                 .at(treatment.span)
                                 .with_help("use `taxable` or `exempt`"),
@@ -638,7 +638,7 @@ impl Checker<'_> {
                 if std::mem::discriminant(&a.limit) != std::mem::discriminant(&b.limit) {
                     self.diags.push(
                         Diagnostic::error(
-                            "E0602",
+                            crate::diagnostics::codes::E0602,
                             format!(
                                 "rule `{}` changes its kind of limit from one period to the next",
                                 b.id
@@ -654,7 +654,7 @@ impl Checker<'_> {
                 } else if a.overlaps(b.from, b.to) && a.lines.iter().any(|l| b.lines.contains(l)) {
                     self.diags.push(
                         Diagnostic::error(
-                            "E0602",
+                            crate::diagnostics::codes::E0602,
                             format!(
                                 "two periods of rule `{}` both apply on {}",
                                 b.id,

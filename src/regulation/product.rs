@@ -252,7 +252,7 @@ impl<'a> Cx<'a> {
             };
             match problem {
                 Some(m) => self.diags.push(
-                    Diagnostic::error("E0630", m)
+                    Diagnostic::error(crate::diagnostics::codes::E0630, m)
                         .in_file(&self.p.file)
                         .at(rule.span)
                         .with_help("`coverwright rules --line <line>` lists the rules; only those marked acknowledgeable can be"),
@@ -279,7 +279,7 @@ impl<'a> Cx<'a> {
                 if self.p.cooling_off_days < *min {
                     let span = self.span(&["cooling_off_days"]);
                     self.report(
-                        "E0613",
+                        crate::diagnostics::codes::E0613,
                         r,
                         span,
                         format!("a cooling-off period of {} days", self.p.cooling_off_days),
@@ -291,7 +291,7 @@ impl<'a> Cx<'a> {
                 if self.p.grace_period_days != *days {
                     let span = self.span(&["grace_period_days"]);
                     self.report(
-                        "W0610",
+                        crate::diagnostics::codes::W0610,
                         r,
                         span,
                         format!("a grace period of {} days", self.p.grace_period_days),
@@ -321,7 +321,7 @@ impl<'a> Cx<'a> {
                 if t.unit == TermUnit::Month && t.min < 12 && t.short_period.is_none() {
                     let span = self.span(&["term", "min"]);
                     self.report(
-                        "E0621",
+                        crate::diagnostics::codes::E0621,
                         r,
                         span,
                         format!("terms from {} months without a short-period rule", t.min),
@@ -336,7 +336,7 @@ impl<'a> Cx<'a> {
         if self.p.waiting_period_days > max {
             let span = self.span(&["waiting_period_days"]);
             self.report(
-                "E0612",
+                crate::diagnostics::codes::E0612,
                 r,
                 span,
                 format!("a waiting period of {} days", self.p.waiting_period_days),
@@ -347,7 +347,7 @@ impl<'a> Cx<'a> {
             if let Some(w) = c.waiting_period_days.filter(|w| *w > max) {
                 let span = self.item_span("coverages", "code", &c.code, &["waiting_period_days"]);
                 self.report(
-                    "E0612",
+                    crate::diagnostics::codes::E0612,
                     r,
                     span,
                     format!("coverage `{}` has a waiting period of {w} days", c.code),
@@ -364,7 +364,7 @@ impl<'a> Cx<'a> {
                 if share > cap {
                     let span = self.item_span("coverages", "code", &c.code, &["indemnity", peril]);
                     self.report(
-                        "E0619",
+                        crate::diagnostics::codes::E0619,
                         r,
                         span,
                         format!(
@@ -389,7 +389,7 @@ impl<'a> Cx<'a> {
             let key = if column.is_some() { "column" } else { "file" };
             let span = self.span(&["actuarial", "tables", name, key]);
             self.report(
-                "E0616",
+                crate::diagnostics::codes::E0616,
                 r,
                 span,
                 format!("life table `{name}` prices on `{used}`"),
@@ -425,7 +425,7 @@ impl<'a> Cx<'a> {
             }
             let span = self.item_span("payment_plans", "code", &plan.code, &[key]);
             self.report(
-                "E0622",
+                crate::diagnostics::codes::E0622,
                 r,
                 span,
                 format!(
@@ -454,7 +454,7 @@ impl<'a> Cx<'a> {
             if c.vat_exempt != exempt {
                 let span = self.item_span("coverages", "code", &c.code, &["vat"]);
                 self.report(
-                    "E0620",
+                    crate::diagnostics::codes::E0620,
                     r,
                     span,
                     format!("coverage `{}` is VAT-{}", c.code, word(c.vat_exempt)),
@@ -469,7 +469,7 @@ impl<'a> Cx<'a> {
         {
             let span = self.span(&["rating", "vat_rate"]);
             self.report(
-                "E0620",
+                crate::diagnostics::codes::E0620,
                 r,
                 span,
                 format!("VAT is charged at {}", pct(self.p.vat_rate)),
@@ -519,7 +519,7 @@ impl<'a> Cx<'a> {
             }
             if binding {
                 self.report(
-                    "E0614",
+                    crate::diagnostics::codes::E0614,
                     r,
                     span,
                     format!("{what} for a product effective {from}"),
@@ -528,7 +528,7 @@ impl<'a> Cx<'a> {
             } else {
                 self.diags.push(
                     Diagnostic::warning(
-                        "W0611",
+                        crate::diagnostics::codes::W0611,
                         format!(
                             "{what}: the cap falls to {} from {} while the product is still effective (rule {}); new filings from then are held to it",
                             pct(max),
@@ -568,7 +568,7 @@ impl<'a> Cx<'a> {
             .or_else(|| self.key_span("eligibility"))
             .or_else(|| self.span(&["group"]));
         self.report(
-            "E0610",
+            crate::diagnostics::codes::E0610,
             r,
             span,
             format!("a group of {} members is not declined", n - 1),
@@ -606,7 +606,7 @@ impl<'a> Cx<'a> {
                 .rule_reading(input)
                 .or_else(|| self.input_span("member", input, Some(key)));
             self.report(
-                "E0611",
+                crate::diagnostics::codes::E0611,
                 r,
                 span,
                 format!("a member of occupation class {value} is not declined"),
@@ -622,7 +622,7 @@ impl<'a> Cx<'a> {
             if d.max_credit_days > max_days {
                 let span = self.span(&["declarations", "max_credit_days"]);
                 self.report(
-                    "E0618",
+                    crate::diagnostics::codes::E0618,
                     r,
                     span,
                     format!(
@@ -635,7 +635,7 @@ impl<'a> Cx<'a> {
             if d.max_credit_days_approved > max_approved {
                 let span = self.span(&["declarations", "max_credit_days_approved"]);
                 self.report(
-                    "E0618",
+                    crate::diagnostics::codes::E0618,
                     r,
                     span,
                     format!(
@@ -676,7 +676,7 @@ impl<'a> Cx<'a> {
                 .rule_reading(input)
                 .or_else(|| self.input_span("member", input, Some("max")));
             self.report(
-                "E0618",
+                crate::diagnostics::codes::E0618,
                 r,
                 span,
                 format!(
@@ -707,7 +707,7 @@ impl<'a> Cx<'a> {
                 Some(y) => {
                     let span = self.item_span("payment_plans", "code", code, &["yearly_cap"]);
                     self.report(
-                        "E0617",
+                        crate::diagnostics::codes::E0617,
                         r,
                         span,
                         format!("plan `{code}` takes up to {} a year", y.normalize()),
@@ -717,7 +717,7 @@ impl<'a> Cx<'a> {
                 None => {
                     let span = self.item_span("payment_plans", "code", code, &["mode"]);
                     self.report(
-                        "E0617",
+                        crate::diagnostics::codes::E0617,
                         r,
                         span,
                         format!("plan `{code}` takes contributions without a yearly cap"),
@@ -781,7 +781,7 @@ impl<'a> Cx<'a> {
                 .or_else(|| self.input_span("options", "contribution", Some("max")));
             let year = c * Decimal::from(n);
             self.report(
-                "E0617",
+                crate::diagnostics::codes::E0617,
                 r,
                 span,
                 format!(
@@ -827,7 +827,7 @@ impl<'a> Cx<'a> {
         if found.is_none() {
             self.diags.push(
                 Diagnostic::warning(
-                    "W0620",
+                    crate::diagnostics::codes::W0620,
                     format!(
                         "rule {} cannot be checked: no test case of the product quotes",
                         r.citation()

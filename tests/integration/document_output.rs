@@ -33,6 +33,18 @@ fn compact(v: &serde_json::Value) -> String {
     serde_json::to_string(v).expect("JSON")
 }
 
+/// The document options of every shipped product version.
+fn shipped_documents(
+    lang: Lang,
+) -> std::collections::BTreeMap<String, coverwright::document::DocOptions> {
+    let dir = Path::new("products");
+    let (products, _) = coverwright::product::load::load_paths(
+        &[dir.to_path_buf()],
+        &coverwright::product::load::LoadOptions::default(),
+    );
+    coverwright::document::bulk::options_by_product(&products, dir, lang).expect("options")
+}
+
 fn renderer() -> Renderer {
     Renderer::new(Path::new("templates")).expect("templates load")
 }
@@ -128,6 +140,7 @@ fn the_library_reads_quotes_from_any_reader_and_reports_each_problem() {
         format: OutFormat::Md,
         output_dir: dir.join("md"),
         options: serde_json::Map::new(),
+        documents: shipped_documents(Lang::En),
     };
     let (mut problems, mut progress) = (Vec::<BulkProblem>::new(), Vec::new());
     let summary = render_bulk(

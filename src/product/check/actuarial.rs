@@ -30,7 +30,7 @@ impl Checker<'_> {
                 let cap = interest_cap(basis, f);
                 if interest > cap {
                     self.err(
-                        "E0117",
+                        crate::diagnostics::codes::E0117,
                         a.interest.span,
                         format!(
                             "the pricing interest rate {} is above the {} cap of {} for products effective {f}",
@@ -43,7 +43,7 @@ impl Checker<'_> {
                 }
             }
             if interest < Decimal::ZERO {
-                self.err("E0115", a.interest.span, "the interest rate cannot be negative");
+                self.err(crate::diagnostics::codes::E0115, a.interest.span, "the interest rate cannot be negative");
             }
             let method = match word(&a.monthly_method)? {
                 MonthlyMethod::Woolhouse2 => crate::actuarial::Method::Woolhouse2,
@@ -65,13 +65,13 @@ impl Checker<'_> {
                             commutations.push(c);
                         }
                         Err(e) => {
-                            self.err("E0134", t.file.span, format!("life table `{}`: {e}", n.value));
+                            self.err(crate::diagnostics::codes::E0134, t.file.span, format!("life table `{}`: {e}", n.value));
                         }
                     },
                     Err(errors) => {
                         for e in errors {
                             self.diags.push(
-                                Diagnostic::error("E0134", format!("column `{}`: {}", e.column, e.message))
+                                Diagnostic::error(crate::diagnostics::codes::E0134, format!("column `{}`: {}", e.column, e.message))
                                     .in_file(&e.file)
                                     .at(Span::new(e.line as u32, 1, 0, 0)),
                             );
@@ -90,7 +90,7 @@ impl Checker<'_> {
         });
         if raw.actuarial.is_none() && line == Some(Line::Pension) {
             self.warn(
-                "W0101",
+                crate::diagnostics::codes::W0101,
                 wspan(&raw.line),
                 "a pension product without an `actuarial` section is not priced on life tables",
             );

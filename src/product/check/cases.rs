@@ -18,7 +18,7 @@ impl Checker<'_> {
             let census = t
                 .census
                 .as_ref()
-                .and_then(|c| self.existing_file(self.dir, c, "E0121", "census"));
+                .and_then(|c| self.existing_file(self.dir, c, crate::diagnostics::codes::E0121, "census"));
             let total = e.total.as_ref().and_then(|x| self.num(x));
             let coverages = e
                 .coverages
@@ -41,7 +41,7 @@ impl Checker<'_> {
                 && e.decline.is_empty()
             {
                 self.err(
-                    "E0133",
+                    crate::diagnostics::codes::E0133,
                     t.name.span,
                     format!("test `{}` expects nothing", t.name.value),
                 )
@@ -55,7 +55,7 @@ impl Checker<'_> {
                     .filter_map(|r| r.0.as_ref())
                     .any(|r| r.rule.value == d.value)
                 {
-                    self.err("E0111", d.span, format!("unknown rule `{}`", d.value));
+                    self.err(crate::diagnostics::codes::E0111, d.span, format!("unknown rule `{}`", d.value));
                 }
             }
             out.push(TestCase {

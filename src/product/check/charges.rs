@@ -16,7 +16,7 @@ impl Checker<'_> {
                 && r.places.value > c.minor_unit()
             {
                 self.err(
-                    "E0105",
+                    crate::diagnostics::codes::E0105,
                     r.places.span,
                     format!(
                         "premiums are rounded to {} decimal places, finer than the smallest unit of {c} ({} places)",
@@ -28,7 +28,7 @@ impl Checker<'_> {
                 return None;
             }
             if r.places.value > 8 {
-                self.err("E0104", r.places.span, "round to at most 8 decimal places");
+                self.err(crate::diagnostics::codes::E0104, r.places.span, "round to at most 8 decimal places");
                 return None;
             }
             Some(Rounding {
@@ -43,7 +43,7 @@ impl Checker<'_> {
             .and_then(|m| {
                 let d = self.num(m)?;
                 if d < Decimal::ZERO {
-                    self.err("E0115", m.span, "the minimum premium cannot be negative");
+                    self.err(crate::diagnostics::codes::E0115, m.span, "the minimum premium cannot be negative");
                 }
                 Some(d)
             });
@@ -52,7 +52,7 @@ impl Checker<'_> {
                 let d = self.num(v).unwrap_or_default();
                 if !(Decimal::ZERO..Decimal::ONE).contains(&d) {
                     self.err(
-                        "E0113",
+                        crate::diagnostics::codes::E0113,
                         v.span,
                         format!("the VAT rate {d} is outside [0, 1)"),
                     );
@@ -63,7 +63,7 @@ impl Checker<'_> {
                 if coverages.iter().any(|c| !c.vat_exempt) {
                     let span = cov_spans.first().copied().unwrap_or_default();
                     self.err(
-                        "E0119",
+                        crate::diagnostics::codes::E0119,
                         span,
                         "a coverage is VAT-taxable but the rating plan has no `vat_rate`",
                     )
@@ -87,7 +87,7 @@ impl Checker<'_> {
             let amount = c.amount.as_ref().and_then(|r| self.num(r));
             if rate.is_some() == amount.is_some() {
                 self.err(
-                    "E0119",
+                    crate::diagnostics::codes::E0119,
                     wspan(&c.kind),
                     "a charge needs either `rate` or `amount`",
                 );
@@ -96,7 +96,7 @@ impl Checker<'_> {
                 if let (Some(v), Some(s)) = (v, s)
                     && v < Decimal::ZERO
                 {
-                    self.err("E0115", s.span, "a charge cannot be negative");
+                    self.err(crate::diagnostics::codes::E0115, s.span, "a charge cannot be negative");
                 }
             }
             charges.push(Charge {

@@ -61,7 +61,7 @@ impl Checker<'_> {
             Ok(a) => a,
             Err(e) => {
                 let span = self.formula_span(f.span, &f.value, e.start, e.end);
-                self.err("E0300", span, format!("formula syntax: {}", e.message));
+                self.err(crate::diagnostics::codes::E0300, span, format!("formula syntax: {}", e.message));
                 return None;
             }
         };
@@ -86,7 +86,7 @@ impl Checker<'_> {
                 match HolidayCalendar::from_yaml(&p.display().to_string(), &text) {
                     Ok(cal) => Some(cal),
                     Err(e) => {
-                        self.err("E0121", name.span, format!("the calendar: {e}"));
+                        self.err(crate::diagnostics::codes::E0121, name.span, format!("the calendar: {e}"));
                         None
                     }
                 }
@@ -106,7 +106,7 @@ impl Checker<'_> {
         for b in c.benefits.iter().filter_map(|b| b.0.as_ref()) {
             if benefits.iter().any(|x| x.code == b.coverage.value) {
                 self.err(
-                    "E0108",
+                    crate::diagnostics::codes::E0108,
                     b.coverage.span,
                     format!("the benefit of `{}` is declared twice", b.coverage.value),
                 );
@@ -147,21 +147,21 @@ impl Checker<'_> {
             Some(ClaimInputType::Grades) => InputKind::Grades,
             Some(ClaimInputType::Enum) => {
                 if f.values.is_empty() {
-                    self.err("E0125", name.span, "an `enum` input needs `values`");
+                    self.err(crate::diagnostics::codes::E0125, name.span, "an `enum` input needs `values`");
                 }
                 InputKind::Enum(f.values.iter().map(|v| self.interner.intern(v)).collect())
             }
         };
         let numeric = matches!(kind, InputKind::Integer | InputKind::Decimal);
         if !numeric && (f.min.is_some() || f.max.is_some()) {
-            self.err("E0125", name.span, "`min`/`max` are for numbers only");
+            self.err(crate::diagnostics::codes::E0125, name.span, "`min`/`max` are for numbers only");
         }
         let min = f.min.as_ref().and_then(|x| self.num(x));
         let max = f.max.as_ref().and_then(|x| self.num(x));
         if let (Some(a), Some(b)) = (min, max)
             && b < a
         {
-            self.err("E0125", name.span, format!("`max` {b} is below `min` {a}"));
+            self.err(crate::diagnostics::codes::E0125, name.span, format!("`max` {b} is below `min` {a}"));
         }
         ClaimInput {
             name: name.value.clone(),
@@ -186,7 +186,7 @@ impl Checker<'_> {
             let Some(f) = &f.0 else { continue };
             if !is_name(name) || d.names.map.contains_key(&name.value) {
                 self.err(
-                    "E0103",
+                    crate::diagnostics::codes::E0103,
                     name.span,
                     format!("`{}` cannot name a claim input", name.value),
                 )
@@ -207,7 +207,7 @@ impl Checker<'_> {
             if matches!(input.kind, InputKind::Grade | InputKind::Grades) {
                 if d.coverages[cov as usize].benefit_scale.is_none() {
                     self.err(
-                        "E0125",
+                        crate::diagnostics::codes::E0125,
                         name.span,
                         format!(
                             "`{}` is a grade, but the coverage has no `benefit_scale`",
@@ -245,7 +245,7 @@ impl Checker<'_> {
         for (i, s) in raw_steps.iter().enumerate() {
             if !is_name(&s.step) || scope.name(&s.step).is_some() {
                 self.err(
-                    "E0108",
+                    crate::diagnostics::codes::E0108,
                     s.step.span,
                     format!(
                         "`{}` cannot name a benefit step: the name is taken or malformed",
@@ -271,7 +271,7 @@ impl Checker<'_> {
         }
         if steps.is_empty() {
             self.err(
-                "E0112",
+                crate::diagnostics::codes::E0112,
                 b.coverage.span,
                 "a benefit needs at least one step",
             );
@@ -303,7 +303,7 @@ impl Checker<'_> {
         for c in b.conditions.iter().filter_map(|c| c.0.as_ref()) {
             if out.iter().any(|x| x.rule == c.rule.value) {
                 self.err(
-                    "E0108",
+                    crate::diagnostics::codes::E0108,
                     c.rule.span,
                     format!("the condition `{}` is declared twice", c.rule.value),
                 );
@@ -332,7 +332,7 @@ impl Checker<'_> {
             };
             if out.iter().any(|x| x.name == l.limit.value) {
                 self.err(
-                    "E0108",
+                    crate::diagnostics::codes::E0108,
                     l.limit.span,
                     format!("the limit `{}` is declared twice", l.limit.value),
                 );
@@ -377,7 +377,7 @@ impl Checker<'_> {
                 && e.decline.is_empty()
             {
                 self.err(
-                    "E0133",
+                    crate::diagnostics::codes::E0133,
                     t.name.span,
                     format!("claims test `{}` expects nothing", t.name.value),
                 )

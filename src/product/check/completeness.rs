@@ -114,7 +114,7 @@ impl Checker<'_> {
                         .collect();
                     let span = table_spans.get(&table.name).copied().unwrap_or_default();
                     self.err(
-                        "E0132",
+                        crate::diagnostics::codes::E0132,
                         span,
                         format!("table `{}` has no row for {}", table.name, desc.join(", ")),
                     )

@@ -11,14 +11,14 @@ impl Checker<'_> {
         let mut slots: Vec<TermSlot> = Vec::new();
         let mut cov_spans: Vec<Span> = Vec::new();
         if raw.coverages.is_empty() && root.get("coverages").is_some() {
-            self.err("E0112", raw.code.span, "the product has no coverages")
+            self.err(crate::diagnostics::codes::E0112, raw.code.span, "the product has no coverages")
                 .help = Some("add at least one coverage under `coverages:`".into());
         }
         for c in &raw.coverages {
             let Some(c) = &c.0 else { continue };
             if coverages.iter().any(|x| x.code == c.code.value) {
                 self.err(
-                    "E0108",
+                    crate::diagnostics::codes::E0108,
                     c.code.span,
                     format!("the coverage `{}` is declared twice", c.code.value),
                 );
@@ -55,7 +55,7 @@ impl Checker<'_> {
             for (tn, tc) in &c.terms {
                 if ["sum_insured", "deductible", "ratio"].contains(&tn.value.as_str()) {
                     self.err(
-                        "E0108",
+                        crate::diagnostics::codes::E0108,
                         tn.span,
                         format!(
                             "`{}` is a standard term; declare it beside `terms`, not in it",
@@ -72,7 +72,7 @@ impl Checker<'_> {
                 && w.value > 180
             {
                 self.err(
-                    "E0116",
+                    crate::diagnostics::codes::E0116,
                     w.span,
                     format!(
                         "a health waiting period of {} days exceeds the 180 days allowed",
@@ -121,7 +121,7 @@ impl Checker<'_> {
                 && !(Decimal::ZERO..=Decimal::ONE).contains(&r)
             {
                 self.err(
-                    "E0113",
+                    crate::diagnostics::codes::E0113,
                     t.ratio.span,
                     format!("the ratio {r} is outside [0, 1]"),
                 )
@@ -132,7 +132,7 @@ impl Checker<'_> {
                     && prev != Some(from)
                 {
                     self.err(
-                        "E0114",
+                        crate::diagnostics::codes::E0114,
                         t.from.span,
                         "tiers must follow each other without gaps or overlaps",
                     );
@@ -144,7 +144,7 @@ impl Checker<'_> {
         for l in c.limits.iter().filter_map(|l| l.0.as_ref()) {
             if let Some(amount) = self.num(&l.amount) {
                 if amount < Decimal::ZERO {
-                    self.err("E0115", l.amount.span, "a limit cannot be negative");
+                    self.err(crate::diagnostics::codes::E0115, l.amount.span, "a limit cannot be negative");
                 }
                 limits.push(Limit {
                     name: self.names(&l.name),
@@ -162,7 +162,7 @@ impl Checker<'_> {
                     if let Some(d) = self.num(g) {
                         if !(Decimal::ZERO..=Decimal::ONE).contains(&d) {
                             self.err(
-                                "E0113",
+                                crate::diagnostics::codes::E0113,
                                 g.span,
                                 format!("the benefit share {d} is outside [0, 1]"),
                             );
@@ -180,7 +180,7 @@ impl Checker<'_> {
             if let Some(d) = self.num(v) {
                 if !(Decimal::ZERO..=Decimal::ONE).contains(&d) {
                     self.err(
-                        "E0113",
+                        crate::diagnostics::codes::E0113,
                         v.span,
                         format!("the indemnity percentage {d} is outside [0, 1]"),
                     );
@@ -199,17 +199,17 @@ impl Checker<'_> {
     ) -> Option<(Choice, Option<Decimal>)> {
         let check_ratio = |this: &mut Self, d: Decimal, s: Span| {
             if ratio && !(Decimal::ZERO..=Decimal::ONE).contains(&d) {
-                this.err("E0113", s, format!("the ratio {d} is outside [0, 1]"))
+                this.err(crate::diagnostics::codes::E0113, s, format!("the ratio {d} is outside [0, 1]"))
                     .help = Some("write ratios as 0.9 or 90%".into());
             } else if d < Decimal::ZERO {
-                this.err("E0115", s, format!("{d} is negative; terms cannot be"));
+                this.err(crate::diagnostics::codes::E0115, s, format!("{d} is negative; terms cannot be"));
             }
         };
         let default = c.default.as_ref().and_then(|d| self.num(d));
         let choice = if !c.options.is_empty() {
             if c.min.is_some() || c.max.is_some() || c.step.is_some() {
                 self.err(
-                    "E0125",
+                    crate::diagnostics::codes::E0125,
                     span,
                     "give either `options` or `min`/`max`, not both",
                 );
@@ -219,7 +219,7 @@ impl Checker<'_> {
                 if let Some(d) = self.num(o) {
                     check_ratio(self, d, o.span);
                     if opts.contains(&d) {
-                        self.err("E0108", o.span, format!("the option {d} is listed twice"));
+                        self.err(crate::diagnostics::codes::E0108, o.span, format!("the option {d} is listed twice"));
                     }
                     opts.push(d);
                 }
@@ -228,7 +228,7 @@ impl Checker<'_> {
         } else {
             let (Some(mn), Some(mx)) = (c.min.as_ref(), c.max.as_ref()) else {
                 self.err(
-                    "E0125",
+                    crate::diagnostics::codes::E0125,
                     span,
                     "a term needs `options: [...]` or both `min` and `max`",
                 );
@@ -239,7 +239,7 @@ impl Checker<'_> {
             check_ratio(self, max, mx.span);
             if min > max {
                 self.err(
-                    "E0125",
+                    crate::diagnostics::codes::E0125,
                     mx.span,
                     format!("`max` ({max}) is below `min` ({min})"),
                 );
@@ -248,7 +248,7 @@ impl Checker<'_> {
             if let (Some(st), Some(s)) = (step, c.step.as_ref())
                 && st <= Decimal::ZERO
             {
-                self.err("E0125", s.span, "`step` must be positive");
+                self.err(crate::diagnostics::codes::E0125, s.span, "`step` must be positive");
             }
             Choice::Range { min, max, step }
         };
@@ -256,7 +256,7 @@ impl Checker<'_> {
             && !choice_allows(&choice, d)
         {
             self.err(
-                "E0125",
+                crate::diagnostics::codes::E0125,
                 ds.span,
                 format!("the default {d} is not one of the allowed values"),
             );

@@ -20,7 +20,7 @@ impl Checker<'_> {
                 continue;
             }
             if let Some(dir) = self.templates {
-                self.existing_file(dir, tpl, "E0124", "template");
+                self.existing_file(dir, tpl, crate::diagnostics::codes::E0124, "template");
             }
             documents.insert(kind.value.clone(), tpl.value.clone());
         }

@@ -73,7 +73,7 @@ impl Checker<'_> {
                 } else {
                     e
                 };
-                self.err("E0120", name.span, e);
+                self.err(crate::diagnostics::codes::E0120, name.span, e);
                 None
             }
         }
@@ -87,7 +87,7 @@ impl Checker<'_> {
         let path = match resolve_inside(self.dir, &name.value) {
             Ok(p) => p,
             Err(e) => {
-                self.err("E0120", name.span, e);
+                self.err(crate::diagnostics::codes::E0120, name.span, e);
                 return None;
             }
         };
@@ -98,7 +98,7 @@ impl Checker<'_> {
             }
             Err(e) => {
                 self.err(
-                    "E0121",
+                    crate::diagnostics::codes::E0121,
                     name.span,
                     format!("cannot read the {what} `{}`: {e}", name.value),
                 )

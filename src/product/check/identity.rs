@@ -8,7 +8,7 @@ impl Checker<'_> {
         for key in ["name", "term", "inputs", "coverages", "rating"] {
             if root.get(key).is_none() {
                 let span = root_first_key(root);
-                self.err("E0013", span, format!("missing key `{key}`")).help =
+                self.err(crate::diagnostics::codes::E0013, span, format!("missing key `{key}`")).help =
                     Some(format!("add `{key}:` to the product"));
             }
         }
@@ -23,7 +23,7 @@ impl Checker<'_> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !code_ok {
             self.err(
-                "E0103",
+                crate::diagnostics::codes::E0103,
                 raw.code.span,
                 format!("`{}` is not a product code", raw.code.value),
             )
@@ -34,7 +34,7 @@ impl Checker<'_> {
             || raw.version.contains('@')
         {
             self.err(
-                "E0103",
+                crate::diagnostics::codes::E0103,
                 raw.version.span,
                 format!("`{}` is not a version", raw.version.value),
             )
@@ -49,7 +49,7 @@ impl Checker<'_> {
             && t < f
         {
             self.err(
-                "E0106",
+                crate::diagnostics::codes::E0106,
                 ts.span,
                 format!("the version ends ({t}) before it starts ({f})"),
             );
@@ -92,7 +92,7 @@ impl Checker<'_> {
             },
         };
         self.err(
-            "E0105",
+            crate::diagnostics::codes::E0105,
             code.span,
             format!("`{}` is not an ISO 4217 currency code", code.value),
         )

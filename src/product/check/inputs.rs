@@ -21,7 +21,7 @@ impl Checker<'_> {
                         if let Some(i) = fields.iter().position(|x| x.name == field.name) {
                             let prev = field_spans[i];
                             self.err(
-                                "E0108",
+                                crate::diagnostics::codes::E0108,
                                 fname.span,
                                 format!("the input `{}` is declared twice", fname.value),
                             )
@@ -36,7 +36,7 @@ impl Checker<'_> {
         }
         if group && !fields.iter().any(|f| f.group == InputGroup::Member) {
             self.err(
-                "E0109",
+                crate::diagnostics::codes::E0109,
                 raw.group.as_ref().map(|g| g.span).unwrap_or(raw.code.span),
                 "group cover needs member inputs (`inputs.member`)",
             );
@@ -58,7 +58,7 @@ impl Checker<'_> {
                 .is_some_and(|c| c.is_alphabetic() || c == '_');
         if !name_ok {
             self.err(
-                "E0103",
+                crate::diagnostics::codes::E0103,
                 name.span,
                 format!("`{}` is not an input name", name.value),
             )
@@ -67,7 +67,7 @@ impl Checker<'_> {
         }
         if ["name", "id"].contains(&name.as_str()) {
             self.err(
-                "E0108",
+                crate::diagnostics::codes::E0108,
                 name.span,
                 format!(
                     "`{}` is a standard party field; it needs no declaration",
@@ -81,7 +81,7 @@ impl Checker<'_> {
         if let (Some(a), Some(b), Some(s)) = (min, max, f.max.as_ref())
             && a > b
         {
-            self.err("E0125", s.span, format!("`max` ({b}) is below `min` ({a})"));
+            self.err(crate::diagnostics::codes::E0125, s.span, format!("`max` ({b}) is below `min` ({a})"));
         }
         let ty_span = f.ty.0.as_ref()?.span;
         let ty = match word(&f.ty)? {
@@ -90,14 +90,14 @@ impl Checker<'_> {
             InputType::Bool => FieldType::Bool,
             InputType::Enum => {
                 if f.values.is_empty() {
-                    self.err("E0125", ty_span, "an `enum` input needs `values: [...]`");
+                    self.err(crate::diagnostics::codes::E0125, ty_span, "an `enum` input needs `values: [...]`");
                     return None;
                 }
                 let mut seen = HashSet::new();
                 for v in &f.values {
                     if !seen.insert(v.value.as_str()) {
                         self.err(
-                            "E0108",
+                            crate::diagnostics::codes::E0108,
                             v.span,
                             format!("the value `{}` is listed twice", v.value),
                         );
@@ -110,13 +110,13 @@ impl Checker<'_> {
             && (f.min.is_some() || f.max.is_some())
         {
             self.err(
-                "E0125",
+                crate::diagnostics::codes::E0125,
                 ty_span,
                 "`min` and `max` apply to `integer` and `decimal` inputs only",
             );
         }
         if !matches!(ty, FieldType::Enum(_)) && !f.values.is_empty() {
-            self.err("E0125", ty_span, "`values` applies to `enum` inputs only");
+            self.err(crate::diagnostics::codes::E0125, ty_span, "`values` applies to `enum` inputs only");
         }
         let default = match &f.default {
             None => None,
@@ -124,7 +124,7 @@ impl Checker<'_> {
                 Ok(v) => Some(v),
                 Err(e) => {
                     self.err(
-                        "E0125",
+                        crate::diagnostics::codes::E0125,
                         d.span,
                         format!("the default does not fit the input: {e}"),
                     );

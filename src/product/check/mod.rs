@@ -146,7 +146,7 @@ impl<'a> Checker<'a> {
         match parse_decimal(&n.value.0) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.err("E0101", n.span, e).help =
+                self.err(crate::diagnostics::codes::E0101, n.span, e).help =
                     Some("write a number such as 1000, 0.0015, 1.5‰ or 90%".into());
                 None
             }
@@ -157,7 +157,7 @@ impl<'a> Checker<'a> {
         match parse_date(&s.value) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.err("E0102", s.span, e);
+                self.err(crate::diagnostics::codes::E0102, s.span, e);
                 None
             }
         }
@@ -174,7 +174,7 @@ impl<'a> Checker<'a> {
     fn unknown_word(&mut self, what: &str, word: &Sp<String>, options: &[&str]) {
         let help = suggest(word, options);
         self.err(
-            "E0104",
+            crate::diagnostics::codes::E0104,
             word.span,
             format!("unknown {what} `{}`", word.value),
         )

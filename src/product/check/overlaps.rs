@@ -27,7 +27,7 @@ impl Checker<'_> {
             let shown: Vec<String> = b.keys.iter().map(|k| k.show(&self.interner)).collect();
             self.diags.push(
                 Diagnostic::error(
-                    "E0130",
+                    crate::diagnostics::codes::E0130,
                     format!(
                         "this row of `{}` ({}) overlaps the row at line {}",
                         name.value,
@@ -45,7 +45,7 @@ impl Checker<'_> {
         if pairs.len() > MAX_OVERLAPS {
             let more = pairs.len() - MAX_OVERLAPS;
             self.err(
-                "E0130",
+                crate::diagnostics::codes::E0130,
                 name.span,
                 format!(
                     "and {more} more overlapping row(s) in `{}` (the first {MAX_OVERLAPS} are shown)",

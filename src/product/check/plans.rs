@@ -27,7 +27,7 @@ impl Checker<'_> {
                     Some(i) => plan.payout_factor = Some(i as u16),
                     None => {
                         let help = suggest_in(&step.value, steps.iter().map(|s| s.name.as_str()));
-                        self.err("E0111", step.span, format!("unknown step `{}`", step.value))
+                        self.err(crate::diagnostics::codes::E0111, step.span, format!("unknown step `{}`", step.value))
                             .help = Some(help);
                     }
                 }
@@ -35,7 +35,7 @@ impl Checker<'_> {
             if plan.mode == PlanMode::Flexible {
                 if plan.crediting_rate.is_none() {
                     self.err(
-                        "E0119",
+                        crate::diagnostics::codes::E0119,
                         rp.code.span,
                         "a flexible plan needs a `crediting_rate`",
                     );
@@ -56,7 +56,7 @@ impl Checker<'_> {
                             }
                     });
                     if !ok {
-                        self.err("E0119", rp.code.span, format!("a flexible plan needs an option `{name}` ({want})"))
+                        self.err(crate::diagnostics::codes::E0119, rp.code.span, format!("a flexible plan needs an option `{name}` ({want})"))
                             .help = Some("declare `contribution` (decimal) and `frequency` (enum of monthly, quarterly, yearly) under `inputs.options`; the term in years is the contribution period".into());
                     }
                 }
@@ -77,7 +77,7 @@ impl Checker<'_> {
                 for day in [&d.declare_by_day, &d.premium_due_day] {
                     if day.value == 0 || day.value > 28 {
                         self.err(
-                            "E0123",
+                            crate::diagnostics::codes::E0123,
                             day.span,
                             "a day of the month must be from 1 to 28 so that every month has it",
                         );
@@ -85,7 +85,7 @@ impl Checker<'_> {
                 }
                 if d.max_credit_days.value > d.max_credit_days_approved.value {
                     self.err(
-                        "E0123",
+                        crate::diagnostics::codes::E0123,
                         d.max_credit_days.span,
                         "the credit period without approval exceeds the one with approval",
                     );
@@ -96,7 +96,7 @@ impl Checker<'_> {
                     && !(Decimal::ZERO..=Decimal::ONE).contains(&s)
                 {
                     self.err(
-                        "E0113",
+                        crate::diagnostics::codes::E0113,
                         sp.span,
                         format!("the deposit share {s} is outside [0, 1]"),
                     );
@@ -115,7 +115,7 @@ impl Checker<'_> {
             && raw.declarations.is_none()
         {
             self.err(
-                "E0119",
+                crate::diagnostics::codes::E0119,
                 raw.code.span,
                 "a declaration payment plan needs a `declarations:` section",
             );
@@ -133,7 +133,7 @@ impl Checker<'_> {
         for p in raw.payment_plans.iter().filter_map(|p| p.0.as_ref()) {
             if out.iter().any(|(x, _)| x.code == p.code.value) {
                 self.err(
-                    "E0108",
+                    crate::diagnostics::codes::E0108,
                     p.code.span,
                     format!("the payment plan `{}` is declared twice", p.code.value),
                 );
@@ -148,14 +148,14 @@ impl Checker<'_> {
                 && (f <= Decimal::ZERO || f > Decimal::ONE)
             {
                 self.err(
-                    "E0113",
+                    crate::diagnostics::codes::E0113,
                     s.span,
                     format!("the modal factor {f} must be above 0 and at most 1"),
                 );
             }
             if modal_factor.is_some() && loading.is_some() {
                 self.err(
-                    "E0125",
+                    crate::diagnostics::codes::E0125,
                     p.code.span,
                     "give a `modal_factor` or a `loading`, not both",
                 );
@@ -163,7 +163,7 @@ impl Checker<'_> {
             if let (Some(l), Some(s)) = (loading, p.loading.as_ref())
                 && l < Decimal::ZERO
             {
-                self.err("E0115", s.span, "a loading cannot be negative");
+                self.err(crate::diagnostics::codes::E0115, s.span, "a loading cannot be negative");
             }
             let (mut fee_flat, mut fee_percent, mut waive) = (None, None, false);
             if let Some(f) = p.fee.as_ref().and_then(|f| f.0.as_ref()) {
@@ -172,7 +172,7 @@ impl Checker<'_> {
                 waive = f.waive_first.as_ref().is_some_and(|w| w.value);
                 if fee_flat.is_some() == fee_percent.is_some() {
                     self.err(
-                        "E0125",
+                        crate::diagnostics::codes::E0125,
                         p.code.span,
                         "an instalment fee needs either `flat` or `percent`",
                     );
@@ -181,7 +181,7 @@ impl Checker<'_> {
                     && !(Decimal::ZERO..=Decimal::ONE).contains(&x)
                 {
                     self.err(
-                        "E0113",
+                        crate::diagnostics::codes::E0113,
                         s.span,
                         format!("the fee percentage {x} is outside [0, 1]"),
                     );
@@ -195,7 +195,7 @@ impl Checker<'_> {
                     && !(Decimal::ZERO..=Decimal::ONE).contains(&x)
                 {
                     self.err(
-                        "E0113",
+                        crate::diagnostics::codes::E0113,
                         s.span,
                         format!("the down payment share {x} is outside [0, 1]"),
                     );
@@ -205,7 +205,7 @@ impl Checker<'_> {
             if let Some(d) = &p.collection_day
                 && (d.value == 0 || d.value > 31)
             {
-                self.err("E0123", d.span, "a collection day is from 1 to 31");
+                self.err(crate::diagnostics::codes::E0123, d.span, "a collection day is from 1 to 31");
             }
             let (mut calendar, mut holidays) = (None, None);
             if let Some(c) = &p.calendar
@@ -228,7 +228,7 @@ impl Checker<'_> {
                 if let (Some(v), Some(s)) = (v, s)
                     && !(Decimal::ZERO..Decimal::ONE).contains(&v)
                 {
-                    self.err("E0113", s.span, format!("{v} is outside [0, 1)"));
+                    self.err(crate::diagnostics::codes::E0113, s.span, format!("{v} is outside [0, 1)"));
                 }
             }
             let plan = PaymentPlan {
@@ -287,7 +287,7 @@ impl Checker<'_> {
                 None => format!("from {from} with no end"),
             };
             self.warn(
-                "W0135",
+                crate::diagnostics::codes::W0135,
                 name.span,
                 format!(
                     "the calendar `{}` covers {first}-{last}, but this version starts cover {period}",

@@ -18,7 +18,7 @@ impl Checker<'_> {
             && w.value > 180
         {
             self.err(
-                "E0116",
+                crate::diagnostics::codes::E0116,
                 w.span,
                 format!(
                     "a health waiting period of {} days exceeds the 180 days allowed",
@@ -31,7 +31,7 @@ impl Checker<'_> {
             && g.value > crate::schedule::plan::MAX_GRACE_DAYS
         {
             self.err(
-                "E0135",
+                crate::diagnostics::codes::E0135,
                 g.span,
                 format!(
                     "a grace period of {} days is over a year; the schedule allows at most {}",
@@ -55,7 +55,7 @@ impl Checker<'_> {
                 .map(|c| c.span)
                 .unwrap_or(wspan(&raw.line));
             self.err(
-                "E0122",
+                crate::diagnostics::codes::E0122,
                 span,
                 format!(
                     "a long-term {} product needs a cooling-off period of at least 15 days",

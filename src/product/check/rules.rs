@@ -14,7 +14,7 @@ impl Checker<'_> {
             let scope = Self::scope(r.per.as_ref(), Scope::Policy);
             if rules.iter().any(|x: &Rule| x.name == r.rule.value) {
                 self.err(
-                    "E0108",
+                    crate::diagnostics::codes::E0108,
                     r.rule.span,
                     format!("the rule `{}` is declared twice", r.rule.value),
                 );
@@ -47,7 +47,7 @@ impl Checker<'_> {
         let mut step_spans: Vec<Span> = Vec::new();
         if let Some(rating) = rating {
             if rating.steps.is_empty() {
-                self.err("E0112", raw.code.span, "the rating plan has no steps");
+                self.err(crate::diagnostics::codes::E0112, raw.code.span, "the rating plan has no steps");
             }
             let later: HashSet<&str> = rating
                 .steps
@@ -63,7 +63,7 @@ impl Checker<'_> {
                         .is_some_and(|c| c.is_alphabetic() || c == '_');
                 if !name_ok {
                     self.err(
-                        "E0103",
+                        crate::diagnostics::codes::E0103,
                         s.step.span,
                         format!("`{}` is not a step name", s.step.value),
                     )
@@ -72,7 +72,7 @@ impl Checker<'_> {
                 }
                 if names.map.contains_key(&s.step.value) {
                     self.err(
-                        "E0108",
+                        crate::diagnostics::codes::E0108,
                         s.step.span,
                         format!(
                             "the name `{}` is already used by an input, a term or an earlier step",
@@ -87,7 +87,7 @@ impl Checker<'_> {
                         Some(i) => {
                             if coverages[i].premium_step != u16::MAX {
                                 self.err(
-                                    "E0118",
+                                    crate::diagnostics::codes::E0118,
                                     c.span,
                                     format!("coverage `{}` already has a premium step", c.value),
                                 );
@@ -99,7 +99,7 @@ impl Checker<'_> {
                         None => {
                             let help =
                                 suggest_in(&c.value, coverages.iter().map(|x| x.code.as_str()));
-                            self.err("E0111", c.span, format!("unknown coverage `{}`", c.value))
+                            self.err(crate::diagnostics::codes::E0111, c.span, format!("unknown coverage `{}`", c.value))
                                 .help = Some(help);
                             None
                         }
@@ -141,7 +141,7 @@ impl Checker<'_> {
             for (c, span) in coverages.iter().zip(cov_spans.iter()) {
                 if c.premium_step == u16::MAX {
                     self.err(
-                        "E0118",
+                        crate::diagnostics::codes::E0118,
                         *span,
                         format!("coverage `{}` has no premium step", c.code),
                     )

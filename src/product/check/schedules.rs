@@ -36,7 +36,7 @@ impl Checker<'_> {
                 if e.field != "grace_days" {
                     let span = field_span(rp, e.field);
                     self.err(
-                        "E0135",
+                        crate::diagnostics::codes::E0135,
                         span,
                         format!("payment plan `{}`: {}", plan.code, plan_reason(&e, cx)),
                     )
@@ -63,14 +63,14 @@ impl Checker<'_> {
                 ..
             }) => {
                 self.diags.push(
-                    Diagnostic::error("E0136", format!("holiday calendar: {message}"))
+                    Diagnostic::error(crate::diagnostics::codes::E0136, format!("holiday calendar: {message}"))
                         .in_file(path)
                         .at(Span::new(line as u32, column.max(1) as u32, 0, 0)),
                 );
                 None
             }
             Err(e) => {
-                self.err("E0136", name.span, format!("holiday calendar: {e}"));
+                self.err(crate::diagnostics::codes::E0136, name.span, format!("holiday calendar: {e}"));
                 None
             }
         }

@@ -81,7 +81,7 @@ impl Checker<'_> {
             if let Some(i) = fields.iter().position(|f| f.name == n) {
                 let span = field_spans[i];
                 self.err(
-                    "E0108",
+                    crate::diagnostics::codes::E0108,
                     span,
                     format!("`{n}` is a built-in name; call the input something else"),
                 );
@@ -151,7 +151,7 @@ impl Checker<'_> {
             Ok(a) => a,
             Err(e) => {
                 let span = self.formula_span(f.span, &f.value, e.start, e.end);
-                self.err("E0300", span, format!("formula syntax: {}", e.message));
+                self.err(crate::diagnostics::codes::E0300, span, format!("formula syntax: {}", e.message));
                 return None;
             }
         };
@@ -183,7 +183,7 @@ impl Checker<'_> {
         let mut fixed = Diagnostics::new();
         for (i, mut d) in items.into_iter().enumerate() {
             if i >= before
-                && d.code == "E0301"
+                && d.code == crate::diagnostics::codes::E0301
                 && let Some(name) = d
                     .message
                     .strip_prefix("unknown name `")

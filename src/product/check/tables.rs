@@ -29,7 +29,7 @@ impl Checker<'_> {
     pub(super) fn table(&mut self, name: &Sp<String>, t: &raw::RawTable) -> Option<Table> {
         if t.keys.is_empty() {
             self.err(
-                "E0126",
+                crate::diagnostics::codes::E0126,
                 name.span,
                 format!("table `{}` has no key columns", name.value),
             )
@@ -73,7 +73,7 @@ impl Checker<'_> {
         match (&t.file, t.rows.is_empty()) {
             (Some(_), false) => {
                 self.err(
-                    "E0126",
+                    crate::diagnostics::codes::E0126,
                     name.span,
                     format!(
                         "table `{}` has both `rows` and `file`; keep one",
@@ -84,7 +84,7 @@ impl Checker<'_> {
             }
             (None, true) => {
                 self.err(
-                    "E0126",
+                    crate::diagnostics::codes::E0126,
                     name.span,
                     format!("table `{}` has no rows", name.value),
                 )
@@ -111,7 +111,7 @@ impl Checker<'_> {
                 let header: Vec<String> = match rdr.headers() {
                     Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
                     Err(e) => {
-                        self.err("E0127", f.span, format!("{}: {e}", path.display()));
+                        self.err(crate::diagnostics::codes::E0127, f.span, format!("{}: {e}", path.display()));
                         return None;
                     }
                 };
@@ -126,7 +126,7 @@ impl Checker<'_> {
                         Some(i) => idx.push(i),
                         None => {
                             self.err(
-                                "E0127",
+                                crate::diagnostics::codes::E0127,
                                 f.span,
                                 format!("{} has no column `{col}`", path.display()),
                             )
@@ -148,7 +148,7 @@ impl Checker<'_> {
                         Err(e) => {
                             let line = e.position().map(|p| p.line() as u32).unwrap_or(1);
                             self.diags.push(
-                                Diagnostic::error("E0127", format!("{e}"))
+                                Diagnostic::error(crate::diagnostics::codes::E0127, format!("{e}"))
                                     .in_file(&path)
                                     .at(Span::new(line, 1, 0, 0)),
                             );
@@ -184,7 +184,7 @@ impl Checker<'_> {
             };
             if cells.len() != width {
                 let d = Diagnostic::error(
-                    "E0128",
+                    crate::diagnostics::codes::E0128,
                     format!(
                         "this row of `{}` has {} cells, but the table has {} key(s) and {} value column(s)",
                         name.value,
@@ -205,7 +205,7 @@ impl Checker<'_> {
                     Some(Ok(b)) => keys.push(b),
                     Some(Err(e)) => {
                         self.diags
-                            .push(Diagnostic::error("E0129", e).in_file(file).at(here(*span)));
+                            .push(Diagnostic::error(crate::diagnostics::codes::E0129, e).in_file(file).at(here(*span)));
                         bad = true;
                     }
                     None => match parse_decimal(text) {
@@ -226,7 +226,7 @@ impl Checker<'_> {
                         if d < Decimal::ZERO {
                             self.diags.push(
                                 Diagnostic::error(
-                                    "E0115",
+                                    crate::diagnostics::codes::E0115,
                                     format!("the rate {d} in `{}` is negative", name.value),
                                 )
                                 .in_file(file)
@@ -239,7 +239,7 @@ impl Checker<'_> {
                     }
                     Err(e) => {
                         self.diags
-                            .push(Diagnostic::error("E0101", e).in_file(file).at(here(*span)));
+                            .push(Diagnostic::error(crate::diagnostics::codes::E0101, e).in_file(file).at(here(*span)));
                         bad = true;
                     }
                 }
@@ -279,7 +279,7 @@ impl Checker<'_> {
             if kinds.len() > 1 {
                 self.diags.push(
                     Diagnostic::error(
-                        "E0129",
+                        crate::diagnostics::codes::E0129,
                         format!(
                             "key column `{}` of `{}` mixes words and numbers",
                             t.keys[k].value, name.value
@@ -326,7 +326,7 @@ impl Checker<'_> {
                     _ => "the bands leave a gap".to_string(),
                 };
                 self.diags.push(
-                    Diagnostic::error("E0131", format!("the bands of `{}` leave a gap: {gap}", name.value))
+                    Diagnostic::error(crate::diagnostics::codes::E0131, format!("the bands of `{}` leave a gap: {gap}", name.value))
                         .in_file(file)
                         .at(w[1].2)
                         .with_help("make each band start where the one before ends, e.g. `[3, 11)` then `[11, 31)`"),

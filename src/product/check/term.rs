@@ -10,7 +10,7 @@ impl Checker<'_> {
             let unit = word(&t.unit)?;
             if t.min.value == 0 || t.min.value > t.max.value {
                 self.err(
-                    "E0107",
+                    crate::diagnostics::codes::E0107,
                     t.min.span,
                     "the shortest term must be at least 1 and not above the longest",
                 );
@@ -18,7 +18,7 @@ impl Checker<'_> {
             }
             if unit == TermUnit::Month && t.max.value > 12 {
                 self.err(
-                    "E0107",
+                    crate::diagnostics::codes::E0107,
                     t.max.span,
                     "a term in months is at most 12; use `unit: year` for longer cover",
                 );
@@ -26,7 +26,7 @@ impl Checker<'_> {
             }
             if t.default.value < t.min.value || t.default.value > t.max.value {
                 self.err(
-                    "E0107",
+                    crate::diagnostics::codes::E0107,
                     t.default.span,
                     "the default term is outside min..max",
                 );
@@ -40,7 +40,7 @@ impl Checker<'_> {
                 None => {
                     if unit == TermUnit::Month && t.min.value < 12 {
                         self.err(
-                            "E0107",
+                            crate::diagnostics::codes::E0107,
                             t.min.span,
                             "terms under 12 months need a short-period rule",
                         )
@@ -76,7 +76,7 @@ impl Checker<'_> {
                         for m in term.min..12.min(term.max.saturating_add(1)) {
                             if t.find(&[Value::Num(Decimal::from(m))]).is_none() {
                                 self.err(
-                                    "E0110",
+                                    crate::diagnostics::codes::E0110,
                                     s.span,
                                     format!(
                                         "the short-period table `{}` has no row for {m} month(s)",
@@ -88,7 +88,7 @@ impl Checker<'_> {
                     }
                     None => {
                         let help = suggest_in(&s.value, tables.iter().map(|t| t.name.as_str()));
-                        self.err("E0111", s.span, format!("unknown table `{}`", s.value))
+                        self.err(crate::diagnostics::codes::E0111, s.span, format!("unknown table `{}`", s.value))
                             .help = Some(help);
                     }
                 }
