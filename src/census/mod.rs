@@ -376,9 +376,12 @@ pub fn census_error_diagnostics(path: &Path, e: CensusError) -> Vec<Diagnostic> 
             vec![Diagnostic::error(crate::diagnostics::codes::E0220, e.to_string()).in_file(path)]
         }
         CensusError::NoHeader => vec![
-            Diagnostic::error(crate::diagnostics::codes::E0221, "the census is empty: it has no header row")
-                .in_file(path)
-                .with_help("the first row names the columns, e.g. name,id,age,gender"),
+            Diagnostic::error(
+                crate::diagnostics::codes::E0221,
+                "the census is empty: it has no header row",
+            )
+            .in_file(path)
+            .with_help("the first row names the columns, e.g. name,id,age,gender"),
         ],
         CensusError::Header(problems) => problems
             .iter()
@@ -435,8 +438,11 @@ pub fn read_members(
             }
             Err(e) => {
                 d.push(
-                    Diagnostic::error(crate::diagnostics::codes::E0220, format!("cannot read the census: {e}"))
-                        .in_file(path),
+                    Diagnostic::error(
+                        crate::diagnostics::codes::E0220,
+                        format!("cannot read the census: {e}"),
+                    )
+                    .in_file(path),
                 );
                 break;
             }

@@ -20,7 +20,8 @@ pub fn context(
 ) -> Result<serde_json::Value, String> {
     let lang = options.lang;
     // The shared page parts (masthead, running header) read the document model.
-    let model = crate::document::DocumentModel::from_quote(q, options).map_err(|e| e.to_string())?;
+    let model =
+        crate::document::DocumentModel::from_quote(q, options).map_err(|e| e.to_string())?;
     let doc = serde_json::to_value(model).map_err(|e| e.to_string())?;
     Ok(json!({
         "settlement": s,

@@ -53,7 +53,11 @@ fn open(path: &Path, err: &mut dyn Write) -> std::io::Result<Option<BufReader<st
 
 /// Runs the command; returns the exit code (0 settled, 1 invalid input or a failed line,
 /// 2 usage).
-pub(super) fn run(a: &ClaimArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitCode> {
+pub(super) fn run(
+    a: &ClaimArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
     let q = match coverwright::quote::read_quote_file(&a.quote) {
         Ok(q) => q,
         Err(d) => {
@@ -94,7 +98,9 @@ pub(super) fn run(a: &ClaimArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
     }
     let mut ledger = coverwright::claims::Ledger::default();
     if let Some(h) = &a.history {
-        let Some(r) = open(h, err)? else { return Ok(ExitCode::Usage) };
+        let Some(r) = open(h, err)? else {
+            return Ok(ExitCode::Usage);
+        };
         if let Err(e) = coverwright::claims::stream::replay_history(p, &q, h, r, &mut ledger) {
             writeln!(err, "error: history: {e}")?;
             return Ok(ExitCode::Invalid);
@@ -105,10 +111,22 @@ pub(super) fn run(a: &ClaimArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
             return Ok(ExitCode::Usage);
         };
         let mut w = std::io::BufWriter::new(out);
-        let sum = coverwright::claims::stream::settle_stream(p, &q, input, r, &mut w, &mut ledger, a.explain)?;
+        let sum = coverwright::claims::stream::settle_stream(
+            p,
+            &q,
+            input,
+            r,
+            &mut w,
+            &mut ledger,
+            a.explain,
+        )?;
         w.flush()?;
         writeln!(err, "{} settled, {} failed", sum.settled, sum.failed)?;
-        return Ok(if sum.failed > 0 { ExitCode::Invalid } else { ExitCode::Success });
+        return Ok(if sum.failed > 0 {
+            ExitCode::Invalid
+        } else {
+            ExitCode::Success
+        });
     }
     let Some(path) = &a.claim else {
         writeln!(err, "error: give `--claim FILE` or `--input CLAIMS.jsonl`")?;
@@ -151,14 +169,17 @@ pub(super) fn run(a: &ClaimArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
                     &a.products,
                     None,
                 )
-                .and_then(|o| coverwright::claims::notice::write(&a.templates, &s, &q, &o, path)) {
+                .and_then(|o| coverwright::claims::notice::write(&a.templates, &s, &q, &o, path))
+                {
                     writeln!(err, "error: the settlement notice: {e}")?;
                     return Ok(ExitCode::Invalid);
                 }
             }
             match a.format {
                 Format::Json => writeln!(out, "{}", coverwright::claims::text::to_json(&s))?,
-                Format::Text => write!(out, "{}", coverwright::claims::text::to_text(&s, a.explain))?,
+                Format::Text => {
+                    write!(out, "{}", coverwright::claims::text::to_text(&s, a.explain))?
+                }
             }
             Ok(ExitCode::Success)
         }

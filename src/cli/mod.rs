@@ -6,8 +6,8 @@
 //! `batch`, `billing` (schedule, declare, annuity).
 
 mod batch;
-mod claim;
 mod billing;
+mod claim;
 mod exit;
 mod products;
 mod quote;

@@ -434,7 +434,10 @@ fn render_value(
         return Ok(ExitCode::Usage);
     };
     let Ok(format) = format.parse::<OutFormat>() else {
-        writeln!(err, "error: unknown format `{format}`; use html, md, pdf or docx")?;
+        writeln!(
+            err,
+            "error: unknown format `{format}`; use html, md, pdf or docx"
+        )?;
         return Ok(ExitCode::Usage);
     };
     let renderer = match coverwright::document::Renderer::new(templates) {
@@ -463,11 +466,11 @@ fn render_value(
             billing.as_ref(),
             file.temp_path(),
         ),
-        _ => render_quote(&renderer, kind, format, &quote, &options, billing.as_ref()).map(
-            |text| {
+        _ => {
+            render_quote(&renderer, kind, format, &quote, &options, billing.as_ref()).map(|text| {
                 pending_write = file.write_all(text.as_bytes()).err();
-            },
-        ),
+            })
+        }
     };
     if let Err(e) = rendered {
         writeln!(err, "error: {e}")?;

@@ -35,8 +35,7 @@ pub(super) fn render_bulk_cmd(
         }
     };
     let stdin = std::io::stdin();
-    let (mut input, size): (Box<dyn std::io::BufRead>, Option<u64>) = if quotes == Path::new("-")
-    {
+    let (mut input, size): (Box<dyn std::io::BufRead>, Option<u64>) = if quotes == Path::new("-") {
         (Box::new(stdin.lock()), None)
     } else {
         match coverwright::fsio::open_input(quotes, coverwright::fsio::MAX_STREAM_BYTES) {

@@ -71,7 +71,12 @@ impl Check<'_, '_> {
         match parse_decimal(&n.value.0) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.err(crate::diagnostics::codes::E0101, n.span, e, "write a number such as 3% or 0.03");
+                self.err(
+                    crate::diagnostics::codes::E0101,
+                    n.span,
+                    e,
+                    "write a number such as 3% or 0.03",
+                );
                 None
             }
         }

@@ -240,7 +240,13 @@ pub fn load_file(path: &Path) -> (Option<Baseline>, Diagnostics) {
         Ok(src) => load_source(path, &src),
         Err(e) => {
             let mut d = Diagnostics::new();
-            d.push(Diagnostic::error(crate::diagnostics::codes::E0005, format!("cannot read the file: {e}")).in_file(path));
+            d.push(
+                Diagnostic::error(
+                    crate::diagnostics::codes::E0005,
+                    format!("cannot read the file: {e}"),
+                )
+                .in_file(path),
+            );
             (None, d)
         }
     }
@@ -354,8 +360,11 @@ impl Checker<'_> {
         match parse_date(&s.value) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.diags
-                    .push(Diagnostic::error(crate::diagnostics::codes::E0102, e).in_file(self.file).at(s.span));
+                self.diags.push(
+                    Diagnostic::error(crate::diagnostics::codes::E0102, e)
+                        .in_file(self.file)
+                        .at(s.span),
+                );
                 None
             }
         }
@@ -411,10 +420,13 @@ impl Checker<'_> {
             "universal" => Some(InterestBasis::Universal),
             other => {
                 self.diags.push(
-                    Diagnostic::error(crate::diagnostics::codes::E0104, format!("unknown interest basis `{other}`"))
-                        .in_file(self.file)
-                        .at(b.span)
-                        .with_help("use `traditional`, `participating` or `universal`"),
+                    Diagnostic::error(
+                        crate::diagnostics::codes::E0104,
+                        format!("unknown interest basis `{other}`"),
+                    )
+                    .in_file(self.file)
+                    .at(b.span)
+                    .with_help("use `traditional`, `participating` or `universal`"),
                 );
                 None
             }
@@ -448,10 +460,13 @@ impl Checker<'_> {
                 }
                 None => {
                     self.diags.push(
-                        Diagnostic::error(crate::diagnostics::codes::E0104, format!("unknown line `{}`", l.value))
-                            .in_file(self.file)
-                            .at(l.span)
-                            .with_help(format!("use one of: {}", Line::ALL.join(", "))),
+                        Diagnostic::error(
+                            crate::diagnostics::codes::E0104,
+                            format!("unknown line `{}`", l.value),
+                        )
+                        .in_file(self.file)
+                        .at(l.span)
+                        .with_help(format!("use one of: {}", Line::ALL.join(", "))),
                     );
                     ok = false;
                 }
@@ -593,10 +608,13 @@ impl Checker<'_> {
                     "taxable" => false,
                     other => {
                         self.diags.push(
-                            Diagnostic::error(crate::diagnostics::codes::E0104, format!("unknown VAT treatment `{other}`"))
-                                .in_file(self.file)
-                                .at(treatment.span)
-                                .with_help("use `taxable` or `exempt`"),
+                            Diagnostic::error(
+                                crate::diagnostics::codes::E0104,
+                                format!("unknown VAT treatment `{other}`"),
+                            )
+                            .in_file(self.file)
+                            .at(treatment.span)
+                            .with_help("use `taxable` or `exempt`"),
                         );
                         return None;
                     }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use coverwright::document::bulk::{BulkHooks, BulkJob, BulkProblem, render_bulk};
-use coverwright::document::render::{DocKind, OutFormat, render_to_string};
+use coverwright::document::render::{DocKind, OutFormat};
 use coverwright::document::{Lang, Renderer};
 
 use crate::quote::tempdir;
@@ -114,13 +114,20 @@ fn many_quotes_render_in_one_run_and_bad_records_are_reported_by_line() {
 
     // Each file is the document a single render gives.
     let r = renderer();
+    let documents = shipped_documents(Lang::Zh);
     for (id, quote) in [(&ga_id, &ga), (&sp_id, &sp)] {
-        let single = render_to_string(
+        let product = format!(
+            "{}@{}",
+            quote["product"]["code"].as_str().expect("code"),
+            quote["product"]["version"].as_str().expect("version")
+        );
+        let single = coverwright::document::render::render_quote(
             &r,
             DocKind::Policy,
-            Lang::Zh,
             OutFormat::Html,
-            &serde_json::json!({ "quote": quote }),
+            quote,
+            &documents[&product],
+            None,
         )
         .expect("renders");
         let written = std::fs::read_to_string(out.join(format!("{id}.html"))).expect("file");

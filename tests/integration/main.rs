@@ -2,8 +2,8 @@
 
 mod actuarial;
 mod batch;
-mod codes;
 mod census;
+mod codes;
 
 mod docmodel;
 

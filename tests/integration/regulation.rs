@@ -266,7 +266,7 @@ fn scratch_products(name: &str) -> PathBuf {
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("remove old scratch folder");
     }
-    for sub in ["census", "tables", "calendars"] {
+    for sub in ["census", "tables", "calendars", "insurers"] {
         let from = root().join("products").join(sub);
         let to = dir.join(sub);
         std::fs::create_dir_all(&to).expect("create scratch folder");

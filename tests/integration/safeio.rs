@@ -233,7 +233,10 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_says_so() {
         .unwrap();
     drop(child.stdout.take());
     let o = child.wait_with_output().unwrap();
-    assert_eq!((o.status.code(), o.stderr.as_slice()), (Some(141), &b""[..]));
+    assert_eq!(
+        (o.status.code(), o.stderr.as_slice()),
+        (Some(141), &b""[..])
+    );
     // `quote > /dev/full`.
     let full = std::fs::OpenOptions::new()
         .write(true)

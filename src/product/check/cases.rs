@@ -15,10 +15,9 @@ impl Checker<'_> {
                 continue;
             };
             let Some(e) = &t.expect.0 else { continue };
-            let census = t
-                .census
-                .as_ref()
-                .and_then(|c| self.existing_file(self.dir, c, crate::diagnostics::codes::E0121, "census"));
+            let census = t.census.as_ref().and_then(|c| {
+                self.existing_file(self.dir, c, crate::diagnostics::codes::E0121, "census")
+            });
             let total = e.total.as_ref().and_then(|x| self.num(x));
             let coverages = e
                 .coverages
@@ -55,7 +54,11 @@ impl Checker<'_> {
                     .filter_map(|r| r.0.as_ref())
                     .any(|r| r.rule.value == d.value)
                 {
-                    self.err(crate::diagnostics::codes::E0111, d.span, format!("unknown rule `{}`", d.value));
+                    self.err(
+                        crate::diagnostics::codes::E0111,
+                        d.span,
+                        format!("unknown rule `{}`", d.value),
+                    );
                 }
             }
             out.push(TestCase {

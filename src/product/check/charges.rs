@@ -43,7 +43,11 @@ impl Checker<'_> {
             .and_then(|m| {
                 let d = self.num(m)?;
                 if d < Decimal::ZERO {
-                    self.err(crate::diagnostics::codes::E0115, m.span, "the minimum premium cannot be negative");
+                    self.err(
+                        crate::diagnostics::codes::E0115,
+                        m.span,
+                        "the minimum premium cannot be negative",
+                    );
                 }
                 Some(d)
             });
@@ -96,7 +100,11 @@ impl Checker<'_> {
                 if let (Some(v), Some(s)) = (v, s)
                     && v < Decimal::ZERO
                 {
-                    self.err(crate::diagnostics::codes::E0115, s.span, "a charge cannot be negative");
+                    self.err(
+                        crate::diagnostics::codes::E0115,
+                        s.span,
+                        "a charge cannot be negative",
+                    );
                 }
             }
             charges.push(Charge {

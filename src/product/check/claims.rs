@@ -61,7 +61,11 @@ impl Checker<'_> {
             Ok(a) => a,
             Err(e) => {
                 let span = self.formula_span(f.span, &f.value, e.start, e.end);
-                self.err(crate::diagnostics::codes::E0300, span, format!("formula syntax: {}", e.message));
+                self.err(
+                    crate::diagnostics::codes::E0300,
+                    span,
+                    format!("formula syntax: {}", e.message),
+                );
                 return None;
             }
         };
@@ -86,7 +90,11 @@ impl Checker<'_> {
                 match HolidayCalendar::from_yaml(&p.display().to_string(), &text) {
                     Ok(cal) => Some(cal),
                     Err(e) => {
-                        self.err(crate::diagnostics::codes::E0121, name.span, format!("the calendar: {e}"));
+                        self.err(
+                            crate::diagnostics::codes::E0121,
+                            name.span,
+                            format!("the calendar: {e}"),
+                        );
                         None
                     }
                 }
@@ -147,21 +155,33 @@ impl Checker<'_> {
             Some(ClaimInputType::Grades) => InputKind::Grades,
             Some(ClaimInputType::Enum) => {
                 if f.values.is_empty() {
-                    self.err(crate::diagnostics::codes::E0125, name.span, "an `enum` input needs `values`");
+                    self.err(
+                        crate::diagnostics::codes::E0125,
+                        name.span,
+                        "an `enum` input needs `values`",
+                    );
                 }
                 InputKind::Enum(f.values.iter().map(|v| self.interner.intern(v)).collect())
             }
         };
         let numeric = matches!(kind, InputKind::Integer | InputKind::Decimal);
         if !numeric && (f.min.is_some() || f.max.is_some()) {
-            self.err(crate::diagnostics::codes::E0125, name.span, "`min`/`max` are for numbers only");
+            self.err(
+                crate::diagnostics::codes::E0125,
+                name.span,
+                "`min`/`max` are for numbers only",
+            );
         }
         let min = f.min.as_ref().and_then(|x| self.num(x));
         let max = f.max.as_ref().and_then(|x| self.num(x));
         if let (Some(a), Some(b)) = (min, max)
             && b < a
         {
-            self.err(crate::diagnostics::codes::E0125, name.span, format!("`max` {b} is below `min` {a}"));
+            self.err(
+                crate::diagnostics::codes::E0125,
+                name.span,
+                format!("`max` {b} is below `min` {a}"),
+            );
         }
         ClaimInput {
             name: name.value.clone(),

@@ -11,8 +11,12 @@ impl Checker<'_> {
         let mut slots: Vec<TermSlot> = Vec::new();
         let mut cov_spans: Vec<Span> = Vec::new();
         if raw.coverages.is_empty() && root.get("coverages").is_some() {
-            self.err(crate::diagnostics::codes::E0112, raw.code.span, "the product has no coverages")
-                .help = Some("add at least one coverage under `coverages:`".into());
+            self.err(
+                crate::diagnostics::codes::E0112,
+                raw.code.span,
+                "the product has no coverages",
+            )
+            .help = Some("add at least one coverage under `coverages:`".into());
         }
         for c in &raw.coverages {
             let Some(c) = &c.0 else { continue };
@@ -144,7 +148,11 @@ impl Checker<'_> {
         for l in c.limits.iter().filter_map(|l| l.0.as_ref()) {
             if let Some(amount) = self.num(&l.amount) {
                 if amount < Decimal::ZERO {
-                    self.err(crate::diagnostics::codes::E0115, l.amount.span, "a limit cannot be negative");
+                    self.err(
+                        crate::diagnostics::codes::E0115,
+                        l.amount.span,
+                        "a limit cannot be negative",
+                    );
                 }
                 limits.push(Limit {
                     name: self.names(&l.name),
@@ -199,10 +207,18 @@ impl Checker<'_> {
     ) -> Option<(Choice, Option<Decimal>)> {
         let check_ratio = |this: &mut Self, d: Decimal, s: Span| {
             if ratio && !(Decimal::ZERO..=Decimal::ONE).contains(&d) {
-                this.err(crate::diagnostics::codes::E0113, s, format!("the ratio {d} is outside [0, 1]"))
-                    .help = Some("write ratios as 0.9 or 90%".into());
+                this.err(
+                    crate::diagnostics::codes::E0113,
+                    s,
+                    format!("the ratio {d} is outside [0, 1]"),
+                )
+                .help = Some("write ratios as 0.9 or 90%".into());
             } else if d < Decimal::ZERO {
-                this.err(crate::diagnostics::codes::E0115, s, format!("{d} is negative; terms cannot be"));
+                this.err(
+                    crate::diagnostics::codes::E0115,
+                    s,
+                    format!("{d} is negative; terms cannot be"),
+                );
             }
         };
         let default = c.default.as_ref().and_then(|d| self.num(d));
@@ -219,7 +235,11 @@ impl Checker<'_> {
                 if let Some(d) = self.num(o) {
                     check_ratio(self, d, o.span);
                     if opts.contains(&d) {
-                        self.err(crate::diagnostics::codes::E0108, o.span, format!("the option {d} is listed twice"));
+                        self.err(
+                            crate::diagnostics::codes::E0108,
+                            o.span,
+                            format!("the option {d} is listed twice"),
+                        );
                     }
                     opts.push(d);
                 }
@@ -248,7 +268,11 @@ impl Checker<'_> {
             if let (Some(st), Some(s)) = (step, c.step.as_ref())
                 && st <= Decimal::ZERO
             {
-                self.err(crate::diagnostics::codes::E0125, s.span, "`step` must be positive");
+                self.err(
+                    crate::diagnostics::codes::E0125,
+                    s.span,
+                    "`step` must be positive",
+                );
             }
             Choice::Range { min, max, step }
         };

@@ -8,8 +8,12 @@ impl Checker<'_> {
         for key in ["name", "term", "inputs", "coverages", "rating"] {
             if root.get(key).is_none() {
                 let span = root_first_key(root);
-                self.err(crate::diagnostics::codes::E0013, span, format!("missing key `{key}`")).help =
-                    Some(format!("add `{key}:` to the product"));
+                self.err(
+                    crate::diagnostics::codes::E0013,
+                    span,
+                    format!("missing key `{key}`"),
+                )
+                .help = Some(format!("add `{key}:` to the product"));
             }
         }
     }

@@ -81,7 +81,11 @@ impl Checker<'_> {
         if let (Some(a), Some(b), Some(s)) = (min, max, f.max.as_ref())
             && a > b
         {
-            self.err(crate::diagnostics::codes::E0125, s.span, format!("`max` ({b}) is below `min` ({a})"));
+            self.err(
+                crate::diagnostics::codes::E0125,
+                s.span,
+                format!("`max` ({b}) is below `min` ({a})"),
+            );
         }
         let ty_span = f.ty.0.as_ref()?.span;
         let ty = match word(&f.ty)? {
@@ -90,7 +94,11 @@ impl Checker<'_> {
             InputType::Bool => FieldType::Bool,
             InputType::Enum => {
                 if f.values.is_empty() {
-                    self.err(crate::diagnostics::codes::E0125, ty_span, "an `enum` input needs `values: [...]`");
+                    self.err(
+                        crate::diagnostics::codes::E0125,
+                        ty_span,
+                        "an `enum` input needs `values: [...]`",
+                    );
                     return None;
                 }
                 let mut seen = HashSet::new();
@@ -116,7 +124,11 @@ impl Checker<'_> {
             );
         }
         if !matches!(ty, FieldType::Enum(_)) && !f.values.is_empty() {
-            self.err(crate::diagnostics::codes::E0125, ty_span, "`values` applies to `enum` inputs only");
+            self.err(
+                crate::diagnostics::codes::E0125,
+                ty_span,
+                "`values` applies to `enum` inputs only",
+            );
         }
         let default = match &f.default {
             None => None,

@@ -27,8 +27,12 @@ impl Checker<'_> {
                     Some(i) => plan.payout_factor = Some(i as u16),
                     None => {
                         let help = suggest_in(&step.value, steps.iter().map(|s| s.name.as_str()));
-                        self.err(crate::diagnostics::codes::E0111, step.span, format!("unknown step `{}`", step.value))
-                            .help = Some(help);
+                        self.err(
+                            crate::diagnostics::codes::E0111,
+                            step.span,
+                            format!("unknown step `{}`", step.value),
+                        )
+                        .help = Some(help);
                     }
                 }
             }
@@ -163,7 +167,11 @@ impl Checker<'_> {
             if let (Some(l), Some(s)) = (loading, p.loading.as_ref())
                 && l < Decimal::ZERO
             {
-                self.err(crate::diagnostics::codes::E0115, s.span, "a loading cannot be negative");
+                self.err(
+                    crate::diagnostics::codes::E0115,
+                    s.span,
+                    "a loading cannot be negative",
+                );
             }
             let (mut fee_flat, mut fee_percent, mut waive) = (None, None, false);
             if let Some(f) = p.fee.as_ref().and_then(|f| f.0.as_ref()) {
@@ -205,7 +213,11 @@ impl Checker<'_> {
             if let Some(d) = &p.collection_day
                 && (d.value == 0 || d.value > 31)
             {
-                self.err(crate::diagnostics::codes::E0123, d.span, "a collection day is from 1 to 31");
+                self.err(
+                    crate::diagnostics::codes::E0123,
+                    d.span,
+                    "a collection day is from 1 to 31",
+                );
             }
             let (mut calendar, mut holidays) = (None, None);
             if let Some(c) = &p.calendar
@@ -228,7 +240,11 @@ impl Checker<'_> {
                 if let (Some(v), Some(s)) = (v, s)
                     && !(Decimal::ZERO..Decimal::ONE).contains(&v)
                 {
-                    self.err(crate::diagnostics::codes::E0113, s.span, format!("{v} is outside [0, 1)"));
+                    self.err(
+                        crate::diagnostics::codes::E0113,
+                        s.span,
+                        format!("{v} is outside [0, 1)"),
+                    );
                 }
             }
             let plan = PaymentPlan {

@@ -47,7 +47,11 @@ impl Checker<'_> {
         let mut step_spans: Vec<Span> = Vec::new();
         if let Some(rating) = rating {
             if rating.steps.is_empty() {
-                self.err(crate::diagnostics::codes::E0112, raw.code.span, "the rating plan has no steps");
+                self.err(
+                    crate::diagnostics::codes::E0112,
+                    raw.code.span,
+                    "the rating plan has no steps",
+                );
             }
             let later: HashSet<&str> = rating
                 .steps
@@ -99,8 +103,12 @@ impl Checker<'_> {
                         None => {
                             let help =
                                 suggest_in(&c.value, coverages.iter().map(|x| x.code.as_str()));
-                            self.err(crate::diagnostics::codes::E0111, c.span, format!("unknown coverage `{}`", c.value))
-                                .help = Some(help);
+                            self.err(
+                                crate::diagnostics::codes::E0111,
+                                c.span,
+                                format!("unknown coverage `{}`", c.value),
+                            )
+                            .help = Some(help);
                             None
                         }
                     }

@@ -63,14 +63,21 @@ impl Checker<'_> {
                 ..
             }) => {
                 self.diags.push(
-                    Diagnostic::error(crate::diagnostics::codes::E0136, format!("holiday calendar: {message}"))
-                        .in_file(path)
-                        .at(Span::new(line as u32, column.max(1) as u32, 0, 0)),
+                    Diagnostic::error(
+                        crate::diagnostics::codes::E0136,
+                        format!("holiday calendar: {message}"),
+                    )
+                    .in_file(path)
+                    .at(Span::new(line as u32, column.max(1) as u32, 0, 0)),
                 );
                 None
             }
             Err(e) => {
-                self.err(crate::diagnostics::codes::E0136, name.span, format!("holiday calendar: {e}"));
+                self.err(
+                    crate::diagnostics::codes::E0136,
+                    name.span,
+                    format!("holiday calendar: {e}"),
+                );
                 None
             }
         }

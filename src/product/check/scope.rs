@@ -151,7 +151,11 @@ impl Checker<'_> {
             Ok(a) => a,
             Err(e) => {
                 let span = self.formula_span(f.span, &f.value, e.start, e.end);
-                self.err(crate::diagnostics::codes::E0300, span, format!("formula syntax: {}", e.message));
+                self.err(
+                    crate::diagnostics::codes::E0300,
+                    span,
+                    format!("formula syntax: {}", e.message),
+                );
                 return None;
             }
         };

@@ -111,7 +111,11 @@ impl Checker<'_> {
                 let header: Vec<String> = match rdr.headers() {
                     Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
                     Err(e) => {
-                        self.err(crate::diagnostics::codes::E0127, f.span, format!("{}: {e}", path.display()));
+                        self.err(
+                            crate::diagnostics::codes::E0127,
+                            f.span,
+                            format!("{}: {e}", path.display()),
+                        );
                         return None;
                     }
                 };
@@ -204,8 +208,11 @@ impl Checker<'_> {
                 match parse_band(text) {
                     Some(Ok(b)) => keys.push(b),
                     Some(Err(e)) => {
-                        self.diags
-                            .push(Diagnostic::error(crate::diagnostics::codes::E0129, e).in_file(file).at(here(*span)));
+                        self.diags.push(
+                            Diagnostic::error(crate::diagnostics::codes::E0129, e)
+                                .in_file(file)
+                                .at(here(*span)),
+                        );
                         bad = true;
                     }
                     None => match parse_decimal(text) {
@@ -238,8 +245,11 @@ impl Checker<'_> {
                         values.push(d);
                     }
                     Err(e) => {
-                        self.diags
-                            .push(Diagnostic::error(crate::diagnostics::codes::E0101, e).in_file(file).at(here(*span)));
+                        self.diags.push(
+                            Diagnostic::error(crate::diagnostics::codes::E0101, e)
+                                .in_file(file)
+                                .at(here(*span)),
+                        );
                         bad = true;
                     }
                 }

@@ -88,8 +88,12 @@ impl Checker<'_> {
                     }
                     None => {
                         let help = suggest_in(&s.value, tables.iter().map(|t| t.name.as_str()));
-                        self.err(crate::diagnostics::codes::E0111, s.span, format!("unknown table `{}`", s.value))
-                            .help = Some(help);
+                        self.err(
+                            crate::diagnostics::codes::E0111,
+                            s.span,
+                            format!("unknown table `{}`", s.value),
+                        )
+                        .help = Some(help);
                     }
                 }
             }
