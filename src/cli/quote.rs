@@ -51,22 +51,9 @@ pub struct QuoteArgs {
     /// Templates folder (names resolve inside it only).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
-    /// Issue date of the document (YYYY-MM-DD); defaults to the quote's date.
-    #[arg(long)]
-    pub issue_date: Option<String>,
-    /// Dispute resolution: litigation or arbitration (defaults to the insurer's).
-    #[arg(long)]
-    pub dispute: Option<String>,
-    /// The arbitration commission, for --dispute arbitration.
-    #[arg(long)]
-    pub arbitration_body: Option<String>,
-    /// A special clause of this policy, printed after the product's (repeatable).
-    #[arg(long = "special-clause")]
-    pub special_clause: Vec<String>,
-    /// Policy-options file (YAML): plan, issue date, dispute, special clauses, policyholder
-    /// address and contact, beneficiaries, buyer credit limits.
-    #[arg(long)]
-    pub policy_options: Option<PathBuf>,
+    /// What a policy states besides the quote.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 /// Arguments of `coverwright render`.
@@ -108,6 +95,15 @@ pub struct RenderArgs {
     /// Payment plan the policy is written with; the plan code of the quote.
     #[arg(long)]
     pub plan: Option<String>,
+    /// What a policy states besides the quote.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// The options of a policy document that the quote does not carry (`render` and
+/// `quote --render`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct PolicyArgs {
     /// Issue date of the document (YYYY-MM-DD); defaults to the quote's date.
     #[arg(long)]
     pub issue_date: Option<String>,
@@ -256,15 +252,8 @@ pub(super) fn quote_cmd(
                     .to_string();
                 let mut inputs = vec![a.request.as_path()];
                 inputs.extend(a.census.as_deref());
-                let doc_args = DocArgs {
-                    plan: a.plan.clone(),
-                    issue_date: a.issue_date.clone(),
-                    dispute: a.dispute.clone(),
-                    arbitration_body: a.arbitration_body.clone(),
-                    special_clause: a.special_clause.clone(),
-                    policy_options: a.policy_options.clone(),
-                };
-                let options = match doc_options(&a.lang, &doc_args, Some(product), &a.products) {
+                let doc_args = (a.plan.as_deref(), &a.policy);
+                let options = match doc_options(&a.lang, doc_args, Some(product), &a.products) {
                     Ok(o) => o,
                     Err(e) => {
                         writeln!(err, "error: {e}")?;
@@ -325,15 +314,8 @@ pub(super) fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result
             return Ok(ExitCode::Invalid);
         }
     };
-    let doc_args = DocArgs {
-        plan: a.plan.clone(),
-        issue_date: a.issue_date.clone(),
-        dispute: a.dispute.clone(),
-        arbitration_body: a.arbitration_body.clone(),
-        special_clause: a.special_clause.clone(),
-        policy_options: a.policy_options.clone(),
-    };
-    let options = match doc_options(&a.lang, &doc_args, product.as_ref(), &a.products) {
+    let doc_args = (a.plan.as_deref(), &a.policy);
+    let options = match doc_options(&a.lang, doc_args, product.as_ref(), &a.products) {
         Ok(o) => coverwright::document::DocOptions {
             actuary: a.actuary,
             ..o
@@ -382,26 +364,16 @@ fn read_billing(path: &Path) -> Result<serde_json::Value, Diagnostic> {
     })
 }
 
-/// The document options given on the command line.
-struct DocArgs {
-    plan: Option<String>,
-    issue_date: Option<String>,
-    dispute: Option<String>,
-    arbitration_body: Option<String>,
-    special_clause: Vec<String>,
-    policy_options: Option<PathBuf>,
-}
-
 /// Document options from the command line, the product and the insurer profiles file.
 fn doc_options(
     lang: &str,
-    a: &DocArgs,
+    (plan, a): (Option<&str>, &PolicyArgs),
     product: Option<&coverwright::product::Product>,
     products: &Path,
 ) -> Result<coverwright::document::DocOptions, String> {
     coverwright::document::options::options_for(
         lang,
-        a.plan.as_deref(),
+        plan,
         a.issue_date.as_deref(),
         a.dispute.as_deref(),
         a.arbitration_body.as_deref(),
