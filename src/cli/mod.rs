@@ -159,8 +159,9 @@ pub enum Command {
         /// Years before the first payment.
         #[arg(long, default_value_t = 0)]
         defer: u32,
-        /// Years of payment (life when absent).
-        #[arg(long)]
+        /// Years of payment, 1 or more; for life when absent. (Formulas write `term 0` for
+        /// life; here a life annuity is asked for by leaving `--term` out, so 0 is refused.)
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         term: Option<u32>,
         /// Years certain at the start of payments.
         #[arg(long, default_value_t = 0)]

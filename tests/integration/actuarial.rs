@@ -444,3 +444,25 @@ proptest! {
         }
     }
 }
+
+/// `term 0` means "for life" in formulas; on the command line a life annuity is asked for by
+/// leaving `--term` out, so `--term 0` is refused rather than valued as a 0-year annuity.
+#[test]
+fn annuity_term_zero_is_refused_and_no_term_is_for_life() {
+    let table = "products/tables/cl_2010_2013_qx.csv";
+    let args = |term: Option<&str>| {
+        let mut a = vec![
+            "annuity", "--table", table, "--column", "CL5", "--age", "60", "--interest", "0.025",
+        ];
+        if let Some(t) = term {
+            a.extend(["--term", t]);
+        }
+        crate::support::run(&a)
+    };
+    let (code, out, err) = args(Some("0"));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("invalid value '0' for '--term <TERM>'"), "{err}");
+    let (code, out, err) = args(None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("18.7877644997427817"), "{out}");
+}
