@@ -452,7 +452,15 @@ fn annuity_term_zero_is_refused_and_no_term_is_for_life() {
     let table = "products/tables/cl_2010_2013_qx.csv";
     let args = |term: Option<&str>| {
         let mut a = vec![
-            "annuity", "--table", table, "--column", "CL5", "--age", "60", "--interest", "0.025",
+            "annuity",
+            "--table",
+            table,
+            "--column",
+            "CL5",
+            "--age",
+            "60",
+            "--interest",
+            "0.025",
         ];
         if let Some(t) = term {
             a.extend(["--term", t]);
@@ -461,7 +469,10 @@ fn annuity_term_zero_is_refused_and_no_term_is_for_life() {
     };
     let (code, out, err) = args(Some("0"));
     assert_eq!((code, out.as_str()), (2, ""));
-    assert!(err.contains("invalid value '0' for '--term <TERM>'"), "{err}");
+    assert!(
+        err.contains("invalid value '0' for '--term <TERM>'"),
+        "{err}"
+    );
     let (code, out, err) = args(None);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("18.7877644997427817"), "{out}");
