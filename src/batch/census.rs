@@ -1,0 +1,284 @@
+//! Census input: rows read by the one census reader, priced one quote per member or per
+//! group of consecutive rows, with the policy part from the request file.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// Census.
+
+/// A census record: its rows, or a problem found while reading (its row and what).
+pub(super) enum CensusItem {
+    Rows(Vec<CensusRow>),
+    Bad(usize, Problem),
+}
+
+/// The policy part of a census batch: the request file checked without members.
+pub(super) fn census_request<'p>(
+    products: &'p [Product],
+    opts: &BatchOptions,
+) -> Result<(&'p Product, Request), BatchError> {
+    let Some(path) = &opts.request else {
+        return Err(BatchError::Usage(
+            "a census needs --request FILE for the policy part (policyholder, coverages, start)"
+                .into(),
+        ));
+    };
+    let file = crate::request::RequestFile::read(path).map_err(|e| match e {
+        crate::request::ReadError::Io(d) => {
+            BatchError::Usage(format!("{}: {}", path.display(), d.message))
+        }
+        crate::request::ReadError::Invalid(d) => BatchError::Invalid(d.into_vec()),
+    })?;
+    let node = &file.node;
+    let header = file
+        .header()
+        .map_err(|d| BatchError::Invalid(d.into_vec()))?;
+    let product =
+        crate::request::pick(products, &opts.product, &header, path).map_err(|e| match e {
+            crate::request::PickError::Unknown(m) => BatchError::Usage(m),
+            crate::request::PickError::NotInForce(d) => BatchError::Invalid(vec![d]),
+        })?;
+    if let Some(plan) = &opts.plan
+        && !product.plans.iter().any(|p| &p.code == plan)
+    {
+        let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
+        return Err(BatchError::Usage(format!(
+            "{} offers no payment plan `{plan}`; plans: {}",
+            product.id(),
+            codes.join(", ")
+        )));
+    }
+    // The census replaces the request's members (and any census it names).
+    let req = crate::request::check(product, node, path, Some(Vec::new()))
+        .map_err(|d| BatchError::Invalid(d.into_vec()))?;
+    Ok((product, req))
+}
+
+/// Opens the census and checks its header against the product.
+pub(super) fn open_census(
+    product: &Product,
+    opts: &BatchOptions,
+) -> Result<
+    (
+        CensusReader<std::io::BufReader<std::fs::File>>,
+        CensusLayout,
+    ),
+    BatchError,
+> {
+    let reader = CensusReader::open(&opts.input, opts.encoding, crate::census::MAX_CENSUS_BYTES)
+        .map_err(|e| match e {
+            crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
+            e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
+        })?;
+    let extra: Vec<&str> = opts.group_column.iter().map(String::as_str).collect();
+    let layout =
+        CensusLayout::new(product, reader.header().to_vec(), &extra).map_err(|problems| {
+            BatchError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| {
+                        Diagnostic::error(crate::diagnostics::codes::E0222, p.message)
+                            .in_file(&opts.input)
+                            .with_help(p.help)
+                    })
+                    .collect(),
+            )
+        })?;
+    Ok((reader, layout))
+}
+
+pub(super) fn run_census(
+    products: &[Product],
+    opts: &BatchOptions,
+    ctx: &Ctx<'_>,
+    out: &mut (dyn Write + Send),
+) -> Result<Counts, BatchError> {
+    match (opts.per, &opts.group_column) {
+        (Per::Group, None) => {
+            return Err(BatchError::Usage(
+                "--per group needs --group-column NAME".into(),
+            ));
+        }
+        (Per::Member, Some(_)) => {
+            return Err(BatchError::Usage(
+                "--group-column is for --per group".into(),
+            ));
+        }
+        _ => {}
+    }
+    let (product, base) = census_request(products, opts)?;
+    let (mut reader, layout) = open_census(product, opts)?;
+    let group_col = match &opts.group_column {
+        Some(g) => Some(layout.column(g).ok_or_else(|| {
+            BatchError::Invalid(vec![
+                Diagnostic::error(
+                    crate::diagnostics::codes::E0222,
+                    format!("row 1: the census has no column `{g}` to group by"),
+                )
+                .in_file(&opts.input),
+            ])
+        })?),
+        None => None,
+    };
+    let qopts = QuoteOptions {
+        plan: opts.plan.clone(),
+        as_of: None,
+        worksheet: opts.explain,
+    };
+    let one = |item: &CensusItem, record: u64, buf: &mut Vec<u8>| -> Kind {
+        census_record(product, &base, &layout, &qopts, item, record, buf)
+    };
+    let header = reader.header().to_vec();
+    let input = opts.input.clone();
+    let mut groups = Grouper {
+        column: group_col,
+        open: None,
+    };
+    let mut finished = false;
+    let produce = move || -> Result<Option<Chunk<CensusItem>>, BatchError> {
+        let mut chunk: Vec<CensusItem> = Vec::new();
+        let mut members = 0usize;
+        while !finished && chunk.len() < CHUNK_RECORDS && members < CHUNK_MEMBERS && !ctx.stopped()
+        {
+            let next = reader
+                .next_row()
+                .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", input.display())))?;
+            let row = match next {
+                None => {
+                    finished = true;
+                    chunk.extend(groups.close());
+                    break;
+                }
+                Some(Err(e)) => {
+                    chunk.extend(groups.close());
+                    chunk.push(CensusItem::Bad(e.row, row_error(&header, &e)));
+                    members += 1;
+                    continue;
+                }
+                Some(Ok(row)) => row,
+            };
+            if groups.is_blank(&row) {
+                continue;
+            }
+            members += 1;
+            chunk.extend(groups.add(row));
+        }
+        if chunk.is_empty() && finished {
+            return Ok(None);
+        }
+        Ok(Some((chunk, reader.offset())))
+    };
+    pipeline(ctx, out, produce, &one)
+}
+
+/// Cuts rows into records: one per row, or one per run of rows with the same group value.
+pub(super) struct Grouper {
+    column: Option<usize>,
+    /// The group being read: its key, its rows, and the row where it went over the limit.
+    open: Option<(String, Vec<CensusRow>, Option<usize>)>,
+}
+
+impl Grouper {
+    /// Whether every cell is empty (the group column aside).
+    fn is_blank(&self, row: &CensusRow) -> bool {
+        row.cells
+            .iter()
+            .enumerate()
+            .all(|(i, c)| Some(i) == self.column || c.trim().is_empty())
+    }
+
+    /// Adds a row; returns the record it finishes, if any.
+    fn add(&mut self, row: CensusRow) -> Option<CensusItem> {
+        let Some(col) = self.column else {
+            return Some(CensusItem::Rows(vec![row]));
+        };
+        let key = row.cells.get(col).map(str::trim).unwrap_or_default();
+        match &mut self.open {
+            Some((k, rows, over)) if k == key => {
+                if rows.len() < crate::request::MAX_MEMBERS {
+                    rows.push(row);
+                } else if over.is_none() {
+                    *over = Some(row.row);
+                }
+                None
+            }
+            _ => {
+                let done = self.close();
+                self.open = Some((key.to_string(), vec![row], None));
+                done
+            }
+        }
+    }
+
+    /// Turns the group being read into a record.
+    fn close(&mut self) -> Option<CensusItem> {
+        let (_, rows, over) = self.open.take()?;
+        Some(match over {
+            Some(row) => CensusItem::Bad(
+                row,
+                Problem {
+                    field: None,
+                    message: format!(
+                        "more than {} members in one group",
+                        crate::request::MAX_MEMBERS
+                    ),
+                },
+            ),
+            None => CensusItem::Rows(rows),
+        })
+    }
+}
+
+/// A row that cannot be read, as a problem: the field is the column's header name.
+pub(super) fn row_error(header: &[String], e: &RowError) -> Problem {
+    Problem {
+        field: e
+            .column
+            .and_then(|c| header.get(c.wrapping_sub(1)))
+            .cloned(),
+        message: e.message.clone(),
+    }
+}
+
+pub(super) fn census_record(
+    product: &Product,
+    base: &Request,
+    layout: &CensusLayout,
+    qopts: &QuoteOptions,
+    item: &CensusItem,
+    record: u64,
+    buf: &mut Vec<u8>,
+) -> Kind {
+    let rows = match item {
+        CensusItem::Rows(rows) => rows,
+        CensusItem::Bad(row, p) => {
+            write_error(buf, record, Some(*row), std::slice::from_ref(p));
+            return Kind::Failed;
+        }
+    };
+    let mut members: Vec<Member> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match layout.member(product, &row.cells, row.row) {
+            Ok(Some(m)) => members.push(m),
+            Ok(None) => {}
+            Err(problems) => {
+                let problems: Vec<Problem> = problems.iter().map(row_problem).collect();
+                write_error(buf, record, Some(row.row), &problems);
+                return Kind::Failed;
+            }
+        }
+    }
+    let first_row = rows.first().map(|r| r.row);
+    let req = Request {
+        members,
+        ..base.clone()
+    };
+    quote_line(product, &req, qopts, record, first_row, buf)
+}
+
+pub(super) fn row_problem(p: &RowProblem) -> Problem {
+    Problem {
+        field: p.field().map(str::to_string),
+        message: p.message(),
+    }
+}

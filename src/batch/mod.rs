@@ -1,0 +1,519 @@
+//! Batch quoting: many records priced in one run, streamed from an input file to an output
+//! file of JSON Lines.
+//!
+//! Two inputs:
+//! - **JSON Lines** of requests: each non-blank line is a request object in the form of a
+//!   request file, priced as one quote;
+//! - **a census CSV** (by the extension `.csv`): the policy part comes from a request file
+//!   (`--request`, its `members` replaced), and the rows are priced one quote per member, or
+//!   one quote per group of consecutive rows with the same value in a group column.
+//!
+//! Output: one line per record, in input order. A quoted record's line is the quote
+//! `coverwright quote --format json` gives for that record, as compact JSON (the worksheet is
+//! empty unless asked for); a declined record's line is the decline `quote --format json`
+//! gives, compact; a record that cannot be quoted gives
+//! `{"record": n, "row": r, "error": {"field": ..., "message": ...}}` and the batch goes on.
+//!
+//! Invariants: memory is bounded by the chunk size, not the input (records are read in chunks,
+//! rated in parallel, written in order, and dropped); the output bytes are the same for any
+//! number of threads (each record's line depends only on that record); every record gives
+//! exactly one line.
+//!
+//! Stopping: [`run_until`] watches a flag (set by a signal handler in the command line); once
+//! it is set, reading stops, the chunk being rated is dropped, and the run ends with
+//! [`BatchError::Interrupted`] and the number of records written so far. The caller writes
+//! through a [`crate::fsio::AtomicOutput`], so an interrupted or failed run leaves no output.
+//!
+//! Files: the input and the request must be regular files; a `census:` named by a JSON Lines
+//! record resolves under the folder of the JSON Lines file ([`crate::fsio::resolve_confined`])
+//! and is read with a size bound.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::census::{CensusReader, CensusRow, Encoding, RowError};
+use crate::diagnostics::{Diagnostic, Span};
+use crate::product::Product;
+use crate::quote::{Outcome, QuoteOptions};
+use crate::rating::Failure;
+
+mod census;
+mod jsonl;
+mod progress;
+
+use crate::request::{CensusLayout, Member, Request, RowProblem};
+use crate::yaml::{Node, NodeKind};
+use census::*;
+use jsonl::*;
+pub use jsonl::{field_at, json_lines_record};
+pub use progress::progress_bar;
+
+/// Records read, rated and written at a time.
+pub const CHUNK_RECORDS: usize = 4096;
+/// Members read at a time (a group larger than this is a chunk of its own).
+pub const CHUNK_MEMBERS: usize = 16_384;
+/// Longest JSON Lines record, in bytes (the limit of a request file).
+pub const MAX_LINE_BYTES: usize = crate::yaml::MAX_YAML_BYTES;
+/// The worker threads a batch may be given.
+pub const THREADS: std::ops::RangeInclusive<usize> = 1..=256;
+
+/// How a census is cut into quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Per {
+    /// One quote per row.
+    Member,
+    /// One quote per run of consecutive rows with the same group value.
+    Group,
+}
+
+/// What to price and how.
+#[derive(Clone, Debug)]
+pub struct BatchOptions {
+    /// Product code, optionally `@VERSION`; without it the version in force on each
+    /// request's start date.
+    pub product: String,
+    /// JSON Lines of requests, or a census CSV (`.csv`).
+    pub input: PathBuf,
+    /// For a census: the request file giving the policy part.
+    pub request: Option<PathBuf>,
+    pub per: Per,
+    /// For `Per::Group`: the census column whose value groups rows.
+    pub group_column: Option<String>,
+    /// Only this payment plan.
+    pub plan: Option<String>,
+    /// Record the worksheet in each quote.
+    pub explain: bool,
+    /// Worker threads (all cores when `None`).
+    pub threads: Option<usize>,
+    /// For a census: its encoding, found from its bytes when `None`.
+    pub encoding: Option<Encoding>,
+}
+
+/// Counts of a finished batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub records: u64,
+    pub quoted: u64,
+    pub declined: u64,
+    pub failed: u64,
+    pub seconds: f64,
+}
+
+impl Summary {
+    pub fn per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.records as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} records: {} quoted, {} declined, {} failed in {:.2} s ({:.0} records/s)",
+            self.records,
+            self.quoted,
+            self.declined,
+            self.failed,
+            self.seconds,
+            self.per_second()
+        )
+    }
+}
+
+/// Why a batch could not run at all.
+#[derive(Debug)]
+pub enum BatchError {
+    /// Bad arguments or a file that cannot be read (exit code 2).
+    Usage(String),
+    /// The request file or the census header is invalid (exit code 1).
+    Invalid(Vec<Diagnostic>),
+    /// Writing the output failed.
+    Io(std::io::Error),
+    /// A signal stopped the run after `records` records were written.
+    Interrupted { signal: i32, records: u64 },
+    /// The output could not be committed.
+    Output(crate::fsio::FsError),
+}
+
+impl From<std::io::Error> for BatchError {
+    fn from(e: std::io::Error) -> BatchError {
+        BatchError::Io(e)
+    }
+}
+
+/// What happened to one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Quoted,
+    Declined,
+    Failed,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
+    quoted: u64,
+    declined: u64,
+    failed: u64,
+}
+
+impl Counts {
+    fn add(&mut self, k: Kind) {
+        match k {
+            Kind::Quoted => self.quoted += 1,
+            Kind::Declined => self.declined += 1,
+            Kind::Failed => self.failed += 1,
+        }
+    }
+}
+
+/// Reports progress: input bytes read so far.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
+
+/// Runs a batch over `products`, writing JSON Lines to `out`.
+pub fn run(
+    products: &[Product],
+    opts: &BatchOptions,
+    out: &mut (dyn Write + Send),
+    progress: Option<Progress<'_>>,
+) -> Result<Summary, BatchError> {
+    run_until(products, opts, out, progress, &AtomicUsize::new(0))
+}
+
+/// Runs a batch like [`run`], stopping early once `stop` holds a signal number (not 0).
+pub fn run_until(
+    products: &[Product],
+    opts: &BatchOptions,
+    out: &mut (dyn Write + Send),
+    progress: Option<Progress<'_>>,
+    stop: &AtomicUsize,
+) -> Result<Summary, BatchError> {
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = opts.threads {
+            if !THREADS.contains(&n) {
+                return Err(BatchError::Usage(format!(
+                    "--threads must be from {} to {}, not {n}",
+                    THREADS.start(),
+                    THREADS.end()
+                )));
+            }
+            b = b.num_threads(n);
+        }
+        b.build()
+            .map_err(|e| BatchError::Usage(format!("cannot start worker threads: {e}")))?
+    };
+    let started = Instant::now();
+    let is_census = opts
+        .input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let ctx = Ctx {
+        pool: &pool,
+        progress,
+        stop,
+    };
+    let counts = if is_census {
+        run_census(products, opts, &ctx, out)
+    } else {
+        run_jsonl(products, opts, &ctx, out)
+    }?;
+    Ok(Summary {
+        records: counts.quoted + counts.declined + counts.failed,
+        quoted: counts.quoted,
+        declined: counts.declined,
+        failed: counts.failed,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// A chunk of records and the input bytes read up to its end (for progress).
+type Chunk<T> = (Vec<T>, u64);
+
+/// What every stage of a run shares: the worker pool, the progress callback and the stop flag.
+struct Ctx<'a> {
+    pool: &'a rayon::ThreadPool,
+    progress: Option<Progress<'a>>,
+    stop: &'a AtomicUsize,
+}
+
+impl Ctx<'_> {
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) != 0
+    }
+}
+
+/// Reads, rates and writes at the same time: a reader thread produces chunks of records, the
+/// worker pool rates one chunk while the next is read, and a writer thread writes the lines
+/// of the previous one. Two chunks at most wait in each queue, so memory stays bounded.
+fn pipeline<T: Send + Sync>(
+    ctx: &Ctx<'_>,
+    out: &mut (dyn Write + Send),
+    mut produce: impl FnMut() -> Result<Option<Chunk<T>>, BatchError> + Send,
+    one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
+) -> Result<Counts, BatchError> {
+    let (pool, progress) = (ctx.pool, ctx.progress);
+    use std::sync::mpsc::sync_channel;
+    let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<T>, BatchError>>(1);
+    let (buf_tx, buf_rx) = sync_channel::<(Vec<Vec<u8>>, u64)>(1);
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            while !ctx.stopped() {
+                match produce() {
+                    Ok(Some(c)) => {
+                        if chunk_tx.send(Ok(c)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = chunk_tx.send(Err(e));
+                        break;
+                    }
+                }
+            }
+        });
+        let writer = s.spawn(move || -> std::io::Result<()> {
+            for (bufs, bytes) in buf_rx {
+                for b in bufs {
+                    out.write_all(&b)?;
+                }
+                if let Some(p) = progress {
+                    p(bytes);
+                }
+            }
+            out.flush()
+        });
+        let mut counts = Counts::default();
+        let mut record = 1u64;
+        let mut failure = None;
+        for msg in chunk_rx {
+            let (items, bytes) = match msg {
+                Ok(c) => c,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            };
+            let (bufs, c) = rate_chunk(pool, &items, record, one);
+            if ctx.stopped() {
+                // The chunk in flight is dropped: its records were not written.
+                break;
+            }
+            record += items.len() as u64;
+            counts.quoted += c.quoted;
+            counts.declined += c.declined;
+            counts.failed += c.failed;
+            if buf_tx.send((bufs, bytes)).is_err() {
+                break;
+            }
+        }
+        drop(buf_tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the writer thread failed")));
+        let signal = ctx.stop.load(Ordering::Relaxed);
+        match (failure, written) {
+            _ if signal != 0 => Err(BatchError::Interrupted {
+                signal: i32::try_from(signal).unwrap_or(0),
+                records: record - 1,
+            }),
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(BatchError::Io(e)),
+            (None, Ok(())) => Ok(counts),
+        }
+    })
+}
+
+/// Rates `items` in parallel; returns their lines in order. `first` is the record number of
+/// `items[0]`.
+fn rate_chunk<T: Sync>(
+    pool: &rayon::ThreadPool,
+    items: &[T],
+    first: u64,
+    one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
+) -> (Vec<Vec<u8>>, Counts) {
+    let mut counts = Counts::default();
+    if items.is_empty() {
+        return (Vec::new(), counts);
+    }
+    // A few pieces per thread, so that a slow piece does not leave a core idle.
+    let pieces = pool.current_num_threads() * 4;
+    let size = items.len().div_ceil(pieces).max(1);
+    let parts: Vec<(Vec<u8>, Counts)> = pool.install(|| {
+        items
+            .par_chunks(size)
+            .enumerate()
+            .map(|(pi, part)| {
+                let mut buf = Vec::with_capacity(part.len() * 1024);
+                let mut c = Counts::default();
+                for (i, it) in part.iter().enumerate() {
+                    let n = first + (pi * size + i) as u64;
+                    c.add(one(it, n, &mut buf));
+                }
+                (buf, c)
+            })
+            .collect()
+    });
+    let mut bufs = Vec::with_capacity(parts.len());
+    for (buf, c) in parts {
+        bufs.push(buf);
+        counts.quoted += c.quoted;
+        counts.declined += c.declined;
+        counts.failed += c.failed;
+    }
+    (bufs, counts)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output lines.
+
+/// A failed eligibility rule, with its keys in the order `quote --format json` prints them.
+#[derive(Serialize)]
+struct FailureOut<'a> {
+    member: Option<usize>,
+    member_name: &'a Option<String>,
+    message_en: &'a str,
+    message_zh: &'a str,
+    row: Option<usize>,
+    rule: &'a str,
+}
+
+/// The decline `quote --format json` prints (keys in its order).
+#[derive(Serialize)]
+struct DeclineOut<'a> {
+    declined: bool,
+    failures: Vec<FailureOut<'a>>,
+    product: String,
+}
+
+#[derive(Serialize)]
+struct ErrorItem<'a> {
+    field: Option<&'a str>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    record: u64,
+    row: Option<usize>,
+    error: ErrorItem<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    more_errors: Vec<ErrorItem<'a>>,
+}
+
+/// One problem with a record: the field it is in (when known) and what is wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+fn write_json<T: Serialize>(buf: &mut Vec<u8>, v: &T) {
+    // Serializing plain structs of strings and numbers into memory cannot fail.
+    if serde_json::to_writer(&mut *buf, v).is_err() {
+        buf.extend_from_slice(b"{}");
+    }
+    buf.push(b'\n');
+}
+
+/// Writes an error line for record `record`.
+pub fn write_error(buf: &mut Vec<u8>, record: u64, row: Option<usize>, problems: &[Problem]) {
+    fn item(p: &Problem) -> ErrorItem<'_> {
+        ErrorItem {
+            field: p.field.as_deref(),
+            message: &p.message,
+        }
+    }
+    let (first, rest) = match problems.split_first() {
+        Some((f, r)) => (item(f), r.iter().map(item).collect()),
+        None => (
+            ErrorItem {
+                field: None,
+                message: "the record cannot be quoted",
+            },
+            Vec::new(),
+        ),
+    };
+    write_json(
+        buf,
+        &ErrorOut {
+            record,
+            row,
+            error: first,
+            more_errors: rest,
+        },
+    );
+}
+
+/// Writes a decline line: the decline `quote --format json` prints, compact.
+pub fn write_decline(buf: &mut Vec<u8>, product: &Product, failures: &[Failure]) {
+    write_json(
+        buf,
+        &DeclineOut {
+            declined: true,
+            failures: failures
+                .iter()
+                .map(|f| FailureOut {
+                    member: f.member,
+                    member_name: &f.member_name,
+                    message_en: &f.message_en,
+                    message_zh: &f.message_zh,
+                    row: f.row,
+                    rule: &f.rule,
+                })
+                .collect(),
+            product: product.id(),
+        },
+    );
+}
+
+/// Quotes a checked request and writes its line. `row_of` gives the census row of a member
+/// (for rating errors), `row` the record's row.
+fn quote_line(
+    product: &Product,
+    req: &Request,
+    qopts: &QuoteOptions,
+    record: u64,
+    row: Option<usize>,
+    buf: &mut Vec<u8>,
+) -> Kind {
+    match crate::quote::quote(product, req, qopts) {
+        Ok(Outcome::Quoted(q, _)) => {
+            write_json(buf, &*q);
+            Kind::Quoted
+        }
+        Ok(Outcome::Declined(failures)) => {
+            write_decline(buf, product, &failures);
+            Kind::Declined
+        }
+        Err(e) => {
+            let row = match &e {
+                crate::quote::QuoteError::Rating(r) => r
+                    .member
+                    .and_then(|m| req.members.get(m))
+                    .and_then(|m| m.row)
+                    .or(row),
+                crate::quote::QuoteError::Schedule(_) => row,
+            };
+            write_error(
+                buf,
+                record,
+                row,
+                &[Problem {
+                    field: None,
+                    message: e.to_string(),
+                }],
+            );
+            Kind::Failed
+        }
+    }
+}
