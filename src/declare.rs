@@ -17,7 +17,7 @@ use crate::rating;
 use crate::request::{self, Member, Party};
 use crate::schedule::{
     self, DeclarationBilling, DeclarationPlan, DeclarationPlanSpec, DepositRule, PaymentMethod,
-    RawDeclaration, Rounding,
+    RawDeclaration,
 };
 use crate::yaml::{Node, NodeKind};
 
@@ -223,11 +223,7 @@ pub fn declare(
         // limit what may be declared, so declarations are not flagged against it.
         maximum_liability: None,
         minor_unit: 2,
-        rounding: if p.rounding.mode_name == "half_even" {
-            Rounding::HalfEven
-        } else {
-            Rounding::HalfUp
-        },
+        rounding: p.rounding.mode(),
     };
     let plan = DeclarationPlan::new(spec).map_err(|e| {
         let mut ds = Diagnostics::new();

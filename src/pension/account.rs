@@ -6,16 +6,12 @@ use crate::formula::Value;
 use crate::product::{InputGroup, PaymentPlan, Product, TermUnit};
 use crate::request::Request;
 use crate::schedule::{
-    ContributionFrequency, ContributionPlan, PensionAccountTerms, PremiumHoliday, Rounding, TopUp,
+    ContributionFrequency, ContributionPlan, PensionAccountTerms, PremiumHoliday, TopUp,
 };
 
 /// The account terms of `plan` at its guaranteed crediting rate.
 pub(super) fn terms(p: &Product, plan: &PaymentPlan) -> Result<PensionAccountTerms, String> {
-    let rounding = if p.rounding.mode_name == "half_even" {
-        Rounding::HalfEven
-    } else {
-        Rounding::HalfUp
-    };
+    let rounding = p.rounding.mode();
     PensionAccountTerms::new(
         plan.crediting_rate.unwrap_or_default(),
         plan.initial_charge.unwrap_or_default(),
@@ -28,7 +24,7 @@ pub(super) fn terms(p: &Product, plan: &PaymentPlan) -> Result<PensionAccountTer
 }
 
 /// The planned contributions of the request over its term.
-pub(super) fn plan(p: &Product, r: &Request) -> Result<ContributionPlan, String> {
+pub(crate) fn plan(p: &Product, r: &Request) -> Result<ContributionPlan, String> {
     let option = |name: &str| -> Option<Value> {
         p.fields
             .iter()

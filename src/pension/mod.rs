@@ -20,6 +20,10 @@
 //! product's `pension:` line and the request input, never quoted without its benefits.
 
 mod account;
+
+/// The planned contributions of a request over its term (options `contribution` and
+/// `frequency`, pauses and top-ups), as the quote's flexible payment option lays them out.
+pub(crate) use account::plan as contribution_plan;
 mod benefits;
 mod validate;
 

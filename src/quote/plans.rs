@@ -108,10 +108,7 @@ fn flexible(
     rated: &Rated,
     plan: &crate::product::PaymentPlan,
 ) -> Result<(schedule::PensionProjection, Option<schedule::PensionPayout>), QuoteError> {
-    use schedule::{
-        ContributionFrequency, ContributionPlan, PayoutFrequency, PensionAccountTerms,
-        PremiumHoliday, TopUp,
-    };
+    use schedule::{PayoutFrequency, PensionAccountTerms};
     let option = |name: &str| -> Option<Value> {
         p.fields
             .iter()
@@ -120,24 +117,7 @@ fn flexible(
             .and_then(|i| r.policy.get(i).copied())
     };
     let word = |name: &str| option(name).map(|v| p.interner.show(&v));
-    let amount = option("contribution")
-        .and_then(|v| v.num())
-        .unwrap_or_default();
-    let years = if p.term.unit == TermUnit::Year {
-        r.term
-    } else {
-        1
-    };
-    let frequency = match word("frequency").as_deref() {
-        Some("monthly") => ContributionFrequency::Monthly,
-        Some("quarterly") => ContributionFrequency::Quarterly,
-        _ => ContributionFrequency::Yearly,
-    };
-    let rounding = if p.rounding.mode_name == "half_even" {
-        schedule::Rounding::HalfEven
-    } else {
-        schedule::Rounding::HalfUp
-    };
+    let rounding = p.rounding.mode();
     let terms = PensionAccountTerms::new(
         plan.crediting_rate.unwrap_or_default(),
         plan.initial_charge.unwrap_or_default(),
@@ -147,27 +127,7 @@ fn flexible(
         rounding,
     )
     .map_err(|e| QuoteError::Schedule(e.to_string()))?;
-    let cplan = ContributionPlan::new(
-        r.start,
-        years,
-        amount,
-        frequency,
-        r.pauses
-            .iter()
-            .map(|(from, to)| PremiumHoliday {
-                from: *from,
-                to: *to,
-            })
-            .collect(),
-        r.top_ups
-            .iter()
-            .map(|(date, amount)| TopUp {
-                date: *date,
-                amount: *amount,
-            })
-            .collect(),
-    )
-    .map_err(|e| QuoteError::Schedule(e.to_string()))?;
+    let cplan = crate::pension::contribution_plan(p, r).map_err(QuoteError::Schedule)?;
     let projection = terms
         .project(&cplan)
         .map_err(|e| QuoteError::Schedule(e.to_string()))?;
