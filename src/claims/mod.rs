@@ -2,7 +2,7 @@
 //!
 //! Owns the checked claim rules of a product ([`ClaimRules`], built by
 //! `product::check::claims` from the file's `claims:` section), reading claims ([`input`]),
-//! the settlement itself ([`settle`]: cover period, waiting and grace periods, conditions,
+//! the settlement itself ([`settle()`]: cover period, waiting and grace periods, conditions,
 //! benefit steps, limits, path, documents and service dates), the running ledger of earlier
 //! claims ([`Ledger`]), the text and JSON of a settlement ([`text`]), streaming many claims
 //! ([`stream`]), the settlement notice ([`notice`]) and the claims test cases of product files

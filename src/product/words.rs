@@ -3,7 +3,7 @@
 //!
 //! Because they are enums, the JSON Schema lists the allowed values, and a word that is not
 //! one of them is refused while the file is read, with one shared located diagnostic
-//! (`E0012 unknown <what> `<word>``, with "did you mean") made by `yaml::NodeDe`: the enum's
+//! (E0012 "unknown WHAT `WORD`", with "did you mean") made by `yaml::NodeDe`: the enum's
 //! serde name (`#[serde(rename = "…")]` on the type) is the `<what>` of that message.
 //!
 //! Invariant: `ALL` lists the words in declaration order and `as_str` gives each variant's

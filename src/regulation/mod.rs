@@ -9,7 +9,7 @@
 //!   product's own eligibility rules with its first quoting test case;
 //! - [`request`] declines, at quote time, a request that the product's own rules let through
 //!   but the baseline forbids;
-//! - [`cli`] is `coverwright rules`.
+//! - [`report`] lists the baseline for `coverwright rules` (the command itself is in the binary).
 //!
 //! Which baseline applies: the `regulation.yaml` in the product file's folder, or, when that
 //! folder has none, the baseline built into the program (the shipped
