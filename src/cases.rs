@@ -38,7 +38,7 @@ fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
     let mut details = Vec::new();
     let location = format!("{}:{}", p.file.display(), t.line);
     let census = match &t.census {
-        Some(path) => match request::read_census_file(p, path) {
+        Some(path) => match crate::census::read_members(p, path, None) {
             Ok(m) => Some(m),
             Err(d) => {
                 for x in d.iter() {
@@ -253,7 +253,7 @@ pub fn check_templates(
         let census = t
             .census
             .as_ref()
-            .and_then(|c| request::read_census_file(p, c).ok());
+            .and_then(|c| crate::census::read_members(p, c, None).ok());
         let Ok(req) = request::check(p, &t.request, &p.file, census) else {
             continue;
         };

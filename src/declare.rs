@@ -133,6 +133,31 @@ fn request_for(
     request::check(p, &node, file, Some(members))
 }
 
+/// Reads a declarations file (a regular file within [`crate::fsio::MAX_DOCUMENT_BYTES`],
+/// UTF-8 or GBK by the census's encoding rules, never with replaced bytes), then rates and
+/// bills it as [`declare`] does. A file that cannot be read is `Err(Err(..))`.
+pub fn declare_file(
+    p: &Product,
+    q: &Quote,
+    csv_path: &Path,
+) -> Result<DeclarationBilling, Result<Diagnostics, crate::fsio::FsError>> {
+    use crate::census::text::{TextError, read_text};
+    let text = match read_text(csv_path, None, crate::fsio::MAX_DOCUMENT_BYTES) {
+        Ok(t) => t,
+        Err(TextError::File(e)) => return Err(Err(e)),
+        Err(e @ TextError::Encoding { line, .. }) => {
+            let mut ds = Diagnostics::new();
+            ds.push(
+                Diagnostic::error(E0220, e.to_string())
+                    .in_file(csv_path)
+                    .at(Span::new(line as u32, 1, 0, 0)),
+            );
+            return Err(Ok(ds));
+        }
+    };
+    declare(p, q, csv_path, &text).map_err(Ok)
+}
+
 /// Rates and bills declared shipments under a quote.
 pub fn declare(
     p: &Product,

@@ -73,16 +73,11 @@ pub(super) fn open_census(
     let extra: Vec<&str> = opts.group_column.iter().map(String::as_str).collect();
     let layout =
         CensusLayout::new(product, reader.header().to_vec(), &extra).map_err(|problems| {
-            BatchError::Invalid(
-                problems
-                    .into_iter()
-                    .map(|p| {
-                        Diagnostic::error(crate::diagnostics::codes::E0222, p.message)
-                            .in_file(&opts.input)
-                            .with_help(p.help)
-                    })
-                    .collect(),
-            )
+            BatchError::Invalid(crate::census::header_diagnostics(
+                &opts.input,
+                &reader,
+                problems,
+            ))
         })?;
     Ok((reader, layout))
 }

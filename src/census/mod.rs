@@ -13,12 +13,14 @@
 //! - **Rows**: [`CensusReader::next_row`] gives each row with its row number (the line it
 //!   starts on, the header being row 1) and its cells; blank lines are skipped.
 //!   [`read_members`] reads a whole census into members through
-//!   [`crate::request::CensusLayout`], every bad cell a diagnostic with row and column.
+//!   [`CensusLayout`] ([`layout`]), every bad cell a diagnostic with row and column.
 //!
 //! Invariants: memory is bounded by one row (no file is read whole); every error names the
 //! row and, where it is about one cell, the column.
 
+pub mod layout;
 pub mod records;
+pub mod text;
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -26,7 +28,8 @@ use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::product::Product;
-use crate::request::{CensusLayout, MAX_MEMBERS, Member, RowProblem};
+use crate::request::Member;
+pub use layout::{CensusLayout, HeaderProblem, MAX_MEMBERS, RowProblem};
 pub use records::{MAX_FIELD_BYTES, MAX_FIELDS, Pos};
 use records::{RawRecord, RecordReader};
 
@@ -88,6 +91,7 @@ pub struct CensusReader<R> {
     records: RecordReader<R>,
     encoding: Encoding,
     header: Vec<String>,
+    header_starts: Vec<Pos>,
     raw: RawRecord,
 }
 
@@ -154,13 +158,14 @@ impl<R: Read + Seek> CensusReader<R> {
             records,
             encoding,
             header: Vec::new(),
+            header_starts: Vec::new(),
             raw: RawRecord::default(),
         };
-        r.header = r.read_header()?;
+        (r.header, r.header_starts) = r.read_header()?;
         Ok(r)
     }
 
-    fn read_header(&mut self) -> Result<Vec<String>, Opened> {
+    fn read_header(&mut self) -> Result<(Vec<String>, Vec<Pos>), Opened> {
         let row = match self.next_row()? {
             None => return Err(Opened::Census(CensusError::NoHeader)),
             Some(Err(e)) => return Err(Opened::Census(CensusError::Header(vec![e]))),
@@ -189,7 +194,7 @@ impl<R: Read + Seek> CensusReader<R> {
             }
         }
         if problems.is_empty() {
-            Ok(header)
+            Ok((header, row.starts))
         } else {
             Err(Opened::Census(CensusError::Header(problems)))
         }
@@ -198,6 +203,11 @@ impl<R: Read + Seek> CensusReader<R> {
     /// The header's names, trimmed.
     pub fn header(&self) -> &[String] {
         &self.header
+    }
+
+    /// Where each header cell starts.
+    pub fn header_starts(&self) -> &[Pos] {
+        &self.header_starts
     }
 
     /// The encoding the census is read in.
@@ -292,7 +302,7 @@ fn decode(encoding: Encoding, bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>,
 }
 
 /// Finds a census's encoding from its bytes (see the module documentation), then rewinds.
-fn detect<R: Read + Seek>(r: &mut R) -> std::io::Result<Encoding> {
+pub(crate) fn detect<R: Read + Seek>(r: &mut R) -> std::io::Result<Encoding> {
     let mut buf = vec![0u8; 1 << 16];
     // Continuation bytes still expected in the current character.
     let mut need = 0u8;
@@ -381,6 +391,7 @@ pub fn census_error_diagnostics(path: &Path, e: CensusError) -> Vec<Diagnostic> 
                 "the census is empty: it has no header row",
             )
             .in_file(path)
+            .at(Span::new(1, 1, 0, 0))
             .with_help("the first row names the columns, e.g. name,id,age,gender"),
         ],
         CensusError::Header(problems) => problems
@@ -394,35 +405,59 @@ pub fn census_error_diagnostics(path: &Path, e: CensusError) -> Vec<Diagnostic> 
     }
 }
 
-/// Reads a whole census file into members, with `layout` built from its header (the same
-/// semantics as `request::read_census`: every bad cell reported with row and column; blank
-/// rows skipped; at most [`MAX_MEMBERS`] members).
+/// Reads a whole census file into members, with a [`CensusLayout`] built from its header:
+/// every bad cell reported with row and column; blank rows skipped; at most [`MAX_MEMBERS`]
+/// members. Only a regular file within [`crate::fsio::MAX_NAMED_CENSUS_BYTES`] is read.
 pub fn read_members(
     product: &Product,
     path: &Path,
     forced: Option<Encoding>,
 ) -> Result<Vec<Member>, Diagnostics> {
-    let mut d = Diagnostics::new();
-    let fail = |diags: Vec<Diagnostic>| {
-        let mut d = Diagnostics::new();
-        d.extend(diags);
-        d
+    let reader = CensusReader::open(path, forced, crate::fsio::MAX_NAMED_CENSUS_BYTES)
+        .map_err(|e| diagnostics_of(census_error_diagnostics(path, e)))?;
+    members_of(product, path, reader)
+}
+
+/// [`read_members`] for census bytes already in memory; `path` names them in diagnostics.
+pub fn read_members_bytes(
+    product: &Product,
+    path: &Path,
+    bytes: &[u8],
+    forced: Option<Encoding>,
+) -> Result<Vec<Member>, Diagnostics> {
+    let reader = match CensusReader::new(std::io::Cursor::new(bytes), forced) {
+        Ok(r) => r,
+        Err(Opened::Census(e)) => return Err(diagnostics_of(census_error_diagnostics(path, e))),
+        Err(Opened::Io(e)) => {
+            return Err(diagnostics_of(vec![
+                Diagnostic::error(
+                    crate::diagnostics::codes::E0220,
+                    format!("cannot read the census: {e}"),
+                )
+                .in_file(path),
+            ]));
+        }
     };
-    let mut reader = CensusReader::open(path, forced, crate::fsio::MAX_NAMED_CENSUS_BYTES)
-        .map_err(|e| fail(census_error_diagnostics(path, e)))?;
+    members_of(product, path, reader)
+}
+
+fn diagnostics_of(diags: Vec<Diagnostic>) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.extend(diags);
+    d
+}
+
+/// The members of an opened census (see [`read_members`]).
+fn members_of<R: Read + Seek>(
+    product: &Product,
+    path: &Path,
+    mut reader: CensusReader<R>,
+) -> Result<Vec<Member>, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let fail = diagnostics_of;
     let header = reader.header().to_vec();
-    let layout = CensusLayout::new(product, header, &[]).map_err(|problems| {
-        fail(
-            problems
-                .into_iter()
-                .map(|p| {
-                    Diagnostic::error(crate::diagnostics::codes::E0222, p.message)
-                        .in_file(path)
-                        .with_help(p.help)
-                })
-                .collect(),
-        )
-    })?;
+    let layout = CensusLayout::new(product, header, &[])
+        .map_err(|problems| fail(header_diagnostics(path, &reader, problems)))?;
     let mut members = Vec::new();
     loop {
         let row = match reader.next_row() {
@@ -491,6 +526,30 @@ pub fn read_members(
         }
     }
     if d.has_errors() { Err(d) } else { Ok(members) }
+}
+
+/// The diagnostics for a header that does not fit the product, each at its header cell.
+pub fn header_diagnostics<R: Read + Seek>(
+    path: &Path,
+    reader: &CensusReader<R>,
+    problems: Vec<HeaderProblem>,
+) -> Vec<Diagnostic> {
+    problems
+        .into_iter()
+        .map(|p| {
+            let span = match reader.header_starts().get(p.column) {
+                Some(s) => {
+                    let len = reader.header().get(p.column).map_or(1, |h| h.len().max(1));
+                    Span::new(s.line as u32, s.column as u32, s.offset as usize, len)
+                }
+                None => Span::new(1, 1, 0, 0),
+            };
+            Diagnostic::error(crate::diagnostics::codes::E0222, p.message)
+                .in_file(path)
+                .at(span)
+                .with_help(p.help)
+        })
+        .collect()
 }
 
 /// A row problem found by [`CensusLayout::member`] as a [`RowError`] naming row and column.

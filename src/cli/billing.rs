@@ -161,15 +161,7 @@ pub(super) fn declare_cmd(
             "warning: {spec} has changed since the quote was made (content hash differs)"
         )?;
     }
-    let bytes = match coverwright::request::read_input(decls) {
-        Ok(b) => b,
-        Err(e) => {
-            writeln!(err, "error: cannot read {}: {e}", decls.display())?;
-            return Ok(ExitCode::Io);
-        }
-    };
-    let (text, _) = coverwright::request::decode_census(&bytes);
-    match coverwright::declare::declare(p, &q, decls, &text) {
+    match coverwright::declare::declare_file(p, &q, decls) {
         Ok(b) => {
             match format {
                 Format::Json => writeln!(
@@ -181,9 +173,13 @@ pub(super) fn declare_cmd(
             }
             Ok(ExitCode::Success)
         }
-        Err(d) => {
+        Err(Ok(d)) => {
             report(&d.into_vec(), Format::Text, out, err)?;
             Ok(ExitCode::Invalid)
+        }
+        Err(Err(e)) => {
+            writeln!(err, "error: {e}")?;
+            Ok(ExitCode::Io)
         }
     }
 }

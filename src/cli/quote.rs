@@ -20,6 +20,10 @@ pub struct QuoteArgs {
     /// Census CSV (UTF-8, UTF-8 with BOM or GBK) replacing the request's `members`.
     #[arg(long)]
     pub census: Option<PathBuf>,
+    /// The census's encoding. Found from the bytes by default: UTF-8 (with or without a byte
+    /// order mark), else GBK; bytes that are not text are row errors, never replaced.
+    #[arg(long, value_enum)]
+    pub encoding: Option<coverwright::census::Encoding>,
     /// Date the quote is made (YYYY-MM-DD): dates the quote and starts its validity (30
     /// days). Defaults to the cover start date. It does not pick the product version.
     #[arg(long)]
@@ -204,6 +208,7 @@ pub(super) fn quote_cmd(
         &file.node,
         &a.request,
         a.census.as_deref(),
+        a.encoding,
     ) {
         Ok(r) => r,
         Err(d) => {

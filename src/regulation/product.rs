@@ -815,7 +815,7 @@ impl<'a> Cx<'a> {
                 .filter(|t| t.decline.is_empty())
                 .find_map(|t| {
                     let census = match &t.census {
-                        Some(path) => Some(request::read_census_file(self.p, path).ok()?),
+                        Some(path) => Some(crate::census::read_members(self.p, path, None).ok()?),
                         None => None,
                     };
                     let req = request::check(self.p, &t.request, &self.p.file, census).ok()?;

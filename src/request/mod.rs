@@ -9,13 +9,9 @@
 //! Parts: `header` (the request file read once, its start date, and the product version it
 //! picks), `census` (census files), and here the full check of a request.
 
-mod census;
 mod header;
 
-pub use census::{
-    CensusLayout, HeaderProblem, MAX_MEMBERS, RowProblem, decode_census, read_census,
-    read_census_file,
-};
+pub use crate::census::layout::{CensusLayout, HeaderProblem, MAX_MEMBERS, RowProblem};
 pub use header::{Header, PickError, ReadError, RequestFile, header, pick, read_input};
 
 use std::path::Path;
@@ -95,26 +91,47 @@ pub fn load(product: &Product, path: &Path, census: Option<&Path>) -> Result<Req
         d.extend(e.into_vec());
         d
     })?;
-    check_with_census(product, &file.node, path, census)
+    check_with_census(product, &file.node, path, census, None)
 }
 
-/// Checks a parsed request read from `path`, reading the census it names (relative to
-/// `path`'s folder) or `census`, which overrides it.
+/// Checks a parsed request read from `path`, reading the census it names or `census`, which
+/// overrides it, with the one census reader ([`crate::census::read_members`]; `encoding`
+/// forces the census's encoding). A census named in the request resolves under the request's
+/// folder (no absolute path, `..` or symbolic link out).
 pub fn check_with_census(
     product: &Product,
     node: &Node,
     path: &Path,
     census: Option<&Path>,
+    encoding: Option<crate::census::Encoding>,
 ) -> Result<Request, Diagnostics> {
     let mut diags = Diagnostics::new();
-    // A census named in the request is relative to the request file; `--census` overrides it.
-    let named = node
-        .get("census")
-        .and_then(|n| n.as_str())
-        .map(|c| path.parent().unwrap_or(Path::new(".")).join(c));
-    let census_path = census.map(Path::to_path_buf).or(named);
+    let census_path = match (census, node.get("census")) {
+        (Some(c), _) => Some(c.to_path_buf()),
+        (None, Some(n)) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            match n
+                .as_str()
+                .map(|name| crate::fsio::resolve_confined(dir, name))
+            {
+                Some(Ok(p)) => Some(p),
+                Some(Err(e)) => {
+                    diags.push(
+                        Diagnostic::error(E0220, format!("the census: {e}"))
+                            .in_file(path)
+                            .at(n.span)
+                            .with_help("name a census file in the request's folder or below"),
+                    );
+                    None
+                }
+                // Not text: reported by the check of the request's keys.
+                None => None,
+            }
+        }
+        (None, None) => None,
+    };
     let census = match &census_path {
-        Some(c) => match read_census_file(product, c) {
+        Some(c) => match crate::census::read_members(product, c, encoding) {
             Ok(m) => Some(m),
             Err(d) => {
                 diags.extend(d);
@@ -122,6 +139,7 @@ pub fn check_with_census(
                 Some(Vec::new())
             }
         },
+        None if diags.has_errors() => Some(Vec::new()),
         None => None,
     };
     match check(product, node, path, census) {

@@ -204,3 +204,88 @@ fn repeated_or_empty_column_names_and_huge_cells_are_errors() {
     );
     assert_eq!(Encoding::Gbk.name(), "GBK");
 }
+
+/// `quote --census` on an SP-ACC census: the exit code, each member's name, row and total
+/// (or each error message with its line).
+fn quote_census(census: &Path) -> (i32, Vec<String>) {
+    let (code, out, _) = run(&[
+        "quote",
+        "--product",
+        "SP-ACC",
+        "--request",
+        "examples/sp-acc.yaml",
+        "--census",
+        census.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let got = match v.get("members") {
+        Some(m) => m
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                format!(
+                    "row {} {} {}",
+                    m["row"],
+                    m["name"].as_str().unwrap(),
+                    m["total"]
+                )
+            })
+            .collect(),
+        None => v
+            .as_array()
+            .unwrap_or_else(|| panic!("{out}"))
+            .iter()
+            .map(|d| format!("{} {}", d["message"].as_str().unwrap(), d["line"]))
+            .collect(),
+    };
+    (code, got)
+}
+
+#[test]
+fn quote_census_and_batch_read_a_bom_gbk_or_crlf_file_alike() {
+    let dir = tempdir("census-same");
+    let row = "张伟,110101199001011234,35,male,1,true";
+    let bom_crlf = [
+        &[0xEF, 0xBB, 0xBF][..],
+        format!("{HEADER}\r\n\r\n{row}\r\n").as_bytes(),
+    ]
+    .concat();
+    let text = format!("{HEADER}\r\n\r\n{row}\r\n");
+    let (gbk_crlf, _, _) = encoding_rs::GBK.encode(&text);
+    for (name, bytes) in [("bom.csv", &bom_crlf[..]), ("gbk.csv", &gbk_crlf[..])] {
+        let census = write(&dir, name, bytes);
+        let (qc, quoted) = quote_census(&census);
+        let (bc, lines, err) = batch(&census, &[]);
+        assert_eq!((qc, bc), (0, 0), "{name}: {err}");
+        assert_eq!(quoted, ["row 3 张伟 \"358.82\""], "{name}");
+        assert_eq!(summary(&lines), ["row 3 张伟"], "{name}");
+        assert_eq!(lines[0]["totals"]["premium"], "358.82", "{name}");
+    }
+    // A GBK row in a UTF-8 file with a BOM and CRLF: the same error, at the same row, from
+    // both; no name garbled.
+    let mut mixed = bom_crlf.clone();
+    let (gbk_row, _, _) = encoding_rs::GBK.encode("王芳,110101199203033456,33,female,3,true\r\n");
+    let offset = mixed.len();
+    mixed.extend_from_slice(&gbk_row);
+    let census = write(&dir, "mixed.csv", &mixed);
+    let want = format!(
+        "row 4, column 1: the cell is not UTF-8 text (byte offset {offset} of the file); save the census as UTF-8, or give --encoding gbk if the whole file is GBK"
+    );
+    let (qc, quoted) = quote_census(&census);
+    assert_eq!((qc, quoted), (1, vec![format!("{want} 4")]));
+    let (bc, lines, _) = batch(&census, &[]);
+    assert_eq!(bc, 1);
+    assert_eq!(
+        summary(&lines),
+        [
+            "row 3 张伟".to_string(),
+            format!(
+                "row 4 error \"name\" {:?}",
+                want.trim_start_matches("row 4, ")
+            )
+        ]
+    );
+}

@@ -496,7 +496,7 @@ fn a_census_over_the_member_limit_is_refused_at_the_first_row_past_it() {
         text.push_str("a,30,male,1\n");
     }
     let path = root().join("examples/big.csv");
-    let d = request::read_census(p, &path, &text)
+    let d = coverwright::census::read_members_bytes(p, &path, text.as_bytes(), None)
         .expect_err("one member too many")
         .into_vec();
     let e = &d[0];
@@ -1188,7 +1188,13 @@ fn html_output_escapes_every_value_from_a_request_or_census() {
         "name,id,age,gender,occupation_class\n\"{}\",\"<i>1</i>\",30,male,1\na,b,31,female,2\nc,d,32,male,3\n",
         hostile.replace('"', "\"\"")
     );
-    let members = request::read_census(p, Path::new("census.csv"), &census).expect("census");
+    let members = coverwright::census::read_members_bytes(
+        p,
+        Path::new("census.csv"),
+        census.as_bytes(),
+        None,
+    )
+    .expect("census");
     assert_eq!(members[0].party.name, hostile);
     for m in [None, Some(members)] {
         let node = yaml::parse(&src).expect("parses");

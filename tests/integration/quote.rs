@@ -197,7 +197,9 @@ fn census_row_with_a_missing_column_names_the_row() {
     ]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("error[E0223]: row 3 has 4 cells, but the header has 5 columns"),
+        err.contains(
+            "error[E0223]: row 3, column 5: the row has 4 cells, but the header has 5 columns"
+        ),
         "{err}"
     );
     assert!(

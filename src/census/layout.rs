@@ -1,45 +1,20 @@
-//! Census files: a CSV of members (UTF-8, UTF-8 with BOM, or GBK as Excel saves it in China)
-//! checked row by row against the product's member inputs.
+//! A census header checked against a product, and one row read into a member: the columns of
+//! `name`, `id` and each member field found once per census, then every row's cells coerced to
+//! the fields' types.
 //!
 //! Invariants: every member read has a value of its field's type and range for every member
-//! input; every bad cell is reported with its row and column; at most [`MAX_MEMBERS`] members.
-
-use std::path::Path;
+//! input; every bad cell of a row is reported, with its column; an empty row is no member.
 
 use rust_decimal::Decimal;
 
-use super::{Member, Party};
-use crate::diagnostics::codes::*;
-use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::diagnostics::did_you_mean;
 use crate::formula::Value;
 use crate::product::check::coerce;
 use crate::product::{FieldType, InputGroup, Product};
+use crate::request::{Member, Party};
 
 /// Most members a census may hold.
 pub const MAX_MEMBERS: usize = 1_000_000;
-
-/// Decodes census bytes: UTF-8 (with or without BOM) or GBK as Excel saves it in China.
-pub fn decode_census(bytes: &[u8]) -> (String, &'static str) {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "UTF-8"),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::GBK.decode(bytes);
-            (text.into_owned(), "GBK")
-        }
-    }
-}
-
-/// Reads a census CSV file.
-pub fn read_census_file(product: &Product, path: &Path) -> Result<Vec<Member>, Diagnostics> {
-    let bytes = super::read_input(path).map_err(|e| {
-        let mut d = Diagnostics::new();
-        d.push(Diagnostic::error(E0220, format!("cannot read the census: {e}")).in_file(path));
-        d
-    })?;
-    let (text, _) = decode_census(&bytes);
-    read_census(product, path, &text)
-}
 
 /// A census header checked against the product: the column of `name`, `id` and of each
 /// member field. Built once per census, then used for every row.
@@ -271,134 +246,4 @@ fn fast_coerce(ty: &FieldType, cell: &str) -> Option<Value> {
         },
         FieldType::Enum(_) => None,
     }
-}
-
-/// Reads census text: a header row naming member fields (plus `name` and `id`), then one row
-/// per member. Every bad cell is reported with its row and column.
-pub fn read_census(product: &Product, path: &Path, text: &str) -> Result<Vec<Member>, Diagnostics> {
-    let mut d = Diagnostics::new();
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => {
-            d.push(
-                Diagnostic::error(E0221, format!("cannot read the header row: {e}")).in_file(path),
-            );
-            return Err(d);
-        }
-    };
-    // Byte offset where each line starts, to point at a row and, for plain rows, at a cell.
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let at = |row: usize, col: usize| -> Span {
-        let Some(&start) = line_starts.get(row.saturating_sub(1)) else {
-            return Span::new(row as u32, col as u32 + 1, 0, 0);
-        };
-        let line = text[start..].lines().next().unwrap_or("");
-        if line.contains('"') {
-            return Span::new(row as u32, 1, start, line.len());
-        }
-        let mut offset = 0;
-        for (i, cell) in line.split(',').enumerate() {
-            if i == col {
-                let chars = line[..offset].chars().count() as u32;
-                return Span::new(row as u32, chars + 1, start + offset, cell.len().max(1));
-            }
-            offset += cell.len() + 1;
-        }
-        Span::new(
-            row as u32,
-            line.chars().count() as u32 + 1,
-            start + line.len(),
-            0,
-        )
-    };
-    let layout = match CensusLayout::new(product, header, &[]) {
-        Ok(l) => l,
-        Err(problems) => {
-            for p in problems {
-                d.push(
-                    Diagnostic::error(E0222, p.message)
-                        .in_file(path)
-                        .at(at(1, p.column))
-                        .with_help(p.help),
-                );
-            }
-            return Err(d);
-        }
-    };
-    let mut members = Vec::new();
-    // Rows read as members, bad ones included, for the size limit.
-    let mut count = 0usize;
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                d.push(
-                    Diagnostic::error(E0223, format!("row {row}: {e}"))
-                        .in_file(path)
-                        .at(at(row, 0)),
-                );
-                continue;
-            }
-        };
-        let row = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if count >= MAX_MEMBERS {
-            d.push(
-                Diagnostic::error(E0209, format!("row {row}: more than {MAX_MEMBERS} members"))
-                    .in_file(path)
-                    .at(at(row, 0)),
-            );
-            break;
-        }
-        match layout.member(product, &rec, row) {
-            Ok(Some(m)) => {
-                count += 1;
-                members.push(m);
-            }
-            Ok(None) => {}
-            Err(problems) => {
-                if !matches!(problems.first(), Some(RowProblem::Cells { .. })) {
-                    count += 1;
-                }
-                for p in problems {
-                    let diag = match &p {
-                        RowProblem::Cells { cells, columns } => Diagnostic::error(
-                            E0223,
-                            format!("row {row} has {cells} cells, but the header has {columns} columns"),
-                        )
-                        .in_file(path)
-                        .at(at(row, (*cells).min(*columns)))
-                        .with_help("every row needs a cell for every column (an empty cell is allowed where a default exists)"),
-                        RowProblem::Empty { field, column } => Diagnostic::error(
-                            E0224,
-                            format!("row {row}, column `{field}`: the cell is empty"),
-                        )
-                        .in_file(path)
-                        .at(at(row, *column)),
-                        RowProblem::Invalid {
-                            field,
-                            column,
-                            message,
-                        } => Diagnostic::error(
-                            E0224,
-                            format!("row {row}, column `{field}`: {message}"),
-                        )
-                        .in_file(path)
-                        .at(at(row, *column)),
-                    };
-                    d.push(diag);
-                }
-            }
-        }
-    }
-    if d.has_errors() { Err(d) } else { Ok(members) }
 }
