@@ -60,6 +60,27 @@ pub enum FsError {
     SameFile { output: PathBuf, input: PathBuf },
 }
 
+impl FsError {
+    /// The error as an I/O error whose message leaves out the path (for callers that name
+    /// the file themselves).
+    pub fn into_io(self) -> std::io::Error {
+        match self {
+            FsError::Read { source, .. } | FsError::Write { source, .. } => source,
+            FsError::NotRegular { what, .. } => std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("it is {what}, not a regular file"),
+            ),
+            FsError::TooLarge { size, limit, .. } => std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("it is {size} bytes, more than the {limit} allowed"),
+            ),
+            e @ (FsError::Confined { .. } | FsError::SameFile { .. }) => {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+            }
+        }
+    }
+}
+
 /// What a file that is not a regular file is, in words.
 fn kind_of(m: &Metadata) -> &'static str {
     let t = m.file_type();

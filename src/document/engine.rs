@@ -9,8 +9,11 @@
 //! `parts/header.html`); hidden entries (starting with `.`) are skipped. Templates are read
 //! once, when the renderer is made; rendering and `{% include %}` only look names up among
 //! those, never on disk. A name that is absolute or contains `..`, and a symbolic link that
-//! points outside the directory, are refused. HTML output (`.html`, `.htm`) is escaped;
-//! Markdown and text are not.
+//! points outside the directory, are refused. HTML output (`.html`, `.htm`) is HTML-escaped;
+//! Markdown output (`.md`) is Markdown-escaped ([`escape_markdown`]): a printed value can
+//! open no tag, link, image, code span, emphasis, table cell or heading, and a line break in
+//! it becomes a space. Text (`.txt`) is printed as it is. Values marked safe (component
+//! output) are not escaped again.
 //!
 //! A variable or field missing from the context is an error when it is printed, given to a
 //! filter, iterated over or has a field read. Tera 2 treats an absent name in a condition
@@ -42,6 +45,7 @@
 //! | `payment_method` | `L/C`, `D/P`, `D/A`, `O/A` | `lang` | `信用证（L/C）` |
 //! | `gender` | `male`, `female` | `lang` | `男` |
 //! | `payment_mode` | `single`, `annual`, `semi_annual`, `quarterly`, `monthly` | `lang` | `年交` |
+//! | `code` | text | — | a Markdown code span for a table cell ([`code_span`]); in HTML, the text |
 //!
 //! The function `t(key="label.premium")` (optionally `lang=`) returns the catalogue text of
 //! the key; a key missing from the catalogue is an error, unless `default=` gives the text to
@@ -67,12 +71,18 @@ const TEMPLATE_ENDINGS: [&str; 4] = ["html", "htm", "md", "txt"];
 /// The file endings whose output is HTML-escaped.
 const ESCAPED_ENDINGS: [&str; 2] = [".html", ".htm"];
 
+/// The file endings whose output is Markdown-escaped.
+const MARKDOWN_ENDINGS: [&str; 1] = [".md"];
+
 /// Templates of one directory, ready to render.
 pub struct Renderer {
     dir: PathBuf,
     names: Vec<String>,
     catalogue: Arc<Catalogue>,
+    /// HTML and text templates (HTML-escaped).
     tera: Tera,
+    /// The same templates with Markdown escaping, for Markdown templates.
+    markdown: Tera,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -106,24 +116,45 @@ impl Renderer {
 
         let mut sources = Vec::with_capacity(files.len());
         for (name, path) in &files {
-            let text = std::fs::read_to_string(path).map_err(|source| RenderError::Io {
-                path: dir.join(name),
-                source,
+            let text = crate::fsio::read_input_text(path, MAX_TEMPLATE_BYTES).map_err(|e| {
+                RenderError::Io {
+                    path: dir.join(name),
+                    source: e.into_io(),
+                }
             })?;
             sources.push((name.clone(), text));
         }
 
-        let mut tera = Tera::new();
-        tera.autoescape_on(ESCAPED_ENDINGS);
-        register(&mut tera, Arc::clone(&catalogue));
-        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| engine_error(dir, e))?;
+        let engine = |endings: Vec<&'static str>, escape: Option<tera::EscapeFn>| {
+            let mut tera = Tera::new();
+            tera.autoescape_on(endings);
+            let markdown = escape.is_some();
+            if let Some(f) = escape {
+                tera.set_escape_fn(f);
+            }
+            register(&mut tera, Arc::clone(&catalogue));
+            // `code`: a Markdown code span; elsewhere the text, escaped as any value.
+            tera.register_filter("code", move |v: String, kw: Kwargs, _: &State| {
+                only_args("code", &kw, &[])?;
+                Ok::<_, tera::Error>(if markdown {
+                    Value::safe_string(&code_span(&v))
+                } else {
+                    Value::from(v)
+                })
+            });
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+                .map_err(|e| engine_error(dir, e))?;
+            Ok::<Tera, RenderError>(tera)
+        };
+        let tera = engine(ESCAPED_ENDINGS.to_vec(), None)?;
+        let markdown = engine(MARKDOWN_ENDINGS.to_vec(), Some(escape_markdown))?;
 
         Ok(Renderer {
             dir: dir.to_path_buf(),
             names: files.into_iter().map(|(name, _)| name).collect(),
             catalogue,
             tera,
+            markdown,
         })
     }
 
@@ -147,7 +178,12 @@ impl Renderer {
             template: name.to_string(),
             message: e.to_string(),
         })?;
-        self.tera
+        let engine = if MARKDOWN_ENDINGS.iter().any(|e| name.ends_with(e)) {
+            &self.markdown
+        } else {
+            &self.tera
+        };
+        engine
             .render(name, &context)
             .map_err(|e| engine_error(&self.dir, e))
     }
@@ -166,6 +202,73 @@ impl Renderer {
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }
+}
+
+/// Largest template file read (bytes).
+const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
+/// Writes `input` so that Markdown shows it as the same text and nothing else: the
+/// characters that open tags, links, images, code spans, emphasis, strikethrough, table
+/// cells and headings (backslash, backtick, `*`, `_`, `[`, `]`, `<`, `>`, `|`, `#`, `~`) are
+/// backslash-escaped; a `-`, `+` or `=`
+/// that starts the value (a list item or heading underline), and the `.` or `)` of a leading
+/// number followed by a space (an ordered list), are escaped too; every line break becomes a
+/// space, so a value never starts a new line.
+pub fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    // The `.` or `)` of an ordered-list marker at the start, if any.
+    let list_mark = (digits > 0
+        && matches!(bytes.get(digits), Some(b'.' | b')'))
+        && matches!(bytes.get(digits + 1), None | Some(b' ' | b'\t')))
+    .then_some(digits);
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = match b {
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'#' | b'~' => true,
+            b'-' | b'+' | b'=' => i == 0,
+            b'.' | b')' => list_mark == Some(i),
+            b'\r' | b'\n' => {
+                out.write_all(&bytes[start..i])?;
+                // CRLF is one break.
+                if !(b == b'\n' && i > 0 && bytes[i - 1] == b'\r') {
+                    out.write_all(b" ")?;
+                }
+                start = i + 1;
+                continue;
+            }
+            _ => false,
+        };
+        if escape {
+            out.write_all(&bytes[start..i])?;
+            out.write_all(b"\\")?;
+            start = i;
+        }
+    }
+    out.write_all(&bytes[start..])
+}
+
+/// `text` as a Markdown code span for a table cell: fenced by one backtick more than its
+/// longest run of backticks (padded with a space when it starts or ends with one), line
+/// breaks as spaces, and `|` written `\|` so it does not end the cell. Nothing inside a code
+/// span is a tag, link or heading.
+pub fn code_span(text: &str) -> String {
+    let one_line: String = text
+        .replace("\r\n", " ")
+        .replace(['\r', '\n'], " ")
+        .replace('|', "\\|");
+    let longest = one_line
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if one_line.starts_with('`') || one_line.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{one_line}{pad}{fence}")
 }
 
 /// Refuses template names that are not plain relative paths.

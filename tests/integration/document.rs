@@ -115,18 +115,18 @@ fn html_in_english() {
 }
 
 #[test]
-fn markdown_is_not_escaped_and_arguments_override_the_context() {
+fn markdown_is_escaped_and_arguments_override_the_context() {
     assert_eq!(
         render_ok("quote.md", &quote("zh")),
         "# 报价单\n\n\
-         - 投保人: <script>alert(1)</script>\n\
+         - 投保人: \\<script\\>alert(1)\\</script\\>\n\
          - 保险费: ¥12,345.67 / USD 12,345.67\n\
          - 2024年1月1日, A类（低风险）, 赊销（O/A）, 女, 半年交\n"
     );
     assert_eq!(
         render_ok("quote.md", &quote("en")),
         "# Quotation\n\n\
-         - Policyholder: <script>alert(1)</script>\n\
+         - Policyholder: \\<script\\>alert(1)\\</script\\>\n\
          - Premium: CNY 12,345.67 / USD 12,345.67\n\
          - 1 January 2024, Class A (low risk), Open account (O/A), Female, Semi-annual\n"
     );
@@ -904,7 +904,7 @@ fn the_worksheet_cites_table_rows_and_steps() {
     ctx["actuary"] = json!(true);
     let md = render(DocKind::Worksheet, Lang::En, OutFormat::Md, &ctx);
     assert!(
-        md.contains("group_size[value] = 1.1 @ products/ga-sme-2024.yaml:164"),
+        md.contains("group\\_size[value] = 1.1 @ products/ga-sme-2024.yaml:164"),
         "{md}"
     );
 }

@@ -493,3 +493,103 @@ fn fuzz_reproducers_census_rows_and_batch_record() {
     batch_record(ga_sme_line("ga-sme-census.csv").as_bytes());
     batch_record(ga_sme_line("/etc/passwd").as_bytes());
 }
+
+/// An SP-ACC request whose policyholder and member are named `name` (YAML-quoted).
+fn sp_acc_named(dir: &Path, name: &str) -> PathBuf {
+    let yaml = std::fs::read_to_string("examples/sp-acc.yaml").unwrap();
+    let quoted = serde_json::to_string(name).unwrap();
+    let yaml = yaml
+        .replace(
+            "{name: 周建华, id: 92330105MA2XXXXXXA,",
+            &format!("{{name: {quoted}, id: 92330105MA2XXXXXXA,"),
+        )
+        .replace(
+            "{name: 周建华, id: \"330105",
+            &format!("{{name: {quoted}, id: \"330105"),
+        );
+    assert_eq!(yaml.matches(&quoted).count(), 2);
+    let path = dir.join("hostile.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    path
+}
+
+#[test]
+fn request_fields_cannot_open_tags_links_or_headings_in_markdown() {
+    let dir = tempdir("safeio-markdown");
+    let hostile =
+        "<script>alert(1)</script> [x](javascript:alert(1)) `code` a|b *em* _u_\n# heading";
+    let request = sp_acc_named(&dir, hostile);
+    let escaped = r"\<script\>alert(1)\</script\> \[x\](javascript:alert(1)) \`code\` a\|b \*em\* \_u\_ \# heading";
+    for doc in ["quote", "policy"] {
+        let md = dir.join(format!("{doc}.md"));
+        let (code, _, err) = run(&[
+            "quote",
+            "--product",
+            "SP-ACC",
+            "--request",
+            request.to_str().unwrap(),
+            "--render",
+            doc,
+            "--lang",
+            "en",
+            "--output",
+            md.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&md).unwrap();
+        assert!(text.contains(escaped), "{doc}: {text}");
+        for line in text.lines() {
+            assert!(
+                !line.replace(r"\<", "").contains("<script")
+                    && !line.replace(r"\]", "").contains("](javascript"),
+                "{doc}: {line}"
+            );
+            assert!(!line.starts_with("# heading"), "{doc}: {line}");
+            // A table row keeps its cells: the name's `|` is escaped.
+            if line.starts_with("| Policyholder |") {
+                assert_eq!(line, format!("| Policyholder | {escaped} |"), "{doc}");
+            }
+        }
+        // HTML stays escaped by HTML's rules.
+        let html = dir.join(format!("{doc}.html"));
+        let (code, _, err) = run(&[
+            "quote",
+            "--product",
+            "SP-ACC",
+            "--request",
+            request.to_str().unwrap(),
+            "--render",
+            doc,
+            "--output",
+            html.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&html).unwrap();
+        assert!(
+            text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{doc}"
+        );
+        assert!(!text.contains("<script>"), "{doc}");
+    }
+}
+
+#[test]
+fn markdown_escaping_and_code_spans_are_exact() {
+    use coverwright::document::engine::{code_span, escape_markdown};
+    let esc = |s: &str| {
+        let mut out = Vec::new();
+        escape_markdown(s, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(esc("杭州某某餐饮有限公司"), "杭州某某餐饮有限公司");
+    assert_eq!(esc("A & B (L/C) 1,234.50"), "A & B (L/C) 1,234.50");
+    assert_eq!(esc("line\r\n# h\nx\ry"), r"line \# h x y");
+    assert_eq!(esc("- item"), r"\- item");
+    assert_eq!(esc("=="), r"\==");
+    assert_eq!(esc("1. first"), r"1\. first");
+    assert_eq!(esc("12.50"), "12.50");
+    assert_eq!(esc("![i](x) <a> \\"), r"!\[i\](x) \<a\> \\");
+    assert_eq!(code_span("a_b * c"), "`a_b * c`");
+    assert_eq!(code_span("a`b|c\nd"), r"``a`b\|c d``");
+    assert_eq!(code_span("`x`"), "`` `x` ``");
+}
