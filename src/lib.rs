@@ -84,5 +84,6 @@ pub mod request;
 pub mod schedule;
 #[allow(missing_docs)] // schema
 pub mod schema;
+pub mod text;
 #[allow(missing_docs)] // yaml
 pub mod yaml;

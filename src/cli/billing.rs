@@ -169,7 +169,7 @@ pub(super) fn declare_cmd(
                     "{}",
                     serde_json::to_string_pretty(&b).unwrap_or_default()
                 )?,
-                Format::Text => write!(out, "{}", b.to_text())?,
+                Format::Text => write!(out, "{}", coverwright::text::printable(&b.to_text()))?,
             }
             Ok(ExitCode::Success)
         }

@@ -177,9 +177,13 @@ pub(super) fn run(
             }
             match a.format {
                 Format::Json => writeln!(out, "{}", coverwright::claims::text::to_json(&s))?,
-                Format::Text => {
-                    write!(out, "{}", coverwright::claims::text::to_text(&s, a.explain))?
-                }
+                Format::Text => write!(
+                    out,
+                    "{}",
+                    coverwright::text::printable(&coverwright::claims::text::to_text(
+                        &s, a.explain
+                    ))
+                )?,
             }
             Ok(ExitCode::Success)
         }

@@ -301,7 +301,11 @@ pub(super) fn report(
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Text => write!(err, "{}", render_all(diags, &read_source)),
+        Format::Text => write!(
+            err,
+            "{}",
+            coverwright::text::printable(&render_all(diags, &read_source))
+        ),
         Format::Json => {
             let items: Vec<DiagnosticJson> = diags.iter().map(DiagnosticJson::from).collect();
             writeln!(

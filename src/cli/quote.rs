@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use coverwright::diagnostics::Diagnostic;
+use coverwright::text::printable;
 
 use super::{ExitCode, Format, load_products, report};
 
@@ -236,14 +237,22 @@ pub(super) fn quote_cmd(
                         serde_json::to_string_pretty(&v).unwrap_or_default()
                     )?;
                 }
-                Format::Text => write!(out, "{}", coverwright::quote::decline_text(&failures))?,
+                Format::Text => write!(
+                    out,
+                    "{}",
+                    printable(&coverwright::quote::decline_text(&failures))
+                )?,
             }
             Ok(ExitCode::Invalid)
         }
         Ok(Outcome::Quoted(q, _)) => {
             match a.format {
                 Format::Json => write!(out, "{}", coverwright::quote::to_json(&q))?,
-                Format::Text => write!(out, "{}", coverwright::quote::to_text(&q, a.explain))?,
+                Format::Text => write!(
+                    out,
+                    "{}",
+                    printable(&coverwright::quote::to_text(&q, a.explain))
+                )?,
             }
             if let Some(doc) = &a.render {
                 let Some(output) = &a.output else {

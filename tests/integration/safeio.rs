@@ -593,3 +593,34 @@ fn markdown_escaping_and_code_spans_are_exact() {
     assert_eq!(code_span("a`b|c\nd"), r"``a`b\|c d``");
     assert_eq!(code_span("`x`"), "`` `x` ``");
 }
+
+#[test]
+fn terminal_escape_codes_in_a_name_do_not_reach_the_terminal() {
+    let dir = tempdir("safeio-escapes");
+    let census = dir.join("census.csv");
+    std::fs::write(
+        &census,
+        "name,id,age,gender,occupation_class,social_insurance\n\u{1b}[2J\u{1b}]0;x\u{7}Z\u{9b}1m\u{202e},110101199001011234,35,male,1,true\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        "quote",
+        "--product",
+        "SP-ACC",
+        "--request",
+        "examples/sp-acc.yaml",
+        "--census",
+        census.to_str().unwrap(),
+        "--explain",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(r"[member 1 (\u{1b}[2J\u{1b}]0;x\u{7}Z\u{9b}1m\u{202e})]"),
+        "{out}"
+    );
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    assert_eq!(
+        coverwright::text::printable("a\u{1b}[31mb\tc\n"),
+        "a\\u{1b}[31mb\tc\n"
+    );
+}
