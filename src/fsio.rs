@@ -24,6 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Largest request, quote or billing file read whole (bytes).
 pub const MAX_DOCUMENT_BYTES: u64 = 16 << 20;
+/// Largest data file a product names (CSV rate tables, calendars, life tables) (bytes).
+pub const MAX_DATA_BYTES: u64 = 64 << 20;
 /// Largest census file named by a request or a JSON Lines record (bytes).
 pub const MAX_NAMED_CENSUS_BYTES: u64 = 256 << 20;
 /// Largest census or JSON Lines file `batch` streams (bytes).
@@ -82,7 +84,7 @@ impl FsError {
 }
 
 /// What a file that is not a regular file is, in words.
-fn kind_of(m: &Metadata) -> &'static str {
+pub(crate) fn kind_of(m: &Metadata) -> &'static str {
     let t = m.file_type();
     if t.is_dir() {
         "a folder"
@@ -169,6 +171,12 @@ pub fn read_input_text(path: &Path, limit: u64) -> Result<String, FsError> {
             ),
         ),
     })
+}
+
+/// [`read_input_text`] with the error as an I/O error that leaves the path out (for callers
+/// whose message names the file already): `it is a named pipe, not a regular file`.
+pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    read_input_text(path, limit).map_err(FsError::into_io)
 }
 
 /// Resolves `name`, written in a file in `dir`, to a path under `dir`: refuses absolute

@@ -316,7 +316,7 @@ impl LifeTable {
     /// A single error at line 0 when the file cannot be read or is not UTF-8;
     /// otherwise every problem found by [`LifeTable::from_csv`].
     pub fn load(path: &Path, column: Option<&str>) -> Result<LifeTable, Vec<TableError>> {
-        match std::fs::read_to_string(path) {
+        match crate::fsio::read_text(path, crate::fsio::MAX_DATA_BYTES) {
             Ok(text) => LifeTable::from_csv(path, &text, column),
             Err(e) => Err(vec![TableError {
                 file: path.to_path_buf(),

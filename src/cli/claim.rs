@@ -42,10 +42,10 @@ pub struct ClaimArgs {
 }
 
 fn open(path: &Path, err: &mut dyn Write) -> std::io::Result<Option<BufReader<std::fs::File>>> {
-    match std::fs::File::open(path) {
-        Ok(f) => Ok(Some(BufReader::new(f))),
+    match coverwright::fsio::open_input(path, coverwright::fsio::MAX_STREAM_BYTES) {
+        Ok((f, _)) => Ok(Some(BufReader::new(f))),
         Err(e) => {
-            writeln!(err, "error: cannot read {}: {e}", path.display())?;
+            writeln!(err, "error: {e}")?;
             Ok(None)
         }
     }
@@ -132,7 +132,7 @@ pub(super) fn run(
         writeln!(err, "error: give `--claim FILE` or `--input CLAIMS.jsonl`")?;
         return Ok(ExitCode::Usage);
     };
-    let text = match std::fs::read_to_string(path) {
+    let text = match coverwright::fsio::read_text(path, coverwright::fsio::MAX_DOCUMENT_BYTES) {
         Ok(t) => t,
         Err(e) => {
             writeln!(err, "error: cannot read {}: {e}", path.display())?;

@@ -290,7 +290,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
 }
 
 fn read_source(p: &Path) -> Option<String> {
-    std::fs::read_to_string(p).ok()
+    coverwright::fsio::read_text(p, coverwright::fsio::MAX_DOCUMENT_BYTES).ok()
 }
 
 /// Prints diagnostics as text (to `err`) or JSON (to `out`).

@@ -110,10 +110,13 @@ fn flatten(
 
 /// Reads one catalogue file into dotted keys.
 fn load_file(path: &Path) -> Result<BTreeMap<String, Entry>, RenderError> {
-    let source = std::fs::read_to_string(path).map_err(|source| RenderError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let source =
+        crate::fsio::read_text(path, crate::fsio::MAX_DOCUMENT_BYTES).map_err(|source| {
+            RenderError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
     let root: Node = serde_saphyr::from_str(&source).map_err(|e| {
         let (line, column) = e
             .location()

@@ -88,7 +88,7 @@ pub struct PolicyOptions {
 impl PolicyOptions {
     /// Reads a policy-options file; errors name the file, line and column.
     pub fn load(path: &Path) -> Result<PolicyOptions, String> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::fsio::read_text(path, crate::fsio::MAX_DOCUMENT_BYTES)
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }

@@ -146,10 +146,13 @@ fn content_hash(src: &str, read: &[(PathBuf, String)]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The product files a path names: the file itself, or the `*.yaml` files directly in a folder.
-pub fn product_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+/// The product files a path names: the file itself, or the `*.yaml` files directly in a
+/// folder, with an error for each `*.yaml` entry of the folder that is refused unread: a
+/// symbolic link that leads out of the folder, or anything but a regular file (a named pipe
+/// is never opened, so it cannot hang the run).
+pub fn product_files(path: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostic> {
     if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
+        return Ok((vec![path.to_path_buf()], Vec::new()));
     }
     let rd = std::fs::read_dir(path).map_err(|e| {
         Diagnostic::error(
@@ -161,14 +164,56 @@ pub fn product_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut files: Vec<PathBuf> = rd
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
         .filter(|p| {
             p.file_name()
                 .is_none_or(|n| n != crate::regulation::FILE_NAME)
         })
         .collect();
     files.sort();
-    Ok(files)
+    let mut refused = Vec::new();
+    files.retain(|f| match listed_file(path, f) {
+        Ok(()) => true,
+        Err(d) => {
+            refused.push(d);
+            false
+        }
+    });
+    Ok((files, refused))
+}
+
+/// Refuses an entry `file` of the products folder `dir` that is a symbolic link leading out
+/// of the folder or not a regular file, from its metadata (nothing is opened).
+fn listed_file(dir: &Path, file: &Path) -> Result<(), Diagnostic> {
+    let refuse = |message: String, help: &str| {
+        Err(Diagnostic::error(crate::diagnostics::codes::E0005, message)
+            .in_file(file)
+            .with_help(help))
+    };
+    let link = std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink());
+    if link {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        if let Err(e) = crate::fsio::resolve_confined(dir, &name) {
+            return refuse(
+                format!("the product file is not read: {e}"),
+                "keep product files in the products folder; link only to files inside it",
+            );
+        }
+    }
+    match std::fs::metadata(file) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(m) => refuse(
+            format!(
+                "the product file is not read: it is {}, not a regular file",
+                crate::fsio::kind_of(&m)
+            ),
+            "a product file must be a regular YAML file",
+        ),
+        Err(e) => refuse(
+            format!("cannot read the file: {e}"),
+            "a product file must be a regular YAML file",
+        ),
+    }
 }
 
 /// Loads every product under the given paths and runs the checks that span files.
@@ -177,7 +222,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> (Vec<Product>, Diagn
     let mut products = Vec::new();
     for p in paths {
         match product_files(p) {
-            Ok(files) => {
+            Ok((files, refused)) => {
+                diags.extend(refused);
                 for f in files {
                     let (prod, d) = load_file(&f, opts);
                     diags.extend(d);
@@ -248,7 +294,7 @@ fn check_versions(products: &[Product], diags: &mut Diagnostics) {
 }
 
 fn effective_from_span(file: &Path) -> crate::diagnostics::Span {
-    std::fs::read_to_string(file)
+    crate::fsio::read_text(file, crate::fsio::MAX_DOCUMENT_BYTES)
         .ok()
         .and_then(|src| yaml::parse(&src).ok())
         .and_then(|n| n.get("effective_from").map(|v| v.span))

@@ -236,7 +236,7 @@ impl Baseline {
 
 /// Reads and checks a baseline file.
 pub fn load_file(path: &Path) -> (Option<Baseline>, Diagnostics) {
-    match std::fs::read_to_string(path) {
+    match crate::fsio::read_text(path, crate::fsio::MAX_DOCUMENT_BYTES) {
         Ok(src) => load_source(path, &src),
         Err(e) => {
             let mut d = Diagnostics::new();

@@ -50,7 +50,7 @@ pub fn check_products(products: &[Product]) -> Vec<Diagnostic> {
 
 /// The diagnostics of one product against a baseline.
 pub fn check_product(p: &Product, baseline: &Baseline) -> Vec<Diagnostic> {
-    let src = std::fs::read_to_string(&p.file).unwrap_or_default();
+    let src = crate::fsio::read_text(&p.file, crate::fsio::MAX_DOCUMENT_BYTES).unwrap_or_default();
     let node = yaml::parse(&src).ok();
     let mut cx = Cx {
         p,

@@ -46,14 +46,25 @@ impl ReadError {
     }
 }
 
-/// Reads an input file whole; `-` is standard input.
+/// Reads an input file whole (a regular file within [`crate::fsio::MAX_DOCUMENT_BYTES`]);
+/// `-` is standard input, read with the same bound.
 pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    let limit = crate::fsio::MAX_DOCUMENT_BYTES;
     if path == Path::new("-") {
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin().lock(), limit + 1),
+            &mut bytes,
+        )?;
+        if bytes.len() as u64 > limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("standard input is more than the {limit} bytes allowed"),
+            ));
+        }
         Ok(bytes)
     } else {
-        std::fs::read(path)
+        crate::fsio::read_input(path, limit).map_err(crate::fsio::FsError::into_io)
     }
 }
 

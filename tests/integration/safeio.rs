@@ -624,3 +624,224 @@ fn terminal_escape_codes_in_a_name_do_not_reach_the_terminal() {
         "a\\u{1b}[31mb\tc\n"
     );
 }
+
+/// Runs `f` on another thread and fails the test if it takes more than 30 seconds (a read
+/// that blocks on a named pipe would otherwise hang the test run).
+fn promptly<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .unwrap_or_else(|_| panic!("{what}: still reading after 30 s"))
+}
+
+fn mkfifo(path: &Path) {
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
+/// A sparse file of `len` bytes (no disk used).
+fn sparse(path: &Path, len: u64) {
+    std::fs::File::create(path).unwrap().set_len(len).unwrap();
+}
+
+/// Each kind of input file, read by the function that reads it: the error it gives for
+/// `path`, as text.
+fn read_kind(kind: &'static str, path: PathBuf) -> String {
+    use coverwright::product::check::FileSource;
+    match kind {
+        "request" => coverwright::request::read_input(&path)
+            .unwrap_err()
+            .to_string(),
+        "census" => {
+            let (products, _) = coverwright::product::load::load_paths(
+                &[PathBuf::from("products")],
+                &Default::default(),
+            );
+            let p = products.iter().find(|p| p.code == "SP-ACC").unwrap();
+            let d = coverwright::census::read_members(p, &path, None).unwrap_err();
+            d.iter().next().unwrap().message.clone()
+        }
+        "declarations" => {
+            coverwright::census::text::read_text(&path, None, coverwright::fsio::MAX_DOCUMENT_BYTES)
+                .unwrap_err()
+                .to_string()
+        }
+        "table" => coverwright::product::check::Fs.read(&path).unwrap_err(),
+        "life table" => {
+            coverwright::actuarial::LifeTable::load(&path, None)
+                .unwrap_err()
+                .remove(0)
+                .message
+        }
+        "insurer" => coverwright::document::model::InsurerProfiles::load(&path).unwrap_err(),
+        "policy options" => coverwright::document::options::PolicyOptions::load(&path).unwrap_err(),
+        "regulation" => {
+            let (b, d) = coverwright::regulation::load_file(&path);
+            assert!(b.is_none());
+            d.iter().next().unwrap().message.clone()
+        }
+        "template" => {
+            let dir = path.parent().unwrap().parent().unwrap().to_path_buf();
+            coverwright::document::Renderer::new(&dir)
+                .unwrap_err()
+                .to_string()
+        }
+        other => panic!("{other}"),
+    }
+}
+
+const KINDS: [(&str, &str, u64); 9] = [
+    ("request", "r.yaml", 16 << 20),
+    ("census", "c.csv", 256 << 20),
+    ("declarations", "d.csv", 16 << 20),
+    ("table", "t.csv", 64 << 20),
+    ("life table", "l.csv", 64 << 20),
+    ("insurer", "i.yaml", 16 << 20),
+    ("policy options", "o.yaml", 16 << 20),
+    ("regulation", "regulation.yaml", 16 << 20),
+    ("template", "i18n/zh.yaml", 16 << 20),
+];
+
+#[test]
+fn every_kind_of_input_refuses_a_named_pipe_at_once() {
+    for (kind, name, _) in KINDS {
+        let dir = tempdir(&format!("safeio-fifo-{}", kind.replace(' ', "-")));
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        mkfifo(&path);
+        let e = promptly(kind, move || read_kind(kind, path));
+        assert!(
+            e.contains("it is a named pipe, not a regular file"),
+            "{kind}: {e}"
+        );
+    }
+    // `claim --claim` and `quote --request` on a pipe: refused, not hung.
+    let dir = tempdir("safeio-fifo-cli");
+    let fifo = dir.join("p.yaml");
+    mkfifo(&fifo);
+    let f = fifo.to_str().unwrap().to_string();
+    let (code, _, err) = promptly("claim", move || {
+        run(&[
+            "claim",
+            "--quote",
+            "examples/claims/gig-med-quote.json",
+            "--claim",
+            &f,
+        ])
+    });
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("it is a named pipe, not a regular file"),
+        "{err}"
+    );
+    let f = fifo.to_str().unwrap().to_string();
+    let (code, _, err) = promptly("quote", move || {
+        run(&["quote", "--product", "SP-ACC", "--request", &f])
+    });
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("it is a named pipe, not a regular file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_kind_of_input_refuses_a_file_over_its_limit_by_name() {
+    for (kind, name, limit) in KINDS {
+        let dir = tempdir(&format!("safeio-big-{}", kind.replace(' ', "-")));
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        sparse(&path, limit + 1);
+        let shown = path.clone();
+        let e = promptly(kind, move || read_kind(kind, path));
+        assert!(
+            e.contains(&format!(
+                "it is {} bytes, more than the {limit} allowed",
+                limit + 1
+            )),
+            "{kind}: {e}"
+        );
+        // The message names the file, or the diagnostic carrying it does.
+        if !["census", "life table", "regulation", "table", "request"].contains(&kind) {
+            assert!(e.contains(&shown.display().to_string()), "{kind}: {e}");
+        }
+    }
+}
+
+#[test]
+fn a_products_folder_refuses_links_out_and_pipes_and_loads_the_rest() {
+    let dir = tempdir("safeio-products");
+    let products = dir.join("products");
+    std::fs::create_dir_all(&products).unwrap();
+    let f = "sp-acc-2025.yaml";
+    std::fs::copy(Path::new("products").join(f), products.join(f)).unwrap();
+    std::fs::write(dir.join("outside.yaml"), "not a product").unwrap();
+    std::os::unix::fs::symlink(dir.join("outside.yaml"), products.join("linked.yaml")).unwrap();
+    mkfifo(&products.join("pipe.yaml"));
+    let p = products.clone();
+    let (loaded, d) = promptly("load", move || {
+        coverwright::product::load::load_paths(&[p], &Default::default())
+    });
+    let codes: Vec<String> = loaded.iter().map(|p| p.code.clone()).collect();
+    assert_eq!(codes, ["SP-ACC"]);
+    let got: Vec<(String, String)> = d
+        .iter()
+        .filter(|x| x.is_error())
+        .map(|x| {
+            let f = x.file.as_ref().unwrap().file_name().unwrap();
+            (f.to_string_lossy().into_owned(), x.message.clone())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "linked.yaml".to_string(),
+                format!(
+                    "the product file is not read: `linked.yaml` is not allowed here: it leads out of {} (through a symbolic link)",
+                    products.display()
+                )
+            ),
+            (
+                "pipe.yaml".to_string(),
+                "the product file is not read: it is a named pipe, not a regular file".to_string()
+            ),
+        ]
+    );
+    // `validate` on the folder ends, with both errors.
+    let p = products.to_str().unwrap().to_string();
+    let (code, _, err) = promptly("validate", move || run(&["validate", &p]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("pipe.yaml") && err.contains("linked.yaml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_census_named_by_a_request_stays_in_the_request_folder() {
+    let dir = tempdir("safeio-request-census");
+    let yaml = std::fs::read_to_string("examples/ga-sme.yaml").unwrap();
+    for (name, want) in [
+        ("/etc/passwd", "an absolute path is not allowed"),
+        ("../ga-sme-census.csv", "`..` is not allowed"),
+    ] {
+        let req = dir.join("req.yaml");
+        std::fs::write(
+            &req,
+            yaml.replace("census: ga-sme-census.csv", &format!("census: \"{name}\"")),
+        )
+        .unwrap();
+        let (code, out, err) = run(&[
+            "quote",
+            "--product",
+            "GA-SME",
+            "--request",
+            req.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(err.contains(want), "{err}");
+        assert!(!err.contains("root:"), "{err}");
+    }
+}

@@ -87,7 +87,7 @@ pub struct InsurerProfiles {
 impl InsurerProfiles {
     /// Reads a profiles file (YAML). Errors name the file, line and column.
     pub fn load(path: &std::path::Path) -> Result<InsurerProfiles, String> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::fsio::read_text(path, crate::fsio::MAX_DOCUMENT_BYTES)
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }

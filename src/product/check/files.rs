@@ -14,8 +14,8 @@ pub struct Fs;
 
 impl FileSource for Fs {
     fn read(&self, path: &Path) -> Result<String, String> {
-        std::fs::read(path)
-            .map_err(|e| e.to_string())
+        crate::fsio::read_input(path, crate::fsio::MAX_DATA_BYTES)
+            .map_err(|e| e.into_io().to_string())
             .and_then(|b| {
                 String::from_utf8(b).map_err(|_| "the file is not UTF-8 text".to_string())
             })
