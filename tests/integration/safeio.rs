@@ -845,3 +845,24 @@ fn a_census_named_by_a_request_stays_in_the_request_folder() {
         assert!(!err.contains("root:"), "{err}");
     }
 }
+
+#[test]
+fn a_one_gigabyte_product_file_is_refused_from_its_size_unread() {
+    let dir = tempdir("safeio-big-product");
+    let path = dir.join("big.yaml");
+    sparse(&path, 1 << 30);
+    let p = path.clone();
+    let (product, d) = promptly("load", move || {
+        coverwright::product::load::load_file(&p, &Default::default())
+    });
+    assert!(product.is_none());
+    let d = d.into_vec();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].file.as_deref(), Some(path.as_path()));
+    assert!(
+        d[0].message
+            .starts_with("the file is 1073741824 bytes, more than the "),
+        "{}",
+        d[0].message
+    );
+}
