@@ -47,10 +47,11 @@ impl ReadError {
 }
 
 /// Reads an input file whole (a regular file within [`crate::fsio::MAX_DOCUMENT_BYTES`]);
-/// `-` is standard input, read with the same bound.
+/// `-` (or `/dev/stdin`) is standard input, read with the same bound; any other pipe or
+/// device is refused.
 pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
     let limit = crate::fsio::MAX_DOCUMENT_BYTES;
-    if path == Path::new("-") {
+    if path == Path::new("-") || path == Path::new("/dev/stdin") {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(
             &mut std::io::Read::take(std::io::stdin().lock(), limit + 1),
