@@ -159,6 +159,12 @@ impl Diagnostic {
     /// Renders the diagnostic rustc-style. `source` is the text of the file it points into,
     /// when there is one; without it (or without a span) the location line stands alone.
     pub fn render(&self, source: Option<&str>) -> String {
+        self.render_styled(source, false)
+    }
+
+    /// [`Diagnostic::render`], with ANSI colours for a terminal when `styled`: the header in
+    /// the severity's colour, line numbers and carets as rustc colours them.
+    pub fn render_styled(&self, source: Option<&str>, styled: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -212,16 +218,26 @@ impl Diagnostic {
                     Some(help) => group.element(Level::HELP.message(help.as_str())),
                     None => group,
                 };
-                Renderer::plain().render(&[group])
+                let renderer = if styled {
+                    Renderer::styled()
+                } else {
+                    Renderer::plain()
+                };
+                renderer.render(&[group])
             }
             None => {
-                let mut text = format!(
-                    "{}[{}]: {}\n  --> {}",
-                    severity_word(self.severity),
-                    self.code,
-                    self.message,
-                    self.location()
-                );
+                let header = format!("{}[{}]", severity_word(self.severity), self.code);
+                let header = if styled {
+                    let color = match self.severity {
+                        Severity::Error => anstyle::AnsiColor::BrightRed,
+                        Severity::Warning => anstyle::AnsiColor::BrightYellow,
+                    };
+                    let s = anstyle::Style::new().bold().fg_color(Some(color.into()));
+                    format!("{s}{header}{s:#}")
+                } else {
+                    header
+                };
+                let mut text = format!("{header}: {}\n  --> {}", self.message, self.location());
                 if let Some(label) = &self.label {
                     text.push_str(&format!(" ({label})"));
                 }
@@ -416,6 +432,15 @@ impl IntoIterator for Diagnostics {
 
 /// Renders diagnostics as text, reading each file once to show its source lines.
 pub fn render_all(diags: &[Diagnostic], sources: &dyn Fn(&Path) -> Option<String>) -> String {
+    render_all_styled(diags, sources, false)
+}
+
+/// [`render_all`], in colour for a terminal when `styled`.
+pub fn render_all_styled(
+    diags: &[Diagnostic],
+    sources: &dyn Fn(&Path) -> Option<String>,
+    styled: bool,
+) -> String {
     let mut out = String::new();
     let mut cache: Vec<(PathBuf, Option<String>)> = Vec::new();
     for d in diags {
@@ -431,7 +456,7 @@ pub fn render_all(diags: &[Diagnostic], sources: &dyn Fn(&Path) -> Option<String
             }
             None => None,
         };
-        out.push_str(&d.render(src.as_deref()));
+        out.push_str(&d.render_styled(src.as_deref(), styled));
         out.push('\n');
     }
     out

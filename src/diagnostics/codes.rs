@@ -111,6 +111,9 @@ registry! {
     E0240 => "A quote or billing file cannot be read.", "check the path; the file must exist and be readable";
     E0241 => "A quote file is not JSON, or not a quote of this format.", "pass the JSON written by `coverwright quote --format json`; quote it again with this version if it was made by another";
     E0242 => "A quote file does not tie out (coverages, charges and totals disagree): it was edited.", "quote the request again instead of editing the quote";
+    E0250 => "A command-line value cannot be used: a bad flag value, an unknown product, version, plan or document.", "see the message and `coverwright <command> --help`";
+    E0251 => "An input cannot be read or an output cannot be written.", "check the path (run from a project folder, or give `--root DIR`) and the permissions";
+    E0252 => "A command failed on its input for a reason with no code of its own (an arithmetic overflow names its step).", "see the message";
     E0300 => "Syntax error, or a formula over the size limits.", "fix the formula at the place shown";
     E0301 => "Unknown name (the help suggests the closest; a step used above where it is computed is reported as such).", "fix the formula at the place shown";
     E0302 => "Type mismatch: arithmetic on a word, comparing different types, a rule that is not true/false, a step that is not a number, a table key of the wrong type, a non-constant in an `in` list.", "fix the formula at the place shown";

@@ -33,7 +33,7 @@ mod text;
 pub use id::quote_id;
 pub use model::*;
 pub use read::{QuoteFileError, read_quote_file};
-pub use text::{decline_text, display_width, table, to_text};
+pub use text::{decline_text, display_width, table, table_aligned, to_text, to_text_styled};
 
 /// An amount as a decimal string with two places.
 pub fn money(d: Decimal) -> String {
