@@ -73,7 +73,7 @@ pub(super) fn schedule_cmd(
     let p = match coverwright::product::load::find(&products, product, start) {
         Ok(p) => p,
         Err(e) => {
-            return fail(format, ExitCode::Usage, format!("{e}"), out, err);
+            return fail(format, ExitCode::Usage, e, out, err);
         }
     };
     let Some(pl) = p.plans.iter().find(|x| x.code == plan) else {

@@ -172,7 +172,7 @@ pub(super) fn run(
                 let lang = match a.lang.parse::<coverwright::document::Lang>() {
                     Ok(l) => l,
                     Err(e) => {
-                        return fail(a.format, ExitCode::Usage, format!("{e}"), out, err);
+                        return fail(a.format, ExitCode::Usage, e, out, err);
                     }
                 };
                 if let Err(e) = coverwright::document::options::options_for(

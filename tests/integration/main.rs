@@ -23,3 +23,9 @@ mod safeio_harness;
 mod schedule;
 mod support;
 mod validate;
+// The binary's command line, for the tests that walk its definition (help, completions).
+#[allow(dead_code, unused_imports, clippy::result_large_err)]
+#[path = "../../src/cli/mod.rs"]
+mod cli;
+mod cli_contract;
+mod exit_codes;
