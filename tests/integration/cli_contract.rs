@@ -421,3 +421,36 @@ fn a_bad_request_with_json_is_a_json_diagnostic_on_stdout() {
         "{v}"
     );
 }
+
+#[test]
+fn a_batch_summary_as_json_goes_to_stdout_unless_the_lines_do() {
+    let dir = tempdir("batch-json-summary");
+    let output = dir.join("lines.jsonl");
+    let args = [
+        "batch",
+        "--product",
+        "SP-ACC",
+        "--input",
+        "examples/sp-acc-requests.jsonl",
+    ];
+    let (code, out, err) = run(&[
+        &args[..],
+        &["--output", output.to_str().unwrap(), "--format", "json"],
+    ]
+    .concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "{\"declined\":0,\"failed\":0,\"quoted\":3,\"records\":3}\n"
+    );
+    assert_eq!(std::fs::read_to_string(&output).unwrap().lines().count(), 3);
+    // With `--output -` stdout holds only the lines; the summary moves to stderr.
+    let (code, out, err) = run(&[&args[..], &["--output", "-", "--format", "json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 3);
+    assert!(out.lines().all(|l| l.contains("\"quote_id\"")), "{out}");
+    assert_eq!(
+        err,
+        "{\"declined\":0,\"failed\":0,\"quoted\":3,\"records\":3}\n"
+    );
+}
