@@ -10,299 +10,73 @@ const INVALID: i32 = 1;
 const USAGE: i32 = 2;
 const IO: i32 = 3;
 
-const QUOTE_REQ: &[&str] = &["quote", "--product", "SP-ACC", "--request"];
-const SCHEDULE: &[&str] = &[
-    "schedule",
-    "--product",
-    "GA-SME",
-    "--plan",
-    "monthly",
-    "--start",
-    "2024-01-31",
-];
-const CLAIM: &[&str] = &["claim", "--quote", "examples/claims/ga-sme-quote.json"];
-const DECLARE: &[&str] = &["declare", "--quote", "examples/claims/ec-sme-quote.json"];
-const ANNUITY: &[&str] = &["annuity", "--age", "60", "--interest"];
-const TABLE: &str = "products/tables/cl_2010_2013_qx.csv";
+/// One case a line: the expected exit code, then the arguments (none has a space). `{tmp}` is
+/// a fresh folder holding `bad.jsonl`, a JSON Lines file whose one record is not JSON.
+const TABLE: &str = "
+0 validate
+1 validate tests/fixtures/invalid/bad_date.yaml
+3 validate no-such.yaml
+2 validate --format xml
+0 list
+1 list tests/fixtures/invalid/bad_date.yaml
+3 list no-such.yaml
+2 list --format xml
+0 test
+1 test tests/fixtures/invalid/bad_date.yaml
+3 test no-such.yaml
+2 test --format xml
+0 schema
+2 schema --bogus
+0 quote --product SP-ACC --request examples/sp-acc.yaml
+1 quote --product GA-SME --request tests/fixtures/requests/ga-bad-type.yaml
+3 quote --product SP-ACC --request no-such.yaml
+2 quote --product SP-ACC --request examples/sp-acc.yaml --as-of 2025-13-01
+0 render --quote examples/claims/ga-sme-quote.json --document quote --output {tmp}/q.html
+1 render --quote examples/ga-sme.yaml --document quote --output {tmp}/q.html
+3 render --quote no-such.json --document quote --output {tmp}/q.html
+2 render --quote examples/claims/ga-sme-quote.json --document memo --output {tmp}/q.html
+0 batch --product SP-ACC --input examples/sp-acc-requests.jsonl --output {tmp}/b.jsonl
+1 batch --product SP-ACC --input {tmp}/bad.jsonl --output {tmp}/b.jsonl
+3 batch --product SP-ACC --input no-such.jsonl --output {tmp}/b.jsonl
+2 batch --product SP-ACC --input examples/sp-acc-requests.jsonl --output {tmp}/b.jsonl --threads 0
+0 rules
+1 rules --products tests/fixtures/regulation/bad-baseline
+3 rules --products no-such-folder
+2 rules --line life
+0 schedule --product GA-SME --plan monthly --start 2024-01-31 --premium 1200.00
+1 schedule --product GA-SME --plan monthly --start 2024-01-31 --premium 1200.00 --products tests/fixtures/invalid
+3 schedule --product GA-SME --plan monthly --start 2024-01-31 --premium 1200.00 --products no-such-folder
+2 schedule --product GA-SME --plan monthly --start 2024-01-31 --premium abc
+0 claim --quote examples/claims/ga-sme-quote.json --claim examples/claims/accident-two-injuries.yaml
+1 claim --quote examples/claims/ga-sme-quote.json --claim tests/fixtures/claims/bad-date.yaml
+3 claim --quote examples/claims/ga-sme-quote.json --claim no-such.yaml
+2 claim --quote examples/claims/ga-sme-quote.json --claim examples/claims/accident-two-injuries.yaml --format xml
+0 declare --quote examples/claims/ec-sme-quote.json --declarations examples/ec-sme-declarations.csv
+1 declare --quote examples/claims/ec-sme-quote.json --declarations examples/ga-sme-census.csv
+3 declare --quote examples/claims/ec-sme-quote.json --declarations no-such.csv
+2 declare --quote examples/claims/ec-sme-quote.json --declarations examples/ec-sme-declarations.csv --format xml
+0 annuity --age 60 --interest 0.025 --table products/tables/cl_2010_2013_qx.csv --column CL5
+1 annuity --age 60 --interest 0.025 --table tests/fixtures/actuarial/gap.csv
+3 annuity --age 60 --interest 0.025 --table no-such.csv
+2 annuity --age 60 --interest abc --table products/tables/cl_2010_2013_qx.csv --column CL5
+0 completions bash
+2 completions tcsh
+0 man
+2 man --bogus
+";
 
-/// (command, arguments after the command, expected exit code). `{tmp}` is a fresh folder.
+/// (command, arguments, expected exit code) of every line of [`TABLE`].
 fn cases() -> Vec<(&'static str, Vec<&'static str>, i32)> {
-    let with = |a: &[&'static str], b: &[&'static str]| [a, b].concat();
-    vec![
-        ("validate", vec!["validate"], OK),
-        (
-            "validate",
-            vec!["validate", "tests/fixtures/invalid/bad_date.yaml"],
-            INVALID,
-        ),
-        ("validate", vec!["validate", "no-such.yaml"], IO),
-        ("validate", vec!["validate", "--format", "xml"], USAGE),
-        ("list", vec!["list"], OK),
-        (
-            "list",
-            vec!["list", "tests/fixtures/invalid/bad_date.yaml"],
-            INVALID,
-        ),
-        ("list", vec!["list", "no-such.yaml"], IO),
-        ("list", vec!["list", "--format", "xml"], USAGE),
-        ("test", vec!["test"], OK),
-        (
-            "test",
-            vec!["test", "tests/fixtures/invalid/bad_date.yaml"],
-            INVALID,
-        ),
-        ("test", vec!["test", "no-such.yaml"], IO),
-        ("test", vec!["test", "--format", "xml"], USAGE),
-        ("schema", vec!["schema"], OK),
-        ("schema", vec!["schema", "--bogus"], USAGE),
-        ("quote", with(QUOTE_REQ, &["examples/sp-acc.yaml"]), OK),
-        (
-            "quote",
-            vec![
-                "quote",
-                "--product",
-                "GA-SME",
-                "--request",
-                "tests/fixtures/requests/ga-bad-type.yaml",
-            ],
-            INVALID,
-        ),
-        ("quote", with(QUOTE_REQ, &["no-such.yaml"]), IO),
-        (
-            "quote",
-            with(
-                QUOTE_REQ,
-                &["examples/sp-acc.yaml", "--as-of", "2025-13-01"],
-            ),
-            USAGE,
-        ),
-        (
-            "render",
-            vec![
-                "render",
-                "--quote",
-                "examples/claims/ga-sme-quote.json",
-                "--document",
-                "quote",
-                "--output",
-                "{tmp}/q.html",
-            ],
-            OK,
-        ),
-        (
-            "render",
-            vec![
-                "render",
-                "--quote",
-                "examples/ga-sme.yaml",
-                "--document",
-                "quote",
-                "--output",
-                "{tmp}/q.html",
-            ],
-            INVALID,
-        ),
-        (
-            "render",
-            vec![
-                "render",
-                "--quote",
-                "no-such.json",
-                "--document",
-                "quote",
-                "--output",
-                "{tmp}/q.html",
-            ],
-            IO,
-        ),
-        (
-            "render",
-            vec![
-                "render",
-                "--quote",
-                "examples/claims/ga-sme-quote.json",
-                "--document",
-                "memo",
-                "--output",
-                "{tmp}/q.html",
-            ],
-            USAGE,
-        ),
-        (
-            "batch",
-            vec![
-                "batch",
-                "--product",
-                "SP-ACC",
-                "--input",
-                "examples/sp-acc-requests.jsonl",
-                "--output",
-                "{tmp}/b.jsonl",
-            ],
-            OK,
-        ),
-        (
-            "batch",
-            vec![
-                "batch",
-                "--product",
-                "SP-ACC",
-                "--input",
-                "{tmp}/bad.jsonl",
-                "--output",
-                "{tmp}/b.jsonl",
-            ],
-            INVALID,
-        ),
-        (
-            "batch",
-            vec![
-                "batch",
-                "--product",
-                "SP-ACC",
-                "--input",
-                "no-such.jsonl",
-                "--output",
-                "{tmp}/b.jsonl",
-            ],
-            IO,
-        ),
-        (
-            "batch",
-            vec![
-                "batch",
-                "--product",
-                "SP-ACC",
-                "--input",
-                "examples/sp-acc-requests.jsonl",
-                "--output",
-                "{tmp}/b.jsonl",
-                "--threads",
-                "0",
-            ],
-            USAGE,
-        ),
-        ("rules", vec!["rules"], OK),
-        (
-            "rules",
-            vec![
-                "rules",
-                "--products",
-                "tests/fixtures/regulation/bad-baseline",
-            ],
-            INVALID,
-        ),
-        ("rules", vec!["rules", "--products", "no-such-folder"], IO),
-        ("rules", vec!["rules", "--line", "life"], USAGE),
-        ("schedule", with(SCHEDULE, &["--premium", "1200.00"]), OK),
-        (
-            "schedule",
-            with(
-                SCHEDULE,
-                &[
-                    "--premium",
-                    "1200.00",
-                    "--products",
-                    "tests/fixtures/invalid",
-                ],
-            ),
-            INVALID,
-        ),
-        (
-            "schedule",
-            with(
-                SCHEDULE,
-                &["--premium", "1200.00", "--products", "no-such-folder"],
-            ),
-            IO,
-        ),
-        ("schedule", with(SCHEDULE, &["--premium", "abc"]), USAGE),
-        (
-            "claim",
-            with(
-                CLAIM,
-                &["--claim", "examples/claims/accident-two-injuries.yaml"],
-            ),
-            OK,
-        ),
-        (
-            "claim",
-            with(CLAIM, &["--claim", "tests/fixtures/claims/bad-date.yaml"]),
-            INVALID,
-        ),
-        ("claim", with(CLAIM, &["--claim", "no-such.yaml"]), IO),
-        (
-            "claim",
-            with(
-                CLAIM,
-                &[
-                    "--claim",
-                    "examples/claims/accident-two-injuries.yaml",
-                    "--format",
-                    "xml",
-                ],
-            ),
-            USAGE,
-        ),
-        (
-            "declare",
-            with(
-                DECLARE,
-                &["--declarations", "examples/ec-sme-declarations.csv"],
-            ),
-            OK,
-        ),
-        (
-            "declare",
-            with(DECLARE, &["--declarations", "examples/ga-sme-census.csv"]),
-            INVALID,
-        ),
-        (
-            "declare",
-            with(DECLARE, &["--declarations", "no-such.csv"]),
-            IO,
-        ),
-        (
-            "declare",
-            with(
-                DECLARE,
-                &[
-                    "--declarations",
-                    "examples/ec-sme-declarations.csv",
-                    "--format",
-                    "xml",
-                ],
-            ),
-            USAGE,
-        ),
-        (
-            "annuity",
-            with(ANNUITY, &["0.025", "--table", TABLE, "--column", "CL5"]),
-            OK,
-        ),
-        (
-            "annuity",
-            with(
-                ANNUITY,
-                &["0.025", "--table", "tests/fixtures/actuarial/gap.csv"],
-            ),
-            INVALID,
-        ),
-        (
-            "annuity",
-            with(ANNUITY, &["0.025", "--table", "no-such.csv"]),
-            IO,
-        ),
-        (
-            "annuity",
-            with(ANNUITY, &["abc", "--table", TABLE, "--column", "CL5"]),
-            USAGE,
-        ),
-        ("completions", vec!["completions", "bash"], OK),
-        ("completions", vec!["completions", "tcsh"], USAGE),
-        ("man", vec!["man"], OK),
-        ("man", vec!["man", "--bogus"], USAGE),
-    ]
+    TABLE
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut words = l.split(' ');
+            let code = words.next().unwrap().parse().unwrap();
+            let args: Vec<&str> = words.collect();
+            (args[0], args, code)
+        })
+        .collect()
 }
 
 /// Runs every case, with `{tmp}` replaced by a fresh folder holding `bad.jsonl`.
