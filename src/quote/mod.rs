@@ -26,6 +26,7 @@ use crate::request::Request;
 
 mod id;
 mod model;
+mod pension_text;
 mod plans;
 mod read;
 mod text;

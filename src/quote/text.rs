@@ -94,6 +94,7 @@ pub fn to_text(q: &Quote, explain: bool) -> String {
         q.currency, q.totals.gross, q.totals.net, q.totals.tax
     );
     payment_lines(&mut o, q);
+    super::pension_text::pension_lines(&mut o, q);
     if let Some(rows) = &q.illustration {
         let _ = writeln!(o, "\nBenefit illustration");
         let mut t = vec![[
