@@ -70,7 +70,10 @@ pub(super) fn pension_lines(o: &mut String, q: &Quote) {
         let _ = write!(rates, ", guaranteed crediting rate {}", percent(g));
     }
     let _ = writeln!(o, "  rates       {rates}");
-    let _ = writeln!(o, "\nBenefits and cash values by policy year (selected years)");
+    let _ = writeln!(
+        o,
+        "\nBenefits and cash values by policy year (selected years)"
+    );
     let mut t = vec![[
         "YEAR".to_string(),
         "AGE".into(),
