@@ -47,6 +47,9 @@ pub struct PensionModel {
     pub cover_start: NaiveDate,
     /// Last day of a payout term; `None` for life.
     pub cover_end: Option<NaiveDate>,
+    /// The end date the quote gives the cover: `cover_end`, or for life the end of the policy
+    /// year in which the insured reaches the life table's last age.
+    pub last_day: NaiveDate,
     /// Years of premiums (planned contributions).
     pub payment_years: u32,
     /// Last day of the premium term.
@@ -170,6 +173,7 @@ pub(super) fn pension_model(q: &QuoteView, lang: Lang) -> Result<Option<PensionM
             .as_deref()
             .map(|d| day(d, "cover end"))
             .transpose()?,
+        last_day: day(&p.cover.last_day, "last day of cover")?,
         payment_years: p.payment_years,
         payment_end: day(&p.cover.payment_end, "premium term end")?,
         annual_premium: p.annual_premium.clone(),
