@@ -26,6 +26,7 @@ use crate::request::Request;
 
 mod id;
 mod model;
+mod pension_text;
 mod plans;
 mod read;
 mod text;
@@ -191,6 +192,7 @@ fn build(
         None
     };
     let quote_id = quote_id(p, r, as_of);
+    let pension = crate::pension::benefits(p, r, rated).map_err(QuoteError::Rating)?;
     Ok(Quote {
         quote_id,
         product: ProductRef {
@@ -208,7 +210,9 @@ fn build(
         currency: p.currency.code().to_string(),
         cover: Cover {
             start: r.start.to_string(),
-            end: end.to_string(),
+            end: pension
+                .as_ref()
+                .map_or_else(|| end.to_string(), |x| x.cover.last_day.clone()),
             term: r.term,
             term_unit: p.term.unit,
             term_months: r.term_months,
@@ -232,7 +236,7 @@ fn build(
             grace_period_days: p.grace_period_days,
         },
         illustration,
-        pension: crate::pension::benefits(p, r, rated).map_err(QuoteError::Rating)?,
+        pension,
         worksheet,
     })
 }

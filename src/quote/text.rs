@@ -125,6 +125,7 @@ pub fn to_text_styled(q: &Quote, explain: bool, styled: bool) -> String {
         amount(&q.totals.tax)
     );
     payment_lines(&mut o, q, currency);
+    super::pension_text::pension_lines(&mut o, q);
     if let Some(rows) = &q.illustration {
         let _ = writeln!(o, "\n{}", bold("Benefit illustration", styled));
         let mut t = vec![[

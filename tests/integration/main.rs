@@ -13,6 +13,7 @@ mod layering;
 
 mod document_output;
 mod pension;
+mod pension_docs;
 mod properties;
 mod quote;
 mod regulation;
