@@ -167,10 +167,7 @@ pub fn product_files(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .filter(|p| {
-            p.file_name()
-                .is_none_or(|n| n != BASELINE_FILE)
-        })
+        .filter(|p| p.file_name().is_none_or(|n| n != BASELINE_FILE))
         .collect();
     files.sort();
     Ok(files)

@@ -105,7 +105,14 @@ const BELOW_PRODUCT: &[&str] = &[
 /// of the checked `pension:` and `claims:` sections live in `pension` and `claims`.
 const UPWARD_EXCEPTIONS: &[(&str, &[&str])] = &[
     ("pension", &["product/pension_check.rs", "product/mod.rs"]),
-    ("claims", &["product/check/claims.rs", "product/check/mod.rs", "product/mod.rs"]),
+    (
+        "claims",
+        &[
+            "product/check/claims.rs",
+            "product/check/mod.rs",
+            "product/mod.rs",
+        ],
+    ),
 ];
 
 fn allowed_upward(src: &Path, file: &Path, name: &str) -> bool {
