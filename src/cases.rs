@@ -168,7 +168,7 @@ fn compare_quote(
         passed &= ok;
         details.push(format!(
             "total: expected {}, got {}",
-            quote::money(want),
+            p.format_money(want),
             q.totals.gross
         ));
     }
@@ -179,7 +179,7 @@ fn compare_quote(
                 passed &= ok;
                 details.push(format!(
                     "{code}: expected {}, got {}",
-                    quote::money(*want),
+                    p.format_money(*want),
                     c.premium
                 ));
             }
@@ -187,7 +187,7 @@ fn compare_quote(
                 passed = false;
                 details.push(format!(
                     "{code}: expected {}, but the coverage is not in the quote",
-                    quote::money(*want)
+                    p.format_money(*want)
                 ));
             }
         }

@@ -55,7 +55,6 @@ registry! {
     E0114 => "Reimbursement tiers leave a gap or overlap.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0115 => "A negative value where none is allowed: limits, terms, table rates and factors, minimum premium, charges, loadings, interest.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0116 => "A health waiting period over 180 days.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
-    E0117 => "Pricing interest rate above the regulatory cap for its basis and effective date.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0118 => "A coverage without a premium step, or with two.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0119 => "A taxable coverage without `rating.vat_rate`; a charge without exactly one of `rate`/`amount`; a `declaration` plan without `declarations`.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0120 => "A named file is outside the product's (or templates') folder.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
@@ -131,6 +130,7 @@ registry! {
     E0612 => "A waiting period over the limit.", "see the rule and its source named in the message (`coverwright rules`)";
     E0613 => "A cooling-off period under the limit.", "see the rule and its source named in the message (`coverwright rules`)";
     E0614 => "A pricing or guaranteed crediting rate above the cap in force on the product's `effective_from`.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0615 => "An illustration scenario rate above the cap in force on the product's `effective_from`.", "see the rule and its source named in the message (`coverwright rules`)";
     E0616 => "A life table the product type may not price on.", "see the rule and its source named in the message (`coverwright rules`)";
     E0617 => "A flexible plan without a yearly cap or above it, or a planned contribution over the cap that is not declined.", "see the rule and its source named in the message (`coverwright rules`)";
     E0618 => "Credit periods over the limit, declared or not declined.", "see the rule and its source named in the message (`coverwright rules`)";
@@ -143,7 +143,7 @@ registry! {
     W0135 => "A payment plan's holiday calendar does not cover every year in which the version can start cover (warning): due dates in other years move for weekends only.", "fix the product file at the line and column shown";
     W0150 => "A product names documents but none of its test cases gives a quote to render them with (warning).", "see the message; the product is still valid";
     W0610 => "The grace period differs from the law's, not acknowledged.", "see the rule and its source named in the message (`coverwright rules`)";
-    W0611 => "A lower pricing cap starts while the product is still effective.", "see the rule and its source named in the message (`coverwright rules`)";
+    W0611 => "A lower pricing or illustration-rate cap starts while the product is still effective.", "see the rule and its source named in the message (`coverwright rules`)";
     W0620 => "A rule that needs a probe cannot be checked: no test case of the product quotes.", "see the rule and its source named in the message (`coverwright rules`)";
 }
 

@@ -4,6 +4,7 @@ mod actuarial;
 mod batch;
 mod census;
 mod codes;
+mod currency;
 
 mod docmodel;
 
