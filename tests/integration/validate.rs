@@ -499,15 +499,6 @@ fn json_format_gives_an_array_of_diagnostics() {
             "help": "did you mean `sum_insured`?"
         },
         {
-            "code": "E0301",
-            "severity": "error",
-            "file": "tests/fixtures/invalid/unknown_key.yaml",
-            "line": 40,
-            "column": 16,
-            "message": "unknown name `add.sum_insured`",
-            "help": "a formula may use inputs, coverage terms (`code.term`), earlier steps, tables (`name[key]`) and `members`, `term_months`, `term_years`"
-        },
-        {
             "code": "E0003",
             "severity": "error",
             "file": "tests/fixtures/invalid/empty.yaml",
