@@ -27,6 +27,16 @@ impl Resolve for Names2 {
         v.sort();
         v
     }
+    fn table_candidates(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.tables.keys().chain(&self.broken).cloned().collect();
+        v.sort();
+        v
+    }
+    fn life_table_candidates(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.life.keys().cloned().collect();
+        v.sort();
+        v
+    }
     fn broken(&self, name: &str) -> bool {
         self.broken.contains(name)
     }
@@ -221,7 +231,10 @@ fn block_span(src: &str, span: Span, text: &str, start: usize, end: usize) -> Op
     } else {
         0
     };
-    let text_ns: Vec<(usize, char)> = text.char_indices().filter(|(_, c)| !c.is_whitespace()).collect();
+    let text_ns: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .collect();
     // The first non-blank character at or after `start`, and the last before `end`; an error
     // at the end of the formula points just after its last character.
     let first = text_ns.iter().position(|(i, _)| *i >= start);
