@@ -479,6 +479,22 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
+/// The help for a name that resolves to nothing, shared by every place a name is looked up
+/// (keywords, keys, inputs, coverages, tables, rules, steps, plans, options): "did you mean
+/// `x`?" for a likely typo, else the names there are (at most 12), or that none of that kind
+/// is declared.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let all: Vec<&str> = candidates.into_iter().collect();
+    if let Some(s) = did_you_mean(word, all.iter().copied()) {
+        return format!("did you mean `{s}`?");
+    }
+    match all.len() {
+        0 => "nothing of that kind is declared".to_string(),
+        n if n <= 12 => format!("use one of: {}", all.join(", ")),
+        n => format!("use one of: {}, … ({} more)", all[..12].join(", "), n - 12),
+    }
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();

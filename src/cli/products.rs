@@ -23,6 +23,7 @@ pub(super) fn validate(
     let (products, diags) = load_paths(paths, &opts);
     let mut diags = diags.into_vec();
     for p in &products {
+        diags.extend(coverwright::cases::check_requests(p));
         diags.extend(coverwright::cases::check_templates(p, templates));
         diags.extend(coverwright::pension::check_cash_values(p));
     }

@@ -49,7 +49,7 @@ registry! {
     E0108 => "Declared twice (input, enum value, coverage, term option, rule, step name, payment plan), or a reserved name used (`name`, `id`, `members`, `term_months`, `term_years`, a standard term inside `terms`).", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0109 => "Group cover without member inputs.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0110 => "The short-period table has no row for a month the term allows.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
-    E0111 => "Unknown table (short period), coverage (in a step) or rule (in a test's `decline`).", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
+    E0111 => "Unknown table (short period), coverage (in a step or a test's `expect`), step (in a payment plan or a test's `expect`) or rule (in a test's `decline`).", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0112 => "No coverages, or no rating steps.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0113 => "A share outside its range: ratios, tier ratios, benefit shares, indemnity percentages, fee and down-payment percentages and the deposit share in [0, 1]; modal factor in (0, 1]; VAT rate in [0, 1).", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0114 => "Reimbursement tiers leave a gap or overlap.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
@@ -140,6 +140,7 @@ registry! {
     E0622 => "A plan whose instalments of a year do not add up to more than the annual premium.", "see the rule and its source named in the message (`coverwright rules`)";
     E0630 => "An acknowledgement names an unknown rule, one the law lets no contract differ from, or gives no reason.", "see the rule and its source named in the message (`coverwright rules`)";
     W0101 => "A pension product without an `actuarial` section (warning).", "see the message; the product is still valid";
+    W0133 => "A product without test cases (warning): nothing shows it quotes what its author meant.", "add a `tests:` section; `coverwright test` runs it and `validate` checks its requests";
     W0135 => "A payment plan's holiday calendar does not cover every year in which the version can start cover (warning): due dates in other years move for weekends only.", "fix the product file at the line and column shown";
     W0150 => "A product names documents but none of its test cases gives a quote to render them with (warning).", "see the message; the product is still valid";
     W0610 => "The grace period differs from the law's, not acknowledged.", "see the rule and its source named in the message (`coverwright rules`)";

@@ -124,7 +124,8 @@ pub fn load_source(
     } else {
         dir
     };
-    let checker = Checker::new(path, dir, src, opts.templates.as_deref(), files);
+    let checker = Checker::new(path, dir, src, opts.templates.as_deref(), files)
+        .after_read_errors(diags.has_errors());
     let (product, d, read) = checker.check(&raw, &node);
     diags.extend(d);
     diags.sort();
