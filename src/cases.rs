@@ -6,6 +6,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::diagnostics::{Diagnostic, Span, codes};
 use crate::product::Product;
 use crate::quote::{self, Outcome, QuoteOptions};
 use crate::request;
@@ -34,59 +35,60 @@ pub fn run_product(p: &Product) -> Vec<CaseResult> {
     p.tests.iter().map(|t| run_case(p, t)).collect()
 }
 
-fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
-    let mut details = Vec::new();
-    let location = format!("{}:{}", p.file.display(), t.line);
+/// Why a case's request cannot be quoted: what was being read (`census` or `request`) and
+/// every diagnostic about it.
+type Refusal = (&'static str, Vec<Diagnostic>);
+
+/// The checked request of a case, exactly as `coverwright test` (and `quote`) would read it:
+/// its census, its header (the version in force on its start date must be this one) and the
+/// request itself against the product's inputs.
+fn case_request(p: &Product, t: &crate::product::TestCase) -> Result<request::Request, Refusal> {
     let census = match &t.census {
-        Some(path) => match crate::census::read_members(p, path, None) {
-            Ok(m) => Some(m),
-            Err(d) => {
-                for x in d.iter() {
-                    details.push(format!("census: {}", x));
-                }
-                return CaseResult {
-                    product: p.id(),
-                    name: t.name.clone(),
-                    location,
-                    passed: false,
-                    details,
-                };
-            }
-        },
+        Some(path) => {
+            Some(crate::census::read_members(p, path, None).map_err(|d| ("census", d.into_vec()))?)
+        }
         None => None,
     };
     // The case is priced by this version: it must be the one in force on its start date.
-    let header = request::header(&t.request, &p.file).map_err(|d| d.into_vec());
-    let picked = header.and_then(|h| {
-        request::pick(std::slice::from_ref(p), &p.code, &h, &p.file)
-            .map(|_| ())
-            .map_err(|e| match e {
-                request::PickError::NotInForce(d) => vec![d],
-                request::PickError::Unknown(m) => {
-                    vec![crate::diagnostics::Diagnostic::error(
-                        crate::diagnostics::codes::E0215,
-                        m,
-                    )]
-                }
-            })
-    });
-    if let Err(d) = picked {
-        for x in &d {
-            details.push(format!("request: {x}"));
-        }
-        return CaseResult {
-            product: p.id(),
-            name: t.name.clone(),
-            location,
-            passed: false,
-            details,
+    let header = request::header(&t.request, &p.file).map_err(|d| ("request", d.into_vec()))?;
+    request::pick(std::slice::from_ref(p), &p.code, &header, &p.file).map_err(|e| {
+        let d = match e {
+            request::PickError::NotInForce(d) => d,
+            request::PickError::Unknown(m) => Diagnostic::error(codes::E0215, m),
         };
+        ("request", vec![d])
+    })?;
+    request::check(p, &t.request, &p.file, census).map_err(|d| ("request", d.into_vec()))
+}
+
+/// What `validate` adds for a loaded product: every test case whose request (or census)
+/// `test` would refuse, with the diagnostics `test` and `quote` give, located in the product
+/// file (or the census). The request checker sits above `product` in the layers, so this
+/// runs in the validate command's path rather than in `product::check`.
+pub fn check_requests(p: &Product) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for t in &p.tests {
+        if let Err((_, diags)) = case_request(p, t) {
+            for d in diags {
+                out.push(if d.file.is_none() {
+                    d.in_file(&p.file).at(Span::new(t.line, 1, 0, 0))
+                } else {
+                    d
+                });
+            }
+        }
     }
-    let req = match request::check(p, &t.request, &p.file, census) {
+    out
+}
+
+fn run_case(p: &Product, t: &crate::product::TestCase) -> CaseResult {
+    let mut details = Vec::new();
+    let location = format!("{}:{}", p.file.display(), t.line);
+    let req = match case_request(p, t) {
         Ok(r) => r,
-        Err(d) => {
-            for x in d.iter() {
-                details.push(format!("request: {x}"));
+        Err((what, d)) => {
+            for x in &d {
+                details.push(format!("{what}: {x}"));
             }
             return CaseResult {
                 product: p.id(),
@@ -168,7 +170,7 @@ fn compare_quote(
         passed &= ok;
         details.push(format!(
             "total: expected {}, got {}",
-            quote::money(want),
+            p.format_money(want),
             q.totals.gross
         ));
     }
@@ -179,7 +181,7 @@ fn compare_quote(
                 passed &= ok;
                 details.push(format!(
                     "{code}: expected {}, got {}",
-                    quote::money(*want),
+                    p.format_money(*want),
                     c.premium
                 ));
             }
@@ -187,7 +189,7 @@ fn compare_quote(
                 passed = false;
                 details.push(format!(
                     "{code}: expected {}, but the coverage is not in the quote",
-                    quote::money(*want)
+                    p.format_money(*want)
                 ));
             }
         }
@@ -230,7 +232,6 @@ pub fn check_templates(
     p: &Product,
     templates: &std::path::Path,
 ) -> Vec<crate::diagnostics::Diagnostic> {
-    use crate::diagnostics::{Diagnostic, Span};
     use crate::document::render::{DocKind, OutFormat, render_to_string};
     use crate::document::{Lang, RenderError, Renderer};
     let mut out = Vec::new();

@@ -244,9 +244,10 @@ pub fn declare(
         declaration_due_day: dspec.declare_by_day,
         invoice_due_day: dspec.premium_due_day,
         minimum_premium: p.minimum_premium.unwrap_or_default(),
-        // The product's maximum liability caps claims paid in a policy year; it does not
-        // limit what may be declared, so declarations are not flagged against it.
-        maximum_liability: None,
+        // Declarations are still billed above the maximum liability (the cap is on claims
+        // paid), but every line whose policy-year cumulative value exceeds it is flagged and
+        // counted, so the exporter and the underwriter see the shortfall in cover.
+        maximum_liability: Some(dspec.maximum_liability),
         minor_unit: 2,
         rounding: p.rounding.mode(),
     };

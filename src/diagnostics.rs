@@ -159,6 +159,12 @@ impl Diagnostic {
     /// Renders the diagnostic rustc-style. `source` is the text of the file it points into,
     /// when there is one; without it (or without a span) the location line stands alone.
     pub fn render(&self, source: Option<&str>) -> String {
+        self.render_styled(source, false)
+    }
+
+    /// [`Diagnostic::render`], with ANSI colours for a terminal when `styled`: the header in
+    /// the severity's colour, line numbers and carets as rustc colours them.
+    pub fn render_styled(&self, source: Option<&str>, styled: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -212,16 +218,26 @@ impl Diagnostic {
                     Some(help) => group.element(Level::HELP.message(help.as_str())),
                     None => group,
                 };
-                Renderer::plain().render(&[group])
+                let renderer = if styled {
+                    Renderer::styled()
+                } else {
+                    Renderer::plain()
+                };
+                renderer.render(&[group])
             }
             None => {
-                let mut text = format!(
-                    "{}[{}]: {}\n  --> {}",
-                    severity_word(self.severity),
-                    self.code,
-                    self.message,
-                    self.location()
-                );
+                let header = format!("{}[{}]", severity_word(self.severity), self.code);
+                let header = if styled {
+                    let color = match self.severity {
+                        Severity::Error => anstyle::AnsiColor::BrightRed,
+                        Severity::Warning => anstyle::AnsiColor::BrightYellow,
+                    };
+                    let s = anstyle::Style::new().bold().fg_color(Some(color.into()));
+                    format!("{s}{header}{s:#}")
+                } else {
+                    header
+                };
+                let mut text = format!("{header}: {}\n  --> {}", self.message, self.location());
                 if let Some(label) = &self.label {
                     text.push_str(&format!(" ({label})"));
                 }
@@ -416,6 +432,15 @@ impl IntoIterator for Diagnostics {
 
 /// Renders diagnostics as text, reading each file once to show its source lines.
 pub fn render_all(diags: &[Diagnostic], sources: &dyn Fn(&Path) -> Option<String>) -> String {
+    render_all_styled(diags, sources, false)
+}
+
+/// [`render_all`], in colour for a terminal when `styled`.
+pub fn render_all_styled(
+    diags: &[Diagnostic],
+    sources: &dyn Fn(&Path) -> Option<String>,
+    styled: bool,
+) -> String {
     let mut out = String::new();
     let mut cache: Vec<(PathBuf, Option<String>)> = Vec::new();
     for d in diags {
@@ -431,7 +456,7 @@ pub fn render_all(diags: &[Diagnostic], sources: &dyn Fn(&Path) -> Option<String
             }
             None => None,
         };
-        out.push_str(&d.render(src.as_deref()));
+        out.push_str(&d.render_styled(src.as_deref(), styled));
         out.push('\n');
     }
     out
@@ -452,6 +477,22 @@ pub fn did_you_mean<'a>(
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// The help for a name that resolves to nothing, shared by every place a name is looked up
+/// (keywords, keys, inputs, coverages, tables, rules, steps, plans, options): "did you mean
+/// `x`?" for a likely typo, else the names there are (at most 12), or that none of that kind
+/// is declared.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let all: Vec<&str> = candidates.into_iter().collect();
+    if let Some(s) = did_you_mean(word, all.iter().copied()) {
+        return format!("did you mean `{s}`?");
+    }
+    match all.len() {
+        0 => "nothing of that kind is declared".to_string(),
+        n if n <= 12 => format!("use one of: {}", all.join(", ")),
+        n => format!("use one of: {}, … ({} more)", all[..12].join(", "), n - 12),
+    }
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

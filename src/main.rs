@@ -1,4 +1,5 @@
-//! The `coverwright` binary: parses arguments and runs the command against the library.
+//! The `coverwright` binary: parses arguments, finds the project folder, decides colour and
+//! runs the command against the library.
 //!
 //! Output goes to stdout and diagnostics to stderr through writers that lock per write, so a
 //! progress bar drawing on stderr from another thread is never blocked.
@@ -8,10 +9,13 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() {
-    let args = cli::Cli::parse();
+    let matches = cli::Cli::command().get_matches();
+    let mut args = cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli::resolve_root(&mut args, &matches);
+    cli::set_color(args.color);
     let code = cli::run(args, &mut std::io::stdout(), &mut std::io::stderr());
     std::process::exit(code.code());
 }

@@ -151,7 +151,7 @@ impl Currency {
         self.info.minor
     }
 
-    /// The symbol (`¥`, `US$`, `€`); the code where no symbol is in common use.
+    /// The symbol (`¥` for CNY, `JP¥`, `US$`, `€`); the code where no symbol is in common use.
     pub fn symbol(self) -> &'static str {
         if self.info.symbol.is_empty() {
             self.info.code
@@ -160,7 +160,8 @@ impl Currency {
         }
     }
 
-    /// The name in words: `人民币` / `CHINESE YUAN`; the code where the table has no name.
+    /// The name in words, as amounts in words begin (`人民币壹万元整`, `SAY RENMINBI YUAN ONE
+    /// THOUSAND ONLY`): `人民币` / `RENMINBI YUAN`; the code where the table has no name.
     pub fn name(self, lang: Lang) -> &'static str {
         let n = match lang {
             Lang::Zh => self.info.zh,
@@ -254,7 +255,7 @@ static TABLE: &[Info] = table! {
     "CDF" 2 "" "刚果法郎" "CONGOLESE FRANCS";
     "CHF" 2 "" "瑞士法郎" "SWISS FRANCS";
     "CLP" 0 "" "智利比索" "CHILEAN PESOS";
-    "CNY" 2 "¥" "人民币" "CHINESE YUAN";
+    "CNY" 2 "¥" "人民币" "RENMINBI YUAN";
     "COP" 2 "" "哥伦比亚比索" "COLOMBIAN PESOS";
     "CRC" 2 "" "哥斯达黎加科朗" "COSTA RICAN COLONES";
     "CUP" 2 "" "古巴比索" "CUBAN PESOS";
@@ -290,7 +291,7 @@ static TABLE: &[Info] = table! {
     "ISK" 0 "" "冰岛克朗" "ICELAND KRONUR";
     "JMD" 2 "" "牙买加元" "JAMAICAN DOLLARS";
     "JOD" 3 "" "约旦第纳尔" "JORDANIAN DINARS";
-    "JPY" 0 "¥" "日元" "JAPANESE YEN";
+    "JPY" 0 "JP¥" "日元" "JAPANESE YEN";
     "KES" 2 "" "肯尼亚先令" "KENYAN SHILLINGS";
     "KGS" 2 "" "吉尔吉斯斯坦索姆" "SOMS";
     "KHR" 2 "" "柬埔寨瑞尔" "RIELS";
@@ -412,13 +413,15 @@ mod tests {
     fn names_in_words() {
         let c = |code| Currency::from_code(code).unwrap();
         assert_eq!(c("CNY").name(Lang::Zh), "人民币");
-        assert_eq!(c("CNY").name(Lang::En), "CHINESE YUAN");
+        assert_eq!(c("CNY").name(Lang::En), "RENMINBI YUAN");
         assert_eq!(c("USD").name(Lang::Zh), "美元");
         assert_eq!(c("EUR").name(Lang::En), "EUROS");
         assert_eq!(c("JPY").name(Lang::Zh), "日元");
         assert_eq!(c("JPY").name(Lang::En), "JAPANESE YEN");
         assert_eq!(c("USD").symbol(), "US$");
         assert_eq!(c("CHF").symbol(), "CHF");
+        assert_eq!(c("CNY").symbol(), "¥");
+        assert_eq!(c("JPY").symbol(), "JP¥");
     }
 
     #[test]

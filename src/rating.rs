@@ -516,7 +516,7 @@ pub fn vat_split(p: &Product, gross: &[Decimal]) -> Vec<CoverageCharge> {
                 }
             } else {
                 let net = (*g / (Decimal::ONE + p.vat_rate))
-                    .round_dp_with_strategy(2, p.rounding.strategy);
+                    .round_dp_with_strategy(p.currency.minor_unit(), p.rounding.strategy);
                 CoverageCharge {
                     gross: *g,
                     net,
@@ -538,7 +538,7 @@ pub fn other_charges(p: &Product, premium: Decimal) -> Result<Vec<(usize, Decima
                 (Some(rate), _) => premium
                     .checked_mul(rate)
                     .ok_or_else(|| overflow(&format!("charge {}", c.name.en)))?
-                    .round_dp_with_strategy(2, p.rounding.strategy),
+                    .round_dp_with_strategy(p.currency.minor_unit(), p.rounding.strategy),
                 (None, Some(a)) => a,
                 _ => Decimal::ZERO,
             };

@@ -32,6 +32,44 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`printable`], for text this program has coloured: a Select Graphic Rendition
+/// sequence (`ESC [` digits and `;` `m`, which only sets colour and weight) is kept, every
+/// other unsafe character is escaped. Used only when colour is on; with colour off (a pipe,
+/// `NO_COLOR`, `--color never`) output goes through [`printable`] and no escape survives.
+pub fn printable_styled(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' {
+            if let Some(len) = sgr_len(rest) {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// The length of the SGR sequence `ESC [ [0-9;]* m` that `text` starts with, if it does.
+fn sgr_len(text: &str) -> Option<usize> {
+    let body = text.strip_prefix("\u{1b}[")?;
+    let n = body
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    (body.as_bytes().get(n) == Some(&b'm')).then_some(2 + n + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +80,14 @@ mod tests {
         assert_eq!(
             printable("\u{1b}[2J\u{1b}]0;pwned\u{7}x\ry\u{7f}\u{9b}31m\u{202e}z"),
             r"\u{1b}[2J\u{1b}]0;pwned\u{7}x\u{d}y\u{7f}\u{9b}31m\u{202e}z"
+        );
+    }
+
+    #[test]
+    fn styled_text_keeps_colour_and_escapes_the_rest() {
+        assert_eq!(
+            printable_styled("\u{1b}[1mTotal\u{1b}[0m \u{1b}[2J\u{1b}]0;x\u{7}"),
+            "\u{1b}[1mTotal\u{1b}[0m \\u{1b}[2J\\u{1b}]0;x\\u{7}"
         );
     }
 }

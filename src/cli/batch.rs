@@ -13,36 +13,40 @@ use std::sync::atomic::AtomicUsize;
 use coverwright::batch::{BatchError, BatchOptions, Summary};
 use coverwright::fsio;
 
-use super::{ExitCode, Format, load_products, report};
+use super::{ExitCode, Format, fail, load_products_as, report};
 
+/// Runs `batch`. With `--format json` the summary and every failure are JSON on stdout, or
+/// on stderr when `--output -` gives stdout to the lines.
 pub(super) fn batch_cmd(
     opts: &BatchOptions,
-    output: &Path,
-    products: &Path,
+    (output, products, format): (&Path, &Path, Format),
+    out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
+    let to_stdout = output == Path::new("-");
+    // Stdout belongs to the lines when they go there; JSON reports then go to stderr.
+    let mut sink = std::io::sink();
+    let (out, err): (&mut dyn Write, &mut dyn Write) = if to_stdout && format == Format::Json {
+        (err, &mut sink)
+    } else {
+        (out, err)
+    };
     // Every input is a regular file of a bounded size before anything else happens.
     let input_len = match fsio::open_input(&opts.input, fsio::MAX_STREAM_BYTES) {
         Ok((_, len)) => len,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitCode::Io);
-        }
+        Err(e) => return fail(format, ExitCode::Io, e, out, err),
     };
     let mut inputs = vec![opts.input.as_path()];
     if let Some(r) = &opts.request {
         if let Err(e) = fsio::open_input(r, fsio::MAX_DOCUMENT_BYTES) {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitCode::Io);
+            return fail(format, ExitCode::Io, e, out, err);
         }
         inputs.push(r);
     }
-    let to_stdout = output == Path::new("-");
     if !to_stdout && let Err(e) = fsio::check_distinct(output, &inputs) {
-        writeln!(err, "error: {e}")?;
-        return Ok(ExitCode::Usage);
+        return fail(format, ExitCode::Usage, e, out, err);
     }
-    let products = match load_products(products, err)? {
+    let products = match load_products_as(products, format, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
@@ -66,10 +70,7 @@ pub(super) fn batch_cmd(
         // The output appears only when the whole run succeeds.
         let mut w = match fsio::AtomicOutput::create(output, &inputs) {
             Ok(w) => w,
-            Err(e) => {
-                writeln!(err, "error: {e}")?;
-                return Ok(super::exit::of_fs_error(&e));
-            }
+            Err(e) => return fail(format, super::exit::of_fs_error(&e), e, out, err),
         };
         coverwright::batch::run_until(&products, opts, &mut w, Some(&tick), &stop)
             .and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
@@ -80,52 +81,65 @@ pub(super) fn batch_cmd(
     for h in handlers {
         signal_hook::low_level::unregister(h);
     }
-    outcome(r, output, err)
+    outcome(r, (output, format), out, err)
 }
 
 /// The summary or error of a run, and its exit code.
 fn outcome(
     r: Result<Summary, BatchError>,
-    output: &Path,
+    (output, format): (&Path, Format),
+    out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
     match r {
         Ok(summary) => {
-            writeln!(err, "batch: {summary}")?;
+            match format {
+                Format::Text => writeln!(err, "batch: {summary}")?,
+                Format::Json => {
+                    let v = serde_json::json!({
+                        "records": summary.records,
+                        "quoted": summary.quoted,
+                        "declined": summary.declined,
+                        "failed": summary.failed,
+                    });
+                    writeln!(out, "{v}")?;
+                }
+            }
             Ok(if summary.failed > 0 {
                 ExitCode::Invalid
             } else {
                 ExitCode::Success
             })
         }
-        Err(BatchError::Usage(m)) => {
-            writeln!(err, "error: {m}")?;
-            Ok(ExitCode::Usage)
-        }
+        Err(BatchError::Usage(m)) => fail(format, ExitCode::Usage, m, out, err),
         Err(BatchError::Invalid(d)) => {
-            report(&d, Format::Text, &mut std::io::sink(), err)?;
-            writeln!(err, "error: nothing was quoted")?;
+            report(&d, format, out, err)?;
+            if format == Format::Text {
+                writeln!(err, "{}: nothing was quoted", super::style::error_word())?;
+            }
             Ok(ExitCode::Invalid)
         }
         Err(BatchError::Io(e)) => {
-            writeln!(err, "error: cannot write {}: {e}", output.display())?;
-            Ok(ExitCode::Io)
+            let m = format!("cannot write {}: {e}", output.display());
+            fail(format, ExitCode::Io, m, out, err)
         }
-        Err(BatchError::Output(e)) => {
-            writeln!(err, "error: {e}")?;
-            Ok(ExitCode::Io)
-        }
+        Err(BatchError::Output(e)) => fail(format, ExitCode::Io, e, out, err),
         Err(BatchError::Interrupted { signal, records }) => {
             let (name, code) = if signal == signal_hook::consts::SIGINT {
                 ("SIGINT", ExitCode::Sigint)
             } else {
                 ("SIGTERM", ExitCode::Sigterm)
             };
-            writeln!(
-                err,
+            let m = format!(
                 "batch: stopped by {name} after {records} records; {} was not written",
                 output.display()
-            )?;
+            );
+            match format {
+                Format::Text => writeln!(err, "{m}")?,
+                Format::Json => {
+                    fail(format, code, m, out, err)?;
+                }
+            }
             Ok(code)
         }
     }

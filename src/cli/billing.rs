@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{ExitCode, Format, load_products, report};
+use super::{ExitCode, Format, fail, load_products_as, report};
 
 /// Arguments of `coverwright schedule`.
 #[derive(clap::Args, Debug)]
@@ -12,20 +12,22 @@ pub struct ScheduleArgs {
     /// Product code, optionally with `@VERSION`.
     #[arg(long)]
     pub product: String,
-    /// Payment plan code.
+    /// Payment plan code of the product (e.g. annual, monthly).
     #[arg(long)]
     pub plan: String,
     /// Cover start date (YYYY-MM-DD).
     #[arg(long)]
     pub start: String,
-    /// Annual premium.
+    /// Annual premium, 0 or more, written exactly (e.g. 1200.00).
     #[arg(long)]
     pub premium: String,
     /// Years of premium (long-term products); the plan's premium years when absent.
     #[arg(long)]
     pub years: Option<u32>,
+    /// Output format: `text` (a table of instalments) or `json`.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Folder of product files (default: `products/` of the project folder).
     #[arg(long, default_value = "products")]
     pub products: PathBuf,
 }
@@ -46,49 +48,59 @@ pub(super) fn schedule_cmd(
     let start = match coverwright::product::parse_date(start) {
         Ok(d) => d,
         Err(e) => {
-            writeln!(err, "error: --start: {e}")?;
-            return Ok(ExitCode::Usage);
+            return fail(format, ExitCode::Usage, format!("--start: {e}"), out, err);
         }
     };
     let premium = match coverwright::product::parse_decimal(premium) {
         Ok(d) if d >= rust_decimal::Decimal::ZERO => d,
         Ok(_) => {
-            writeln!(err, "error: --premium cannot be negative")?;
-            return Ok(ExitCode::Usage);
+            return fail(
+                format,
+                ExitCode::Usage,
+                "--premium cannot be negative",
+                out,
+                err,
+            );
         }
         Err(e) => {
-            writeln!(err, "error: --premium: {e}")?;
-            return Ok(ExitCode::Usage);
+            return fail(format, ExitCode::Usage, format!("--premium: {e}"), out, err);
         }
     };
-    let products = match load_products(dir, err)? {
+    let products = match load_products_as(dir, format, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
     let p = match coverwright::product::load::find(&products, product, start) {
         Ok(p) => p,
         Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitCode::Usage);
+            return fail(format, ExitCode::Usage, e, out, err);
         }
     };
     let Some(pl) = p.plans.iter().find(|x| x.code == plan) else {
         let codes: Vec<&str> = p.plans.iter().map(|x| x.code.as_str()).collect();
-        writeln!(
+        return fail(
+            format,
+            ExitCode::Usage,
+            format!(
+                "{} offers no payment plan `{plan}`; plans: {}",
+                p.id(),
+                codes.join(", ")
+            ),
+            out,
             err,
-            "error: {} offers no payment plan `{plan}`; plans: {}",
-            p.id(),
-            codes.join(", ")
-        )?;
-        return Ok(ExitCode::Usage);
+        );
     };
     let Some(ip) = pl.instalments.as_ref() else {
-        writeln!(
+        return fail(
+            format,
+            ExitCode::Usage,
+            format!(
+                "plan `{plan}` is {}; it has no instalment schedule",
+                pl.mode.as_str()
+            ),
+            out,
             err,
-            "error: plan `{plan}` is {}; it has no instalment schedule",
-            pl.mode.as_str()
-        )?;
-        return Ok(ExitCode::Usage);
+        );
     };
     let cal = pl.holidays.as_ref();
     let req = coverwright::schedule::ScheduleRequest {
@@ -108,10 +120,7 @@ pub(super) fn schedule_cmd(
             }
             Ok(ExitCode::Success)
         }
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            Ok(ExitCode::Invalid)
-        }
+        Err(e) => fail(format, ExitCode::Invalid, e, out, err),
     }
 }
 
@@ -127,11 +136,11 @@ pub(super) fn declare_cmd(
         Ok(q) => q,
         Err(d) => {
             let code = super::exit_code_of(&d);
-            report(&[d], Format::Text, out, err)?;
+            report(&[d], format, out, err)?;
             return Ok(code);
         }
     };
-    let products = match load_products(dir, err)? {
+    let products = match load_products_as(dir, format, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
@@ -144,15 +153,25 @@ pub(super) fn declare_cmd(
             start_span: coverwright::diagnostics::Span::default(),
         },
         Err(e) => {
-            writeln!(err, "error: the quote's cover start: {e}")?;
-            return Ok(ExitCode::Invalid);
+            return fail(
+                format,
+                ExitCode::Invalid,
+                format!("the quote's cover start: {e}"),
+                out,
+                err,
+            );
         }
     };
     let p = match coverwright::request::pick(&products, &spec, &header, quote) {
         Ok(p) => p,
         Err(e) => {
-            writeln!(err, "error: the quote's product: {e}")?;
-            return Ok(ExitCode::Invalid);
+            return fail(
+                format,
+                ExitCode::Invalid,
+                format!("the quote's product: {e}"),
+                out,
+                err,
+            );
         }
     };
     if q.product.content_hash != p.content_hash {
@@ -174,13 +193,10 @@ pub(super) fn declare_cmd(
             Ok(ExitCode::Success)
         }
         Err(Ok(d)) => {
-            report(&d.into_vec(), Format::Text, out, err)?;
+            report(&d.into_vec(), format, out, err)?;
             Ok(ExitCode::Invalid)
         }
-        Err(Err(e)) => {
-            writeln!(err, "error: {e}")?;
-            Ok(ExitCode::Io)
-        }
+        Err(Err(e)) => fail(format, ExitCode::Io, e.to_string(), out, err),
     }
 }
 
@@ -190,6 +206,10 @@ pub(super) fn annuity_cmd(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
+    if let Err(e) = std::fs::File::open(&q.table) {
+        let m = format!("cannot read {}: {e}", q.table.display());
+        return fail(format, ExitCode::Io, m, out, err);
+    }
     match coverwright::actuarial::annuity_report(&q) {
         Ok(r) => {
             match format {
@@ -202,9 +222,6 @@ pub(super) fn annuity_cmd(
             }
             Ok(ExitCode::Success)
         }
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            Ok(ExitCode::Invalid)
-        }
+        Err(e) => fail(format, ExitCode::Invalid, e, out, err),
     }
 }

@@ -4,8 +4,7 @@
 use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
-use super::{ExitCode, Format, report};
-use coverwright::product::load::{LoadOptions, load_paths};
+use super::{ExitCode, Format, fail, load_products_as, report};
 
 /// Arguments of `coverwright claim`.
 #[derive(clap::Args, Debug)]
@@ -22,11 +21,14 @@ pub struct ClaimArgs {
     /// Earlier claims on the policy (JSON Lines): aggregates and deductibles carry over.
     #[arg(long)]
     pub history: Option<PathBuf>,
+    /// Output format: `text` (the settlement) or `json` (one object; with `--input`, one JSON
+    /// line per claim).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Show every operand of every benefit step.
     #[arg(long)]
     pub explain: bool,
+    /// Folder of product files (default: `products/` of the project folder).
     #[arg(long, default_value = "products")]
     pub products: PathBuf,
     /// Also write the settlement notice (理赔计算书) of a single claim to this file; its
@@ -34,19 +36,25 @@ pub struct ClaimArgs {
     #[arg(long)]
     pub notice: Option<PathBuf>,
     /// Language of the notice: zh or en.
-    #[arg(long, default_value = "zh")]
+    #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
     pub lang: String,
-    /// Templates folder of the notice.
+    /// Templates folder of the notice (default: `templates/` of the project folder).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
 }
 
-fn open(path: &Path, err: &mut dyn Write) -> std::io::Result<Option<BufReader<std::fs::File>>> {
+/// Opens an input; the I/O failure, reported in `format`, when it cannot be.
+fn open(
+    path: &Path,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<BufReader<std::fs::File>, ExitCode>> {
     match coverwright::fsio::open_input(path, coverwright::fsio::MAX_STREAM_BYTES) {
-        Ok((f, _)) => Ok(Some(BufReader::new(f))),
+        Ok((f, _)) => Ok(Ok(BufReader::new(f))),
         Err(e) => {
-            writeln!(err, "error: {e}")?;
-            Ok(None)
+            let m = format!("cannot read {}: {e}", path.display());
+            fail(format, ExitCode::Io, m, out, err).map(Err)
         }
     }
 }
@@ -61,33 +69,31 @@ pub(super) fn run(
     let q = match coverwright::quote::read_quote_file(&a.quote) {
         Ok(q) => q,
         Err(d) => {
-            report(&[d], Format::Text, out, err)?;
-            return Ok(ExitCode::Invalid);
+            let code = super::exit_code_of(&d);
+            report(&[d], a.format, out, err)?;
+            return Ok(code);
         }
     };
-    let (products, diags) = load_paths(std::slice::from_ref(&a.products), &LoadOptions::default());
-    let diags = diags.into_vec();
-    if diags.iter().any(|d| d.is_error()) {
-        report(&diags, Format::Text, &mut std::io::sink(), err)?;
-        writeln!(
-            err,
-            "error: fix the product files first (`coverwright validate {}`)",
-            a.products.display()
-        )?;
-        return Ok(ExitCode::Usage);
-    }
+    let products = match load_products_as(&a.products, a.format, out, err)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
     let Some(p) = products
         .iter()
         .find(|p| p.code == q.product.code && p.version == q.product.version)
     else {
-        writeln!(
+        return fail(
+            a.format,
+            ExitCode::Invalid,
+            format!(
+                "{}@{} is not in {}",
+                q.product.code,
+                q.product.version,
+                a.products.display()
+            ),
+            out,
             err,
-            "error: {}@{} is not in {}",
-            q.product.code,
-            q.product.version,
-            a.products.display()
-        )?;
-        return Ok(ExitCode::Invalid);
+        );
     };
     if q.product.content_hash != p.content_hash {
         writeln!(
@@ -98,17 +104,24 @@ pub(super) fn run(
     }
     let mut ledger = coverwright::claims::Ledger::default();
     if let Some(h) = &a.history {
-        let Some(r) = open(h, err)? else {
-            return Ok(ExitCode::Usage);
+        let r = match open(h, a.format, out, err)? {
+            Ok(r) => r,
+            Err(code) => return Ok(code),
         };
         if let Err(e) = coverwright::claims::stream::replay_history(p, &q, h, r, &mut ledger) {
-            writeln!(err, "error: history: {e}")?;
-            return Ok(ExitCode::Invalid);
+            return fail(
+                a.format,
+                ExitCode::Invalid,
+                format!("history: {e}"),
+                out,
+                err,
+            );
         }
     }
     if let Some(input) = &a.input {
-        let Some(r) = open(input, err)? else {
-            return Ok(ExitCode::Usage);
+        let r = match open(input, a.format, out, err)? {
+            Ok(r) => r,
+            Err(code) => return Ok(code),
         };
         let mut w = std::io::BufWriter::new(out);
         let sum = coverwright::claims::stream::settle_stream(
@@ -129,14 +142,19 @@ pub(super) fn run(
         });
     }
     let Some(path) = &a.claim else {
-        writeln!(err, "error: give `--claim FILE` or `--input CLAIMS.jsonl`")?;
-        return Ok(ExitCode::Usage);
+        return fail(
+            a.format,
+            ExitCode::Usage,
+            "give `--claim FILE` or `--input CLAIMS.jsonl`",
+            out,
+            err,
+        );
     };
     let text = match coverwright::fsio::read_text(path, coverwright::fsio::MAX_DOCUMENT_BYTES) {
         Ok(t) => t,
         Err(e) => {
-            writeln!(err, "error: cannot read {}: {e}", path.display())?;
-            return Ok(ExitCode::Usage);
+            let m = format!("cannot read {}: {e}", path.display());
+            return fail(a.format, ExitCode::Io, m, out, err);
         }
     };
     let node = match coverwright::yaml::parse(&text) {
@@ -154,8 +172,7 @@ pub(super) fn run(
                 let lang = match a.lang.parse::<coverwright::document::Lang>() {
                     Ok(l) => l,
                     Err(e) => {
-                        writeln!(err, "error: {e}")?;
-                        return Ok(ExitCode::Usage);
+                        return fail(a.format, ExitCode::Usage, e, out, err);
                     }
                 };
                 if let Err(e) = coverwright::document::options::options_for(
@@ -171,8 +188,13 @@ pub(super) fn run(
                 )
                 .and_then(|o| coverwright::claims::notice::write(&a.templates, &s, &q, &o, path))
                 {
-                    writeln!(err, "error: the settlement notice: {e}")?;
-                    return Ok(ExitCode::Invalid);
+                    return fail(
+                        a.format,
+                        ExitCode::Invalid,
+                        format!("the settlement notice: {e}"),
+                        out,
+                        err,
+                    );
                 }
             }
             match a.format {

@@ -2,10 +2,12 @@
 
 /// The exit-code table printed by `--help` (and in the README).
 pub const EXIT_CODES: &str = "Exit codes:
-  0  done (warnings allowed)
-  1  invalid input, a declined quote, a failed test, a batch with a failed record
-  2  usage error: a bad flag value, an unknown product, version, plan or document
-  3  an input that cannot be read or an output that cannot be written";
+  0    done (warnings allowed)
+  1    invalid input, a declined quote, a failed test, a batch with a failed record
+  2    usage error: a bad flag value, an unknown product, version, plan or document
+  3    an input that cannot be read or an output that cannot be written
+  130  a batch stopped by SIGINT; 143 by SIGTERM (its output left as it was)
+  141  standard output closed by its reader (`| head`)";
 
 /// How a command ended. The numbers are the process exit codes, documented in the README and
 /// in `coverwright --help`.

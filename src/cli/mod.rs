@@ -3,7 +3,14 @@
 //! knows nothing of it.
 //!
 //! One file per command group: `products` (validate, list, test), `quote` (quote, render),
-//! `batch`, `billing` (schedule, declare, annuity).
+//! `batch`, `billing` (schedule, declare, annuity), `claim`, `rules`; `root` finds the project
+//! folder the default paths resolve under, `style` decides colour and `shell` writes shell
+//! completions and the manual page.
+//!
+//! The output contract: a command that prints results takes `--format text|json`; with
+//! `json`, standard output carries only JSON (results, or the failure as an array of
+//! diagnostic objects, the same as `validate --format json` prints) and every failure ends
+//! with a code of the one table in [`EXIT_CODES`].
 
 mod batch;
 mod billing;
@@ -12,19 +19,24 @@ mod exit;
 mod products;
 mod quote;
 mod render_bulk;
+mod root;
 mod rules;
+mod shell;
+mod style;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use coverwright::diagnostics::{Diagnostic, DiagnosticJson, render_all};
+use coverwright::diagnostics::{Diagnostic, DiagnosticJson, render_all_styled};
 use coverwright::product::load::{LoadOptions, load_paths};
 
 use billing::ScheduleArgs;
 pub use exit::{EXIT_CODES, ExitCode};
 use quote::{QuoteArgs, RenderArgs};
+pub use root::resolve_root;
+pub use style::{ColorArg, set_color};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -35,20 +47,40 @@ use quote::{QuoteArgs, RenderArgs};
     after_help = EXIT_CODES
 )]
 pub struct Cli {
+    /// Project folder whose `products/` and `templates/` are the defaults. Without it:
+    /// `$COVERWRIGHT_ROOT`, else the nearest folder holding `products/`, from the current
+    /// folder upwards. Paths given on the command line stay relative to the current folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Colour of diagnostics and quote headers: `auto` (on a terminal, unless `NO_COLOR` is
+    /// set), `always` or `never`.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: ColorArg,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// What a command prints on standard output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Text for a reader; diagnostics on standard error.
     Text,
+    /// JSON only: the results, or the diagnostics as JSON objects.
     Json,
 }
 
 /// How a census is cut into quotes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PerArg {
+    /// One quote per member (census row).
     Member,
+    /// One quote per group of consecutive rows with the same `--group-column` value.
     Group,
 }
 
@@ -56,19 +88,23 @@ pub enum PerArg {
 pub enum Command {
     /// Check product files and report every problem with its file, line and column.
     Validate {
-        /// Product files or folders of them.
+        /// Product files or folders of them (default: `products/` of the project folder).
         #[arg(default_value = "products")]
         paths: Vec<PathBuf>,
+        /// Output format: `text` or `json` (the diagnostics as JSON objects on stdout).
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// Templates folder the products' documents are looked up in.
+        /// Templates folder the products' documents are looked up in (default: `templates/`
+        /// of the project folder).
         #[arg(long, default_value = "templates")]
         templates: PathBuf,
     },
     /// List products: code, version, line, segment, effective dates and names.
     List {
+        /// Product files or folders of them (default: `products/` of the project folder).
         #[arg(default_value = "products")]
         paths: Vec<PathBuf>,
+        /// Output format: `text` (a table) or `json` (an array of products).
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -96,12 +132,13 @@ pub enum Command {
         /// number.
         #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
         threads: Option<u64>,
-        /// Show only this payment plan.
+        /// Show only this payment plan (a plan code of the product).
         #[arg(long)]
         plan: Option<String>,
         /// Record the worksheet in every quote.
         #[arg(long)]
         explain: bool,
+        /// Folder of product files (default: `products/` of the project folder).
         #[arg(long, default_value = "products")]
         products: PathBuf,
         /// For a census: one quote per member (row) or per group (`--group-column`).
@@ -117,21 +154,30 @@ pub enum Command {
         /// without BOM) unless most lines are not, then GBK; undecodable cells are errors.
         #[arg(long, value_enum)]
         encoding: Option<coverwright::census::Encoding>,
+        /// Format of the run's summary and errors: `text` on stderr, or `json` on stdout
+        /// (on stderr when `--output -` writes the lines to stdout).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
     /// List the regulatory baseline products are held to, by line and date, with sources.
     Rules(rules::RulesArgs),
     /// Run the test cases written in product files.
     Test {
+        /// Product files or folders of them (default: `products/` of the project folder).
         #[arg(default_value = "products")]
         paths: Vec<PathBuf>,
+        /// Output format: `text` (a line per case) or `json` (every case with its outcome and
+        /// comparisons).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
     /// Lay out the instalments of a product's payment plan for a premium.
     Schedule(ScheduleArgs),
     /// Settle a claim on a quoted policy: payable per coverage and step, limits, decision,
     /// path, documents and service dates.
     Claim(claim::ClaimArgs),
-    /// Rate and bill export-credit declarations under a quote: monthly invoices and the
-    /// year-end minimum-premium adjustment.
+    /// Rate and bill export-credit declarations under a quote: monthly invoices, the
+    /// year-end minimum-premium adjustment, and declarations over the maximum liability.
     Declare {
         /// The quote, as written by `coverwright quote --format json`.
         #[arg(long)]
@@ -139,8 +185,10 @@ pub enum Command {
         /// Declarations CSV: date,buyer,country_class,payment_method,credit_days,value.
         #[arg(long)]
         declarations: PathBuf,
+        /// Output format: `text` (invoices and adjustments) or `json` (the billing).
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Folder of product files (default: `products/` of the project folder).
         #[arg(long, default_value = "products")]
         products: PathBuf,
     },
@@ -149,32 +197,43 @@ pub enum Command {
         /// Life table CSV (`age,qx`, or several columns with `--column`).
         #[arg(long)]
         table: PathBuf,
+        /// The qx column of a table with several (e.g. `CL5`).
         #[arg(long)]
         column: Option<String>,
+        /// Age at valuation, in whole years within the table.
         #[arg(long)]
         age: u32,
-        /// Interest rate, e.g. 0.025.
+        /// Interest rate as a decimal, e.g. 0.025.
         #[arg(long)]
         interest: String,
-        /// Years before the first payment.
+        /// Years before the first payment, 0 or more.
         #[arg(long, default_value_t = 0)]
         defer: u32,
         /// Years of payment, 1 or more; for life when absent. (Formulas write `term 0` for
         /// life; here a life annuity is asked for by leaving `--term` out, so 0 is refused.)
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         term: Option<u32>,
-        /// Years certain at the start of payments.
+        /// Years certain at the start of payments, 0 or more.
         #[arg(long, default_value_t = 0)]
         guaranteed: u32,
         /// Payments a year: 1, 2, 4 or 12 (each 1/M).
-        #[arg(long, default_value_t = 1)]
-        frequency: u32,
+        #[arg(long, default_value = "1", value_parser = ["1", "2", "4", "12"])]
+        frequency: String,
         /// Approximation for payments more than once a year.
-        #[arg(long, default_value = "woolhouse2")]
+        #[arg(long, default_value = "woolhouse2", value_parser = ["woolhouse2", "udd"])]
         method: String,
+        /// Output format: `text` or `json`.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Print a shell completion script to standard output.
+    Completions {
+        /// The shell the script is for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    Man,
 }
 
 /// Runs a command; returns the exit code. Output goes to `out`, diagnostics to `err`.
@@ -191,7 +250,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
         }
         Command::Quote(a) => quote::quote_cmd(&a, out, err),
         Command::Render(a) => quote::render_cmd(&a, err),
-        Command::Test { paths } => products::test_cmd(&paths, out, err),
+        Command::Test { paths, format } => products::test_cmd(&paths, format, out, err),
         Command::Rules(a) => rules::run(&a, out, err),
         Command::Batch {
             product,
@@ -205,6 +264,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             group_column,
             request,
             encoding,
+            format,
         } => {
             let per = match (per, &group_column) {
                 (Some(PerArg::Group), _) | (None, Some(_)) => coverwright::batch::Per::Group,
@@ -222,8 +282,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
                     threads: threads.map(|n| n as usize),
                     encoding,
                 },
-                &output,
-                &products,
+                (&output, &products, format),
+                out,
                 err,
             )
         }
@@ -246,34 +306,40 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             frequency,
             method,
             format,
-        } => billing::annuity_cmd(
-            coverwright::actuarial::AnnuityQuery {
-                table,
-                column,
-                age,
-                interest: match coverwright::product::parse_decimal(&interest) {
-                    Ok(d) => d,
-                    Err(e) => {
-                        let _ = writeln!(err, "error: --interest: {e}");
-                        return ExitCode::Usage;
-                    }
+        } => match (
+            coverwright::product::parse_decimal(&interest),
+            method.parse(),
+        ) {
+            (Ok(interest), Ok(method)) => billing::annuity_cmd(
+                coverwright::actuarial::AnnuityQuery {
+                    table,
+                    column,
+                    age,
+                    interest,
+                    defer,
+                    term,
+                    guaranteed,
+                    frequency: frequency.parse().unwrap_or(1),
+                    method,
                 },
-                defer,
-                term,
-                guaranteed,
-                frequency,
-                method: match method.parse() {
-                    Ok(m) => m,
-                    Err(_) => {
-                        let _ = writeln!(err, "error: --method: use woolhouse2 or udd");
-                        return ExitCode::Usage;
-                    }
-                },
-            },
-            format,
-            out,
-            err,
-        ),
+                format,
+                out,
+                err,
+            ),
+            (Err(e), _) => fail(
+                format,
+                ExitCode::Usage,
+                format!("--interest: {e}"),
+                out,
+                err,
+            ),
+            (_, Err(_)) => {
+                let m = "--method: use woolhouse2 or udd";
+                fail(format, ExitCode::Usage, m, out, err)
+            }
+        },
+        Command::Completions { shell } => shell::completions(shell, out),
+        Command::Man => shell::man(out),
     };
     match r.and_then(|code| out.flush().map(|()| code)) {
         Ok(code) => code,
@@ -289,6 +355,36 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     }
 }
 
+/// Reports a failure of a command in its format and returns its exit code: as an
+/// `error: ...` line on stderr, or as a JSON diagnostic (code E0250 for a usage error, E0251
+/// for a file that cannot be read or written, E0252 otherwise) on stdout.
+pub(super) fn fail(
+    format: Format,
+    code: ExitCode,
+    message: impl std::fmt::Display,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
+    use coverwright::diagnostics::codes;
+    match format {
+        Format::Text => writeln!(err, "{}: {message}", style::error_word())?,
+        Format::Json => {
+            let id = match code {
+                ExitCode::Usage => codes::E0250,
+                ExitCode::Io => codes::E0251,
+                _ => codes::E0252,
+            };
+            report(
+                &[Diagnostic::error(id, message.to_string())],
+                format,
+                out,
+                err,
+            )?;
+        }
+    }
+    Ok(code)
+}
+
 fn read_source(p: &Path) -> Option<String> {
     coverwright::fsio::read_text(p, coverwright::fsio::MAX_DOCUMENT_BYTES).ok()
 }
@@ -301,11 +397,15 @@ pub(super) fn report(
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Text => write!(
-            err,
-            "{}",
-            coverwright::text::printable(&render_all(diags, &read_source))
-        ),
+        Format::Text => write!(err, "{}", {
+            let styled = style::stderr_colored();
+            let text = render_all_styled(diags, &read_source, styled);
+            if styled {
+                coverwright::text::printable_styled(&text).into_owned()
+            } else {
+                coverwright::text::printable(&text).into_owned()
+            }
+        }),
         Format::Json => {
             let items: Vec<DiagnosticJson> = diags.iter().map(DiagnosticJson::from).collect();
             writeln!(
@@ -317,29 +417,33 @@ pub(super) fn report(
     }
 }
 
-/// Loads the products folder, printing its errors; the exit code when it is missing (I/O) or
-/// a product in it is invalid.
-pub(super) fn load_products(
+/// Loads the products folder, printing its errors in `format`; the exit code when it is
+/// missing (I/O) or a product in it is invalid.
+pub(super) fn load_products_as(
     dir: &Path,
+    format: Format,
+    out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<Result<Vec<coverwright::product::Product>, ExitCode>> {
     if !dir.exists() {
-        writeln!(
-            err,
-            "error: the products folder `{}` does not exist",
+        let m = format!(
+            "the products folder `{}` does not exist (run from a project folder, or give --root DIR)",
             dir.display()
-        )?;
-        return Ok(Err(ExitCode::Io));
+        );
+        return fail(format, ExitCode::Io, m, out, err).map(Err);
     }
     let (products, diags) = load_paths(&[dir.to_path_buf()], &LoadOptions::default());
     let diags = diags.into_vec();
     if diags.iter().any(|d| d.is_error()) {
-        report(&diags, Format::Text, &mut std::io::sink(), err)?;
-        writeln!(
-            err,
-            "error: fix the product files first (`coverwright validate {}`)",
-            dir.display()
-        )?;
+        report(&diags, format, out, err)?;
+        if format == Format::Text {
+            writeln!(
+                err,
+                "{}: fix the product files first (`coverwright validate {}`)",
+                style::error_word(),
+                dir.display()
+            )?;
+        }
         return Ok(Err(ExitCode::Invalid));
     }
     Ok(Ok(products))

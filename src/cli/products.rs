@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use coverwright::product::load::{LoadOptions, load_paths};
 
-use super::{ExitCode, Format, report};
+use super::{ExitCode, Format, fail, report};
 
 pub(super) fn validate(
     paths: &[PathBuf],
@@ -14,11 +14,8 @@ pub(super) fn validate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
-    for p in paths {
-        if !p.exists() {
-            writeln!(err, "error: `{}` does not exist", p.display())?;
-            return Ok(ExitCode::Io);
-        }
+    if let Some(code) = missing(paths, format, out, err)? {
+        return Ok(code);
     }
     let opts = LoadOptions {
         templates: Some(templates.to_path_buf()),
@@ -26,6 +23,7 @@ pub(super) fn validate(
     let (products, diags) = load_paths(paths, &opts);
     let mut diags = diags.into_vec();
     for p in &products {
+        diags.extend(coverwright::cases::check_requests(p));
         diags.extend(coverwright::cases::check_templates(p, templates));
         diags.extend(coverwright::pension::check_cash_values(p));
     }
@@ -52,6 +50,25 @@ pub(super) fn validate(
     })
 }
 
+/// The I/O failure of the first path that does not exist, reported in `format`.
+fn missing(
+    paths: &[PathBuf],
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Option<ExitCode>> {
+    match paths.iter().find(|p| !p.exists()) {
+        Some(p) => {
+            let m = format!(
+                "`{}` does not exist (run from a project folder, or give --root DIR)",
+                p.display()
+            );
+            fail(format, ExitCode::Io, m, out, err).map(Some)
+        }
+        None => Ok(None),
+    }
+}
+
 fn plural_warnings(n: usize) -> String {
     if n == 0 {
         String::new()
@@ -66,10 +83,16 @@ pub(super) fn list(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
+    if let Some(code) = missing(paths, format, out, err)? {
+        return Ok(code);
+    }
     let (products, diags) = load_paths(paths, &LoadOptions::default());
     let diags = diags.into_vec();
     if diags.iter().any(|d| d.is_error()) {
-        report(&diags, Format::Text, out, err)?;
+        report(&diags, format, out, err)?;
+        if format == Format::Json {
+            return Ok(ExitCode::Invalid);
+        }
     }
     match format {
         Format::Json => {
@@ -127,39 +150,84 @@ pub(super) fn list(
     })
 }
 
+/// `test`: runs every pricing and claims case of the products; a line per case, or with
+/// `json` one object per case (product, version, name, location, outcome, comparisons).
 pub(super) fn test_cmd(
     paths: &[PathBuf],
+    format: Format,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
+    if let Some(code) = missing(paths, format, out, err)? {
+        return Ok(code);
+    }
     let (products, diags) = load_paths(paths, &LoadOptions::default());
     let diags = diags.into_vec();
     if diags.iter().any(|d| d.is_error()) {
-        report(&diags, Format::Text, out, err)?;
+        report(&diags, format, out, err)?;
         return Ok(ExitCode::Invalid);
     }
-    let (mut passed, mut failed) = (0, 0);
-    for p in &products {
-        for r in coverwright::cases::run_product(p)
-            .into_iter()
-            .chain(coverwright::claims::cases::run_product(p))
-        {
-            if r.passed {
-                passed += 1;
-                writeln!(out, "pass  {}  {}", r.product, r.name)?;
-            } else {
-                failed += 1;
-                writeln!(out, "FAIL  {}  {}  ({})", r.product, r.name, r.location)?;
-                for d in &r.details {
-                    writeln!(out, "        {d}")?;
+    let results: Vec<coverwright::cases::CaseResult> = products
+        .iter()
+        .flat_map(|p| {
+            coverwright::cases::run_product(p)
+                .into_iter()
+                .chain(coverwright::claims::cases::run_product(p))
+        })
+        .collect();
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let passed = results.len() - failed;
+    match format {
+        Format::Json => {
+            let cases: Vec<serde_json::Value> = results.iter().map(case_json).collect();
+            let v = serde_json::json!({"passed": passed, "failed": failed, "cases": cases});
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )?;
+        }
+        Format::Text => {
+            for r in &results {
+                if r.passed {
+                    writeln!(out, "pass  {}  {}", r.product, r.name)?;
+                } else {
+                    writeln!(out, "FAIL  {}  {}  ({})", r.product, r.name, r.location)?;
+                    for d in &r.details {
+                        writeln!(out, "        {d}")?;
+                    }
                 }
             }
+            writeln!(out, "{passed} passed, {failed} failed")?;
         }
     }
-    writeln!(out, "{passed} passed, {failed} failed")?;
     Ok(if failed > 0 {
         ExitCode::Invalid
     } else {
         ExitCode::Success
+    })
+}
+
+/// One case as JSON. A detail written `what: expected E, got A` is also a comparison with
+/// its expected and actual values; every detail is kept as written.
+fn case_json(r: &coverwright::cases::CaseResult) -> serde_json::Value {
+    let (code, version) = r.product.split_once('@').unwrap_or((&r.product, ""));
+    let comparisons: Vec<serde_json::Value> = r
+        .details
+        .iter()
+        .filter_map(|d| {
+            let (what, rest) = d.split_once(": expected ")?;
+            let (expected, actual) = rest.split_once(", got ")?;
+            Some(serde_json::json!({"what": what, "expected": expected, "actual": actual}))
+        })
+        .collect();
+    serde_json::json!({
+        "product": code,
+        "version": version,
+        "name": r.name,
+        "location": r.location,
+        "outcome": if r.passed { "pass" } else { "fail" },
+        "comparisons": comparisons,
+        "details": r.details,
     })
 }

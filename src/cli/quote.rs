@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use coverwright::diagnostics::Diagnostic;
 use coverwright::text::printable;
 
-use super::{ExitCode, Format, load_products, report};
+use super::{ExitCode, Format, fail, load_products_as, report};
 
 /// Arguments of `coverwright quote`.
 #[derive(clap::Args, Debug)]
@@ -32,28 +32,29 @@ pub struct QuoteArgs {
     /// Show only this payment plan.
     #[arg(long)]
     pub plan: Option<String>,
-    /// Output format: `text` (a summary) or `json` (the quote document). With `json`, request
-    /// errors are printed as JSON diagnostics on stdout too.
+    /// Output format: `text` (a statement) or `json` (the quote document). With `json`, every
+    /// error is printed as JSON diagnostics on stdout too.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Print the worksheet: every step, operand and matched table row.
     #[arg(long)]
     pub explain: bool,
-    /// Folder of product files.
+    /// Folder of product files (default: `products/` of the project folder).
     #[arg(long, default_value = "products")]
     pub products: PathBuf,
     /// Also render this document of the quote (quote, policy, schedule, worksheet,
     /// illustration) to `--output`.
     #[arg(long)]
     pub render: Option<String>,
-    /// Language of the rendered document.
+    /// Language of the rendered document: zh or en.
     #[arg(long, default_value = "zh")]
     pub lang: String,
     /// File the rendered document is written to; its extension (.html, .md, .pdf) picks
     /// the format.
     #[arg(long)]
     pub output: Option<PathBuf>,
-    /// Templates folder (names resolve inside it only).
+    /// Templates folder; names resolve inside it only (default: `templates/` of the project
+    /// folder).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
     /// What a policy states besides the quote.
@@ -74,18 +75,20 @@ pub struct RenderArgs {
     /// For `--quotes`: the folder the documents are written to (created when absent).
     #[arg(long, conflicts_with = "output")]
     pub output_dir: Option<PathBuf>,
-    /// quote, policy, schedule, worksheet, invoice or illustration.
+    /// The document: quote, policy, schedule, worksheet, invoice or illustration.
     #[arg(long)]
     pub document: String,
+    /// Language of the document: zh or en.
     #[arg(long, default_value = "zh")]
     pub lang: String,
-    /// html, md, pdf or docx (docx: quote, policy and schedule).
+    /// File format: html, md, pdf or docx (docx: quote, policy and schedule).
     #[arg(long, default_value = "html")]
     pub format: String,
     /// The document file (with `--quote`).
     #[arg(long, required_unless_present = "quotes")]
     pub output: Option<PathBuf>,
-    /// Templates folder (names resolve inside it only).
+    /// Templates folder; names resolve inside it only (default: `templates/` of the project
+    /// folder).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
     /// For `invoice`: the billing, as written by `coverwright declare --format json`.
@@ -94,7 +97,8 @@ pub struct RenderArgs {
     /// For `worksheet`: show formulas, operands and file:line for product authors.
     #[arg(long)]
     pub actuary: bool,
-    /// Folder of product files (the quote's product and `insurers/insurers.yaml`).
+    /// Folder of product files: the quote's product and `insurers/insurers.yaml` (default:
+    /// `products/` of the project folder).
     #[arg(long, default_value = "products")]
     pub products: PathBuf,
     /// Payment plan the policy is written with; the plan code of the quote.
@@ -152,13 +156,12 @@ pub(super) fn quote_cmd(
         Some(s) => match coverwright::product::parse_date(s) {
             Ok(d) => Some(d),
             Err(e) => {
-                writeln!(err, "error: --as-of: {e}")?;
-                return Ok(ExitCode::Usage);
+                return fail(a.format, ExitCode::Usage, format!("--as-of: {e}"), out, err);
             }
         },
         None => None,
     };
-    let products = match load_products(&a.products, err)? {
+    let products = match load_products_as(&a.products, a.format, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
@@ -184,8 +187,7 @@ pub(super) fn quote_cmd(
     let product = match coverwright::request::pick(&products, &a.product, &header, &a.request) {
         Ok(p) => p,
         Err(coverwright::request::PickError::Unknown(e)) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitCode::Usage);
+            return fail(a.format, ExitCode::Usage, e, out, err);
         }
         Err(coverwright::request::PickError::NotInForce(d)) => {
             report(&[d], a.format, out, err)?;
@@ -196,13 +198,17 @@ pub(super) fn quote_cmd(
         && !product.plans.iter().any(|p| &p.code == plan)
     {
         let codes: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
-        writeln!(
+        return fail(
+            a.format,
+            ExitCode::Usage,
+            format!(
+                "{} offers no payment plan `{plan}`; plans: {}",
+                product.id(),
+                codes.join(", ")
+            ),
+            out,
             err,
-            "error: {} offers no payment plan `{plan}`; plans: {}",
-            product.id(),
-            codes.join(", ")
-        )?;
-        return Ok(ExitCode::Usage);
+        );
     }
     let req = match coverwright::request::check_with_census(
         product,
@@ -223,10 +229,7 @@ pub(super) fn quote_cmd(
         worksheet: a.format == Format::Json || a.explain,
     };
     match coverwright::quote::quote(product, &req, &opts) {
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            Ok(ExitCode::Invalid)
-        }
+        Err(e) => fail(a.format, ExitCode::Invalid, e, out, err),
         Ok(Outcome::Declined(failures)) => {
             match a.format {
                 Format::Json => {
@@ -248,16 +251,25 @@ pub(super) fn quote_cmd(
         Ok(Outcome::Quoted(q, _)) => {
             match a.format {
                 Format::Json => write!(out, "{}", coverwright::quote::to_json(&q))?,
-                Format::Text => write!(
-                    out,
-                    "{}",
-                    printable(&coverwright::quote::to_text(&q, a.explain))
-                )?,
+                Format::Text => {
+                    let styled = super::style::stdout_colored();
+                    let text = coverwright::quote::to_text_styled(&q, a.explain, styled);
+                    if styled {
+                        write!(out, "{}", coverwright::text::printable_styled(&text))?
+                    } else {
+                        write!(out, "{}", printable(&text))?
+                    }
+                }
             }
             if let Some(doc) = &a.render {
                 let Some(output) = &a.output else {
-                    writeln!(err, "error: --render needs --output FILE")?;
-                    return Ok(ExitCode::Usage);
+                    return fail(
+                        a.format,
+                        ExitCode::Usage,
+                        "--render needs --output FILE",
+                        out,
+                        err,
+                    );
                 };
                 let format = output
                     .extension()
@@ -270,8 +282,7 @@ pub(super) fn quote_cmd(
                 let options = match doc_options(&a.lang, doc_args, Some(product), &a.products) {
                     Ok(o) => o,
                     Err(e) => {
-                        writeln!(err, "error: {e}")?;
-                        return Ok(ExitCode::Usage);
+                        return fail(a.format, ExitCode::Usage, e, out, err);
                     }
                 };
                 return render_value(

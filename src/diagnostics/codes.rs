@@ -49,13 +49,12 @@ registry! {
     E0108 => "Declared twice (input, enum value, coverage, term option, rule, step name, payment plan), or a reserved name used (`name`, `id`, `members`, `term_months`, `term_years`, a standard term inside `terms`).", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0109 => "Group cover without member inputs.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0110 => "The short-period table has no row for a month the term allows.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
-    E0111 => "Unknown table (short period), coverage (in a step) or rule (in a test's `decline`).", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
+    E0111 => "Unknown table (short period), coverage (in a step or a test's `expect`), step (in a payment plan or a test's `expect`) or rule (in a test's `decline`).", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0112 => "No coverages, or no rating steps.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0113 => "A share outside its range: ratios, tier ratios, benefit shares, indemnity percentages, fee and down-payment percentages and the deposit share in [0, 1]; modal factor in (0, 1]; VAT rate in [0, 1).", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0114 => "Reimbursement tiers leave a gap or overlap.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0115 => "A negative value where none is allowed: limits, terms, table rates and factors, minimum premium, charges, loadings, interest.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0116 => "A health waiting period over 180 days.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
-    E0117 => "Pricing interest rate above the regulatory cap for its basis and effective date.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0118 => "A coverage without a premium step, or with two.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0119 => "A taxable coverage without `rating.vat_rate`; a charge without exactly one of `rate`/`amount`; a `declaration` plan without `declarations`.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
     E0120 => "A named file is outside the product's (or templates') folder.", "fix the product file at the line shown; `coverwright validate` lists every problem at once";
@@ -111,6 +110,9 @@ registry! {
     E0240 => "A quote or billing file cannot be read.", "check the path; the file must exist and be readable";
     E0241 => "A quote file is not JSON, or not a quote of this format.", "pass the JSON written by `coverwright quote --format json`; quote it again with this version if it was made by another";
     E0242 => "A quote file does not tie out (coverages, charges and totals disagree): it was edited.", "quote the request again instead of editing the quote";
+    E0250 => "A command-line value cannot be used: a bad flag value, an unknown product, version, plan or document.", "see the message and `coverwright <command> --help`";
+    E0251 => "An input cannot be read or an output cannot be written.", "check the path (run from a project folder, or give `--root DIR`) and the permissions";
+    E0252 => "A command failed on its input for a reason with no code of its own (an arithmetic overflow names its step).", "see the message";
     E0300 => "Syntax error, or a formula over the size limits.", "fix the formula at the place shown";
     E0301 => "Unknown name (the help suggests the closest; a step used above where it is computed is reported as such).", "fix the formula at the place shown";
     E0302 => "Type mismatch: arithmetic on a word, comparing different types, a rule that is not true/false, a step that is not a number, a table key of the wrong type, a non-constant in an `in` list.", "fix the formula at the place shown";
@@ -128,6 +130,7 @@ registry! {
     E0612 => "A waiting period over the limit.", "see the rule and its source named in the message (`coverwright rules`)";
     E0613 => "A cooling-off period under the limit.", "see the rule and its source named in the message (`coverwright rules`)";
     E0614 => "A pricing or guaranteed crediting rate above the cap in force on the product's `effective_from`.", "see the rule and its source named in the message (`coverwright rules`)";
+    E0615 => "An illustration scenario rate above the cap in force on the product's `effective_from`.", "see the rule and its source named in the message (`coverwright rules`)";
     E0616 => "A life table the product type may not price on.", "see the rule and its source named in the message (`coverwright rules`)";
     E0617 => "A flexible plan without a yearly cap or above it, or a planned contribution over the cap that is not declined.", "see the rule and its source named in the message (`coverwright rules`)";
     E0618 => "Credit periods over the limit, declared or not declined.", "see the rule and its source named in the message (`coverwright rules`)";
@@ -137,10 +140,11 @@ registry! {
     E0622 => "A plan whose instalments of a year do not add up to more than the annual premium.", "see the rule and its source named in the message (`coverwright rules`)";
     E0630 => "An acknowledgement names an unknown rule, one the law lets no contract differ from, or gives no reason.", "see the rule and its source named in the message (`coverwright rules`)";
     W0101 => "A pension product without an `actuarial` section (warning).", "see the message; the product is still valid";
+    W0133 => "A product without test cases (warning): nothing shows it quotes what its author meant.", "add a `tests:` section; `coverwright test` runs it and `validate` checks its requests";
     W0135 => "A payment plan's holiday calendar does not cover every year in which the version can start cover (warning): due dates in other years move for weekends only.", "fix the product file at the line and column shown";
     W0150 => "A product names documents but none of its test cases gives a quote to render them with (warning).", "see the message; the product is still valid";
     W0610 => "The grace period differs from the law's, not acknowledged.", "see the rule and its source named in the message (`coverwright rules`)";
-    W0611 => "A lower pricing cap starts while the product is still effective.", "see the rule and its source named in the message (`coverwright rules`)";
+    W0611 => "A lower pricing or illustration-rate cap starts while the product is still effective.", "see the rule and its source named in the message (`coverwright rules`)";
     W0620 => "A rule that needs a probe cannot be checked: no test case of the product quotes.", "see the rule and its source named in the message (`coverwright rules`)";
 }
 

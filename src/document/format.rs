@@ -9,22 +9,28 @@
 //!
 //! # Conventions
 //!
-//! * **Money.** Always two decimals and a comma every three digits.
+//! * **Currencies.** Every ISO 4217 code of [`crate::money::Currency`] is known, with its
+//!   minor unit, symbol and names in words from that one table; this module keeps no table of
+//!   its own.
+//! * **Money.** The decimals of the currency's minor unit (two for CNY and USD, none for JPY)
+//!   and a comma every three digits.
 //!   Chinese puts the currency symbol before the number: `¥1,234,567.80` (CNY),
-//!   `US$2,065.00` (USD); a negative amount is `-¥1,234.50`.
+//!   `US$2,065.00` (USD), `JP¥10,932` (JPY); a negative amount is `-¥1,234.50`; a currency
+//!   without a symbol of its own is written with its code and a space (`CHF 1,200.00`).
 //!   English puts the ISO code and a space before the number: `CNY 1,234,567.80`,
 //!   `USD 2,065.00`; a negative amount is `CNY -1,234.50`.
-//!   Only CNY and USD are known. An amount with more than two decimals (after dropping
-//!   trailing zeros) is an error: rounding is a product decision made before printing.
-//! * **Capital numerals.** Follows 《正确填写票据和结算凭证的基本规定》: the currency name
-//!   first (人民币 for CNY, 美元 for USD); tens are written 壹拾 (also at the start:
+//!   An amount with more decimals than the minor unit (after dropping trailing zeros) is an
+//!   error: rounding is a product decision made before printing.
+//! * **Capital numerals.** Follows 《正确填写票据和结算凭证的基本规定》: the currency's Chinese
+//!   name first (人民币 for CNY, 美元 for USD, 日元 for JPY); tens are written 壹拾 (also at the start:
 //!   `人民币壹拾元整`); one 零 for each run of zeros between non-zero digits of the integer
 //!   part, across 万 and 亿 boundaries too (`壹佰万零壹元整`, `壹拾万零柒仟元`); no 零 for
 //!   zeros at the end of the integer part (`壹万零壹拾元壹角整`); 零 between 元 and 分 when 角
 //!   is zero (`壹拾万元零伍分`); 整 after 元 or 角 when there are no 分 (`伍角整`), none after
 //!   分; an amount below one yuan has no 元 part (`人民币伍角整`, `人民币伍分`); zero is
 //!   `人民币零元整`. Amounts from 0 to less than 10^16 are accepted; negative amounts and
-//!   amounts with more than two decimals are errors.
+//!   amounts with more decimals than the currency's minor unit are errors, as are currencies
+//!   whose minor unit has three places (角 and 分 are two).
 //! * **Dates.** `2024年1月1日` / `1 January 2024`. A cover period runs from 00:00 on the first
 //!   day to 24:00 on the last day: `自 2024年1月1日零时起至 2024年12月31日二十四时止` /
 //!   `From 00:00 on 1 January 2024 to 24:00 on 31 December 2024`.
@@ -39,6 +45,8 @@ use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+
+use crate::money::{self, Currency};
 
 /// The language a document is printed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -90,9 +98,26 @@ pub enum FormatError {
     /// The text is not a plain decimal number (`-`, digits, optionally `.` and digits).
     #[error("`{0}` is not a decimal number (expected digits with an optional `-` and `.`)")]
     NotADecimal(String),
-    /// More than two decimals where money is expected.
-    #[error("amount {0} has more than two decimals; round it before printing")]
-    TooManyDecimals(Decimal),
+    /// More decimals than the currency's minor unit where money is expected.
+    #[error(
+        "amount {amount} has more than {} decimals; round it before printing",
+        places_word(*places)
+    )]
+    TooManyDecimals {
+        /// The amount.
+        amount: Decimal,
+        /// Decimal places of the currency's minor unit.
+        places: u32,
+    },
+    /// A currency whose amounts cannot be written in words: its minor unit has more places
+    /// than words for it (角 and 分, cents) have.
+    #[error("amounts in {code} ({places} decimal places) cannot be written in words")]
+    NoWords {
+        /// The currency's code.
+        code: &'static str,
+        /// Decimal places of its minor unit.
+        places: u32,
+    },
     /// A negative amount where only non-negative ones can be printed.
     #[error("amount {0} is negative; capital numerals are written for amounts of zero or more")]
     Negative(Decimal),
@@ -155,22 +180,47 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, FormatError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| FormatError::NotADate(text.to_string()))
 }
 
-/// The amount as a whole number of hundredths (fen, cents), refusing more than two decimals.
-fn to_cents(amount: Decimal) -> Result<i128, FormatError> {
+fn places_word(places: u32) -> &'static str {
+    ["zero", "one", "two", "three", "four"]
+        .get(places as usize)
+        .copied()
+        .unwrap_or("four")
+}
+
+/// The currency with ISO 4217 code `code`, from the one table in [`crate::money`].
+fn currency(code: &str) -> Result<Currency, FormatError> {
+    Currency::from_code(code).ok_or_else(|| FormatError::UnknownCode {
+        what: "currency",
+        code: code.to_string(),
+        expected: "the ISO 4217 codes, such as CNY, USD, EUR, JPY",
+    })
+}
+
+/// The amount as a whole number of the currency's minor units (fen, cents; yen), refusing
+/// more decimals than the minor unit has.
+fn to_minor(amount: Decimal, c: Currency) -> Result<i128, FormatError> {
+    let places = c.minor_unit();
     let n = amount.normalize();
     let scale = n.scale();
-    if scale > 2 {
-        return Err(FormatError::TooManyDecimals(amount));
+    if scale > places {
+        return Err(FormatError::TooManyDecimals { amount, places });
     }
-    let factor: i128 = if scale == 0 {
-        100
-    } else if scale == 1 {
-        10
-    } else {
-        1
-    };
-    // A Decimal mantissa has at most 96 bits, so times 100 always fits in an i128.
-    Ok(n.mantissa() * factor)
+    // A Decimal mantissa has at most 96 bits and the minor unit at most 3 places, so the
+    // product always fits in an i128.
+    Ok(n.mantissa() * 10_i128.pow(places - scale))
+}
+
+/// The amount as a whole number of hundredths (角 and 分, cents): only for a currency whose
+/// minor unit is two places or none.
+fn to_cents(amount: Decimal, c: Currency) -> Result<i128, FormatError> {
+    match c.minor_unit() {
+        0 => Ok(to_minor(amount, c)? * 100),
+        2 => to_minor(amount, c),
+        places => Err(FormatError::NoWords {
+            code: c.code(),
+            places,
+        }),
+    }
 }
 
 /// Writes `n` with a comma every three digits.
@@ -189,26 +239,17 @@ fn group_thousands(n: u128) -> String {
 /// An amount of money with thousands separators and the currency (see the module
 /// conventions): `money(1234567.8, "CNY", Lang::Zh)` is `¥1,234,567.80`.
 pub fn money(amount: Decimal, currency: &str, lang: Lang) -> Result<String, FormatError> {
-    let symbol = match (currency, lang) {
-        ("CNY", Lang::Zh) => "¥",
-        ("USD", Lang::Zh) => "US$",
-        ("CNY", Lang::En) => "CNY ",
-        ("USD", Lang::En) => "USD ",
-        _ => {
-            return Err(FormatError::UnknownCode {
-                what: "currency",
-                code: currency.to_string(),
-                expected: "CNY, USD",
-            });
-        }
-    };
-    let cents = to_cents(amount)?;
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    let number = format!("{}.{:02}", group_thousands(abs / 100), abs % 100);
+    let c = self::currency(currency)?;
+    let minor = to_minor(amount, c)?;
+    let places = c.minor_unit();
+    let exact = Decimal::try_from_i128_with_scale(minor.abs(), places)
+        .map_err(|_| FormatError::TooLarge(amount))?;
+    let number = money::format_grouped(exact);
+    let sign = if minor < 0 { "-" } else { "" };
+    let code = c.code();
     Ok(match lang {
-        Lang::Zh => format!("{sign}{symbol}{number}"),
-        Lang::En => format!("{symbol}{sign}{number}"),
+        Lang::Zh if c.symbol() != code => format!("{sign}{}{number}", c.symbol()),
+        Lang::Zh | Lang::En => format!("{code} {sign}{number}"),
     })
 }
 
@@ -270,21 +311,12 @@ fn capital_integer(n: u64) -> String {
 }
 
 /// The amount in Chinese capital numerals (大写金额), prefixed with the currency name
-/// (人民币 for CNY, 美元 for USD); see the module conventions for the rules of 零 and 整.
+/// in Chinese (人民币 for CNY, 美元 for USD); see the module conventions for the rules of 零 and 整.
 /// `capital(12345.67, "CNY")` is `人民币壹万贰仟叁佰肆拾伍元陆角柒分`.
 pub fn capital(amount: Decimal, currency: &str) -> Result<String, FormatError> {
-    let prefix = match currency {
-        "CNY" => "人民币",
-        "USD" => "美元",
-        other => {
-            return Err(FormatError::UnknownCode {
-                what: "currency",
-                code: other.to_string(),
-                expected: "CNY, USD",
-            });
-        }
-    };
-    let cents = to_cents(amount)?;
+    let c = self::currency(currency)?;
+    let prefix = c.name(money::Lang::Zh);
+    let cents = to_cents(amount, c)?;
     if cents < 0 {
         return Err(FormatError::Negative(amount));
     }
@@ -402,18 +434,9 @@ fn words_integer(n: u64) -> String {
 /// `words(1234.5, "CNY")` is `SAY RENMINBI YUAN ONE THOUSAND TWO HUNDRED AND THIRTY-FOUR AND
 /// CENTS FIFTY ONLY`. Same range and refusals as [`capital`].
 pub fn words(amount: Decimal, currency: &str) -> Result<String, FormatError> {
-    let name = match currency {
-        "CNY" => "RENMINBI YUAN",
-        "USD" => "US DOLLARS",
-        other => {
-            return Err(FormatError::UnknownCode {
-                what: "currency",
-                code: other.to_string(),
-                expected: "CNY, USD",
-            });
-        }
-    };
-    let cents = to_cents(amount)?;
+    let c = self::currency(currency)?;
+    let name = c.name(money::Lang::En);
+    let cents = to_cents(amount, c)?;
     if cents < 0 {
         return Err(FormatError::Negative(amount));
     }
@@ -755,15 +778,58 @@ mod tests {
     }
 
     #[test]
+    fn every_currency_of_the_money_table_prints_to_its_minor_unit() {
+        assert_eq!(money(d("10932"), "JPY", Lang::Zh), Ok("JP¥10,932".into()));
+        assert_eq!(
+            money(d("10932.00"), "JPY", Lang::En),
+            Ok("JPY 10,932".into())
+        );
+        assert_eq!(money(d("-5"), "JPY", Lang::Zh), Ok("-JP¥5".into()));
+        assert_eq!(money(d("1234.5"), "EUR", Lang::Zh), Ok("€1,234.50".into()));
+        assert_eq!(
+            money(d("1234.5"), "EUR", Lang::En),
+            Ok("EUR 1,234.50".into())
+        );
+        assert_eq!(money(d("1200"), "CHF", Lang::Zh), Ok("CHF 1,200.00".into()));
+        assert_eq!(money(d("1.5"), "KWD", Lang::En), Ok("KWD 1.500".into()));
+        assert_eq!(
+            capital(d("10932"), "JPY"),
+            Ok("日元壹万零玖佰叁拾贰元整".into())
+        );
+        assert_eq!(capital(d("12.5"), "EUR"), Ok("欧元壹拾贰元伍角整".into()));
+        assert_eq!(
+            words(d("10932"), "JPY"),
+            Ok("SAY JAPANESE YEN TEN THOUSAND NINE HUNDRED AND THIRTY-TWO ONLY".into())
+        );
+        assert_eq!(
+            words(d("0.5"), "JPY"),
+            Err(FormatError::TooManyDecimals {
+                amount: d("0.5"),
+                places: 0
+            })
+        );
+    }
+
+    #[test]
     fn money_refuses_extra_decimals_and_unknown_currencies() {
         assert_eq!(money(d("1.500"), "CNY", Lang::Zh), Ok("¥1.50".into()));
         assert_eq!(
             money(d("1.005"), "CNY", Lang::Zh),
-            Err(FormatError::TooManyDecimals(d("1.005")))
+            Err(FormatError::TooManyDecimals {
+                amount: d("1.005"),
+                places: 2
+            })
         );
         assert_eq!(
-            money(d("1"), "EUR", Lang::En).map_err(|e| e.to_string()),
-            Err("unknown currency `EUR` (expected one of: CNY, USD)".into())
+            money(d("1"), "XYZ", Lang::En).map_err(|e| e.to_string()),
+            Err(
+                "unknown currency `XYZ` (expected one of: the ISO 4217 codes, such as CNY, USD, EUR, JPY)"
+                    .into()
+            )
+        );
+        assert_eq!(
+            money(d("10932.5"), "JPY", Lang::En).map_err(|e| e.to_string()),
+            Err("amount 10932.5 has more than zero decimals; round it before printing".into())
         );
     }
 
@@ -849,7 +915,10 @@ mod tests {
         assert_eq!(capital(d("-1"), "CNY"), Err(FormatError::Negative(d("-1"))));
         assert_eq!(
             capital(d("0.001"), "CNY"),
-            Err(FormatError::TooManyDecimals(d("0.001")))
+            Err(FormatError::TooManyDecimals {
+                amount: d("0.001"),
+                places: 2
+            })
         );
         assert_eq!(
             capital(d("10000000000000000"), "CNY"),
@@ -860,9 +929,16 @@ mod tests {
             Err(FormatError::TooLarge(Decimal::MAX))
         );
         assert!(matches!(
-            capital(d("1"), "JPY"),
+            capital(d("1"), "XYZ"),
             Err(FormatError::UnknownCode { .. })
         ));
+        assert_eq!(
+            capital(d("1.5"), "KWD"),
+            Err(FormatError::NoWords {
+                code: "KWD",
+                places: 3
+            })
+        );
     }
 
     #[test]

@@ -147,6 +147,14 @@ pub trait Resolve {
     fn life_table(&self, name: &str) -> Option<u16>;
     /// Names that could have been meant, for "did you mean" hints.
     fn candidates(&self) -> Vec<String>;
+    /// Tables that could have been meant, for "did you mean" hints.
+    fn table_candidates(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Life tables that could have been meant, for "did you mean" hints.
+    fn life_table_candidates(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// Whether `name` is declared but had errors of its own (already reported).
     fn broken(&self, _name: &str) -> bool {
         false
@@ -196,14 +204,34 @@ impl<'a, R: Resolve> Compiler<'a, R> {
         message: String,
         help: Option<String>,
     ) -> Out {
+        self.err_range(code, n.start, n.end, message, help)
+    }
+
+    fn err_range(
+        &mut self,
+        code: &'static str,
+        start: usize,
+        end: usize,
+        message: String,
+        help: Option<String>,
+    ) -> Out {
         self.errors.push(CompileError {
             code,
             message,
             help,
-            start: n.start,
-            end: n.end,
+            start,
+            end,
         });
         None
+    }
+
+    /// The help for an unknown life table.
+    fn life_table_help(&self, name: &str) -> Option<String> {
+        let tables = self.resolve.life_table_candidates();
+        Some(crate::diagnostics::suggest(
+            name,
+            tables.iter().map(String::as_str),
+        ))
     }
 
     /// Compiles a formula that must have type `want`.
@@ -431,16 +459,21 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     None,
                 );
             }
+            let tables = self.resolve.table_candidates();
             let help = if self.resolve.name(table).is_some() {
-                Some(format!("`{table}` is a value, not a table"))
+                format!("`{table}` is a value, not a table")
+            } else if tables.is_empty() {
+                "declare the table under `tables:`".to_string()
             } else {
-                Some("declare the table under `tables:`".to_string())
+                crate::diagnostics::suggest(table, tables.iter().map(String::as_str))
             };
-            return self.err(
+            // Underline the table's name, not the keys after it.
+            return self.err_range(
                 crate::diagnostics::codes::E0305,
-                n,
+                n.start,
+                (n.start + table.len()).min(n.end),
                 format!("unknown table `{table}`"),
-                help,
+                Some(help),
             );
         };
         if keys.len() != sig.keys.len() {
@@ -618,11 +651,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     Ast::Name(t) => match self.resolve.life_table(t) {
                         Some(i) => Expr::LifeTable(i),
                         None => {
+                            let help = self.life_table_help(t);
                             return self.err(
                                 crate::diagnostics::codes::E0305,
                                 &args[0],
                                 format!("unknown life table `{t}`"),
-                                None,
+                                help,
                             );
                         }
                     },
@@ -634,11 +668,12 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                                 Ast::Name(t) => match this.resolve.life_table(t) {
                                     Some(i) => Some(Expr::LifeTable(i)),
                                     None => {
+                                        let help = this.life_table_help(t);
                                         this.err(
                                             crate::diagnostics::codes::E0305,
                                             x,
                                             format!("unknown life table `{t}`"),
-                                            None,
+                                            help,
                                         );
                                         None
                                     }

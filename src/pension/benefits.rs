@@ -39,6 +39,12 @@ pub struct CoverPeriod {
     pub end: Option<String>,
     /// Whether the pension is paid for life.
     pub for_life: bool,
+    /// The last day of cover as a date, the quote's `cover.end`: `end`, or for a pension for
+    /// life the last day of the policy year in which the insured reaches the life table's last
+    /// age (the table's end; the pension stops only at death).
+    pub last_day: String,
+    /// Last day of the premium (or planned contribution) term.
+    pub payment_end: String,
     /// The period in words.
     pub text: Names,
 }
@@ -330,6 +336,16 @@ fn cover(
         Some(n) => Some(last_day(n)?),
         None => None,
     };
+    let table_end = commutation(p, terms, asked.table)?
+        .last_age()
+        .checked_add(1)
+        .and_then(|omega| omega.checked_sub(asked.age))
+        .and_then(|years| years_after(r.start, years))
+        .and_then(|d| d.pred_opt())
+        .ok_or_else(out_of_range)?;
+    let payment_end = years_after(r.start, r.term)
+        .and_then(|d| d.pred_opt())
+        .ok_or_else(out_of_range)?;
     let text = match end {
         Some(e) => Names {
             zh: format!("自{}起至{}止", r.start, e),
@@ -349,6 +365,8 @@ fn cover(
         guarantee_end,
         end: end.map(|d| d.to_string()),
         for_life: end.is_none(),
+        last_day: end.unwrap_or(table_end).to_string(),
+        payment_end: payment_end.to_string(),
         text,
     })
 }

@@ -2,7 +2,8 @@
 //! files (two versions of one code with overlapping effective dates).
 //!
 //! A products folder holds one YAML file per product version directly inside it; its
-//! subfolders hold what the products name (CSV tables, calendars, censuses).
+//! subfolders hold what the products name (CSV tables, calendars, censuses). The folder's
+//! regulatory baseline, [`BASELINE_FILE`], is not a product and is skipped.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,10 @@ use super::check::{Checker, FileSource, Fs};
 use super::raw::RawProduct;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::yaml;
+
+/// Name of the regulatory baseline file in a products folder (read by `regulation`), which
+/// product loading skips.
+pub const BASELINE_FILE: &str = "regulation.yaml";
 
 /// Where to find what products refer to.
 #[derive(Clone, Debug, Default)]
@@ -119,7 +124,8 @@ pub fn load_source(
     } else {
         dir
     };
-    let checker = Checker::new(path, dir, src, opts.templates.as_deref(), files);
+    let checker = Checker::new(path, dir, src, opts.templates.as_deref(), files)
+        .after_read_errors(diags.has_errors());
     let (product, d, read) = checker.check(&raw, &node);
     diags.extend(d);
     diags.sort();
@@ -165,10 +171,7 @@ pub fn product_files(path: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Dia
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .filter(|p| {
-            p.file_name()
-                .is_none_or(|n| n != crate::regulation::FILE_NAME)
-        })
+        .filter(|p| p.file_name().is_none_or(|n| n != BASELINE_FILE))
         .collect();
     files.sort();
     let mut refused = Vec::new();

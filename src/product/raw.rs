@@ -168,7 +168,7 @@ pub struct RawProduct {
     /// Regulatory rules this product differs from where the law lets a contract differ
     /// (e.g. the grace period), each with the reason (`coverwright rules`).
     #[serde(default)]
-    pub acknowledge: Vec<Recover<crate::regulation::raw::RawAcknowledge>>,
+    pub acknowledge: Vec<Recover<RawAcknowledge>>,
     /// How claims are settled: claim inputs, benefits, limits, the simplified path.
     #[serde(default)]
     pub claims: Option<Recover<super::claims_raw::RawClaims>>,
@@ -602,4 +602,15 @@ impl JsonSchema for AnyValue {
             "type": "object"
         })
     }
+}
+
+/// A product's acknowledgement that it differs from a rule the law lets a contract differ
+/// from.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAcknowledge {
+    /// The `id` of the rule in `regulation.yaml`.
+    pub rule: Sp<String>,
+    /// Why the contract differs (printed by `coverwright validate`).
+    pub reason: Sp<String>,
 }

@@ -5,7 +5,8 @@
 //! request, so the same input always gives the same id), the charges by kind, the totals, the
 //! payment options and the worksheet.
 //!
-//! Invariants: amounts are decimal strings with two places; `totals.gross` = premium + charges
+//! Invariants: amounts are decimal strings rounded and printed to the minor unit of the
+//! product's currency (`10932.36` in CNY, `10932` in JPY) by [`Product::format_money`]; `totals.gross` = premium + charges
 //! added on top; `totals.tax` = VAT + stamp duty; `totals.net` = gross − tax; the same product
 //! version and request give byte-identical JSON; a quote read back with
 //! [`Quote::from_json`] ties out or is refused.
@@ -17,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::formula::{Scope, Value};
 use crate::product::{InputGroup, Names, Product};
@@ -26,6 +27,7 @@ use crate::request::Request;
 
 mod id;
 mod model;
+mod pension_text;
 mod plans;
 mod read;
 mod text;
@@ -33,13 +35,14 @@ mod text;
 pub use id::quote_id;
 pub use model::*;
 pub use read::{QuoteFileError, read_quote_file};
-pub use text::{decline_text, display_width, table, to_text};
+pub use text::{decline_text, display_width, table, table_aligned, to_text, to_text_styled};
 
-/// An amount as a decimal string with two places.
+/// An amount as a decimal string with two places, rounded half up: for a two-place currency
+/// (CNY, USD, EUR). An amount of a product is printed to its currency's minor unit with
+/// [`Product::format_money`], as every amount of a quote is.
 pub fn money(d: Decimal) -> String {
-    let mut x = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    x.rescale(2);
-    x.to_string()
+    let two = crate::money::round(d, 2, crate::money::RoundingMode::HalfUp);
+    crate::money::format_plain(two.unwrap_or(d))
 }
 
 /// The outcome of quoting: a quote or a decline.
@@ -142,16 +145,16 @@ fn build(
             },
             name: c.name.clone(),
             coverage: None,
-            amount: money(amount),
+            amount: p.format_money(amount),
             included: c.included,
         });
     }
     let gross_total = sum(premium_total, added, "gross premium")?;
     let totals = Totals {
-        premium: money(premium_total),
-        gross: money(gross_total),
-        net: money(gross_total - tax),
-        tax: money(tax),
+        premium: p.format_money(premium_total),
+        gross: p.format_money(gross_total),
+        net: p.format_money(gross_total - tax),
+        tax: p.format_money(tax),
     };
 
     let members = members_out(p, r, rated)?;
@@ -166,9 +169,9 @@ fn build(
         Vec::new()
     };
     let minimum_premium = p.minimum_premium.map(|m| MinimumOut {
-        amount: money(m),
+        amount: p.format_money(m),
         applied: rated.minimum_adjustment.is_some(),
-        adjustment: money(rated.minimum_adjustment.map(|x| x.1).unwrap_or_default()),
+        adjustment: p.format_money(rated.minimum_adjustment.map(|x| x.1).unwrap_or_default()),
         coverage: rated
             .minimum_adjustment
             .map(|(c, _)| p.coverages[c].code.clone()),
@@ -180,10 +183,10 @@ fn build(
                 .map(|y| IllustrationRow {
                     year: y.year,
                     age: y.age.normalize().to_string(),
-                    premium: money(y.premium),
-                    cumulative_premium: money(y.premiums_paid),
-                    survival_benefit: money(y.survival_benefit),
-                    death_benefit: money(y.death_benefit),
+                    premium: p.format_money(y.premium),
+                    cumulative_premium: p.format_money(y.premiums_paid),
+                    survival_benefit: p.format_money(y.survival_benefit),
+                    death_benefit: p.format_money(y.death_benefit),
                 })
                 .collect(),
         )
@@ -191,6 +194,7 @@ fn build(
         None
     };
     let quote_id = quote_id(p, r, as_of);
+    let pension = crate::pension::benefits(p, r, rated).map_err(QuoteError::Rating)?;
     Ok(Quote {
         quote_id,
         product: ProductRef {
@@ -208,7 +212,9 @@ fn build(
         currency: p.currency.code().to_string(),
         cover: Cover {
             start: r.start.to_string(),
-            end: end.to_string(),
+            end: pension
+                .as_ref()
+                .map_or_else(|| end.to_string(), |x| x.cover.last_day.clone()),
             term: r.term,
             term_unit: p.term.unit,
             term_months: r.term_months,
@@ -232,7 +238,7 @@ fn build(
             grace_period_days: p.grace_period_days,
         },
         illustration,
-        pension: crate::pension::benefits(p, r, rated).map_err(QuoteError::Rating)?,
+        pension,
         worksheet,
     })
 }
@@ -265,8 +271,14 @@ fn worksheet(p: &Product, r: &Request, rated: &Rated) -> Vec<WorkOut> {
                 result: w.raw.normalize().to_string(),
                 rounded: w.rounded.normalize().to_string(),
                 premium: s.coverage.and_then(|c| match w.member {
-                    Some(m) => rated.member_premiums.get(m).map(|x| money(x[c as usize])),
-                    None => rated.coverage_premiums.get(c as usize).map(|x| money(*x)),
+                    Some(m) => rated
+                        .member_premiums
+                        .get(m)
+                        .map(|x| p.format_money(x[c as usize])),
+                    None => rated
+                        .coverage_premiums
+                        .get(c as usize)
+                        .map(|x| p.format_money(*x)),
                 }),
             }
         })
@@ -293,7 +305,7 @@ fn members_out(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<MemberOut>
             for (ci, c) in p.coverages.iter().enumerate() {
                 if r.selected[ci] && p.steps[c.premium_step as usize].scope == Scope::Member {
                     let x = rated.member_premiums[m][ci];
-                    premiums.insert(c.code.clone(), money(x));
+                    premiums.insert(c.code.clone(), p.format_money(x));
                     total = total.checked_add(x).ok_or_else(|| {
                         QuoteError::Rating(RatingError {
                             member: Some(m),
@@ -309,7 +321,7 @@ fn members_out(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<MemberOut>
                 row: mem.row,
                 fields,
                 premiums,
-                total: money(total),
+                total: p.format_money(total),
             })
         })
         .collect()
@@ -343,13 +355,13 @@ fn coverage_lines(
                 VatTreatment::Taxable
             },
             terms,
-            premium: money(split[ci].gross),
-            net: money(split[ci].net),
-            vat_amount: money(split[ci].vat),
+            premium: p.format_money(split[ci].gross),
+            net: p.format_money(split[ci].net),
+            vat_amount: p.format_money(split[ci].vat),
             minimum_adjustment: rated
                 .minimum_adjustment
                 .filter(|(x, _)| *x == ci)
-                .map(|(_, a)| money(a)),
+                .map(|(_, a)| p.format_money(a)),
             clause: c.clause.clone(),
             waiting_period_days: c.waiting_period_days,
             limits: c
@@ -357,15 +369,15 @@ fn coverage_lines(
                 .iter()
                 .map(|l| LimitOut {
                     name: l.name.clone(),
-                    amount: money(l.amount),
+                    amount: p.format_money(l.amount),
                 })
                 .collect(),
             tiers: c
                 .tiers
                 .iter()
                 .map(|t| TierOut {
-                    from: money(t.from),
-                    to: t.to.map(money),
+                    from: p.format_money(t.from),
+                    to: t.to.map(|x| p.format_money(x)),
                     ratio: t.ratio.normalize().to_string(),
                 })
                 .collect(),
@@ -386,7 +398,7 @@ fn coverage_lines(
                 en: format!("{} premium", c.name.en),
             },
             coverage: Some(c.code.clone()),
-            amount: money(split[ci].gross),
+            amount: p.format_money(split[ci].gross),
             included: false,
         });
         if !c.vat_exempt && !p.vat_rate.is_zero() {
@@ -397,7 +409,7 @@ fn coverage_lines(
                     en: format!("VAT ({})", c.name.en),
                 },
                 coverage: Some(c.code.clone()),
-                amount: money(split[ci].vat),
+                amount: p.format_money(split[ci].vat),
                 included: true,
             });
         }

@@ -41,7 +41,8 @@ pub struct ProductRef {
 pub struct Cover {
     /// First day of cover, `YYYY-MM-DD`.
     pub start: String,
-    /// Last day of cover: start + term − 1 day.
+    /// Last day of cover: start + term − 1 day; for a pension product the end of the payout
+    /// (`pension.cover.last_day`), the term being the premium term.
     pub end: String,
     /// Term in `term_unit`.
     pub term: u32,

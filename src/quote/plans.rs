@@ -123,7 +123,7 @@ fn flexible(
         plan.initial_charge.unwrap_or_default(),
         plan.management_charge.unwrap_or_default(),
         plan.yearly_cap,
-        2,
+        p.currency.minor_unit(),
         rounding,
     )
     .map_err(|e| QuoteError::Schedule(e.to_string()))?;

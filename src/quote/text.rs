@@ -1,36 +1,52 @@
-//! The quote for a terminal: a text summary, the worksheet, declines, and the aligned table
-//! layout they use (display-width aware for Chinese text).
+//! The quote for a terminal, read like a statement: a text summary, the worksheet, declines,
+//! and the aligned table layout they use (display-width aware for Chinese text).
+//!
+//! Amounts are grouped by thousands and right-aligned (`10,932.36`), coverages go by name,
+//! terms in words (`ratio 90%`, `sum insured 500,000.00`). The text is for reading only; the
+//! JSON quote is the record. With `styled`, headers are bold (ANSI) for a terminal.
 
+use rust_decimal::Decimal;
+
+use crate::money::{self, Currency};
 use crate::rating::Failure;
 
 use super::{ChargeLine, Quote, VatTreatment};
 
-/// A readable summary for a terminal.
+/// A readable summary for a terminal, without colour.
 pub fn to_text(q: &Quote, explain: bool) -> String {
+    to_text_styled(q, explain, false)
+}
+
+/// A readable summary for a terminal; headers in bold when `styled`.
+pub fn to_text_styled(q: &Quote, explain: bool, styled: bool) -> String {
     use std::fmt::Write;
+    let currency = Currency::from_code(&q.currency);
+    let amount = |s: &str| grouped(s, currency);
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Quote {}  ({} / {})",
-        q.quote_id, q.product.name.en, q.product.name.zh
+        "{}  ({} / {})",
+        bold(&format!("Quote {}", q.quote_id), styled),
+        q.product.name.en,
+        q.product.name.zh
     );
     let _ = writeln!(
         o,
-        "Product   {}@{}  filing {}",
+        "Product       {}@{}, filing {}",
         q.product.code, q.product.version, q.product.filing
     );
-    let _ = writeln!(o, "Insurer   {}", q.product.insurer);
+    let _ = writeln!(o, "Insurer       {}", q.product.insurer);
     let _ = writeln!(
         o,
-        "Cover     {} to {} ({} months)",
+        "Cover         {} to {} ({} months)",
         q.cover.start, q.cover.end, q.cover.term_months
     );
     if let Some(f) = &q.cover.short_period_factor {
-        let _ = writeln!(o, "          short-period factor {f}");
+        let _ = writeln!(o, "              short-period factor {}", percent(f));
     }
     let _ = writeln!(
         o,
-        "Policyholder {}{}",
+        "Policyholder  {}{}",
         q.policyholder.name,
         q.policyholder
             .id
@@ -38,40 +54,50 @@ pub fn to_text(q: &Quote, explain: bool) -> String {
             .map(|i| format!(" ({i})"))
             .unwrap_or_default()
     );
-    let _ = writeln!(o, "Members   {}", q.members.len());
+    let _ = writeln!(o, "Members       {}", q.members.len());
     let _ = writeln!(o);
     let mut rows = vec![[
-        "COVERAGE".to_string(),
-        "TERMS".into(),
+        "Coverage".to_string(),
+        "Terms".into(),
         "VAT".into(),
-        "PREMIUM".into(),
-        "NET".into(),
-        "VAT AMOUNT".into(),
+        format!("Premium ({})", q.currency),
+        "Net".into(),
+        "VAT amount".into(),
     ]];
     for c in &q.coverages {
-        let terms: Vec<String> = c.terms.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let terms: Vec<String> = c
+            .terms
+            .iter()
+            .map(|(k, v)| term_words(k, v, currency))
+            .collect();
         rows.push([
-            format!("{} {}", c.code, c.name.en),
-            terms.join(" "),
+            c.name.en.clone(),
+            terms.join(", "),
             match c.vat {
                 VatTreatment::Taxable => "taxable".to_string(),
                 VatTreatment::Exempt => "exempt".to_string(),
             },
-            c.premium.clone(),
-            c.net.clone(),
-            c.vat_amount.clone(),
+            amount(&c.premium),
+            amount(&c.net),
+            amount(&c.vat_amount),
         ]);
     }
-    o.push_str(&table(&rows));
+    o.push_str(&header_bold(table_aligned(&rows, &[3, 4, 5]), styled));
     if let Some(m) = &q.minimum_premium
         && m.applied
     {
+        let name = q
+            .coverages
+            .iter()
+            .find(|c| Some(&c.code) == m.coverage.as_ref())
+            .map(|c| c.name.en.clone())
+            .or_else(|| m.coverage.clone())
+            .unwrap_or_default();
         let _ = writeln!(
             o,
-            "Minimum premium {} applied: +{} on {}",
-            m.amount,
-            m.adjustment,
-            m.coverage.clone().unwrap_or_default()
+            "Minimum premium {} applied: +{} on {name}",
+            amount(&m.amount),
+            amount(&m.adjustment),
         );
     }
     for c in q
@@ -83,103 +109,195 @@ pub fn to_text(q: &Quote, explain: bool) -> String {
             o,
             "{} {} ({})",
             c.name.en,
-            c.amount,
+            amount(&c.amount),
             if c.included { "included" } else { "added" }
         );
     }
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "Total {} {}  (net {}, tax {})",
-        q.currency, q.totals.gross, q.totals.net, q.totals.tax
+        "{}  (net {}, tax {})",
+        bold(
+            &format!("Total {} {}", q.currency, amount(&q.totals.gross)),
+            styled
+        ),
+        amount(&q.totals.net),
+        amount(&q.totals.tax)
     );
-    payment_lines(&mut o, q);
+    payment_lines(&mut o, q, currency);
+    super::pension_text::pension_lines(&mut o, q);
     if let Some(rows) = &q.illustration {
-        let _ = writeln!(o, "\nBenefit illustration");
+        let _ = writeln!(o, "\n{}", bold("Benefit illustration", styled));
         let mut t = vec![[
-            "YEAR".to_string(),
-            "AGE".into(),
-            "PREMIUM".into(),
-            "PAID SO FAR".into(),
-            "SURVIVAL".into(),
-            "DEATH".into(),
+            "Year".to_string(),
+            "Age".into(),
+            "Premium".into(),
+            "Paid so far".into(),
+            "Survival".into(),
+            "Death".into(),
         ]];
         for r in rows {
             t.push([
                 r.year.to_string(),
                 r.age.clone(),
-                r.premium.clone(),
-                r.cumulative_premium.clone(),
-                r.survival_benefit.clone(),
-                r.death_benefit.clone(),
+                amount(&r.premium),
+                amount(&r.cumulative_premium),
+                amount(&r.survival_benefit),
+                amount(&r.death_benefit),
             ]);
         }
-        o.push_str(&table(&t));
+        o.push_str(&header_bold(table_aligned(&t, &[0, 1, 2, 3, 4, 5]), styled));
     }
     if explain {
-        worksheet_lines(&mut o, q);
+        worksheet_lines(&mut o, q, styled);
     }
     o
 }
 
+/// `text` in bold for a terminal.
+fn bold(text: &str, styled: bool) -> String {
+    if styled {
+        let s = anstyle::Style::new().bold();
+        format!("{s}{text}{s:#}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// A laid-out table with its first line (the header) in bold.
+fn header_bold(table: String, styled: bool) -> String {
+    if !styled {
+        return table;
+    }
+    match table.split_once('\n') {
+        Some((head, rest)) => format!("{}\n{rest}", bold(head, true)),
+        None => table,
+    }
+}
+
+/// An amount written in the quote (`10932.36`) grouped by thousands to the currency's minor
+/// unit (`10,932.36`); text that is not a number is kept as it is.
+fn grouped(text: &str, currency: Option<Currency>) -> String {
+    match text.parse::<Decimal>() {
+        Ok(d) => match currency {
+            Some(c) => c.format_grouped(d),
+            None => money::format_grouped(d),
+        },
+        Err(_) => text.to_string(),
+    }
+}
+
+/// A fraction as a percentage: `0.9` → `90%`, `0.875` → `87.5%`.
+fn percent(text: &str) -> String {
+    match text
+        .parse::<Decimal>()
+        .ok()
+        .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+    {
+        Some(p) => format!("{}%", p.normalize()),
+        None => text.to_string(),
+    }
+}
+
+/// A coverage term in words: its name with spaces, and its value as a percentage (ratios,
+/// rates, shares), an amount (sums insured, deductibles, limits, daily amounts) or a number
+/// (days, tiers and anything else).
+fn term_words(name: &str, value: &str, currency: Option<Currency>) -> String {
+    let words = name.replace('_', " ");
+    let counted = ["_days", "_years", "_months", "_times", "_count"]
+        .iter()
+        .any(|s| name.ends_with(s));
+    let is_percent = !counted
+        && (name == "ratio"
+            || ["_ratio", "_rate", "_share", "_percent"]
+                .iter()
+                .any(|s| name.ends_with(s)));
+    let is_amount = !counted
+        && ["sum", "deductible", "limit", "amount", "daily", "excess"]
+            .iter()
+            .any(|s| name.contains(s));
+    let value = if is_percent {
+        percent(value)
+    } else if is_amount {
+        grouped(value, currency)
+    } else {
+        value.to_string()
+    };
+    format!("{words} {value}")
+}
+
 /// One line per payment option: instalments, or the pension account, or why there is none.
-fn payment_lines(o: &mut String, q: &Quote) {
+fn payment_lines(o: &mut String, q: &Quote, currency: Option<Currency>) {
     use std::fmt::Write;
+    let amount = |d: Decimal| match currency {
+        Some(c) => c.format_grouped(d),
+        None => money::format_grouped(d),
+    };
+    let width = q
+        .payment_options
+        .iter()
+        .map(|p| display_width(&p.code))
+        .max()
+        .unwrap_or(0);
     for opt in &q.payment_options {
+        let name = &opt.code;
+        let pad = " ".repeat(width - display_width(name));
+        let mut line = String::new();
         match &opt.schedule {
             Some(s) => {
                 let first = s
                     .instalments
                     .first()
-                    .map(|i| i.amount.to_string())
+                    .map(|i| amount(i.amount))
                     .unwrap_or_default();
-                let _ = writeln!(
-                    o,
-                    "Plan {:<12} {} instalment(s), first {first}, total {}",
-                    opt.code,
+                let _ = write!(
+                    line,
+                    "Plan {name}{pad}  {} instalment(s), first {first}, total {}",
                     s.instalments.len(),
-                    s.total
+                    amount(s.total)
                 );
             }
             None => match (&opt.projection, &opt.payout) {
                 (Some(pr), Some(pay)) => {
-                    let _ = writeln!(
-                        o,
-                        "Plan {:<12} account {} after {} year(s); pension {} a year ({} x {})",
-                        opt.code,
-                        pr.final_balance,
+                    let _ = write!(
+                        line,
+                        "Plan {name}{pad}  account {} after {} year(s); pension {} a year ({} x {})",
+                        amount(pr.final_balance),
                         pr.years.len(),
-                        pay.yearly_amount,
+                        amount(pay.yearly_amount),
                         pay.payments_per_year,
-                        pay.payment
+                        amount(pay.payment)
                     );
                 }
                 (Some(pr), None) => {
-                    let _ = writeln!(
-                        o,
-                        "Plan {:<12} account {} after {} year(s)",
-                        opt.code,
-                        pr.final_balance,
+                    let _ = write!(
+                        line,
+                        "Plan {name}{pad}  account {} after {} year(s)",
+                        amount(pr.final_balance),
                         pr.years.len()
                     );
                 }
                 _ => {
-                    let _ = writeln!(
-                        o,
-                        "Plan {:<12} {}",
-                        opt.code,
+                    let _ = write!(
+                        line,
+                        "Plan {name}{pad}  {}",
                         opt.note.clone().unwrap_or_default()
                     );
                 }
             },
         }
+        // A plan with a name of its own gives it after its line.
+        if let Some(n) = opt.name.as_ref().filter(|n| n.en != opt.code) {
+            let _ = write!(line, "  ({})", n.en);
+        }
+        let _ = writeln!(o, "{line}");
     }
 }
 
 /// The worksheet: each step with its operands, table rows, result and premium.
-fn worksheet_lines(o: &mut String, q: &Quote) {
+fn worksheet_lines(o: &mut String, q: &Quote, styled: bool) {
     use std::fmt::Write;
-    let _ = writeln!(o, "\nWorksheet");
+    let _ = writeln!(o, "\n{}", bold("Worksheet", styled));
     for w in &q.worksheet {
         let _ = writeln!(
             o,
@@ -269,6 +387,11 @@ pub fn decline_text(failures: &[Failure]) -> String {
 
 /// Lays out rows as aligned columns (display width aware for CJK text).
 pub fn table<const N: usize>(rows: &[[String; N]]) -> String {
+    table_aligned(rows, &[])
+}
+
+/// [`table`], with the columns numbered in `right` aligned to the right (amounts).
+pub fn table_aligned<const N: usize>(rows: &[[String; N]], right: &[usize]) -> String {
     let mut widths = [0usize; N];
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -279,9 +402,16 @@ pub fn table<const N: usize>(rows: &[[String; N]]) -> String {
     for r in rows {
         let mut line = String::new();
         for (i, c) in r.iter().enumerate() {
-            line.push_str(c);
+            let pad = " ".repeat(widths[i] - display_width(c));
+            if right.contains(&i) {
+                line.push_str(&pad);
+                line.push_str(c);
+            } else {
+                line.push_str(c);
+                line.push_str(&pad);
+            }
             if i + 1 < N {
-                line.push_str(&" ".repeat(widths[i] - display_width(c) + 2));
+                line.push_str("  ");
             }
         }
         out.push_str(line.trim_end());

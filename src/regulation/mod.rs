@@ -41,7 +41,7 @@ pub use product::check_products;
 pub use request::declines;
 
 /// Name of the baseline file in a products folder. Product loading skips it.
-pub const FILE_NAME: &str = "regulation.yaml";
+pub const FILE_NAME: &str = crate::product::load::BASELINE_FILE;
 
 /// Prefix of the rule name in a decline raised by the baseline (`regulation.group_min_members`).
 pub const DECLINE_PREFIX: &str = "regulation.";

@@ -311,8 +311,7 @@ impl<'a> Cx<'a> {
             Limit::Indemnity(caps) => self.indemnity(r, caps),
             Limit::YearlyContributionCap(cap) => self.contributions(r, *cap),
             Limit::PricingRate { basis, max } => self.pricing(r, *basis, *max),
-            // No product states illustration scenario rates yet; listed by `coverwright rules`.
-            Limit::IllustrationRate { .. } => {}
+            Limit::IllustrationRate { basis, max } => self.illustration(r, *basis, *max),
             Limit::MortalityTables(allowed) => self.mortality(r, allowed),
             Limit::InstalmentYearAbove(share) => self.instalments(r, *share),
             Limit::Vat { exempt, rate } => self.vat(r, *exempt, *rate),
@@ -479,7 +478,6 @@ impl<'a> Cx<'a> {
     }
 
     fn pricing(&mut self, r: &Rule, basis: crate::product::InterestBasis, max: Decimal) {
-        let from = self.p.effective_from;
         // Rates this basis caps: the pricing rate of that basis, and for `universal` the
         // guaranteed crediting rate of flexible accounts.
         let mut rates: Vec<(Decimal, Option<Span>, String)> = Vec::new();
@@ -511,6 +509,56 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        self.caps(r, max, rates, crate::diagnostics::codes::E0614);
+    }
+
+    /// Illustration scenario rates: each scenario of a universal account (the `pension:`
+    /// section's `account.scenarios`) is a universal illustration rate.
+    fn illustration(&mut self, r: &Rule, basis: crate::product::InterestBasis, max: Decimal) {
+        if basis != crate::product::InterestBasis::Universal {
+            return;
+        }
+        let Some(account) = self.p.pension.as_ref().and_then(|p| p.account()) else {
+            return;
+        };
+        let items = match self
+            .get(&["pension", "account", "scenarios"])
+            .map(|n| &n.kind)
+        {
+            Some(NodeKind::Seq(items)) => items.as_slice(),
+            _ => &[],
+        };
+        let rates = account
+            .scenarios()
+            .iter()
+            .map(|s| {
+                let span = items
+                    .iter()
+                    .find(|i| i.get("code").and_then(Node::as_str) == Some(s.code.as_str()))
+                    .and_then(|i| i.get("rate"))
+                    .map(|n| n.span);
+                let what = format!(
+                    "the `{}` illustration scenario credits {}",
+                    s.code,
+                    pct(s.rate)
+                );
+                (s.rate, span, what)
+            })
+            .collect();
+        self.caps(r, max, rates, crate::diagnostics::codes::E0615);
+    }
+
+    /// Holds `rates` to a cap: an error (`code`) when the cap in force on the product's
+    /// `effective_from` is exceeded; the warning W0611 when the cap is a later, lower one that
+    /// starts while the product is still effective.
+    fn caps(
+        &mut self,
+        r: &Rule,
+        max: Decimal,
+        rates: Vec<(Decimal, Option<Span>, String)>,
+        code: &'static str,
+    ) {
+        let from = self.p.effective_from;
         // The cap in force on the filing date is binding; a later one only warns.
         let binding = r.in_force_on(from);
         for (rate, span, what) in rates {
@@ -519,7 +567,7 @@ impl<'a> Cx<'a> {
             }
             if binding {
                 self.report(
-                    crate::diagnostics::codes::E0614,
+                    code,
                     r,
                     span,
                     format!("{what} for a product effective {from}"),

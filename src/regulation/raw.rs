@@ -124,13 +124,5 @@ pub enum RawLimit {
     ShortPeriodRule(Sp<bool>),
 }
 
-/// A product's acknowledgement that it differs from a rule the law lets a contract differ
-/// from.
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawAcknowledge {
-    /// The `id` of the rule in `regulation.yaml`.
-    pub rule: Sp<String>,
-    /// Why the contract differs (printed by `coverwright validate`).
-    pub reason: Sp<String>,
-}
+/// A product's acknowledgement of a rule: part of the product file format.
+pub use crate::product::raw::RawAcknowledge;

@@ -226,7 +226,11 @@ pub fn check(
                 E0213,
                 format!("the product offers no payment plan `{code}`"),
             )
-            .with_help(format!("plans: {}", codes.join(", "))),
+            .with_help(if codes.is_empty() {
+                "this product has no payment plans: leave `plan` out".to_string()
+            } else {
+                crate::diagnostics::suggest(code, codes.iter().copied())
+            }),
         );
     }
     let (pauses, top_ups) = contributions(node.get("contributions"), file, &mut d);
@@ -373,7 +377,13 @@ fn policy_of(
             if !allowed.iter().any(|a| a == name) {
                 let help = did_you_mean(name, allowed.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| format!("the fields here are: {}", allowed.join(", ")));
+                    .unwrap_or_else(|| {
+                        if allowed.is_empty() {
+                            "nothing may be given here for this product: remove it".to_string()
+                        } else {
+                            format!("the fields here are: {}", allowed.join(", "))
+                        }
+                    });
                 d.push(
                     err(
                         file,

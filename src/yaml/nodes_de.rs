@@ -163,6 +163,8 @@ impl<'a> NodeDe<'a> {
             NodeKind::Map(entries) => {
                 let r = v.visit_map(MapDe {
                     entries: entries.iter(),
+                    all: entries,
+                    taken: Vec::new(),
                     value: None,
                     fields,
                 });
@@ -232,6 +234,8 @@ impl<'de, 'a> Deserializer<'de> for NodeDe<'a> {
             }),
             NodeKind::Map(entries) => v.visit_map(MapDe {
                 entries: entries.iter(),
+                all: entries,
+                taken: Vec::new(),
                 value: None,
                 fields: None,
             }),
@@ -454,6 +458,10 @@ impl<'de, 'a> SeqAccess<'de> for SeqDe<'a> {
 
 pub(super) struct MapDe<'a> {
     entries: std::slice::Iter<'a, (Node, Node)>,
+    /// Every entry of the mapping, to tell whether a key is present.
+    all: &'a [(Node, Node)],
+    /// Keys an unknown key was read as (each at most once).
+    taken: Vec<&'static str>,
     value: Option<&'a Node>,
     /// For structs: the keys they accept. Every struct read from YAML denies unknown keys.
     fields: Option<&'static [&'static str]>,
@@ -476,6 +484,20 @@ impl<'de, 'a> MapAccess<'de> for MapDe<'a> {
             {
                 let e: DeError = de::Error::unknown_field(name, fields);
                 RECOVERED.with(|r| r.borrow_mut().push(e.at(k.span)));
+                // A likely misspelling of a key the mapping lacks is read as that key, so
+                // its value is still checked and nothing after reports the key missing or
+                // the names it declares unknown: one error, at the misspelt key.
+                if let Some(meant) = did_you_mean(name, fields.iter().copied())
+                    && !self.taken.contains(&meant)
+                    && !self.all.iter().any(|(k, _)| k.as_str() == Some(meant))
+                {
+                    self.taken.push(meant);
+                    let key = Node {
+                        span: k.span,
+                        kind: NodeKind::Scalar(meant.to_string()),
+                    };
+                    return seed.deserialize(NodeDe { node: &key }).map(Some);
+                }
                 continue;
             }
             return seed.deserialize(NodeDe { node: k }).map(Some);

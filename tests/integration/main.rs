@@ -4,6 +4,7 @@ mod actuarial;
 mod batch;
 mod census;
 mod codes;
+mod currency;
 
 mod docmodel;
 
@@ -13,6 +14,7 @@ mod layering;
 
 mod document_output;
 mod pension;
+mod pension_docs;
 mod properties;
 mod quote;
 mod regulation;
@@ -23,3 +25,9 @@ mod safeio_harness;
 mod schedule;
 mod support;
 mod validate;
+// The binary's command line, for the tests that walk its definition (help, completions).
+#[allow(dead_code, unused_imports, clippy::result_large_err)]
+#[path = "../../src/cli/mod.rs"]
+mod cli;
+mod cli_contract;
+mod exit_codes;

@@ -1089,7 +1089,7 @@ fn csv_tables_resolve_inside_the_product_folder_only() {
     }
     // Through a product file: the error points at the `file:` value.
     let src = read("products/sp-acc-2025.yaml").replace(
-        "  ad_rate:                            # domain.md, Line 1: AD&D ‰ of sum insured per year, classes 1-6\n    keys: [occupation_class]\n    rows:\n      - [1, 1.0]\n      - [2, 1.5]\n      - [3, 2.0]\n      - [4, 3.0]\n      - [5, 5.0]\n      - [6, 8.0]\n",
+        "  ad_rate:                            # AD&D, ‰ of sum insured per year, classes 1-6\n    keys: [occupation_class]\n    rows:\n      - [1, 1.0]\n      - [2, 1.5]\n      - [3, 2.0]\n      - [4, 3.0]\n      - [5, 5.0]\n      - [6, 8.0]\n",
         "  ad_rate:\n    keys: [occupation_class]\n    file: ../../etc/passwd\n",
     );
     assert!(src.contains("file: ../../etc/passwd"));
@@ -1455,7 +1455,7 @@ fn extreme_bounds_in_a_product_are_checked_without_overflow() {
                 format!("age: {{type: decimal, min: 0, max: {MAX}}}"),
             ),
             (
-                "deductible_factor:                  # domain.md, Line 1: deductible factor\n    keys: [deductible]".into(),
+                "deductible_factor:                  # by deductible per accident\n    keys: [deductible]".into(),
                 format!("age_factor:\n    keys: [age]\n    rows:\n      - [\"[0, {MAX}]\", 1]\n  deductible_factor:\n    keys: [deductible]"),
             ),
             (
@@ -1489,7 +1489,7 @@ fn extreme_bounds_in_a_product_are_checked_without_overflow() {
                 "occupation_class: {type: integer, min: 0, max: 1000}".into(),
             ),
             (
-                "deductible_factor:                  # domain.md, Line 1: deductible factor\n    keys: [deductible]".into(),
+                "deductible_factor:                  # by deductible per accident\n    keys: [deductible]".into(),
                 "wide:\n    keys: [age, occupation_class, social_insurance]\n    rows:\n      - [1, 1, \"true\", 1]\n  deductible_factor:\n    keys: [deductible]".into(),
             ),
             (

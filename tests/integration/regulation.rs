@@ -45,7 +45,7 @@ fn stem(p: &Path) -> String {
 fn every_checklist_fixture_gets_its_exact_diagnostics() {
     let mut files = fixtures("products");
     files.extend(fixtures("own-checks"));
-    assert_eq!(files.len(), 28, "fixtures: {files:?}");
+    assert_eq!(files.len(), 31, "fixtures: {files:?}");
     for file in files {
         let name = stem(&file);
         let rel = format!(
@@ -92,6 +92,9 @@ fn checklist_failures_point_at_the_line_that_makes_the_product_looser() {
         ("products/05-cooling-off-fail", &[("E0613", 13, 19)]),
         ("products/06-pricing-fail", &[("E0614", 81, 21)]),
         ("products/06-pricing-warn", &[("W0611", 61, 13)]),
+        // The `rate` of the high scenario, in `pension.account.scenarios`.
+        ("products/06-illustration-fail", &[("E0615", 96, 53)]),
+        ("products/06-illustration-warn", &[("W0611", 96, 53)]),
         (
             "products/07-mortality-fail",
             &[("E0616", 59, 54), ("E0616", 60, 56)],
@@ -396,7 +399,7 @@ fn the_built_in_baseline_is_the_shipped_file() {
             .collect()
     };
     assert_eq!(ids(regulation::builtin()), ids(&file));
-    assert_eq!(file.rules().len(), 25);
+    assert_eq!(file.rules().len(), 27);
 }
 
 #[test]
@@ -440,6 +443,22 @@ fn rules_lists_the_baseline_in_force_on_a_date() {
     };
     assert_eq!(cap("2025-08-31"), "0.025");
     assert_eq!(cap("2025-09-01"), "0.020");
+
+    // The universal illustration cap falls from 3.5% to 3.0% with the pricing caps.
+    let illustration = |on: &str| {
+        let (code, out, _) = run(&["rules", "--line", "pension", "--on", on, "--format", "json"]);
+        assert_eq!(code, 0);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        v["lines"][0]["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .find(|r| r["id"] == "illustration_rate_universal")
+            .map(|r| r["limit"]["illustration_rate"]["max"].clone())
+            .expect("a universal illustration cap")
+    };
+    assert_eq!(illustration("2025-08-31"), "0.035");
+    assert_eq!(illustration("2025-09-01"), "0.030");
 
     let (code, out, _) = run(&["rules", "--format", "json"]);
     assert_eq!(code, 0);

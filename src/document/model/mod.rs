@@ -39,11 +39,13 @@ use serde::{Deserialize, Serialize};
 use super::format::{self, Lang};
 
 mod credit;
+mod pension;
 mod terms;
 mod view;
 mod worksheet;
 
 use credit::*;
+pub use pension::{PensionModel, PensionRow, ScenarioModel};
 pub use terms::*;
 pub use view::QuoteView;
 use view::*;
@@ -129,6 +131,8 @@ pub struct DocumentModel {
     pub special_clauses: Vec<String>,
     /// The rating worksheet and its reconciliation to the total.
     pub worksheet: WorksheetModel,
+    /// Pension products: what the policy buys (see [`PensionModel`]).
+    pub pension: Option<PensionModel>,
 }
 
 /// The rating worksheet: every step with a customer label and its value to the currency's
@@ -600,6 +604,7 @@ impl DocumentModel {
             dispute,
             special_clauses,
             worksheet,
+            pension: pension::pension_model(q, lang)?,
         })
     }
 }

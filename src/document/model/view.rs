@@ -30,6 +30,8 @@ pub struct QuoteView {
     pub(super) charges: Vec<ChargeView>,
     #[serde(default)]
     pub(super) worksheet: Vec<WorkView>,
+    #[serde(default)]
+    pub(super) pension: Option<crate::pension::PensionOut>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

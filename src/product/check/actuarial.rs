@@ -1,93 +1,84 @@
-//! Actuarial setup: life tables, the pricing interest rate and its regulatory cap, and the
-//! benefit illustration.
+//! Actuarial setup: life tables, the pricing interest rate and the benefit illustration. The
+//! regulatory cap on the pricing rate is the baseline's (`regulation`, E0614), not checked here.
 
 use super::*;
-
-/// Regulatory caps on the pricing interest rate for new filings, by basis: before and from
-/// 2025-09-01 (NFRA's 2025 notice lowering the pricing-rate caps of personal insurance).
-pub(super) fn interest_cap(basis: InterestBasis, effective: NaiveDate) -> Decimal {
-    let from_2025_09 = effective >= NaiveDate::from_ymd_opt(2025, 9, 1).unwrap_or(NaiveDate::MIN);
-    let (before, after) = match basis {
-        InterestBasis::Traditional => ("0.025", "0.020"),
-        InterestBasis::Participating => ("0.020", "0.0175"),
-        InterestBasis::Universal => ("0.015", "0.010"),
-    };
-    (if from_2025_09 { after } else { before })
-        .parse()
-        .unwrap_or(Decimal::ZERO)
-}
 
 impl Checker<'_> {
     /// Life tables and interest.
     pub(super) fn actuarial(&mut self, raw: &RawProduct, d: &mut Draft) {
-        let from = d.from;
         let line = d.line;
         let names = &mut d.names;
-        let actuarial = raw.actuarial.as_ref().and_then(|a| a.0.as_ref()).and_then(|a| {
-            let interest = self.num(&a.interest)?;
-            let basis = word(&a.basis)?;
-            if let Some(f) = from {
-                let cap = interest_cap(basis, f);
-                if interest > cap {
+        let actuarial = raw
+            .actuarial
+            .as_ref()
+            .and_then(|a| a.0.as_ref())
+            .and_then(|a| {
+                let interest = self.num(&a.interest)?;
+                let basis = word(&a.basis)?;
+                if interest < Decimal::ZERO {
                     self.err(
-                        crate::diagnostics::codes::E0117,
+                        crate::diagnostics::codes::E0115,
                         a.interest.span,
-                        format!(
-                            "the pricing interest rate {} is above the {} cap of {} for products effective {f}",
-                            interest.normalize(),
-                            basis,
-                            cap.normalize()
-                        ),
-                    )
-                    .help = Some("caps: traditional 2.5% before 2025-09-01, 2.0% from then; participating 2.0%/1.75%; universal 1.5%/1.0%".into());
+                        "the interest rate cannot be negative",
+                    );
                 }
-            }
-            if interest < Decimal::ZERO {
-                self.err(crate::diagnostics::codes::E0115, a.interest.span, "the interest rate cannot be negative");
-            }
-            let method = match word(&a.monthly_method)? {
-                MonthlyMethod::Woolhouse2 => crate::actuarial::Method::Woolhouse2,
-                MonthlyMethod::Udd => crate::actuarial::Method::Udd,
-            };
-            let mut table_names = Vec::new();
-            let mut table_files = Vec::new();
-            let mut commutations = Vec::new();
-            for (n, t) in &a.tables {
-                let Some(t) = &t.0 else { continue };
-                let Some((path, text)) = self.read_beside(&t.file, "life table") else { continue };
-                let column = t.column.as_ref().map(|c| c.value.clone());
-                match crate::actuarial::LifeTable::from_csv(&path, &text, column.as_deref()) {
-                    Ok(table) => match crate::actuarial::Commutation::new(&table, interest) {
-                        Ok(c) => {
-                            names.life.insert(n.value.clone(), table_names.len() as u16);
-                            table_names.push(n.value.clone());
-                            table_files.push((path, column));
-                            commutations.push(c);
-                        }
-                        Err(e) => {
-                            self.err(crate::diagnostics::codes::E0134, t.file.span, format!("life table `{}`: {e}", n.value));
-                        }
-                    },
-                    Err(errors) => {
-                        for e in errors {
-                            self.diags.push(
-                                Diagnostic::error(crate::diagnostics::codes::E0134, format!("column `{}`: {}", e.column, e.message))
+                let method = match word(&a.monthly_method)? {
+                    MonthlyMethod::Woolhouse2 => crate::actuarial::Method::Woolhouse2,
+                    MonthlyMethod::Udd => crate::actuarial::Method::Udd,
+                };
+                let mut table_names = Vec::new();
+                let mut table_files = Vec::new();
+                let mut commutations = Vec::new();
+                for (n, t) in &a.tables {
+                    let Some(t) = &t.0 else { continue };
+                    let Some((path, text)) = self.read_beside(&t.file, "life table") else {
+                        continue;
+                    };
+                    let column = t.column.as_ref().map(|c| c.value.clone());
+                    match crate::actuarial::LifeTable::from_csv(&path, &text, column.as_deref()) {
+                        Ok(table) => match crate::actuarial::Commutation::new(&table, interest) {
+                            Ok(c) => {
+                                names.life.insert(n.value.clone(), table_names.len() as u16);
+                                table_names.push(n.value.clone());
+                                table_files.push((path, column));
+                                commutations.push(c);
+                            }
+                            Err(e) => {
+                                self.err(
+                                    crate::diagnostics::codes::E0134,
+                                    t.file.span,
+                                    format!("life table `{}`: {e}", n.value),
+                                );
+                            }
+                        },
+                        Err(errors) => {
+                            for e in errors {
+                                self.diags.push(
+                                    Diagnostic::error(
+                                        crate::diagnostics::codes::E0134,
+                                        format!("column `{}`: {}", e.column, e.message),
+                                    )
                                     .in_file(&e.file)
-                                    .at(Span::new(e.line as u32, 1, 0, 0)),
-                            );
+                                    .at(Span::new(
+                                        e.line as u32,
+                                        1,
+                                        0,
+                                        0,
+                                    )),
+                                );
+                            }
                         }
                     }
                 }
-            }
-            Some(Actuarial {
-                table_names,
-                table_files,
-                interest,
-                basis,
-                method,
-                commutations,
-            })
-        });
+                Some(Actuarial {
+                    table_names,
+                    table_files,
+                    interest,
+                    basis,
+                    method,
+                    commutations,
+                })
+            });
         if raw.actuarial.is_none() && line == Some(Line::Pension) {
             self.warn(
                 crate::diagnostics::codes::W0101,

@@ -47,20 +47,7 @@ impl Checker<'_> {
                 .help =
                     Some("add `total`, `coverages`, `steps` or `decline` under `expect`".into());
             }
-            for d in &e.decline {
-                if !raw
-                    .eligibility
-                    .iter()
-                    .filter_map(|r| r.0.as_ref())
-                    .any(|r| r.rule.value == d.value)
-                {
-                    self.err(
-                        crate::diagnostics::codes::E0111,
-                        d.span,
-                        format!("unknown rule `{}`", d.value),
-                    );
-                }
-            }
+            self.expected_names(raw, e);
             out.push(TestCase {
                 name: t.name.value.clone(),
                 line: t.name.span.line,
@@ -74,5 +61,61 @@ impl Checker<'_> {
             });
         }
         out
+    }
+
+    /// The coverages, steps and rules a case's `expect` names must exist: `coverwright test`
+    /// would fail the case otherwise. Checked only when every item of their kind was read
+    /// (a name in a broken item is unknown here but reported there).
+    fn expected_names(&mut self, raw: &RawProduct, e: &raw::RawExpect) {
+        fn names<T>(items: &[Recover<T>], name: impl Fn(&T) -> &str) -> Option<Vec<&str>> {
+            items.iter().map(|i| i.0.as_ref().map(&name)).collect()
+        }
+        let coverages = names(&raw.coverages, |c| c.code.value.as_str());
+        let steps = raw
+            .rating
+            .0
+            .as_ref()
+            .and_then(|r| names(&r.steps, |s| s.step.value.as_str()));
+        let rules = names(&raw.eligibility, |r| r.rule.value.as_str());
+        let kinds = [
+            (
+                "coverage",
+                coverages,
+                e.coverages.keys().collect::<Vec<_>>(),
+            ),
+            ("step", steps, e.steps.keys().collect()),
+            ("rule", rules, e.decline.iter().collect()),
+        ];
+        for (what, known, used) in kinds {
+            let Some(known) = known else { continue };
+            for n in used {
+                if !known.contains(&n.value.as_str()) {
+                    let help = suggest_in(&n.value, known.iter().copied());
+                    self.err(
+                        crate::diagnostics::codes::E0111,
+                        n.span,
+                        format!("unknown {what} `{}`", n.value),
+                    )
+                    .help = Some(help);
+                }
+            }
+        }
+    }
+
+    /// A product that checks but has no test case: `validate` cannot show that it quotes
+    /// what its author meant (W0133).
+    pub(super) fn no_tests(&mut self, raw: &RawProduct, root: &Node) {
+        if raw.tests.is_empty() && !self.read_errors && !self.diags.has_errors() {
+            self.warn(
+                crate::diagnostics::codes::W0133,
+                root_first_key(root),
+                "the product has no test cases",
+            )
+            .help = Some(
+                "add a `tests:` section with a request and the premium it must give; \
+                 `coverwright test` runs them and `validate` checks their requests"
+                    .into(),
+            );
+        }
     }
 }

@@ -45,6 +45,9 @@ impl Resolve for ClaimScope<'_> {
         v.sort();
         v
     }
+    fn table_candidates(&self) -> Vec<String> {
+        self.base.table_candidates()
+    }
     fn broken(&self, name: &str) -> bool {
         self.base.broken(name)
     }

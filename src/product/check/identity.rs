@@ -5,8 +5,18 @@ use super::*;
 impl Checker<'_> {
     /// Sections read with a default are still required.
     pub(super) fn sections(&mut self, root: &Node) {
+        let written: Vec<&str> = match &root.kind {
+            crate::yaml::NodeKind::Map(entries) => {
+                entries.iter().filter_map(|(k, _)| k.as_str()).collect()
+            }
+            _ => Vec::new(),
+        };
         for key in ["name", "term", "inputs", "coverages", "rating"] {
-            if root.get(key).is_none() {
+            // A misspelling of the key was reported (with "did you mean") and read as it.
+            let misspelt = written
+                .iter()
+                .any(|w| *w != key && did_you_mean(w, [key]).is_some());
+            if root.get(key).is_none() && !misspelt {
                 let span = root_first_key(root);
                 self.err(
                     crate::diagnostics::codes::E0013,

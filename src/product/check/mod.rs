@@ -52,6 +52,8 @@ pub struct Checker<'a> {
     interner: Interner,
     /// Contents of every extra file read, for the content hash.
     pub read_files: Vec<(PathBuf, String)>,
+    /// Whether reading the file into the raw model already found errors.
+    read_errors: bool,
 }
 
 /// What the phases have built so far; the last phase turns it into a [`Product`].
@@ -110,7 +112,15 @@ impl<'a> Checker<'a> {
             diags: Diagnostics::new(),
             interner: Interner::default(),
             read_files: Vec::new(),
+            read_errors: false,
         }
+    }
+
+    /// Tells the checker that reading the file found errors (unknown keys, wrong shapes), so
+    /// that warnings about a complete product are held back.
+    pub fn after_read_errors(mut self, errors: bool) -> Self {
+        self.read_errors = errors;
+        self
     }
 
     fn err(
@@ -215,7 +225,9 @@ impl<'a> Checker<'a> {
         self.documents(raw, &mut d);
         self.claims(raw, root, &mut d);
         let tests = self.tests(raw, root);
-        self.finish(raw, d, tests)
+        let product = self.finish(raw, d, tests);
+        self.no_tests(raw, root);
+        product
     }
 
     /// The product, when every part of it was built.
@@ -306,19 +318,9 @@ fn root_first_key(root: &Node) -> Span {
 }
 
 fn suggest(word: &Sp<String>, options: &[&str]) -> String {
-    suggest_in(&word.value, options.iter().copied())
+    crate::diagnostics::suggest(&word.value, options.iter().copied())
 }
 
-fn suggest_in<'a>(word: &str, options: impl Iterator<Item = &'a str> + Clone) -> String {
-    match did_you_mean(word, options.clone()) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => {
-            let all: Vec<&str> = options.collect();
-            if all.is_empty() {
-                "nothing of that kind is declared".to_string()
-            } else {
-                format!("use one of: {}", all.join(", "))
-            }
-        }
-    }
+fn suggest_in<'a>(word: &str, options: impl Iterator<Item = &'a str>) -> String {
+    crate::diagnostics::suggest(word, options)
 }

@@ -27,6 +27,16 @@ impl Resolve for Names2 {
         v.sort();
         v
     }
+    fn table_candidates(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.tables.keys().chain(&self.broken).cloned().collect();
+        v.sort();
+        v
+    }
+    fn life_table_candidates(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.life.keys().cloned().collect();
+        v.sort();
+        v
+    }
     fn broken(&self, name: &str) -> bool {
         self.broken.contains(name)
     }
@@ -122,15 +132,16 @@ impl Checker<'_> {
                 let before = &raw[..off];
                 let line_breaks = before.matches('\n').count();
                 if line_breaks > 0 || text.contains('\n') {
-                    return span;
+                    return block_span(self.src, span, text, start, end).unwrap_or(span);
                 }
                 let chars_before = before.chars().count() as u32
                     + text[..start.min(text.len())].chars().count() as u32;
                 span.shifted(off + start, chars_before, end.saturating_sub(start).max(1))
             }
-            None => span,
+            None => block_span(self.src, span, text, start, end).unwrap_or(span),
         }
     }
+
     pub(super) fn scope(per: Option<&raw::Word<Per>>, default: Scope) -> Scope {
         match per.and_then(word) {
             None => default,
@@ -203,4 +214,70 @@ impl Checker<'_> {
         self.diags = fixed;
         out.map(|(e, _)| e)
     }
+}
+
+/// Where `start..end` of a formula written over several lines (a `|` or `>` block, or a
+/// folded plain or quoted scalar) is in the file. Reading such a scalar only removes
+/// indentation, turns line breaks into spaces or drops them, and strips the quotes, so the
+/// non-blank characters of the formula are those of the source in order: the k-th non-blank
+/// character of the formula is the k-th of the source. `None` when they differ (escapes in a
+/// double-quoted formula): the caller then points at the whole value.
+fn block_span(src: &str, span: Span, text: &str, start: usize, end: usize) -> Option<Span> {
+    let raw = src.get(span.start..span.start.checked_add(span.len)?)?;
+    let body = if raw.starts_with('|') || raw.starts_with('>') {
+        raw.find('\n')? + 1
+    } else if raw.starts_with('"') || raw.starts_with('\'') {
+        1
+    } else {
+        0
+    };
+    let text_ns: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .collect();
+    // The first non-blank character at or after `start`, and the last before `end`; an error
+    // at the end of the formula points just after its last character.
+    let first = text_ns.iter().position(|(i, _)| *i >= start);
+    let last = text_ns.iter().rposition(|(i, _)| *i < end.max(start + 1));
+    let (first, last, at_end) = match (first, last) {
+        (Some(f), Some(l)) if l >= f => (f, l, false),
+        (None, _) if !text_ns.is_empty() => (text_ns.len() - 1, text_ns.len() - 1, true),
+        (Some(f), _) => (f, f, false),
+        _ => return None,
+    };
+    let mut src_ns = raw[body..]
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .map(|(i, c)| (body + i, c));
+    let mut from = None;
+    let mut to = None;
+    for (k, (_, c)) in text_ns.iter().enumerate().take(last + 1) {
+        let (i, sc) = src_ns.next()?;
+        if sc != *c {
+            return None;
+        }
+        if k == first {
+            from = Some(i);
+        }
+        if k == last {
+            to = Some(i + sc.len_utf8());
+        }
+    }
+    let (mut from, to) = (from?, to?);
+    let len = if at_end {
+        from = to;
+        0
+    } else {
+        to - from
+    };
+    let abs = span.start + from;
+    let before = &src[span.start..abs];
+    let (line, column) = match before.rfind('\n') {
+        Some(nl) => (
+            span.line + before.matches('\n').count() as u32,
+            before[nl + 1..].chars().count() as u32 + 1,
+        ),
+        None => (span.line, span.column + before.chars().count() as u32),
+    };
+    Some(Span::new(line, column, abs, len))
 }
