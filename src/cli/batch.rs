@@ -15,12 +15,38 @@ use coverwright::fsio;
 
 use super::{ExitCode, Format, load_products, report};
 
+/// `batch --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BatchFormat {
+    /// One JSON line per record.
+    Jsonl,
+    /// A census only: one CSV row per member; quote rows in `--quotes-output`.
+    Csv,
+}
+
+/// Where `batch` writes.
+pub(super) struct Outputs<'a> {
+    pub main: &'a Path,
+    pub format: BatchFormat,
+    /// With `--format csv`: the quote rows.
+    pub quotes: Option<&'a Path>,
+}
+
 pub(super) fn batch_cmd(
     opts: &BatchOptions,
-    output: &Path,
+    outputs: &Outputs<'_>,
     products: &Path,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
+    let output = outputs.main;
+    let format = match outputs.format {
+        BatchFormat::Jsonl => coverwright::batch::Format::JsonLines,
+        BatchFormat::Csv => coverwright::batch::Format::Csv,
+    };
+    if outputs.quotes.is_some() && format != coverwright::batch::Format::Csv {
+        writeln!(err, "error: --quotes-output is for --format csv")?;
+        return Ok(ExitCode::Usage);
+    }
     // Every input is a regular file of a bounded size before anything else happens.
     let input_len = match fsio::open_input(&opts.input, fsio::MAX_STREAM_BYTES) {
         Ok((_, len)) => len,
@@ -42,6 +68,20 @@ pub(super) fn batch_cmd(
         writeln!(err, "error: {e}")?;
         return Ok(ExitCode::Usage);
     }
+    if let Some(q) = outputs.quotes {
+        let mut taken = inputs.clone();
+        if !to_stdout {
+            taken.push(output);
+        }
+        if q == Path::new("-") {
+            writeln!(err, "error: --quotes-output must be a file")?;
+            return Ok(ExitCode::Usage);
+        }
+        if let Err(e) = fsio::check_distinct(q, &taken) {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitCode::Usage);
+        }
+    }
     let products = match load_products(products, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
@@ -57,11 +97,29 @@ pub(super) fn batch_cmd(
             b.set_position(bytes);
         }
     };
+    // The quote file, like the output, appears only when the whole run succeeds.
+    let mut quotes = match outputs.quotes {
+        None => None,
+        Some(q) => match fsio::AtomicOutput::create(q, &inputs) {
+            Ok(w) => Some(std::io::BufWriter::with_capacity(1 << 20, w)),
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(super::exit::of_fs_error(&e));
+            }
+        },
+    };
+    let mut run = |main: &mut (dyn Write + Send)| {
+        let to = coverwright::batch::Outputs {
+            format,
+            main,
+            quotes: quotes.as_mut().map(|q| q as &mut (dyn Write + Send)),
+        };
+        coverwright::batch::run_to(&products, opts, to, Some(&tick), &stop)
+    };
     let r = if to_stdout {
         // `-` writes the lines to standard output as they are made.
         let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
-        coverwright::batch::run_until(&products, opts, &mut w, Some(&tick), &stop)
-            .and_then(|s| w.flush().map(|()| s).map_err(BatchError::Io))
+        run(&mut w).and_then(|s| w.flush().map(|()| s).map_err(BatchError::Io))
     } else {
         // The output appears only when the whole run succeeds.
         let mut w = match fsio::AtomicOutput::create(output, &inputs) {
@@ -71,8 +129,15 @@ pub(super) fn batch_cmd(
                 return Ok(super::exit::of_fs_error(&e));
             }
         };
-        coverwright::batch::run_until(&products, opts, &mut w, Some(&tick), &stop)
-            .and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
+        run(&mut w).and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
+    };
+    let r = match (r, quotes) {
+        (Ok(s), Some(q)) => q
+            .into_inner()
+            .map_err(|e| BatchError::Io(e.into_error()))
+            .and_then(|w| w.commit().map_err(BatchError::Output))
+            .map(|()| s),
+        (r, _) => r,
     };
     if let Some(b) = &bar {
         b.finish_and_clear();

@@ -117,6 +117,13 @@ pub enum Command {
         /// without BOM) unless most lines are not, then GBK; undecodable cells are errors.
         #[arg(long, value_enum)]
         encoding: Option<coverwright::census::Encoding>,
+        /// Output form: `jsonl` (one JSON line per record) or, for a census, `csv` (one row per
+        /// member, with `--quotes-output` for one row per quote).
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: batch::BatchFormat,
+        /// With `--format csv`: the file of quote rows (totals, instalments, declines, errors).
+        #[arg(long)]
+        quotes_output: Option<PathBuf>,
     },
     /// List the regulatory baseline products are held to, by line and date, with sources.
     Rules(rules::RulesArgs),
@@ -205,6 +212,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             group_column,
             request,
             encoding,
+            format,
+            quotes_output,
         } => {
             let per = match (per, &group_column) {
                 (Some(PerArg::Group), _) | (None, Some(_)) => coverwright::batch::Per::Group,
@@ -222,7 +231,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
                     threads: threads.map(|n| n as usize),
                     encoding,
                 },
-                &output,
+                &batch::Outputs {
+                    main: &output,
+                    format,
+                    quotes: quotes_output.as_deref(),
+                },
                 &products,
                 err,
             )
