@@ -337,6 +337,9 @@ pub(super) fn census_record(c: &Census<'_>, item: &CensusItem, record: u64, out:
             &mut out.main,
         );
     }
+    if super::book::applies(product) {
+        return book_record(c, &req, record, group, first_row, out);
+    }
     match quote_outcome(product, &req, c.qopts, first_row) {
         Ok(Outcome::Quoted(q, _)) => {
             csv_out::quoted(
@@ -354,6 +357,40 @@ pub(super) fn census_record(c: &Census<'_>, item: &CensusItem, record: u64, out:
             Kind::Declined
         }
         Err((row, p)) => c.fail(out, record, group, row, std::slice::from_ref(&p)),
+    }
+}
+
+/// A census record priced for the CSV output from its rating, without the quote document.
+fn book_record(
+    c: &Census<'_>,
+    req: &Request,
+    record: u64,
+    group: Option<&str>,
+    row: Option<usize>,
+    out: &mut Out,
+) -> Kind {
+    let p = c.product;
+    let rated = crate::rating::eligibility(p, req).and_then(|failures| {
+        if failures.is_empty() {
+            crate::rating::rate(p, req, false).map(Ok)
+        } else {
+            Ok(Err(failures))
+        }
+    });
+    let result = match rated {
+        Ok(Ok(rated)) => super::book::write_quoted(out, p, req, &rated, c.qopts, record, group),
+        Ok(Err(failures)) => {
+            csv_out::declined(out, record, group, &failures);
+            return Kind::Declined;
+        }
+        Err(e) => Err(crate::quote::QuoteError::Rating(e)),
+    };
+    match result {
+        Ok(()) => Kind::Quoted,
+        Err(e) => {
+            let (row, p) = failure_of(e, req, row);
+            c.fail(out, record, group, row, std::slice::from_ref(&p))
+        }
     }
 }
 

@@ -15,7 +15,7 @@
 use std::io::Write;
 
 use crate::product::Product;
-use crate::quote::{ChargeLine, Quote};
+use crate::quote::{ChargeLine, PaymentOption, Quote};
 use crate::rating::Failure;
 
 use super::{Out, Problem};
@@ -75,7 +75,7 @@ pub fn cell(b: &mut Vec<u8>, s: &str) {
 }
 
 /// The record number and group key that start both rows.
-fn lead(b: &mut Vec<u8>, record: u64, group: Option<&str>) {
+pub(super) fn lead(b: &mut Vec<u8>, record: u64, group: Option<&str>) {
     let _ = write!(b, "{record},");
     cell(b, group.unwrap_or(""));
     b.push(b',');
@@ -121,11 +121,17 @@ pub fn quoted(
     );
     let (vat, other) = charge_sums(q);
     let _ = write!(b, "{vat},{other},");
-    let option = q
-        .payment_options
+    plan_cells(b, &q.payment_options, plan);
+    b.push(b'\n');
+}
+
+/// The cells of the chosen plan: `plan` when the quote has it, else the first plan with a
+/// schedule; its instalments, first instalment, total and fees; then the (empty) reason.
+pub(super) fn plan_cells(b: &mut Vec<u8>, options: &[PaymentOption], plan: Option<&str>) {
+    let option = options
         .iter()
         .find(|o| plan.is_some_and(|p| p == o.code))
-        .or_else(|| q.payment_options.iter().find(|o| o.schedule.is_some()));
+        .or_else(|| options.iter().find(|o| o.schedule.is_some()));
     match option {
         Some(o) => {
             cell(b, &o.code);
@@ -146,7 +152,6 @@ pub fn quoted(
         }
         None => b.extend_from_slice(b",,,,,"),
     }
-    b.push(b'\n');
 }
 
 /// VAT and the other charges (stamp duty, fees) of a quote, as money strings.

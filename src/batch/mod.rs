@@ -42,6 +42,7 @@ use crate::product::Product;
 use crate::quote::{Outcome, QuoteOptions};
 use crate::rating::Failure;
 
+mod book;
 mod census;
 mod csv_out;
 mod holder;
@@ -547,23 +548,31 @@ fn quote_outcome(
     qopts: &QuoteOptions,
     row: Option<usize>,
 ) -> Result<Outcome, (Option<usize>, Problem)> {
-    crate::quote::quote(product, req, qopts).map_err(|e| {
-        let row = match &e {
-            crate::quote::QuoteError::Rating(r) => r
-                .member
-                .and_then(|m| req.members.get(m))
-                .and_then(|m| m.row)
-                .or(row),
-            crate::quote::QuoteError::Schedule(_) => row,
-        };
-        (
-            row,
-            Problem {
-                field: None,
-                message: e.to_string(),
-            },
-        )
-    })
+    crate::quote::quote(product, req, qopts).map_err(|e| failure_of(e, req, row))
+}
+
+/// The row and problem of a quote that failed: a rating error of a member names the member's
+/// own row, any other the record's `row`.
+fn failure_of(
+    e: crate::quote::QuoteError,
+    req: &Request,
+    row: Option<usize>,
+) -> (Option<usize>, Problem) {
+    let row = match &e {
+        crate::quote::QuoteError::Rating(r) => r
+            .member
+            .and_then(|m| req.members.get(m))
+            .and_then(|m| m.row)
+            .or(row),
+        crate::quote::QuoteError::Schedule(_) => row,
+    };
+    (
+        row,
+        Problem {
+            field: None,
+            message: e.to_string(),
+        },
+    )
 }
 
 /// Quotes a checked request and writes its line; `fields` are added to the quote's
