@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks: batch quoting of a synthetic 1,000,000-member group accident census, product
-# validation and one quote process. Prints wall time, records per second and peak RSS.
+# Benchmarks: batch quoting of a synthetic 1,000,000-member group accident census (JSON Lines
+# and CSV, one and two threads), the same book re-rated by a pandas script
+# (scripts/bench_pandas.py), product validation and one quote process. Prints wall time, CPU
+# time (user + sys), records per second, peak RSS and the load average at the start of each run.
 #
 #   scripts/bench.sh            # 1,000,000 members
 #   MEMBERS=100000 scripts/bench.sh
+#   PANDAS=0 scripts/bench.sh   # without the pandas comparison
 #
 # The census is generated with a fixed seed (scripts/gen_census.py), so every run prices the
 # same members. Outputs go to a scratch folder (BENCH_DIR, default a temporary folder).
@@ -27,19 +30,42 @@ echo "scratch: $DIR"
 [ -f "$DIR/members-$MEMBERS.csv" ] || python3 scripts/gen_census.py --members "$MEMBERS" --seed "$SEED" --out "$DIR/members-$MEMBERS.csv"
 [ -f "$DIR/groups-$MEMBERS.csv" ] || python3 scripts/gen_census.py --members "$MEMBERS" --seed "$SEED" --group-size 10 --out "$DIR/groups-$MEMBERS.csv"
 
-# run NAME ARGS...: one batch run, with wall time, records per second and peak RSS.
+# timed FILE CMD...: runs CMD under /usr/bin/time -v, writing its report to FILE.
+timed() {
+  local file=$1
+  shift
+  /usr/bin/time -v -o "$file" "$@"
+}
+# figures FILE: "wall W s, CPU C s (user U + sys S), peak RSS R MB" from a /usr/bin/time -v report.
+figures() {
+  awk -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
+    /User time/ { u = $2 } /System time/ { s = $2 }
+    /Maximum resident set size/ { r = $2 / 1024 }
+    END { printf "wall %.2f s, CPU %.2f s (user %.2f + sys %.2f), peak RSS %.1f MB", w, u + s, u, s, r }' "$1"
+}
+# seconds FILE KIND: wall or cpu seconds of a /usr/bin/time -v report.
+seconds() {
+  awk -F': ' -v kind="$2" '
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
+    /User time/ { u = $2 } /System time/ { s = $2 }
+    END { if (kind == "wall") print w; else print u + s }' "$1"
+}
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# run NAME ARGS...: one batch run, with wall and CPU time, peak RSS and output size.
 run() {
   local name=$1
   shift
   rm -f "$DIR/out.jsonl"
-  /usr/bin/time -v -o "$DIR/time.txt" "$BIN" batch "$@" --output "$DIR/out.jsonl" 2>"$DIR/err.txt" || true
-  local wall rss summary size
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$DIR/time.txt")
-  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f MB", $2/1024}' "$DIR/time.txt")
+  local l
+  l=$(load)
+  timed "$DIR/time.txt" "$BIN" batch "$@" --output "$DIR/out.jsonl" 2>"$DIR/err.txt" || true
+  local summary size
   summary=$(grep '^batch:' "$DIR/err.txt" || cat "$DIR/err.txt")
   size=$(du -m "$DIR/out.jsonl" | cut -f1)
   echo "$name"
-  echo "  wall $wall, peak RSS $rss, output ${size} MB"
+  echo "  $(figures "$DIR/time.txt"), output ${size} MB (load average before: $l)"
   echo "  $summary"
 }
 
@@ -54,6 +80,57 @@ run "GA-SME per member (3 coverages, --plan monthly)" \
 run "GA-SME per group of ~10 (3 coverages, --plan monthly)" \
   --product GA-SME --input "$DIR/groups-$MEMBERS.csv" --request examples/ga-sme.yaml \
   --per group --group-column company --plan monthly
+# 2b. The same book as CSV: one row per member and one per quote (--quotes-output), with one
+#     and with two worker threads; the outputs must be the same bytes.
+GROUPED=(--product GA-SME --input "$DIR/groups-$MEMBERS.csv" --request examples/ga-sme.yaml
+  --per group --group-column company --plan monthly)
+for t in 1 2; do
+  l=$(load)
+  timed "$DIR/time-csv-$t.txt" "$BIN" batch "${GROUPED[@]}" --threads "$t" --format csv \
+    --output "$DIR/members-$t.csv" --quotes-output "$DIR/quotes-$t.csv" 2>"$DIR/err.txt" || true
+  echo "GA-SME per group of ~10, --format csv, --threads $t"
+  echo "  $(figures "$DIR/time-csv-$t.txt"), output $(du -m "$DIR/members-$t.csv" | cut -f1) MB + $(du -m "$DIR/quotes-$t.csv" | cut -f1) MB (load average before: $l)"
+  echo "  $(grep '^batch:' "$DIR/err.txt" || cat "$DIR/err.txt")"
+done
+if cmp -s "$DIR/members-1.csv" "$DIR/members-2.csv" && cmp -s "$DIR/quotes-1.csv" "$DIR/quotes-2.csv"; then
+  echo "  --threads 1 and 2: the same bytes"
+else
+  echo "  --threads 1 and 2: DIFFERENT OUTPUTS"
+fi
+l=$(load)
+timed "$DIR/time-jsonl-1.txt" "$BIN" batch "${GROUPED[@]}" --threads 1 --output "$DIR/out.jsonl" 2>/dev/null || true
+echo "GA-SME per group of ~10, JSON Lines, --threads 1"
+echo "  $(figures "$DIR/time-jsonl-1.txt") (load average before: $l)"
+rm -f "$DIR/out.jsonl"
+
+# 2c. The same book re-rated by pandas (scripts/bench_pandas.py) in a virtual environment.
+if [ "${PANDAS:-1}" != 0 ]; then
+  VENV=${BENCH_VENV:-$DIR/venv}
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pandas' 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet pandas
+  fi
+  l=$(load)
+  timed "$DIR/time-pandas.txt" "$VENV/bin/python" scripts/bench_pandas.py \
+    --census "$DIR/groups-$MEMBERS.csv" --members-out "$DIR/pandas-members.csv" \
+    --companies-out "$DIR/pandas-companies.csv" >"$DIR/pandas.txt"
+  echo "pandas (scripts/bench_pandas.py, pandas $("$VENV/bin/python" -c 'import pandas; print(pandas.__version__)'))"
+  echo "  $(figures "$DIR/time-pandas.txt"), output $(du -m "$DIR/pandas-members.csv" | cut -f1) MB + $(du -m "$DIR/pandas-companies.csv" | cut -f1) MB (load average before: $l)"
+  echo "  $(cat "$DIR/pandas.txt")"
+  engine=$(awk -F, 'NR > 1 && $4 == "quoted" { split($6, a, "."); t += a[1] * 100 + a[2] } END { printf "%d.%02d", t / 100, t % 100 }' "$DIR/quotes-2.csv")
+  script=$(awk '{ print $3 }' "$DIR/pandas.txt")
+  if [ "$engine" = "$script" ]; then
+    echo "  total premium: engine $engine, pandas $script: the same to the fen"
+  else
+    echo "  total premium: engine $engine, pandas $script: DIFFERENT"
+  fi
+  for t in 1 2; do
+    awk -v pw="$(seconds "$DIR/time-pandas.txt" wall)" -v pc="$(seconds "$DIR/time-pandas.txt" cpu)" \
+      -v ew="$(seconds "$DIR/time-csv-$t.txt" wall)" -v ec="$(seconds "$DIR/time-csv-$t.txt" cpu)" -v t="$t" \
+      'BEGIN { printf "  pandas / engine (csv, --threads %d): wall %.1f×, CPU %.1f×\n", t, pw / (ew > 0 ? ew : 0.01), pc / (ec > 0 ? ec : 0.01) }'
+  done
+fi
+
 # 3. One full quote per member: SP-ACC (sole proprietor accident, 2 coverages).
 run "SP-ACC per member (2 coverages, --plan monthly)" \
   --product SP-ACC --input "$DIR/members-$MEMBERS.csv" --request examples/sp-acc.yaml \

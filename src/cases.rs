@@ -232,22 +232,25 @@ pub fn check_templates(
     p: &Product,
     templates: &std::path::Path,
 ) -> Vec<crate::diagnostics::Diagnostic> {
+    check_templates_cached(p, &mut crate::product::check::TemplateCache::new(templates))
+}
+
+/// [`check_templates`] for one product of many: the templates are compiled once per `cache`,
+/// and a document already rendered from the same template file, language, format and line of
+/// business is not rendered again.
+pub fn check_templates_cached(
+    p: &Product,
+    cache: &mut crate::product::check::TemplateCache,
+) -> Vec<crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{Diagnostic, Span};
     use crate::document::render::{DocKind, OutFormat, render_to_string};
-    use crate::document::{Lang, RenderError, Renderer};
+    use crate::document::{Lang, RenderError};
     let mut out = Vec::new();
     if p.documents.is_empty() {
         return out;
     }
-    let renderer = match Renderer::new(templates) {
-        Ok(r) => r,
-        Err(e) => {
-            out.push(render_diag(&e, templates).unwrap_or_else(|| {
-                Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
-                    .in_file(templates)
-            }));
-            return out;
-        }
-    };
+    let templates = cache.dir().to_path_buf();
+    let templates = templates.as_path();
     // The first test case that gives a quote.
     let mut quote_json = None;
     for t in &p.tests {
@@ -281,7 +284,33 @@ pub fn check_templates(
         );
         return out;
     };
-    for kind_name in p.documents.keys() {
+    // What is left to render: each document, language and format not rendered already.
+    let mut todo = Vec::new();
+    for (kind_name, file) in &p.documents {
+        for lang in [Lang::Zh, Lang::En] {
+            for format in [OutFormat::Html, OutFormat::Md] {
+                let variant = format!("{kind_name} {} {format:?} {}", lang.code(), p.line.as_str());
+                match cache.key(file, &variant) {
+                    Some(k) if cache.seen(k) => {}
+                    _ => todo.push((kind_name.as_str(), lang, format)),
+                }
+            }
+        }
+    }
+    if todo.is_empty() {
+        return out;
+    }
+    let renderer = match cache.renderer() {
+        Ok(r) => r,
+        Err(e) => {
+            out.push(render_diag(e, templates).unwrap_or_else(|| {
+                Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
+                    .in_file(templates)
+            }));
+            return out;
+        }
+    };
+    for (kind_name, lang, format) in todo {
         let Ok(kind) = kind_name.parse::<DocKind>() else {
             continue;
         };
@@ -289,25 +318,22 @@ pub fn check_templates(
             // Invoices render from a declaration billing, not a quote alone.
             continue;
         }
-        for lang in [Lang::Zh, Lang::En] {
-            for format in [OutFormat::Html, OutFormat::Md] {
-                let ctx = serde_json::json!({ "quote": q, "insurer": crate::document::options::insurer_of(p) });
-                if let Err(e) = render_to_string(&renderer, kind, lang, format, &ctx) {
-                    let d = render_diag(&e, templates).unwrap_or_else(|| {
-                        Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
-                            .in_file(templates)
-                    });
-                    let d = Diagnostic {
-                        message: format!("{} ({}, {})", d.message, p.id(), lang.code()),
-                        ..d
-                    };
-                    if !out
-                        .iter()
-                        .any(|x: &Diagnostic| x.file == d.file && x.span == d.span)
-                    {
-                        out.push(d);
-                    }
-                }
+        let ctx =
+            serde_json::json!({ "quote": q, "insurer": crate::document::options::insurer_of(p) });
+        if let Err(e) = render_to_string(renderer, kind, lang, format, &ctx) {
+            let d = render_diag(&e, templates).unwrap_or_else(|| {
+                Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
+                    .in_file(templates)
+            });
+            let d = Diagnostic {
+                message: format!("{} ({}, {})", d.message, p.id(), lang.code()),
+                ..d
+            };
+            if !out
+                .iter()
+                .any(|x: &Diagnostic| x.file == d.file && x.span == d.span)
+            {
+                out.push(d);
             }
         }
     }

@@ -70,7 +70,12 @@ pub(super) fn open_census(
             crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
             e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
         })?;
-    let extra: Vec<&str> = opts.group_column.iter().map(String::as_str).collect();
+    let extra: Vec<&str> = opts
+        .group_column
+        .iter()
+        .map(String::as_str)
+        .chain(super::holder::HOLDER_COLUMNS.iter().map(|(c, _)| *c))
+        .collect();
     let layout =
         CensusLayout::new(product, reader.header().to_vec(), &extra).map_err(|problems| {
             BatchError::Invalid(crate::census::header_diagnostics(
@@ -86,7 +91,7 @@ pub(super) fn run_census(
     products: &[Product],
     opts: &BatchOptions,
     ctx: &Ctx<'_>,
-    out: &mut (dyn Write + Send),
+    mut outputs: Outputs<'_>,
 ) -> Result<Counts, BatchError> {
     match (opts.per, &opts.group_column) {
         (Per::Group, None) => {
@@ -115,13 +120,33 @@ pub(super) fn run_census(
         })?),
         None => None,
     };
+    let holders = HolderColumns::new(product, &layout.header, group_col).map_err(|m| {
+        BatchError::Invalid(vec![
+            Diagnostic::error(crate::diagnostics::codes::E0222, m).in_file(&opts.input),
+        ])
+    })?;
     let qopts = QuoteOptions {
         plan: opts.plan.clone(),
         as_of: None,
         worksheet: opts.explain,
     };
-    let one = |item: &CensusItem, record: u64, buf: &mut Vec<u8>| -> Kind {
-        census_record(product, &base, &layout, &qopts, item, record, buf)
+    let census = Census {
+        product,
+        base: &base,
+        layout: &layout,
+        holders: &holders,
+        qopts: &qopts,
+        format: outputs.format,
+        group: group_col,
+    };
+    if outputs.format == Format::Csv {
+        outputs.main.write_all(&csv_out::member_header(product))?;
+        if let Some(q) = outputs.quotes.as_mut() {
+            q.write_all(&csv_out::quote_header())?;
+        }
+    }
+    let one = |item: &CensusItem, record: u64, buf: &mut Out| -> Kind {
+        census_record(&census, item, record, buf)
     };
     let header = reader.header().to_vec();
     let input = opts.input.clone();
@@ -163,7 +188,7 @@ pub(super) fn run_census(
         }
         Ok(Some((chunk, reader.offset())))
     };
-    pipeline(ctx, out, produce, &one)
+    pipeline(ctx, outputs, produce, &one)
 }
 
 /// Cuts rows into records: one per row, or one per run of rows with the same group value.
@@ -235,22 +260,50 @@ pub(super) fn row_error(header: &[String], e: &RowError) -> Problem {
     }
 }
 
-pub(super) fn census_record(
-    product: &Product,
-    base: &Request,
-    layout: &CensusLayout,
-    qopts: &QuoteOptions,
-    item: &CensusItem,
-    record: u64,
-    buf: &mut Vec<u8>,
-) -> Kind {
+/// What every record of a census batch is priced with.
+pub(super) struct Census<'a> {
+    pub product: &'a Product,
+    /// The request file checked without members.
+    pub base: &'a Request,
+    pub layout: &'a CensusLayout,
+    pub holders: &'a HolderColumns,
+    pub qopts: &'a QuoteOptions,
+    pub format: Format,
+    /// The group column.
+    pub group: Option<usize>,
+}
+
+impl Census<'_> {
+    /// Writes a failed record.
+    fn fail(
+        &self,
+        out: &mut Out,
+        record: u64,
+        group: Option<&str>,
+        row: Option<usize>,
+        problems: &[Problem],
+    ) -> Kind {
+        match self.format {
+            Format::JsonLines => write_error(&mut out.main, record, row, problems),
+            Format::Csv => csv_out::failed(out, record, group, row, problems),
+        }
+        Kind::Failed
+    }
+}
+
+/// Prices one census record and writes its output.
+pub(super) fn census_record(c: &Census<'_>, item: &CensusItem, record: u64, out: &mut Out) -> Kind {
+    let (product, layout) = (c.product, c.layout);
     let rows = match item {
         CensusItem::Rows(rows) => rows,
         CensusItem::Bad(row, p) => {
-            write_error(buf, record, Some(*row), std::slice::from_ref(p));
-            return Kind::Failed;
+            return c.fail(out, record, None, Some(*row), std::slice::from_ref(p));
         }
     };
+    let group = c
+        .group
+        .and_then(|g| rows.first().and_then(|r| r.cells.get(g)))
+        .map(str::trim);
     let mut members: Vec<Member> = Vec::with_capacity(rows.len());
     for row in rows {
         match layout.member(product, &row.cells, row.row) {
@@ -258,17 +311,82 @@ pub(super) fn census_record(
             Ok(None) => {}
             Err(problems) => {
                 let problems: Vec<Problem> = problems.iter().map(row_problem).collect();
-                write_error(buf, record, Some(row.row), &problems);
-                return Kind::Failed;
+                return c.fail(out, record, group, Some(row.row), &problems);
             }
         }
     }
     let first_row = rows.first().map(|r| r.row);
-    let req = Request {
-        members,
-        ..base.clone()
+    let holder = match c.holders.holder(&layout.header, rows) {
+        Ok(h) => h,
+        Err(p) => return c.fail(out, record, group, first_row, std::slice::from_ref(&p)),
     };
-    quote_line(product, &req, qopts, record, first_row, buf)
+    let req = holder.apply(c.base, members);
+    if c.format == Format::JsonLines {
+        return quote_line(
+            product,
+            &req,
+            c.qopts,
+            record,
+            first_row,
+            &holder.fields,
+            &mut out.main,
+        );
+    }
+    if super::book::applies(product) {
+        return book_record(c, &req, record, group, first_row, out);
+    }
+    match quote_outcome(product, &req, c.qopts, first_row) {
+        Ok(Outcome::Quoted(q, _)) => {
+            csv_out::quoted(
+                out,
+                product,
+                record,
+                group,
+                &q,
+                c.qopts.plan.as_deref().or(req.plan.as_deref()),
+            );
+            Kind::Quoted
+        }
+        Ok(Outcome::Declined(failures)) => {
+            csv_out::declined(out, record, group, &failures);
+            Kind::Declined
+        }
+        Err((row, p)) => c.fail(out, record, group, row, std::slice::from_ref(&p)),
+    }
+}
+
+/// A census record priced for the CSV output from its rating, without the quote document.
+fn book_record(
+    c: &Census<'_>,
+    req: &Request,
+    record: u64,
+    group: Option<&str>,
+    row: Option<usize>,
+    out: &mut Out,
+) -> Kind {
+    let p = c.product;
+    let rated = crate::rating::eligibility(p, req).and_then(|failures| {
+        if failures.is_empty() {
+            crate::rating::rate(p, req, false).map(Ok)
+        } else {
+            Ok(Err(failures))
+        }
+    });
+    let result = match rated {
+        Ok(Ok(rated)) => super::book::write_quoted(out, p, req, &rated, c.qopts, record, group),
+        Ok(Err(failures)) => {
+            csv_out::declined(out, record, group, &failures);
+            return Kind::Declined;
+        }
+        Err(e) => Err(crate::quote::QuoteError::Rating(e)),
+    };
+    match result {
+        Ok(()) => Kind::Quoted,
+        Err(e) => {
+            let (row, p) = failure_of(e, req, row);
+            c.fail(out, record, group, row, std::slice::from_ref(&p))
+        }
+    }
 }
 
 pub(super) fn row_problem(p: &RowProblem) -> Problem {

@@ -106,8 +106,8 @@ pub(super) fn run_jsonl(
         as_of: None,
         worksheet: opts.explain,
     };
-    let one = |line: &Line, record: u64, buf: &mut Vec<u8>| -> Kind {
-        jsonl_record(products, opts, &qopts, line, record, buf)
+    let one = |line: &Line, record: u64, buf: &mut Out| -> Kind {
+        jsonl_record(products, opts, &qopts, line, record, &mut buf.main)
     };
     let mut row = 0usize;
     let mut bytes = 0u64;
@@ -130,7 +130,12 @@ pub(super) fn run_jsonl(
         }
         Ok((!chunk.is_empty()).then_some((chunk, bytes)))
     };
-    pipeline(ctx, out, produce, &one)
+    let outputs = Outputs {
+        format: Format::JsonLines,
+        main: out,
+        quotes: None,
+    };
+    pipeline(ctx, outputs, produce, &one)
 }
 
 /// The output line of one JSON Lines record `text` at line `row`, numbered `record`, as
@@ -267,7 +272,7 @@ pub(super) fn jsonl_record(
             return fail(buf, &problems);
         }
     };
-    quote_line(product, &req, qopts, record, Some(line.row), buf)
+    quote_line(product, &req, qopts, record, Some(line.row), &[], buf)
 }
 
 /// The members of the census `name`, named by a record of the JSON Lines file `input`: the

@@ -42,13 +42,19 @@ use crate::product::Product;
 use crate::quote::{Outcome, QuoteOptions};
 use crate::rating::Failure;
 
+mod book;
 mod census;
+mod csv_out;
+mod holder;
 mod jsonl;
 mod progress;
 
 use crate::request::{CensusLayout, Member, Request, RowProblem};
 use crate::yaml::{Node, NodeKind};
 use census::*;
+pub use csv_out::QUOTE_COLUMNS;
+use holder::HolderColumns;
+pub use holder::{GROUP_FIELD, HOLDER_COLUMNS};
 use jsonl::*;
 pub use jsonl::{field_at, json_lines_record};
 pub use progress::progress_bar;
@@ -69,6 +75,32 @@ pub enum Per {
     Member,
     /// One quote per run of consecutive rows with the same group value.
     Group,
+}
+
+/// The form of a batch's output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON line per record: the quote, the decline or the error.
+    #[default]
+    JsonLines,
+    /// A census only: one CSV row per member, and one row per record in a second file.
+    Csv,
+}
+
+/// Where a batch writes: the main output, and for [`Format::Csv`] the quote file.
+pub struct Outputs<'a> {
+    pub format: Format,
+    /// JSON Lines, or the member rows of a CSV batch.
+    pub main: &'a mut (dyn Write + Send),
+    /// The quote rows of a CSV batch (`--quotes-output`); none for JSON Lines.
+    pub quotes: Option<&'a mut (dyn Write + Send)>,
+}
+
+/// The output of some records: their lines (or member rows), and their quote rows.
+#[derive(Debug, Default)]
+pub struct Out {
+    pub main: Vec<u8>,
+    pub quotes: Vec<u8>,
 }
 
 /// What to price and how.
@@ -196,6 +228,22 @@ pub fn run_until(
     progress: Option<Progress<'_>>,
     stop: &AtomicUsize,
 ) -> Result<Summary, BatchError> {
+    let outputs = Outputs {
+        format: Format::JsonLines,
+        main: out,
+        quotes: None,
+    };
+    run_to(products, opts, outputs, progress, stop)
+}
+
+/// Runs a batch like [`run_until`], writing `outputs` in their format.
+pub fn run_to(
+    products: &[Product],
+    opts: &BatchOptions,
+    outputs: Outputs<'_>,
+    progress: Option<Progress<'_>>,
+    stop: &AtomicUsize,
+) -> Result<Summary, BatchError> {
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(n) = opts.threads {
@@ -221,10 +269,12 @@ pub fn run_until(
         progress,
         stop,
     };
-    let counts = if is_census {
-        run_census(products, opts, &ctx, out)
-    } else {
-        run_jsonl(products, opts, &ctx, out)
+    let counts = match (is_census, outputs.format) {
+        (true, _) => run_census(products, opts, &ctx, outputs),
+        (false, Format::JsonLines) => run_jsonl(products, opts, &ctx, outputs.main),
+        (false, Format::Csv) => Err(BatchError::Usage(
+            "--format csv is for a census input (.csv); JSON Lines records give JSON Lines".into(),
+        )),
     }?;
     Ok(Summary {
         records: counts.quoted + counts.declined + counts.failed,
@@ -256,14 +306,19 @@ impl Ctx<'_> {
 /// of the previous one. Two chunks at most wait in each queue, so memory stays bounded.
 fn pipeline<T: Send + Sync>(
     ctx: &Ctx<'_>,
-    out: &mut (dyn Write + Send),
+    outputs: Outputs<'_>,
     mut produce: impl FnMut() -> Result<Option<Chunk<T>>, BatchError> + Send,
-    one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
+    one: &(dyn Fn(&T, u64, &mut Out) -> Kind + Sync),
 ) -> Result<Counts, BatchError> {
+    let Outputs {
+        main: out,
+        mut quotes,
+        ..
+    } = outputs;
     let (pool, progress) = (ctx.pool, ctx.progress);
     use std::sync::mpsc::sync_channel;
     let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<T>, BatchError>>(1);
-    let (buf_tx, buf_rx) = sync_channel::<(Vec<Vec<u8>>, u64)>(1);
+    let (buf_tx, buf_rx) = sync_channel::<(Vec<Out>, u64)>(1);
     std::thread::scope(|s| {
         s.spawn(move || {
             while !ctx.stopped() {
@@ -284,11 +339,17 @@ fn pipeline<T: Send + Sync>(
         let writer = s.spawn(move || -> std::io::Result<()> {
             for (bufs, bytes) in buf_rx {
                 for b in bufs {
-                    out.write_all(&b)?;
+                    out.write_all(&b.main)?;
+                    if let Some(q) = quotes.as_mut() {
+                        q.write_all(&b.quotes)?;
+                    }
                 }
                 if let Some(p) = progress {
                     p(bytes);
                 }
+            }
+            if let Some(q) = quotes.as_mut() {
+                q.flush()?;
             }
             out.flush()
         });
@@ -339,8 +400,8 @@ fn rate_chunk<T: Sync>(
     pool: &rayon::ThreadPool,
     items: &[T],
     first: u64,
-    one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
-) -> (Vec<Vec<u8>>, Counts) {
+    one: &(dyn Fn(&T, u64, &mut Out) -> Kind + Sync),
+) -> (Vec<Out>, Counts) {
     let mut counts = Counts::default();
     if items.is_empty() {
         return (Vec::new(), counts);
@@ -348,12 +409,15 @@ fn rate_chunk<T: Sync>(
     // A few pieces per thread, so that a slow piece does not leave a core idle.
     let pieces = pool.current_num_threads() * 4;
     let size = items.len().div_ceil(pieces).max(1);
-    let parts: Vec<(Vec<u8>, Counts)> = pool.install(|| {
+    let parts: Vec<(Out, Counts)> = pool.install(|| {
         items
             .par_chunks(size)
             .enumerate()
             .map(|(pi, part)| {
-                let mut buf = Vec::with_capacity(part.len() * 1024);
+                let mut buf = Out {
+                    main: Vec::with_capacity(part.len() * 1024),
+                    quotes: Vec::new(),
+                };
                 let mut c = Counts::default();
                 for (i, it) in part.iter().enumerate() {
                     let n = first + (pi * size + i) as u64;
@@ -476,18 +540,57 @@ pub fn write_decline(buf: &mut Vec<u8>, product: &Product, failures: &[Failure])
     );
 }
 
-/// Quotes a checked request and writes its line. `row_of` gives the census row of a member
-/// (for rating errors), `row` the record's row.
+/// Quotes a checked request: the outcome, or the row and problem of a quote that failed.
+/// `row` is the record's row (a rating error of a member names the member's own row).
+fn quote_outcome(
+    product: &Product,
+    req: &Request,
+    qopts: &QuoteOptions,
+    row: Option<usize>,
+) -> Result<Outcome, (Option<usize>, Problem)> {
+    crate::quote::quote(product, req, qopts).map_err(|e| failure_of(e, req, row))
+}
+
+/// The row and problem of a quote that failed: a rating error of a member names the member's
+/// own row, any other the record's `row`.
+fn failure_of(
+    e: crate::quote::QuoteError,
+    req: &Request,
+    row: Option<usize>,
+) -> (Option<usize>, Problem) {
+    let row = match &e {
+        crate::quote::QuoteError::Rating(r) => r
+            .member
+            .and_then(|m| req.members.get(m))
+            .and_then(|m| m.row)
+            .or(row),
+        crate::quote::QuoteError::Schedule(_) => row,
+    };
+    (
+        row,
+        Problem {
+            field: None,
+            message: e.to_string(),
+        },
+    )
+}
+
+/// Quotes a checked request and writes its line; `fields` are added to the quote's
+/// `policyholder.fields` (a census record's address, contact and group).
 fn quote_line(
     product: &Product,
     req: &Request,
     qopts: &QuoteOptions,
     record: u64,
     row: Option<usize>,
+    fields: &[(&str, String)],
     buf: &mut Vec<u8>,
 ) -> Kind {
-    match crate::quote::quote(product, req, qopts) {
-        Ok(Outcome::Quoted(q, _)) => {
+    match quote_outcome(product, req, qopts, row) {
+        Ok(Outcome::Quoted(mut q, _)) => {
+            for (k, v) in fields {
+                q.policyholder.fields.insert((*k).to_string(), v.clone());
+            }
             write_json(buf, &*q);
             Kind::Quoted
         }
@@ -495,24 +598,8 @@ fn quote_line(
             write_decline(buf, product, &failures);
             Kind::Declined
         }
-        Err(e) => {
-            let row = match &e {
-                crate::quote::QuoteError::Rating(r) => r
-                    .member
-                    .and_then(|m| req.members.get(m))
-                    .and_then(|m| m.row)
-                    .or(row),
-                crate::quote::QuoteError::Schedule(_) => row,
-            };
-            write_error(
-                buf,
-                record,
-                row,
-                &[Problem {
-                    field: None,
-                    message: e.to_string(),
-                }],
-            );
+        Err((row, problem)) => {
+            write_error(buf, record, row, &[problem]);
             Kind::Failed
         }
     }

@@ -15,22 +15,54 @@ use coverwright::fsio;
 
 use super::{ExitCode, Format, fail, load_products_as, report};
 
-/// Runs `batch`. With `--format json` the summary and every failure are JSON on stdout, or
-/// on stderr when `--output -` gives stdout to the lines.
+/// `batch --format`: how the records are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BatchFormat {
+    /// One JSON line per record.
+    Jsonl,
+    /// A census only: one CSV row per member; quote rows in `--quotes-output`.
+    Csv,
+}
+
+/// Where `batch` writes.
+pub(super) struct Outputs<'a> {
+    pub main: &'a Path,
+    pub format: BatchFormat,
+    /// With `--format csv`: the quote rows.
+    pub quotes: Option<&'a Path>,
+}
+
+/// Runs `batch`. With `--report json` the summary and every failure are JSON on stdout, or
+/// on stderr when `--output -` gives stdout to the records.
 pub(super) fn batch_cmd(
     opts: &BatchOptions,
-    (output, products, format): (&Path, &Path, Format),
+    outputs: &Outputs<'_>,
+    (products, format): (&Path, Format),
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
+    let output = outputs.main;
     let to_stdout = output == Path::new("-");
-    // Stdout belongs to the lines when they go there; JSON reports then go to stderr.
+    // Stdout belongs to the records when they go there; JSON reports then go to stderr.
     let mut sink = std::io::sink();
     let (out, err): (&mut dyn Write, &mut dyn Write) = if to_stdout && format == Format::Json {
         (err, &mut sink)
     } else {
         (out, err)
     };
+    let written = match outputs.format {
+        BatchFormat::Jsonl => coverwright::batch::Format::JsonLines,
+        BatchFormat::Csv => coverwright::batch::Format::Csv,
+    };
+    if outputs.quotes.is_some() && written != coverwright::batch::Format::Csv {
+        return fail(
+            format,
+            ExitCode::Usage,
+            "--quotes-output is for --format csv",
+            out,
+            err,
+        );
+    }
     // Every input is a regular file of a bounded size before anything else happens.
     let input_len = match fsio::open_input(&opts.input, fsio::MAX_STREAM_BYTES) {
         Ok((_, len)) => len,
@@ -45,6 +77,24 @@ pub(super) fn batch_cmd(
     }
     if !to_stdout && let Err(e) = fsio::check_distinct(output, &inputs) {
         return fail(format, ExitCode::Usage, e, out, err);
+    }
+    if let Some(q) = outputs.quotes {
+        let mut taken = inputs.clone();
+        if !to_stdout {
+            taken.push(output);
+        }
+        if q == Path::new("-") {
+            return fail(
+                format,
+                ExitCode::Usage,
+                "--quotes-output must be a file",
+                out,
+                err,
+            );
+        }
+        if let Err(e) = fsio::check_distinct(q, &taken) {
+            return fail(format, ExitCode::Usage, e, out, err);
+        }
     }
     let products = match load_products_as(products, format, out, err)? {
         Ok(p) => p,
@@ -61,19 +111,41 @@ pub(super) fn batch_cmd(
             b.set_position(bytes);
         }
     };
+    // The quote file, like the output, appears only when the whole run succeeds.
+    let mut quotes = match outputs.quotes {
+        None => None,
+        Some(q) => match fsio::AtomicOutput::create(q, &inputs) {
+            Ok(w) => Some(std::io::BufWriter::with_capacity(1 << 20, w)),
+            Err(e) => return fail(format, super::exit::of_fs_error(&e), e, out, err),
+        },
+    };
+    let mut run = |main: &mut (dyn Write + Send)| {
+        let to = coverwright::batch::Outputs {
+            format: written,
+            main,
+            quotes: quotes.as_mut().map(|q| q as &mut (dyn Write + Send)),
+        };
+        coverwright::batch::run_to(&products, opts, to, Some(&tick), &stop)
+    };
     let r = if to_stdout {
         // `-` writes the lines to standard output as they are made.
         let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
-        coverwright::batch::run_until(&products, opts, &mut w, Some(&tick), &stop)
-            .and_then(|s| w.flush().map(|()| s).map_err(BatchError::Io))
+        run(&mut w).and_then(|s| w.flush().map(|()| s).map_err(BatchError::Io))
     } else {
         // The output appears only when the whole run succeeds.
         let mut w = match fsio::AtomicOutput::create(output, &inputs) {
             Ok(w) => w,
             Err(e) => return fail(format, super::exit::of_fs_error(&e), e, out, err),
         };
-        coverwright::batch::run_until(&products, opts, &mut w, Some(&tick), &stop)
-            .and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
+        run(&mut w).and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
+    };
+    let r = match (r, quotes) {
+        (Ok(s), Some(q)) => q
+            .into_inner()
+            .map_err(|e| BatchError::Io(e.into_error()))
+            .and_then(|w| w.commit().map_err(BatchError::Output))
+            .map(|()| s),
+        (r, _) => r,
     };
     if let Some(b) = &bar {
         b.finish_and_clear();

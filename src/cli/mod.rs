@@ -154,10 +154,17 @@ pub enum Command {
         /// without BOM) unless most lines are not, then GBK; undecodable cells are errors.
         #[arg(long, value_enum)]
         encoding: Option<coverwright::census::Encoding>,
-        /// Format of the run's summary and errors: `text` on stderr, or `json` on stdout
-        /// (on stderr when `--output -` writes the lines to stdout).
+        /// How the records are written: `jsonl` (one JSON line per record) or, for a census,
+        /// `csv` (one row per member, with `--quotes-output` for one row per quote).
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: batch::BatchFormat,
+        /// With `--format csv`: the file of quote rows (totals, instalments, declines, errors).
+        #[arg(long)]
+        quotes_output: Option<PathBuf>,
+        /// How the run's summary and errors are printed: `text` on stderr, or `json` on stdout
+        /// (on stderr when `--output -` writes the records to stdout).
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        report: Format,
     },
     /// List the regulatory baseline products are held to, by line and date, with sources.
     Rules(rules::RulesArgs),
@@ -265,6 +272,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             request,
             encoding,
             format,
+            quotes_output,
+            report,
         } => {
             let per = match (per, &group_column) {
                 (Some(PerArg::Group), _) | (None, Some(_)) => coverwright::batch::Per::Group,
@@ -282,7 +291,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
                     threads: threads.map(|n| n as usize),
                     encoding,
                 },
-                (&output, &products, format),
+                &batch::Outputs {
+                    main: &output,
+                    format,
+                    quotes: quotes_output.as_deref(),
+                },
+                (&products, report),
                 out,
                 err,
             )

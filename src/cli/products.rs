@@ -22,9 +22,10 @@ pub(super) fn validate(
     };
     let (products, diags) = load_paths(paths, &opts);
     let mut diags = diags.into_vec();
+    let mut cache = coverwright::product::check::TemplateCache::new(templates);
     for p in &products {
         diags.extend(coverwright::cases::check_requests(p));
-        diags.extend(coverwright::cases::check_templates(p, templates));
+        diags.extend(coverwright::cases::check_templates_cached(p, &mut cache));
         diags.extend(coverwright::pension::check_cash_values(p));
     }
     diags.extend(coverwright::regulation::check_products(&products));

@@ -34,6 +34,7 @@ mod text;
 
 pub use id::quote_id;
 pub use model::*;
+pub use plans::payment_options;
 pub use read::{QuoteFileError, read_quote_file};
 pub use text::{decline_text, display_width, table, table_aligned, to_text, to_text_styled};
 

@@ -10,7 +10,9 @@ use crate::rating::Rated;
 use crate::request::Request;
 use crate::schedule;
 
-pub(super) fn payment_options(
+/// Every payment plan of the product (only the asked one, when a plan is asked for) laid out
+/// for the quoted `premium`.
+pub fn payment_options(
     p: &Product,
     r: &Request,
     rated: &Rated,

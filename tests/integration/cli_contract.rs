@@ -435,7 +435,7 @@ fn a_batch_summary_as_json_goes_to_stdout_unless_the_lines_do() {
     ];
     let (code, out, err) = run(&[
         &args[..],
-        &["--output", output.to_str().unwrap(), "--format", "json"],
+        &["--output", output.to_str().unwrap(), "--report", "json"],
     ]
     .concat());
     assert_eq!(code, 0, "{err}");
@@ -445,7 +445,7 @@ fn a_batch_summary_as_json_goes_to_stdout_unless_the_lines_do() {
     );
     assert_eq!(std::fs::read_to_string(&output).unwrap().lines().count(), 3);
     // With `--output -` stdout holds only the lines; the summary moves to stderr.
-    let (code, out, err) = run(&[&args[..], &["--output", "-", "--format", "json"]].concat());
+    let (code, out, err) = run(&[&args[..], &["--output", "-", "--report", "json"]].concat());
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 3);
     assert!(out.lines().all(|l| l.contains("\"quote_id\"")), "{out}");

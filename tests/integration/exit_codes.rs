@@ -165,7 +165,13 @@ fn with_json_a_failure_is_json_diagnostics_on_stdout_and_nothing_else() {
             continue;
         }
         let mut args: Vec<String> = args.iter().map(|a| a.replace("{tmp}", &tmp)).collect();
-        args.extend(["--format".to_string(), "json".to_string()]);
+        // `batch --format` says how the records are written; its report format is `--report`.
+        let flag = if cmd == "batch" {
+            "--report"
+        } else {
+            "--format"
+        };
+        args.extend([flag.to_string(), "json".to_string()]);
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let (code, out, err) = run(&refs);
         assert_eq!(code, want, "{}: {err}", args.join(" "));

@@ -38,6 +38,7 @@ mod tables;
 mod term;
 
 pub use coverages::choice_allows;
+pub use documents::TemplateCache;
 pub use files::{FileSource, Fs, resolve_inside};
 pub use inputs::coerce;
 use scope::Names2;

@@ -1,0 +1,149 @@
+//! The CSV rows of a quoted census record made straight from the rating result: the figures
+//! the quote document would hold (`crate::quote`), without building the document (no product
+//! text copied, no member field maps, only the chosen payment plan).
+//!
+//! Invariant: every figure is the one `quote --format json` gives for the record, computed by
+//! the same functions in the same order (so a failure is the same failure); products with a
+//! benefit illustration or a pension section take the full quote instead.
+
+use std::io::Write;
+
+use rust_decimal::Decimal;
+
+use crate::formula::Scope;
+use crate::product::{ChargeKind, Product};
+use crate::quote::{QuoteError, QuoteOptions, money};
+use crate::rating::{self, Rated, RatingError};
+use crate::request::Request;
+
+use super::Out;
+use super::csv_out::{cell, lead};
+
+/// Whether [`write_quoted`] gives the rows of `p`'s quotes (else the full quote is built).
+pub(super) fn applies(p: &Product) -> bool {
+    p.illustration.is_none() && p.pension.is_none()
+}
+
+/// Writes the member rows and the quote row of a rated request.
+pub(super) fn write_quoted(
+    out: &mut Out,
+    p: &Product,
+    r: &Request,
+    rated: &Rated,
+    opts: &QuoteOptions,
+    record: u64,
+    group: Option<&str>,
+) -> Result<(), QuoteError> {
+    let overflow = |what: &str| QuoteError::Rating(rating::overflow(what));
+    let mut gross: Vec<Decimal> = rated.coverage_premiums.clone();
+    if let Some((c, top)) = rated.minimum_adjustment {
+        gross[c] = gross[c]
+            .checked_add(top)
+            .ok_or_else(|| overflow("minimum premium"))?;
+    }
+    let split = rating::vat_split(p, &gross);
+    let premium = gross
+        .iter()
+        .try_fold(Decimal::ZERO, |a, x| a.checked_add(*x))
+        .ok_or_else(|| overflow("premium total"))?;
+    let mut vat = Decimal::ZERO;
+    for (ci, s) in split.iter().enumerate() {
+        if r.selected[ci] {
+            vat += s.vat;
+        }
+    }
+    let (mut added, mut tax, mut other) = (Decimal::ZERO, vat, Decimal::ZERO);
+    for (i, amount) in rating::other_charges(p, premium).map_err(QuoteError::Rating)? {
+        let c = &p.charges[i];
+        if !c.included {
+            added = added
+                .checked_add(amount)
+                .ok_or_else(|| overflow("charges"))?;
+        }
+        if rating::is_tax(c.kind) {
+            tax = tax.checked_add(amount).ok_or_else(|| overflow("tax"))?;
+        }
+        if matches!(c.kind, ChargeKind::StampDuty | ChargeKind::Fee) {
+            other += amount;
+        }
+    }
+    let gross_total = premium
+        .checked_add(added)
+        .ok_or_else(|| overflow("gross premium"))?;
+    let as_of = opts.as_of.unwrap_or(r.start);
+    let id = crate::quote::quote_id(p, r, as_of);
+    let start = out.main.len();
+    if let Err(e) = member_rows(out, p, r, rated, record, group, &id) {
+        out.main.truncate(start);
+        return Err(e);
+    }
+    if r.end().is_none() {
+        out.main.truncate(start);
+        return Err(QuoteError::Schedule(
+            "the cover end date is out of range".into(),
+        ));
+    }
+    let options = match crate::quote::payment_options(p, r, rated, gross_total, opts) {
+        Ok(o) => o,
+        Err(e) => {
+            out.main.truncate(start);
+            return Err(e);
+        }
+    };
+    let b = &mut out.quotes;
+    lead(b, record, group);
+    cell(b, &id);
+    let _ = write!(
+        b,
+        ",quoted,{},{},{},{},{},{},",
+        r.members.len(),
+        money(premium),
+        money(gross_total),
+        money(gross_total - tax),
+        money(vat),
+        money(other)
+    );
+    let plan = opts.plan.as_deref().or(r.plan.as_deref());
+    super::csv_out::plan_cells(b, &options, plan);
+    b.push(b'\n');
+    Ok(())
+}
+
+/// One row per member: premiums by coverage and the member's total, as the quote's members.
+fn member_rows(
+    out: &mut Out,
+    p: &Product,
+    r: &Request,
+    rated: &Rated,
+    record: u64,
+    group: Option<&str>,
+    id: &str,
+) -> Result<(), QuoteError> {
+    let m = &mut out.main;
+    for (k, mem) in r.members.iter().enumerate() {
+        lead(m, record, group);
+        cell(m, id);
+        let _ = write!(m, ",{},", k + 1);
+        cell(m, &mem.party.name);
+        m.push(b',');
+        cell(m, mem.party.id.as_deref().unwrap_or(""));
+        let mut total = Decimal::ZERO;
+        for (ci, c) in p.coverages.iter().enumerate() {
+            m.push(b',');
+            if r.selected[ci] && p.steps[c.premium_step as usize].scope == Scope::Member {
+                let x = rated.member_premiums[k][ci];
+                m.extend_from_slice(money(x).as_bytes());
+                total = total.checked_add(x).ok_or_else(|| {
+                    QuoteError::Rating(RatingError {
+                        member: Some(k),
+                        ..rating::overflow("member total")
+                    })
+                })?;
+            }
+        }
+        m.push(b',');
+        m.extend_from_slice(money(total).as_bytes());
+        m.push(b'\n');
+    }
+    Ok(())
+}

@@ -1,0 +1,211 @@
+//! `batch --format csv`: a census book as two CSV files, one row per member and one row per
+//! record (`docs/quote-format.md`, batch section).
+//!
+//! The member file has one row per priced member: record number, group key, quote id, member
+//! number, name, id, one column per coverage of the product (its premium, empty when the
+//! coverage is not chosen) and the member's total. The quote file (`--quotes-output`) has one
+//! row per record: quoted, declined or failed, with the quote's gross, net, VAT, other charges
+//! and the chosen plan's first instalment and instalment total, or the reason it was not
+//! quoted.
+//!
+//! Invariants: the figures are the quote's own amounts, as `quote --format json` gives them
+//! (same strings, same rounding); a cell holding a comma, a quote or a line break is quoted as
+//! RFC 4180 says; every record gives exactly one row in the quote file.
+
+use std::io::Write;
+
+use crate::product::Product;
+use crate::quote::{ChargeLine, PaymentOption, Quote};
+use crate::rating::Failure;
+
+use super::{Out, Problem};
+
+/// Columns of the quote file.
+pub const QUOTE_COLUMNS: [&str; 16] = [
+    "record",
+    "group",
+    "quote_id",
+    "status",
+    "members",
+    "premium",
+    "gross",
+    "net",
+    "vat",
+    "other_charges",
+    "plan",
+    "instalments",
+    "first_instalment",
+    "instalment_total",
+    "instalment_fees",
+    "reason",
+];
+
+/// The header of the member file for `product`: its coverages' codes as premium columns.
+pub fn member_header(product: &Product) -> Vec<u8> {
+    let mut b = b"record,group,quote_id,member,name,id".to_vec();
+    for c in &product.coverages {
+        b.push(b',');
+        cell(&mut b, &c.code);
+    }
+    b.extend_from_slice(b",total\n");
+    b
+}
+
+/// The header of the quote file.
+pub fn quote_header() -> Vec<u8> {
+    let mut b = QUOTE_COLUMNS.join(",").into_bytes();
+    b.push(b'\n');
+    b
+}
+
+/// Appends a cell, quoted when it holds a separator, a quote or a line break.
+pub fn cell(b: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+        b.push(b'"');
+        for c in s.bytes() {
+            if c == b'"' {
+                b.push(b'"');
+            }
+            b.push(c);
+        }
+        b.push(b'"');
+    } else {
+        b.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// The record number and group key that start both rows.
+pub(super) fn lead(b: &mut Vec<u8>, record: u64, group: Option<&str>) {
+    let _ = write!(b, "{record},");
+    cell(b, group.unwrap_or(""));
+    b.push(b',');
+}
+
+/// Writes a quoted record: a row per member and the quote's row.
+pub fn quoted(
+    out: &mut Out,
+    product: &Product,
+    record: u64,
+    group: Option<&str>,
+    q: &Quote,
+    plan: Option<&str>,
+) {
+    let m = &mut out.main;
+    for member in &q.members {
+        lead(m, record, group);
+        cell(m, &q.quote_id);
+        let _ = write!(m, ",{},", member.number);
+        cell(m, &member.name);
+        m.push(b',');
+        cell(m, member.id.as_deref().unwrap_or(""));
+        for c in &product.coverages {
+            m.push(b',');
+            if let Some(p) = member.premiums.get(&c.code) {
+                m.extend_from_slice(p.as_bytes());
+            }
+        }
+        m.push(b',');
+        m.extend_from_slice(member.total.as_bytes());
+        m.push(b'\n');
+    }
+    let b = &mut out.quotes;
+    lead(b, record, group);
+    cell(b, &q.quote_id);
+    let _ = write!(
+        b,
+        ",quoted,{},{},{},{},",
+        q.members.len(),
+        q.totals.premium,
+        q.totals.gross,
+        q.totals.net
+    );
+    let (vat, other) = charge_sums(q);
+    let _ = write!(b, "{vat},{other},");
+    plan_cells(b, &q.payment_options, plan);
+    b.push(b'\n');
+}
+
+/// The cells of the chosen plan: `plan` when the quote has it, else the first plan with a
+/// schedule; its instalments, first instalment, total and fees; then the (empty) reason.
+pub(super) fn plan_cells(b: &mut Vec<u8>, options: &[PaymentOption], plan: Option<&str>) {
+    let option = options
+        .iter()
+        .find(|o| plan.is_some_and(|p| p == o.code))
+        .or_else(|| options.iter().find(|o| o.schedule.is_some()));
+    match option {
+        Some(o) => {
+            cell(b, &o.code);
+            match &o.schedule {
+                Some(s) => {
+                    let first = s.instalments.first().map(|i| i.amount).unwrap_or_default();
+                    let _ = write!(
+                        b,
+                        ",{},{},{},{},",
+                        s.instalments.len(),
+                        crate::quote::money(first),
+                        crate::quote::money(s.total),
+                        crate::quote::money(s.fees_total)
+                    );
+                }
+                None => b.extend_from_slice(b",,,,,"),
+            }
+        }
+        None => b.extend_from_slice(b",,,,,"),
+    }
+}
+
+/// VAT and the other charges (stamp duty, fees) of a quote, as money strings.
+fn charge_sums(q: &Quote) -> (String, String) {
+    let mut vat = rust_decimal::Decimal::ZERO;
+    let mut other = rust_decimal::Decimal::ZERO;
+    for c in &q.charges {
+        let a: rust_decimal::Decimal = c.amount.parse().unwrap_or_default();
+        match c.kind {
+            ChargeLine::Vat => vat += a,
+            ChargeLine::StampDuty | ChargeLine::Fee => other += a,
+            ChargeLine::Premium => {}
+        }
+    }
+    (crate::quote::money(vat), crate::quote::money(other))
+}
+
+/// Writes a declined record's row: the failed rules' English messages as the reason.
+pub fn declined(out: &mut Out, record: u64, group: Option<&str>, failures: &[Failure]) {
+    let reason: Vec<String> = failures
+        .iter()
+        .map(|f| format!("{}: {}", f.rule, f.message_en))
+        .collect();
+    unquoted(out, record, group, "declined", &reason.join("; "));
+}
+
+/// Writes a failed record's row: every problem, with its field, as the reason.
+pub fn failed(
+    out: &mut Out,
+    record: u64,
+    group: Option<&str>,
+    row: Option<usize>,
+    problems: &[Problem],
+) {
+    let mut reason: Vec<String> = Vec::new();
+    for p in problems {
+        let at = match (row, &p.field) {
+            (Some(r), Some(f)) => format!("row {r}, {f}: "),
+            (Some(r), None) => format!("row {r}: "),
+            (None, Some(f)) => format!("{f}: "),
+            (None, None) => String::new(),
+        };
+        reason.push(format!("{at}{}", p.message));
+    }
+    if reason.is_empty() {
+        reason.push("the record cannot be quoted".into());
+    }
+    unquoted(out, record, group, "failed", &reason.join("; "));
+}
+
+fn unquoted(out: &mut Out, record: u64, group: Option<&str>, status: &str, reason: &str) {
+    let b = &mut out.quotes;
+    lead(b, record, group);
+    let _ = write!(b, ",{status},,,,,,,,,,,,");
+    cell(b, reason);
+    b.push(b'\n');
+}
