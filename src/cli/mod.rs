@@ -7,6 +7,7 @@
 
 mod batch;
 mod billing;
+mod change;
 mod claim;
 mod exit;
 mod products;
@@ -120,6 +121,19 @@ pub enum Command {
     },
     /// List the regulatory baseline products are held to, by line and date, with sources.
     Rules(rules::RulesArgs),
+    /// Compare two versions of a product (`CODE@VERSION` or a product file): pricing,
+    /// eligibility, cover, payment and wording, each change with its line in both files.
+    /// Exit code 0 when equal, 1 when different.
+    Diff {
+        /// The old version: `CODE@VERSION` or a product file.
+        old: String,
+        /// The new version: `CODE@VERSION` or a product file.
+        new: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[arg(long, default_value = "products")]
+        products: PathBuf,
+    },
     /// Run the test cases written in product files.
     Test {
         #[arg(default_value = "products")]
@@ -191,6 +205,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
         }
         Command::Quote(a) => quote::quote_cmd(&a, out, err),
         Command::Render(a) => quote::render_cmd(&a, err),
+        Command::Diff {
+            old,
+            new,
+            format,
+            products,
+        } => change::diff_cmd(&old, &new, &products, format, out, err),
         Command::Test { paths } => products::test_cmd(&paths, out, err),
         Command::Rules(a) => rules::run(&a, out, err),
         Command::Batch {

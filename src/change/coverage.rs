@@ -1,0 +1,1 @@
+//! Coverage of a product by its test cases and a book.

@@ -1,0 +1,1 @@
+//! Impact of a product change on a book.

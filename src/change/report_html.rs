@@ -1,0 +1,1 @@
+//! The impact report as HTML.
