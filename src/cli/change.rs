@@ -53,3 +53,107 @@ pub(super) fn diff_cmd(
         ExitCode::Invalid
     })
 }
+
+/// The output formats of `impact`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImpactFormat {
+    Text,
+    Json,
+    Html,
+}
+
+/// Arguments of `coverwright impact`.
+#[derive(clap::Args, Debug)]
+pub struct ImpactArgs {
+    /// The old version: `CODE@VERSION` or a product file.
+    #[arg(long)]
+    from: String,
+    /// The new version: `CODE@VERSION` or a product file.
+    #[arg(long)]
+    to: String,
+    /// The book: JSON Lines of requests, or a census (by the extension `.csv`).
+    #[arg(long)]
+    input: std::path::PathBuf,
+    /// For a census: the request file giving the policy part (its members are replaced).
+    #[arg(long)]
+    request: Option<std::path::PathBuf>,
+    /// For a census: the column whose value groups consecutive rows into one policy.
+    #[arg(long)]
+    group_column: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: ImpactFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    output: Option<std::path::PathBuf>,
+    /// Worker threads, 1 to 256; all cores by default.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    threads: Option<u64>,
+    #[arg(long, default_value = "products")]
+    products: std::path::PathBuf,
+}
+
+/// `coverwright impact`: the book re-rated under both versions, with the attribution.
+pub(super) fn impact_cmd(
+    a: &ImpactArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
+    let (old, new) = match change::resolve_pair(&a.from, &a.to, &a.products) {
+        Ok(x) => x,
+        Err(e) => return side_error(e, err),
+    };
+    let d = change::diff::diff(&old, &new);
+    let opts = change::impact::ImpactOptions {
+        input: a.input.clone(),
+        request: a.request.clone(),
+        group_column: a.group_column.clone(),
+        threads: a.threads.map(|n| n as usize),
+    };
+    let report = match change::impact::impact(&old, &new, &d, &opts) {
+        Ok(r) => r,
+        Err(change::impact::ImpactError::Usage(m)) => {
+            writeln!(err, "error: {m}")?;
+            return Ok(ExitCode::Usage);
+        }
+        Err(change::impact::ImpactError::Invalid(d)) => {
+            report(&d, Format::Text, &mut std::io::sink(), err)?;
+            return Ok(ExitCode::Invalid);
+        }
+        Err(change::impact::ImpactError::Io(e)) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitCode::Io);
+        }
+    };
+    let money = |x: rust_decimal::Decimal| new.product.format_money(x);
+    let text = match a.format {
+        ImpactFormat::Text => change::impact::text(&report, &money),
+        ImpactFormat::Json => {
+            serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".into()) + "\n"
+        }
+        ImpactFormat::Html => change::report_html::html(&report, &money),
+    };
+    match &a.output {
+        None => out.write_all(text.as_bytes())?,
+        Some(path) => {
+            let inputs: Vec<&Path> = [Some(a.input.as_path()), a.request.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let written =
+                coverwright::fsio::AtomicOutput::create(path, &inputs).and_then(|mut o| {
+                    o.write_all(text.as_bytes()).map_err(|source| {
+                        coverwright::fsio::FsError::Write {
+                            path: path.clone(),
+                            source,
+                        }
+                    })?;
+                    o.commit()
+                });
+            if let Err(e) = written {
+                writeln!(err, "error: {e}")?;
+                return Ok(super::exit::of_fs_error(&e));
+            }
+        }
+    }
+    Ok(ExitCode::Success)
+}

@@ -134,6 +134,10 @@ pub enum Command {
         #[arg(long, default_value = "products")]
         products: PathBuf,
     },
+    /// Re-rate a book under two versions of a product: newly declined and eligible records,
+    /// totals, the distribution of the change, the largest changes and the change attributed
+    /// to each changed table and step in rating-plan order.
+    Impact(change::ImpactArgs),
     /// Run the test cases written in product files.
     Test {
         #[arg(default_value = "products")]
@@ -211,6 +215,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             format,
             products,
         } => change::diff_cmd(&old, &new, &products, format, out, err),
+        Command::Impact(a) => change::impact_cmd(&a, out, err),
         Command::Test { paths } => products::test_cmd(&paths, out, err),
         Command::Rules(a) => rules::run(&a, out, err),
         Command::Batch {
