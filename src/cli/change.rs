@@ -157,3 +157,112 @@ pub(super) fn impact_cmd(
     }
     Ok(ExitCode::Success)
 }
+
+/// The output formats of `test --coverage`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CoverageFormat {
+    Text,
+    Json,
+    Lcov,
+}
+
+/// The coverage flags of `coverwright test`.
+#[derive(clap::Args, Debug)]
+pub struct CoverageArgs {
+    /// Report what the test cases (and `--input`) exercise instead of the test results; the
+    /// command still fails when a test fails.
+    #[arg(long)]
+    pub coverage: bool,
+    /// With --coverage: a book whose records count too (JSON Lines, or a census `.csv`).
+    #[arg(long, requires = "coverage")]
+    input: Option<std::path::PathBuf>,
+    /// For a census book: the request file giving the policy part.
+    #[arg(long, requires = "input")]
+    request: Option<std::path::PathBuf>,
+    /// For a census book: the column grouping consecutive rows into one policy.
+    #[arg(long, requires = "input")]
+    group_column: Option<String>,
+    #[arg(long, value_enum, default_value = "text", requires = "coverage")]
+    format: CoverageFormat,
+    /// Exit 1 when a product's coverage is below this percentage.
+    #[arg(long, requires = "coverage")]
+    fail_under: Option<rust_decimal::Decimal>,
+}
+
+/// `coverwright test --coverage`.
+pub(super) fn coverage_cmd(
+    paths: &[std::path::PathBuf],
+    a: &CoverageArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
+    use coverwright::change::coverage;
+    let (products, diags) = coverwright::product::load::load_paths(
+        paths,
+        &coverwright::product::load::LoadOptions::default(),
+    );
+    let diags = diags.into_vec();
+    if diags.iter().any(|d| d.is_error()) {
+        report(&diags, Format::Text, &mut std::io::sink(), err)?;
+        return Ok(ExitCode::Invalid);
+    }
+    let mut reports = Vec::new();
+    let mut failed = 0;
+    for p in &products {
+        failed += coverwright::cases::run_product(p)
+            .iter()
+            .filter(|r| !r.passed)
+            .inspect(|r| {
+                let _ = writeln!(err, "FAIL  {}  {}  ({})", r.product, r.name, r.location);
+            })
+            .count();
+        let source = std::fs::read_to_string(&p.file).unwrap_or_default();
+        let Ok(root) = coverwright::yaml::parse(&source) else {
+            continue;
+        };
+        let mut c = coverage::Collector::new(p, &root);
+        coverage::observe_cases(&mut c, p);
+        if let Some(input) = &a.input
+            && a.request.is_some() == input.extension().is_some_and(|e| e == "csv")
+        {
+            match coverage::observe_book(
+                &mut c,
+                p,
+                input,
+                a.request.as_deref(),
+                a.group_column.as_deref(),
+            ) {
+                Ok(0) => {}
+                Ok(n) => writeln!(err, "{}: {n} record(s) of the book do not check", p.id())?,
+                Err(m) => writeln!(err, "{}: {m}", p.id())?,
+            }
+        }
+        reports.push(c.finish());
+    }
+    let text = match a.format {
+        CoverageFormat::Text => coverage::text(&reports),
+        CoverageFormat::Json => {
+            serde_json::to_string_pretty(&reports).unwrap_or_else(|_| "[]".into()) + "\n"
+        }
+        CoverageFormat::Lcov => coverage::lcov(&reports),
+    };
+    out.write_all(text.as_bytes())?;
+    let below: Vec<&coverage::Report> = match a.fail_under {
+        Some(min) => reports.iter().filter(|r| r.percent < min).collect(),
+        None => Vec::new(),
+    };
+    for r in &below {
+        writeln!(
+            err,
+            "error: {} covers {:.2}%, under --fail-under {}",
+            r.product,
+            r.percent,
+            a.fail_under.unwrap_or_default()
+        )?;
+    }
+    Ok(if failed > 0 || !below.is_empty() {
+        ExitCode::Invalid
+    } else {
+        ExitCode::Success
+    })
+}

@@ -3,7 +3,7 @@
 //! knows nothing of it.
 //!
 //! One file per command group: `products` (validate, list, test), `quote` (quote, render),
-//! `batch`, `billing` (schedule, declare, annuity).
+//! `batch`, `billing` (schedule, declare, annuity), `change` (diff, impact, test --coverage).
 
 mod batch;
 mod billing;
@@ -138,10 +138,13 @@ pub enum Command {
     /// totals, the distribution of the change, the largest changes and the change attributed
     /// to each changed table and step in rating-plan order.
     Impact(change::ImpactArgs),
-    /// Run the test cases written in product files.
+    /// Run the test cases written in product files. With `--coverage`, report instead which
+    /// table rows, rules, formula branches, coverages, options and plans they exercise.
     Test {
         #[arg(default_value = "products")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        coverage: change::CoverageArgs,
     },
     /// Lay out the instalments of a product's payment plan for a premium.
     Schedule(ScheduleArgs),
@@ -216,7 +219,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             products,
         } => change::diff_cmd(&old, &new, &products, format, out, err),
         Command::Impact(a) => change::impact_cmd(&a, out, err),
-        Command::Test { paths } => products::test_cmd(&paths, out, err),
+        Command::Test { paths, coverage } if coverage.coverage => {
+            change::coverage_cmd(&paths, &coverage, out, err)
+        }
+        Command::Test { paths, .. } => products::test_cmd(&paths, out, err),
         Command::Rules(a) => rules::run(&a, out, err),
         Command::Batch {
             product,
