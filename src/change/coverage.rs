@@ -519,14 +519,19 @@ pub fn text(reports: &[Report]) -> String {
     s
 }
 
+/// Hits by line, and branches (line, block, branch, hits), of one file.
+type FileHits = (
+    std::collections::BTreeMap<u32, u64>,
+    Vec<(u32, u32, u32, u64)>,
+);
+
 /// The reports as lcov tracefile records, one per file: `DA` for each line holding an item
 /// (its hits: the most of the items on the line, so a line is covered when any item on it
 /// is), `BRDA` for each rule outcome and formula branch.
 pub fn lcov(reports: &[Report]) -> String {
     use std::collections::BTreeMap;
     use std::fmt::Write;
-    let mut files: BTreeMap<&str, (BTreeMap<u32, u64>, Vec<(u32, u32, u32, u64)>)> =
-        BTreeMap::new();
+    let mut files: BTreeMap<&str, FileHits> = BTreeMap::new();
     for r in reports {
         for i in &r.items {
             let f = files.entry(i.file.as_str()).or_default();

@@ -69,13 +69,10 @@ pub fn chain(old: &Side, new: &Side, diff: &Diff) -> Chain {
     let mut pending = vec!["other changes (inputs, eligibility, coverage terms)".to_string()];
     for (j, t) in texts.iter().enumerate().take(items.len()) {
         let checked = t.as_deref().and_then(|t| load(&new.product.file, t));
-        match checked {
-            Some(p) => {
-                labels.push(pending.join(" + "));
-                pending.clear();
-                points.push(p);
-            }
-            None => {}
+        if let Some(p) = checked {
+            labels.push(pending.join(" + "));
+            pending.clear();
+            points.push(p);
         }
         pending.push(items[j].to_string());
     }
