@@ -57,6 +57,8 @@ pub mod batch;
 pub mod cases;
 #[allow(missing_docs)] // census
 pub mod census;
+#[allow(missing_docs)] // change
+pub mod change;
 #[allow(missing_docs)] // claims
 pub mod claims;
 #[allow(missing_docs)] // dates

@@ -618,6 +618,7 @@ pub fn trace_json(p: &Product, item: &TraceItem) -> serde_json::Value {
         TraceItem::Aggregate(f, v) => {
             serde_json::json!({"name": format!("{}(...)", f.name()), "value": v.normalize().to_string()})
         }
+        TraceItem::Branch { .. } => serde_json::Value::Null,
         TraceItem::Actuarial(f, t, args, v) => {
             let table = p
                 .actuarial

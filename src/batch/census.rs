@@ -7,7 +7,7 @@ use super::*;
 // Census.
 
 /// A census record: its rows, or a problem found while reading (its row and what).
-pub(super) enum CensusItem {
+pub enum CensusItem {
     Rows(Vec<CensusRow>),
     Bad(usize, Problem),
 }
@@ -192,15 +192,20 @@ pub(super) fn run_census(
 }
 
 /// Cuts rows into records: one per row, or one per run of rows with the same group value.
-pub(super) struct Grouper {
+pub struct Grouper {
     column: Option<usize>,
     /// The group being read: its key, its rows, and the row where it went over the limit.
     open: Option<(String, Vec<CensusRow>, Option<usize>)>,
 }
 
 impl Grouper {
+    /// Cuts rows one per record, or by the value in census column `column` (0-based).
+    pub fn new(column: Option<usize>) -> Grouper {
+        Grouper { column, open: None }
+    }
+
     /// Whether every cell is empty (the group column aside).
-    fn is_blank(&self, row: &CensusRow) -> bool {
+    pub fn is_blank(&self, row: &CensusRow) -> bool {
         row.cells
             .iter()
             .enumerate()
@@ -208,7 +213,7 @@ impl Grouper {
     }
 
     /// Adds a row; returns the record it finishes, if any.
-    fn add(&mut self, row: CensusRow) -> Option<CensusItem> {
+    pub fn add(&mut self, row: CensusRow) -> Option<CensusItem> {
         let Some(col) = self.column else {
             return Some(CensusItem::Rows(vec![row]));
         };
@@ -231,7 +236,7 @@ impl Grouper {
     }
 
     /// Turns the group being read into a record.
-    fn close(&mut self) -> Option<CensusItem> {
+    pub fn close(&mut self) -> Option<CensusItem> {
         let (_, rows, over) = self.open.take()?;
         Some(match over {
             Some(row) => CensusItem::Bad(
@@ -250,7 +255,7 @@ impl Grouper {
 }
 
 /// A row that cannot be read, as a problem: the field is the column's header name.
-pub(super) fn row_error(header: &[String], e: &RowError) -> Problem {
+pub fn row_error(header: &[String], e: &RowError) -> Problem {
     Problem {
         field: e
             .column
@@ -389,7 +394,7 @@ fn book_record(
     }
 }
 
-pub(super) fn row_problem(p: &RowProblem) -> Problem {
+pub fn row_problem(p: &RowProblem) -> Problem {
     Problem {
         field: p.field().map(str::to_string),
         message: p.message(),

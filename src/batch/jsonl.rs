@@ -6,15 +6,16 @@ use super::*;
 // ---------------------------------------------------------------------------------------------
 // JSON Lines.
 
-pub(super) struct Line {
+pub struct Line {
     /// Line number in the input (1-based).
-    row: usize,
-    text: Result<String, String>,
+    pub row: usize,
+    /// The line, or why it cannot be read.
+    pub text: Result<String, String>,
 }
 
 /// Reads the next non-blank line, at most `MAX_LINE_BYTES` long. Returns the line and the
 /// bytes consumed, or `None` at the end.
-pub(super) fn next_line(
+pub fn next_line(
     r: &mut impl BufRead,
     row: &mut usize,
     scratch: &mut Vec<u8>,

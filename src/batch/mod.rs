@@ -52,11 +52,12 @@ mod progress;
 use crate::request::{CensusLayout, Member, Request, RowProblem};
 use crate::yaml::{Node, NodeKind};
 use census::*;
+pub use census::{CensusItem, Grouper, row_error, row_problem};
 pub use csv_out::QUOTE_COLUMNS;
 use holder::HolderColumns;
 pub use holder::{GROUP_FIELD, HOLDER_COLUMNS};
 use jsonl::*;
-pub use jsonl::{field_at, json_lines_record};
+pub use jsonl::{Line, field_at, json_lines_record, next_line};
 pub use progress::progress_bar;
 
 /// Records read, rated and written at a time.
@@ -392,6 +393,38 @@ fn pipeline<T: Send + Sync>(
             (None, Ok(())) => Ok(counts),
         }
     })
+}
+
+/// Runs `one` over the records `produce` reads, through the pipeline of [`run`] (bounded
+/// queues, chunks rated in parallel on `threads` workers, bytes written in input order), for
+/// other commands over a book. Returns the records counted by kind.
+pub fn stream<T: Send + Sync>(
+    threads: Option<usize>,
+    out: &mut (dyn Write + Send),
+    produce: impl FnMut() -> Result<Option<(Vec<T>, u64)>, BatchError> + Send,
+    one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
+) -> Result<(u64, u64, u64), BatchError> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        b = b.num_threads(n);
+    }
+    let pool = b
+        .build()
+        .map_err(|e| BatchError::Usage(format!("cannot start worker threads: {e}")))?;
+    let stop = AtomicUsize::new(0);
+    let ctx = Ctx {
+        pool: &pool,
+        progress: None,
+        stop: &stop,
+    };
+    let outputs = Outputs {
+        format: Format::JsonLines,
+        main: out,
+        quotes: None,
+    };
+    let one = |t: &T, n: u64, o: &mut Out| one(t, n, &mut o.main);
+    let c = pipeline(&ctx, outputs, produce, &one)?;
+    Ok((c.quoted, c.declined, c.failed))
 }
 
 /// Rates `items` in parallel; returns their lines in order. `first` is the record number of

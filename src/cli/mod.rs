@@ -3,7 +3,7 @@
 //! knows nothing of it.
 //!
 //! One file per command group: `products` (validate, list, test), `quote` (quote, render),
-//! `batch`, `billing` (schedule, declare, annuity), `claim`, `rules`; `root` finds the project
+//! `batch`, `billing` (schedule, declare, annuity), `change` (diff, impact, test --coverage), `claim`, `rules`; `root` finds the project
 //! folder the default paths resolve under, `style` decides colour and `shell` writes shell
 //! completions and the manual page.
 //!
@@ -14,6 +14,7 @@
 
 mod batch;
 mod billing;
+mod change;
 mod claim;
 mod exit;
 mod products;
@@ -168,15 +169,35 @@ pub enum Command {
     },
     /// List the regulatory baseline products are held to, by line and date, with sources.
     Rules(rules::RulesArgs),
-    /// Run the test cases written in product files.
+    /// Compare two versions of a product (`CODE@VERSION` or a product file): pricing,
+    /// eligibility, cover, payment and wording, each change with its line in both files.
+    /// Exit code 0 when equal, 1 when different.
+    Diff {
+        /// The old version: `CODE@VERSION` or a product file.
+        old: String,
+        /// The new version: `CODE@VERSION` or a product file.
+        new: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[arg(long, default_value = "products")]
+        products: PathBuf,
+    },
+    /// Re-rate a book under two versions of a product: newly declined and eligible records,
+    /// totals, the distribution of the change, the largest changes and the change attributed
+    /// to each changed table and step in rating-plan order.
+    Impact(change::ImpactArgs),
+    /// Run the test cases written in product files. With `--coverage`, report instead which
+    /// table rows, rules, formula branches, coverages, options and plans they exercise.
     Test {
         /// Product files or folders of them (default: `products/` of the project folder).
         #[arg(default_value = "products")]
         paths: Vec<PathBuf>,
-        /// Output format: `text` (a line per case) or `json` (every case with its outcome and
-        /// comparisons).
+        /// Output format: `text` (a line per case), `json` (every case with its outcome and
+        /// comparisons) or, with `--coverage`, `lcov` (coverage mapped onto the product files).
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: change::CoverageFormat,
+        #[command(flatten)]
+        coverage: change::CoverageArgs,
     },
     /// Lay out the instalments of a product's payment plan for a premium.
     Schedule(ScheduleArgs),
@@ -257,7 +278,29 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
         }
         Command::Quote(a) => quote::quote_cmd(&a, out, err),
         Command::Render(a) => quote::render_cmd(&a, err),
-        Command::Test { paths, format } => products::test_cmd(&paths, format, out, err),
+        Command::Diff {
+            old,
+            new,
+            format,
+            products,
+        } => change::diff_cmd(&old, &new, &products, format, out, err),
+        Command::Impact(a) => change::impact_cmd(&a, out, err),
+        Command::Test {
+            paths,
+            format,
+            coverage,
+        } if coverage.coverage => change::coverage_cmd(&paths, &coverage, format, out, err),
+        Command::Test { paths, format, .. } => match format {
+            change::CoverageFormat::Text => products::test_cmd(&paths, Format::Text, out, err),
+            change::CoverageFormat::Json => products::test_cmd(&paths, Format::Json, out, err),
+            change::CoverageFormat::Lcov => fail(
+                Format::Text,
+                ExitCode::Usage,
+                "`--format lcov` is for `test --coverage`",
+                out,
+                err,
+            ),
+        },
         Command::Rules(a) => rules::run(&a, out, err),
         Command::Batch {
             product,

@@ -82,9 +82,10 @@ pub fn resolve_root(cli: &mut Cli, matches: &ArgMatches) {
             under(&mut a.products, "products");
             under(&mut a.templates, "templates");
         }
-        Command::Batch { products, .. } | Command::Declare { products, .. } => {
-            under(products, "products")
-        }
+        Command::Batch { products, .. }
+        | Command::Declare { products, .. }
+        | Command::Diff { products, .. } => under(products, "products"),
+        Command::Impact(a) => under(&mut a.products, "products"),
         Command::Schedule(a) => under(&mut a.products, "products"),
         Command::Rules(a) => under(&mut a.products, "products"),
         Command::Schema | Command::Annuity { .. } | Command::Completions { .. } | Command::Man => {}

@@ -43,6 +43,34 @@ pub enum TraceItem {
     },
     Aggregate(Func, Decimal),
     Actuarial(Func, u16, Vec<Decimal>, Decimal),
+    /// Which arm of an `if` ran (0 then, 1 else), or which side of an `and`/`or` decided
+    /// (0 left, 1 right); `at` is the address of the condition or left operand node, stable
+    /// while the product lives. Recorded only under [`record_branches`] (coverage).
+    Branch {
+        at: usize,
+        arm: u8,
+    },
+}
+
+thread_local! {
+    static BRANCHES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether traces on this thread record [`TraceItem::Branch`] items. Off by default; read
+/// only while a trace is being recorded, so evaluation without a trace never looks at it.
+pub fn record_branches(on: bool) {
+    BRANCHES.with(|b| b.set(on));
+}
+
+fn branch(t: &mut Option<&mut Trace>, at: &Expr, arm: u8) {
+    if let Some(tr) = t.as_mut()
+        && BRANCHES.with(std::cell::Cell::get)
+    {
+        tr.push(TraceItem::Branch {
+            at: at as *const Expr as usize,
+            arm,
+        });
+    }
 }
 
 pub type Trace = Vec<TraceItem>;
@@ -180,7 +208,9 @@ impl<'a, L: Lookup> Frame<'a, L> {
             Expr::Not(x) => Ok(Value::Bool(!self.boolean(x, m, t)?)),
             Expr::Bin(op, l, r) => self.bin(*op, l, r, m, t),
             Expr::If(c, a, b) => {
-                if self.boolean(c, m, t)? {
+                let yes = self.boolean(c, m, t)?;
+                branch(t, c, u8::from(!yes));
+                if yes {
                     self.ev(a, m, t)
                 } else {
                     self.ev(b, m, t)
@@ -204,15 +234,16 @@ impl<'a, L: Lookup> Frame<'a, L> {
         t: &mut Option<&mut Trace>,
     ) -> Result<Value, EvalError> {
         match op {
-            BinOp::And => {
-                return Ok(Value::Bool(
-                    self.boolean(l, m, t)? && self.boolean(r, m, t)?,
-                ));
-            }
-            BinOp::Or => {
-                return Ok(Value::Bool(
-                    self.boolean(l, m, t)? || self.boolean(r, m, t)?,
-                ));
+            BinOp::And | BinOp::Or => {
+                // The left side decides when it is false (`and`) or true (`or`).
+                let left = self.boolean(l, m, t)?;
+                if left == (op == BinOp::Or) {
+                    branch(t, l, 0);
+                    return Ok(Value::Bool(left));
+                }
+                let right = self.boolean(r, m, t)?;
+                branch(t, l, 1);
+                return Ok(Value::Bool(right));
             }
             BinOp::Eq | BinOp::Ne => {
                 let a = self.ev(l, m, t)?;

@@ -17,7 +17,7 @@ pub mod eval;
 pub mod parse;
 
 pub use compile::{CompileError, Compiler, Expr, Func, Ref, Resolve, TableSig};
-pub use eval::{EvalError, Frame, Lookup, Trace, TraceItem};
+pub use eval::{EvalError, Frame, Lookup, Trace, TraceItem, record_branches};
 pub use parse::{Ast, AstNode, BinOp, ParseError};
 
 use rust_decimal::Decimal;

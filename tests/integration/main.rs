@@ -3,6 +3,7 @@
 mod actuarial;
 mod batch;
 mod census;
+mod change;
 mod codes;
 mod currency;
 

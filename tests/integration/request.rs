@@ -66,7 +66,7 @@ fn the_cover_start_date_picks_the_version_and_as_of_only_dates_the_quote() {
     assert_eq!(q["as_of"], "2025-06-01");
     assert_eq!(q["valid_until"], "2025-07-01");
     assert_eq!(q["cover"]["start"], "2025-10-01");
-    assert_eq!(q["totals"]["gross"], "5640.00");
+    assert_eq!(q["totals"]["gross"], "5730.00");
 }
 
 #[test]
