@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of documents in bulk: 1,000 ten-member GA-SME quotes made with `batch`, then
-# rendered in one `render --quotes` run to HTML, Word and PDF. Prints the wall time of each.
+# rendered in one `render --quotes` run to HTML, Word and PDF. Prints the load average, the wall
+# and CPU time and peak memory of each run, and fails when a PDF has a Type 3 font.
 #
 #   scripts/bench_documents.sh                 # 1,000 quotes, every format
 #   QUOTES=100 FORMATS="html pdf" scripts/bench_documents.sh
@@ -44,9 +45,24 @@ echo "quotes: $(wc -l <"$DIR/quotes.jsonl") in $DIR/quotes.jsonl ($(du -h "$DIR/
 
 for format in $FORMATS; do
   rm -rf "$DIR/$format"
-  start=$(date +%s.%N)
-  "$BIN" render --quotes "$DIR/quotes.jsonl" --document policy --lang zh --format "$format" \
+  echo "load average before $format: $(cut -d' ' -f1-3 /proc/loadavg)"
+  /usr/bin/time -f "%e %U %S %M" -o "$DIR/time-$format" \
+    "$BIN" render --quotes "$DIR/quotes.jsonl" --document policy --lang zh --format "$format" \
     --output-dir "$DIR/$format"
-  end=$(date +%s.%N)
-  printf '%s: %d files, %.2f s\n' "$format" "$(ls "$DIR/$format" | wc -l)" "$(echo "$end - $start" | bc)"
+  read -r wall user sys rss <"$DIR/time-$format"
+  printf '%s: %d files, %s s wall, %s + %s s CPU (user + sys), %s KB peak RSS\n' \
+    "$format" "$(ls "$DIR/$format" | wc -l)" "$wall" "$user" "$sys" "$rss"
+  if [ "$format" = pdf ]; then
+    # Every font embedded as a real font: no Type 3 in any PDF of the run.
+    type3=0
+    for f in "$DIR"/pdf/*.pdf; do
+      if pdffonts "$f" | awk 'NR > 2' | grep -q 'Type 3'; then
+        echo "Type 3 font in $f"; type3=$((type3 + 1))
+      fi
+    done
+    first=$(ls "$DIR"/pdf/*.pdf | head -1)
+    echo "pdf: $type3 file(s) with a Type 3 font; $(pdfinfo "$first" | awk '/^Pages:/ {print $2}') page(s) in $(basename "$first"); fonts:"
+    pdffonts "$first"
+    [ "$type3" -eq 0 ]
+  fi
 done

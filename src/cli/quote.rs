@@ -75,6 +75,10 @@ pub struct RenderArgs {
     /// For `--quotes`: the folder the documents are written to (created when absent).
     #[arg(long, conflicts_with = "output")]
     pub output_dir: Option<PathBuf>,
+    /// For `--quotes`: a folder of per-quote policy-options files, `<quote id>.yaml`, over
+    /// `--policy-options` and under the other command-line options.
+    #[arg(long, requires = "quotes")]
+    pub policy_options_dir: Option<PathBuf>,
     /// The document: quote, policy, schedule, worksheet, invoice or illustration.
     #[arg(long)]
     pub document: String,

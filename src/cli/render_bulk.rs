@@ -65,6 +65,28 @@ pub(super) fn render_bulk_cmd(
                 return Ok(ExitCode::Invalid);
             }
         };
+    let file = match &a.policy.policy_options {
+        Some(path) => match coverwright::document::options::PolicyOptions::load(path) {
+            Ok(f) => f,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(ExitCode::Invalid);
+            }
+        },
+        None => Default::default(),
+    };
+    let policy = coverwright::document::bulk::BulkPolicyOptions {
+        file,
+        flags: coverwright::document::options::PolicyOptions {
+            plan: a.plan.clone(),
+            issue_date: a.policy.issue_date.clone(),
+            dispute: a.policy.dispute.clone(),
+            arbitration_body: a.policy.arbitration_body.clone(),
+            special_clauses: a.policy.special_clause.clone(),
+            ..Default::default()
+        },
+        dir: a.policy_options_dir.clone(),
+    };
     let job = BulkJob {
         kind,
         lang,
@@ -72,6 +94,7 @@ pub(super) fn render_bulk_cmd(
         output_dir: dir.to_path_buf(),
         options: serde_json::Map::new(),
         documents,
+        policy,
     };
     let result = render_bulk(
         &renderer,
@@ -97,7 +120,7 @@ pub(super) fn render_bulk_cmd(
     match result {
         Ok(summary) => {
             writeln!(err, "render: {summary} in {}", dir.display())?;
-            Ok(if summary.failed > 0 {
+            Ok(if summary.failed > 0 || summary.unmatched > 0 {
                 ExitCode::Invalid
             } else {
                 ExitCode::Success

@@ -40,6 +40,7 @@ use serde_json::{Map, Value};
 use super::engine::Renderer;
 use super::error::RenderError;
 use super::format::Lang;
+use super::options::PolicyOptions;
 use super::pdf::PdfPrinter;
 use super::render::{DocKind, OutFormat, render_to_string};
 
@@ -64,6 +65,72 @@ pub struct BulkJob {
     /// what it declares about its documents ([`options_by_product`]). A quote of a version
     /// not listed is a record problem.
     pub documents: std::collections::BTreeMap<String, super::DocOptions>,
+    /// What the policies state beyond their quotes: the run's options and each quote's own.
+    pub policy: BulkPolicyOptions,
+}
+
+/// The policy options of a bulk run. A quote's document takes, key by key, the command
+/// line's value, else its own file's (`<dir>/<quote id>.yaml`), else the run's file's; special
+/// clauses add up in that order, the run's first.
+#[derive(Debug, Clone, Default)]
+pub struct BulkPolicyOptions {
+    /// The run's policy-options file (`--policy-options`), for every quote.
+    pub file: PolicyOptions,
+    /// The command line's options (`--plan`, `--issue-date`, `--special-clause`, ...).
+    pub flags: PolicyOptions,
+    /// The folder of per-quote policy-options files (`--policy-options-dir`): `<quote id>.yaml`
+    /// for the quotes that have one. A file that names no quote of the input is reported.
+    pub dir: Option<PathBuf>,
+}
+
+impl BulkPolicyOptions {
+    /// The document options of quote `id`: `base` (the product's) with the policy options.
+    fn for_quote<'a>(
+        &self,
+        id: &str,
+        base: &'a super::DocOptions,
+    ) -> Result<std::borrow::Cow<'a, super::DocOptions>, String> {
+        let own = match &self.dir {
+            Some(dir) => {
+                let path = dir.join(format!("{id}.{POLICY_OPTIONS_EXTENSION}"));
+                match path.is_file() {
+                    true => Some(PolicyOptions::load(&path)?),
+                    false => None,
+                }
+            }
+            None => None,
+        };
+        if own.is_none() && is_empty(&self.file) && is_empty(&self.flags) {
+            return Ok(std::borrow::Cow::Borrowed(base));
+        }
+        let merged = self
+            .flags
+            .clone()
+            .over(own.unwrap_or_default().over(self.file.clone()));
+        let mut o = base.clone();
+        merged.apply(&mut o)?;
+        Ok(std::borrow::Cow::Owned(o))
+    }
+
+    /// Checks the run's own options (bad dates or dispute words end the run before it starts).
+    pub fn check(&self, lang: Lang) -> Result<(), String> {
+        let mut o = super::DocOptions::new(lang);
+        self.flags.clone().over(self.file.clone()).apply(&mut o)
+    }
+}
+
+/// The extension of a per-quote policy-options file.
+pub const POLICY_OPTIONS_EXTENSION: &str = "yaml";
+
+fn is_empty(p: &PolicyOptions) -> bool {
+    p.plan.is_none()
+        && p.issue_date.is_none()
+        && p.dispute.is_none()
+        && p.arbitration_body.is_none()
+        && p.special_clauses.is_empty()
+        && p.policyholder == super::model::PartyDetails::default()
+        && p.beneficiaries.is_empty()
+        && p.buyers.is_empty()
 }
 
 /// The document options in `lang` of every product version in `products`: the insurer
@@ -94,7 +161,8 @@ pub fn options_by_product(
 /// A record that gave no document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BulkProblem {
-    /// 1-based line of the record in the input.
+    /// 1-based line of the record in the input; 0 for a per-quote policy-options file that
+    /// names no quote of the input.
     pub line: u64,
     /// The record's quote id, when it has one.
     pub quote_id: Option<String>,
@@ -104,9 +172,10 @@ pub struct BulkProblem {
 
 impl fmt::Display for BulkProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.quote_id {
-            Some(id) => write!(f, "line {} ({id}): {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
+        match (&self.quote_id, self.line) {
+            (Some(id), 0) => write!(f, "{id}: {}", self.message),
+            (Some(id), line) => write!(f, "line {line} ({id}): {}", self.message),
+            (None, line) => write!(f, "line {line}: {}", self.message),
         }
     }
 }
@@ -118,6 +187,8 @@ pub struct BulkSummary {
     pub written: u64,
     /// Records reported as problems.
     pub failed: u64,
+    /// Per-quote policy-options files that name no quote of the input (each reported).
+    pub unmatched: u64,
 }
 
 impl fmt::Display for BulkSummary {
@@ -126,7 +197,15 @@ impl fmt::Display for BulkSummary {
             f,
             "{} document(s) written, {} record(s) failed",
             self.written, self.failed
-        )
+        )?;
+        if self.unmatched > 0 {
+            write!(
+                f,
+                ", {} policy-options file(s) matched no quote",
+                self.unmatched
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -328,6 +407,11 @@ fn render_quote(
             format!("no product {product} in the products folder to render its documents with"),
         )));
     };
+    let options = match job.policy.for_quote(&id, options) {
+        Ok(o) => o,
+        Err(message) => return Ok(Err((Some(id), message))),
+    };
+    let options = &*options;
     let file = job
         .output_dir
         .join(format!("{id}.{}", extension(job.format)));
@@ -397,6 +481,20 @@ pub fn render_bulk(
             message: "Word output is available for quote, policy and schedule only".to_string(),
         });
     }
+    if let Some(dir) = &job.policy.dir
+        && !dir.is_dir()
+    {
+        return Err(RenderError::PathRefused {
+            path: dir.clone(),
+            reason: "the policy-options folder does not exist".to_string(),
+        });
+    }
+    job.policy
+        .check(job.lang)
+        .map_err(|message| RenderError::Context {
+            template: format!("{}.{}", job.kind.name(), extension(job.format)),
+            message,
+        })?;
     std::fs::create_dir_all(&job.output_dir).map_err(|source| RenderError::Io {
         path: job.output_dir.clone(),
         source,
@@ -411,6 +509,7 @@ pub fn render_bulk(
     loop {
         let chunk = read_chunk(input, &mut line, &mut read)?;
         if chunk.is_empty() {
+            summary.unmatched = unmatched_options(job, &seen, &mut *hooks.problem)?;
             return Ok(summary);
         }
         let parsed: Vec<_> = chunk.par_iter().map(|(_, _, r)| parse_record(r)).collect();
@@ -461,6 +560,46 @@ pub fn render_bulk(
             (hooks.progress)(*read);
         }
     }
+}
+
+/// Reports each per-quote policy-options file whose quote id is not among `seen`; returns how
+/// many there are.
+fn unmatched_options(
+    job: &BulkJob,
+    seen: &HashMap<String, u64>,
+    problem: &mut dyn FnMut(&BulkProblem),
+) -> Result<u64, RenderError> {
+    let Some(dir) = &job.policy.dir else {
+        return Ok(0);
+    };
+    let io = |source| RenderError::Io {
+        path: dir.clone(),
+        source,
+    };
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some(POLICY_OPTIONS_EXTENSION) {
+            continue;
+        }
+        if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+            && !seen.contains_key(stem)
+        {
+            names.push((stem.to_string(), path));
+        }
+    }
+    names.sort();
+    for (stem, path) in &names {
+        problem(&BulkProblem {
+            line: 0,
+            quote_id: Some(stem.clone()),
+            message: format!(
+                "the policy options `{}` name no quote of the input; name the file by a quote id",
+                path.display()
+            ),
+        });
+    }
+    Ok(names.len() as u64)
 }
 
 #[cfg(test)]

@@ -92,6 +92,54 @@ impl PolicyOptions {
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
+
+    /// These options over `base`: a plan, issue date, dispute, arbitration body, address or
+    /// contact given here replaces the base's; special clauses follow the base's; named
+    /// beneficiaries given here replace the base's list; buyer terms given here replace the
+    /// base's for the same buyer.
+    pub fn over(self, base: PolicyOptions) -> PolicyOptions {
+        let mut special_clauses = base.special_clauses;
+        special_clauses.extend(self.special_clauses);
+        let mut buyers = base.buyers;
+        buyers.extend(self.buyers);
+        PolicyOptions {
+            plan: self.plan.or(base.plan),
+            issue_date: self.issue_date.or(base.issue_date),
+            dispute: self.dispute.or(base.dispute),
+            arbitration_body: self.arbitration_body.or(base.arbitration_body),
+            special_clauses,
+            policyholder: PartyDetails {
+                address: self.policyholder.address.or(base.policyholder.address),
+                contact: self.policyholder.contact.or(base.policyholder.contact),
+            },
+            beneficiaries: if self.beneficiaries.is_empty() {
+                base.beneficiaries
+            } else {
+                self.beneficiaries
+            },
+            buyers,
+        }
+    }
+
+    /// Writes these options into the document options `o`; an issue date that is not
+    /// `YYYY-MM-DD` or a dispute that is neither `litigation` nor `arbitration` is an error.
+    pub fn apply(self, o: &mut DocOptions) -> Result<(), String> {
+        o.plan = self.plan;
+        o.issue_date = self
+            .issue_date
+            .map(|d| parse_date(&d).map_err(|e| format!("issue date: {e}")))
+            .transpose()?;
+        o.dispute = self
+            .dispute
+            .map(|d| d.parse().map_err(|e| format!("dispute: {e}")))
+            .transpose()?;
+        o.arbitration_body = self.arbitration_body;
+        o.special_clauses = self.special_clauses;
+        o.policyholder = self.policyholder;
+        o.beneficiaries = self.beneficiaries;
+        o.buyers = self.buyers;
+        Ok(())
+    }
 }
 
 /// Builds the options of one document.
@@ -111,27 +159,19 @@ pub fn options_for(
         Some(path) => PolicyOptions::load(path)?,
         None => PolicyOptions::default(),
     };
-    let plan = plan.or(f.plan.as_deref());
-    let issue_date = issue_date.or(f.issue_date.as_deref());
-    let dispute = dispute.or(f.dispute.as_deref());
-    let arbitration_body = arbitration_body.or(f.arbitration_body.as_deref());
+    let flags = PolicyOptions {
+        plan: plan.map(str::to_string),
+        issue_date: issue_date.map(str::to_string),
+        dispute: dispute.map(str::to_string),
+        arbitration_body: arbitration_body.map(str::to_string),
+        special_clauses: special_clauses.to_vec(),
+        ..PolicyOptions::default()
+    };
     let lang: Lang = lang
         .parse()
         .map_err(|_| format!("unknown language `{lang}`; use zh or en"))?;
     let mut o = DocOptions::new(lang);
-    o.plan = plan.map(str::to_string);
-    o.issue_date = issue_date
-        .map(|d| parse_date(d).map_err(|e| format!("--issue-date: {e}")))
-        .transpose()?;
-    o.dispute = dispute
-        .map(|d| d.parse().map_err(|e| format!("--dispute: {e}")))
-        .transpose()?;
-    o.arbitration_body = arbitration_body.map(str::to_string);
-    o.special_clauses = f.special_clauses;
-    o.special_clauses.extend(special_clauses.iter().cloned());
-    o.policyholder = f.policyholder;
-    o.beneficiaries = f.beneficiaries;
-    o.buyers = f.buyers;
+    flags.over(f).apply(&mut o)?;
     if let Some(p) = product {
         o.product = ProductTerms::of(p);
         let file = products.join(INSURERS_FILE);

@@ -58,6 +58,25 @@ pub const PDF_PROGRAMS: [&str; 3] = ["chromium", "chromium-browser", "google-chr
 /// How long the browser may take to answer one command (start, load or print a document).
 pub const PDF_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// The width between the side margins of an A4 page (210 mm less 2 × 16 mm, the templates'
+/// `@page` margins) in CSS pixels at 96 per inch, rounded down.
+pub const A4_CONTENT_WIDTH_PX: u32 = 672;
+
+/// Lists the elements whose right edge passes the viewport's width (1 px of slack).
+const OVERFLOW_SCRIPT: &str = r#"(() => {
+  const w = document.documentElement.clientWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > w + 1) out.push("document " + document.documentElement.scrollWidth + "px > " + w + "px");
+  for (const e of document.querySelectorAll("body *")) {
+    const r = e.getBoundingClientRect();
+    if (r.right > w + 1 && out.length < 20) {
+      const cls = typeof e.className === "string" && e.className ? "." + e.className.split(" ").join(".") : "";
+      out.push(e.tagName.toLowerCase() + cls + " " + Math.round(r.right) + "px: " + (e.textContent || "").trim().slice(0, 40));
+    }
+  }
+  return out;
+})()"#;
+
 /// The creation and modification date written into every PDF (PDF date syntax).
 pub const FIXED_PDF_DATE: &str = "D:20000101000000+00'00'";
 
@@ -379,6 +398,66 @@ impl PdfPrinter {
             )
             .and_then(|_| self.print_page());
         result.map_err(|detail| self.error(detail))
+    }
+
+    /// Lays the HTML document `html` out for print at the width between an A4 page's side
+    /// margins ([`A4_CONTENT_WIDTH_PX`]) and returns each element that sticks out to the right
+    /// (`tag.class right-edge: text`), at most 20. Empty means printing will not shrink the
+    /// page: Chromium scales a whole document down when anything is wider than the page.
+    pub fn overflow_at_a4(&mut self, html: &str) -> Result<Vec<String>, RenderError> {
+        let frame = self.frame.clone();
+        let result = self.measure_overflow(&frame, html);
+        // Print with the browser's own page size again, whatever happened.
+        let reset = self
+            .call("Emulation.clearDeviceMetricsOverride", json!({}), true)
+            .and_then(|_| {
+                self.call(
+                    "Emulation.setScrollbarsHidden",
+                    json!({"hidden": false}),
+                    true,
+                )
+            })
+            .and_then(|_| self.call("Emulation.setEmulatedMedia", json!({"media": ""}), true));
+        let found = result.and_then(|v| reset.map(|_| v));
+        found.map_err(|detail| self.error(detail))
+    }
+
+    fn measure_overflow(&mut self, frame: &str, html: &str) -> Result<Vec<String>, String> {
+        self.call(
+            "Emulation.setEmulatedMedia",
+            json!({"media": "print"}),
+            true,
+        )?;
+        // A printed page has no scroll bar to take width from the layout.
+        self.call(
+            "Emulation.setScrollbarsHidden",
+            json!({"hidden": true}),
+            true,
+        )?;
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": A4_CONTENT_WIDTH_PX, "height": 1000, "deviceScaleFactor": 1, "mobile": false}),
+            true,
+        )?;
+        self.call(
+            "Page.setDocumentContent",
+            json!({"frameId": frame, "html": html}),
+            true,
+        )?;
+        let evaluated = self.call(
+            "Runtime.evaluate",
+            json!({"expression": OVERFLOW_SCRIPT, "returnByValue": true}),
+            true,
+        )?;
+        let value = &evaluated["result"]["value"];
+        let list = value
+            .as_array()
+            .ok_or_else(|| format!("Runtime.evaluate gave no list: {evaluated}"))?;
+        Ok(list
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect())
     }
 
     /// Prints the HTML file at `html` (an absolute path) and returns the PDF bytes.

@@ -278,8 +278,9 @@ pub fn document_context(
 
 /// The document options a JSON context carries: `plan`, `issue_date`, `dispute`,
 /// `arbitration_body`, `special_clauses` (list of texts), `beneficiaries` (list of `{rank,
-/// name, share}`), `insurer` (an insurer profile) and `actuary` (a boolean: the worksheet's
-/// author variant).
+/// name, share}`), `insurer` (an insurer profile), `actuary` (a boolean: the worksheet's
+/// author variant) and `step_labels` (the worksheet's step labels, `{step: {zh, en}}`, as a
+/// product declares them).
 fn options_from_context(lang: Lang, ctx: &Map<String, Value>) -> Result<DocOptions, String> {
     let mut o = DocOptions::new(lang);
     let text = |key: &str| ctx.get(key).and_then(Value::as_str).map(str::to_string);
@@ -299,6 +300,10 @@ fn options_from_context(lang: Lang, ctx: &Map<String, Value>) -> Result<DocOptio
             .map_err(|e| format!("`beneficiaries` must be a list of {{rank, name, share}}: {e}"))?;
     }
     o.actuary = ctx.get("actuary").and_then(Value::as_bool).unwrap_or(false);
+    if let Some(v) = ctx.get("step_labels").filter(|v| !v.is_null()) {
+        o.product.step_labels = serde_json::from_value(v.clone())
+            .map_err(|e| format!("`step_labels` must map step names to {{zh, en}}: {e}"))?;
+    }
     if let Some(v) = ctx.get("insurer").filter(|v| !v.is_null()) {
         o.insurer = Some(
             serde_json::from_value(v.clone())

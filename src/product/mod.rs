@@ -173,6 +173,8 @@ pub struct Step {
     pub formula: String,
     pub expr: Expr,
     pub note: Option<String>,
+    /// The customer label of the worksheet row.
+    pub label: Option<Names>,
     pub line: u32,
 }
 

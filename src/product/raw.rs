@@ -384,6 +384,10 @@ pub struct RawStep {
     pub formula: Sp<String>,
     #[serde(default)]
     pub note: Option<Sp<String>>,
+    /// What the customer worksheet calls the step, in both languages (the note is for authors
+    /// and never printed).
+    #[serde(default)]
+    pub label: Option<Names>,
 }
 
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]

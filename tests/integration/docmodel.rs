@@ -401,6 +401,94 @@ fn english_documents_carry_no_chinese_and_chinese_ones_no_catalogue_keys() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The text of each page of a PDF (`pdftotext -layout`), blank lines dropped.
+fn page_texts(pdf: &std::path::Path) -> Vec<Vec<String>> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut pages: Vec<Vec<String>> = text
+        .split('\u{c}')
+        .map(|p| {
+            p.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    // The text ends with a form feed.
+    if pages.last().is_some_and(Vec::is_empty) {
+        pages.pop();
+    }
+    pages
+}
+
+/// Fewest lines of content a printed page may hold besides its running header and page number.
+const LEAST_BODY_LINES: usize = 4;
+
+/// Needs Chromium and poppler-utils (`.ci/run` installs them). Run with
+/// `cargo test -- --ignored`.
+#[test]
+#[ignore]
+fn every_document_prints_on_a4_at_full_size_without_stranded_pages() {
+    let dir = crate::quote::tempdir("docmodel-a4");
+    let mut printer = coverwright::document::PdfPrinter::start().unwrap_or_else(|e| panic!("{e}"));
+    let (mut problems, mut pages_of) = (Vec::new(), Vec::new());
+    every_document(|what, lang, html, _| {
+        if !what.ends_with(" html") {
+            return;
+        }
+        let what = format!("{} {lang}", what.trim_end_matches(" html"));
+        let wide = printer
+            .overflow_at_a4(html)
+            .unwrap_or_else(|e| panic!("{e}"));
+        if !wide.is_empty() {
+            problems.push(format!(
+                "{what}: wider than A4, so shrunk: {}",
+                wide.join("; ")
+            ));
+        }
+        let pdf = printer.print(html).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.join(format!("{}.pdf", what.replace(' ', "-")));
+        std::fs::write(&path, pdf).unwrap();
+        let pages = page_texts(&path);
+        for (i, page) in pages.iter().enumerate() {
+            // Header and page number, then at least a few lines of content.
+            if page.len() < LEAST_BODY_LINES + 2 {
+                problems.push(format!(
+                    "{what}: page {} holds only {:?}",
+                    i + 1,
+                    &page[1.min(page.len())..page.len().saturating_sub(1)]
+                ));
+            }
+        }
+        pages_of.push(format!("{what}: {}", pages.len()));
+        let most = match what.split(' ').take(2).collect::<Vec<_>>()[..] {
+            ["SP-ACC" | "GIG-MED", "policy"] => 2,
+            ["GA-SME", "worksheet"] => 4,
+            _ => usize::MAX,
+        };
+        if pages.len() > most {
+            problems.push(format!("{what}: {} pages, at most {most}", pages.len()));
+        }
+    });
+    assert!(
+        pages_of.len() >= 50,
+        "only {} documents printed",
+        pages_of.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{}\n(pages: {})",
+        problems.join("\n"),
+        pages_of.join(", ")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn the_monthly_policy_prints_the_sum_of_its_instalments_in_words_and_figures() {
     let dir = crate::quote::tempdir("docmodel-monthly");

@@ -647,8 +647,23 @@ fn context_without_insurer(kind: DocKind) -> Value {
         DocKind::Policy => {
             json!({"quote": quote, "dispute": "arbitration", "arbitration_body": "杭州仲裁委员会"})
         }
+        DocKind::Worksheet => json!({"quote": quote, "step_labels": ga_step_labels()}),
         _ => json!({"quote": quote}),
     }
+}
+
+/// The customer labels GA-SME declares on its rating steps.
+fn ga_step_labels() -> Value {
+    let (products, diags) = coverwright::product::load::load_paths(
+        &[manifest().join("products/ga-sme-2024.yaml")],
+        &coverwright::product::load::LoadOptions::default(),
+    );
+    let Some(p) = products.first() else {
+        panic!("GA-SME does not load: {diags:?}");
+    };
+    let terms = coverwright::document::model::ProductTerms::of(p);
+    assert_eq!(terms.step_labels.len(), 6, "every GA-SME step has a label");
+    serde_json::to_value(&terms.step_labels).unwrap_or_default()
 }
 
 fn render(kind: DocKind, lang: Lang, format: OutFormat, ctx: &Value) -> String {

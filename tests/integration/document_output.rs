@@ -148,6 +148,7 @@ fn the_library_reads_quotes_from_any_reader_and_reports_each_problem() {
         output_dir: dir.join("md"),
         options: serde_json::Map::new(),
         documents: shipped_documents(Lang::En),
+        policy: Default::default(),
     };
     let (mut problems, mut progress) = (Vec::<BulkProblem>::new(), Vec::new());
     let summary = render_bulk(
@@ -347,5 +348,122 @@ fn a_word_policy_opens_in_libreoffice_with_the_same_facts() {
     ] {
         assert!(text.contains(&wanted), "{wanted} in {text}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `render --quote` of one quote JSON with extra arguments, to a string.
+fn single_render(dir: &Path, quote: &serde_json::Value, name: &str, extra: &[&str]) -> String {
+    let file = dir.join(format!("{name}.json"));
+    std::fs::write(&file, compact(quote)).expect("write quote");
+    let out = dir.join(format!("{name}.html"));
+    let mut args = vec![
+        "render",
+        "--quote",
+        file.to_str().expect("path"),
+        "--document",
+        "policy",
+        "--format",
+        "html",
+        "--output",
+        out.to_str().expect("path"),
+    ];
+    args.extend_from_slice(extra);
+    let (status, _, err) = run(&args);
+    assert_eq!(status, 0, "{err}");
+    std::fs::read_to_string(out).expect("single render")
+}
+
+#[test]
+fn each_quote_of_a_bulk_run_takes_its_own_policy_options() {
+    let dir = tempdir("bulk-policy-options");
+    let ga = quote_of("GA-SME", "examples/ga-sme.yaml", None);
+    let sp = quote_of("SP-ACC", "examples/sp-acc.yaml", None);
+    let (ga_id, sp_id) = (
+        ga["quote_id"].as_str().expect("id").to_string(),
+        sp["quote_id"].as_str().expect("id").to_string(),
+    );
+    let quotes = dir.join("quotes.jsonl");
+    std::fs::write(&quotes, format!("{}\n{}\n", compact(&ga), compact(&sp))).expect("write");
+    // The run's file, for every quote.
+    let run_file = dir.join("run.yaml");
+    std::fs::write(
+        &run_file,
+        "issue_date: 2025-02-01\nspecial_clauses: [全体保单适用的特别约定。]\n",
+    )
+    .expect("write");
+    // GA-SME's own options (the monthly plan, its issue date, address and clause); a file
+    // named by no quote of the input.
+    let own = dir.join("own");
+    std::fs::create_dir_all(&own).expect("dir");
+    std::fs::copy(
+        "examples/ga-sme-policy.yaml",
+        own.join(format!("{ga_id}.yaml")),
+    )
+    .expect("copy");
+    std::fs::write(own.join("Q-GA-SME-0000000000000000.yaml"), "plan: annual\n").expect("write");
+    let out = dir.join("out");
+    let (status, _, err) = run(&[
+        "render",
+        "--quotes",
+        quotes.to_str().expect("path"),
+        "--document",
+        "policy",
+        "--output-dir",
+        out.to_str().expect("path"),
+        "--policy-options",
+        run_file.to_str().expect("path"),
+        "--policy-options-dir",
+        own.to_str().expect("path"),
+        "--special-clause",
+        "命令行特别约定。",
+    ]);
+    assert_eq!(status, 1, "an unmatched options file fails the run: {err}");
+    let err = err
+        .replace(out.to_str().expect("path"), "OUT")
+        .replace(own.to_str().expect("path"), "OWN");
+    assert_eq!(
+        err,
+        "error: Q-GA-SME-0000000000000000: the policy options `OWN/Q-GA-SME-0000000000000000.yaml` \
+         name no quote of the input; name the file by a quote id\n\
+         render: 2 document(s) written, 0 record(s) failed, 1 policy-options file(s) matched no \
+         quote in OUT\n"
+    );
+    let ga_html = std::fs::read_to_string(out.join(format!("{ga_id}.html"))).expect("ga");
+    let sp_html = std::fs::read_to_string(out.join(format!("{sp_id}.html"))).expect("sp");
+
+    // GA-SME: its own plan, issue date and address; clauses of the run, its own, the flag's.
+    assert!(
+        ga_html.contains("2025年2月25日"),
+        "the quote's own issue date"
+    );
+    assert!(sp_html.contains("2025年2月1日"), "the run's issue date");
+    assert!(ga_html.contains("浙江省杭州市西湖区文三路200号"));
+    let at = |s: &str| {
+        ga_html
+            .find(s)
+            .unwrap_or_else(|| panic!("GA-SME policy lacks {s}"))
+    };
+    assert!(at("全体保单适用的特别约定。") < at("被保险人在营业场所外因配送餐品"));
+    assert!(at("被保险人在营业场所外因配送餐品") < at("命令行特别约定。"));
+    // SP-ACC has no file of its own: the run's options only.
+    assert!(sp_html.contains("全体保单适用的特别约定。") && sp_html.contains("命令行特别约定。"));
+    assert!(!sp_html.contains("配送餐品") && !sp_html.contains("文三路"));
+
+    // Each equals a single render with the same options.
+    let merged = dir.join("merged.yaml");
+    std::fs::write(
+        &merged,
+        "plan: monthly\nissue_date: 2025-02-25\n\
+         policyholder: {address: 浙江省杭州市西湖区文三路200号, contact: 李女士 0571-88880000}\n\
+         special_clauses: [全体保单适用的特别约定。, 被保险人在营业场所外因配送餐品发生的意外伤害事故属于保险责任范围。]\n",
+    )
+    .expect("write");
+    let flag = ["--special-clause", "命令行特别约定。", "--policy-options"];
+    let mut ga_args = flag.to_vec();
+    ga_args.push(merged.to_str().expect("path"));
+    assert_eq!(ga_html, single_render(&dir, &ga, "ga", &ga_args));
+    let mut sp_args = flag.to_vec();
+    sp_args.push(run_file.to_str().expect("path"));
+    assert_eq!(sp_html, single_render(&dir, &sp, "sp", &sp_args));
     let _ = std::fs::remove_dir_all(&dir);
 }

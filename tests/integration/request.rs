@@ -393,11 +393,11 @@ fn a_test_case_must_start_while_its_version_is_in_force() {
     start.1.kind = NodeKind::Scalar("2020-01-01".into());
     let r = &coverwright::cases::run_product(&p)[0];
     assert!(!r.passed);
-    // The start date of the first case is at line 146, column 14 of the product file.
+    // The start date of the first case is at line 148, column 14 of the product file.
     assert_eq!(
         r.details,
         [
-            "request: error[E0215]: no version of `SP-ACC` is in force on 2020-01-01; versions: 2025.1 (2025-01-01 to open) (products/sp-acc-2025.yaml:146:14)"
+            "request: error[E0215]: no version of `SP-ACC` is in force on 2020-01-01; versions: 2025.1 (2025-01-01 to open) (products/sp-acc-2025.yaml:148:14)"
         ]
     );
 }

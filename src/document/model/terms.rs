@@ -152,6 +152,18 @@ impl ProductTerms {
                 deposit_share: d.deposit_share,
                 maximum_liability: d.maximum_liability,
             }),
+            step_labels: p
+                .steps
+                .iter()
+                .filter_map(|s| {
+                    let l = s.label.as_ref()?;
+                    let label = Bilingual {
+                        zh: l.zh.clone(),
+                        en: l.en.clone(),
+                    };
+                    Some((s.name.clone(), label))
+                })
+                .collect(),
             ..ProductTerms::default()
         }
     }

@@ -85,6 +85,9 @@ impl Checker<'_> {
                     );
                     continue;
                 }
+                if let Some(label) = &s.label {
+                    self.check_step_label(&s.step.value, label);
+                }
                 let scope = Self::scope(Some(&s.per), Scope::Policy);
                 let coverage = s.coverage.as_ref().and_then(|c| {
                     match coverages.iter().position(|x| x.code == c.value) {
@@ -132,6 +135,7 @@ impl Checker<'_> {
                         formula: s.formula.value.clone(),
                         expr: Expr::Const(Value::Num(Decimal::ZERO)),
                         note: None,
+                        label: None,
                         line: s.step.span.line,
                     });
                     continue;
@@ -143,6 +147,7 @@ impl Checker<'_> {
                     formula: s.formula.value.clone(),
                     expr,
                     note: s.note.as_ref().map(|n| n.value.clone()),
+                    label: s.label.as_ref().map(|n| self.names(n)),
                     line: s.step.span.line,
                 });
             }
@@ -162,5 +167,23 @@ impl Checker<'_> {
         }
         d.steps = steps;
         d.step_spans = step_spans;
+    }
+
+    /// A step's customer label: both languages written (the worksheet prints one of them).
+    fn check_step_label(&mut self, step: &str, label: &raw::Names) {
+        for (text, lang) in [(&label.zh, "Chinese"), (&label.en, "English")] {
+            if text.value.trim().is_empty() {
+                self.err(
+                    crate::diagnostics::codes::E0013,
+                    text.span,
+                    format!("the label of step `{step}` has no {lang} text"),
+                )
+                .help = Some(
+                    "write what the customer worksheet calls this step, in Chinese (`zh`) and \
+                     English (`en`); the step's `note` is for authors and never printed"
+                        .to_string(),
+                );
+            }
+        }
     }
 }
