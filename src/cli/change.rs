@@ -80,6 +80,7 @@ pub struct ImpactArgs {
     /// For a census: the column whose value groups consecutive rows into one policy.
     #[arg(long)]
     group_column: Option<String>,
+    /// Report format: `text`, `json`, or `html` (a self-contained page with inline charts).
     #[arg(long, value_enum, default_value = "text")]
     format: ImpactFormat,
     /// Write the report to this file instead of standard output.
@@ -88,6 +89,8 @@ pub struct ImpactArgs {
     /// Worker threads, 1 to 256; all cores by default.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     threads: Option<u64>,
+    /// Folder of product files `CODE@VERSION` is looked up in (default: `products/` of the
+    /// project folder).
     #[arg(long, default_value = "products")]
     pub products: std::path::PathBuf,
 }

@@ -177,8 +177,11 @@ pub enum Command {
         old: String,
         /// The new version: `CODE@VERSION` or a product file.
         new: String,
+        /// Output format: `text` (changes grouped by what they affect) or `json`.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Folder of product files `CODE@VERSION` is looked up in (default: `products/` of
+        /// the project folder).
         #[arg(long, default_value = "products")]
         products: PathBuf,
     },

@@ -22,7 +22,7 @@ pub(super) fn validate(
     };
     let (products, diags) = load_paths(paths, &opts);
     let mut diags = diags.into_vec();
-    let mut cache = coverwright::product::check::TemplateCache::new(templates);
+    let mut cache = coverwright::cases::TemplateCache::new(templates);
     for p in &products {
         diags.extend(coverwright::cases::check_requests(p));
         diags.extend(coverwright::cases::check_templates_cached(p, &mut cache));

@@ -36,11 +36,20 @@ pub fn to_text_styled(q: &Quote, explain: bool, styled: bool) -> String {
         q.product.code, q.product.version, q.product.filing
     );
     let _ = writeln!(o, "Insurer       {}", q.product.insurer);
-    let _ = writeln!(
-        o,
-        "Cover         {} to {} ({} months)",
-        q.cover.start, q.cover.end, q.cover.term_months
-    );
+    if q.pension.is_some() {
+        // A pension's cover runs to the end of the payout; its term is the premium term.
+        let _ = writeln!(
+            o,
+            "Cover         {} to {} (premiums over {} months)",
+            q.cover.start, q.cover.end, q.cover.term_months
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "Cover         {} to {} ({} months)",
+            q.cover.start, q.cover.end, q.cover.term_months
+        );
+    }
     if let Some(f) = &q.cover.short_period_factor {
         let _ = writeln!(o, "              short-period factor {}", percent(f));
     }

@@ -82,7 +82,10 @@ fn owner_annuity_text_summary_states_the_pension_part() {
         "examples/bo-ann.yaml",
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("Cover     2025-03-01 to 2091-02-28"), "{out}");
+    assert!(
+        out.contains("Cover         2025-03-01 to 2091-02-28 (premiums over 60 months)"),
+        "{out}"
+    );
     assert!(!out.contains("to 2030-02-28 ("), "{out}");
     let start = out.find("\nPension\n").expect("a pension part");
     let end = out[start..]

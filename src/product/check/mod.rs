@@ -38,7 +38,6 @@ mod tables;
 mod term;
 
 pub use coverages::choice_allows;
-pub use documents::TemplateCache;
 pub use files::{FileSource, Fs, resolve_inside};
 pub use inputs::coerce;
 use scope::Names2;
