@@ -282,6 +282,11 @@ impl<'a> Differ<'a> {
         })
     }
 
+    /// An item of the old version that the new one no longer has.
+    fn removed(&mut self, group: Group, subject: String, old: Option<String>, at: &[Seg]) {
+        self.push(group, subject, "removed", old, None, (at, &[]), None);
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,

@@ -183,14 +183,11 @@ impl Differ<'_> {
         for ra in &pa.rules {
             if !pb.rules.iter().any(|r| r.name == ra.name) {
                 let ata = [Seg::Key("eligibility"), Seg::Item("rule", &ra.name)];
-                self.push(
+                self.removed(
                     g,
                     format!("rule {}", ra.name),
-                    "removed",
                     Some(ra.formula.clone()),
-                    None,
-                    (&ata, &[]),
-                    None,
+                    &ata,
                 );
             }
         }
@@ -310,15 +307,7 @@ impl Differ<'_> {
                     Seg::Key(group_key(fa)),
                     Seg::Key(&fa.name),
                 ];
-                self.push(
-                    g,
-                    format!("input {}", fa.name),
-                    "removed",
-                    None,
-                    None,
-                    (&ata, &[]),
-                    None,
-                );
+                self.removed(g, format!("input {}", fa.name), None, &ata);
             }
         }
     }
@@ -523,15 +512,7 @@ impl Differ<'_> {
         for ca in &pa.coverages {
             if !pb.coverages.iter().any(|c| c.code == ca.code) {
                 let ata = [Seg::Key("coverages"), Seg::Item("code", &ca.code)];
-                self.push(
-                    g,
-                    format!("coverage {}", ca.code),
-                    "removed",
-                    None,
-                    None,
-                    (&ata, &[]),
-                    None,
-                );
+                self.removed(g, format!("coverage {}", ca.code), None, &ata);
             }
         }
         let days = |d: u32| format!("{d} days");
@@ -706,15 +687,7 @@ impl Differ<'_> {
         for a in &pa.plans {
             if !pb.plans.iter().any(|p| p.code == a.code) {
                 let ata = [Seg::Key("payment_plans"), Seg::Item("code", &a.code)];
-                self.push(
-                    g,
-                    format!("plan {}", a.code),
-                    "removed",
-                    None,
-                    None,
-                    (&ata, &[]),
-                    None,
-                );
+                self.removed(g, format!("plan {}", a.code), None, &ata);
             }
         }
         let days = |d: u32| format!("{d} days");
@@ -790,15 +763,7 @@ impl Differ<'_> {
         for (kind, ta) in &pa.documents {
             if !pb.documents.contains_key(kind) {
                 let ata = [Seg::Key("documents"), Seg::Key(kind)];
-                self.push(
-                    g,
-                    format!("document {kind}"),
-                    "removed",
-                    Some(ta.clone()),
-                    None,
-                    (&ata, &[]),
-                    None,
-                );
+                self.removed(g, format!("document {kind}"), Some(ta.clone()), &ata);
             }
         }
         let n = pa.special_clauses.len().max(pb.special_clauses.len());
