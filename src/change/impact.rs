@@ -427,13 +427,15 @@ pub fn impact(
             ));
         };
         let file = crate::request::RequestFile::read(request).map_err(|e| match e {
-            crate::request::ReadError::Io(d) => ImpactError::Usage(d.message),
+            crate::request::ReadError::Io(d) => ImpactError::Io(std::io::Error::other(d.message)),
             crate::request::ReadError::Invalid(d) => ImpactError::Invalid(d.into_vec()),
         })?;
         let mut reader =
             crate::census::CensusReader::open(&opts.input, None, crate::census::MAX_CENSUS_BYTES)
                 .map_err(|e| match e {
-                crate::census::CensusError::File(e) => ImpactError::Usage(e.to_string()),
+                crate::census::CensusError::File(e) => {
+                    ImpactError::Io(std::io::Error::other(e.to_string()))
+                }
                 e => ImpactError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
             })?;
         let header = reader.header().to_vec();
@@ -487,7 +489,10 @@ pub fn impact(
                 && members < crate::batch::CHUNK_MEMBERS
             {
                 let next = reader.next_row().map_err(|e| {
-                    BatchError::Usage(format!("cannot read {}: {e}", input.display()))
+                    BatchError::Io(std::io::Error::other(format!(
+                        "cannot read {}: {e}",
+                        input.display()
+                    )))
                 })?;
                 match next {
                     None => {
@@ -537,7 +542,10 @@ pub fn impact(
             let mut chunk = Vec::new();
             while chunk.len() < crate::batch::CHUNK_RECORDS {
                 match crate::batch::next_line(&mut reader, &mut row, &mut scratch).map_err(|e| {
-                    BatchError::Usage(format!("cannot read {}: {e}", input.display()))
+                    BatchError::Io(std::io::Error::other(format!(
+                        "cannot read {}: {e}",
+                        input.display()
+                    )))
                 })? {
                     Some((line, n)) => {
                         bytes += n;

@@ -38,12 +38,14 @@ pub enum SideError {
     Usage(String),
     /// A product file that does not check.
     Invalid(Vec<crate::diagnostics::Diagnostic>),
+    /// A product file that cannot be read (exit code 3).
+    Io(String),
 }
 
 impl std::fmt::Display for SideError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SideError::Usage(m) => f.write_str(m),
+            SideError::Usage(m) | SideError::Io(m) => f.write_str(m),
             SideError::Invalid(d) => {
                 let first = d.first().map(|d| d.message.as_str()).unwrap_or("invalid");
                 write!(f, "the product file is invalid: {first}")
@@ -58,7 +60,7 @@ pub fn resolve(spec: &str, products: &Path) -> Result<Side, SideError> {
     let as_path = PathBuf::from(spec);
     let product = if as_path.is_file() || spec.ends_with(".yaml") || spec.ends_with(".yml") {
         if !as_path.is_file() {
-            return Err(SideError::Usage(format!("`{spec}` is not a file")));
+            return Err(SideError::Io(format!("`{spec}` is not a file")));
         }
         let (p, d) = load_file(&as_path, &LoadOptions::default());
         match p {
@@ -89,7 +91,7 @@ pub fn resolve(spec: &str, products: &Path) -> Result<Side, SideError> {
         }
     };
     let source = std::fs::read_to_string(&product.file)
-        .map_err(|e| SideError::Usage(format!("cannot read {}: {e}", product.file.display())))?;
+        .map_err(|e| SideError::Io(format!("cannot read {}: {e}", product.file.display())))?;
     let root = crate::yaml::parse(&source).map_err(|d| SideError::Invalid(vec![d]))?;
     Ok(Side {
         product,

@@ -5,21 +5,26 @@ use std::path::Path;
 
 use coverwright::change::{self, SideError};
 
-use super::{ExitCode, Format, report};
+use super::{ExitCode, Format, fail, report};
 
-/// Prints a side that could not be resolved; returns its exit code.
-fn side_error(e: SideError, err: &mut dyn Write) -> std::io::Result<ExitCode> {
+/// Prints a side that could not be resolved, in `format`; returns its exit code.
+fn side_error(
+    e: SideError,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
     match e {
-        SideError::Usage(m) => {
-            writeln!(err, "error: {m}")?;
-            Ok(ExitCode::Usage)
-        }
+        SideError::Usage(m) => fail(format, ExitCode::Usage, m, out, err),
+        SideError::Io(m) => fail(format, ExitCode::Io, m, out, err),
         SideError::Invalid(d) => {
-            report(&d, Format::Text, &mut std::io::sink(), err)?;
-            writeln!(
-                err,
-                "error: fix the product file first (`coverwright validate`)"
-            )?;
+            report(&d, format, out, err)?;
+            if format == Format::Text {
+                writeln!(
+                    err,
+                    "error: fix the product file first (`coverwright validate`)"
+                )?;
+            }
             Ok(ExitCode::Invalid)
         }
     }
@@ -36,7 +41,7 @@ pub(super) fn diff_cmd(
 ) -> std::io::Result<ExitCode> {
     let (a, b) = match change::resolve_pair(old, new, products) {
         Ok(x) => x,
-        Err(e) => return side_error(e, err),
+        Err(e) => return side_error(e, format, out, err),
     };
     let d = change::diff::diff(&a, &b);
     match format {
@@ -101,9 +106,14 @@ pub(super) fn impact_cmd(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitCode> {
+    // Failures are JSON on stdout with `--format json`; HTML reports fail as text.
+    let format = match a.format {
+        ImpactFormat::Json => Format::Json,
+        ImpactFormat::Text | ImpactFormat::Html => Format::Text,
+    };
     let (old, new) = match change::resolve_pair(&a.from, &a.to, &a.products) {
         Ok(x) => x,
-        Err(e) => return side_error(e, err),
+        Err(e) => return side_error(e, format, out, err),
     };
     let d = change::diff::diff(&old, &new);
     let opts = change::impact::ImpactOptions {
@@ -115,16 +125,14 @@ pub(super) fn impact_cmd(
     let report = match change::impact::impact(&old, &new, &d, &opts) {
         Ok(r) => r,
         Err(change::impact::ImpactError::Usage(m)) => {
-            writeln!(err, "error: {m}")?;
-            return Ok(ExitCode::Usage);
+            return fail(format, ExitCode::Usage, m, out, err);
         }
         Err(change::impact::ImpactError::Invalid(d)) => {
-            report(&d, Format::Text, &mut std::io::sink(), err)?;
+            report(&d, format, out, err)?;
             return Ok(ExitCode::Invalid);
         }
         Err(change::impact::ImpactError::Io(e)) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(ExitCode::Io);
+            return fail(format, ExitCode::Io, e, out, err);
         }
     };
     let money = |x: rust_decimal::Decimal| new.product.format_money(x);

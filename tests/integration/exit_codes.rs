@@ -59,6 +59,14 @@ const TABLE: &str = "
 1 annuity --age 60 --interest 0.025 --table tests/fixtures/actuarial/gap.csv
 3 annuity --age 60 --interest 0.025 --table no-such.csv
 2 annuity --age 60 --interest abc --table products/tables/cl_2010_2013_qx.csv --column CL5
+0 diff GSM-SME@2024.1 GSM-SME@2024.1
+1 diff GSM-SME@2024.1 tests/fixtures/invalid/bad_date.yaml
+3 diff GSM-SME@2024.1 no-such.yaml
+2 diff GSM-SME@2024.1 GSM-SME@9.9
+0 impact --from GSM-SME@2024.1 --to GSM-SME@2025.9 --input examples/gsm-sme-book.csv --request examples/gsm-sme.yaml --group-column company
+1 impact --from GSM-SME@2024.1 --to GSM-SME@2025.9 --input examples/gsm-sme-book.csv --request tests/fixtures/requests/ga-bad-type.yaml --group-column company
+3 impact --from GSM-SME@2024.1 --to GSM-SME@2025.9 --input no-such.csv --request examples/gsm-sme.yaml --group-column company
+2 impact --from GSM-SME@2024.1 --to GSM-SME@2025.9 --input examples/gsm-sme-book.csv --threads 0
 0 completions bash
 2 completions tcsh
 0 man
@@ -123,6 +131,8 @@ fn every_command_is_in_the_table_with_each_outcome_it_can_have() {
         "claim",
         "declare",
         "annuity",
+        "diff",
+        "impact",
         "completions",
         "man",
     ];
@@ -154,7 +164,7 @@ fn with_json_a_failure_is_json_diagnostics_on_stdout_and_nothing_else() {
     // own usage errors (bad flag syntax, printed by clap on stderr) are JSON on stdout.
     let json_commands = [
         "validate", "list", "test", "quote", "rules", "schedule", "claim", "declare", "annuity",
-        "batch",
+        "batch", "diff", "impact",
     ];
     let tmp = tempdir("exit-codes-json");
     std::fs::write(tmp.join("bad.jsonl"), "this is not JSON\n").unwrap();
@@ -217,5 +227,5 @@ fn with_json_a_failure_is_json_diagnostics_on_stdout_and_nothing_else() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 23);
+    assert_eq!(checked, 28);
 }
