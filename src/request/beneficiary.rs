@@ -99,8 +99,8 @@ pub fn beneficiaries_of(n: &Node, file: &Path, d: &mut Diagnostics) -> Vec<Named
         return Vec::new();
     };
     let mut out = Vec::new();
-    // Per rank: the sum of its shares and the span of its first entry.
-    let mut ranks: BTreeMap<u32, (Decimal, Span)> = BTreeMap::new();
+    // Per rank: the sum of its shares, the span of its first entry and of that entry's rank.
+    let mut ranks: BTreeMap<u32, (Decimal, Span, Span)> = BTreeMap::new();
     let mut all_read = true;
     for it in items {
         let Some((b, share_span)) = one(it, file, d) else {
@@ -108,7 +108,10 @@ pub fn beneficiaries_of(n: &Node, file: &Path, d: &mut Diagnostics) -> Vec<Named
             continue;
         };
         {
-            let entry = ranks.entry(b.rank).or_insert((Decimal::ZERO, it.span));
+            let rank_span = it.get("rank").map_or(it.span, |r| r.span);
+            let entry = ranks
+                .entry(b.rank)
+                .or_insert((Decimal::ZERO, it.span, rank_span));
             match entry.0.checked_add(b.share) {
                 Some(s) => entry.0 = s,
                 None => d.push(err(file, share_span, E0216, "the shares overflow")),
@@ -120,13 +123,13 @@ pub fn beneficiaries_of(n: &Node, file: &Path, d: &mut Diagnostics) -> Vec<Named
         // The sums of a list with a bad entry would only repeat its problem.
         return out;
     }
-    if let Some((&last, _)) = ranks.last_key_value() {
+    if let Some((&last, &(_, _, last_span))) = ranks.last_key_value() {
         for rank in 1..last {
             if !ranks.contains_key(&rank) {
                 d.push(
                     err(
                         file,
-                        n.span,
+                        last_span,
                         E0216,
                         format!("rank {rank} has no beneficiary, but rank {last} has"),
                     )
@@ -135,7 +138,7 @@ pub fn beneficiaries_of(n: &Node, file: &Path, d: &mut Diagnostics) -> Vec<Named
             }
         }
     }
-    for (rank, (sum, span)) in &ranks {
+    for (rank, (sum, span, _)) in &ranks {
         if *sum != Decimal::ONE {
             d.push(
                 err(

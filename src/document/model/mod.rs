@@ -499,9 +499,10 @@ impl DocumentModel {
         }
         let insured = insured_model(q, line, &policyholder);
         let death_cover = matches!(line, LineKind::Accident | LineKind::Pension);
+        let named = named_beneficiaries(q, o)?;
         let beneficiaries = if death_cover {
-            Some(beneficiaries_model(&o.beneficiaries)?)
-        } else if !o.beneficiaries.is_empty() {
+            Some(beneficiaries_model(&named)?)
+        } else if !named.is_empty() {
             return refuse(format!(
                 "beneficiaries were named, but {} has no death cover",
                 q.product.code
@@ -723,6 +724,35 @@ fn insured_model(q: &QuoteView, line: LineKind, policyholder: &PartyModel) -> In
             named: None,
             count: Some(many.len()),
         },
+    }
+}
+
+/// The beneficiaries a document prints: the options' list, else those the quote's member
+/// named (one member), else none (法定). A quote whose several members name beneficiaries
+/// needs the options' list: one policy document prints one list.
+fn named_beneficiaries(q: &QuoteView, o: &DocOptions) -> Result<Vec<Beneficiary>, ModelError> {
+    if !o.beneficiaries.is_empty() {
+        return Ok(o.beneficiaries.clone());
+    }
+    let naming = q
+        .members
+        .iter()
+        .filter(|m| !m.beneficiaries.is_empty())
+        .count();
+    match (q.members.as_slice(), naming) {
+        (_, 0) => Ok(Vec::new()),
+        ([m], _) => Ok(m
+            .beneficiaries
+            .iter()
+            .map(|b| Beneficiary {
+                rank: b.rank,
+                name: b.name.clone(),
+                share: b.share,
+            })
+            .collect()),
+        _ => refuse(format!(
+            "{naming} members of the quote name their own beneficiaries; a policy document prints one list: give `beneficiaries` in the document options"
+        )),
     }
 }
 
