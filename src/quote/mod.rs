@@ -330,7 +330,7 @@ fn members_out(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<MemberOut>
                         rank: b.rank,
                         name: b.name.clone(),
                         relation: b.relation,
-                        share: b.share,
+                        share: b.share.normalize(),
                     })
                     .collect(),
             })

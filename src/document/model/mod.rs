@@ -727,9 +727,10 @@ fn insured_model(q: &QuoteView, line: LineKind, policyholder: &PartyModel) -> In
     }
 }
 
-/// The beneficiaries a document prints: the options' list, else those the quote's member
-/// named (one member), else none (法定). A quote whose several members name beneficiaries
-/// needs the options' list: one policy document prints one list.
+/// The beneficiaries a document prints: the options' list, else those the member of a
+/// one-member quote named, else none (法定). A quote of several members of which any names
+/// beneficiaries needs the options' list: one policy document prints one list, and printing
+/// one member's as the policy's would misstate the others'.
 fn named_beneficiaries(q: &QuoteView, o: &DocOptions) -> Result<Vec<Beneficiary>, ModelError> {
     if !o.beneficiaries.is_empty() {
         return Ok(o.beneficiaries.clone());
@@ -739,9 +740,9 @@ fn named_beneficiaries(q: &QuoteView, o: &DocOptions) -> Result<Vec<Beneficiary>
         .iter()
         .filter(|m| !m.beneficiaries.is_empty())
         .count();
-    match (q.members.as_slice(), naming) {
-        (_, 0) => Ok(Vec::new()),
-        ([m], _) => Ok(m
+    match q.members.as_slice() {
+        _ if naming == 0 => Ok(Vec::new()),
+        [m] => Ok(m
             .beneficiaries
             .iter()
             .map(|b| Beneficiary {
@@ -750,8 +751,9 @@ fn named_beneficiaries(q: &QuoteView, o: &DocOptions) -> Result<Vec<Beneficiary>
                 share: b.share,
             })
             .collect()),
-        _ => refuse(format!(
-            "{naming} members of the quote name their own beneficiaries; a policy document prints one list: give `beneficiaries` in the document options"
+        all => refuse(format!(
+            "{naming} of the quote's {} members name beneficiaries; a policy document prints one list: give `beneficiaries` in the document options",
+            all.len()
         )),
     }
 }
