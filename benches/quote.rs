@@ -43,6 +43,7 @@ fn census_of_1000(ps: &[Product]) -> (Product, Request) {
                 party: m.party.clone(),
                 inputs: m.inputs.clone(),
                 row: Some(i + 2),
+                beneficiaries: m.beneficiaries.clone(),
             }
         })
         .collect();

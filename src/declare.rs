@@ -125,6 +125,7 @@ fn request_for(
             },
             inputs,
             row: Some(d.row as usize),
+            beneficiaries: Vec::new(),
         });
     }
     if diags.has_errors() {

@@ -218,6 +218,7 @@ impl CensusLayout {
             party,
             inputs,
             row: Some(row),
+            beneficiaries: Vec::new(),
         }))
     }
 }

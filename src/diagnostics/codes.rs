@@ -98,6 +98,7 @@ registry! {
     E0213 => "A payment plan the product does not offer.", "fix the request at the line and column shown";
     E0214 => "A value of the wrong type or outside its range.", "fix the request at the line and column shown";
     E0215 => "No version of the product is in force on the request's cover start date.", "change `start` to a date in the product's effective period, or name a version with `--product CODE@VERSION`";
+    E0216 => "A member's beneficiaries do not hold: the shares of a rank do not add up to 100%, a rank has no beneficiary, a share is not a percentage in (0%, 100%], an unknown relation.", "fix the beneficiary at the line and column shown";
     E0220 => "The census file cannot be read.", "fix the census cell at the row and column shown";
     E0221 => "The census has no readable header row.", "fix the census cell at the row and column shown";
     E0222 => "A census column that is not a member field, or a required member field without a column.", "fix the census cell at the row and column shown";

@@ -323,6 +323,16 @@ fn members_out(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<MemberOut>
                 fields,
                 premiums,
                 total: p.format_money(total),
+                beneficiaries: mem
+                    .beneficiaries
+                    .iter()
+                    .map(|b| BeneficiaryOut {
+                        rank: b.rank,
+                        name: b.name.clone(),
+                        relation: b.relation,
+                        share: b.share.normalize(),
+                    })
+                    .collect(),
             })
         })
         .collect()

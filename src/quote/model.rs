@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::product::{Names, PlanMode, TermUnit};
@@ -84,6 +85,23 @@ pub struct MemberOut {
     pub premiums: BTreeMap<String, String>,
     /// Sum of `premiums`.
     pub total: String,
+    /// Named beneficiaries of death cover; absent (empty) means 法定, the heirs at law.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub beneficiaries: Vec<BeneficiaryOut>,
+}
+
+/// A named beneficiary of a member's death cover, as the request gave it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeneficiaryOut {
+    /// Rank: rank 1 takes first.
+    pub rank: u32,
+    /// Name.
+    pub name: String,
+    /// Relation to the insured member.
+    pub relation: crate::request::Relation,
+    /// Share within the rank, as a ratio (`0.6` for 60%).
+    pub share: Decimal,
 }
 
 /// How VAT applies to a coverage.

@@ -104,6 +104,7 @@ pub enum Limit {
         rate: Option<Decimal>,
     },
     ShortPeriodRule,
+    BeneficiaryRelations(Vec<crate::request::Relation>),
 }
 
 impl Limit {
@@ -157,6 +158,13 @@ impl Limit {
                 None => "VAT".into(),
             },
             Limit::ShortPeriodRule => "a declared short-period rule for terms under a year".into(),
+            Limit::BeneficiaryRelations(r) => {
+                let words: Vec<&str> = r.iter().map(|x| x.word()).collect();
+                format!(
+                    "beneficiaries related to the insured as {}",
+                    words.join(", ")
+                )
+            }
         }
     }
 }
@@ -635,6 +643,17 @@ impl Checker<'_> {
                     return None;
                 }
                 Limit::ShortPeriodRule
+            }
+            RawLimit::BeneficiaryRelations(r) => {
+                if r.is_empty() {
+                    self.err(
+                        l.span,
+                        "no relation is allowed",
+                        "list the relations, e.g. [spouse, child, parent]",
+                    );
+                    return None;
+                }
+                Limit::BeneficiaryRelations(r.iter().map(|x| x.value).collect())
             }
         })
     }

@@ -315,6 +315,8 @@ impl<'a> Cx<'a> {
             Limit::MortalityTables(allowed) => self.mortality(r, allowed),
             Limit::InstalmentYearAbove(share) => self.instalments(r, *share),
             Limit::Vat { exempt, rate } => self.vat(r, *exempt, *rate),
+            // Decided per request: a product names no beneficiaries.
+            Limit::BeneficiaryRelations(_) => {}
             Limit::ShortPeriodRule => {
                 let t = &self.p.term;
                 if t.unit == TermUnit::Month && t.min < 12 && t.short_period.is_none() {

@@ -122,6 +122,8 @@ pub enum RawLimit {
     },
     /// Terms under a year need a declared short-period rule.
     ShortPeriodRule(Sp<bool>),
+    /// The relations to the insured a request may name as beneficiaries of death cover.
+    BeneficiaryRelations(Vec<Sp<crate::request::Relation>>),
 }
 
 /// A product's acknowledgement of a rule: part of the product file format.

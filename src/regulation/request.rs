@@ -3,7 +3,7 @@
 //! the rule (`regulation.<id>`) and citing its source.
 //!
 //! The rules decided per request are the group size, the occupation classes, the credit
-//! periods and the yearly contribution cap; the others are properties of the product, held by
+//! periods, the yearly contribution cap and the relations of named beneficiaries; the others are properties of the product, held by
 //! `validate` (see [`super::product`]).
 
 use std::cell::RefCell;
@@ -47,6 +47,7 @@ fn per_request(l: &Limit) -> bool {
             | Limit::OccupationClasses { .. }
             | Limit::CreditPeriod { .. }
             | Limit::YearlyContributionCap(_)
+            | Limit::BeneficiaryRelations(_)
     )
 }
 
@@ -108,6 +109,16 @@ fn declines_by(baseline: &Baseline, p: &Product, r: &Request) -> Vec<Failure> {
                     && year > *cap
                 {
                     out.push(failure(rule, None, r));
+                }
+            }
+            Limit::BeneficiaryRelations(allowed) => {
+                for (i, m) in r.members.iter().enumerate() {
+                    if m.beneficiaries
+                        .iter()
+                        .any(|b| !allowed.contains(&b.relation))
+                    {
+                        out.push(failure(rule, Some(i), r));
+                    }
                 }
             }
             _ => {}

@@ -9,7 +9,10 @@
 //! Parts: `header` (the request file read once, its start date, and the product version it
 //! picks), `census` (census files), and here the full check of a request.
 
+mod beneficiary;
 mod header;
+
+pub use beneficiary::{NamedBeneficiary, Relation};
 
 pub use crate::census::layout::{CensusLayout, HeaderProblem, MAX_MEMBERS, RowProblem};
 pub use header::{Header, PickError, ReadError, RequestFile, header, pick, read_input};
@@ -44,6 +47,8 @@ pub struct Member {
     pub inputs: Vec<Value>,
     /// Census row (1-based line in the CSV), when read from one.
     pub row: Option<usize>,
+    /// Named beneficiaries of death cover; empty means 法定 (the heirs at law).
+    pub beneficiaries: Vec<NamedBeneficiary>,
 }
 
 /// A checked request.
@@ -744,6 +749,7 @@ fn value_of(
 
 fn member_of(product: &Product, n: &Node, file: &Path, d: &mut Diagnostics) -> Member {
     let mut party = Party::default();
+    let mut beneficiaries = Vec::new();
     let mut inputs = Vec::new();
     let NodeKind::Map(entries) = &n.kind else {
         d.push(err(file, n.span, E0203, "a member is a mapping of fields"));
@@ -751,6 +757,7 @@ fn member_of(product: &Product, n: &Node, file: &Path, d: &mut Diagnostics) -> M
             party,
             inputs,
             row: None,
+            beneficiaries: Vec::new(),
         };
     };
     let fields: Vec<_> = product
@@ -764,12 +771,13 @@ fn member_of(product: &Product, n: &Node, file: &Path, d: &mut Diagnostics) -> M
         match name {
             "name" => party.name = v.as_str().unwrap_or("").to_string(),
             "id" => party.id = v.as_str().map(str::to_string),
+            "beneficiaries" => beneficiaries = beneficiary::beneficiaries_of(v, file, d),
             _ if fields.iter().any(|f| f.name == name) => {}
             _ => {
                 let names: Vec<&str> = fields
                     .iter()
                     .map(|f| f.name.as_str())
-                    .chain(["name", "id"])
+                    .chain(["name", "id", "beneficiaries"])
                     .collect();
                 let help = did_you_mean(name, names.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
@@ -808,5 +816,6 @@ fn member_of(product: &Product, n: &Node, file: &Path, d: &mut Diagnostics) -> M
         party,
         inputs,
         row: None,
+        beneficiaries,
     }
 }

@@ -2,6 +2,7 @@
 
 mod actuarial;
 mod batch;
+mod beneficiaries;
 mod census;
 mod change;
 mod codes;

@@ -399,7 +399,7 @@ fn the_built_in_baseline_is_the_shipped_file() {
             .collect()
     };
     assert_eq!(ids(regulation::builtin()), ids(&file));
-    assert_eq!(file.rules().len(), 27);
+    assert_eq!(file.rules().len(), 28);
 }
 
 #[test]

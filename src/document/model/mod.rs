@@ -499,9 +499,10 @@ impl DocumentModel {
         }
         let insured = insured_model(q, line, &policyholder);
         let death_cover = matches!(line, LineKind::Accident | LineKind::Pension);
+        let named = named_beneficiaries(q, o)?;
         let beneficiaries = if death_cover {
-            Some(beneficiaries_model(&o.beneficiaries)?)
-        } else if !o.beneficiaries.is_empty() {
+            Some(beneficiaries_model(&named)?)
+        } else if !named.is_empty() {
             return refuse(format!(
                 "beneficiaries were named, but {} has no death cover",
                 q.product.code
@@ -723,6 +724,37 @@ fn insured_model(q: &QuoteView, line: LineKind, policyholder: &PartyModel) -> In
             named: None,
             count: Some(many.len()),
         },
+    }
+}
+
+/// The beneficiaries a document prints: the options' list, else those the member of a
+/// one-member quote named, else none (法定). A quote of several members of which any names
+/// beneficiaries needs the options' list: one policy document prints one list, and printing
+/// one member's as the policy's would misstate the others'.
+fn named_beneficiaries(q: &QuoteView, o: &DocOptions) -> Result<Vec<Beneficiary>, ModelError> {
+    if !o.beneficiaries.is_empty() {
+        return Ok(o.beneficiaries.clone());
+    }
+    let naming = q
+        .members
+        .iter()
+        .filter(|m| !m.beneficiaries.is_empty())
+        .count();
+    match q.members.as_slice() {
+        _ if naming == 0 => Ok(Vec::new()),
+        [m] => Ok(m
+            .beneficiaries
+            .iter()
+            .map(|b| Beneficiary {
+                rank: b.rank,
+                name: b.name.clone(),
+                share: b.share,
+            })
+            .collect()),
+        all => refuse(format!(
+            "{naming} of the quote's {} members name beneficiaries; a policy document prints one list: give `beneficiaries` in the document options",
+            all.len()
+        )),
     }
 }
 

@@ -89,6 +89,16 @@ pub(super) struct MemberView {
     #[serde(default)]
     pub(super) fields: BTreeMap<String, String>,
     pub(super) total: Decimal,
+    #[serde(default)]
+    pub(super) beneficiaries: Vec<MemberBeneficiaryView>,
+}
+
+/// A member's named beneficiary as the quote carries it (its relation is not printed).
+#[derive(Debug, Clone, Deserialize)]
+pub(super) struct MemberBeneficiaryView {
+    pub(super) rank: u32,
+    pub(super) name: String,
+    pub(super) share: Decimal,
 }
 
 #[derive(Debug, Clone, Deserialize)]
