@@ -5,7 +5,6 @@
 //! report (same report, same bytes).
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::impact::Report;
 
@@ -33,14 +32,15 @@ fn histogram_svg(r: &Report) -> String {
         .max()
         .unwrap_or(0)
         .max(1);
-    let (w, h, bw) = (660.0, 200.0, 50.0);
+    // Pixel geometry in whole pixels from record counts; no amount passes through it.
+    let (w, h, bw): (u64, u64, u64) = (660, 200, 50);
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{}\" role=\"img\" aria-label=\"Histogram of the change per record\">",
-        h + 40.0
+        h + 40
     );
     for (i, b) in r.histogram.iter().enumerate() {
-        let bh = (b.records as f64 / max as f64) * h;
-        let x = i as f64 * (bw + 5.0) + 5.0;
+        let bh = b.records.saturating_mul(h) / max;
+        let x = i as u64 * (bw + 5) + 5;
         let label = match (b.from, b.to) {
             (None, Some(t)) => format!("&lt;{t}"),
             (Some(f), None) => format!("≥{f}"),
@@ -48,13 +48,13 @@ fn histogram_svg(r: &Report) -> String {
             _ => String::new(),
         };
         s.push_str(&format!(
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw}\" height=\"{bh:.1}\" fill=\"#4a7ab0\"><title>{} records</title></rect><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{label}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            "<rect x=\"{x}\" y=\"{}\" width=\"{bw}\" height=\"{bh}\" fill=\"#4a7ab0\"><title>{} records</title></rect><text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{label}</text><text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
             h - bh,
             b.records,
-            x + bw / 2.0,
-            h + 15.0,
-            x + bw / 2.0,
-            (h - bh - 3.0).max(10.0),
+            x + bw / 2,
+            h + 15,
+            x + bw / 2,
+            h.saturating_sub(bh + 3).max(10),
             b.records
         ));
     }
@@ -62,26 +62,40 @@ fn histogram_svg(r: &Report) -> String {
     s
 }
 
+/// A pixel coordinate to one decimal place, halves away from zero.
+fn px1(v: Decimal) -> Decimal {
+    v.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
 /// A waterfall of the attribution: each share as a bar from the running total.
 fn waterfall_svg(r: &Report) -> String {
     let n = r.attribution.len();
-    let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
-    let mut running = 0.0f64;
-    let mut lo = 0.0f64;
-    let mut hi = 0.0f64;
+    // Bar geometry in Decimal: the amounts never pass through a float. A book whose changes
+    // overflow the arithmetic gets no chart (the table below still states every share).
+    let mut running = Decimal::ZERO;
+    let (mut lo, mut hi) = (Decimal::ZERO, Decimal::ZERO);
     for a in &r.attribution {
-        running += f(a.change);
+        let Some(next) = running.checked_add(a.change) else {
+            return String::new();
+        };
+        running = next;
         lo = lo.min(running);
         hi = hi.max(running);
     }
-    let span = (hi - lo).max(1e-9);
-    let (w, row) = (640.0, 26.0);
-    let height = row * (n as f64 + 1.0) + 10.0;
-    let x = |v: f64| 260.0 + (v - lo) / span * (w - 280.0);
+    let span = (hi - lo).max(Decimal::ONE);
+    let (w, row) = (Decimal::from(640), Decimal::from(26));
+    let height = row * Decimal::from(n + 1) + Decimal::from(10);
+    let x = |v: Decimal| {
+        let px = (v - lo)
+            .checked_div(span)
+            .and_then(|t| t.checked_mul(w - Decimal::from(280)))
+            .unwrap_or(Decimal::ZERO);
+        px1(Decimal::from(260) + px)
+    };
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" role=\"img\" aria-label=\"Attribution of the total change\">"
     );
-    running = 0.0;
+    running = Decimal::ZERO;
     for (i, a) in r
         .attribution
         .iter()
@@ -94,14 +108,14 @@ fn waterfall_svg(r: &Report) -> String {
     {
         let total = i == n;
         let (from, to) = if total {
-            (0.0, f(a.change))
+            (Decimal::ZERO, a.change)
         } else {
             let from = running;
-            running += f(a.change);
+            running += a.change;
             (from, running)
         };
         let (x0, x1) = (x(from.min(to)), x(from.max(to)));
-        let y = i as f64 * row + 5.0;
+        let y = row * Decimal::from(i) + Decimal::from(5);
         let color = if total {
             "#555"
         } else if to >= from {
@@ -110,11 +124,11 @@ fn waterfall_svg(r: &Report) -> String {
             "#4f9a5b"
         };
         s.push_str(&format!(
-            "<text x=\"0\" y=\"{:.1}\" font-size=\"12\">{}</text><rect x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{color}\"><title>{}</title></rect>",
-            y + row * 0.6,
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><rect x=\"{x0}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{color}\"><title>{}</title></rect>",
+            px1(y + row * Decimal::new(6, 1)),
             esc(&a.item),
-            (x1 - x0).max(1.0),
-            row - 8.0,
+            (x1 - x0).max(Decimal::ONE),
+            row - Decimal::from(8),
             a.change
         ));
     }

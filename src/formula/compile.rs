@@ -253,7 +253,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
         Some(e)
     }
 
-    fn expect(&mut self, n: &AstNode, in_agg: bool, want: Ty, what: &str) -> Option<Expr> {
+    fn expect_type(&mut self, n: &AstNode, in_agg: bool, want: Ty, what: &str) -> Option<Expr> {
         let (e, ty) = self.expr(n, in_agg)?;
         if ty != want {
             self.err(
@@ -307,16 +307,16 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 column,
             } => self.lookup(n, table, keys, column.as_deref(), in_agg),
             Ast::Neg(e) => {
-                let x = self.expect(e, in_agg, Ty::Num, "`-`")?;
+                let x = self.expect_type(e, in_agg, Ty::Num, "`-`")?;
                 Some((Expr::Neg(Box::new(x)), Ty::Num))
             }
             Ast::Not(e) => {
-                let x = self.expect(e, in_agg, Ty::Bool, "`not`")?;
+                let x = self.expect_type(e, in_agg, Ty::Bool, "`not`")?;
                 Some((Expr::Not(Box::new(x)), Ty::Bool))
             }
             Ast::Binary(op, l, r) => self.binary(n, *op, l, r, in_agg),
             Ast::If(c, a, b) => {
-                let c = self.expect(c, in_agg, Ty::Bool, "the condition of `if`");
+                let c = self.expect_type(c, in_agg, Ty::Bool, "the condition of `if`");
                 let a = self.expr(a, in_agg);
                 let bb = self.expr(b, in_agg);
                 let (c, (a, ta), (b2, tb)) = (c?, a?, bb?);
@@ -569,7 +569,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 }
                 let mut xs = Vec::new();
                 for a in args {
-                    xs.push(self.expect(a, in_agg, Ty::Num, name));
+                    xs.push(self.expect_type(a, in_agg, Ty::Num, name));
                 }
                 let xs: Option<Vec<Expr>> = xs.into_iter().collect();
                 Some((Expr::Call(f, xs?.into_boxed_slice()), Ty::Num))
@@ -578,14 +578,14 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 if args.len() != 1 {
                     return arity_err(self, "one number");
                 }
-                let x = self.expect(&args[0], in_agg, Ty::Num, name)?;
+                let x = self.expect_type(&args[0], in_agg, Ty::Num, name)?;
                 Some((Expr::Call(f, vec![x].into_boxed_slice()), Ty::Num))
             }
             Func::Round | Func::RoundUp | Func::RoundDown => {
                 if args.len() != 2 {
                     return arity_err(self, "a number and a count of decimal places");
                 }
-                let x = self.expect(&args[0], in_agg, Ty::Num, name);
+                let x = self.expect_type(&args[0], in_agg, Ty::Num, name);
                 let places = match &args[1].ast {
                     Ast::Num(d)
                         if d.fract().is_zero()
@@ -625,7 +625,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     return arity_err(self, "one argument");
                 }
                 let want = if f == Func::Sum { Ty::Num } else { Ty::Bool };
-                let x = self.expect(&args[0], true, want, name)?;
+                let x = self.expect_type(&args[0], true, want, name)?;
                 Some((Expr::Call(f, vec![x].into_boxed_slice()), Ty::Num))
             }
             Func::Annuity | Func::Endowment | Func::Assurance | Func::PremiumReturn => {
@@ -662,7 +662,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                     },
                     Ast::If(c, a, b) => {
                         // A choice between tables, e.g. by gender.
-                        let c = self.expect(c, in_agg, Ty::Bool, "the condition of `if`")?;
+                        let c = self.expect_type(c, in_agg, Ty::Bool, "the condition of `if`")?;
                         let pick = |this: &mut Self, x: &AstNode| -> Option<Expr> {
                             match &x.ast {
                                 Ast::Name(t) => match this.resolve.life_table(t) {
@@ -704,7 +704,7 @@ impl<'a, R: Resolve> Compiler<'a, R> {
                 };
                 let mut xs = vec![table];
                 for a in &args[1..] {
-                    xs.push(self.expect(a, in_agg, Ty::Num, name)?);
+                    xs.push(self.expect_type(a, in_agg, Ty::Num, name)?);
                 }
                 Some((Expr::Call(f, xs.into_boxed_slice()), Ty::Num))
             }
