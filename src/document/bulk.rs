@@ -42,7 +42,7 @@ use super::error::RenderError;
 use super::format::Lang;
 use super::options::PolicyOptions;
 use super::pdf::PdfPrinter;
-use super::render::{DocKind, OutFormat, render_to_string};
+use super::render::{DocKind, OutFormat, render_owned_quote, render_to_string};
 
 /// Longest record accepted, in bytes (a quote of a very large census is a few megabytes).
 pub const MAX_RECORD_BYTES: u64 = 64 << 20;
@@ -417,15 +417,16 @@ fn render_quote(
         .join(format!("{id}.{}", extension(job.format)));
     let rendered = match job.format {
         OutFormat::Html | OutFormat::Md => {
-            super::render::render_quote(renderer, job.kind, job.format, &quote, options, None)
+            render_owned_quote(renderer, job.kind, job.format, quote, options, None)
                 .map(String::into_bytes)
         }
         OutFormat::Pdf => {
-            super::render::render_quote(renderer, job.kind, OutFormat::Html, &quote, options, None)
-                .and_then(|html| match printer {
+            render_owned_quote(renderer, job.kind, OutFormat::Html, quote, options, None).and_then(
+                |html| match printer {
                     Some(p) => p.print(&html),
                     None => PdfPrinter::start()?.print(&html),
-                })
+                },
+            )
         }
         OutFormat::Docx => {
             let context = record_context(quote, &job.options);

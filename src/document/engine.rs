@@ -161,13 +161,7 @@ impl Renderer {
     /// Renders template `name` (a path relative to the template directory, such as
     /// `quote.html`) with `context`, which must be a JSON object.
     pub fn render(&self, name: &str, context: &serde_json::Value) -> Result<String, RenderError> {
-        check_name(name)?;
-        if !self.names.iter().any(|n| n == name) {
-            return Err(RenderError::NotFound {
-                name: name.to_string(),
-                dir: self.dir.clone(),
-            });
-        }
+        self.check_template(name)?;
         if !context.is_object() {
             return Err(RenderError::Context {
                 template: name.to_string(),
@@ -178,13 +172,50 @@ impl Renderer {
             template: name.to_string(),
             message: e.to_string(),
         })?;
+        self.render_context(name, &context)
+    }
+
+    /// Renders template `name` with the keys of `context` and `value` under `key`. The value
+    /// goes into the template's context straight from its `Serialize` implementation, with no
+    /// JSON copy in between: the way to pass a large typed value (the document model).
+    pub fn render_with<T: serde::Serialize + ?Sized>(
+        &self,
+        name: &str,
+        context: &serde_json::Map<String, serde_json::Value>,
+        key: &'static str,
+        value: &T,
+    ) -> Result<String, RenderError> {
+        self.check_template(name)?;
+        let bad = |e: tera::Error| RenderError::Context {
+            template: name.to_string(),
+            message: e.to_string(),
+        };
+        let mut ctx = tera::Context::from_serialize(context).map_err(bad)?;
+        ctx.insert_value(key, Value::try_from_serializable(value).map_err(bad)?);
+        self.render_context(name, &ctx)
+    }
+
+    /// Checks that `name` is a plain relative name of a loaded template.
+    fn check_template(&self, name: &str) -> Result<(), RenderError> {
+        check_name(name)?;
+        if !self.names.iter().any(|n| n == name) {
+            return Err(RenderError::NotFound {
+                name: name.to_string(),
+                dir: self.dir.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Renders template `name` with a context of the engine, by the escaping of its ending.
+    fn render_context(&self, name: &str, context: &tera::Context) -> Result<String, RenderError> {
         let engine = if MARKDOWN_ENDINGS.iter().any(|e| name.ends_with(e)) {
             &self.markdown
         } else {
             &self.tera
         };
         engine
-            .render(name, &context)
+            .render(name, context)
             .map_err(|e| engine_error(&self.dir, e))
     }
 

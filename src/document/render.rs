@@ -189,38 +189,57 @@ pub fn document_context(
     context: &Value,
     template: &str,
 ) -> Result<Value, RenderError> {
+    let Some(input) = context.as_object() else {
+        return Err(RenderError::Context {
+            template: template.to_string(),
+            message: "the context must be a JSON object".to_string(),
+        });
+    };
+    fill_context(kind, lang, input.clone(), template, true).map(Value::Object)
+}
+
+/// [`document_context`] on a context it owns (no copy of the quote). With `build_model`, a
+/// missing `doc` is built from the quote; without, `doc` is left to the caller.
+fn fill_context(
+    kind: DocKind,
+    lang: Lang,
+    mut out: Map<String, Value>,
+    template: &str,
+    build_model: bool,
+) -> Result<Map<String, Value>, RenderError> {
     let bad = |message: String| RenderError::Context {
         template: template.to_string(),
         message,
     };
-    let Some(input) = context.as_object() else {
-        return Err(bad("the context must be a JSON object".to_string()));
-    };
-    let mut out: Map<String, Value> = input.clone();
-    let Some(quote) = input.get("quote").and_then(Value::as_object) else {
+    let Some(quote) = out.get("quote").and_then(Value::as_object) else {
         return Err(bad(
             "the context needs `quote`, the quote JSON as an object".to_string(),
         ));
     };
+    // What the quote gives, read before the context is changed.
+    let currency = match quote.get("currency").and_then(Value::as_str) {
+        Some(c) => Some(Value::from(c)),
+        None if out.get("currency").is_none_or(Value::is_null) => {
+            return Err(bad(
+                "`quote.currency` must be a currency code such as \"CNY\"".to_string(),
+            ));
+        }
+        None => None,
+    };
+    let illustration = quote.get("illustration").cloned().unwrap_or(Value::Null);
+    let as_of = quote.get("as_of").cloned().unwrap_or(Value::Null);
+    let payment = chosen_payment(quote, out.get("plan")).map_err(&bad);
 
     out.insert("lang".to_string(), Value::from(lang.code()));
 
-    if out.get("currency").is_none_or(Value::is_null) {
-        match quote.get("currency").and_then(Value::as_str) {
-            Some(c) => {
-                out.insert("currency".to_string(), Value::from(c));
-            }
-            None => {
-                return Err(bad(
-                    "`quote.currency` must be a currency code such as \"CNY\"".to_string(),
-                ));
-            }
-        }
+    if out.get("currency").is_none_or(Value::is_null)
+        && let Some(c) = currency
+    {
+        out.insert("currency".to_string(), c);
     }
 
     if out.get("illustration").is_none_or(Value::is_null) {
-        let rows = quote.get("illustration").cloned().unwrap_or(Value::Null);
-        out.insert("illustration".to_string(), rows);
+        out.insert("illustration".to_string(), illustration);
     }
     match out.get("illustration") {
         Some(Value::Array(_) | Value::Null) | None => {}
@@ -233,7 +252,6 @@ pub fn document_context(
     }
 
     if out.get("issue_date").is_none_or(Value::is_null) {
-        let as_of = quote.get("as_of").cloned().unwrap_or(Value::Null);
         out.insert("issue_date".to_string(), as_of);
     }
 
@@ -256,24 +274,22 @@ pub fn document_context(
     }
     out.entry("arbitration_body").or_insert(Value::Null);
 
-    let payment = chosen_payment(quote, out.get("plan")).map_err(bad)?;
-    out.insert("payment".to_string(), payment);
+    out.insert("payment".to_string(), payment?);
     out.entry("plan").or_insert(Value::Null);
 
-    if out.get("doc").is_none_or(Value::is_null) {
+    if build_model && out.get("doc").is_none_or(Value::is_null) {
         let options = options_from_context(lang, &out).map_err(bad)?;
-        let model =
-            DocumentModel::from_json(&Value::Object(quote.clone()), &options).map_err(|e| {
-                RenderError::Refused {
-                    document: kind.name().to_string(),
-                    reason: e.to_string(),
-                }
-            })?;
+        let model = DocumentModel::from_json(&out["quote"], &options).map_err(|e| {
+            RenderError::Refused {
+                document: kind.name().to_string(),
+                reason: e.to_string(),
+            }
+        })?;
         let model = serde_json::to_value(&model).map_err(|e| bad(e.to_string()))?;
         out.insert("doc".to_string(), model);
     }
 
-    Ok(Value::Object(out))
+    Ok(out)
 }
 
 /// The document options a JSON context carries: `plan`, `issue_date`, `dispute`,
@@ -357,6 +373,19 @@ pub fn render_quote(
     options: &DocOptions,
     billing: Option<&Value>,
 ) -> Result<String, RenderError> {
+    render_owned_quote(renderer, kind, format, quote.clone(), options, billing)
+}
+
+/// [`render_quote`] of a quote the caller gives away (bulk rendering): the quote goes into the
+/// template's context without a copy, and the model straight from its `Serialize`.
+pub fn render_owned_quote(
+    renderer: &Renderer,
+    kind: DocKind,
+    format: OutFormat,
+    quote: Value,
+    options: &DocOptions,
+    billing: Option<&Value>,
+) -> Result<String, RenderError> {
     if matches!(format, OutFormat::Pdf | OutFormat::Docx) {
         return Err(RenderError::NotText {
             document: kind.name().to_string(),
@@ -368,25 +397,18 @@ pub fn render_quote(
         quote["product"]["version"].as_str().unwrap_or("?")
     );
     let name = product_template(kind, format, &options.product, &product_id)?;
-    let model = DocumentModel::from_json(quote, options).map_err(|e| RenderError::Refused {
+    let model = DocumentModel::from_json(&quote, options).map_err(|e| RenderError::Refused {
         document: kind.name().to_string(),
         reason: e.to_string(),
     })?;
     let mut ctx = Map::new();
-    ctx.insert("quote".to_string(), quote.clone());
-    ctx.insert(
-        "doc".to_string(),
-        serde_json::to_value(&model).map_err(|e| RenderError::Context {
-            template: name.clone(),
-            message: e.to_string(),
-        })?,
-    );
+    ctx.insert("quote".to_string(), quote);
     ctx.insert("plan".to_string(), Value::from(options.plan.clone()));
     if let Some(b) = billing {
         ctx.insert("billing".to_string(), b.clone());
     }
-    let context = document_context(kind, options.lang, &Value::Object(ctx), &name)?;
-    renderer.render(&name, &context)
+    let context = fill_context(kind, options.lang, ctx, &name, false)?;
+    renderer.render_with(&name, &context, "doc", &model)
 }
 
 /// [`render_quote`] written to `output` as HTML, Markdown or PDF (see [`render_document`]).

@@ -462,7 +462,8 @@ impl DocumentModel {
         quote: &serde_json::Value,
         options: &DocOptions,
     ) -> Result<DocumentModel, ModelError> {
-        let view: QuoteView = serde_json::from_value(quote.clone())
+        // Read from the borrowed JSON: no copy of the quote.
+        let view = QuoteView::deserialize(quote)
             .map_err(|e| ModelError(format!("the quote JSON is not a quote: {e}")))?;
         DocumentModel::from_view(&view, options)
     }
