@@ -21,13 +21,17 @@
 //!
 //! The templates are compiled once (the caller's [`Renderer`]); for PDF one browser serves the
 //! whole run ([`PdfPrinter`]). HTML, Markdown and Word documents of a chunk of records are
-//! rendered in parallel; problems are reported in input order all the same. A document depends only on its record and the shared options,
+//! rendered in parallel; for PDF the chunk's HTML is rendered in parallel and printed on
+//! several pages of the one browser at once ([`PdfPrinter::print_all`]). Problems are
+//! reported in input order all the same. A document depends only on its record and the shared options,
 //! so a file's bytes do not depend on the other records. Every record is either written or
 //! reported, never dropped silently; [`BulkSummary`] counts both.
 //!
-//! The render context of a record is built by [`record_context`]: the quote under `quote`
-//! plus the run's shared options. That is the one place to change when documents are built
-//! from another model of the quote.
+//! Each record is rendered from its quote and its document options (the product's insurer
+//! profile and terms with the run's and the quote's own policy options) by
+//! [`render_owned_quote`] (HTML, Markdown, the HTML of a PDF) and
+//! [`super::render::render_owned_docx`] (Word), which build the document model and give the
+//! quote to the templates without copying it.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -401,13 +405,7 @@ fn render_quote(
         quote["product"]["code"].as_str().unwrap_or_default(),
         quote["product"]["version"].as_str().unwrap_or_default()
     );
-    let Some(options) = job.documents.get(&product) else {
-        return Ok(Err((
-            Some(id),
-            format!("no product {product} in the products folder to render its documents with"),
-        )));
-    };
-    let options = match job.policy.for_quote(&id, options) {
+    let options = match quote_options(job, &id, &product) {
         Ok(o) => o,
         Err(message) => return Ok(Err((Some(id), message))),
     };
@@ -429,8 +427,7 @@ fn render_quote(
             )
         }
         OutFormat::Docx => {
-            let context = record_context(quote, &job.options);
-            render_bytes(renderer, printer, job.kind, job.lang, job.format, &context)
+            super::render::render_owned_docx(renderer, job.kind, quote, options, None)
         }
     };
     match rendered {
@@ -438,6 +435,76 @@ fn render_quote(
         Err(e @ (RenderError::Pdf { .. } | RenderError::PdfProgramMissing { .. })) => Err(e),
         Err(e) => Ok(Err((Some(id), e.to_string()))),
     }
+}
+
+/// The document options of quote `id` of product version `product`: the product's, with
+/// the run's and the quote's own policy options.
+fn quote_options<'a>(
+    job: &'a BulkJob,
+    id: &str,
+    product: &str,
+) -> Result<std::borrow::Cow<'a, super::DocOptions>, String> {
+    let Some(options) = job.documents.get(product) else {
+        return Err(format!(
+            "no product {product} in the products folder to render its documents with"
+        ));
+    };
+    job.policy.for_quote(id, options)
+}
+
+/// The HTML a quote's PDF is printed from, and the file it goes to.
+fn pdf_source(
+    renderer: &Renderer,
+    job: &BulkJob,
+    id: String,
+    quote: Value,
+) -> Result<(PathBuf, String), Refusal> {
+    let product = format!(
+        "{}@{}",
+        quote["product"]["code"].as_str().unwrap_or_default(),
+        quote["product"]["version"].as_str().unwrap_or_default()
+    );
+    let options = quote_options(job, &id, &product).map_err(|m| (Some(id.clone()), m))?;
+    let file = job
+        .output_dir
+        .join(format!("{id}.{}", extension(job.format)));
+    render_owned_quote(renderer, job.kind, OutFormat::Html, quote, &options, None)
+        .map(|html| (file, html))
+        .map_err(|e| (Some(id), e.to_string()))
+}
+
+/// The PDFs of a chunk: the HTML of every quote rendered in parallel, then printed on the
+/// browser's pages at once ([`PdfPrinter::print_all`]) and written. The outer error ends
+/// the run.
+fn print_chunk(
+    renderer: &Renderer,
+    printer: &mut PdfPrinter,
+    job: &BulkJob,
+    work: Vec<Result<(String, Value), Refusal>>,
+) -> Vec<Result<Result<(), Refusal>, RenderError>> {
+    let sources: Vec<Result<(PathBuf, String), Refusal>> = work
+        .into_par_iter()
+        .map(|w| w.and_then(|(id, quote)| pdf_source(renderer, job, id, quote)))
+        .collect();
+    let htmls: Vec<String> = sources
+        .iter()
+        .filter_map(|s| s.as_ref().ok().map(|(_, html)| html.clone()))
+        .collect();
+    let mut pdfs = printer.print_all(&htmls).into_iter();
+    sources
+        .into_iter()
+        .map(|s| match s {
+            Err(refusal) => Ok(Err(refusal)),
+            Ok((file, _)) => match pdfs.next() {
+                Some(Ok(pdf)) => write_atomic(&file, &pdf).map(Ok),
+                Some(Err(e)) => Err(e),
+                None => Err(RenderError::Context {
+                    template: file.display().to_string(),
+                    message: "the browser printed fewer documents than it was given".to_string(),
+                }),
+            },
+        })
+        .collect()
 }
 
 /// Reads up to a chunk of records; empty at the end of the input.
@@ -531,13 +598,7 @@ pub fn render_bulk(
             })
             .collect();
         let outcomes: Vec<Result<Result<(), Refusal>, RenderError>> = match printer.as_mut() {
-            Some(p) => work
-                .into_iter()
-                .map(|w| match w {
-                    Ok((id, quote)) => render_quote(renderer, Some(&mut *p), job, id, quote),
-                    Err(refusal) => Ok(Err(refusal)),
-                })
-                .collect(),
+            Some(p) => print_chunk(renderer, p, job, work),
             None => work
                 .into_par_iter()
                 .map(|w| match w {

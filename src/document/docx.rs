@@ -2,20 +2,24 @@
 //! edit drafts in Word or WPS.
 //!
 //! A Word document is built from the same render context as the HTML (checked and filled in
-//! by [`document_context`]) and states the same facts: the document number, product, filing
-//! and insurer, the parties, the cover period, the coverages with their premiums, the member
-//! list, the total in figures and, in Chinese, in capitals (大写), and the instalments of the
-//! chosen plan (policy) or of every plan (schedule). Fixed texts come from the message
-//! catalogue, with built-in wording where a key is absent.
+//! by [`document_context`]), and its facts come from the document model under `doc`
+//! ([`super::model`]): the document number and issue date, product, filing, the insurer
+//! with its address, service phone and website, the policyholder with id, address and
+//! contact, the insured (inline, the exporter, or the count), beneficiaries of death cover,
+//! the cover period, the covers with their clauses and premiums, the buyer schedule and credit
+//! terms of export credit, the amount payable under the chosen plan in figures and in words
+//! (大写, `SAY … ONLY`), the instalments of the chosen plan (policy) or of every plan (quote,
+//! schedule), exclusions, special clauses, the dispute clause and the member list. Fixed texts
+//! come from the message catalogue, with built-in wording where a key is absent. The pension
+//! part of a pension quote is not written (its HTML and PDF carry it).
 //!
 //! # Invariants
 //!
 //! - A4 portrait, 2 cm margins; Chinese text declared in 宋体/黑体 (SimSun, SimHei) and
 //!   Latin text in Times New Roman/Arial, so Word, WPS and LibreOffice pick a CJK font;
 //!   every page footed with its number and the page count (`第 x 页 共 y 页`, `Page x of y`).
-//! - The total stated is what the policyholder pays under the chosen plan: the plan's
-//!   schedule total when the plan has instalments (loadings and fees included), else the
-//!   quote's gross premium; its 大写 is of that same amount.
+//! - The total stated is the model's amount payable under the chosen plan (loadings and fees
+//!   included) and its words are of that same amount; the instalments shown add up to it.
 //! - The same context gives the same bytes: the package carries fixed creation dates and
 //!   no clock-dependent field.
 //! - Only the quote, policy and schedule exist as Word documents; other kinds are refused
@@ -253,44 +257,155 @@ impl Writer<'_> {
         Block::T(Box::new(Table::new(out).width(TEXT_WIDTH, WidthType::Dxa)))
     }
 
-    /// Product, filing, insurer, policyholder and cover period.
+    /// The document model of the context (`doc`), as its JSON.
+    fn doc(&self) -> &Value {
+        &self.ctx["doc"]
+    }
+
+    /// The catalogue text of `key` when it has one, else `key` itself (codes the model
+    /// already translated).
+    fn key_or_text(&self, key: &str) -> String {
+        self.catalogue
+            .get(self.lang, key)
+            .unwrap_or(key)
+            .to_string()
+    }
+
+    /// `—` for an empty value.
+    fn or_dash(s: String) -> String {
+        if s.is_empty() { "—".to_string() } else { s }
+    }
+
+    /// `n` days in the document's language.
+    fn days(&self, n: &str) -> String {
+        format!("{n}{}", self.t("unit.days", "天", " days"))
+    }
+
+    /// Product, filing, insurer, the parties and the cover period, from the document model.
     fn parties(&self) -> Result<Vec<Block>, String> {
-        let q = self.quote_json();
+        let d = self.doc();
         let cover = format::period(
-            format::parse_date(&text(q, &["cover", "start"])).map_err(|e| e.to_string())?,
-            format::parse_date(&text(q, &["cover", "end"])).map_err(|e| e.to_string())?,
+            format::parse_date(&text(d, &["cover", "start"])).map_err(|e| e.to_string())?,
+            format::parse_date(&text(d, &["cover", "end"])).map_err(|e| e.to_string())?,
             self.lang,
         )
         .map_err(|e| e.to_string())?;
-        Ok(vec![
+        let mut out = vec![
             self.line(
                 self.t("label.product", "产品名称", "Product"),
-                self.name(&q["product"]["name"]),
+                text(d, &["product", "name"]),
             ),
             self.line(
                 self.t("label.filing", "备案编号", "Filing"),
-                self.name(&q["product"]["filing"]),
+                text(d, &["product", "filing"]),
             ),
             self.line(
                 self.t("label.insurer", "保险人", "Insurer"),
-                self.name(&q["product"]["insurer"]),
+                text(d, &["insurer", "name"]),
             ),
+        ];
+        out.extend(self.insurer_contact());
+        out.extend([
             self.line(
                 self.t("label.policyholder", "投保人", "Policyholder"),
-                text(q, &["policyholder", "name"]),
+                text(d, &["policyholder", "name"]),
             ),
             self.line(
-                self.t("label.cover_period", "保险期间", "Period of cover"),
-                cover,
+                self.t("label.id_number", "证件号码", "ID number"),
+                Self::or_dash(text(d, &["policyholder", "id"])),
             ),
-        ])
+            self.line(
+                self.t("label.address", "地址", "Address"),
+                Self::or_dash(text(d, &["policyholder", "address"])),
+            ),
+            self.line(
+                self.t("label.contact", "联系方式", "Contact"),
+                Self::or_dash(text(d, &["policyholder", "contact"])),
+            ),
+        ]);
+        out.push(self.insured_line());
+        if d["sections"]["beneficiaries"] == Value::Bool(true) {
+            out.push(self.line(
+                self.t("label.beneficiary", "受益人", "Beneficiary"),
+                self.beneficiaries(),
+            ));
+        }
+        out.push(self.line(
+            self.t("label.cover_period", "保险期间", "Period of cover"),
+            cover,
+        ));
+        Ok(out)
     }
 
-    /// The coverages with their terms and premiums, and the gross total.
+    /// Who is insured: the exporter, the one insured named inline, or the member count.
+    fn insured_line(&self) -> Block {
+        let d = self.doc();
+        let label = self.t("label.insured", "被保险人", "Insured");
+        let named = &d["insured"]["named"];
+        if d["sections"]["buyers"] == Value::Bool(true) {
+            let exporter = self.t("label.exporter", "出口企业", "the exporter");
+            let (open, close) = (
+                self.t("punct.open", "（", " ("),
+                self.t("punct.close", "）", ")"),
+            );
+            return self.line(
+                label,
+                format!("{}{open}{exporter}{close}", text(named, &["name"])),
+            );
+        }
+        if named.is_object() {
+            let id = text(named, &["id"]);
+            return self.line(
+                label,
+                match id.is_empty() {
+                    true => text(named, &["name"]),
+                    false => format!("{} {id}", text(named, &["name"])),
+                },
+            );
+        }
+        self.line(
+            self.t("label.insured_count", "被保险人人数", "Number of insured"),
+            text(d, &["insured", "count"]),
+        )
+    }
+
+    /// 法定 or the named beneficiaries by rank and share.
+    fn beneficiaries(&self) -> String {
+        let b = &self.doc()["beneficiaries"];
+        if b["legal"] != Value::Bool(false) {
+            return self.t("label.beneficiary_legal", "法定", "The heirs at law");
+        }
+        let sep = self.t("punct.list_sep", "；", "; ");
+        b["named"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let share = format::parse_decimal(&text(r, &["share"]))
+                    .ok()
+                    .and_then(|s| format::percent(s).ok())
+                    .unwrap_or_default();
+                format!(
+                    "{}{}{} {} {share}",
+                    self.t("unit.rank_before", "第", "Rank "),
+                    text(r, &["rank"]),
+                    self.t("unit.rank_after", "顺位", ":"),
+                    text(r, &["name"])
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(&sep)
+    }
+
+    /// The coverages with their clause, terms and premiums, and the annual premium.
     fn coverages(&self) -> Result<Vec<Block>, String> {
         let q = self.quote_json();
+        let clauses = self.doc()["clauses"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let mut rows = Vec::new();
-        for c in q["coverages"].as_array().into_iter().flatten() {
+        for (i, c) in q["coverages"].as_array().into_iter().flatten().enumerate() {
             let terms = c["terms"]
                 .as_object()
                 .map(|m| {
@@ -304,23 +419,33 @@ impl Writer<'_> {
                         .join("; ")
                 })
                 .unwrap_or_default();
-            rows.push(vec![
-                self.name(&c["name"]),
-                terms,
-                self.money(&text(c, &["premium"]))?,
-            ]);
+            let clause = clauses.get(i).cloned().unwrap_or(Value::Null);
+            let mut name = match text(&clause, &["name"]) {
+                n if n.is_empty() => self.name(&c["name"]),
+                n => n,
+            };
+            let version = text(&clause, &["clause"]);
+            if !version.is_empty() {
+                name = format!(
+                    "{name}{}{}{}{version}",
+                    self.t("punct.list_sep", "；", "; "),
+                    self.t("label.clause_version", "条款", "Clause version"),
+                    self.colon()
+                );
+            }
+            rows.push(vec![name, terms, self.money(&text(c, &["premium"]))?]);
         }
         rows.push(vec![
-            self.t("label.total_premium", "保险费合计", "Total premium"),
+            self.t("label.annual_premium_total", "保险费合计", "Annual premium"),
             String::new(),
-            self.money(&text(q, &["totals", "gross"]))?,
+            self.money(&text(self.doc(), &["premium"]))?,
         ]);
         Ok(vec![
-            self.section(self.t("label.coverage", "保险责任", "Cover")),
+            self.section(self.t("label.covers_and_clauses", "保险责任", "Cover")),
             self.table(
                 vec![
                     self.t("label.coverage", "保险责任", "Cover"),
-                    self.t("label.sum_insured", "保险金额", "Sum insured"),
+                    self.t("label.terms", "保障内容", "Terms of cover"),
                     self.t("label.premium", "保险费", "Premium"),
                 ],
                 rows,
@@ -328,34 +453,33 @@ impl Writer<'_> {
         ])
     }
 
-    /// The amount payable under the chosen plan, in figures and (zh) in capitals.
+    /// The amount payable under the chosen plan, in figures and in words (大写 or
+    /// `SAY … ONLY`), as the model states it.
     fn total_payable(&self) -> Result<Vec<Block>, String> {
-        let q = self.quote_json();
-        let payment = &self.ctx["payment"];
-        let amount = match text(payment, &["schedule", "total"]) {
-            s if !s.is_empty() => s,
-            _ => text(q, &["totals", "gross"]),
-        };
-        let mut out = vec![self.line(
-            self.t("label.total_premium", "保险费合计", "Total premium"),
-            self.money(&amount)?,
-        )];
-        if self.lang == Lang::Zh {
-            let d = format::parse_decimal(&amount).map_err(|e| e.to_string())?;
-            out.push(self.line(
+        let d = self.doc();
+        Ok(vec![
+            self.line(
+                self.t(
+                    "label.total_payable",
+                    "应缴保险费合计",
+                    "Total premium payable",
+                ),
+                self.money(&text(d, &["payable"]))?,
+            ),
+            self.line(
                 self.t("label.amount_in_words", "大写", "In words"),
-                format::capital(d, self.currency).map_err(|e| e.to_string())?,
-            ));
-        }
-        Ok(out)
+                text(d, &["payable_in_words"]),
+            ),
+        ])
     }
 
-    /// The instalment table of one payment option.
-    fn instalments(&self, option: &Value) -> Result<Vec<Block>, String> {
-        let mode = text(option, &["mode"]);
-        let mode_name = format::payment_mode(&mode, self.lang).unwrap_or(mode.as_str());
-        let title = match self.name(&option["name"]) {
-            n if n.is_empty() => mode_name.to_string(),
+    /// The instalment table of one plan of the model.
+    fn instalments(&self, plan: &Value) -> Result<Vec<Block>, String> {
+        let mode = text(plan, &["mode"]);
+        let title = match text(plan, &["name"]) {
+            n if n.is_empty() => format::payment_mode(&mode, self.lang)
+                .map(str::to_string)
+                .unwrap_or(mode),
             n => n,
         };
         let mut out = vec![self.section(format!(
@@ -363,21 +487,22 @@ impl Writer<'_> {
             self.t("label.payment_schedule", "缴费计划", "Payment schedule"),
             self.colon()
         ))];
-        let Some(items) = option["schedule"]["instalments"].as_array() else {
+        let items = plan["instalments"].as_array().cloned().unwrap_or_default();
+        if items.is_empty() {
             return Ok(out);
-        };
+        }
         let mut rows = Vec::new();
-        for i in items {
+        for i in &items {
             rows.push(vec![
                 text(i, &["number"]),
                 self.date(&text(i, &["due_date"]))?,
-                self.money(&text(i, &["amount"]))?,
+                self.money(&text(i, &["payable"]))?,
             ]);
         }
         rows.push(vec![
             self.t("label.total", "合计", "Total"),
             String::new(),
-            self.money(&text(option, &["schedule", "total"]))?,
+            self.money(&text(plan, &["payable"]))?,
         ]);
         out.push(self.table(
             vec![
@@ -390,42 +515,264 @@ impl Writer<'_> {
         Ok(out)
     }
 
-    /// The member list: number, name, id, gender, occupation class, premium.
+    /// The member list: number, name, id, gender, (accident) occupation class, premium.
     fn members(&self) -> Result<Vec<Block>, String> {
         let q = self.quote_json();
+        let occupation = self.doc()["sections"]["occupation"] == Value::Bool(true);
         let mut rows = Vec::new();
         for m in q["members"].as_array().into_iter().flatten() {
             let gender = text(m, &["fields", "gender"]);
-            let class = text(m, &["fields", "occupation_class"]);
-            rows.push(vec![
+            let mut row = vec![
                 text(m, &["number"]),
                 text(m, &["name"]),
                 text(m, &["id"]),
                 format::gender(&gender, self.lang)
                     .map(str::to_string)
                     .unwrap_or(gender),
-                class,
-                self.money(&text(m, &["total"]))?,
-            ]);
+            ];
+            if occupation {
+                row.push(text(m, &["fields", "occupation_class"]));
+            }
+            row.push(self.money(&text(m, &["total"]))?);
+            rows.push(row);
         }
+        let mut header = vec![
+            self.t("label.no", "序号", "No."),
+            self.t("label.name", "姓名", "Name"),
+            self.t("label.id_number", "证件号码", "ID number"),
+            self.t("label.gender", "性别", "Sex"),
+        ];
+        if occupation {
+            header.push(self.t("label.occupation_class", "职业类别", "Occupation class"));
+        }
+        header.push(self.t("label.premium", "保险费", "Premium"));
         Ok(vec![
             self.section(self.t(
-                "label.member_list",
+                "doc.member_list",
                 "被保险人清单",
-                "Schedule of insured persons",
+                "Schedule of insured members",
             )),
+            self.table(header, rows),
+        ])
+    }
+
+    /// Export credit: the buyer schedule and the credit terms.
+    fn buyers(&self) -> Result<Vec<Block>, String> {
+        let d = self.doc();
+        let mut rows = Vec::new();
+        for b in d["buyers"].as_array().into_iter().flatten() {
+            let method = text(b, &["method"]);
+            let days = text(b, &["credit_days"]);
+            let limit = match text(b, &["credit_limit"]) {
+                l if l.is_empty() => self.t("label.limit_pending", "待核定", "To be approved"),
+                l => self.money(&l)?,
+            };
+            let value = match text(b, &["value"]) {
+                v if v.is_empty() => "—".to_string(),
+                v => self.money(&v)?,
+            };
+            rows.push(vec![
+                text(b, &["number"]),
+                text(b, &["name"]),
+                Self::or_dash(text(b, &["country"])),
+                Self::or_dash(text(b, &["risk_class"])),
+                Self::or_dash(
+                    format::payment_method(&method, self.lang)
+                        .map(str::to_string)
+                        .unwrap_or(method),
+                ),
+                if days.is_empty() {
+                    "—".to_string()
+                } else {
+                    self.days(&days)
+                },
+                limit,
+                value,
+            ]);
+        }
+        let mut out = vec![
+            self.section(self.t("label.buyer_schedule", "买方清单", "Buyer schedule")),
             self.table(
                 vec![
-                    "#".to_string(),
-                    self.t("label.name", "姓名", "Name"),
-                    self.t("label.id_number", "证件号码", "ID number"),
-                    self.t("label.gender", "性别", "Sex"),
-                    self.t("label.occupation_class", "职业类别", "Occupation class"),
-                    self.t("label.premium", "保险费", "Premium"),
+                    self.t("label.no", "序号", "No."),
+                    self.t("label.buyer", "买方", "Buyer"),
+                    self.t("label.country", "国家或地区", "Country or region"),
+                    self.t("label.country_class", "国家风险类别", "Country risk class"),
+                    self.t("label.payment_method", "支付方式", "Payment method"),
+                    self.t("label.credit_period", "信用期限", "Credit period"),
+                    self.t("label.credit_limit", "买方信用限额", "Buyer credit limit"),
+                    self.t(
+                        "label.declared_value",
+                        "申报出运金额",
+                        "Declared shipment value",
+                    ),
                 ],
                 rows,
             ),
-        ])
+            self.section(self.t("label.credit_terms", "赔偿比例、申报与缴费", "Credit terms")),
+        ];
+        let (open, close) = (
+            self.t("punct.open", "（", " ("),
+            self.t("punct.close", "）", ")"),
+        );
+        for p in d["indemnity"].as_array().into_iter().flatten() {
+            let ratio = format::parse_decimal(&text(p, &["ratio"]))
+                .and_then(format::percent)
+                .map_err(|e| e.to_string())?;
+            out.push(self.line(
+                format!(
+                    "{}{open}{}{close}",
+                    self.t(
+                        "label.indemnity_percentage",
+                        "赔偿比例",
+                        "Percentage of indemnity"
+                    ),
+                    self.key_or_text(&text(p, &["label"]))
+                ),
+                ratio,
+            ));
+        }
+        let wait = text(d, &["waiting_period_days"]);
+        out.push(self.line(
+            self.t("label.waiting_period", "等待期", "Waiting period"),
+            match wait.is_empty() {
+                true => self.t("notice.no_waiting_period", "本产品无等待期。", "None."),
+                false => self.days(&wait),
+            },
+        ));
+        let c = &d["credit"];
+        for (key, zh, en, field) in [
+            (
+                "label.maximum_liability",
+                "最高赔偿限额",
+                "Maximum liability",
+                "maximum_liability",
+            ),
+            (
+                "label.minimum_premium",
+                "最低保险费",
+                "Minimum premium",
+                "minimum_premium",
+            ),
+            ("label.deposits", "预缴保险费", "Deposit premium", "deposit"),
+        ] {
+            let v = text(c, &[field]);
+            if !v.is_empty() {
+                out.push(self.line(self.t(key, zh, en), self.money(&v)?));
+            }
+        }
+        for (key, zh, en, field) in [
+            (
+                "label.declaration_date",
+                "申报日",
+                "Declaration date",
+                "declare_by_day",
+            ),
+            (
+                "label.premium_due_day",
+                "缴费日",
+                "Premium payment day",
+                "premium_due_day",
+            ),
+        ] {
+            let v = text(c, &[field]);
+            if !v.is_empty() {
+                out.push(self.line(
+                    self.t(key, zh, en),
+                    format!(
+                        "{}{v}{}",
+                        self.t("unit.next_month_before", "次月", "By day "),
+                        self.t("unit.next_month_after", "日前", " of the next month")
+                    ),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Exclusions, special clauses, the dispute clause, and the insurer's contact details.
+    fn closing(&self) -> Vec<Block> {
+        let d = self.doc();
+        let mut out = Vec::new();
+        let list = |key: &str, zh: &str, en: &str, items: &Value, out: &mut Vec<Block>| {
+            let items: Vec<String> = items
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            if items.is_empty() {
+                return false;
+            }
+            out.push(self.section(self.t(key, zh, en)));
+            for (i, item) in items.iter().enumerate() {
+                out.push(self.plain(format!("{}. {item}", i + 1)));
+            }
+            true
+        };
+        list(
+            "label.exclusions",
+            "责任免除",
+            "Exclusions",
+            &d["exclusions"],
+            &mut out,
+        );
+        if !list(
+            "label.special_clauses",
+            "特别约定",
+            "Special clauses",
+            &d["special_clauses"],
+            &mut out,
+        ) {
+            out.push(self.section(self.t("label.special_clauses", "特别约定", "Special clauses")));
+            out.push(self.plain(self.t("notice.no_special_clauses", "无。", "None.")));
+        }
+        out.push(self.section(self.t(
+            "label.dispute_resolution",
+            "争议处理",
+            "Dispute resolution",
+        )));
+        let clause = match text(d, &["dispute", "kind"]).as_str() {
+            "arbitration" => format!(
+                "{}{}{}{}{}",
+                self.t("notice.dispute_arbitration", "", ""),
+                self.t(
+                    "label.arbitration_body",
+                    "仲裁机构",
+                    "Arbitration commission"
+                ),
+                self.colon(),
+                text(d, &["dispute", "body"]),
+                self.t("punct.sentence_end", "。", "."),
+            ),
+            "litigation" => self.t("notice.dispute_court", "", ""),
+            _ => self.t("notice.dispute_resolution", "", ""),
+        };
+        out.push(self.plain(clause));
+        out
+    }
+
+    /// The insurer's address, service phone and website, those its profile gives.
+    fn insurer_contact(&self) -> Vec<Block> {
+        let d = self.doc();
+        let mut out = Vec::new();
+        for (key, zh, en, field) in [
+            ("label.address", "地址", "Address", "address"),
+            ("label.service_phone", "客服电话", "Service phone", "phone"),
+            ("label.website", "网址", "Website", "website"),
+        ] {
+            let v = text(d, &["insurer", field]);
+            if !v.is_empty() {
+                out.push(self.line(self.t(key, zh, en), v));
+            }
+        }
+        out
+    }
+
+    /// A paragraph of plain text.
+    fn plain(&self, s: String) -> Block {
+        Block::P(Box::new(Paragraph::new().add_run(Run::new().add_text(s))))
     }
 
     fn quote(&self) -> Result<Vec<Block>, String> {
@@ -448,15 +795,14 @@ impl Writer<'_> {
         out.extend(self.parties()?);
         out.extend(self.coverages()?);
         out.extend(self.total_payable()?);
-        for option in q["payment_options"].as_array().into_iter().flatten() {
-            out.extend(self.instalments(option)?);
+        for plan in self.doc()["plans"].as_array().into_iter().flatten() {
+            out.extend(self.instalments(plan)?);
         }
         Ok(out)
     }
 
     fn policy(&self) -> Result<Vec<Block>, String> {
-        let q = self.quote_json();
-        let number = format!("DRAFT-{}", text(q, &["quote_id"]));
+        let d = self.doc();
         let mut out = vec![
             self.heading(
                 self.t("doc.policy_schedule", "保险单", "Policy Schedule"),
@@ -464,32 +810,24 @@ impl Writer<'_> {
             ),
             self.line(
                 self.t("label.policy_number", "保险单号", "Policy number"),
-                number,
+                text(d, &["policy_number"]),
             ),
             self.line(
                 self.t("label.issue_date", "签单日期", "Date of issue"),
-                self.date(&text(self.ctx, &["issue_date"]))?,
+                self.date(&text(d, &["issue_date"]))?,
             ),
         ];
         out.extend(self.parties()?);
-        let insured_count = q["members"].as_array().map_or(0, Vec::len);
-        out.push(self.line(
-            self.t("label.insured_count", "被保险人人数", "Number of insured"),
-            insured_count.to_string(),
-        ));
         out.extend(self.coverages()?);
+        if d["sections"]["buyers"] == Value::Bool(true) {
+            out.extend(self.buyers()?);
+        }
         out.extend(self.total_payable()?);
-        let payment = &self.ctx["payment"];
-        if payment.is_object() {
-            out.extend(self.instalments(payment)?);
+        if d["plan"].is_object() {
+            out.extend(self.instalments(&d["plan"])?);
         }
-        for clause in q["special_clauses"].as_array().into_iter().flatten() {
-            out.push(self.line(
-                self.t("label.special_clauses", "特别约定", "Special clauses"),
-                self.name(clause),
-            ));
-        }
-        if insured_count > 0 {
+        out.extend(self.closing());
+        if d["sections"]["member_list"] == Value::Bool(true) {
             out.extend(self.members()?);
         }
         Ok(out)
@@ -505,8 +843,8 @@ impl Writer<'_> {
             ),
         ];
         out.extend(self.parties()?);
-        for option in q["payment_options"].as_array().into_iter().flatten() {
-            out.extend(self.instalments(option)?);
+        for plan in self.doc()["plans"].as_array().into_iter().flatten() {
+            out.extend(self.instalments(plan)?);
         }
         Ok(out)
     }

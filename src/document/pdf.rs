@@ -58,6 +58,14 @@ pub const PDF_PROGRAMS: [&str; 3] = ["chromium", "chromium-browser", "google-chr
 /// How long the browser may take to answer one command (start, load or print a document).
 pub const PDF_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// Most pages (tabs) [`PdfPrinter::print_all`] prints on at once: one per processor, at
+/// least two, at most four. Each page lays out and prints in its own renderer process.
+pub fn pdf_pages() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .clamp(2, 4)
+}
+
 /// The width between the side margins of an A4 page (210 mm less 2 × 16 mm, the templates'
 /// `@page` margins) in CSS pixels at 96 per inch, rounded down.
 pub const A4_CONTENT_WIDTH_PX: u32 = 672;
@@ -172,6 +180,8 @@ pub struct PdfPrinter {
     stderr: Option<std::thread::JoinHandle<String>>,
     session: String,
     frame: String,
+    /// Pages opened besides the first for [`PdfPrinter::print_all`]: `(session, frame)`.
+    more_pages: Vec<(String, String)>,
     next_id: u64,
     events: VecDeque<Value>,
     profile: PathBuf,
@@ -254,6 +264,7 @@ impl PdfPrinter {
             stderr: Some(stderr),
             session: String::new(),
             frame: String::new(),
+            more_pages: Vec::new(),
             next_id: 0,
             events: VecDeque::new(),
             profile,
@@ -291,6 +302,14 @@ impl PdfPrinter {
     }
 
     fn open_page(&mut self) -> Result<(), String> {
+        let (session, frame) = self.new_page()?;
+        self.session = session;
+        self.frame = frame;
+        Ok(())
+    }
+
+    /// Opens a blank page and attaches to it; returns its session and main frame ids.
+    fn new_page(&mut self) -> Result<(String, String), String> {
         let target = self.call("Target.createTarget", json!({"url": "about:blank"}), false)?;
         let target_id = target["targetId"]
             .as_str()
@@ -301,17 +320,20 @@ impl PdfPrinter {
             json!({"targetId": target_id, "flatten": true}),
             false,
         )?;
-        self.session = attached["sessionId"]
+        let session = attached["sessionId"]
             .as_str()
             .ok_or("Target.attachToTarget gave no sessionId")?
             .to_string();
-        self.call("Page.enable", json!({}), true)?;
-        let tree = self.call("Page.getFrameTree", json!({}), true)?;
-        self.frame = tree["frameTree"]["frame"]["id"]
+        let previous = std::mem::replace(&mut self.session, session.clone());
+        let frame = self
+            .call("Page.enable", json!({}), true)
+            .and_then(|_| self.call("Page.getFrameTree", json!({}), true));
+        self.session = previous;
+        let frame = frame?["frameTree"]["frame"]["id"]
             .as_str()
             .ok_or("Page.getFrameTree gave no frame id")?
             .to_string();
-        Ok(())
+        Ok((session, frame))
     }
 
     /// Sends one command (to the page's session when `on_page`) and waits for its reply,
@@ -335,11 +357,22 @@ impl PdfPrinter {
 
     /// Sends one command without waiting; returns its id.
     fn send(&mut self, method: &str, params: Value, on_page: bool) -> Result<u64, String> {
+        let session = on_page.then(|| self.session.clone());
+        self.send_on(method, params, session.as_deref())
+    }
+
+    /// Sends one command to `session` (the browser when `None`) without waiting.
+    fn send_on(
+        &mut self,
+        method: &str,
+        params: Value,
+        session: Option<&str>,
+    ) -> Result<u64, String> {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({"id": id, "method": method, "params": params});
-        if on_page {
-            message["sessionId"] = Value::from(self.session.clone());
+        if let Some(session) = session {
+            message["sessionId"] = Value::from(session);
         }
         let mut bytes = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
         bytes.push(0);
@@ -485,28 +518,154 @@ impl PdfPrinter {
 
     /// Prints what the page shows.
     fn print_page(&mut self) -> Result<Vec<u8>, String> {
-        let printed = self.call(
-            "Page.printToPDF",
-            json!({
-                "printBackground": true,
-                "preferCSSPageSize": true,
-                "displayHeaderFooter": false,
-                "transferMode": "ReturnAsBase64",
-            }),
-            true,
-        )?;
-        let data = printed["data"]
-            .as_str()
-            .ok_or("Page.printToPDF gave no data")?;
-        let mut pdf = base64::engine::general_purpose::STANDARD
-            .decode(data)
-            .map_err(|e| format!("Page.printToPDF data is not base64: {e}"))?;
-        if !pdf.starts_with(b"%PDF-") {
-            return Err("Page.printToPDF did not return a PDF".to_string());
-        }
-        make_reproducible(&mut pdf);
-        Ok(pdf)
+        let printed = self.call("Page.printToPDF", print_params(), true)?;
+        pdf_of(&printed)
     }
+
+    /// Prints several HTML documents at once and returns their PDFs in the order given.
+    ///
+    /// Up to [`pdf_pages`] pages work at the same time, each in its own renderer process:
+    /// each page takes the next document as soon as it has printed one (replace the content,
+    /// then print), with no waiting in between. A document the browser refuses is that
+    /// document's error; a browser that stops answering or dies fails every document not yet
+    /// printed.
+    pub fn print_all(&mut self, htmls: &[String]) -> Vec<Result<Vec<u8>, RenderError>> {
+        let mut done: Vec<Option<Result<Vec<u8>, String>>> = vec![None; htmls.len()];
+        if let Err(detail) = self.print_into(htmls, &mut done) {
+            let e = self.error(detail);
+            return done
+                .into_iter()
+                .map(|r| match r {
+                    Some(Ok(pdf)) => Ok(pdf),
+                    Some(Err(detail)) => Err(self.error(detail)),
+                    None => Err(e_clone(&e)),
+                })
+                .collect();
+        }
+        self.printed += htmls.len() as u64;
+        done.into_iter()
+            .map(|r| r.unwrap_or_else(|| Err("not printed".to_string())))
+            .map(|r| r.map_err(|detail| self.error(detail)))
+            .collect()
+    }
+
+    /// The work of [`PdfPrinter::print_all`]: fills `done`; an error ends the run.
+    fn print_into(
+        &mut self,
+        htmls: &[String],
+        done: &mut [Option<Result<Vec<u8>, String>>],
+    ) -> Result<(), String> {
+        let want = pdf_pages().min(htmls.len());
+        while self.more_pages.len() + 1 < want {
+            let page = self.new_page()?;
+            self.more_pages.push(page);
+        }
+        let pages: Vec<(String, String)> =
+            std::iter::once((self.session.clone(), self.frame.clone()))
+                .chain(self.more_pages.iter().cloned())
+                .take(want.max(1))
+                .collect();
+        // What each command in flight is: (page, document, printing rather than loading).
+        let mut pending: std::collections::HashMap<u64, (usize, usize, bool)> =
+            std::collections::HashMap::new();
+        let mut next = 0;
+        let mut start = |printer: &mut PdfPrinter,
+                         page: usize,
+                         pending: &mut std::collections::HashMap<u64, (usize, usize, bool)>|
+         -> Result<(), String> {
+            if next < htmls.len() {
+                let (session, frame) = &pages[page];
+                let id = printer.send_on(
+                    "Page.setDocumentContent",
+                    json!({"frameId": frame, "html": htmls[next]}),
+                    Some(session),
+                )?;
+                pending.insert(id, (page, next, false));
+                next += 1;
+            }
+            Ok(())
+        };
+        for page in 0..pages.len() {
+            start(self, page, &mut pending)?;
+        }
+        while !pending.is_empty() {
+            let deadline = Instant::now() + PDF_TIMEOUT;
+            let reply = self.receive(deadline, "Page.printToPDF")?;
+            let Some(id) = reply.get("id").and_then(Value::as_u64) else {
+                continue;
+            };
+            let Some((page, doc, printing)) = pending.remove(&id) else {
+                continue;
+            };
+            let method = if printing {
+                "Page.printToPDF"
+            } else {
+                "Page.setDocumentContent"
+            };
+            let failed = reply.get("error").map(|e| format!("{method} failed: {e}"));
+            match (failed, printing) {
+                (Some(message), _) => done[doc] = Some(Err(message)),
+                (None, false) => {
+                    let id =
+                        self.send_on("Page.printToPDF", print_params(), Some(&pages[page].0))?;
+                    pending.insert(id, (page, doc, true));
+                    continue;
+                }
+                (None, true) => {
+                    done[doc] = Some(pdf_of(reply.get("result").unwrap_or(&Value::Null)));
+                }
+            }
+            start(self, page, &mut pending)?;
+        }
+        Ok(())
+    }
+}
+
+/// A copy of a printing error, for each document a failed run did not print.
+fn e_clone(e: &RenderError) -> RenderError {
+    match e {
+        RenderError::Pdf {
+            program,
+            html,
+            pdf,
+            detail,
+        } => RenderError::Pdf {
+            program: program.clone(),
+            html: html.clone(),
+            pdf: pdf.clone(),
+            detail: detail.clone(),
+        },
+        other => RenderError::Context {
+            template: "<pdf>".to_string(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// The parameters of `Page.printToPDF`: the document's own page size (A4 from its CSS),
+/// backgrounds, no browser header or footer.
+fn print_params() -> Value {
+    json!({
+        "printBackground": true,
+        "preferCSSPageSize": true,
+        "displayHeaderFooter": false,
+        "transferMode": "ReturnAsBase64",
+    })
+}
+
+/// The PDF of a `Page.printToPDF` result, with its dates and ids fixed.
+fn pdf_of(printed: &Value) -> Result<Vec<u8>, String> {
+    let data = printed["data"]
+        .as_str()
+        .ok_or("Page.printToPDF gave no data")?;
+    let mut pdf = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| format!("Page.printToPDF data is not base64: {e}"))?;
+    if !pdf.starts_with(b"%PDF-") {
+        return Err("Page.printToPDF did not return a PDF".to_string());
+    }
+    make_reproducible(&mut pdf);
+    Ok(pdf)
 }
 
 impl Drop for PdfPrinter {

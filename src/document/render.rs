@@ -411,6 +411,49 @@ pub fn render_owned_quote(
     renderer.render_with(&name, &context, "doc", &model)
 }
 
+/// The Word document ([`super::docx`]) of `kind` for `quote` with `options`: the product's
+/// `documents:` list is honoured as for HTML, and the document model is built from the
+/// options (insurer profile, plan, policy options), so the Word document states what the
+/// HTML states.
+pub fn render_owned_docx(
+    renderer: &Renderer,
+    kind: DocKind,
+    quote: Value,
+    options: &DocOptions,
+    billing: Option<&Value>,
+) -> Result<Vec<u8>, RenderError> {
+    let product_id = format!(
+        "{}@{}",
+        quote["product"]["code"].as_str().unwrap_or("?"),
+        quote["product"]["version"].as_str().unwrap_or("?")
+    );
+    product_template(kind, OutFormat::Docx, &options.product, &product_id)?;
+    let model = DocumentModel::from_json(&quote, options).map_err(|e| RenderError::Refused {
+        document: kind.name().to_string(),
+        reason: e.to_string(),
+    })?;
+    let template = format!("{}.docx", kind.name());
+    let mut ctx = Map::new();
+    ctx.insert("quote".to_string(), quote);
+    ctx.insert(
+        "doc".to_string(),
+        serde_json::to_value(&model).map_err(|e| RenderError::Context {
+            template,
+            message: e.to_string(),
+        })?,
+    );
+    ctx.insert("plan".to_string(), Value::from(options.plan.clone()));
+    if let Some(b) = billing {
+        ctx.insert("billing".to_string(), b.clone());
+    }
+    super::docx::render_docx(
+        renderer.catalogue(),
+        kind,
+        options.lang,
+        &Value::Object(ctx),
+    )
+}
+
 /// [`render_quote`] written to `output` as HTML, Markdown or PDF (see [`render_document`]).
 pub fn render_quote_to(
     renderer: &Renderer,
@@ -431,17 +474,7 @@ pub fn render_quote_to(
             print_pdf(&html, output)
         }
         OutFormat::Docx => {
-            let mut ctx = Map::new();
-            ctx.insert("quote".to_string(), quote.clone());
-            if let Some(b) = billing {
-                ctx.insert("billing".to_string(), b.clone());
-            }
-            let bytes = super::docx::render_docx(
-                renderer.catalogue(),
-                kind,
-                options.lang,
-                &Value::Object(ctx),
-            )?;
+            let bytes = render_owned_docx(renderer, kind, quote.clone(), options, billing)?;
             std::fs::write(output, bytes).map_err(|source| RenderError::Io {
                 path: output.to_path_buf(),
                 source,

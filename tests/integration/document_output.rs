@@ -256,6 +256,93 @@ fn a_word_policy_states_the_number_parties_and_the_amount_payable() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The texts of a Word document's body (`w:t` elements of `word/document.xml`, stored
+/// uncompressed), XML entities decoded.
+fn docx_texts(bytes: &[u8]) -> Vec<String> {
+    let xml = String::from_utf8_lossy(bytes);
+    let mut out = Vec::new();
+    for part in xml.split("<w:t").skip(1) {
+        let Some(start) = part.find('>') else {
+            continue;
+        };
+        let Some(end) = part.find("</w:t>") else {
+            continue;
+        };
+        if start < end {
+            out.push(
+                part[start + 1..end]
+                    .replace("&apos;", "'")
+                    .replace("&quot;", "\"")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&"),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn a_word_export_credit_policy_in_english_states_what_the_html_states() {
+    let dir = tempdir("docx-ec-sme");
+    let quote = quote_of("EC-SME", "examples/ec-sme.yaml", None);
+    let quote_file = dir.join("quote.json");
+    std::fs::write(&quote_file, compact(&quote)).expect("write");
+    let path = dir.join("policy.docx");
+    let (status, _, err) = run(&[
+        "render",
+        "--quote",
+        quote_file.to_str().expect("path"),
+        "--document",
+        "policy",
+        "--lang",
+        "en",
+        "--format",
+        "docx",
+        "--policy-options",
+        "examples/ec-sme-policy.yaml",
+        "--output",
+        path.to_str().expect("path"),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let texts = docx_texts(&std::fs::read(&path).expect("docx"));
+    let all = texts.join("\n");
+    for wanted in [
+        "Hua'an Model Property & Casualty Insurance Co., Ltd.",
+        "Insured: 义乌某某进出口有限公司 (the exporter)",
+        "Buyer schedule",
+        "Schmidt Handels GmbH",
+        "USD 250,000.00",
+        "Open account (O/A)",
+        "Percentage of indemnity (Refusal of goods by the buyer): ",
+        "In words: ",
+        "SAY US DOLLARS TWO THOUSAND SIXTY-FIVE ONLY",
+        "Arbitration commission: ",
+        "Shanghai Arbitration Commission",
+        "Service phone: ",
+    ] {
+        assert!(all.contains(wanted), "{wanted} in\n{all}");
+    }
+    // No person list for export credit, and no Chinese but the request's names.
+    assert!(!all.contains("Schedule of insured members"), "{all}");
+    let supplied = [
+        "义乌某某进出口有限公司",
+        "浙江省义乌市稠江街道贝村路100号",
+        "王经理 0579-85550000",
+    ];
+    for t in &texts {
+        let mut rest = t.clone();
+        for name in supplied {
+            rest = rest.replace(name, "");
+        }
+        assert!(
+            !rest.chars().any(|c| matches!(c as u32, 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)),
+            "Chinese in an English Word document: {t}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn tool(program: &str, args: &[&std::ffi::OsStr]) -> String {
     let out = std::process::Command::new(program)
         .args(args)
