@@ -306,7 +306,8 @@ fn a_word_export_credit_policy_in_english_states_what_the_html_states() {
     ]);
     assert_eq!(status, 0, "{err}");
     let texts = docx_texts(&std::fs::read(&path).expect("docx"));
-    let all = texts.join("\n");
+    // A label and its value are runs of one paragraph: read them as one text.
+    let all = texts.concat();
     for wanted in [
         "Hua'an Model Property & Casualty Insurance Co., Ltd.",
         "Insured: 义乌某某进出口有限公司 (the exporter)",
