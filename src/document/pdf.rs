@@ -30,7 +30,9 @@
 //! random document ids (`/ID`, and the XMP `DocumentID`/`InstanceID` when present).
 //! [`make_reproducible`] overwrites those in place with fixed values of the same length, so
 //! the cross-reference offsets stay valid: the creation time becomes
-//! [`FIXED_PDF_DATE`], the ids a hash of the rest of the file. The same HTML then gives the
+//! [`FIXED_PDF_DATE`], the ids a hash of the rest of the file; the DOM node numbers of the
+//! tagged-PDF structure (which depend on what the page showed before, and on which page of
+//! the browser printed the document) become their rank in the document. The same HTML then gives the
 //! same bytes on the same browser and fonts.
 //!
 //! # Failures
@@ -807,6 +809,7 @@ pub fn make_reproducible(pdf: &mut [u8]) {
             from = end;
         }
     }
+    renumber_nodes(pdf);
     // The hash of the file with its dates fixed and its ids blanked names it.
     let mut ids = Vec::new();
     let mut from = 0;
@@ -837,6 +840,41 @@ pub fn make_reproducible(pdf: &mut [u8]) {
                 *b = hex[i % hex.len()];
                 i += 1;
             }
+        }
+    }
+}
+
+/// The tagged-PDF structure elements carry the renderer's DOM node numbers
+/// (`/ID (node00000581)`), which depend on what the browser's page laid out before. Each
+/// number becomes its rank among the document's node numbers (same width, same order, so the
+/// sorted ID tree stays sorted and every reference stays paired).
+fn renumber_nodes(pdf: &mut [u8]) {
+    const OPEN: &[u8] = b"(node";
+    const DIGITS: usize = 8;
+    let mut spots = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(pdf, OPEN, from) {
+        let start = at + OPEN.len();
+        from = start;
+        let Some(digits) = pdf.get(start..start + DIGITS) else {
+            break;
+        };
+        if digits.iter().all(u8::is_ascii_digit) && pdf.get(start + DIGITS) == Some(&b')') {
+            spots.push(start);
+        }
+    }
+    let mut numbers: Vec<&[u8]> = spots.iter().map(|&s| &pdf[s..s + DIGITS]).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let rank: std::collections::HashMap<Vec<u8>, usize> = numbers
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.to_vec(), i + 1))
+        .collect();
+    for s in spots {
+        if let Some(r) = rank.get(&pdf[s..s + DIGITS]) {
+            let new = format!("{r:0DIGITS$}");
+            pdf[s..s + DIGITS].copy_from_slice(new.as_bytes());
         }
     }
 }
@@ -963,6 +1001,16 @@ fn run_browser(program: &Path, profile: &Path, html: &Path, pdf: &Path) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_numbers_become_their_rank() {
+        let mut pdf = b"/ID (node00000581)>> /ID (node00000017)>> /Names [(node00000017) 4 0 R (node00000581) 5 0 R] (node12)".to_vec();
+        renumber_nodes(&mut pdf);
+        assert_eq!(
+            String::from_utf8_lossy(&pdf),
+            "/ID (node00000002)>> /ID (node00000001)>> /Names [(node00000001) 4 0 R (node00000002) 5 0 R] (node12)"
+        );
+    }
 
     #[test]
     fn dates_and_ids_are_fixed_in_place() {
