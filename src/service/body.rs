@@ -53,15 +53,17 @@ pub struct QuoteBody {
 /// A quote body, read: the parsed tree and its parts.
 pub struct Parsed<'a> {
     /// `request`.
-    pub request: &'a Node,
+    pub request: Option<&'a Node>,
     /// `product`, or the request's `product`.
-    pub product: String,
+    pub product: Option<String>,
     /// `census`, the CSV text.
     pub census: Option<&'a str>,
     /// `as_of`.
     pub as_of: Option<chrono::NaiveDate>,
     /// `plan`.
     pub plan: Option<String>,
+    /// What is wrong with the body's own members (the request is checked all the same).
+    pub diags: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// Checks `bytes` are UTF-8 JSON and parses them into a node tree.
@@ -98,7 +100,8 @@ fn unprocessable(code: &'static str, pointer: &str, msg: impl Into<String>) -> P
     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, msg).at(pointer)
 }
 
-/// Reads the members of a quote body, every unknown member and wrong type reported.
+/// Reads the members of a quote body, every unknown member and wrong type reported; an
+/// error only when the body is not an object.
 pub fn quote_parts<'a>(root: &'a Node, src: &str) -> Result<Parsed<'a>, Problem> {
     let NodeKind::Map(entries) = &root.kind else {
         return Err(unprocessable(
@@ -204,19 +207,13 @@ pub fn quote_parts<'a>(root: &'a Node, src: &str) -> Result<Parsed<'a>, Problem>
                 .with_help("give `product` (CODE or CODE@VERSION) in the body or in the request"),
         );
     }
-    if !diags.is_empty() {
-        return Err(Problem::from_diagnostics(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &diags,
-            Some(root),
-        ));
-    }
     Ok(Parsed {
-        request: request.unwrap_or(root),
-        product: product.unwrap_or_default(),
+        request,
+        product,
         census: root.get("census").and_then(Node::as_str),
         as_of,
         plan,
+        diags,
     })
 }
 

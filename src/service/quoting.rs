@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use super::body::{self, CENSUS_NAME, request_path};
 use super::problem::Problem;
 use super::products::ProductSet;
-use crate::diagnostics::codes;
+use crate::diagnostics::{Diagnostic, codes};
 use crate::quote::{Outcome, QuoteOptions};
 use crate::request::{self, PickError};
 
@@ -31,33 +31,48 @@ pub fn quote_body(set: &ProductSet, bytes: &[u8], max_members: usize) -> Result<
     let src = std::str::from_utf8(bytes).unwrap_or_default();
     let parts = body::quote_parts(&root, src)?;
     let path = request_path();
-    let unprocessable = |diags: Vec<crate::diagnostics::Diagnostic>| {
-        Problem::from_diagnostics(StatusCode::UNPROCESSABLE_ENTITY, &diags, Some(&root))
+    let mut diags = parts.diags;
+    let unprocessable = |diags: &[Diagnostic]| {
+        Problem::from_diagnostics(StatusCode::UNPROCESSABLE_ENTITY, diags, Some(&root))
     };
-    let header = request::header(parts.request, path).map_err(|d| unprocessable(d.into_vec()))?;
-    let product = match request::pick(set.products(), &parts.product, &header, path) {
+    let (Some(request), Some(spec)) = (parts.request, parts.product.as_deref()) else {
+        return Err(unprocessable(&diags));
+    };
+    let header = match request::header(request, path) {
+        Ok(h) => h,
+        Err(d) => {
+            diags.extend(d.into_vec());
+            return Err(unprocessable(&diags));
+        }
+    };
+    let product = match request::pick(set.products(), spec, &header, path) {
         Ok(p) => p,
         Err(PickError::Unknown(e)) => {
             return Err(Problem::new(StatusCode::NOT_FOUND, codes::E0262, e)
                 .at("/product")
                 .with_help("`GET /v1/products` lists the products and versions served"));
         }
-        Err(PickError::NotInForce(d)) => return Err(unprocessable(vec![d])),
+        Err(PickError::NotInForce(d)) => {
+            diags.push(d);
+            return Err(unprocessable(&diags));
+        }
     };
     if let Some(plan) = &parts.plan
         && !product.plans.iter().any(|p| &p.code == plan)
     {
         let plans: Vec<&str> = product.plans.iter().map(|p| p.code.as_str()).collect();
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::E0213,
-            format!(
-                "{} offers no payment plan `{plan}`; plans: {}",
-                product.id(),
-                plans.join(", ")
-            ),
-        )
-        .at("/plan"));
+        let at = root.get("plan").map(|n| n.span).unwrap_or_default();
+        diags.push(
+            Diagnostic::error(
+                codes::E0213,
+                format!(
+                    "{} offers no payment plan `{plan}`; plans: {}",
+                    product.id(),
+                    plans.join(", ")
+                ),
+            )
+            .at(at),
+        );
     }
     let too_many = |n: usize| {
         Problem::new(
@@ -67,7 +82,7 @@ pub fn quote_body(set: &ProductSet, bytes: &[u8], max_members: usize) -> Result<
         )
         .with_help("send a smaller group, or price a large census with `coverwright batch`")
     };
-    if let Some(crate::yaml::NodeKind::Seq(items)) = parts.request.get("members").map(|m| &m.kind)
+    if let Some(crate::yaml::NodeKind::Seq(items)) = request.get("members").map(|m| &m.kind)
         && items.len() > max_members
     {
         return Err(too_many(items.len()).at("/request/members"));
@@ -83,12 +98,22 @@ pub fn quote_body(set: &ProductSet, bytes: &[u8], max_members: usize) -> Result<
             let path = std::path::Path::new(CENSUS_NAME);
             match crate::census::read_members_bytes(product, path, csv.as_bytes(), None) {
                 Ok(m) => Some(m),
-                Err(d) => return Err(unprocessable(d.into_vec())),
+                Err(d) => {
+                    diags.extend(d.into_vec());
+                    // The rest of the request is checked all the same, without members.
+                    Some(Vec::new())
+                }
             }
         }
     };
-    let req = request::check(product, parts.request, path, census)
-        .map_err(|d| unprocessable(d.into_vec()))?;
+    let req = match request::check(product, request, path, census) {
+        Ok(r) if diags.is_empty() => r,
+        Ok(_) => return Err(unprocessable(&diags)),
+        Err(d) => {
+            diags.extend(d.into_vec());
+            return Err(unprocessable(&diags));
+        }
+    };
     if req.members.len() > max_members {
         return Err(too_many(req.members.len()));
     }
