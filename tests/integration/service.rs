@@ -27,7 +27,8 @@ impl Service {
 
     fn start_env(products: &Path, extra: &[&str], env: &[(&str, &str)]) -> Service {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_coverwright"));
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-level", "warn"])
+        cmd.current_dir(ROOT)
+            .args(["serve", "--listen", "127.0.0.1:0", "--log-level", "warn"])
             .arg("--products")
             .arg(products)
             .args(extra)
@@ -149,8 +150,10 @@ fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[
     read_reply(s)
 }
 
+/// The shipped products folder, named as the CLI names it from the package root (worksheet
+/// lines name product files by the path they were loaded from).
 fn products() -> PathBuf {
-    Path::new(ROOT).join("products")
+    PathBuf::from("products")
 }
 
 /// A YAML request as JSON text: numbers keep their source text, quoted and other plain
@@ -695,7 +698,7 @@ fn a_request_over_its_time_limit_gets_a_503_problem() {
 fn products_copy(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cw-service-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&products(), &dir);
+    copy_dir(&Path::new(ROOT).join("products"), &dir);
     dir
 }
 
@@ -739,20 +742,22 @@ fn a_reload_with_a_broken_product_keeps_serving_the_old_set() {
         "{v}"
     );
     assert_eq!(r.header("x-product-set"), Some(old.as_str()));
-    // SIGHUP with the same broken folder: refused too.
+    // SIGHUP with the same broken folder: refused too (the reload runs in the background).
     svc.signal(libc::SIGHUP);
-    std::thread::sleep(Duration::from_millis(500));
+    let refused = "coverwright_product_set_reloads_total{result=\"refused\"} 2\n";
+    let mut metrics = String::new();
+    for _ in 0..200 {
+        metrics = svc.get("/metrics").text().to_string();
+        if metrics.contains(refused) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(metrics.contains(refused), "{metrics}");
     let after = svc.post("/v1/quotes", body.as_bytes());
     assert_eq!(after.status, 200);
     assert_eq!(after.header("x-product-set"), Some(old.as_str()));
     assert!(after.body == before.body);
-    let m = svc.get("/metrics");
-    assert!(
-        m.text()
-            .contains("coverwright_product_set_reloads_total{result=\"refused\"} 2\n"),
-        "{}",
-        m.text()
-    );
 
     // Mended (and changed): the next reload swaps the set in.
     std::fs::write(&file, format!("{good}# reloaded\n")).expect("mended");
