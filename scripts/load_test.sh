@@ -58,6 +58,9 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "service: $ADDR (pid $PID), wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION"
 
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$PID/status"; }
+# CPU seconds (user + system) the service has used so far.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$PID/stat"; }
+quotes() { curl -s "http://$ADDR/metrics" | awk '/^coverwright_quotes_total/ {n += $2} END {print n + 0}'; }
 
 for name in sp-acc ga-sme; do
   # Both bodies quote (200) and equal what the CLI would print; check once before loading.
@@ -67,8 +70,10 @@ for name in sp-acc ga-sme; do
   BODY="$DIR/$name.json" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d5s -s scripts/load_test.lua "http://$ADDR" > /dev/null
   echo
   echo "== $name: load average $(cut -d' ' -f1-3 /proc/loadavg), RSS before $(rss)"
+  c0=$(cpu); q0=$(quotes)
   BODY="$DIR/$name.json" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/load_test.lua "http://$ADDR"
-  echo "RSS after $(rss)"
+  c1=$(cpu); q1=$(quotes)
+  echo "RSS after $(rss); service CPU $(awk -v a="$c0" -v b="$c1" -v n="$((q1 - q0))" 'BEGIN {printf "%.2f s for %d quotes: %.0f us per quote", b - a, n, (b - a) * 1e6 / n}')"
 done
 echo
 curl -s "http://$ADDR/metrics" | grep -E '^coverwright_(quotes|errors)_total' || true
