@@ -89,7 +89,9 @@ impl Problem {
             (n, Some(d)) => format!("{n} errors; the first: {}", d.message),
             (_, None) => "the request cannot be served".to_string(),
         };
-        let code = first.map(|d| d.code).unwrap_or(crate::diagnostics::codes::E0252);
+        let code = first
+            .map(|d| d.code)
+            .unwrap_or(crate::diagnostics::codes::E0252);
         Problem {
             kind: format!("urn:coverwright:problem:{code}"),
             title: crate::diagnostics::codes::lookup(code)
