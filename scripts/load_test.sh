@@ -23,7 +23,7 @@ if ! command -v wrk >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
-cargo build --release --quiet
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet   # NO_BUILD=1: the binary as built
 
 # The request bodies: JSON text written here (no YAML reader needed).
 cat > "$DIR/sp-acc.json" <<'JSON'
