@@ -73,6 +73,7 @@ pub mod formula;
 pub mod fsio;
 #[allow(missing_docs)] // money
 pub mod money;
+pub mod outcome;
 #[allow(missing_docs)] // pension
 pub mod pension;
 #[allow(missing_docs)] // product
@@ -86,6 +87,8 @@ pub mod request;
 pub mod schedule;
 #[allow(missing_docs)] // schema
 pub mod schema;
+#[cfg(feature = "service")]
+pub mod service;
 pub mod text;
 #[allow(missing_docs)] // yaml
 pub mod yaml;

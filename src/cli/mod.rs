@@ -22,6 +22,8 @@ mod quote;
 mod render_bulk;
 mod root;
 mod rules;
+#[cfg(feature = "service")]
+mod serve;
 mod shell;
 mod style;
 
@@ -257,6 +259,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Serve quotes over HTTP: products, quotes, problem+json errors, metrics, reload on
+    /// SIGHUP. Listens on loopback unless `--listen` says otherwise. See docs/service.md.
+    #[cfg(feature = "service")]
+    Serve(serve::ServeArgs),
     /// Print a shell completion script to standard output.
     Completions {
         /// The shell the script is for.
@@ -398,6 +404,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
                 fail(format, ExitCode::Usage, m, out, err)
             }
         },
+        #[cfg(feature = "service")]
+        Command::Serve(a) => serve::serve_cmd(&a, out, err),
         Command::Completions { shell } => shell::completions(shell, out),
         Command::Man => shell::man(out),
     };

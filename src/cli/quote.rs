@@ -236,14 +236,11 @@ pub(super) fn quote_cmd(
         Err(e) => fail(a.format, ExitCode::Invalid, e, out, err),
         Ok(Outcome::Declined(failures)) => {
             match a.format {
-                Format::Json => {
-                    let v = serde_json::json!({"declined": true, "product": product.id(), "failures": failures});
-                    writeln!(
-                        out,
-                        "{}",
-                        serde_json::to_string_pretty(&v).unwrap_or_default()
-                    )?;
-                }
+                Format::Json => write!(
+                    out,
+                    "{}",
+                    coverwright::outcome::declined_json(product, &failures)
+                )?,
                 Format::Text => write!(
                     out,
                     "{}",

@@ -88,6 +88,8 @@ pub fn resolve_root(cli: &mut Cli, matches: &ArgMatches) {
         Command::Impact(a) => under(&mut a.products, "products"),
         Command::Schedule(a) => under(&mut a.products, "products"),
         Command::Rules(a) => under(&mut a.products, "products"),
+        #[cfg(feature = "service")]
+        Command::Serve(a) => under(&mut a.products, "products"),
         Command::Schema | Command::Annuity { .. } | Command::Completions { .. } | Command::Man => {}
     }
 }

@@ -114,6 +114,12 @@ registry! {
     E0250 => "A command-line value cannot be used: a bad flag value, an unknown product, version, plan or document.", "see the message and `coverwright <command> --help`";
     E0251 => "An input cannot be read or an output cannot be written.", "check the path (run from a project folder, or give `--root DIR`) and the permissions";
     E0252 => "A command failed on its input for a reason with no code of its own (an arithmetic overflow names its step).", "see the message";
+    E0260 => "The quoting service: the body is not UTF-8 JSON, or cannot be read.", "send one JSON object; see docs/service.md";
+    E0261 => "The quoting service: the body is over the size limit.", "send a smaller request (`--max-body-bytes`)";
+    E0262 => "The quoting service: an unknown product, version or endpoint.", "`GET /v1/products` lists what is served";
+    E0263 => "The quoting service: a request names a file (a census file).", "send the census rows as CSV text in the body's `census`";
+    E0264 => "The quoting service: no or a wrong bearer token, or an admin call not from loopback.", "send `Authorization: Bearer <token>`; reload from the machine itself";
+    E0265 => "The quoting service is busy, or the request ran over its time limit.", "retry later, or add processes behind the load balancer";
     E0300 => "Syntax error, or a formula over the size limits.", "fix the formula at the place shown";
     E0301 => "Unknown name (the help suggests the closest; a step used above where it is computed is reported as such).", "fix the formula at the place shown";
     E0302 => "Type mismatch: arithmetic on a word, comparing different types, a rule that is not true/false, a step that is not a number, a table key of the wrong type, a non-constant in an `in` list.", "fix the formula at the place shown";

@@ -25,6 +25,8 @@ mod request;
 mod safeio;
 mod safeio_harness;
 mod schedule;
+#[cfg(feature = "service")]
+mod service;
 mod support;
 mod validate;
 // The binary's command line, for the tests that walk its definition (help, completions).
