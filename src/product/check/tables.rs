@@ -476,7 +476,10 @@ mod tests {
         std::fs::write(dir.join("rates.csv"), format!("{good}2,1.7\n")).unwrap();
         let (p, d) = crate::product::load::load_file(&file, &Default::default());
         assert!(p.is_none());
-        assert!(d.iter().any(|d| d.code == "E0130"), "{d:?}");
+        assert!(
+            d.iter().any(|d| d.code == crate::diagnostics::codes::E0130),
+            "{d:?}"
+        );
         assert!(checked_get(&key_of(&dir)).is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }
