@@ -5,10 +5,12 @@
 //! Invariant: the premium of a declaration is exactly what `coverwright quote` gives for the
 //! same shipment as a declared item; the billing adds up to max(minimum, declared) per year.
 
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use rust_decimal::Decimal;
 
+use crate::census::{CensusError, CensusReader, Opened, Pos, census_error_diagnostics};
 use crate::diagnostics::codes::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::product::{InputGroup, Product};
@@ -134,71 +136,181 @@ fn request_for(
     request::check(p, &node, file, Some(members))
 }
 
-/// Reads a declarations file (a regular file within [`crate::fsio::MAX_DOCUMENT_BYTES`],
-/// UTF-8 or GBK by the census's encoding rules, never with replaced bytes), then rates and
-/// bills it as [`declare`] does. A file that cannot be read is `Err(Err(..))`.
+/// Reads a declarations file through the census reader (a regular file within
+/// [`crate::fsio::MAX_DOCUMENT_BYTES`]; UTF-8 or GBK by the census's encoding rules, never with
+/// replaced bytes; CRLF and LF alike; an unclosed quote, a doubled column or an oversized field
+/// an error at its row and column), then rates and bills it as [`declare`] does. A file that
+/// cannot be read is `Err(Err(..))`.
 pub fn declare_file(
     p: &Product,
     q: &Quote,
     csv_path: &Path,
 ) -> Result<DeclarationBilling, Result<Diagnostics, crate::fsio::FsError>> {
-    use crate::census::text::{TextError, read_text};
-    let text = match read_text(csv_path, None, crate::fsio::MAX_DOCUMENT_BYTES) {
-        Ok(t) => t,
-        Err(TextError::File(e)) => return Err(Err(e)),
-        Err(e @ TextError::Encoding { line, .. }) => {
-            let mut ds = Diagnostics::new();
-            ds.push(
-                Diagnostic::error(E0220, e.to_string())
-                    .in_file(csv_path)
-                    .at(Span::new(line as u32, 1, 0, 0)),
-            );
-            return Err(Ok(ds));
-        }
-    };
-    declare(p, q, csv_path, &text).map_err(Ok)
+    if let Err(d) = takes_declarations(p) {
+        return Err(Ok(d));
+    }
+    let raw = read_declarations_file(csv_path)?;
+    declare(p, q, csv_path, &raw).map_err(Ok)
 }
 
-/// Rates and bills declared shipments under a quote.
+/// Reads a declarations file as [`declare_file`] does, without rating it. A file that cannot
+/// be read is `Err(Err(..))`.
+pub fn read_declarations_file(
+    path: &Path,
+) -> Result<Vec<RawDeclaration>, Result<Diagnostics, crate::fsio::FsError>> {
+    let reader = match CensusReader::open(path, None, crate::fsio::MAX_DOCUMENT_BYTES) {
+        Ok(r) => r,
+        Err(CensusError::File(e)) => return Err(Err(e)),
+        Err(e) => return Err(Ok(diagnostics_of(census_error_diagnostics(path, e)))),
+    };
+    declarations_of(path, reader).map_err(Ok)
+}
+
+/// Reads declarations from the bytes of a CSV file (`path` names it in diagnostics), with the
+/// header `date,buyer,country_class,payment_method,credit_days,value` (columns in any order).
+/// Every bad row and field is reported at its row and column.
+pub fn read_declarations(path: &Path, bytes: &[u8]) -> Result<Vec<RawDeclaration>, Diagnostics> {
+    match CensusReader::new(std::io::Cursor::new(bytes), None) {
+        Ok(r) => declarations_of(path, r),
+        Err(Opened::Census(e)) => Err(diagnostics_of(census_error_diagnostics(path, e))),
+        Err(Opened::Io(e)) => Err(diagnostics_of(vec![
+            Diagnostic::error(E0220, format!("cannot read the declarations: {e}")).in_file(path),
+        ])),
+    }
+}
+
+fn diagnostics_of(list: Vec<Diagnostic>) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.extend(list);
+    d
+}
+
+fn takes_declarations(p: &Product) -> Result<&crate::product::Declarations, Diagnostics> {
+    p.declarations.as_ref().ok_or_else(|| {
+        diagnostics_of(vec![
+            Diagnostic::error(E0231, format!("{} takes no declarations", p.id()))
+                .with_help("declarations are for export credit products"),
+        ])
+    })
+}
+
+/// The declarations of an opened CSV file; every bad header cell, row and field reported.
+fn declarations_of<R: Read + Seek>(
+    path: &Path,
+    mut reader: CensusReader<R>,
+) -> Result<Vec<RawDeclaration>, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let starts = reader.header_starts().to_vec();
+    let header = reader.header().to_vec();
+    let at = |pos: Option<&Pos>, len: usize| match pos {
+        Some(p) => Span::new(
+            p.line as u32,
+            p.column as u32,
+            p.offset as usize,
+            len.max(1),
+        ),
+        None => Span::new(1, 1, 0, 0),
+    };
+    let index = match schedule::declaration_columns(&header) {
+        Ok(i) => i,
+        Err(problems) => {
+            for p in problems {
+                let cell = p.cell.and_then(|c| starts.get(c));
+                d.push(
+                    Diagnostic::error(
+                        E0222,
+                        format!("row 1, column `{}`: {}", p.column, p.message),
+                    )
+                    .in_file(path)
+                    .at(at(cell, p.column.len()))
+                    .with_help(format!(
+                        "the header names the columns {}",
+                        schedule::DECLARATION_COLUMNS.join(",")
+                    )),
+                );
+            }
+            return Err(d);
+        }
+    };
+    let mut out = Vec::new();
+    loop {
+        let row = match reader.next_row() {
+            Ok(None) => break,
+            Ok(Some(Ok(r))) => r,
+            Ok(Some(Err(e))) => {
+                let span = match e.pos {
+                    Some(p) => at(Some(&p), 1),
+                    None => Span::new(e.row as u32, 1, 0, 0),
+                };
+                d.push(
+                    Diagnostic::error(E0223, e.to_string())
+                        .in_file(path)
+                        .at(span),
+                );
+                continue;
+            }
+            Err(e) => {
+                d.push(
+                    Diagnostic::error(E0220, format!("cannot read the declarations: {e}"))
+                        .in_file(path),
+                );
+                break;
+            }
+        };
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if row.cells.len() != header.len() {
+            d.push(
+                Diagnostic::error(
+                    E0223,
+                    format!(
+                        "row {}: has {} fields, the header has {}",
+                        row.row,
+                        row.cells.len(),
+                        header.len()
+                    ),
+                )
+                .in_file(path)
+                .at(at(row.starts.first(), 1)),
+            );
+            continue;
+        }
+        let field = |c: usize| row.cells.get(index[c]).unwrap_or("");
+        match RawDeclaration::from_cells(row.row as u64, field) {
+            Ok(r) => out.push(r),
+            Err(problems) => {
+                for (c, message) in problems {
+                    let cell = index[c];
+                    d.push(
+                        Diagnostic::error(
+                            E0224,
+                            format!(
+                                "row {}, column `{}`: {message}",
+                                row.row,
+                                schedule::DECLARATION_COLUMNS[c]
+                            ),
+                        )
+                        .in_file(path)
+                        .at(at(row.starts.get(cell), field(c).len())),
+                    );
+                }
+            }
+        }
+    }
+    if d.has_errors() { Err(d) } else { Ok(out) }
+}
+
+/// Rates and bills declared shipments (already read, see [`read_declarations`]) under a quote.
 pub fn declare(
     p: &Product,
     q: &Quote,
     csv_path: &Path,
-    csv_text: &str,
+    raw: &[RawDeclaration],
 ) -> Result<DeclarationBilling, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let Some(dspec) = &p.declarations else {
-        diags.push(
-            Diagnostic::error(E0231, format!("{} takes no declarations", p.id()))
-                .with_help("declarations are for export credit products"),
-        );
-        return Err(diags);
-    };
-    let raw = schedule::read_declarations_csv(&csv_path.display().to_string(), csv_text).map_err(
-        |errs| {
-            let mut ds = Diagnostics::new();
-            for e in errs {
-                ds.push(
-                    Diagnostic::error(
-                        E0224,
-                        format!(
-                            "row {}{}: {}",
-                            e.row,
-                            e.column
-                                .as_ref()
-                                .map(|c| format!(", column `{c}`"))
-                                .unwrap_or_default(),
-                            e.message
-                        ),
-                    )
-                    .in_file(csv_path)
-                    .at(Span::new(e.row as u32, 1, 0, 0)),
-                );
-            }
-            ds
-        },
-    )?;
-    let req = request_for(p, q, &raw, csv_path)?;
+    let dspec = takes_declarations(p)?;
+    let req = request_for(p, q, raw, csv_path)?;
     let failures = rating::eligibility(p, &req).map_err(|e| {
         let mut ds = Diagnostics::new();
         ds.push(Diagnostic::error(E0232, e.to_string()).in_file(csv_path));

@@ -20,7 +20,6 @@
 
 pub mod layout;
 pub mod records;
-pub mod text;
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};

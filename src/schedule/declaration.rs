@@ -31,7 +31,6 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use thiserror::Error;
 
 use super::dates;
 use super::error::{PlanError, ScheduleError};
@@ -600,20 +599,6 @@ impl RawDeclaration {
     }
 }
 
-/// A problem in a declarations CSV file.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{file}: row {row}{}: {message}", column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default())]
-pub struct CsvError {
-    /// The file name.
-    pub file: String,
-    /// Line of the file (the header is line 1).
-    pub row: u64,
-    /// Column name, when the problem is in one field.
-    pub column: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
 /// The columns of a declarations file.
 pub const DECLARATION_COLUMNS: [&str; 6] = [
     "date",
@@ -624,140 +609,121 @@ pub const DECLARATION_COLUMNS: [&str; 6] = [
     "value",
 ];
 
-/// Reads declarations from CSV `text` (file name `path`, used in errors) with the header
-/// `date,buyer,country_class,payment_method,credit_days,value` (columns in any order). Every
-/// bad row and field is reported.
-pub fn read_declarations_csv(path: &str, text: &str) -> Result<Vec<RawDeclaration>, Vec<CsvError>> {
-    let err = |row: u64, column: Option<&str>, message: String| CsvError {
-        file: path.to_string(),
-        row,
-        column: column.map(str::to_string),
-        message,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(vec![err(1, None, e.to_string())]),
-    };
-    let mut errors = Vec::new();
+/// A problem with a declarations header: the header cell (0-based, `None` for a missing
+/// column), the column's name and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnProblem {
+    pub cell: Option<usize>,
+    pub column: String,
+    pub message: String,
+}
+
+/// Where each of [`DECLARATION_COLUMNS`] sits in `header` (columns in any order); every
+/// unknown, doubled or missing column is reported.
+pub fn declaration_columns(header: &[String]) -> Result<[usize; 6], Vec<ColumnProblem>> {
+    let mut problems = Vec::new();
     let mut index = [usize::MAX; 6];
-    for (i, h) in headers.iter().enumerate() {
+    for (i, h) in header.iter().enumerate() {
+        let h = h.trim();
         match DECLARATION_COLUMNS.iter().position(|c| *c == h) {
-            Some(c) if index[c] != usize::MAX => {
-                errors.push(err(1, Some(h), "column appears twice".into()))
-            }
+            Some(c) if index[c] != usize::MAX => problems.push(ColumnProblem {
+                cell: Some(i),
+                column: h.to_string(),
+                message: "column appears twice".into(),
+            }),
             Some(c) => index[c] = i,
-            None => errors.push(err(
-                1,
-                Some(h),
-                format!("unknown column; expected {}", DECLARATION_COLUMNS.join(",")),
-            )),
+            None => problems.push(ColumnProblem {
+                cell: Some(i),
+                column: h.to_string(),
+                message: format!("unknown column; expected {}", DECLARATION_COLUMNS.join(",")),
+            }),
         }
     }
     for (c, name) in DECLARATION_COLUMNS.iter().enumerate() {
         if index[c] == usize::MAX {
-            errors.push(err(1, Some(name), "column is missing".into()));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let row = e.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(err(row, None, e.to_string()));
-                continue;
-            }
-        };
-        let row = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.len() != headers.len() {
-            errors.push(err(
-                row,
-                None,
-                format!(
-                    "has {} fields, the header has {}",
-                    record.len(),
-                    headers.len()
-                ),
-            ));
-            continue;
-        }
-        let field = |c: usize| record.get(index[c]).unwrap_or("");
-        let before = errors.len();
-        let date = NaiveDate::parse_from_str(field(0), "%Y-%m-%d")
-            .map_err(|_| {
-                errors.push(err(
-                    row,
-                    Some("date"),
-                    format!("`{}` is not a date (YYYY-MM-DD)", field(0)),
-                ))
-            })
-            .ok();
-        let buyer = field(1).to_string();
-        if buyer.is_empty() {
-            errors.push(err(row, Some("buyer"), "is empty".into()));
-        }
-        let country_class = field(2).to_string();
-        if country_class.is_empty() {
-            errors.push(err(row, Some("country_class"), "is empty".into()));
-        }
-        let payment_method = PaymentMethod::parse(field(3));
-        if payment_method.is_none() {
-            errors.push(err(
-                row,
-                Some("payment_method"),
-                format!("`{}` is not one of L/C, D/P, D/A, O/A", field(3)),
-            ));
-        }
-        let credit_days = match field(4).parse::<u32>() {
-            Ok(d) if d <= 360 => Some(d),
-            _ => {
-                errors.push(err(
-                    row,
-                    Some("credit_days"),
-                    format!("`{}` is not a number of days from 0 to 360", field(4)),
-                ));
-                None
-            }
-        };
-        let value = match field(5).parse::<Decimal>() {
-            Ok(v) if v > Decimal::ZERO => Some(v),
-            _ => {
-                errors.push(err(
-                    row,
-                    Some("value"),
-                    format!("`{}` is not an amount greater than 0", field(5)),
-                ));
-                None
-            }
-        };
-        if errors.len() != before {
-            continue;
-        }
-        if let (Some(date), Some(payment_method), Some(credit_days), Some(value)) =
-            (date, payment_method, credit_days, value)
-        {
-            out.push(RawDeclaration {
-                row,
-                date,
-                buyer,
-                country_class,
-                payment_method,
-                credit_days,
-                value,
+            problems.push(ColumnProblem {
+                cell: None,
+                column: name.to_string(),
+                message: "column is missing".into(),
             });
         }
     }
-    if errors.is_empty() {
-        Ok(out)
+    if problems.is_empty() {
+        Ok(index)
     } else {
-        Err(errors)
+        Err(problems)
+    }
+}
+
+impl RawDeclaration {
+    /// A declaration from the row `row` whose cell for column `c` of [`DECLARATION_COLUMNS`]
+    /// is `field(c)` (untrimmed). Every bad field is reported as (column index, message).
+    pub fn from_cells<'a>(
+        row: u64,
+        field: impl Fn(usize) -> &'a str,
+    ) -> Result<RawDeclaration, Vec<(usize, String)>> {
+        let mut errors = Vec::new();
+        let date = NaiveDate::parse_from_str(field(0).trim(), "%Y-%m-%d")
+            .map_err(|_| {
+                errors.push((
+                    0,
+                    format!("`{}` is not a date (YYYY-MM-DD)", field(0).trim()),
+                ))
+            })
+            .ok();
+        let buyer = field(1).trim().to_string();
+        if buyer.is_empty() {
+            errors.push((1, "is empty".into()));
+        }
+        let country_class = field(2).trim().to_string();
+        if country_class.is_empty() {
+            errors.push((2, "is empty".into()));
+        }
+        let payment_method = PaymentMethod::parse(field(3));
+        if payment_method.is_none() {
+            errors.push((
+                3,
+                format!("`{}` is not one of L/C, D/P, D/A, O/A", field(3).trim()),
+            ));
+        }
+        let credit_days = match field(4).trim().parse::<u32>() {
+            Ok(d) if d <= 360 => Some(d),
+            _ => {
+                errors.push((
+                    4,
+                    format!(
+                        "`{}` is not a number of days from 0 to 360",
+                        field(4).trim()
+                    ),
+                ));
+                None
+            }
+        };
+        let value = match field(5).trim().parse::<Decimal>() {
+            Ok(v) if v > Decimal::ZERO => Some(v),
+            _ => {
+                errors.push((
+                    5,
+                    format!("`{}` is not an amount greater than 0", field(5).trim()),
+                ));
+                None
+            }
+        };
+        match (date, payment_method, credit_days, value) {
+            (Some(date), Some(payment_method), Some(credit_days), Some(value))
+                if errors.is_empty() =>
+            {
+                Ok(RawDeclaration {
+                    row,
+                    date,
+                    buyer,
+                    country_class,
+                    payment_method,
+                    credit_days,
+                    value,
+                })
+            }
+            _ => Err(errors),
+        }
     }
 }

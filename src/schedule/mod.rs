@@ -36,9 +36,9 @@ pub use contribution::{
 };
 pub use dates::{BusinessDayRule, CalendarError, HolidayCalendar, add_months_clamped};
 pub use declaration::{
-    BillingTotals, CsvError, DECLARATION_COLUMNS, Declaration, DeclarationBilling, DeclarationPlan,
-    DeclarationPlanSpec, DepositInvoice, DepositRule, InvoiceLine, MonthlyInvoice, PaymentMethod,
-    RawDeclaration, YearEndAdjustment, bill_declarations, read_declarations_csv,
+    BillingTotals, ColumnProblem, DECLARATION_COLUMNS, Declaration, DeclarationBilling,
+    DeclarationPlan, DeclarationPlanSpec, DepositInvoice, DepositRule, InvoiceLine, MonthlyInvoice,
+    PaymentMethod, RawDeclaration, YearEndAdjustment, bill_declarations, declaration_columns,
 };
 pub use error::{PlanError, ScheduleError};
 pub use money::{MinorUnit, Rounding};

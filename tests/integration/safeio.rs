@@ -366,7 +366,18 @@ fn batch_finishes_with_its_standard_error_on_a_terminal() {
 
 #[test]
 fn a_batch_stopped_by_sigterm_leaves_the_earlier_output_and_no_temporary_file() {
-    let dir = tempdir("safeio-sigterm");
+    stop_a_batch_half_way("TERM", 143);
+}
+
+#[test]
+fn a_batch_stopped_by_sigint_leaves_the_earlier_output_and_no_temporary_file() {
+    stop_a_batch_half_way("INT", 130);
+}
+
+/// Starts a long batch over an earlier output, sends `SIG<signal>` once the temporary file has
+/// lines in it, and checks the exit status, the message and that the earlier output is intact.
+fn stop_a_batch_half_way(signal: &str, code: i32) {
+    let dir = tempdir(&format!("safeio-sig{}", signal.to_lowercase()));
     let census = sp_acc_census(&dir, 400_000);
     let out = dir.join("out.jsonl");
     std::fs::write(&out, "earlier\n").unwrap();
@@ -398,7 +409,7 @@ fn a_batch_stopped_by_sigterm_leaves_the_earlier_output_and_no_temporary_file() 
         std::thread::sleep(Duration::from_millis(20));
     }
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
@@ -407,9 +418,9 @@ fn a_batch_stopped_by_sigterm_leaves_the_earlier_output_and_no_temporary_file() 
     if let Some(mut e) = child.stderr.take() {
         let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
     }
-    assert_eq!(status.code(), Some(143), "{stderr}");
+    assert_eq!(status.code(), Some(code), "{stderr}");
     assert!(
-        stderr.contains("batch: stopped by SIGTERM after "),
+        stderr.contains(&format!("batch: stopped by SIG{signal} after ")),
         "{stderr}"
     );
     assert!(
@@ -662,11 +673,10 @@ fn read_kind(kind: &'static str, path: PathBuf) -> String {
             let d = coverwright::census::read_members(p, &path, None).unwrap_err();
             d.iter().next().unwrap().message.clone()
         }
-        "declarations" => {
-            coverwright::census::text::read_text(&path, None, coverwright::fsio::MAX_DOCUMENT_BYTES)
-                .unwrap_err()
-                .to_string()
-        }
+        "declarations" => match coverwright::declare::read_declarations_file(&path) {
+            Err(Err(e)) => e.to_string(),
+            other => panic!("{other:?}"),
+        },
         "table" => coverwright::product::check::Fs.read(&path).unwrap_err(),
         "life table" => {
             coverwright::actuarial::LifeTable::load(&path, None)

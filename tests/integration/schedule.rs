@@ -773,13 +773,24 @@ fn export_credit_rejects_declarations_before_the_start() {
     assert!(bad.to_string().starts_with("invoice_due_day"));
 }
 
+fn declarations(name: &str, text: &[u8]) -> Result<Vec<RawDeclaration>, Vec<String>> {
+    coverwright::declare::read_declarations(std::path::Path::new(name), text).map_err(|d| {
+        d.iter()
+            .map(|d| {
+                let at = format!("{}:{}", d.span.line, d.span.column);
+                format!("{} {at} {}", d.code, d.message)
+            })
+            .collect()
+    })
+}
+
 #[test]
 fn declarations_csv_reads_good_rows() {
     let text = "date,buyer,country_class,payment_method,credit_days,value\n\
                 2024-03-05,Acme GmbH,A,O/A,90,300000.00\n\
                 2024-03-18, Borealis ,B,oa,90,150000\n\
                 2024-04-20,Acme GmbH,A,L/C,0,200000.00\n";
-    let rows = read_declarations_csv("march.csv", text).unwrap();
+    let rows = declarations("march.csv", text.as_bytes()).unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0].row, 2);
     assert_eq!(rows[1].buyer, "Borealis");
@@ -788,6 +799,12 @@ fn declarations_csv_reads_good_rows() {
     assert_eq!(rows[2].value, d("200000.00"));
     let rated = rows[0].rated(d("0.0025"), d("750"));
     assert_eq!(rated.shipment_date, date("2024-03-05"));
+    // The same rows saved by Excel on Windows (CRLF) and in GBK read alike.
+    let crlf = text.replace('\n', "\r\n");
+    assert_eq!(declarations("march.csv", crlf.as_bytes()).unwrap(), rows);
+    let (gbk, _, _) = encoding_rs::GBK.encode("date,buyer,country_class,payment_method,credit_days,value\n2024-03-05,杭州贸易,A,O/A,90,300000.00\n");
+    let rows = declarations("gbk.csv", &gbk).unwrap();
+    assert_eq!(rows[0].buyer, "杭州贸易");
 }
 
 #[test]
@@ -797,26 +814,57 @@ fn declarations_csv_reports_every_bad_row() {
                 2024-03-01,,A,wire,400,-5\n\
                 2024-03-02,Acme,A,D/A,60,1000\n\
                 2024-03-03,Acme,A\n";
-    let errors = read_declarations_csv("bad.csv", text).unwrap_err();
-    let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    let expected = vec![
+        "E0224 2:1 row 2, column `date`: `2024-02-30` is not a date (YYYY-MM-DD)",
+        "E0224 3:12 row 3, column `buyer`: is empty",
+        "E0224 3:15 row 3, column `payment_method`: `wire` is not one of L/C, D/P, D/A, O/A",
+        "E0224 3:20 row 3, column `credit_days`: `400` is not a number of days from 0 to 360",
+        "E0224 3:24 row 3, column `value`: `-5` is not an amount greater than 0",
+        "E0223 5:1 row 5: has 3 fields, the header has 6",
+    ];
     assert_eq!(
-        messages,
-        vec![
-            "bad.csv: row 2, column date: `2024-02-30` is not a date (YYYY-MM-DD)",
-            "bad.csv: row 3, column buyer: is empty",
-            "bad.csv: row 3, column payment_method: `wire` is not one of L/C, D/P, D/A, O/A",
-            "bad.csv: row 3, column credit_days: `400` is not a number of days from 0 to 360",
-            "bad.csv: row 3, column value: `-5` is not an amount greater than 0",
-            "bad.csv: row 5: has 3 fields, the header has 6",
-        ]
+        declarations("bad.csv", text.as_bytes()).unwrap_err(),
+        expected
     );
-    let errors = read_declarations_csv("h.csv", "date,buyer,class,value\n").unwrap_err();
-    let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    // CRLF line ends give the same rows and columns.
+    let crlf = text.replace('\n', "\r\n");
     assert_eq!(
-        messages[0],
-        "h.csv: row 1, column class: unknown column; expected date,buyer,country_class,payment_method,credit_days,value"
+        declarations("bad.csv", crlf.as_bytes()).unwrap_err(),
+        expected
     );
-    assert!(messages.contains(&"h.csv: row 1, column credit_days: column is missing".to_string()));
+
+    let errors = declarations("h.csv", b"date,buyer,class,value\n").unwrap_err();
+    assert_eq!(
+        errors[0],
+        "E0222 1:12 row 1, column `class`: unknown column; expected date,buyer,country_class,payment_method,credit_days,value"
+    );
+    assert!(
+        errors.contains(&"E0222 1:1 row 1, column `credit_days`: column is missing".to_string())
+    );
+}
+
+#[test]
+fn declarations_csv_refuses_what_the_csv_crate_let_through() {
+    // An unclosed quote is an error at the row where it opened, not the rest of the file
+    // swallowed into one record; a doubled column and an oversized field are errors too.
+    let text = "date,buyer,country_class,payment_method,credit_days,value\n\
+                2024-03-05,\"Acme GmbH,A,O/A,90,300000.00\n\
+                2024-03-06,Borealis,B,O/A,90,150000\n";
+    let errors = declarations("open.csv", text.as_bytes()).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("E0223 2:12 row 2, "), "{errors:?}");
+    let doubled = "date,buyer,date,country_class,payment_method,credit_days,value\n";
+    let errors = declarations("doubled.csv", doubled.as_bytes()).unwrap_err();
+    assert!(
+        errors[0].starts_with("E0221 1:12 row 1, column 3: the column `date` is already column 1"),
+        "{errors:?}"
+    );
+    let big = format!(
+        "date,buyer,country_class,payment_method,credit_days,value\n2024-03-05,{},A,O/A,90,1\n",
+        "x".repeat(70_000)
+    );
+    let errors = declarations("big.csv", big.as_bytes()).unwrap_err();
+    assert!(errors[0].starts_with("E0223 2:12 row 2, "), "{errors:?}");
 }
 
 // ---------------------------------------------------------------- pension

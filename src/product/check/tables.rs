@@ -1,5 +1,11 @@
 //! Rate tables: rows from the file or a CSV beside it, key cells (exact values or bands),
 //! and rows that overlap or leave gaps.
+//!
+//! A table read from a CSV file is checked once per process: a table that passed is kept by
+//! the content of its file and its key and value columns ([`checked_tables`]), so a second
+//! product naming the same file (another version, the products of `impact`, a reload of the
+//! service) takes the checked rows without reading them again. Only tables that passed every
+//! check are kept (they give no diagnostics), so nothing is lost from a report.
 
 use super::*;
 
@@ -41,7 +47,20 @@ impl Checker<'_> {
         } else {
             t.values.iter().map(|v| v.value.clone()).collect()
         };
-        let (cells_rows, file) = self.table_cells(name, t, &columns)?;
+        let read = match (&t.file, t.rows.is_empty()) {
+            (Some(f), true) => Some(self.read_beside(f, "table file")?),
+            _ => None,
+        };
+        let key = read
+            .as_ref()
+            .map(|(path, text)| checked_key(path, text, t, &columns));
+        if let Some(hit) = key.as_ref().and_then(checked_get) {
+            let mut table = (*hit).clone();
+            table.name = name.value.clone();
+            table.source = t.source.as_ref().map(|s| s.value.clone());
+            return Some(table);
+        }
+        let (cells_rows, file) = self.table_cells(name, t, &columns, read)?;
         let (rows, mut bad) = self.table_rows(name, t, &columns, &cells_rows, &file);
         bad |= self.key_kinds(name, t, &rows, &file);
         bad |= self.overlaps(name, &rows, &file);
@@ -51,14 +70,18 @@ impl Checker<'_> {
         if bad {
             return None;
         }
-        Some(Table::new(
+        let table = Table::new(
             name.value.clone(),
             t.keys.iter().map(|k| k.value.clone()).collect(),
             columns,
             rows.into_iter().map(|(r, _)| r).collect(),
             file,
             t.source.as_ref().map(|s| s.value.clone()),
-        ))
+        );
+        if let Some(key) = key {
+            checked_put(key, &table);
+        }
+        Some(table)
     }
 
     /// The cells of every row, from `rows:` or from the CSV file, and the file they are in.
@@ -67,6 +90,7 @@ impl Checker<'_> {
         name: &Sp<String>,
         t: &raw::RawTable,
         columns: &[String],
+        read: Option<(PathBuf, String)>,
     ) -> Option<(Vec<CellRow>, PathBuf)> {
         let mut cells_rows: Vec<CellRow> = Vec::new();
         let mut file = self.file.to_path_buf();
@@ -103,7 +127,7 @@ impl Checker<'_> {
                 }
             }
             (Some(f), true) => {
-                let (path, text) = self.read_beside(f, "table file")?;
+                let (path, text) = read?;
                 file = path.clone();
                 let mut rdr = csv::ReaderBuilder::new()
                     .has_headers(true)
@@ -345,5 +369,118 @@ impl Checker<'_> {
             }
         }
         bad
+    }
+}
+
+/// What identifies a checked CSV table: its file's path and content, and the key and value
+/// columns the product reads from it.
+type CheckedKey = [u8; 32];
+
+/// Most rows kept in [`checked_tables`] in all; past it, tables are checked again.
+const MAX_CHECKED_ROWS: usize = 4_000_000;
+
+/// The CSV tables this process has checked, by [`CheckedKey`], and their rows in all.
+fn checked_tables() -> &'static std::sync::Mutex<(HashMap<CheckedKey, std::sync::Arc<Table>>, usize)>
+{
+    static TABLES: std::sync::OnceLock<
+        std::sync::Mutex<(HashMap<CheckedKey, std::sync::Arc<Table>>, usize)>,
+    > = std::sync::OnceLock::new();
+    TABLES.get_or_init(Default::default)
+}
+
+fn checked_key(path: &Path, text: &str, t: &raw::RawTable, columns: &[String]) -> CheckedKey {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(path.as_os_str().as_encoded_bytes());
+    h.update([0]);
+    h.update(text.as_bytes());
+    for k in &t.keys {
+        h.update([0]);
+        h.update(k.value.as_bytes());
+    }
+    h.update([1]);
+    for c in columns {
+        h.update([0]);
+        h.update(c.as_bytes());
+    }
+    h.finalize().into()
+}
+
+fn checked_get(key: &CheckedKey) -> Option<std::sync::Arc<Table>> {
+    let tables = checked_tables().lock().unwrap_or_else(|e| e.into_inner());
+    tables.0.get(key).cloned()
+}
+
+fn checked_put(key: CheckedKey, table: &Table) {
+    let mut tables = checked_tables().lock().unwrap_or_else(|e| e.into_inner());
+    if tables.1 + table.rows.len() <= MAX_CHECKED_ROWS {
+        tables.1 += table.rows.len();
+        tables.0.insert(key, std::sync::Arc::new(table.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The minimal fixture with its `ad_rate` table moved to `rates.csv`.
+    fn product_with_csv_table(dir: &Path, csv: &str) -> PathBuf {
+        let text = include_str!("../../../tests/fixtures/valid/minimal.yaml").replace(
+            "    rows:\n      - [1, 1.0]\n      - [2, 1.5]\n      - [3, 2.0]\n",
+            "    file: rates.csv\n",
+        );
+        assert!(text.contains("file: rates.csv"));
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("rates.csv"), csv).unwrap();
+        let file = dir.join("minimal.yaml");
+        std::fs::write(&file, text).unwrap();
+        file
+    }
+
+    fn key_of(dir: &Path) -> CheckedKey {
+        let path = dir.join("rates.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let t = raw::RawTable {
+            keys: vec![Sp {
+                value: "occupation_class".to_string(),
+                span: Span::default(),
+            }],
+            values: Vec::new(),
+            rows: Vec::new(),
+            file: None,
+            source: None,
+        };
+        checked_key(&path, &text, &t, &["value".to_string()])
+    }
+
+    #[test]
+    fn a_checked_csv_table_is_kept_by_content_and_checked_again_when_it_changes() {
+        let dir = std::env::temp_dir().join(format!("cw-checked-{}", std::process::id()));
+        let good = "occupation_class,value\n1,1.0\n2,1.5\n3,2.0\n";
+        let file = product_with_csv_table(&dir, good);
+        assert!(checked_get(&key_of(&dir)).is_none());
+        let (p, d) = crate::product::load::load_file(&file, &Default::default());
+        assert!(!d.has_errors(), "{d:?}");
+        let kept = checked_get(&key_of(&dir)).expect("the checked table is kept");
+        assert_eq!(kept.rows.len(), 3);
+        // A second load takes the kept rows: the same table, the same content hash.
+        let (again, _) = crate::product::load::load_file(&file, &Default::default());
+        let (p, again) = (p.unwrap(), again.unwrap());
+        assert_eq!(
+            format!("{:?}", again.tables[0].rows),
+            format!("{:?}", p.tables[0].rows)
+        );
+        assert_eq!(again.tables[0].name, "ad_rate");
+        assert_eq!(again.content_hash, p.content_hash);
+        // A changed file is checked again: its overlapping row is refused.
+        std::fs::write(dir.join("rates.csv"), format!("{good}2,1.7\n")).unwrap();
+        let (p, d) = crate::product::load::load_file(&file, &Default::default());
+        assert!(p.is_none());
+        assert!(
+            d.iter().any(|d| d.code == crate::diagnostics::codes::E0130),
+            "{d:?}"
+        );
+        assert!(checked_get(&key_of(&dir)).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
