@@ -321,19 +321,12 @@ fn pipeline<T: Send + Sync>(
     use std::sync::mpsc::sync_channel;
     let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<T>, BatchError>>(1);
     let (buf_tx, buf_rx) = sync_channel::<(Vec<Out>, u64)>(1);
-    // Chunks rated, back to the reader thread to be freed (at most the chunks in flight).
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<T>>();
     // Output buffers written out and kept for the next chunks' pieces (their memory reused).
     let spare = Spare::new(pool.current_num_threads() * PIECES_PER_THREAD * 2);
     let spare = &spare;
     std::thread::scope(|s| {
         s.spawn(move || {
             while !ctx.stopped() {
-                // Rated chunks come back to be freed here, where they were allocated, while
-                // the workers rate the next one.
-                while let Ok(done) = done_rx.try_recv() {
-                    drop(done);
-                }
                 match produce() {
                     Ok(Some(c)) => {
                         if chunk_tx.send(Ok(c)).is_err() {
@@ -346,10 +339,6 @@ fn pipeline<T: Send + Sync>(
                         break;
                     }
                 }
-            }
-            drop(chunk_tx);
-            for done in done_rx {
-                drop(done);
             }
         });
         let writer = s.spawn(move || -> std::io::Result<()> {
@@ -390,12 +379,10 @@ fn pipeline<T: Send + Sync>(
             counts.quoted += c.quoted;
             counts.declined += c.declined;
             counts.failed += c.failed;
-            let _ = done_tx.send(items);
             if buf_tx.send((bufs, bytes)).is_err() {
                 break;
             }
         }
-        drop(done_tx);
         drop(buf_tx);
         let written = writer
             .join()
