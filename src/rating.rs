@@ -183,16 +183,43 @@ pub struct Rated {
     pub worklines: Vec<WorkLine>,
 }
 
+/// The members' inputs by member and slot, as the formula frame reads them.
+fn member_inputs(r: &Request) -> Vec<Vec<Value>> {
+    r.members.iter().map(|m| m.inputs.clone()).collect()
+}
+
 /// Evaluates the eligibility rules; returns every failure.
 pub fn eligibility(p: &Product, r: &Request) -> Result<Vec<Failure>, RatingError> {
+    eligibility_with(p, r, &member_inputs(r))
+}
+
+/// The eligibility rules, then the rating when no rule fails: what [`eligibility`] and
+/// [`rate`] give one after the other, with the members' inputs gathered once.
+pub fn eligibility_and_rate(
+    p: &Product,
+    r: &Request,
+    explain: bool,
+) -> Result<Result<Rated, Vec<Failure>>, RatingError> {
+    let inputs = member_inputs(r);
+    let failures = eligibility_with(p, r, &inputs)?;
+    if !failures.is_empty() {
+        return Ok(Err(failures));
+    }
+    rate_with(p, r, explain, &inputs).map(Ok)
+}
+
+fn eligibility_with(
+    p: &Product,
+    r: &Request,
+    member_inputs: &[Vec<Value>],
+) -> Result<Vec<Failure>, RatingError> {
     let lookup = ProductLookup(p);
-    let member_inputs: Vec<Vec<Value>> = r.members.iter().map(|m| m.inputs.clone()).collect();
     let mut frame = Frame {
         policy: &r.policy,
         terms: &r.terms,
         policy_steps: &[],
         member: None,
-        member_inputs: &member_inputs,
+        member_inputs,
         member_steps: &[],
         term_months: r.term_months,
         rounding: p.rounding.strategy,
@@ -249,11 +276,15 @@ fn add(a: Decimal, b: Decimal, step: &str) -> Result<Decimal, RatingError> {
 
 /// Values of every step, policy and per member, in order (skipping the premium steps of
 /// coverages not chosen); the worksheet lines when `explain`.
-fn run_steps(p: &Product, r: &Request, explain: bool) -> Result<StepValues, RatingError> {
+fn run_steps(
+    p: &Product,
+    r: &Request,
+    explain: bool,
+    member_inputs: &[Vec<Value>],
+) -> Result<StepValues, RatingError> {
     let lookup = ProductLookup(p);
     let n = r.members.len();
     let nsteps = p.steps.len();
-    let member_inputs: Vec<Vec<Value>> = r.members.iter().map(|m| m.inputs.clone()).collect();
     let mut policy_steps = vec![Value::Num(Decimal::ZERO); nsteps];
     let mut member_steps = vec![vec![Value::Num(Decimal::ZERO); nsteps]; n];
     let mut worklines = Vec::new();
@@ -276,7 +307,7 @@ fn run_steps(p: &Product, r: &Request, explain: bool) -> Result<StepValues, Rati
                     terms: &r.terms,
                     policy_steps: ps,
                     member,
-                    member_inputs: &member_inputs,
+                    member_inputs,
                     member_steps: ms,
                     term_months: r.term_months,
                     rounding: p.rounding.strategy,
@@ -381,7 +412,16 @@ fn short_period(p: &Product, r: &Request) -> Result<Option<Decimal>, RatingError
 
 /// Rates a request. With `explain`, records a worksheet line for every step and scope.
 pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingError> {
-    let (policy_steps, member_steps, worklines) = run_steps(p, r, explain)?;
+    rate_with(p, r, explain, &member_inputs(r))
+}
+
+fn rate_with(
+    p: &Product,
+    r: &Request,
+    explain: bool,
+    member_inputs: &[Vec<Value>],
+) -> Result<Rated, RatingError> {
+    let (policy_steps, member_steps, worklines) = run_steps(p, r, explain, member_inputs)?;
     let n = r.members.len();
     let short_period_factor = short_period(p, r)?;
     let scale = |x: Decimal, step: &str, member: Option<usize>| -> Result<Decimal, RatingError> {

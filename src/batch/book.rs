@@ -17,7 +17,7 @@ use crate::rating::{self, Rated, RatingError};
 use crate::request::Request;
 
 use super::Out;
-use super::csv_out::{cell, lead};
+use super::csv_out::{cell, lead, push_money};
 
 /// Whether [`write_quoted`] gives the rows of `p`'s quotes (else the full quote is built).
 pub(super) fn applies(p: &Product) -> bool {
@@ -132,7 +132,7 @@ fn member_rows(
             m.push(b',');
             if r.selected[ci] && p.steps[c.premium_step as usize].scope == Scope::Member {
                 let x = rated.member_premiums[k][ci];
-                m.extend_from_slice(money(x).as_bytes());
+                push_money(m, x);
                 total = total.checked_add(x).ok_or_else(|| {
                     QuoteError::Rating(RatingError {
                         member: Some(k),
@@ -142,7 +142,7 @@ fn member_rows(
             }
         }
         m.push(b',');
-        m.extend_from_slice(money(total).as_bytes());
+        push_money(m, total);
         m.push(b'\n');
     }
     Ok(())

@@ -370,13 +370,7 @@ fn book_record(
     out: &mut Out,
 ) -> Kind {
     let p = c.product;
-    let rated = crate::rating::eligibility(p, req).and_then(|failures| {
-        if failures.is_empty() {
-            crate::rating::rate(p, req, false).map(Ok)
-        } else {
-            Ok(Err(failures))
-        }
-    });
+    let rated = crate::rating::eligibility_and_rate(p, req, false);
     let result = match rated {
         Ok(Ok(rated)) => super::book::write_quoted(out, p, req, &rated, c.qopts, record, group),
         Ok(Err(failures)) => {

@@ -74,6 +74,36 @@ pub fn cell(b: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Appends an amount as [`crate::quote::money`] writes it (two places, half up), without
+/// building a string: the digits of the rounded amount's mantissa with the point put in.
+pub(super) fn push_money(b: &mut Vec<u8>, d: rust_decimal::Decimal) {
+    let rounded = crate::money::round(d, 2, crate::money::RoundingMode::HalfUp);
+    let Some(r) = rounded.filter(|r| !r.is_zero()) else {
+        // Zero (which may carry a sign) and amounts that cannot take two places.
+        b.extend_from_slice(crate::quote::money(d).as_bytes());
+        return;
+    };
+    let m = r.mantissa();
+    if m < 0 {
+        b.push(b'-');
+    }
+    let u = m.unsigned_abs();
+    let (int, frac) = (u / 100, (u % 100) as u8);
+    let mut digits = [0u8; 40];
+    let mut i = digits.len();
+    let mut n = int;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    b.extend_from_slice(&digits[i..]);
+    b.extend_from_slice(&[b'.', b'0' + frac / 10, b'0' + frac % 10]);
+}
+
 /// The record number and group key that start both rows.
 pub(super) fn lead(b: &mut Vec<u8>, record: u64, group: Option<&str>) {
     let _ = write!(b, "{record},");
@@ -208,4 +238,52 @@ fn unquoted(out: &mut Out, record: u64, group: Option<&str>, status: &str, reaso
     let _ = write!(b, ",{status},,,,,,,,,,,,");
     cell(b, reason);
     b.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn push_money_writes_what_money_writes() {
+        for text in [
+            "0",
+            "-0",
+            "0.00",
+            "0.004",
+            "0.005",
+            "-0.005",
+            "1",
+            "-1",
+            "12.3",
+            "12.345",
+            "12.355",
+            "-12.345",
+            "1163118742.11",
+            "0.01",
+            "-0.01",
+            "99.995",
+            "7.1E-27",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "792281625142643375935439503.35",
+        ] {
+            let d: Decimal = text
+                .parse()
+                .or_else(|_| Decimal::from_scientific(text))
+                .unwrap();
+            let mut b = Vec::new();
+            super::push_money(&mut b, d);
+            assert_eq!(
+                String::from_utf8(b).unwrap(),
+                crate::quote::money(d),
+                "{text}"
+            );
+        }
+        let mut neg_zero = Decimal::ZERO;
+        neg_zero.set_sign_negative(true);
+        let mut b = Vec::new();
+        super::push_money(&mut b, neg_zero);
+        assert_eq!(String::from_utf8(b).unwrap(), crate::quote::money(neg_zero));
+    }
 }

@@ -47,6 +47,7 @@ mod census;
 mod csv_out;
 mod holder;
 mod jsonl;
+mod members_json;
 mod progress;
 
 use crate::request::{CensusLayout, Member, Request, RowProblem};
@@ -320,6 +321,9 @@ fn pipeline<T: Send + Sync>(
     use std::sync::mpsc::sync_channel;
     let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<T>, BatchError>>(1);
     let (buf_tx, buf_rx) = sync_channel::<(Vec<Out>, u64)>(1);
+    // Output buffers written out and kept for the next chunks' pieces (their memory reused).
+    let spare = Spare::new(pool.current_num_threads() * PIECES_PER_THREAD * 2);
+    let spare = &spare;
     std::thread::scope(|s| {
         s.spawn(move || {
             while !ctx.stopped() {
@@ -344,6 +348,7 @@ fn pipeline<T: Send + Sync>(
                     if let Some(q) = quotes.as_mut() {
                         q.write_all(&b.quotes)?;
                     }
+                    spare.put(b);
                 }
                 if let Some(p) = progress {
                     p(bytes);
@@ -365,7 +370,7 @@ fn pipeline<T: Send + Sync>(
                     break;
                 }
             };
-            let (bufs, c) = rate_chunk(pool, &items, record, one);
+            let (bufs, c) = rate_chunk(pool, &items, record, one, spare);
             if ctx.stopped() {
                 // The chunk in flight is dropped: its records were not written.
                 break;
@@ -427,6 +432,46 @@ pub fn stream<T: Send + Sync>(
     Ok((c.quoted, c.declined, c.failed))
 }
 
+/// Pieces a chunk is cut into per worker thread, so that a slow piece does not leave a core
+/// idle.
+const PIECES_PER_THREAD: usize = 4;
+
+/// Output buffers already written, kept (emptied, with their memory) for later pieces: a
+/// bounded number, so memory stays bounded by the chunks in flight.
+struct Spare {
+    bufs: std::sync::Mutex<Vec<Out>>,
+    most: usize,
+}
+
+impl Spare {
+    fn new(most: usize) -> Spare {
+        Spare {
+            bufs: std::sync::Mutex::new(Vec::new()),
+            most,
+        }
+    }
+
+    /// An empty buffer: a kept one, or a new one with room for `records` records.
+    fn take(&self, records: usize) -> Out {
+        let kept = self.bufs.lock().ok().and_then(|mut b| b.pop());
+        kept.unwrap_or_else(|| Out {
+            main: Vec::with_capacity(records * 1024),
+            quotes: Vec::new(),
+        })
+    }
+
+    /// Keeps a written buffer for reuse, when fewer than the most are kept.
+    fn put(&self, mut b: Out) {
+        b.main.clear();
+        b.quotes.clear();
+        if let Ok(mut bufs) = self.bufs.lock()
+            && bufs.len() < self.most
+        {
+            bufs.push(b);
+        }
+    }
+}
+
 /// Rates `items` in parallel; returns their lines in order. `first` is the record number of
 /// `items[0]`.
 fn rate_chunk<T: Sync>(
@@ -434,23 +479,20 @@ fn rate_chunk<T: Sync>(
     items: &[T],
     first: u64,
     one: &(dyn Fn(&T, u64, &mut Out) -> Kind + Sync),
+    spare: &Spare,
 ) -> (Vec<Out>, Counts) {
     let mut counts = Counts::default();
     if items.is_empty() {
         return (Vec::new(), counts);
     }
-    // A few pieces per thread, so that a slow piece does not leave a core idle.
-    let pieces = pool.current_num_threads() * 4;
+    let pieces = pool.current_num_threads() * PIECES_PER_THREAD;
     let size = items.len().div_ceil(pieces).max(1);
     let parts: Vec<(Out, Counts)> = pool.install(|| {
         items
             .par_chunks(size)
             .enumerate()
             .map(|(pi, part)| {
-                let mut buf = Out {
-                    main: Vec::with_capacity(part.len() * 1024),
-                    quotes: Vec::new(),
-                };
+                let mut buf = spare.take(part.len());
                 let mut c = Counts::default();
                 for (i, it) in part.iter().enumerate() {
                     let n = first + (pi * size + i) as u64;
@@ -619,6 +661,28 @@ fn quote_line(
     fields: &[(&str, String)],
     buf: &mut Vec<u8>,
 ) -> Kind {
+    if members_json::applies(req) {
+        match crate::quote::quote_members_apart(product, req, qopts) {
+            Ok(Outcome::Quoted(mut q, rated)) => {
+                for (k, v) in fields {
+                    q.policyholder.fields.insert((*k).to_string(), v.clone());
+                }
+                if members_json::write_line(buf, product, req, &rated, &q) {
+                    return Kind::Quoted;
+                }
+                // The member list was not where it is written: the full quote below.
+            }
+            Ok(Outcome::Declined(failures)) => {
+                write_decline(buf, product, &failures);
+                return Kind::Declined;
+            }
+            Err(e) => {
+                let (row, problem) = failure_of(e, req, row);
+                write_error(buf, record, row, &[problem]);
+                return Kind::Failed;
+            }
+        }
+    }
     match quote_outcome(product, req, qopts, row) {
         Ok(Outcome::Quoted(mut q, _)) => {
             for (k, v) in fields {

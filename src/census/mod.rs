@@ -235,7 +235,9 @@ impl<R: Read + Seek> CensusReader<R> {
             })));
         }
         let raw = &self.raw;
-        let mut cells = csv::StringRecord::with_capacity(raw.len() * 8, raw.len());
+        // Room for every cell's bytes at once (a GBK cell may grow when decoded).
+        let bytes: usize = (0..raw.len()).map(|i| raw.field(i).len()).sum();
+        let mut cells = csv::StringRecord::with_capacity(bytes, raw.len());
         let mut starts = Vec::with_capacity(raw.len());
         for i in 0..raw.len() {
             let bytes = raw.field(i);

@@ -493,6 +493,17 @@ pub(super) fn load_products_as(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<Result<Vec<coverwright::product::Product>, ExitCode>> {
+    load_products_of(dir, None, format, out, err)
+}
+
+/// [`load_products_as`], only the products of `code` when given (`product::load::load_paths_for`).
+pub(super) fn load_products_of(
+    dir: &Path,
+    code: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Vec<coverwright::product::Product>, ExitCode>> {
     if !dir.exists() {
         let m = format!(
             "the products folder `{}` does not exist (run from a project folder, or give --root DIR)",
@@ -500,7 +511,11 @@ pub(super) fn load_products_as(
         );
         return fail(format, ExitCode::Io, m, out, err).map(Err);
     }
-    let (products, diags) = load_paths(&[dir.to_path_buf()], &LoadOptions::default());
+    let paths = [dir.to_path_buf()];
+    let (products, diags) = match code {
+        Some(c) => coverwright::product::load::load_paths_for(&paths, &LoadOptions::default(), c),
+        None => load_paths(&paths, &LoadOptions::default()),
+    };
     let diags = diags.into_vec();
     if diags.iter().any(|d| d.is_error()) {
         report(&diags, format, out, err)?;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use coverwright::diagnostics::Diagnostic;
 use coverwright::text::printable;
 
-use super::{ExitCode, Format, fail, load_products_as, report};
+use super::{ExitCode, Format, fail, load_products_of, report};
 
 /// Arguments of `coverwright quote`.
 #[derive(clap::Args, Debug)]
@@ -165,7 +165,7 @@ pub(super) fn quote_cmd(
         },
         None => None,
     };
-    let products = match load_products_as(&a.products, a.format, out, err)? {
+    let products = match load_products_of(&a.products, Some(&a.product), a.format, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };

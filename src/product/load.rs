@@ -243,6 +243,75 @@ pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> (Vec<Product>, Diagn
     (products, diags)
 }
 
+/// Loads the products of one code (`CODE` or `CODE@VERSION`) under the given paths, as
+/// [`load_paths`] does, without parsing the files that name another code on a plain top-level
+/// `code:` line (one `quote` need not check every product of the folder). A file whose code
+/// that line does not show is loaded. When no file is of that code, every product is loaded,
+/// so that the caller's "no such product" message lists them all.
+pub fn load_paths_for(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    code: &str,
+) -> (Vec<Product>, Diagnostics) {
+    let code = code.split('@').next().unwrap_or(code);
+    let mut diags = Diagnostics::new();
+    let mut products = Vec::new();
+    for p in paths {
+        match product_files(p) {
+            Ok((files, refused)) => {
+                diags.extend(refused);
+                for f in files {
+                    if declared_code(&f).is_some_and(|c| c != code) {
+                        continue;
+                    }
+                    let (prod, d) = load_file(&f, opts);
+                    diags.extend(d);
+                    products.extend(prod);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.has_errors() && !products.iter().any(|p| p.code == code) {
+        return load_paths(paths, opts);
+    }
+    check_versions(&products, &mut diags);
+    products.sort_by(|a, b| {
+        (&a.code, a.effective_from, &a.version).cmp(&(&b.code, b.effective_from, &b.version))
+    });
+    (products, diags)
+}
+
+/// The code a product file names on a plain top-level `code: VALUE` line, if it has exactly
+/// one such line (no flow style, anchors or escapes); `None` when that cannot be told.
+fn declared_code(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let mut found = None;
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("code:") else {
+            continue;
+        };
+        if found.is_some() {
+            return None;
+        }
+        let v = rest.split(" #").next().unwrap_or("").trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|x| x.strip_suffix('"'))
+            .or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
+            .unwrap_or(v);
+        if v.is_empty()
+            || !v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return None;
+        }
+        found = Some(v.to_string());
+    }
+    found
+}
+
 /// Two versions of one code must not both apply to a start date, and a code+version is
 /// unique.
 fn check_versions(products: &[Product], diags: &mut Diagnostics) {

@@ -79,12 +79,29 @@ pub struct QuoteOptions {
 
 /// Rates a checked request and builds the quote.
 pub fn quote(p: &Product, r: &Request, opts: &QuoteOptions) -> Result<Outcome, QuoteError> {
-    let failures = rating::eligibility(p, r).map_err(QuoteError::Rating)?;
-    if !failures.is_empty() {
-        return Ok(Outcome::Declined(failures));
-    }
-    let rated = rating::rate(p, r, opts.worksheet).map_err(QuoteError::Rating)?;
-    let q = build(p, r, &rated, opts)?;
+    let rated = match rating::eligibility_and_rate(p, r, opts.worksheet) {
+        Ok(Ok(rated)) => rated,
+        Ok(Err(failures)) => return Ok(Outcome::Declined(failures)),
+        Err(e) => return Err(QuoteError::Rating(e)),
+    };
+    let q = build(p, r, &rated, opts, true)?;
+    Ok(Outcome::Quoted(Box::new(q), rated))
+}
+
+/// [`quote`] with the quote's `members` left empty, for a caller that writes them itself from
+/// the rating (a batch writes them straight into its output): every other part, and every
+/// failure, is the one [`quote`] gives.
+pub fn quote_members_apart(
+    p: &Product,
+    r: &Request,
+    opts: &QuoteOptions,
+) -> Result<Outcome, QuoteError> {
+    let rated = match rating::eligibility_and_rate(p, r, opts.worksheet) {
+        Ok(Ok(rated)) => rated,
+        Ok(Err(failures)) => return Ok(Outcome::Declined(failures)),
+        Err(e) => return Err(QuoteError::Rating(e)),
+    };
+    let q = build(p, r, &rated, opts, false)?;
     Ok(Outcome::Quoted(Box::new(q), rated))
 }
 
@@ -97,6 +114,7 @@ fn build(
     r: &Request,
     rated: &Rated,
     opts: &QuoteOptions,
+    with_members: bool,
 ) -> Result<Quote, QuoteError> {
     let as_of = opts.as_of.unwrap_or(r.start);
     let policy_fields: Vec<_> = p
@@ -158,7 +176,12 @@ fn build(
         tax: p.format_money(tax),
     };
 
-    let members = members_out(p, r, rated)?;
+    let members = if with_members {
+        members_out(p, r, rated)?
+    } else {
+        member_totals(p, r, rated)?;
+        Vec::new()
+    };
 
     let end = r
         .end()
@@ -282,6 +305,29 @@ fn worksheet(p: &Product, r: &Request, rated: &Rated) -> Vec<WorkOut> {
                         .map(|x| p.format_money(*x)),
                 }),
             }
+        })
+        .collect()
+}
+
+/// Each member's total premium, checked for overflow as [`members_out`] checks it (the same
+/// error at the same place).
+pub fn member_totals(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<Decimal>, QuoteError> {
+    (0..r.members.len())
+        .map(|m| {
+            let mut total = Decimal::ZERO;
+            for (ci, c) in p.coverages.iter().enumerate() {
+                if r.selected[ci] && p.steps[c.premium_step as usize].scope == Scope::Member {
+                    total = total
+                        .checked_add(rated.member_premiums[m][ci])
+                        .ok_or_else(|| {
+                            QuoteError::Rating(RatingError {
+                                member: Some(m),
+                                ..rating::overflow("member total")
+                            })
+                        })?;
+                }
+            }
+            Ok(total)
         })
         .collect()
 }

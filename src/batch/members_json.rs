@@ -1,0 +1,244 @@
+//! A quoted record's JSON line with its members written straight from the rating result into
+//! the output buffer: the quote document is built without its member list
+//! ([`crate::quote::quote_members_apart`]), serialized, and the members are written in the
+//! place of its empty `"members":[]`, with no per-member maps or strings built.
+//!
+//! Invariant: the bytes are those of `serde_json` writing the full quote (keys in the order
+//! of `quote::MemberOut`, its maps' keys sorted as a `BTreeMap` sorts them, strings escaped
+//! by `serde_json`); a member with named beneficiaries, or a quote whose empty member list
+//! cannot be found, is written through the full quote instead.
+
+use rust_decimal::Decimal;
+
+use crate::formula::{Scope, Value};
+use crate::product::{InputGroup, Product};
+use crate::quote::Quote;
+use crate::rating::Rated;
+use crate::request::Request;
+
+/// Where the member list goes in a quote serialized with no members: the policyholder is the
+/// last part before it, and no key of a quote document before it is named `members`.
+const EMPTY_MEMBERS: &[u8] = b",\"members\":[],\"coverages\":";
+
+/// Whether the members of `r` can be written by [`write_line`] (none names beneficiaries).
+pub(super) fn applies(r: &Request) -> bool {
+    r.members.iter().all(|m| m.beneficiaries.is_empty())
+}
+
+/// Writes the JSON line of `q` (built without members) with the members of `r` rated in
+/// `rated`. Returns false, having written nothing, when the quote's member list is not where
+/// it is looked for.
+pub(super) fn write_line(
+    buf: &mut Vec<u8>,
+    p: &Product,
+    r: &Request,
+    rated: &Rated,
+    q: &Quote,
+) -> bool {
+    let start = buf.len();
+    if serde_json::to_writer(&mut *buf, q).is_err() {
+        buf.truncate(start);
+        return false;
+    }
+    let Some(at) = find(&buf[start..], EMPTY_MEMBERS) else {
+        buf.truncate(start);
+        return false;
+    };
+    // The tail after `"members":[` is moved out and put back after the members.
+    let cut = start + at + b",\"members\":[".len();
+    let tail = buf.split_off(cut);
+    write_members(buf, p, r, rated);
+    buf.extend_from_slice(&tail);
+    buf.push(b'\n');
+    true
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The members as `quote::members_out` gives them, serialized.
+fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
+    // Member fields by name, as a `BTreeMap` orders them, with their input slot.
+    let mut fields: Vec<(&str, usize)> = p
+        .fields
+        .iter()
+        .filter(|f| f.group == InputGroup::Member)
+        .enumerate()
+        .map(|(slot, f)| (f.name.as_str(), slot))
+        .collect();
+    fields.sort_unstable();
+    // Premium coverages by code, in the same order.
+    let mut covers: Vec<(&str, usize)> = p
+        .coverages
+        .iter()
+        .enumerate()
+        .filter(|(ci, c)| {
+            r.selected[*ci] && p.steps[c.premium_step as usize].scope == Scope::Member
+        })
+        .map(|(ci, c)| (c.code.as_str(), ci))
+        .collect();
+    covers.sort_unstable();
+    let mut text = String::new();
+    for (m, mem) in r.members.iter().enumerate() {
+        if m > 0 {
+            buf.push(b',');
+        }
+        buf.extend_from_slice(b"{\"number\":");
+        push_int(buf, (m + 1) as u128);
+        buf.extend_from_slice(b",\"name\":");
+        string(buf, &mem.party.name);
+        buf.extend_from_slice(b",\"id\":");
+        match &mem.party.id {
+            Some(id) => string(buf, id),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(b",\"row\":");
+        match mem.row {
+            Some(row) => push_int(buf, row as u128),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(b",\"fields\":{");
+        let mut first = true;
+        for &(name, slot) in &fields {
+            // `members_out` pairs the fields with the inputs there are.
+            let Some(v) = mem.inputs.get(slot) else {
+                continue;
+            };
+            if !first {
+                buf.push(b',');
+            }
+            first = false;
+            string(buf, name);
+            buf.push(b':');
+            text.clear();
+            show(&mut text, p, v);
+            string(buf, &text);
+        }
+        buf.extend_from_slice(b"},\"premiums\":{");
+        let mut total = Decimal::ZERO;
+        for (i, &(code, ci)) in covers.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            let x = rated.member_premiums[m][ci];
+            // The quote was built, so the totals did not overflow.
+            total = total.checked_add(x).unwrap_or(total);
+            string(buf, code);
+            buf.extend_from_slice(b":\"");
+            buf.extend_from_slice(p.format_money(x).as_bytes());
+            buf.push(b'"');
+        }
+        buf.extend_from_slice(b"},\"total\":\"");
+        buf.extend_from_slice(p.format_money(total).as_bytes());
+        buf.extend_from_slice(b"\"}");
+    }
+}
+
+/// A JSON string as `serde_json` writes it.
+fn string(buf: &mut Vec<u8>, s: &str) {
+    let plain = s
+        .bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f);
+    if plain {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else if serde_json::to_writer(&mut *buf, s).is_err() {
+        buf.extend_from_slice(b"\"\"");
+    }
+}
+
+/// A value as `Interner::show` writes it.
+fn show(out: &mut String, p: &Product, v: &Value) {
+    use std::fmt::Write;
+    match v {
+        Value::Num(d) => {
+            let _ = write!(out, "{}", d.normalize());
+        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Text(t) => out.push_str(p.interner.word(*t)),
+    }
+}
+
+fn push_int(buf: &mut Vec<u8>, mut n: u128) {
+    let mut digits = [0u8; 40];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::product::load::{LoadOptions, load_paths};
+    use crate::quote::{Outcome, QuoteOptions, quote, quote_members_apart};
+
+    /// Every example request (and the same with names and ids that need escaping) gives the
+    /// bytes of the full quote serialized.
+    #[test]
+    fn members_written_apart_give_the_bytes_of_the_full_quote() {
+        let (products, _) = load_paths(&[PathBuf::from("products")], &LoadOptions::default());
+        let mut checked = 0;
+        for (code, file) in [
+            ("GA-SME", "examples/ga-sme.yaml"),
+            ("GSM-SME", "examples/gsm-sme.yaml"),
+            ("SP-ACC", "examples/sp-acc.yaml"),
+            ("GIG-MED", "examples/gig-med.yaml"),
+            ("BO-ANN", "examples/bo-ann.yaml"),
+            ("PA-FLEX", "examples/pa-flex.yaml"),
+            ("EC-SME", "examples/ec-sme.yaml"),
+        ] {
+            let path = Path::new(file);
+            let rf = crate::request::RequestFile::read(path).unwrap();
+            let header = rf.header().unwrap();
+            let p = crate::request::pick(&products, code, &header, path).unwrap();
+            let mut req = crate::request::check_with_census(p, &rf.node, path, None, None).unwrap();
+            for variant in 0..2 {
+                if variant == 1 {
+                    for (i, m) in req.members.iter_mut().enumerate() {
+                        m.party.name = format!("a\"b\\c\u{1}\t\u{7f}张{i}😀");
+                        if i % 2 == 0 {
+                            m.party.id = None;
+                        }
+                        m.row = Some(i + 2);
+                    }
+                }
+                for worksheet in [false, true] {
+                    let opts = QuoteOptions {
+                        plan: None,
+                        as_of: None,
+                        worksheet,
+                    };
+                    let Outcome::Quoted(full, _) = quote(p, &req, &opts).unwrap() else {
+                        continue;
+                    };
+                    let Outcome::Quoted(q, rated) = quote_members_apart(p, &req, &opts).unwrap()
+                    else {
+                        panic!("{file}: quoted in full, not apart");
+                    };
+                    assert!(q.members.is_empty());
+                    let mut want = serde_json::to_vec(&*full).unwrap();
+                    want.push(b'\n');
+                    let mut got = Vec::new();
+                    assert!(super::write_line(&mut got, p, &req, &rated, &q), "{file}");
+                    assert_eq!(
+                        String::from_utf8(got).unwrap(),
+                        String::from_utf8(want).unwrap(),
+                        "{file}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 20, "{checked} quotes compared");
+    }
+}
