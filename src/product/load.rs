@@ -285,7 +285,7 @@ pub fn load_paths_for(
 /// The code a product file names on a plain top-level `code: VALUE` line, if it has exactly
 /// one such line (no flow style, anchors or escapes); `None` when that cannot be told.
 fn declared_code(file: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(file).ok()?;
+    let text = crate::fsio::read_text(file, yaml::MAX_YAML_BYTES as u64).ok()?;
     let mut found = None;
     for line in text.lines() {
         let Some(rest) = line.strip_prefix("code:") else {
