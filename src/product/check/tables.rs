@@ -379,12 +379,12 @@ type CheckedKey = [u8; 32];
 /// Most rows kept in [`checked_tables`] in all; past it, tables are checked again.
 const MAX_CHECKED_ROWS: usize = 4_000_000;
 
-/// The CSV tables this process has checked, by [`CheckedKey`], and their rows in all.
-fn checked_tables() -> &'static std::sync::Mutex<(HashMap<CheckedKey, std::sync::Arc<Table>>, usize)>
-{
-    static TABLES: std::sync::OnceLock<
-        std::sync::Mutex<(HashMap<CheckedKey, std::sync::Arc<Table>>, usize)>,
-    > = std::sync::OnceLock::new();
+/// The checked tables by [`CheckedKey`], and their rows in all.
+type Checked = (HashMap<CheckedKey, std::sync::Arc<Table>>, usize);
+
+/// The CSV tables this process has checked.
+fn checked_tables() -> &'static std::sync::Mutex<Checked> {
+    static TABLES: std::sync::OnceLock<std::sync::Mutex<Checked>> = std::sync::OnceLock::new();
     TABLES.get_or_init(Default::default)
 }
 
