@@ -89,18 +89,7 @@ pub(super) fn push_money(b: &mut Vec<u8>, d: rust_decimal::Decimal) {
     }
     let u = m.unsigned_abs();
     let (int, frac) = (u / 100, (u % 100) as u8);
-    let mut digits = [0u8; 40];
-    let mut i = digits.len();
-    let mut n = int;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    b.extend_from_slice(&digits[i..]);
+    super::members_json::push_int(b, int);
     b.extend_from_slice(&[b'.', b'0' + frac / 10, b'0' + frac % 10]);
 }
 

@@ -161,7 +161,8 @@ fn show(out: &mut String, p: &Product, v: &Value) {
     }
 }
 
-fn push_int(buf: &mut Vec<u8>, mut n: u128) {
+/// Appends the decimal digits of `n`.
+pub(super) fn push_int(buf: &mut Vec<u8>, mut n: u128) {
     let mut digits = [0u8; 40];
     let mut i = digits.len();
     loop {

@@ -221,14 +221,24 @@ fn listed_file(dir: &Path, file: &Path) -> Result<(), Diagnostic> {
 
 /// Loads every product under the given paths and runs the checks that span files.
 pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions) -> (Vec<Product>, Diagnostics) {
+    load_files_where(paths, opts, |_| true)
+}
+
+/// Loads the product files under `paths` that `keep` accepts, then runs the checks that span
+/// files and sorts the products by code, start date and version.
+fn load_files_where(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    keep: impl Fn(&Path) -> bool,
+) -> (Vec<Product>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut products = Vec::new();
     for p in paths {
         match product_files(p) {
             Ok((files, refused)) => {
                 diags.extend(refused);
-                for f in files {
-                    let (prod, d) = load_file(&f, opts);
+                for f in files.iter().filter(|f| keep(f)) {
+                    let (prod, d) = load_file(f, opts);
                     diags.extend(d);
                     products.extend(prod);
                 }
@@ -254,31 +264,11 @@ pub fn load_paths_for(
     code: &str,
 ) -> (Vec<Product>, Diagnostics) {
     let code = code.split('@').next().unwrap_or(code);
-    let mut diags = Diagnostics::new();
-    let mut products = Vec::new();
-    for p in paths {
-        match product_files(p) {
-            Ok((files, refused)) => {
-                diags.extend(refused);
-                for f in files {
-                    if declared_code(&f).is_some_and(|c| c != code) {
-                        continue;
-                    }
-                    let (prod, d) = load_file(&f, opts);
-                    diags.extend(d);
-                    products.extend(prod);
-                }
-            }
-            Err(d) => diags.push(d),
-        }
-    }
+    let (products, diags) =
+        load_files_where(paths, opts, |f| declared_code(f).is_none_or(|c| c == code));
     if !diags.has_errors() && !products.iter().any(|p| p.code == code) {
         return load_paths(paths, opts);
     }
-    check_versions(&products, &mut diags);
-    products.sort_by(|a, b| {
-        (&a.code, a.effective_from, &a.version).cmp(&(&b.code, b.effective_from, &b.version))
-    });
     (products, diags)
 }
 
