@@ -35,17 +35,8 @@ pub(super) fn write_quoted(
     group: Option<&str>,
 ) -> Result<(), QuoteError> {
     let overflow = |what: &str| QuoteError::Rating(rating::overflow(what));
-    let mut gross: Vec<Decimal> = rated.coverage_premiums.clone();
-    if let Some((c, top)) = rated.minimum_adjustment {
-        gross[c] = gross[c]
-            .checked_add(top)
-            .ok_or_else(|| overflow("minimum premium"))?;
-    }
+    let (gross, premium) = crate::quote::gross_premiums(rated)?;
     let split = rating::vat_split(p, &gross);
-    let premium = gross
-        .iter()
-        .try_fold(Decimal::ZERO, |a, x| a.checked_add(*x))
-        .ok_or_else(|| overflow("premium total"))?;
     let mut vat = Decimal::ZERO;
     for (ci, s) in split.iter().enumerate() {
         if r.selected[ci] {

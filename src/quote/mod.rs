@@ -127,19 +127,8 @@ fn build(
         ph_fields.insert(f.name.clone(), show_value(p, v));
     }
 
-    // Coverage premiums after the minimum premium.
-    let overflow = |what: &str| QuoteError::Rating(rating::overflow(what));
-    let mut gross: Vec<Decimal> = rated.coverage_premiums.clone();
-    if let Some((c, top)) = rated.minimum_adjustment {
-        gross[c] = gross[c]
-            .checked_add(top)
-            .ok_or_else(|| overflow("minimum premium"))?;
-    }
+    let (gross, premium_total) = gross_premiums(rated)?;
     let split = rating::vat_split(p, &gross);
-    let premium_total = gross
-        .iter()
-        .try_fold(Decimal::ZERO, |a, x| a.checked_add(*x))
-        .ok_or_else(|| overflow("premium total"))?;
 
     let (coverages, mut charges) = coverage_lines(p, r, rated, &split);
     let vat_total: Decimal = split.iter().map(|s| s.vat).sum();
@@ -382,6 +371,23 @@ fn members_out(p: &Product, r: &Request, rated: &Rated) -> Result<Vec<MemberOut>
             })
         })
         .collect()
+}
+
+/// Each coverage's premium after the minimum premium's top-up, and their total (checked: an
+/// overflow names its step).
+pub(crate) fn gross_premiums(rated: &Rated) -> Result<(Vec<Decimal>, Decimal), QuoteError> {
+    let overflow = |what: &str| QuoteError::Rating(rating::overflow(what));
+    let mut gross: Vec<Decimal> = rated.coverage_premiums.clone();
+    if let Some((c, top)) = rated.minimum_adjustment {
+        gross[c] = gross[c]
+            .checked_add(top)
+            .ok_or_else(|| overflow("minimum premium"))?;
+    }
+    let total = gross
+        .iter()
+        .try_fold(Decimal::ZERO, |a, x| a.checked_add(*x))
+        .ok_or_else(|| overflow("premium total"))?;
+    Ok((gross, total))
 }
 
 /// The chosen coverages and their charge lines (premium, and VAT when taxable).
