@@ -251,6 +251,15 @@ fn fill_context(
         }
     }
 
+    if kind == DocKind::Illustration && !has_benefits(&out) {
+        return Err(RenderError::Refused {
+            document: kind.name().to_string(),
+            reason: "a benefit illustration states a pension quote's benefits and cash values by \
+                     policy year; this quote has no `pension` section and no illustration rows"
+                .to_string(),
+        });
+    }
+
     if out.get("issue_date").is_none_or(Value::is_null) {
         out.insert("issue_date".to_string(), as_of);
     }
@@ -290,6 +299,20 @@ fn fill_context(
     }
 
     Ok(out)
+}
+
+/// Whether a context has benefits to illustrate: the quote's `pension` section, or rows
+/// under `illustration`.
+fn has_benefits(ctx: &Map<String, Value>) -> bool {
+    let pension = ctx
+        .get("quote")
+        .and_then(|q| q.get("pension"))
+        .is_some_and(|p| !p.is_null());
+    let rows = ctx
+        .get("illustration")
+        .and_then(Value::as_array)
+        .is_some_and(|rows| !rows.is_empty());
+    pension || rows
 }
 
 /// The document options a JSON context carries: `plan`, `issue_date`, `dispute`,
