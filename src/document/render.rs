@@ -469,12 +469,7 @@ pub fn render_owned_docx(
     if let Some(b) = billing {
         ctx.insert("billing".to_string(), b.clone());
     }
-    super::docx::render_docx(
-        renderer.catalogue(),
-        kind,
-        options.lang,
-        &Value::Object(ctx),
-    )
+    super::docx::render_docx(renderer, kind, options.lang, &Value::Object(ctx))
 }
 
 /// [`render_quote`] written to `output` as HTML, Markdown or PDF (see [`render_document`]).
@@ -618,7 +613,7 @@ pub fn render_document(
             print_pdf(&html, output)
         }
         OutFormat::Docx => {
-            let bytes = super::docx::render_docx(renderer.catalogue(), kind, lang, context)?;
+            let bytes = super::docx::render_docx(renderer, kind, lang, context)?;
             std::fs::write(output, bytes).map_err(|source| RenderError::Io {
                 path: output.to_path_buf(),
                 source,
