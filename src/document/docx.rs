@@ -50,6 +50,10 @@ pub const CJK_FONTS: (&str, &str) = ("SimSun", "SimHei");
 /// The template of the pension part's benefit lines (`label<TAB>text`).
 const PENSION_LINES: &str = "parts/pension_docx.txt";
 
+/// The template of the covers' terms (a line per cover, its items tab-separated), worded and
+/// formatted as the HTML's.
+const TERMS_LINES: &str = "parts/terms_docx.txt";
+
 /// The creation and modification time written into every package.
 const FIXED_DATE: &str = "2000-01-01T00:00:00Z";
 
@@ -80,7 +84,9 @@ pub fn render_docx(
     } else {
         String::new()
     };
+    let terms_lines = renderer.render(TERMS_LINES, &ctx)?;
     let w = Writer {
+        terms_lines: &terms_lines,
         catalogue: renderer.catalogue(),
         lang,
         ctx: &ctx,
@@ -167,6 +173,8 @@ struct Writer<'a> {
     currency: &'a str,
     /// The pension part's benefit lines, `label<TAB>text` (empty without a pension part).
     pension_lines: &'a str,
+    /// The covers' terms: a line per cover, `number<TAB>item<TAB>item…`.
+    terms_lines: &'a str,
 }
 
 impl Writer<'_> {
@@ -434,6 +442,22 @@ impl Writer<'_> {
             .join(&sep)
     }
 
+    /// The terms of cover `number` (from 1), as the HTML words and formats them.
+    fn terms(&self, number: usize) -> String {
+        let number = number.to_string();
+        self.terms_lines
+            .lines()
+            .map(|l| l.split('\t'))
+            .find_map(|mut items| (items.next() == Some(number.as_str())).then_some(items))
+            .map(|items| {
+                items
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(&self.t("punct.list_sep", "；", "; "))
+            })
+            .unwrap_or_default()
+    }
+
     /// The coverages with their clause, terms and premiums, and the annual premium.
     fn coverages(&self) -> Result<Vec<Block>, String> {
         let q = self.quote_json();
@@ -443,19 +467,7 @@ impl Writer<'_> {
             .unwrap_or_default();
         let mut rows = Vec::new();
         for (i, c) in q["coverages"].as_array().into_iter().flatten().enumerate() {
-            let terms = c["terms"]
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| {
-                            let key = format!("term.{k}");
-                            let label = self.catalogue.get(self.lang, &key).unwrap_or(k);
-                            format!("{label} {}", text(v, &[]))
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-                .unwrap_or_default();
+            let terms = self.terms(i + 1);
             let clause = clauses.get(i).cloned().unwrap_or(Value::Null);
             let mut name = match text(&clause, &["name"]) {
                 n if n.is_empty() => self.name(&c["name"]),

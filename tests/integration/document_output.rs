@@ -244,6 +244,9 @@ fn a_word_policy_states_the_number_parties_and_the_amount_payable() {
         "张伟",
         "¥11,806.92",
         "人民币壹万壹仟捌佰零陆元玖角贰分",
+        // The terms of cover read as in the HTML: amounts with their currency, ratios in per
+        // cent.
+        "保险金额：¥20,000.00；免赔额：¥100.00；赔付比例：90%",
         "w:eastAsia=\"SimSun\"",
         "PAGE",
         "NUMPAGES",
