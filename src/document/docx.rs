@@ -601,7 +601,8 @@ impl Writer<'_> {
                 "被保险人清单",
                 "Schedule of insured members",
             )),
-            self.table(header, rows),
+            // 7.5 pt: an 18-character id fits its sixth of the page on one line.
+            self.table_sized(header, rows, Some(15)),
         ])
     }
 

@@ -446,6 +446,18 @@ fn a_word_policy_opens_in_libreoffice_with_the_same_facts() {
     ] {
         assert!(text.contains(&wanted), "{wanted} in {text}");
     }
+    // A member's id stays on one line in its column.
+    let pdf = dir.join("policy.pdf");
+    let layout = tool(
+        "pdftotext",
+        &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()],
+    );
+    assert!(
+        layout
+            .lines()
+            .any(|l| l.contains("张伟") && l.contains("330102198503071234")),
+        "{layout}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
