@@ -254,7 +254,7 @@ pub fn render_bytes(
                 None => PdfPrinter::start()?.print(&html),
             }
         }
-        OutFormat::Docx => super::docx::render_docx(renderer.catalogue(), kind, lang, context),
+        OutFormat::Docx => super::docx::render_docx(renderer, kind, lang, context),
     }
 }
 

@@ -10,8 +10,10 @@
 //! terms of export credit, the amount payable under the chosen plan in figures and in words
 //! (大写, `SAY … ONLY`), the instalments of the chosen plan (policy) or of every plan (quote,
 //! schedule), exclusions, special clauses, the dispute clause and the member list. Fixed texts
-//! come from the message catalogue, with built-in wording where a key is absent. The pension
-//! part of a pension quote is not written (its HTML and PDF carry it).
+//! come from the message catalogue, with built-in wording where a key is absent. A pension
+//! quote's documents carry its pension part as the HTML does: the benefits (sentences made by
+//! the template `parts/pension_docx.txt` from the same text components as the HTML), the
+//! scenarios of an account and the 利益演示表 by policy year.
 //!
 //! # Invariants
 //!
@@ -34,6 +36,7 @@ use docx_rs::{
 use serde_json::Value;
 
 use super::catalogue::Catalogue;
+use super::engine::Renderer;
 use super::error::RenderError;
 use super::format::{self, Lang};
 use super::render::{DocKind, document_context};
@@ -43,6 +46,13 @@ pub const DOCX_KINDS: [DocKind; 3] = [DocKind::Quote, DocKind::Policy, DocKind::
 
 /// The East Asian body and heading fonts declared in every document.
 pub const CJK_FONTS: (&str, &str) = ("SimSun", "SimHei");
+
+/// The template of the pension part's benefit lines (`label<TAB>text`).
+const PENSION_LINES: &str = "parts/pension_docx.txt";
+
+/// The template of the covers' terms (a line per cover, its items tab-separated), worded and
+/// formatted as the HTML's.
+const TERMS_LINES: &str = "parts/terms_docx.txt";
 
 /// The creation and modification time written into every package.
 const FIXED_DATE: &str = "2000-01-01T00:00:00Z";
@@ -56,7 +66,7 @@ const TEXT_WIDTH: usize = 11906 - 2 * 1134;
 /// Builds the Word document of `kind` in `lang` from a render context (the shape
 /// [`document_context`] documents) and returns the `.docx` bytes.
 pub fn render_docx(
-    catalogue: &Catalogue,
+    renderer: &Renderer,
     kind: DocKind,
     lang: Lang,
     context: &Value,
@@ -69,11 +79,19 @@ pub fn render_docx(
         });
     }
     let ctx = document_context(kind, lang, context, &template)?;
+    let pension_lines = if ctx["doc"]["pension"].is_object() {
+        renderer.render(PENSION_LINES, &ctx)?
+    } else {
+        String::new()
+    };
+    let terms_lines = renderer.render(TERMS_LINES, &ctx)?;
     let w = Writer {
-        catalogue,
+        terms_lines: &terms_lines,
+        catalogue: renderer.catalogue(),
         lang,
         ctx: &ctx,
         currency: ctx["currency"].as_str().unwrap_or("CNY"),
+        pension_lines: &pension_lines,
     };
     let body = match kind {
         DocKind::Quote => w.quote(),
@@ -153,6 +171,10 @@ struct Writer<'a> {
     lang: Lang,
     ctx: &'a Value,
     currency: &'a str,
+    /// The pension part's benefit lines, `label<TAB>text` (empty without a pension part).
+    pension_lines: &'a str,
+    /// The covers' terms: a line per cover, `number<TAB>item<TAB>item…`.
+    terms_lines: &'a str,
 }
 
 impl Writer<'_> {
@@ -188,6 +210,14 @@ impl Writer<'_> {
     fn money(&self, amount: &str) -> Result<String, String> {
         let d = format::parse_decimal(amount).map_err(|e| e.to_string())?;
         format::money(d, self.currency, self.lang).map_err(|e| e.to_string())
+    }
+
+    /// A ratio (`0.8`) as a percentage (`80%`); the text itself when it is no number.
+    fn percent(&self, ratio: &str) -> String {
+        format::parse_decimal(ratio)
+            .ok()
+            .and_then(|d| format::percent(d).ok())
+            .unwrap_or_else(|| ratio.to_string())
     }
 
     fn date(&self, day: &str) -> Result<String, String> {
@@ -240,9 +270,24 @@ impl Writer<'_> {
 
     /// A table with a bold header row; every cell is one paragraph.
     fn table(&self, header: Vec<String>, rows: Vec<Vec<String>>) -> Block {
+        self.table_sized(header, rows, None)
+    }
+
+    /// [`Self::table`] with its text in `size` half-points (the body size when `None`), for
+    /// tables of many columns whose amounts must not break.
+    fn table_sized(
+        &self,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+        size: Option<usize>,
+    ) -> Block {
         let width = TEXT_WIDTH / header.len().max(1);
         let cell = |s: &str, bold: bool| {
             let run = Run::new().add_text(s);
+            let run = match size {
+                Some(n) => run.size(n),
+                None => run,
+            };
             TableCell::new()
                 .width(width, WidthType::Dxa)
                 .add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
@@ -397,6 +442,22 @@ impl Writer<'_> {
             .join(&sep)
     }
 
+    /// The terms of cover `number` (from 1), as the HTML words and formats them.
+    fn terms(&self, number: usize) -> String {
+        let number = number.to_string();
+        self.terms_lines
+            .lines()
+            .map(|l| l.split('\t'))
+            .find_map(|mut items| (items.next() == Some(number.as_str())).then_some(items))
+            .map(|items| {
+                items
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(&self.t("punct.list_sep", "；", "; "))
+            })
+            .unwrap_or_default()
+    }
+
     /// The coverages with their clause, terms and premiums, and the annual premium.
     fn coverages(&self) -> Result<Vec<Block>, String> {
         let q = self.quote_json();
@@ -406,19 +467,7 @@ impl Writer<'_> {
             .unwrap_or_default();
         let mut rows = Vec::new();
         for (i, c) in q["coverages"].as_array().into_iter().flatten().enumerate() {
-            let terms = c["terms"]
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| {
-                            let key = format!("term.{k}");
-                            let label = self.catalogue.get(self.lang, &key).unwrap_or(k);
-                            format!("{label} {}", text(v, &[]))
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-                .unwrap_or_default();
+            let terms = self.terms(i + 1);
             let clause = clauses.get(i).cloned().unwrap_or(Value::Null);
             let mut name = match text(&clause, &["name"]) {
                 n if n.is_empty() => self.name(&c["name"]),
@@ -552,7 +601,8 @@ impl Writer<'_> {
                 "被保险人清单",
                 "Schedule of insured members",
             )),
-            self.table(header, rows),
+            // 7.5 pt: an 18-character id fits its sixth of the page on one line.
+            self.table_sized(header, rows, Some(15)),
         ])
     }
 
@@ -770,6 +820,118 @@ impl Writer<'_> {
         out
     }
 
+    /// The pension part, as the HTML has it: the benefits, the scenarios of an account at the
+    /// payout, and the 利益演示表 by policy year (amounts as the model groups them) with its
+    /// currency and reference-only notice. Nothing without a pension part.
+    fn pension(&self) -> Vec<Block> {
+        let p = &self.doc()["pension"];
+        if !p.is_object() {
+            return Vec::new();
+        }
+        let mut out = vec![self.section(self.t("pension.title", "保险利益", "Benefits"))];
+        for line in self.pension_lines.lines() {
+            if let Some((label, value)) = line.split_once('\t') {
+                out.push(self.line(label.trim().to_string(), value.trim().to_string()));
+            }
+        }
+        let scenarios = p["scenarios"].as_array().cloned().unwrap_or_default();
+        if !scenarios.is_empty() {
+            let each = if p["payments_per_year"] == 12 {
+                self.t("pension.payment_each", "每月领取金额", "Monthly payment")
+            } else {
+                self.t("pension.amount_each", "每次领取金额", "Each payment")
+            };
+            let rows = scenarios
+                .iter()
+                .map(|s| {
+                    vec![
+                        text(s, &["name"]),
+                        self.percent(&text(s, &["rate"])),
+                        self.money(&text(s, &["account_at_payout"]))
+                            .unwrap_or_default(),
+                        self.money(&text(s, &["yearly_pension"]))
+                            .unwrap_or_default(),
+                        self.money(&text(s, &["payment"])).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            out.push(self.section(self.t("pension.scenarios", "演示情景", "Scenarios")));
+            out.push(self.table(
+                vec![
+                    self.t("pension.scenario", "情景", "Scenario"),
+                    self.t("pension.scenario_rate", "演示利率", "Illustrated rate"),
+                    self.t(
+                        "pension.account_at_payout",
+                        "领取时账户价值",
+                        "Account at the payout",
+                    ),
+                    self.t("pension.pension_a_year", "年领取金额", "Pension a year"),
+                    each,
+                ],
+                rows,
+            ));
+        }
+        out.push(self.section(self.t(
+            "pension.illustration",
+            "利益演示表",
+            "Benefit illustration",
+        )));
+        let unit = format!("pension.unit.{}", self.currency);
+        out.push(self.plain(self.t(&unit, self.currency, self.currency)));
+        let mut header = vec![
+            self.t("pension.col_year", "保单年度", "Policy year"),
+            self.t("pension.col_age", "年龄", "Age"),
+            self.t("pension.col_premium", "年度保险费", "Premium of the year"),
+            self.t(
+                "pension.col_cumulative",
+                "累计保险费",
+                "Premiums paid to date",
+            ),
+            self.t("pension.col_survival", "生存给付", "Survival benefit"),
+            self.t("pension.col_death", "身故给付", "Death benefit"),
+            self.t("pension.col_cash_value", "现金价值", "Cash value"),
+        ];
+        for s in &scenarios {
+            header.push(format!(
+                "{} {} {}",
+                self.t("pension.account_value", "账户价值", "Account value"),
+                text(s, &["name"]),
+                self.percent(&text(s, &["rate"]))
+            ));
+        }
+        let rows = p["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let mut row: Vec<String> = [
+                    "policy_year",
+                    "age",
+                    "premium",
+                    "cumulative_premium",
+                    "survival_benefit",
+                    "death_benefit",
+                    "cash_value",
+                ]
+                .iter()
+                .map(|k| text(r, &[k]))
+                .collect();
+                for a in r["accounts"].as_array().into_iter().flatten() {
+                    row.push(match text(a, &[]) {
+                        s if s.is_empty() => "—".to_string(),
+                        s => s,
+                    });
+                }
+                row
+            })
+            .collect();
+        // Seven to ten columns of grouped amounts: 7.5 pt keeps `236,000.00` on one line.
+        let size = if scenarios.is_empty() { 17 } else { 14 };
+        out.push(self.table_sized(header, rows, Some(size)));
+        out.push(self.plain(self.t("pension.notice", "", "")));
+        out
+    }
+
     /// A paragraph of plain text.
     fn plain(&self, s: String) -> Block {
         Block::P(Box::new(Paragraph::new().add_run(Run::new().add_text(s))))
@@ -793,6 +955,7 @@ impl Writer<'_> {
             ),
         ];
         out.extend(self.parties()?);
+        out.extend(self.pension());
         out.extend(self.coverages()?);
         out.extend(self.total_payable()?);
         for plan in self.doc()["plans"].as_array().into_iter().flatten() {
@@ -818,6 +981,7 @@ impl Writer<'_> {
             ),
         ];
         out.extend(self.parties()?);
+        out.extend(self.pension());
         out.extend(self.coverages()?);
         if d["sections"]["buyers"] == Value::Bool(true) {
             out.extend(self.buyers()?);
@@ -843,6 +1007,7 @@ impl Writer<'_> {
             ),
         ];
         out.extend(self.parties()?);
+        out.extend(self.pension());
         for plan in self.doc()["plans"].as_array().into_iter().flatten() {
             out.extend(self.instalments(plan)?);
         }
@@ -857,7 +1022,8 @@ mod tests {
     #[test]
     fn only_quotes_policies_and_schedules_are_word_documents() {
         let ctx = serde_json::json!({"quote": {"currency": "CNY"}});
-        let e = render_docx(&Catalogue::empty(), DocKind::Worksheet, Lang::Zh, &ctx);
+        let renderer = Renderer::new(std::path::Path::new("templates")).unwrap();
+        let e = render_docx(&renderer, DocKind::Worksheet, Lang::Zh, &ctx);
         assert_eq!(
             e.map_err(|e| e.to_string()),
             Err("render context for `worksheet.docx`: Word output is available for quote, policy and schedule only".to_string())

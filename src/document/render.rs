@@ -251,6 +251,15 @@ fn fill_context(
         }
     }
 
+    if kind == DocKind::Illustration && !has_benefits(&out) {
+        return Err(RenderError::Refused {
+            document: kind.name().to_string(),
+            reason: "a benefit illustration states a pension quote's benefits and cash values by \
+                     policy year; this quote has no `pension` section and no illustration rows"
+                .to_string(),
+        });
+    }
+
     if out.get("issue_date").is_none_or(Value::is_null) {
         out.insert("issue_date".to_string(), as_of);
     }
@@ -290,6 +299,20 @@ fn fill_context(
     }
 
     Ok(out)
+}
+
+/// Whether a context has benefits to illustrate: the quote's `pension` section, or rows
+/// under `illustration`.
+fn has_benefits(ctx: &Map<String, Value>) -> bool {
+    let pension = ctx
+        .get("quote")
+        .and_then(|q| q.get("pension"))
+        .is_some_and(|p| !p.is_null());
+    let rows = ctx
+        .get("illustration")
+        .and_then(Value::as_array)
+        .is_some_and(|rows| !rows.is_empty());
+    pension || rows
 }
 
 /// The document options a JSON context carries: `plan`, `issue_date`, `dispute`,
@@ -446,12 +469,7 @@ pub fn render_owned_docx(
     if let Some(b) = billing {
         ctx.insert("billing".to_string(), b.clone());
     }
-    super::docx::render_docx(
-        renderer.catalogue(),
-        kind,
-        options.lang,
-        &Value::Object(ctx),
-    )
+    super::docx::render_docx(renderer, kind, options.lang, &Value::Object(ctx))
 }
 
 /// [`render_quote`] written to `output` as HTML, Markdown or PDF (see [`render_document`]).
@@ -595,7 +613,7 @@ pub fn render_document(
             print_pdf(&html, output)
         }
         OutFormat::Docx => {
-            let bytes = super::docx::render_docx(renderer.catalogue(), kind, lang, context)?;
+            let bytes = super::docx::render_docx(renderer, kind, lang, context)?;
             std::fs::write(output, bytes).map_err(|source| RenderError::Io {
                 path: output.to_path_buf(),
                 source,

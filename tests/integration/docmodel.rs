@@ -322,6 +322,7 @@ fn every_document(mut check: impl FnMut(&str, Lang, &str, &[String])) {
                 if !opts.product.documents.is_empty()
                     && !opts.product.documents.contains_key(kind.name())
                     || kind == DocKind::Invoice && billing.is_none()
+                    || kind == DocKind::Illustration && q["pension"].is_null()
                 {
                     continue;
                 }
@@ -630,5 +631,98 @@ fn documents_the_product_does_not_list_are_refused() {
     assert!(
         md.contains("1. 每日营业结束后发生的意外不在保险责任范围内。"),
         "{md}"
+    );
+}
+
+/// `render` of example `example` (quoted with its policy options when it has them) as
+/// `document` in `lang` and `format`: the exit status, the document and the diagnostics.
+fn rendered(example: &str, document: &str, lang: &str, format: &str) -> (i32, String, String) {
+    let dir = crate::quote::tempdir(&format!("docmodel-look-{example}-{document}-{lang}"));
+    let q = dir.join("q.json");
+    let code = example.to_uppercase();
+    let request = format!("examples/{example}.yaml");
+    let (status, out, err) = run(&[
+        "quote",
+        "--product",
+        &code,
+        "--request",
+        &request,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, 0, "{err}");
+    std::fs::write(&q, out).unwrap();
+    let out = dir.join(format!("doc.{format}"));
+    let policy = format!("examples/{example}-policy.yaml");
+    let mut args = vec![
+        "render",
+        "--quote",
+        q.to_str().unwrap(),
+        "--document",
+        document,
+        "--lang",
+        lang,
+        "--format",
+        format,
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    if std::path::Path::new(&policy).is_file() {
+        args.extend(["--policy-options", policy.as_str()]);
+    }
+    let (status, _, err) = run(&args);
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    (status, text, err)
+}
+
+/// What looking at the printed pages found wrong, each case as it reads now.
+#[test]
+fn what_the_printed_pages_showed_wrong_stays_fixed() {
+    // A policy names the schedule of insured members as part of the contract only when it
+    // has one; one insured, or an exporter with buyers, has none.
+    let (_, sp, _) = rendered("sp-acc", "policy", "zh", "md");
+    assert!(
+        sp.contains("本保险合同由保险条款、投保单、保险单、批单及其他书面协议构成。"),
+        "{sp}"
+    );
+    let (_, ec, _) = rendered("ec-sme", "policy", "en", "html");
+    assert!(ec.contains(
+        "This contract consists of the policy clauses, the proposal form, this schedule, \
+         endorsements and any other written agreements."
+    ));
+    let (_, ga, _) = rendered("ga-sme", "policy", "zh", "md");
+    assert!(ga.contains("保险单、被保险人清单、批单"), "{ga}");
+
+    // The art. 36 instalment clause only on a plan with instalments after the first: not
+    // on a single annual premium.
+    assert!(!sp.contains("分期支付保险费的"), "{sp}");
+    assert!(ga.contains("分期支付保险费的，首期保险费缴付后"), "{ga}");
+    let (_, bo, _) = rendered("bo-ann", "policy", "en", "html");
+    assert!(bo.contains("Where premiums are paid in instalments"));
+
+    // A schedule of declarations has no table of grace dates to point at.
+    let (_, ec, _) = rendered("ec-sme", "schedule", "en", "html");
+    assert!(!ec.contains("The end of the grace period of each instalment is shown"));
+    assert!(ec.contains("<td colspan=\"3\">60 days.</td>"), "{ec}");
+    let (_, ga, _) = rendered("ga-sme", "schedule", "zh", "md");
+    assert!(ga.contains("每期保险费的宽限期届满日列于表中。"), "{ga}");
+
+    // A charge contained in the premium, in running text, in lower case.
+    let (_, ws, _) = rendered("ga-sme", "worksheet", "en", "md");
+    assert!(
+        ws.contains("| of which VAT (Accidental death and disability) (included in premium) | CNY 544.81 | CNY 544.81 | ✓ |"),
+        "{ws}"
+    );
+
+    // A product without a pension part has no benefit illustration to issue.
+    let (status, text, err) = rendered("sp-acc", "illustration", "zh", "html");
+    assert_eq!(status, 1);
+    assert!(text.is_empty());
+    assert_eq!(
+        err,
+        "error: the illustration document is refused: a benefit illustration states a pension \
+         quote's benefits and cash values by policy year; this quote has no `pension` section \
+         and no illustration rows\n"
     );
 }

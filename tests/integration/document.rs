@@ -878,14 +878,26 @@ fn the_policy_shows_period_premium_members_and_dispute_clause() {
 }
 
 #[test]
-fn the_illustration_without_rows_is_a_notice() {
+fn an_illustration_without_benefits_is_refused() {
+    // A quote without a pension section and without rows has nothing to illustrate: the
+    // document is refused rather than issued with a notice that it is empty.
     let ctx = json!({"quote": ga_quote()});
-    let zh = render(DocKind::Illustration, Lang::Zh, OutFormat::Md, &ctx);
-    assert!(zh.ends_with("## 利益演示\n\n本产品无利益演示。\n"), "{zh}");
-    assert!(!zh.contains("| 保单年度 |"));
-    let html = render(DocKind::Illustration, Lang::En, OutFormat::Html, &ctx);
-    assert!(html.contains("No benefit illustration applies to this product."));
-    assert!(!html.contains("<thead>"));
+    for format in TEXT_FORMATS {
+        let err = render_to_string(
+            &project_renderer(),
+            DocKind::Illustration,
+            Lang::Zh,
+            format,
+            &ctx,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the illustration document is refused: a benefit illustration states a pension \
+             quote's benefits and cash values by policy year; this quote has no `pension` \
+             section and no illustration rows"
+        );
+    }
 
     let with_rows = render(
         DocKind::Illustration,
@@ -1151,7 +1163,8 @@ fn quote_with_every_part() -> Value {
 fn every_optional_part_renders() {
     let quote = quote_with_every_part();
     for kind in DocKind::ALL {
-        let ctx = json!({"quote": quote, "billing": billing(), "illustration": []});
+        let ctx =
+            json!({"quote": quote, "billing": billing(), "illustration": illustration_rows()});
         for lang in Lang::ALL {
             for format in TEXT_FORMATS {
                 render(kind, lang, format, &ctx);

@@ -244,6 +244,9 @@ fn a_word_policy_states_the_number_parties_and_the_amount_payable() {
         "张伟",
         "¥11,806.92",
         "人民币壹万壹仟捌佰零陆元玖角贰分",
+        // The terms of cover read as in the HTML: amounts with their currency, ratios in per
+        // cent.
+        "保险金额：¥20,000.00；免赔额：¥100.00；赔付比例：90%",
         "w:eastAsia=\"SimSun\"",
         "PAGE",
         "NUMPAGES",
@@ -443,6 +446,18 @@ fn a_word_policy_opens_in_libreoffice_with_the_same_facts() {
     ] {
         assert!(text.contains(&wanted), "{wanted} in {text}");
     }
+    // A member's id stays on one line in its column.
+    let pdf = dir.join("policy.pdf");
+    let layout = tool(
+        "pdftotext",
+        &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()],
+    );
+    assert!(
+        layout
+            .lines()
+            .any(|l| l.contains("张伟") && l.contains("330102198503071234")),
+        "{layout}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -560,5 +575,128 @@ fn each_quote_of_a_bulk_run_takes_its_own_policy_options() {
     let mut sp_args = flag.to_vec();
     sp_args.push(run_file.to_str().expect("path"));
     assert_eq!(sp_html, single_render(&dir, &sp, "sp", &sp_args));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The BO-ANN example's policy as Word and as HTML, in `lang`.
+fn pension_policy(dir: &Path, lang: &str) -> (serde_json::Value, PathBuf, String) {
+    let quote = quote_of("BO-ANN", "examples/bo-ann.yaml", None);
+    let quote_file = dir.join("quote.json");
+    std::fs::write(&quote_file, compact(&quote)).expect("write");
+    let mut outputs = Vec::new();
+    for format in ["docx", "html"] {
+        let path = dir.join(format!("pension-{lang}.{format}"));
+        let (status, _, err) = run(&[
+            "render",
+            "--quote",
+            quote_file.to_str().expect("path"),
+            "--document",
+            "policy",
+            "--lang",
+            lang,
+            "--format",
+            format,
+            "--output",
+            path.to_str().expect("path"),
+        ]);
+        assert_eq!(status, 0, "{err}");
+        outputs.push(path);
+    }
+    let html = std::fs::read_to_string(&outputs[1]).expect("html");
+    (quote, outputs.swap_remove(0), html)
+}
+
+#[test]
+fn a_word_pension_policy_carries_the_pension_part_of_the_html() {
+    let dir = tempdir("docx-pension");
+    let (_, path, html) = pension_policy(&dir, "zh");
+    let texts = docx_texts(&std::fs::read(&path).expect("docx"));
+    let at = |s: &str| {
+        texts
+            .iter()
+            .position(|t| t == s)
+            .unwrap_or_else(|| panic!("{s} in {texts:?}"))
+    };
+    // The benefits: every statement of the Word part is a statement of the HTML part.
+    let (from, to) = (at("保险利益"), at("利益演示表"));
+    let facts: Vec<&String> = texts[from + 1..to]
+        .iter()
+        .filter(|t| !t.ends_with('：'))
+        .collect();
+    assert_eq!(facts.len(), 9, "{facts:?}");
+    let total = "¥50,000.00（大写：人民币伍万元整）";
+    assert_eq!(facts[4], total, "{facts:?}");
+    // The HTML sets the figures and the words of the total apart.
+    assert!(html.contains("¥50,000.00") && html.contains("大写：人民币伍万元整"));
+    for fact in facts.iter().filter(|f| f.as_str() != total) {
+        assert!(html.contains(fact.as_str()), "{fact} is not in the HTML");
+    }
+    assert!(facts[0].contains("¥3,492.40"), "{facts:?}");
+    // The 利益演示表: the currency, one row a policy year to age 79 with the cash values to
+    // the fen, and the reference-only notice.
+    assert_eq!(texts[at("利益演示表") + 1], "金额单位：人民币元");
+    let year_one = at("8,163.39");
+    assert_eq!(
+        texts[year_one - 6..=year_one],
+        [
+            "1",
+            "40",
+            "10,000.00",
+            "10,000.00",
+            "0.00",
+            "10,000.00",
+            "8,163.39"
+        ]
+    );
+    let last = at("29,880.72");
+    assert_eq!(
+        texts[last - 6..=last],
+        [
+            "40",
+            "79",
+            "0.00",
+            "50,000.00",
+            "3,492.40",
+            "0.00",
+            "29,880.72"
+        ]
+    );
+    assert!(texts[last + 1].starts_with("本利益演示表仅供参考"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Needs LibreOffice (`soffice`) and poppler-utils, as `.ci/run` installs them.
+#[test]
+#[ignore]
+fn a_word_pension_policy_opens_in_libreoffice_with_the_same_facts() {
+    let dir = tempdir("docx-libreoffice-pension");
+    let (quote, path, _) = pension_policy(&dir, "en");
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
+    tool(
+        "soffice",
+        &[
+            profile.as_ref(),
+            "--headless".as_ref(),
+            "--convert-to".as_ref(),
+            "pdf".as_ref(),
+            "--outdir".as_ref(),
+            dir.as_os_str(),
+            path.as_os_str(),
+        ],
+    );
+    let text = pdf_text(&dir.join("pension-en.pdf"));
+    let id = quote["quote_id"].as_str().expect("id");
+    for wanted in [
+        format!("DRAFT-{id}"),
+        "陈建国".to_string(),
+        "Hua'anModelLifeInsuranceCo.,Ltd.".to_string(),
+        "CNY50,000.00".to_string(),
+        "SAYRENMINBIYUANFIFTYTHOUSANDONLY".to_string(),
+        "Benefitillustration".to_string(),
+        "29,880.72".to_string(),
+        "Page1of".to_string(),
+    ] {
+        assert!(text.contains(&wanted), "{wanted} in {text}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
