@@ -4,9 +4,12 @@
 //! A case passes when every expected amount matches to the fen (or within its tolerance) and
 //! an expected decline fails exactly the rules named.
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::diagnostics::{Diagnostic, Span, codes};
+use crate::document::render::{DocKind, OutFormat};
+use crate::document::{Lang, RenderError};
 use crate::product::Product;
 use crate::quote::{self, Outcome, QuoteOptions};
 use crate::request;
@@ -270,34 +273,48 @@ pub fn check_templates_cached(p: &Product, cache: &mut TemplateCache) -> Vec<Dia
     };
     let ctx =
         serde_json::json!({ "quote": quote, "insurer": crate::document::options::insurer_of(p) });
-    let mut prepared = [None, None];
-    for (kind_name, lang, format) in todo {
-        let Ok(kind) = kind_name.parse::<DocKind>() else {
-            continue;
-        };
-        if kind == DocKind::Invoice {
+    // The documents to render, each with the context of its language (made once, on both
+    // cores when both languages are wanted); rendered on every core, reported in order.
+    let jobs: Vec<(DocKind, Lang, OutFormat)> = todo
+        .into_iter()
+        .filter_map(|(kind_name, lang, format)| {
+            let kind = kind_name.parse::<DocKind>().ok()?;
             // Invoices render from a declaration billing, not a quote alone.
-            continue;
-        }
-        let slot = &mut prepared[usize::from(lang == Lang::En)];
-        let engine_ctx = slot.get_or_insert_with(|| prepared_context(lang, &ctx));
-        let Err(e) = render_one(renderer, engine_ctx.as_ref(), kind, lang, format, &ctx) else {
-            continue;
-        };
-        let d = render_diag(&e, &templates);
-        let d = Diagnostic {
-            message: format!("{} ({}, {})", d.message, p.id(), lang.code()),
-            ..d
-        };
+            (kind != DocKind::Invoice).then_some((kind, lang, format))
+        })
+        .collect();
+    let wants = |l: Lang| jobs.iter().any(|j| j.1 == l);
+    let (zh, en) = rayon::join(
+        || {
+            wants(Lang::Zh)
+                .then(|| prepared_context(Lang::Zh, &ctx))
+                .flatten()
+        },
+        || {
+            wants(Lang::En)
+                .then(|| prepared_context(Lang::En, &ctx))
+                .flatten()
+        },
+    );
+    let errors: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|&(kind, lang, format)| {
+            let prepared = if lang == Lang::En { &en } else { &zh };
+            let e = render_one(renderer, prepared.as_ref(), kind, lang, format, &ctx).err()?;
+            let d = render_diag(&e, &templates);
+            Some(Diagnostic {
+                message: format!("{} ({}, {})", d.message, p.id(), lang.code()),
+                ..d
+            })
+        })
+        .collect();
+    for d in errors {
         if !out.iter().any(|x| x.file == d.file && x.span == d.span) {
             out.push(d);
         }
     }
     out
 }
-
-use crate::document::render::{DocKind, OutFormat};
-use crate::document::{Lang, RenderError};
 
 /// The documents of `p` (kind, language, format) not rendered yet in this cache, each named
 /// document in both languages and both text formats; records them as rendered.
@@ -412,6 +429,12 @@ impl TemplateCache {
     /// The templates folder.
     pub fn dir(&self) -> &std::path::Path {
         &self.dir
+    }
+
+    /// Compiles the templates now (for example beside loading the products) rather than on
+    /// first use.
+    pub fn compile(&mut self) {
+        let _ = self.renderer();
     }
 
     /// The renderer of the folder, compiled on first use.
