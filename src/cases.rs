@@ -4,9 +4,12 @@
 //! A case passes when every expected amount matches to the fen (or within its tolerance) and
 //! an expected decline fails exactly the rules named.
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::diagnostics::{Diagnostic, Span, codes};
+use crate::document::render::{DocKind, OutFormat};
+use crate::document::{Lang, RenderError};
 use crate::product::Product;
 use crate::quote::{self, Outcome, QuoteOptions};
 use crate::request;
@@ -228,31 +231,114 @@ fn compare_quote(
 /// Renders every document a product names, in both languages and both text formats, against
 /// the quote of its first test case that quotes, so that a template error (a misspelt
 /// variable, a missing translation) fails validation with the template's file and line.
-pub fn check_templates(
-    p: &Product,
-    templates: &std::path::Path,
-) -> Vec<crate::diagnostics::Diagnostic> {
+pub fn check_templates(p: &Product, templates: &std::path::Path) -> Vec<Diagnostic> {
     check_templates_cached(p, &mut TemplateCache::new(templates))
 }
 
 /// [`check_templates`] for one product of many: the templates are compiled once per `cache`,
 /// and a document already rendered from the same template file, language, format and line of
-/// business is not rendered again.
-pub fn check_templates_cached(
-    p: &Product,
-    cache: &mut TemplateCache,
-) -> Vec<crate::diagnostics::Diagnostic> {
-    use crate::diagnostics::{Diagnostic, Span};
-    use crate::document::render::{DocKind, OutFormat, render_to_string};
-    use crate::document::{Lang, RenderError};
+/// business is not rendered again. Nothing is quoted for a product whose documents were all
+/// rendered already; otherwise the product's quote is made once and turned into one template
+/// context per language, which every document of that language is rendered with.
+pub fn check_templates_cached(p: &Product, cache: &mut TemplateCache) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if p.documents.is_empty() {
         return out;
     }
+    let Some(quote) = sample_quote(p) else {
+        out.push(
+            Diagnostic::warning(
+                codes::W0150,
+                format!(
+                    "{}: no test case gives a quote, so its documents were not rendered",
+                    p.id()
+                ),
+            )
+            .in_file(&p.file)
+            .with_help("add a test case that is quoted, not declined"),
+        );
+        return out;
+    };
+    let todo = templates_to_render(p, cache);
+    if todo.is_empty() {
+        return out;
+    }
     let templates = cache.dir().to_path_buf();
-    let templates = templates.as_path();
-    // The first test case that gives a quote.
-    let mut quote_json = None;
+    let renderer = match cache.renderer() {
+        Ok(r) => r,
+        Err(e) => {
+            out.push(render_diag(e, &templates));
+            return out;
+        }
+    };
+    let ctx =
+        serde_json::json!({ "quote": quote, "insurer": crate::document::options::insurer_of(p) });
+    // The documents to render, each with the context of its language (made once, on both
+    // cores when both languages are wanted); rendered on every core, reported in order.
+    let jobs: Vec<(DocKind, Lang, OutFormat)> = todo
+        .into_iter()
+        .filter_map(|(kind_name, lang, format)| {
+            let kind = kind_name.parse::<DocKind>().ok()?;
+            // Invoices render from a declaration billing, not a quote alone.
+            (kind != DocKind::Invoice).then_some((kind, lang, format))
+        })
+        .collect();
+    let wants = |l: Lang| jobs.iter().any(|j| j.1 == l);
+    let (zh, en) = rayon::join(
+        || {
+            wants(Lang::Zh)
+                .then(|| prepared_context(Lang::Zh, &ctx))
+                .flatten()
+        },
+        || {
+            wants(Lang::En)
+                .then(|| prepared_context(Lang::En, &ctx))
+                .flatten()
+        },
+    );
+    let errors: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|&(kind, lang, format)| {
+            let prepared = if lang == Lang::En { &en } else { &zh };
+            let e = render_one(renderer, prepared.as_ref(), kind, lang, format, &ctx).err()?;
+            let d = render_diag(&e, &templates);
+            Some(Diagnostic {
+                message: format!("{} ({}, {})", d.message, p.id(), lang.code()),
+                ..d
+            })
+        })
+        .collect();
+    for d in errors {
+        if !out.iter().any(|x| x.file == d.file && x.span == d.span) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// The documents of `p` (kind, language, format) not rendered yet in this cache, each named
+/// document in both languages and both text formats; records them as rendered.
+fn templates_to_render<'p>(
+    p: &'p Product,
+    cache: &mut TemplateCache,
+) -> Vec<(&'p str, Lang, OutFormat)> {
+    let mut todo = Vec::new();
+    for (kind_name, file) in &p.documents {
+        for lang in [Lang::Zh, Lang::En] {
+            for format in [OutFormat::Html, OutFormat::Md] {
+                let variant = format!("{kind_name} {} {format:?} {}", lang.code(), p.line.as_str());
+                match cache.key(file, &variant) {
+                    Some(k) if cache.seen(k) => {}
+                    _ => todo.push((kind_name.as_str(), lang, format)),
+                }
+            }
+        }
+    }
+    todo
+}
+
+/// The JSON of the quote of `p`'s first test case that gives one, with its worksheet.
+fn sample_quote(p: &Product) -> Option<serde_json::Value> {
     for t in &p.tests {
         let census = t
             .census
@@ -266,96 +352,55 @@ pub fn check_templates_cached(
             ..Default::default()
         };
         if let Ok(Outcome::Quoted(q, _)) = quote::quote(p, &req, &opts) {
-            quote_json = serde_json::to_value(&*q).ok();
-            break;
+            return serde_json::to_value(&*q).ok();
         }
     }
-    let Some(q) = quote_json else {
-        out.push(
-            Diagnostic::warning(
-                crate::diagnostics::codes::W0150,
-                format!(
-                    "{}: no test case gives a quote, so its documents were not rendered",
-                    p.id()
-                ),
-            )
-            .in_file(&p.file)
-            .with_help("add a test case that is quoted, not declined"),
-        );
-        return out;
-    };
-    // What is left to render: each document, language and format not rendered already.
-    let mut todo = Vec::new();
-    for (kind_name, file) in &p.documents {
-        for lang in [Lang::Zh, Lang::En] {
-            for format in [OutFormat::Html, OutFormat::Md] {
-                let variant = format!("{kind_name} {} {format:?} {}", lang.code(), p.line.as_str());
-                match cache.key(file, &variant) {
-                    Some(k) if cache.seen(k) => {}
-                    _ => todo.push((kind_name.as_str(), lang, format)),
-                }
-            }
-        }
+    None
+}
+
+/// The engine's context of a document in `lang`, made once for every document of that
+/// language (the context does not depend on the kind of document outside invoices); `None`
+/// when it cannot be made, so that each render reports its own error.
+fn prepared_context(lang: Lang, ctx: &serde_json::Value) -> Option<tera::Context> {
+    let name = crate::document::render::template_name(DocKind::Quote, OutFormat::Html);
+    let full = crate::document::render::document_context(DocKind::Quote, lang, ctx, &name).ok()?;
+    tera::Context::from_serialize(&full).ok()
+}
+
+/// Renders one document with the prepared context; on any failure (or without one) renders
+/// it again the ordinary way, so the error is exactly the one `render` gives.
+fn render_one(
+    renderer: &crate::document::Renderer,
+    prepared: Option<&tera::Context>,
+    kind: DocKind,
+    lang: Lang,
+    format: OutFormat,
+    ctx: &serde_json::Value,
+) -> Result<(), RenderError> {
+    let name = crate::document::render::template_name(kind, format);
+    if let Some(c) = prepared
+        && renderer.render_prepared(&name, c).is_ok()
+    {
+        return Ok(());
     }
-    if todo.is_empty() {
-        return out;
+    crate::document::render::render_to_string(renderer, kind, lang, format, ctx).map(drop)
+}
+
+/// The diagnostic of a render error: at the template's line and column when it has them,
+/// else on the templates folder.
+fn render_diag(e: &RenderError, dir: &std::path::Path) -> Diagnostic {
+    match e {
+        RenderError::Template {
+            path,
+            line,
+            column,
+            message,
+            ..
+        } => Diagnostic::error(codes::E0150, message.clone())
+            .in_file(path)
+            .at(Span::new(*line as u32, *column as u32, 0, 0)),
+        other => Diagnostic::error(codes::E0150, other.to_string()).in_file(dir),
     }
-    let renderer = match cache.renderer() {
-        Ok(r) => r,
-        Err(e) => {
-            out.push(render_diag(e, templates).unwrap_or_else(|| {
-                Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
-                    .in_file(templates)
-            }));
-            return out;
-        }
-    };
-    for (kind_name, lang, format) in todo {
-        let Ok(kind) = kind_name.parse::<DocKind>() else {
-            continue;
-        };
-        if kind == DocKind::Invoice {
-            // Invoices render from a declaration billing, not a quote alone.
-            continue;
-        }
-        let ctx =
-            serde_json::json!({ "quote": q, "insurer": crate::document::options::insurer_of(p) });
-        if let Err(e) = render_to_string(renderer, kind, lang, format, &ctx) {
-            let d = render_diag(&e, templates).unwrap_or_else(|| {
-                Diagnostic::error(crate::diagnostics::codes::E0150, e.to_string())
-                    .in_file(templates)
-            });
-            let d = Diagnostic {
-                message: format!("{} ({}, {})", d.message, p.id(), lang.code()),
-                ..d
-            };
-            if !out
-                .iter()
-                .any(|x: &Diagnostic| x.file == d.file && x.span == d.span)
-            {
-                out.push(d);
-            }
-        }
-    }
-    fn render_diag(e: &RenderError, dir: &std::path::Path) -> Option<Diagnostic> {
-        match e {
-            RenderError::Template {
-                path,
-                line,
-                column,
-                message,
-                ..
-            } => Some(
-                Diagnostic::error(crate::diagnostics::codes::E0150, message.clone())
-                    .in_file(path)
-                    .at(Span::new(*line as u32, *column as u32, 0, 0)),
-            ),
-            other => Some(
-                Diagnostic::error(crate::diagnostics::codes::E0150, other.to_string()).in_file(dir),
-            ),
-        }
-    }
-    out
 }
 
 /// Document checks shared by the products of one `validate` run: the templates folder is
@@ -366,6 +411,8 @@ pub struct TemplateCache {
     dir: std::path::PathBuf,
     renderer: Option<Result<crate::document::Renderer, crate::document::RenderError>>,
     done: std::collections::HashSet<[u8; 32]>,
+    /// The hash of each template file's bytes, by name (`None`: unreadable), read once.
+    files: std::collections::HashMap<String, Option<[u8; 32]>>,
 }
 
 impl TemplateCache {
@@ -375,12 +422,19 @@ impl TemplateCache {
             dir: dir.to_path_buf(),
             renderer: None,
             done: Default::default(),
+            files: Default::default(),
         }
     }
 
     /// The templates folder.
     pub fn dir(&self) -> &std::path::Path {
         &self.dir
+    }
+
+    /// Compiles the templates now (for example beside loading the products) rather than on
+    /// first use.
+    pub fn compile(&mut self) {
+        let _ = self.renderer();
     }
 
     /// The renderer of the folder, compiled on first use.
@@ -395,14 +449,19 @@ impl TemplateCache {
 
     /// The key of rendering `template` (a file under the folder) in `variant` (language,
     /// format and line of business, as text): a hash of the file's bytes and the variant.
-    /// `None` when the file cannot be read (rendering reports it).
-    pub fn key(&self, template: &str, variant: &str) -> Option<[u8; 32]> {
+    /// `None` when the file cannot be read (rendering reports it). Each file is read and
+    /// hashed once per cache.
+    pub fn key(&mut self, template: &str, variant: &str) -> Option<[u8; 32]> {
         use sha2::{Digest, Sha256};
-        let bytes =
-            crate::fsio::read_input(&self.dir.join(template), crate::fsio::MAX_DOCUMENT_BYTES)
-                .ok()?;
+        let dir = &self.dir;
+        let file = *self.files.entry(template.to_string()).or_insert_with(|| {
+            let bytes =
+                crate::fsio::read_input(&dir.join(template), crate::fsio::MAX_DOCUMENT_BYTES)
+                    .ok()?;
+            Some(Sha256::digest(&bytes).into())
+        });
         let mut h = Sha256::new();
-        h.update(&bytes);
+        h.update(file?);
         h.update([0]);
         h.update(variant.as_bytes());
         Some(h.finalize().into())

@@ -20,9 +20,9 @@ pub(super) fn validate(
     let opts = LoadOptions {
         templates: Some(templates.to_path_buf()),
     };
-    let (products, diags) = load_paths(paths, &opts);
-    let mut diags = diags.into_vec();
     let mut cache = coverwright::cases::TemplateCache::new(templates);
+    let ((products, diags), ()) = rayon::join(|| load_paths(paths, &opts), || cache.compile());
+    let mut diags = diags.into_vec();
     for p in &products {
         diags.extend(coverwright::cases::check_requests(p));
         diags.extend(coverwright::cases::check_templates_cached(p, &mut cache));

@@ -195,6 +195,17 @@ impl Renderer {
         self.render_context(name, &ctx)
     }
 
+    /// Renders template `name` with a context already in the engine's form: several
+    /// templates rendered with one context convert it once.
+    pub fn render_prepared(
+        &self,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<String, RenderError> {
+        self.check_template(name)?;
+        self.render_context(name, context)
+    }
+
     /// Checks that `name` is a plain relative name of a loaded template.
     fn check_template(&self, name: &str) -> Result<(), RenderError> {
         check_name(name)?;

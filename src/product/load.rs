@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::Product;
@@ -134,6 +135,7 @@ pub fn load_source(
     }
     let product = product.map(|mut p| {
         p.content_hash = content_hash(src, &read);
+        p.source = Some(std::sync::Arc::new(node));
         p
     });
     (product, diags)
@@ -237,8 +239,11 @@ fn load_files_where(
         match product_files(p) {
             Ok((files, refused)) => {
                 diags.extend(refused);
-                for f in files.iter().filter(|f| keep(f)) {
-                    let (prod, d) = load_file(f, opts);
+                // Files are read and checked on every core; their results are taken in the
+                // files' order, so the output does not depend on the thread count.
+                let kept: Vec<&PathBuf> = files.iter().filter(|f| keep(f)).collect();
+                let loaded: Vec<_> = kept.par_iter().map(|f| load_file(f, opts)).collect();
+                for (prod, d) in loaded {
                     diags.extend(d);
                     products.extend(prod);
                 }

@@ -338,6 +338,9 @@ pub struct Product {
     pub file: PathBuf,
     /// SHA-256 of the product file and every file it reads, in hex.
     pub content_hash: String,
+    /// The product file's parsed YAML, kept from loading for later checks that point at a
+    /// key of the file (`None` for a product not loaded from text).
+    pub source: Option<std::sync::Arc<crate::yaml::Node>>,
 }
 
 impl Product {

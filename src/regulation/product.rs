@@ -50,11 +50,16 @@ pub fn check_products(products: &[Product]) -> Vec<Diagnostic> {
 
 /// The diagnostics of one product against a baseline.
 pub fn check_product(p: &Product, baseline: &Baseline) -> Vec<Diagnostic> {
-    let src = crate::fsio::read_text(&p.file, crate::fsio::MAX_DOCUMENT_BYTES).unwrap_or_default();
-    let node = yaml::parse(&src).ok();
+    let parsed = match &p.source {
+        Some(_) => None,
+        None => yaml::parse(
+            &crate::fsio::read_text(&p.file, crate::fsio::MAX_DOCUMENT_BYTES).unwrap_or_default(),
+        )
+        .ok(),
+    };
     let mut cx = Cx {
         p,
-        node: node.as_ref(),
+        node: p.source.as_deref().or(parsed.as_ref()),
         diags: Vec::new(),
         probe: None,
     };

@@ -294,6 +294,7 @@ impl<'a> Checker<'a> {
             interner: std::mem::take(&mut self.interner),
             file: self.file.to_path_buf(),
             content_hash: String::new(),
+            source: None,
         })
     }
 }
