@@ -294,11 +294,14 @@ pub fn typed<T: serde::de::DeserializeOwned>(
             let code = match e.code {
                 codes::E0011 => codes::E0204,
                 codes::E0013 => codes::E0207,
-                codes::E0012 | codes::E0014 => codes::E0214,
-                _ => codes::E0203,
+                _ => codes::E0214,
             };
             let mut d = e.into_diagnostic();
             d.code = code;
+            d.message = d.message.replacen(" key ", " member ", 1);
+            d.help = d
+                .help
+                .map(|h| h.replace("the keys allowed", "the members allowed"));
             if code == codes::E0207 {
                 d.help = Some("add the member to the body (see `GET /openapi.json`)".into());
             }
