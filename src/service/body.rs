@@ -66,7 +66,9 @@ pub struct Parsed<'a> {
     pub diags: Vec<crate::diagnostics::Diagnostic>,
 }
 
-/// Checks `bytes` are UTF-8 JSON and parses them into a node tree.
+/// Checks `bytes` are UTF-8 JSON and parses them into a node tree: in one pass
+/// ([`super::json_tree`]) when the body is plain JSON, else as JSON checked by serde_json
+/// and parsed by the YAML reader, for their located diagnostics.
 pub fn parse_json(bytes: &[u8]) -> Result<Node, Problem> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Problem::new(
@@ -75,6 +77,9 @@ pub fn parse_json(bytes: &[u8]) -> Result<Node, Problem> {
             format!("the body is not UTF-8 text (byte {})", e.valid_up_to()),
         )
     })?;
+    if let Some(node) = super::json_tree::json_tree(text) {
+        return Ok(node);
+    }
     if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
         let d = crate::diagnostics::Diagnostic::error(
             codes::E0260,

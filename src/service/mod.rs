@@ -2,7 +2,8 @@
 //!
 //! Parts, one file per concern: `routes` (the endpoints), `quoting` (a quote body checked and
 //! priced), `billing` (schedules, declarations, annuities), `claims` (a claim settled),
-//! `documents` (a quote's documents), `body` (JSON bodies read into the span-keeping node tree, JSON Pointers),
+//! `documents` (a quote's documents), `json_tree` (a JSON body read into the node tree in
+//! one pass), `body` (JSON bodies read into the span-keeping node tree, JSON Pointers),
 //! `problem` (RFC 9457 errors carrying the engine's diagnostics), `catalogue` (products
 //! described for front ends), `products` (the product set and its atomic reload), `guard`
 //! (request id, token, concurrency and time limits, headers, metrics, logs), `metrics`
@@ -20,6 +21,7 @@ mod catalogue;
 mod claims;
 mod documents;
 mod guard;
+mod json_tree;
 mod metrics;
 mod openapi;
 mod problem;
@@ -38,6 +40,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use body::{QUOTE_KEYS, QuoteBody};
+pub use json_tree::json_tree;
 pub use openapi::openapi_json;
 pub use problem::{PROBLEM_JSON, Problem, ProblemDiagnostic};
 pub use products::{ProductSet, Products};

@@ -1256,3 +1256,51 @@ fn pdf_without_a_browser_is_a_501_problem_not_a_hang() {
     );
     assert_eq!(r.status, 200);
 }
+
+#[test]
+fn a_json_body_is_read_into_the_same_tree_as_the_yaml_reader_builds() {
+    let examples = Path::new(ROOT).join("examples");
+    let mut bodies: Vec<String> = EXAMPLES
+        .iter()
+        .map(|(file, code)| body_of(&examples.join(file), code))
+        .collect();
+    bodies.extend(
+        read("examples/sp-acc-requests.jsonl")
+            .lines()
+            .map(|l| format!("{{\"product\":\"SP-ACC\",\"request\":{l}}}")),
+    );
+    bodies.push(read("examples/claims/gig-med-quote.json"));
+    bodies.push(read("docs/openapi.json"));
+    bodies.extend(
+        [
+            "{\"名字\": \"周建华\", \"b\":\n  [1,\r\n\t2.50, -0, 1E+5, 0.8e-3], \"c\":\"a\\/b\\ud83d\\ude00\\u00e9\\n\"}\r\n",
+            " [true, false, null, {}, [], \"\", {\"a\": {\"b\": [ {\"c\" : \"null\"} ]}}] ",
+            "\"just a string\"",
+            "12.30",
+            "{\"x\":\"\\\"quoted\\\" \\\\ \\b\\f\\r\\t\"}",
+        ]
+        .map(str::to_string),
+    );
+    for body in &bodies {
+        let fast = coverwright::service::json_tree(body);
+        let slow = coverwright::yaml::parse(body).expect("the YAML reader reads it");
+        assert_eq!(fast.as_ref(), Some(&slow), "{body}");
+    }
+    // What it does not read plainly is left to the YAML reader and its diagnostics.
+    for odd in [
+        "{\"a\":1,\"a\":2}",
+        "{\"a\":1,}",
+        "[1 2]",
+        "{'a':1}",
+        "\"\\ud800\"",
+        "\"tab\there\"",
+        "01",
+        "1.",
+        "{\"a\":nul}",
+        "",
+        "{} {}",
+        &"[".repeat(40),
+    ] {
+        assert_eq!(coverwright::service::json_tree(odd), None, "{odd}");
+    }
+}
