@@ -40,7 +40,7 @@ mod arith;
 
 pub use commutation::Commutation;
 pub use interest::{Frequency, Interest, Method};
-pub use report::{AnnuityQuery, AnnuityReport, annuity_report};
+pub use report::{AnnuityQuery, AnnuityReport, annuity_json, annuity_report, annuity_report_on};
 pub use reserve::{DeferredAnnuity, ReserveSchedule, ReserveYear, cash_value};
 pub use table::{LifeTable, TableError};
 pub use values::{AnnuitySpec, Loading, gross_premium};

@@ -96,9 +96,23 @@ pub struct AnnuityReport {
 /// [`ActuarialError::Table`] with every problem of the table file;
 /// otherwise the first error of the valuation, naming its step.
 pub fn annuity_report(q: &AnnuityQuery) -> Result<AnnuityReport, ActuarialError> {
-    let frequency = Frequency::from_per_year(q.frequency)?;
+    Frequency::from_per_year(q.frequency)?;
     let table = LifeTable::load(&q.table, q.column.as_deref()).map_err(ActuarialError::Table)?;
-    let c = Commutation::new(&table, q.interest)?;
+    annuity_report_on(q, &table)
+}
+
+/// Values the queried annuity on a table already read (the quoting service reads it from
+/// the request body); `q.table` is only the name the report echoes.
+///
+/// # Errors
+///
+/// The first error of the valuation, naming its step.
+pub fn annuity_report_on(
+    q: &AnnuityQuery,
+    table: &LifeTable,
+) -> Result<AnnuityReport, ActuarialError> {
+    let frequency = Frequency::from_per_year(q.frequency)?;
+    let c = Commutation::new(table, q.interest)?;
     check_guaranteed(q, c.last_age())?;
     let spec = AnnuitySpec {
         defer: q.defer,
@@ -144,6 +158,14 @@ pub fn annuity_report(q: &AnnuityQuery) -> Result<AnnuityReport, ActuarialError>
         big_d: c.big_d(q.age.into())?.normalize(),
         big_n: c.big_n(q.age.into())?.normalize(),
     })
+}
+
+/// The report as JSON text: what `coverwright annuity --format json` prints and
+/// `POST /v1/annuities` answers (pretty, ending in a newline).
+pub fn annuity_json(r: &AnnuityReport) -> String {
+    let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 /// Years certain run at most to the end of the table: from the age payments start, the

@@ -9,6 +9,14 @@ pub fn to_json(s: &Settlement) -> String {
     serde_json::to_string_pretty(s).unwrap_or_default()
 }
 
+/// What `coverwright claim --format json` prints and `POST /v1/claims` answers: the pretty
+/// JSON of [`to_json`] ending in a newline.
+pub fn settlement_json(s: &Settlement) -> String {
+    let mut t = to_json(s);
+    t.push('\n');
+    t
+}
+
 /// One JSON line of a settlement (streaming runs).
 pub fn to_line(s: &Settlement) -> String {
     serde_json::to_string(s).unwrap_or_default()

@@ -76,51 +76,19 @@ pub(super) fn schedule_cmd(
             return fail(format, ExitCode::Usage, e, out, err);
         }
     };
-    let Some(pl) = p.plans.iter().find(|x| x.code == plan) else {
-        let codes: Vec<&str> = p.plans.iter().map(|x| x.code.as_str()).collect();
-        return fail(
-            format,
-            ExitCode::Usage,
-            format!(
-                "{} offers no payment plan `{plan}`; plans: {}",
-                p.id(),
-                codes.join(", ")
-            ),
-            out,
-            err,
-        );
-    };
-    let Some(ip) = pl.instalments.as_ref() else {
-        return fail(
-            format,
-            ExitCode::Usage,
-            format!(
-                "plan `{plan}` is {}; it has no instalment schedule",
-                pl.mode.as_str()
-            ),
-            out,
-            err,
-        );
-    };
-    let cal = pl.holidays.as_ref();
-    let req = coverwright::schedule::ScheduleRequest {
-        premium,
-        start,
-        term_years: years.or(pl.premium_years).unwrap_or(1).max(1),
-    };
-    match ip.schedule(&req, cal) {
+    use coverwright::product::plan_schedule::{PlanScheduleError, plan_schedule};
+    match plan_schedule(p, plan, start, premium, years) {
         Ok(s) => {
             match format {
-                Format::Json => writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&s).unwrap_or_default()
-                )?,
+                Format::Json => write!(out, "{}", coverwright::schedule::json::schedule_json(&s))?,
                 Format::Text => write!(out, "{}", s.to_text())?,
             }
             Ok(ExitCode::Success)
         }
-        Err(e) => fail(format, ExitCode::Invalid, e, out, err),
+        Err(
+            e @ (PlanScheduleError::UnknownPlan { .. } | PlanScheduleError::NoInstalments { .. }),
+        ) => fail(format, ExitCode::Usage, e.to_string(), out, err),
+        Err(PlanScheduleError::Schedule(e)) => fail(format, ExitCode::Invalid, e, out, err),
     }
 }
 
@@ -183,11 +151,7 @@ pub(super) fn declare_cmd(
     match coverwright::declare::declare_file(p, &q, decls) {
         Ok(b) => {
             match format {
-                Format::Json => writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&b).unwrap_or_default()
-                )?,
+                Format::Json => write!(out, "{}", coverwright::schedule::json::billing_json(&b))?,
                 Format::Text => write!(out, "{}", coverwright::text::printable(&b.to_text()))?,
             }
             Ok(ExitCode::Success)
@@ -213,11 +177,7 @@ pub(super) fn annuity_cmd(
     match coverwright::actuarial::annuity_report(&q) {
         Ok(r) => {
             match format {
-                Format::Json => writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&r).unwrap_or_default()
-                )?,
+                Format::Json => write!(out, "{}", coverwright::actuarial::annuity_json(&r))?,
                 Format::Text => write!(out, "{r}")?,
             }
             Ok(ExitCode::Success)

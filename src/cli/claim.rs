@@ -198,7 +198,7 @@ pub(super) fn run(
                 }
             }
             match a.format {
-                Format::Json => writeln!(out, "{}", coverwright::claims::text::to_json(&s))?,
+                Format::Json => write!(out, "{}", coverwright::claims::text::settlement_json(&s))?,
                 Format::Text => write!(
                     out,
                     "{}",

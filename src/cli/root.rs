@@ -89,7 +89,10 @@ pub fn resolve_root(cli: &mut Cli, matches: &ArgMatches) {
         Command::Schedule(a) => under(&mut a.products, "products"),
         Command::Rules(a) => under(&mut a.products, "products"),
         #[cfg(feature = "service")]
-        Command::Serve(a) => under(&mut a.products, "products"),
+        Command::Serve(a) => {
+            under(&mut a.products, "products");
+            under(&mut a.templates, "templates");
+        }
         Command::Schema | Command::Annuity { .. } | Command::Completions { .. } | Command::Man => {}
     }
 }

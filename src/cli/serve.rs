@@ -28,6 +28,10 @@ pub struct ServeArgs {
     /// SIGHUP and `POST /admin/reload`.
     #[arg(long, default_value = "products")]
     pub products: PathBuf,
+    /// Templates folder of `POST /v1/documents` (default: `templates/` of the project
+    /// folder); compiled on the first document asked for.
+    #[arg(long, default_value = "templates")]
+    pub templates: PathBuf,
     /// Largest request body, in bytes (at most 4 MiB).
     #[arg(long, default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..=4 * 1024 * 1024))]
     pub max_body_bytes: u64,
@@ -98,6 +102,7 @@ pub(super) fn serve_cmd(
     init_logs(a);
     let config = Config {
         products: a.products.clone(),
+        templates: a.templates.clone(),
         listen: a.listen,
         limits: Limits {
             max_body_bytes: a.max_body_bytes as usize,

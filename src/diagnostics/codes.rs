@@ -120,6 +120,7 @@ registry! {
     E0263 => "The quoting service: a request names a file (a census file).", "send the census rows as CSV text in the body's `census`";
     E0264 => "The quoting service: no or a wrong bearer token, or an admin call not from loopback.", "send `Authorization: Bearer <token>`; reload from the machine itself";
     E0265 => "The quoting service is busy, or the request ran over its time limit.", "retry later, or add processes behind the load balancer";
+    E0266 => "The quoting service cannot make the document here: PDF without a headless Chromium (501), a browser that failed to print or templates that cannot be used (503).", "ask for `html`, or install chromium where the service runs";
     E0300 => "Syntax error, or a formula over the size limits.", "fix the formula at the place shown";
     E0301 => "Unknown name (the help suggests the closest; a step used above where it is computed is reported as such).", "fix the formula at the place shown";
     E0302 => "Type mismatch: arithmetic on a word, comparing different types, a rule that is not true/false, a step that is not a number, a table key of the wrong type, a non-constant in an `in` list.", "fix the formula at the place shown";

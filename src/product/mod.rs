@@ -16,6 +16,7 @@ pub mod claims_raw;
 pub mod load;
 pub mod pension_check;
 pub mod pension_raw;
+pub mod plan_schedule;
 pub mod raw;
 pub mod table;
 pub mod words;

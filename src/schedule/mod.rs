@@ -26,6 +26,7 @@ pub mod contribution;
 pub mod dates;
 pub mod declaration;
 pub mod error;
+pub mod json;
 pub mod money;
 pub mod plan;
 mod text;

@@ -66,7 +66,9 @@ pub struct Parsed<'a> {
     pub diags: Vec<crate::diagnostics::Diagnostic>,
 }
 
-/// Checks `bytes` are UTF-8 JSON and parses them into a node tree.
+/// Checks `bytes` are UTF-8 JSON and parses them into a node tree: in one pass
+/// ([`super::json_tree`]) when the body is plain JSON, else as JSON checked by serde_json
+/// and parsed by the YAML reader, for their located diagnostics.
 pub fn parse_json(bytes: &[u8]) -> Result<Node, Problem> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Problem::new(
@@ -75,6 +77,9 @@ pub fn parse_json(bytes: &[u8]) -> Result<Node, Problem> {
             format!("the body is not UTF-8 text (byte {})", e.valid_up_to()),
         )
     })?;
+    if let Some(node) = super::json_tree::json_tree(text) {
+        return Ok(node);
+    }
     if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
         let d = crate::diagnostics::Diagnostic::error(
             codes::E0260,
@@ -270,4 +275,95 @@ pub fn pointer_at(root: &Node, offset: usize) -> String {
 
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The names diagnostics give the CSV texts of a body (`census`, `declarations`, `table`):
+/// a diagnostic naming one points at the body member of that name.
+pub const INLINE_TEXTS: [&str; 3] = [CENSUS_NAME, "declarations", "table"];
+
+/// Reads the members of a body into `T` (a `deny_unknown_fields` struct): the value when it
+/// could be built, and every unknown member, missing member and wrong type as a located
+/// diagnostic with the request's codes.
+pub fn typed<T: serde::de::DeserializeOwned>(
+    root: &Node,
+) -> (Option<T>, Vec<crate::diagnostics::Diagnostic>) {
+    if !matches!(root.kind, NodeKind::Map(_)) {
+        let d = crate::diagnostics::Diagnostic::error(codes::E0203, "the body is a JSON object")
+            .at(root.span);
+        return (None, vec![d]);
+    }
+    let (value, errors) = yaml::from_node::<T>(root);
+    let diags = errors
+        .into_iter()
+        .map(|e| {
+            let code = match e.code {
+                codes::E0011 => codes::E0204,
+                codes::E0013 => codes::E0207,
+                _ => codes::E0214,
+            };
+            let mut d = e.into_diagnostic();
+            d.code = code;
+            d.message = d.message.replacen(" key ", " member ", 1);
+            d.help = d
+                .help
+                .map(|h| h.replace("the keys allowed", "the members allowed"));
+            if code == codes::E0207 {
+                d.help = Some("add the member to the body (see `GET /openapi.json`)".into());
+            }
+            d
+        })
+        .collect();
+    (value, diags)
+}
+
+/// The body as a JSON value (for the members read as JSON documents: a quote, a billing).
+pub fn json_value(bytes: &[u8]) -> Result<serde_json::Value, Problem> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            codes::E0260,
+            format!("the body is not JSON: {e}"),
+        )
+    })
+}
+
+/// The quote in the body's `quote` member, read as `coverwright` reads a quote file: a
+/// quote of this format (every field, none unknown) that ties out. `None` when the body has
+/// no `quote` (the typed read reports it missing).
+pub fn quote_member(bytes: &[u8]) -> Result<Option<crate::quote::Quote>, Problem> {
+    let mut v = json_value(bytes)?;
+    quote_of(v.get_mut("quote").map(serde_json::Value::take))
+}
+
+/// The quote of a body's `quote` member (see [`quote_member`]).
+pub fn quote_of(member: Option<serde_json::Value>) -> Result<Option<crate::quote::Quote>, Problem> {
+    use crate::quote::{Quote, QuoteFileError};
+    let Some(q) = member else {
+        return Ok(None);
+    };
+    let refused = |code: &'static str, message: String, help: &str| {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            .at("/quote")
+            .with_help(help)
+    };
+    let quote: Quote = serde_json::from_value(q).map_err(|e| {
+        refused(
+            codes::E0241,
+            QuoteFileError::Format {
+                message: e.to_string(),
+                line: 0,
+                column: 0,
+            }
+            .to_string(),
+            "send the JSON `POST /v1/quotes` (or `coverwright quote --format json`) answered, unchanged",
+        )
+    })?;
+    quote.tie_out().map_err(|e| {
+        refused(
+            codes::E0242,
+            e.to_string(),
+            "quote the request again instead of editing the quote",
+        )
+    })?;
+    Ok(Some(quote))
 }

@@ -1,7 +1,9 @@
 //! The quoting service: the engine over HTTP (`coverwright serve`), on axum and tokio.
 //!
 //! Parts, one file per concern: `routes` (the endpoints), `quoting` (a quote body checked and
-//! priced), `body` (JSON bodies read into the span-keeping node tree, JSON Pointers),
+//! priced), `billing` (schedules, declarations, annuities), `claims` (a claim settled),
+//! `documents` (a quote's documents), `json_tree` (a JSON body read into the node tree in
+//! one pass), `body` (JSON bodies read into the span-keeping node tree, JSON Pointers),
 //! `problem` (RFC 9457 errors carrying the engine's diagnostics), `catalogue` (products
 //! described for front ends), `products` (the product set and its atomic reload), `guard`
 //! (request id, token, concurrency and time limits, headers, metrics, logs), `metrics`
@@ -10,11 +12,16 @@
 //! Invariants: stateless apart from the product set, which is swapped whole (a request ends
 //! on the set it started with); no request names a file; every answer that is not a result
 //! is problem+json with a 4xx status for anything the client sent; a quote body is byte for
-//! byte the JSON `coverwright quote --format json` prints for the same request.
+//! byte the JSON `coverwright quote --format json` prints for the same request, and every
+//! other result the bytes the CLI's command prints (or writes) for the same input.
 
+mod billing;
 mod body;
 mod catalogue;
+mod claims;
+mod documents;
 mod guard;
+mod json_tree;
 mod metrics;
 mod openapi;
 mod problem;
@@ -33,6 +40,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use body::{QUOTE_KEYS, QuoteBody};
+pub use json_tree::json_tree;
 pub use openapi::openapi_json;
 pub use problem::{PROBLEM_JSON, Problem, ProblemDiagnostic};
 pub use products::{ProductSet, Products};
@@ -74,6 +82,8 @@ impl Default for Limits {
 pub struct Config {
     /// The products folder.
     pub products: PathBuf,
+    /// The document templates folder.
+    pub templates: PathBuf,
     /// Address to listen on.
     pub listen: SocketAddr,
     /// Limits.
@@ -93,17 +103,20 @@ pub struct AppState {
     limits: Limits,
     permits: tokio::sync::Semaphore,
     draining: AtomicBool,
+    templates: documents::Templates,
 }
 
 impl AppState {
-    /// The state over a loaded product folder.
-    pub fn new(products: Products, limits: Limits) -> AppState {
+    /// The state over a loaded product folder and a templates folder (compiled on the first
+    /// document asked for).
+    pub fn new(products: Products, limits: Limits, templates: PathBuf) -> AppState {
         AppState {
             products,
             metrics: metrics::Metrics::default(),
             permits: tokio::sync::Semaphore::new(limits.concurrency.max(1)),
             limits,
             draining: AtomicBool::new(false),
+            templates: documents::Templates::new(templates),
         }
     }
 }
@@ -152,6 +165,11 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
             get(routes::request_schema),
         )
         .route("/v1/quotes", post(routes::quote))
+        .route("/v1/schedules", post(billing::schedules))
+        .route("/v1/declarations", post(billing::declarations))
+        .route("/v1/annuities", post(billing::annuities))
+        .route("/v1/documents", post(documents::documents))
+        .route("/v1/claims", post(claims::claims))
         .route("/admin/reload", post(routes::reload))
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
@@ -214,7 +232,11 @@ pub fn serve(config: Config) -> Result<(), ServeError> {
 
 async fn run(config: Config, products: Products) -> Result<(), ServeError> {
     use tokio::signal::unix::{SignalKind, signal};
-    let state = Arc::new(AppState::new(products, config.limits.clone()));
+    let state = Arc::new(AppState::new(
+        products,
+        config.limits.clone(),
+        config.templates.clone(),
+    ));
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let app = router(Arc::clone(&state), &config.cors_origins);

@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "coverwright quoting service",
-        description = "Products, quotes and the engine's diagnostics over HTTP. Errors are \
+        description = "Products, quotes, schedules, declarations, annuities, documents, claims and the engine's diagnostics over HTTP. Errors are \
             `application/problem+json` (RFC 9457). Every response carries `X-Product-Set` (the \
             hash of the product set that answered) and `X-Request-Id`. See docs/service.md.",
         license(name = "proprietary")
@@ -19,6 +19,11 @@ use utoipa::OpenApi;
         super::routes::product,
         super::routes::request_schema,
         super::routes::quote,
+        super::billing::schedules,
+        super::billing::declarations,
+        super::billing::annuities,
+        super::documents::documents,
+        super::claims::claims,
         super::routes::healthz,
         super::routes::readyz,
         super::routes::metrics,
@@ -27,6 +32,11 @@ use utoipa::OpenApi;
     ),
     components(schemas(
         super::body::QuoteBody,
+        super::billing::ScheduleBody,
+        super::billing::DeclarationsBody,
+        super::billing::AnnuityBody,
+        super::documents::DocumentBody,
+        super::claims::ClaimBody,
         super::problem::Problem,
         super::problem::ProblemDiagnostic,
         super::routes::Status
@@ -34,6 +44,9 @@ use utoipa::OpenApi;
     tags(
         (name = "products", description = "The product versions served"),
         (name = "quotes", description = "Pricing requests"),
+        (name = "billing", description = "Payment schedules, declaration billing, annuity values"),
+        (name = "documents", description = "Documents of a quote"),
+        (name = "claims", description = "Claims settled on a quoted policy"),
         (name = "operations", description = "Probes, metrics, reload, this description")
     )
 )]

@@ -43,7 +43,7 @@ pub struct ProblemDiagnostic {
     /// The file it is about, for diagnostics of product files (a refused reload).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// For a census: the row and column, as text.
+    /// For a CSV text of the body (census, declarations, life table): the row and column.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
 }
@@ -122,10 +122,10 @@ impl Problem {
 
 fn item(d: &Diagnostic, body: Option<&Node>) -> ProblemDiagnostic {
     let file = d.file.as_ref().and_then(|f| f.to_str());
-    let census = file == Some(super::body::CENSUS_NAME);
-    let of_body = census || file.is_none() || file == Some(super::body::REQUEST_NAME);
-    let pointer = if census {
-        Some("/census".to_string())
+    let inline = file.filter(|f| super::body::INLINE_TEXTS.contains(f));
+    let of_body = inline.is_some() || file.is_none() || file == Some(super::body::REQUEST_NAME);
+    let pointer = if let Some(name) = inline {
+        Some(format!("/{name}"))
     } else {
         body.filter(|_| of_body && (d.span.is_known() || d.span.start > 0))
             .map(|b| super::body::pointer_at(b, d.span.start))

@@ -173,6 +173,64 @@ pub fn body_or_problem(
 /// Bodies over this size are quoted on the blocking pool, not on an I/O worker.
 const BLOCKING_BODY: usize = 64 * 1024;
 
+/// A result of an endpoint other than quotes: the bytes and their media type.
+pub struct Done {
+    /// The body, byte for byte what the CLI prints (or writes) for the same input.
+    pub body: Vec<u8>,
+    /// Its media type.
+    pub content_type: &'static str,
+}
+
+impl Done {
+    /// A JSON result.
+    pub fn json(text: String) -> Done {
+        Done {
+            body: text.into_bytes(),
+            content_type: JSON,
+        }
+    }
+}
+
+/// Reads the body and answers with `work` on it: on the blocking pool when `blocking` (work
+/// that may take long, such as documents) or the body is large, else on the I/O worker.
+pub async fn answer<F>(
+    state: Arc<AppState>,
+    body: Result<Bytes, BytesRejection>,
+    blocking: bool,
+    work: F,
+) -> Response
+where
+    F: FnOnce(&AppState, &[u8]) -> Result<Done, Problem> + Send + 'static,
+{
+    let bytes = match body_or_problem(body, state.limits.max_body_bytes) {
+        Ok(b) => b,
+        Err(p) => return p.into_response(),
+    };
+    let done = if blocking || bytes.len() > BLOCKING_BODY {
+        match tokio::task::spawn_blocking(move || work(&state, &bytes)).await {
+            Ok(a) => a,
+            Err(e) => Err(Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::E0252,
+                e.to_string(),
+            )),
+        }
+    } else {
+        work(&state, &bytes)
+    };
+    match done {
+        Err(p) => p.into_response(),
+        Ok(d) => {
+            let mut r = d.body.into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(d.content_type),
+            );
+            r
+        }
+    }
+}
+
 /// Prices a request: the quote (or the decline) exactly as `coverwright quote --format json`
 /// prints it.
 #[utoipa::path(post, path = "/v1/quotes", tag = "quotes", request_body = super::body::QuoteBody,

@@ -9,8 +9,8 @@ use coverwright::diagnostics::codes::{self, ALL};
 /// test does produce fails `every_code_is_exercised`.
 const NOT_YET_EXERCISED: &[&str] = &[
     "E0005", "E0014", "E0108", "E0109", "E0112", "E0114", "E0123", "E0124", "E0125", "E0126",
-    "E0127", "E0128", "E0133", "E0134", "E0140", "E0230", "E0232", "E0233", "E0306", "E0307",
-    "E0308", "E0309", "W0101", "W0150", "E0175", "E0612", "E0621", "W0620",
+    "E0127", "E0128", "E0133", "E0140", "E0230", "E0232", "E0233", "E0306", "E0307", "E0308",
+    "E0309", "W0101", "W0150", "E0175", "E0612", "E0621", "W0620",
 ];
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {

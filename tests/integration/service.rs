@@ -439,6 +439,11 @@ fn the_committed_openapi_description_is_the_served_one() {
         "/v1/products/{code}/{version}",
         "/v1/products/{code}/{version}/request-schema",
         "/v1/quotes",
+        "/v1/schedules",
+        "/v1/declarations",
+        "/v1/annuities",
+        "/v1/documents",
+        "/v1/claims",
         "/healthz",
         "/readyz",
         "/metrics",
@@ -792,4 +797,510 @@ fn sigterm_drains_an_in_flight_request() {
         TcpStream::connect(&svc.addr).is_err(),
         "no longer accepting"
     );
+}
+
+/// What the CLI prints on standard output for `args` (run from the package root).
+fn cli(args: &[&str]) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_coverwright"))
+        .args(args)
+        .current_dir(ROOT)
+        .stderr(Stdio::null())
+        .output()
+        .expect("the CLI runs");
+    assert!(!out.stdout.is_empty(), "{args:?}: the CLI printed nothing");
+    out.stdout
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(ROOT).join(path)).expect("a shipped file")
+}
+
+/// A YAML file of the repository as JSON text (numbers keep their source text).
+fn yaml_json(path: &str) -> String {
+    let src = read(path);
+    let node = coverwright::yaml::parse(&src).expect("YAML");
+    let mut out = String::new();
+    node_json(&node, &src, &mut out);
+    out
+}
+
+fn assert_same(reply: &Reply, cli: &[u8], what: &str) {
+    assert_eq!(reply.status, 200, "{what}: {}", reply.text());
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json"),
+        "{what}"
+    );
+    assert!(
+        reply.body == cli,
+        "{what}: the service's answer differs from the CLI's"
+    );
+}
+
+#[test]
+fn schedules_declarations_annuities_and_claims_equal_the_cli_byte_for_byte() {
+    let svc = Service::start(&products(), &[]);
+    for (product, plan, start, premium, years) in [
+        ("GA-SME", "monthly", "2024-01-31", "1200.00", None),
+        ("SP-ACC", "quarterly", "2025-03-01", "365.10", None),
+        ("BO-ANN", "annual", "2025-03-01", "10000", Some("10")),
+    ] {
+        let body = serde_json::json!({"product": product, "plan": plan, "start": start,
+            "premium": premium, "years": years.map(|y: &str| y.parse::<u32>().expect("years"))});
+        let reply = svc.post("/v1/schedules", body.to_string().as_bytes());
+        let mut args = vec![
+            "schedule",
+            "--format",
+            "json",
+            "--product",
+            product,
+            "--plan",
+            plan,
+            "--start",
+            start,
+            "--premium",
+            premium,
+        ];
+        if let Some(y) = years {
+            args.extend(["--years", y]);
+        }
+        assert_same(&reply, &cli(&args), &format!("schedule {product} {plan}"));
+    }
+    // A premium sent as a JSON number is read from its text.
+    let reply = svc.post(
+        "/v1/schedules",
+        br#"{"product":"GA-SME","plan":"monthly","start":"2024-01-31","premium":1200.00}"#,
+    );
+    assert_eq!(reply.json()["total"], "1296.00");
+
+    let quote = read("examples/claims/ec-sme-quote.json");
+    let body = format!(
+        r#"{{"quote":{quote},"declarations":{}}}"#,
+        serde_json::to_string(&read("examples/ec-sme-declarations.csv")).expect("text")
+    );
+    let reply = svc.post("/v1/declarations", body.as_bytes());
+    let args = [
+        "declare",
+        "--format",
+        "json",
+        "--quote",
+        "examples/claims/ec-sme-quote.json",
+        "--declarations",
+        "examples/ec-sme-declarations.csv",
+    ];
+    assert_same(&reply, &cli(&args), "declarations");
+
+    let table = "products/tables/cl_2010_2013_qx.csv";
+    for (column, age, extra) in [
+        ("CL5", "60", vec![]),
+        (
+            "CL6",
+            "55",
+            vec!["--defer", "5", "--term", "20", "--frequency", "12"],
+        ),
+        (
+            "CL5",
+            "60",
+            vec!["--guaranteed", "10", "--frequency", "4", "--method", "udd"],
+        ),
+    ] {
+        let mut body = serde_json::json!({"table": read(table), "table_name": table,
+            "column": column, "age": age.parse::<u32>().expect("age"), "interest": "0.025"});
+        for pair in extra.chunks(2) {
+            let key = pair[0].trim_start_matches("--");
+            body[key] = match pair[1].parse::<u32>() {
+                Ok(n) => n.into(),
+                Err(_) => pair[1].into(),
+            };
+        }
+        let reply = svc.post("/v1/annuities", body.to_string().as_bytes());
+        let mut args = vec![
+            "annuity",
+            "--format",
+            "json",
+            "--table",
+            table,
+            "--column",
+            column,
+            "--age",
+            age,
+            "--interest",
+            "0.025",
+        ];
+        args.extend(extra.iter().copied());
+        assert_same(&reply, &cli(&args), &format!("annuity {column} {age}"));
+    }
+
+    // Every claim example of docs/claims.md, with and without the worksheet.
+    for (quote, claim) in [
+        ("ga-sme-quote.json", "accident-two-injuries.yaml"),
+        ("ga-sme-quote.json", "accident-medical.yaml"),
+        ("gig-med-quote.json", "health-tiers.yaml"),
+        ("gig-med-quote.json", "health-no-social.yaml"),
+        ("ec-sme-quote.json", "credit-buyer-limit.yaml"),
+    ] {
+        let (q, c) = (
+            format!("examples/claims/{quote}"),
+            format!("examples/claims/{claim}"),
+        );
+        for explain in [false, true] {
+            let body = format!(
+                r#"{{"quote":{},"claim":{},"explain":{explain}}}"#,
+                read(&q),
+                yaml_json(&c)
+            );
+            let reply = svc.post("/v1/claims", body.as_bytes());
+            let mut args = vec!["claim", "--format", "json", "--quote", &q, "--claim", &c];
+            if explain {
+                args.push("--explain");
+            }
+            assert_same(&reply, &cli(&args), &format!("claim {claim}"));
+        }
+    }
+    // Earlier claims carry over, as with `--history`.
+    let history: Vec<String> = read("examples/claims/health-history.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    let claims = read("examples/claims/health-claims.jsonl");
+    let dir = std::env::temp_dir().join(format!("cw-service-claims-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    for (i, claim) in claims
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .take(3)
+    {
+        let body = format!(
+            r#"{{"quote":{},"history":[{}],"claim":{claim}}}"#,
+            read("examples/claims/gig-med-quote.json"),
+            history.join(",")
+        );
+        let reply = svc.post("/v1/claims", body.as_bytes());
+        let file = dir.join(format!("claim-{i}.json"));
+        std::fs::write(&file, claim).expect("written");
+        let args = [
+            "claim",
+            "--format",
+            "json",
+            "--quote",
+            "examples/claims/gig-med-quote.json",
+            "--history",
+            "examples/claims/health-history.jsonl",
+            "--claim",
+            file.to_str().expect("a path"),
+        ];
+        assert_same(&reply, &cli(&args), &format!("claim line {}", i + 1));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The file `coverwright render` writes for `args`.
+fn cli_render(args: &[&str], ext: &str) -> Vec<u8> {
+    let out = std::env::temp_dir().join(format!(
+        "cw-service-render-{}-{}.{ext}",
+        std::process::id(),
+        args.join("-").replace(['/', '.'], "_")
+    ));
+    let status = Command::new(env!("CARGO_BIN_EXE_coverwright"))
+        .arg("render")
+        .args(args)
+        .arg("--output")
+        .arg(&out)
+        .current_dir(ROOT)
+        .stderr(Stdio::null())
+        .status()
+        .expect("the CLI runs");
+    assert!(status.success(), "render {args:?}");
+    let bytes = std::fs::read(&out).expect("the document");
+    let _ = std::fs::remove_file(&out);
+    bytes
+}
+
+#[test]
+fn documents_equal_the_files_render_writes() {
+    let svc = Service::start(&products(), &["--timeout-ms", "120000"]);
+    let quote = read("examples/claims/ga-sme-quote.json");
+    for (document, lang, format, media) in [
+        ("quote", "zh", "html", "text/html; charset=utf-8"),
+        ("policy", "en", "md", "text/markdown; charset=utf-8"),
+        ("schedule", "zh", "md", "text/markdown; charset=utf-8"),
+        ("worksheet", "en", "html", "text/html; charset=utf-8"),
+        (
+            "policy",
+            "zh",
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("quote", "en", "pdf", "application/pdf"),
+    ] {
+        let body = format!(
+            r#"{{"quote":{quote},"document":"{document}","lang":"{lang}","format":"{format}","plan":"monthly","special_clauses":["Clause A"]}}"#
+        );
+        let reply = svc.post("/v1/documents", body.as_bytes());
+        assert_eq!(
+            reply.status,
+            200,
+            "{document} {format}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        assert_eq!(
+            reply.header("content-type"),
+            Some(media),
+            "{document} {format}"
+        );
+        let file = cli_render(
+            &[
+                "--quote",
+                "examples/claims/ga-sme-quote.json",
+                "--document",
+                document,
+                "--lang",
+                lang,
+                "--format",
+                format,
+                "--plan",
+                "monthly",
+                "--special-clause",
+                "Clause A",
+            ],
+            format,
+        );
+        assert!(
+            reply.body == file,
+            "{document} {lang} {format}: the service's document differs from the CLI's file"
+        );
+    }
+    // The invoice of a declaration billing.
+    let billing = String::from_utf8(cli(&[
+        "declare",
+        "--format",
+        "json",
+        "--quote",
+        "examples/claims/ec-sme-quote.json",
+        "--declarations",
+        "examples/ec-sme-declarations.csv",
+    ]))
+    .expect("utf-8");
+    let body = format!(
+        r#"{{"quote":{},"document":"invoice","billing":{billing}}}"#,
+        read("examples/claims/ec-sme-quote.json")
+    );
+    let reply = svc.post("/v1/documents", body.as_bytes());
+    assert_eq!(reply.status, 200, "invoice: {}", reply.text());
+    let path = std::env::temp_dir().join(format!("cw-service-billing-{}.json", std::process::id()));
+    std::fs::write(&path, &billing).expect("written");
+    let file = cli_render(
+        &[
+            "--quote",
+            "examples/claims/ec-sme-quote.json",
+            "--document",
+            "invoice",
+            "--billing",
+            path.to_str().expect("a path"),
+        ],
+        "html",
+    );
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        reply.body == file,
+        "the invoice differs from the CLI's file"
+    );
+}
+
+#[test]
+fn each_bad_input_of_the_other_endpoints_gets_its_status_and_a_located_problem() {
+    let svc = Service::start(&products(), &[]);
+    let post = |path: &str, body: &str| svc.post(path, body.as_bytes());
+    let schedule =
+        r#"{"product":"GA-SME","plan":"monthly","start":"2024-01-31","premium":"1200.00"}"#;
+    assert_eq!(post("/v1/schedules", schedule).status, 200);
+    let r = post("/v1/schedules", &schedule.replace("monthly", "weekly"));
+    assert_eq!(problem(&r), p(422, "E0213", "/plan"));
+    let r = post("/v1/schedules", &schedule.replace("GA-SME", "NOPE"));
+    assert_eq!(problem(&r), p(404, "E0262", "/product"));
+    let r = post(
+        "/v1/schedules",
+        &schedule.replace("1200.00\"", "-5\",\"year\":2"),
+    );
+    assert_eq!(problem(&r), p(422, "E0204", "/year"));
+    assert_eq!(r.json()["diagnostics"][0]["help"], "did you mean `years`?");
+    assert_eq!(r.json()["diagnostics"][1]["pointer"], "/premium");
+    let r = post(
+        "/v1/schedules",
+        r#"{"product":"GA-SME","plan":"monthly","start":"2024-02-30","premium":"x"}"#,
+    );
+    assert_eq!(problem(&r), p(422, "E0206", "/start"));
+    assert_eq!(r.json()["diagnostics"][1]["pointer"], "/premium");
+    let r = post(
+        "/v1/schedules",
+        r#"{"product":"GA-SME","start":"2024-01-31","premium":"1"}"#,
+    );
+    assert_eq!(problem(&r), p(422, "E0207", ""));
+    assert_eq!(problem(&post("/v1/schedules", "{")), p(400, "E0260", "-"));
+
+    let ec = read("examples/claims/ec-sme-quote.json");
+    let decl = |quote: &str, csv: &str| {
+        format!(
+            r#"{{"quote":{quote},"declarations":{}}}"#,
+            serde_json::to_string(csv).expect("text")
+        )
+    };
+    let csv = "date,buyer,country_class,payment_method,credit_days,value\n2025-03-05,Acme GmbH,A,O/A,90,lots\n";
+    let r = post("/v1/declarations", &decl(&ec, csv));
+    assert_eq!(problem(&r), p(422, "E0224", "/declarations"));
+    let d = &r.json()["diagnostics"][0];
+    assert_eq!(
+        (d["line"].clone(), d["column"].clone()),
+        (2.into(), 31.into())
+    );
+    let ga = read("examples/claims/ga-sme-quote.json");
+    let r = post("/v1/declarations", &decl(&ga, csv));
+    assert_eq!(problem(&r), p(422, "E0231", "/quote"));
+    let edited = ec.replacen("\"premium\": \"", "\"premium\": \"1", 1);
+    let r = post("/v1/declarations", &decl(&edited, csv));
+    assert_eq!(problem(&r), p(422, "E0242", "/quote"));
+    let r = post("/v1/declarations", &decl(r#"{"product":1}"#, csv));
+    assert_eq!(problem(&r), p(422, "E0241", "/quote"));
+
+    let annuity = |table: &str, extra: &str| {
+        format!(
+            r#"{{"table":{},"age":60,"interest":"0.025"{extra}}}"#,
+            serde_json::to_string(table).expect("text")
+        )
+    };
+    let table = "age,qx\n60,0.01\n61,1.5\n62,1\n";
+    let r = post("/v1/annuities", &annuity(table, ""));
+    assert_eq!(problem(&r), p(422, "E0134", "/table"));
+    let d = &r.json()["diagnostics"][0];
+    assert_eq!(
+        (d["line"].clone(), d["at"].clone()),
+        (3.into(), "row 3, column `qx`".into())
+    );
+    let r = post(
+        "/v1/annuities",
+        &annuity(
+            "age,qx\n60,0.5\n61,1\n",
+            r#","frequency":3,"method":"exact""#,
+        ),
+    );
+    assert_eq!(problem(&r), p(422, "E0214", "/method"));
+    assert_eq!(r.json()["diagnostics"][1]["pointer"], "/frequency");
+    let r = post(
+        "/v1/annuities",
+        &annuity("age,qx\n60,0.5\n61,1\n", "").replace("\"age\":60", "\"age\":\"old\""),
+    );
+    assert_eq!(problem(&r), p(422, "E0214", "/age"));
+
+    let claim = yaml_json("examples/claims/accident-medical.yaml");
+    let r = post(
+        "/v1/claims",
+        &format!(
+            r#"{{"quote":{ga},"claim":{},"extra":true}}"#,
+            claim.replace("2025-06-20", "2025-06-31")
+        ),
+    );
+    assert_eq!(problem(&r), p(422, "E0204", "/extra"));
+    let r = post(
+        "/v1/claims",
+        &format!(
+            r#"{{"quote":{ga},"claim":{}}}"#,
+            claim.replace("2025-06-20", "2025-06-31")
+        ),
+    );
+    assert_eq!(problem(&r), p(422, "E0206", "/claim/date"));
+    let r = post(
+        "/v1/claims",
+        &format!(
+            r#"{{"quote":{ga},"history":[{}],"claim":{claim}}}"#,
+            claim.replace("2025-06-20", "2025-06-31")
+        ),
+    );
+    assert_eq!(problem(&r), p(422, "E0206", "/history/0/date"));
+    let r = post("/v1/claims", &format!(r#"{{"quote":{ga}}}"#));
+    assert_eq!(problem(&r), p(422, "E0207", ""));
+
+    let doc = |document: &str, format: &str| {
+        format!(r#"{{"quote":{ga},"document":"{document}","format":"{format}"}}"#)
+    };
+    let r = post("/v1/documents", &doc("brochure", "html"));
+    assert_eq!(problem(&r), p(422, "E0214", "/document"));
+    let r = post("/v1/documents", &doc("quote", "odt"));
+    assert_eq!(problem(&r), p(422, "E0214", "/format"));
+    let r = post(
+        "/v1/documents",
+        &doc("quote", "html").replace("\"format\"", "\"lang\":\"fr\",\"format\""),
+    );
+    assert_eq!(problem(&r), p(422, "E0214", "-"));
+    let r = post(
+        "/v1/documents",
+        &doc("quote", "html").replacen("\"premium\": \"", "\"premium\": \"9", 1),
+    );
+    assert_eq!(problem(&r), p(422, "E0242", "/quote"));
+}
+
+#[test]
+fn pdf_without_a_browser_is_a_501_problem_not_a_hang() {
+    let svc = Service::start_env(&products(), &[], &[("PATH", "/nonexistent")]);
+    let body = format!(
+        r#"{{"quote":{},"document":"quote","format":"pdf"}}"#,
+        read("examples/claims/ga-sme-quote.json")
+    );
+    let r = svc.post("/v1/documents", body.as_bytes());
+    assert_eq!(problem(&r), p(501, "E0266", "/format"));
+    // HTML is still served.
+    let r = svc.post(
+        "/v1/documents",
+        body.replace("\"pdf\"", "\"html\"").as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn a_json_body_is_read_into_the_same_tree_as_the_yaml_reader_builds() {
+    let examples = Path::new(ROOT).join("examples");
+    let mut bodies: Vec<String> = EXAMPLES
+        .iter()
+        .map(|(file, code)| body_of(&examples.join(file), code))
+        .collect();
+    bodies.extend(
+        read("examples/sp-acc-requests.jsonl")
+            .lines()
+            .map(|l| format!("{{\"product\":\"SP-ACC\",\"request\":{l}}}")),
+    );
+    bodies.push(read("examples/claims/gig-med-quote.json"));
+    bodies.push(read("docs/openapi.json"));
+    bodies.extend(
+        [
+            "{\"名字\": \"周建华\", \"b\":\n  [1,\r\n\t2.50, -0, 1E+5, 0.8e-3], \"c\":\"a\\/b\\ud83d\\ude00\\u00e9\\n\"}\r\n",
+            " [true, false, null, {}, [], \"\", {\"a\": {\"b\": [ {\"c\" : \"null\"} ]}}] ",
+            "\"just a string\"",
+            "12.30",
+            "{\"x\":\"\\\"quoted\\\" \\\\ \\b\\f\\r\\t\"}",
+        ]
+        .map(str::to_string),
+    );
+    for body in &bodies {
+        let fast = coverwright::service::json_tree(body);
+        let slow = coverwright::yaml::parse(body).expect("the YAML reader reads it");
+        assert_eq!(fast.as_ref(), Some(&slow), "{body}");
+    }
+    // What it does not read plainly is left to the YAML reader and its diagnostics.
+    for odd in [
+        "{\"a\":1,\"a\":2}",
+        "{\"a\":1,}",
+        "[1 2]",
+        "{'a':1}",
+        "\"\\ud800\"",
+        "\"tab\there\"",
+        "01",
+        "1.",
+        "{\"a\":nul}",
+        "",
+        "{} {}",
+        &"[".repeat(40),
+    ] {
+        assert_eq!(coverwright::service::json_tree(odd), None, "{odd}");
+    }
 }
