@@ -362,6 +362,25 @@ fn pdf_text(pdf: &Path) -> String {
         .collect()
 }
 
+/// The text of a Word file `path` as LibreOffice prints it: converted to PDF in `dir` (with a
+/// profile of its own there), then read by `pdftotext` without white space.
+fn libreoffice_text(dir: &Path, path: &Path) -> String {
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
+    tool(
+        "soffice",
+        &[
+            profile.as_ref(),
+            "--headless".as_ref(),
+            "--convert-to".as_ref(),
+            "pdf".as_ref(),
+            "--outdir".as_ref(),
+            dir.as_os_str(),
+            path.as_os_str(),
+        ],
+    );
+    pdf_text(&dir.join(path.with_extension("pdf").file_name().expect("a file name")))
+}
+
 /// Needs Chromium, poppler-utils and the TrueType CJK fonts `.ci/run` installs.
 #[test]
 #[ignore]
@@ -421,20 +440,7 @@ fn pdfs_in_bulk_embed_real_fonts_extract_and_repeat_byte_for_byte() {
 fn a_word_policy_opens_in_libreoffice_with_the_same_facts() {
     let dir = tempdir("docx-libreoffice");
     let (quote, path) = monthly_policy_docx(&dir);
-    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
-    tool(
-        "soffice",
-        &[
-            profile.as_ref(),
-            "--headless".as_ref(),
-            "--convert-to".as_ref(),
-            "pdf".as_ref(),
-            "--outdir".as_ref(),
-            dir.as_os_str(),
-            path.as_os_str(),
-        ],
-    );
-    let text = pdf_text(&dir.join("policy.pdf"));
+    let text = libreoffice_text(&dir, &path);
     let id = quote["quote_id"].as_str().expect("id");
     for wanted in [
         format!("DRAFT-{id}"),
@@ -671,20 +677,7 @@ fn a_word_pension_policy_carries_the_pension_part_of_the_html() {
 fn a_word_pension_policy_opens_in_libreoffice_with_the_same_facts() {
     let dir = tempdir("docx-libreoffice-pension");
     let (quote, path, _) = pension_policy(&dir, "en");
-    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
-    tool(
-        "soffice",
-        &[
-            profile.as_ref(),
-            "--headless".as_ref(),
-            "--convert-to".as_ref(),
-            "pdf".as_ref(),
-            "--outdir".as_ref(),
-            dir.as_os_str(),
-            path.as_os_str(),
-        ],
-    );
-    let text = pdf_text(&dir.join("pension-en.pdf"));
+    let text = libreoffice_text(&dir, &path);
     let id = quote["quote_id"].as_str().expect("id");
     for wanted in [
         format!("DRAFT-{id}"),
