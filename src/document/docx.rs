@@ -331,12 +331,27 @@ impl Writer<'_> {
     /// Product, filing, insurer, the parties and the cover period, from the document model.
     fn parties(&self) -> Result<Vec<Block>, String> {
         let d = self.doc();
-        let cover = format::period(
-            format::parse_date(&text(d, &["cover", "start"])).map_err(|e| e.to_string())?,
-            format::parse_date(&text(d, &["cover", "end"])).map_err(|e| e.to_string())?,
-            self.lang,
-        )
-        .map_err(|e| e.to_string())?;
+        // A pension for life is covered for life, as the HTML says: not to the last day of the
+        // life table, which the quote's cover end holds.
+        let cover = if d["pension"]["for_life"] == Value::Bool(true) {
+            format!(
+                "{}{}{}",
+                self.t("pension.cover_life_before", "自 ", "From 00:00 on "),
+                self.date(&text(d, &["pension", "cover_start"]))?,
+                self.t(
+                    "pension.cover_life_after",
+                    "零时起终身，至被保险人身故时止",
+                    " for life, ending on the death of the insured"
+                )
+            )
+        } else {
+            format::period(
+                format::parse_date(&text(d, &["cover", "start"])).map_err(|e| e.to_string())?,
+                format::parse_date(&text(d, &["cover", "end"])).map_err(|e| e.to_string())?,
+                self.lang,
+            )
+            .map_err(|e| e.to_string())?
+        };
         let mut out = vec![
             self.line(
                 self.t("label.product", "产品名称", "Product"),

@@ -617,6 +617,14 @@ fn a_word_pension_policy_carries_the_pension_part_of_the_html() {
     let dir = tempdir("docx-pension");
     let (_, path, html) = pension_policy(&dir, "zh");
     let texts = docx_texts(&std::fs::read(&path).expect("docx"));
+    // The cover period is for life, as the HTML says, not to the last day of the life table.
+    let life = "自 2025年3月1日零时起终身，至被保险人身故时止";
+    assert!(texts.iter().any(|t| t == life), "{texts:?}");
+    assert!(html.contains(life), "the HTML's cover period");
+    assert!(
+        !texts.iter().any(|t| t.contains("2091年2月28日二十四时")),
+        "{texts:?}"
+    );
     let at = |s: &str| {
         texts
             .iter()
