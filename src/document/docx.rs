@@ -555,6 +555,25 @@ impl Writer<'_> {
         ))];
         let items = plan["instalments"].as_array().cloned().unwrap_or_default();
         if items.is_empty() {
+            // Why there is no table, as the HTML says it (`c.no_schedule`).
+            let (key, zh, en) = match text(plan, &["mode"]).as_str() {
+                "declaration" => (
+                    "notice.schedule_declaration",
+                    "按月申报出运，保险费按申报金额计收。",
+                    "Premium is billed on the shipments declared each month.",
+                ),
+                "flexible" => (
+                    "notice.schedule_flexible",
+                    "在年度缴费上限内灵活缴费。",
+                    "Contributions are flexible within the yearly cap.",
+                ),
+                _ => (
+                    "notice.schedule_not_offered",
+                    "本保险期间不适用此缴费方式。",
+                    "Not offered for this period of cover.",
+                ),
+            };
+            out.push(self.plain(self.t(key, zh, en)));
             return Ok(out);
         }
         let mut rows = Vec::new();
