@@ -101,9 +101,7 @@ fn unprocessable(diags: &[Diagnostic], root: &Node) -> Problem {
 }
 
 fn not_served(message: String, pointer: &str) -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, codes::E0262, message)
-        .at(pointer)
-        .with_help("`GET /v1/products` lists the products and versions served")
+    Problem::not_served(message).at(pointer)
 }
 
 /// Lays out the instalments of a product's payment plan for a premium, as

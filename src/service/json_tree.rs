@@ -81,7 +81,8 @@ impl Reader<'_> {
         Span::new(self.line, self.column, self.pos, 0)
     }
 
-    fn expect(&mut self, b: u8) -> Option<()> {
+    /// Takes the byte `b` if it comes next; `None` (not JSON this reader takes) otherwise.
+    fn eat(&mut self, b: u8) -> Option<()> {
         (self.peek() == Some(b)).then(|| self.bump())
     }
 
@@ -133,7 +134,7 @@ impl Reader<'_> {
                 return None;
             }
             self.blank();
-            self.expect(b':')?;
+            self.eat(b':')?;
             self.blank();
             let value = self.value(depth + 1)?;
             entries.push((key, value));
@@ -264,8 +265,8 @@ impl Reader<'_> {
                 let first = self.hex4()?;
                 let code = match first {
                     0xD800..=0xDBFF => {
-                        self.expect(b'\\')?;
-                        self.expect(b'u')?;
+                        self.eat(b'\\')?;
+                        self.eat(b'u')?;
                         let second = self.hex4()?;
                         if !(0xDC00..=0xDFFF).contains(&second) {
                             return None;

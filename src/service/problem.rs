@@ -74,6 +74,28 @@ impl Problem {
         Problem::from_diagnostics(status, &[Diagnostic::error(code, detail)], None)
     }
 
+    /// 404: the product or version a request names is not served (E0262).
+    pub fn not_served(detail: impl Into<String>) -> Problem {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            crate::diagnostics::codes::E0262,
+            detail,
+        )
+        .with_help("`GET /v1/products` lists the products and versions served")
+    }
+
+    /// The answer of work run on the blocking pool, or a 500 (E0252) when that work panicked
+    /// or was cancelled.
+    pub fn joined<T>(r: Result<Result<T, Problem>, tokio::task::JoinError>) -> Result<T, Problem> {
+        r.unwrap_or_else(|e| {
+            Err(Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                crate::diagnostics::codes::E0252,
+                e.to_string(),
+            ))
+        })
+    }
+
     /// A problem from the engine's diagnostics; `body` (the parsed request body) turns their
     /// places into JSON Pointers.
     pub fn from_diagnostics(

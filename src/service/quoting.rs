@@ -48,9 +48,7 @@ pub fn quote_body(set: &ProductSet, bytes: &[u8], max_members: usize) -> Result<
     let product = match request::pick(set.products(), spec, &header, path) {
         Ok(p) => p,
         Err(PickError::Unknown(e)) => {
-            return Err(Problem::new(StatusCode::NOT_FOUND, codes::E0262, e)
-                .at("/product")
-                .with_help("`GET /v1/products` lists the products and versions served"));
+            return Err(Problem::not_served(e).at("/product"));
         }
         Err(PickError::NotInForce(d)) => {
             diags.push(d);

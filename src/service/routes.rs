@@ -104,12 +104,7 @@ pub async fn products(State(state): State<Arc<AppState>>) -> Response {
 }
 
 fn unknown_product(code: &str, version: &str) -> Problem {
-    Problem::new(
-        StatusCode::NOT_FOUND,
-        codes::E0262,
-        format!("no product {code}@{version} is served"),
-    )
-    .with_help("`GET /v1/products` lists the products and versions served")
+    Problem::not_served(format!("no product {code}@{version} is served"))
 }
 
 /// One product version: inputs with types, ranges and labels; coverages and their terms;
@@ -207,14 +202,7 @@ where
         Err(p) => return p.into_response(),
     };
     let done = if blocking || bytes.len() > BLOCKING_BODY {
-        match tokio::task::spawn_blocking(move || work(&state, &bytes)).await {
-            Ok(a) => a,
-            Err(e) => Err(Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::E0252,
-                e.to_string(),
-            )),
-        }
+        Problem::joined(tokio::task::spawn_blocking(move || work(&state, &bytes)).await)
     } else {
         work(&state, &bytes)
     };
@@ -250,16 +238,10 @@ pub async fn quote(
     let set = state.products.current();
     let max = state.limits.max_members;
     let answer = if bytes.len() > BLOCKING_BODY {
-        match tokio::task::spawn_blocking(move || super::quoting::quote_body(&set, &bytes, max))
-            .await
-        {
-            Ok(a) => a,
-            Err(e) => Err(Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::E0252,
-                e.to_string(),
-            )),
-        }
+        Problem::joined(
+            tokio::task::spawn_blocking(move || super::quoting::quote_body(&set, &bytes, max))
+                .await,
+        )
     } else {
         super::quoting::quote_body(&set, &bytes, max)
     };

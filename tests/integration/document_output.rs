@@ -202,23 +202,36 @@ fn word_is_refused_for_documents_it_does_not_cover() {
 }
 
 /// A GA-SME policy on the monthly plan as Word, twice.
-fn monthly_policy_docx(dir: &Path) -> (serde_json::Value, PathBuf) {
-    let quote = quote_of("GA-SME", "examples/ga-sme.yaml", Some("monthly"));
-    let path = dir.join("policy.docx");
-    let quote_file = dir.join("quote.json");
-    std::fs::write(&quote_file, compact(&quote)).expect("write");
-    let (status, _, err) = run(&[
+/// Writes `quote` to `quote_file` and renders its policy as `format` into `out`, with `extra`
+/// arguments; the render must succeed.
+fn render_policy(
+    quote: &serde_json::Value,
+    quote_file: &Path,
+    format: &str,
+    out: &Path,
+    extra: &[&str],
+) {
+    std::fs::write(quote_file, compact(quote)).expect("write quote");
+    let mut args = vec![
         "render",
         "--quote",
         quote_file.to_str().expect("path"),
         "--document",
         "policy",
         "--format",
-        "docx",
+        format,
         "--output",
-        path.to_str().expect("path"),
-    ]);
+        out.to_str().expect("path"),
+    ];
+    args.extend_from_slice(extra);
+    let (status, _, err) = run(&args);
     assert_eq!(status, 0, "{err}");
+}
+
+fn monthly_policy_docx(dir: &Path) -> (serde_json::Value, PathBuf) {
+    let quote = quote_of("GA-SME", "examples/ga-sme.yaml", Some("monthly"));
+    let path = dir.join("policy.docx");
+    render_policy(&quote, &dir.join("quote.json"), "docx", &path, &[]);
     (quote, path)
 }
 
@@ -289,25 +302,19 @@ fn docx_texts(bytes: &[u8]) -> Vec<String> {
 fn a_word_export_credit_policy_in_english_states_what_the_html_states() {
     let dir = tempdir("docx-ec-sme");
     let quote = quote_of("EC-SME", "examples/ec-sme.yaml", None);
-    let quote_file = dir.join("quote.json");
-    std::fs::write(&quote_file, compact(&quote)).expect("write");
     let path = dir.join("policy.docx");
-    let (status, _, err) = run(&[
-        "render",
-        "--quote",
-        quote_file.to_str().expect("path"),
-        "--document",
-        "policy",
-        "--lang",
-        "en",
-        "--format",
+    render_policy(
+        &quote,
+        &dir.join("quote.json"),
         "docx",
-        "--policy-options",
-        "examples/ec-sme-policy.yaml",
-        "--output",
-        path.to_str().expect("path"),
-    ]);
-    assert_eq!(status, 0, "{err}");
+        &path,
+        &[
+            "--lang",
+            "en",
+            "--policy-options",
+            "examples/ec-sme-policy.yaml",
+        ],
+    );
     let texts = docx_texts(&std::fs::read(&path).expect("docx"));
     // A label and its value are runs of one paragraph: read them as one text.
     let all = texts.concat();
@@ -471,23 +478,14 @@ fn a_word_policy_opens_in_libreoffice_with_the_same_facts() {
 
 /// `render --quote` of one quote JSON with extra arguments, to a string.
 fn single_render(dir: &Path, quote: &serde_json::Value, name: &str, extra: &[&str]) -> String {
-    let file = dir.join(format!("{name}.json"));
-    std::fs::write(&file, compact(quote)).expect("write quote");
     let out = dir.join(format!("{name}.html"));
-    let mut args = vec![
-        "render",
-        "--quote",
-        file.to_str().expect("path"),
-        "--document",
-        "policy",
-        "--format",
+    render_policy(
+        quote,
+        &dir.join(format!("{name}.json")),
         "html",
-        "--output",
-        out.to_str().expect("path"),
-    ];
-    args.extend_from_slice(extra);
-    let (status, _, err) = run(&args);
-    assert_eq!(status, 0, "{err}");
+        &out,
+        extra,
+    );
     std::fs::read_to_string(out).expect("single render")
 }
 
@@ -590,24 +588,10 @@ fn each_quote_of_a_bulk_run_takes_its_own_policy_options() {
 fn pension_policy(dir: &Path, lang: &str) -> (serde_json::Value, PathBuf, String) {
     let quote = quote_of("BO-ANN", "examples/bo-ann.yaml", None);
     let quote_file = dir.join("quote.json");
-    std::fs::write(&quote_file, compact(&quote)).expect("write");
     let mut outputs = Vec::new();
     for format in ["docx", "html"] {
         let path = dir.join(format!("pension-{lang}.{format}"));
-        let (status, _, err) = run(&[
-            "render",
-            "--quote",
-            quote_file.to_str().expect("path"),
-            "--document",
-            "policy",
-            "--lang",
-            lang,
-            "--format",
-            format,
-            "--output",
-            path.to_str().expect("path"),
-        ]);
-        assert_eq!(status, 0, "{err}");
+        render_policy(&quote, &quote_file, format, &path, &["--lang", lang]);
         outputs.push(path);
     }
     let html = std::fs::read_to_string(&outputs[1]).expect("html");
