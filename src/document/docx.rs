@@ -879,7 +879,7 @@ impl Writer<'_> {
             ),
         ];
         out.extend(self.parties()?);
-        out.extend(self.pension());
+        out.extend(self.pension()?);
         out.extend(self.coverages()?);
         out.extend(self.total_payable()?);
         for plan in self.doc()["plans"].as_array().into_iter().flatten() {
@@ -905,7 +905,7 @@ impl Writer<'_> {
             ),
         ];
         out.extend(self.parties()?);
-        out.extend(self.pension());
+        out.extend(self.pension()?);
         out.extend(self.coverages()?);
         if d["sections"]["buyers"] == Value::Bool(true) {
             out.extend(self.buyers()?);
@@ -931,7 +931,7 @@ impl Writer<'_> {
             ),
         ];
         out.extend(self.parties()?);
-        out.extend(self.pension());
+        out.extend(self.pension()?);
         for plan in self.doc()["plans"].as_array().into_iter().flatten() {
             out.extend(self.instalments(plan)?);
         }

@@ -7,11 +7,12 @@ use super::{Block, Writer, text};
 impl Writer<'_> {
     /// The pension part, as the HTML has it: the benefits, the scenarios of an account at the
     /// payout, and the 利益演示表 by policy year (amounts as the model groups them) with its
-    /// currency and reference-only notice. Nothing without a pension part.
-    pub(super) fn pension(&self) -> Vec<Block> {
+    /// currency and reference-only notice. Nothing without a pension part; an amount that is
+    /// not one is an error, not an empty cell.
+    pub(super) fn pension(&self) -> Result<Vec<Block>, String> {
         let p = &self.doc()["pension"];
         if !p.is_object() {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let mut out = vec![self.section(self.t("pension.title", "保险利益", "Benefits"))];
         for line in self.pension_lines.lines() {
@@ -29,17 +30,15 @@ impl Writer<'_> {
             let rows = scenarios
                 .iter()
                 .map(|s| {
-                    vec![
+                    Ok(vec![
                         text(s, &["name"]),
                         self.percent(&text(s, &["rate"])),
-                        self.money(&text(s, &["account_at_payout"]))
-                            .unwrap_or_default(),
-                        self.money(&text(s, &["yearly_pension"]))
-                            .unwrap_or_default(),
-                        self.money(&text(s, &["payment"])).unwrap_or_default(),
-                    ]
+                        self.money(&text(s, &["account_at_payout"]))?,
+                        self.money(&text(s, &["yearly_pension"]))?,
+                        self.money(&text(s, &["payment"]))?,
+                    ])
                 })
-                .collect();
+                .collect::<Result<_, String>>()?;
             out.push(self.section(self.t("pension.scenarios", "演示情景", "Scenarios")));
             out.push(self.table(
                 vec![
@@ -114,6 +113,6 @@ impl Writer<'_> {
         let size = if scenarios.is_empty() { 17 } else { 14 };
         out.push(self.table_sized(header, rows, Some(size)));
         out.push(self.plain(self.t("pension.notice", "", "")));
-        out
+        Ok(out)
     }
 }
