@@ -367,8 +367,9 @@ fn prepared_context(lang: Lang, ctx: &serde_json::Value) -> Option<tera::Context
     tera::Context::from_serialize(&full).ok()
 }
 
-/// Renders one document with the prepared context; on any failure (or without one) renders
-/// it again the ordinary way, so the error is exactly the one `render` gives.
+/// Renders one document with the prepared context where its kind shares the quote's; on any
+/// failure (or without one) renders it again the ordinary way, so the error, or the refusal of
+/// the document, is exactly the one `render` gives.
 fn render_one(
     renderer: &crate::document::Renderer,
     prepared: Option<&tera::Context>,
@@ -379,6 +380,7 @@ fn render_one(
 ) -> Result<(), RenderError> {
     let name = crate::document::render::template_name(kind, format);
     if let Some(c) = prepared
+        && crate::document::render::shares_quote_context(kind)
         && renderer.render_prepared(&name, c).is_ok()
     {
         return Ok(());

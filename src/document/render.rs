@@ -200,6 +200,13 @@ pub fn document_context(
 
 /// [`document_context`] on a context it owns (no copy of the quote). With `build_model`, a
 /// missing `doc` is built from the quote; without, `doc` is left to the caller.
+/// Whether a document of `kind` has the same context as a quote's (so one context made for the
+/// quote can render it): every kind but the two that [`fill_context`] checks on their own, the
+/// illustration (refused without benefits) and the invoice (which needs a billing).
+pub fn shares_quote_context(kind: DocKind) -> bool {
+    !matches!(kind, DocKind::Illustration | DocKind::Invoice)
+}
+
 fn fill_context(
     kind: DocKind,
     lang: Lang,

@@ -829,3 +829,29 @@ fn mutants_of_shipped_products_never_panic_and_point_at_a_line() {
         "only {invalid} of {total} mutants were reported invalid"
     );
 }
+
+/// A product without benefits that names a benefit illustration fails the template check, as
+/// `render` refuses that document for its quotes.
+#[test]
+fn an_illustration_named_by_a_product_without_benefits_fails_the_template_check() {
+    let (products, diags) = load_paths(
+        &[root().join("products/sp-acc-2025.yaml")],
+        &LoadOptions { templates: None },
+    );
+    assert!(!diags.has_errors(), "{}", describe(&diags.into_vec()));
+    let mut p = products.into_iter().next().expect("SP-ACC");
+    p.documents
+        .insert("illustration".to_string(), "illustration.html".to_string());
+    let out = coverwright::cases::check_templates(&p, &root().join("templates"));
+    let refused: Vec<&Diagnostic> = out
+        .iter()
+        .filter(|d| d.is_error() && d.message.contains("a benefit illustration states"))
+        .collect();
+    // One diagnostic: the refusals of both languages and formats share its place.
+    assert_eq!(refused.len(), 1, "{}", describe(&out));
+    assert!(
+        refused[0].message.ends_with("(SP-ACC@2025.1, zh)"),
+        "{}",
+        describe(&out)
+    );
+}
