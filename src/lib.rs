@@ -54,6 +54,7 @@
 pub mod actuarial;
 #[allow(missing_docs)] // batch
 pub mod batch;
+pub mod cache;
 pub mod cases;
 #[allow(missing_docs)] // census
 pub mod census;

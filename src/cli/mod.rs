@@ -26,6 +26,7 @@ mod rules;
 mod serve;
 mod shell;
 mod style;
+mod validate_cache;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -101,6 +102,10 @@ pub enum Command {
         /// of the project folder).
         #[arg(long, default_value = "templates")]
         templates: PathBuf,
+        /// Neither read nor write the cache of parsed product files and results
+        /// (`$XDG_CACHE_HOME/coverwright`, else `~/.cache/coverwright`).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// List products: code, version, line, segment, effective dates and names.
     List {
@@ -280,12 +285,23 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             paths,
             format,
             templates,
-        } => products::validate(&paths, format, &templates, out, err),
+            no_cache,
+        } => {
+            if !no_cache {
+                coverwright::cache::enable();
+            }
+            products::validate(&paths, format, &templates, out, err)
+        }
         Command::List { paths, format } => products::list(&paths, format, out, err),
         Command::Schema => {
             writeln!(out, "{}", coverwright::schema::product_schema()).map(|_| ExitCode::Success)
         }
-        Command::Quote(a) => quote::quote_cmd(&a, out, err),
+        Command::Quote(a) => {
+            if !a.no_cache {
+                coverwright::cache::enable();
+            }
+            quote::quote_cmd(&a, out, err)
+        }
         Command::Render(a) => quote::render_cmd(&a, err),
         Command::Diff {
             old,

@@ -17,6 +17,43 @@ pub(super) fn validate(
     if let Some(code) = missing(paths, format, out, err)? {
         return Ok(code);
     }
+    let inputs = super::validate_cache::Inputs {
+        paths,
+        templates,
+        format: match format {
+            Format::Text => "text",
+            Format::Json => "json",
+        },
+    };
+    let key = super::validate_cache::key(&inputs);
+    if let Some(done) = key.clone().and_then(super::validate_cache::read) {
+        out.write_all(&done.stdout)?;
+        err.write_all(&done.stderr)?;
+        return Ok(done.code);
+    }
+    let Some(key) = key else {
+        return check_products(paths, format, templates, out, err);
+    };
+    let mut run = super::validate_cache::Output {
+        code: ExitCode::Success,
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+    };
+    run.code = check_products(paths, format, templates, &mut run.stdout, &mut run.stderr)?;
+    out.write_all(&run.stdout)?;
+    err.write_all(&run.stderr)?;
+    super::validate_cache::write(key, &run);
+    Ok(run.code)
+}
+
+/// Loads and checks the products under `paths`: every diagnostic, then a count.
+fn check_products(
+    paths: &[PathBuf],
+    format: Format,
+    templates: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
     let opts = LoadOptions {
         templates: Some(templates.to_path_buf()),
     };

@@ -57,6 +57,10 @@ pub struct QuoteArgs {
     /// folder).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
+    /// Neither read nor write the cache of parsed product files
+    /// (`$XDG_CACHE_HOME/coverwright`, else `~/.cache/coverwright`).
+    #[arg(long)]
+    pub no_cache: bool,
     /// What a policy states besides the quote.
     #[command(flatten)]
     pub policy: PolicyArgs,

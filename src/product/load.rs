@@ -104,7 +104,7 @@ pub fn load_source(
     files: &dyn FileSource,
 ) -> (Option<Product>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let node = match yaml::parse(src) {
+    let node = match yaml::parse_cached(src) {
         Ok(n) => n,
         Err(d) => {
             diags.push(d.in_file(path));
@@ -241,8 +241,13 @@ fn load_files_where(
                 diags.extend(refused);
                 // Files are read and checked on every core; their results are taken in the
                 // files' order, so the output does not depend on the thread count.
+                // One file (a quote's product) is loaded on this thread: no pool is started.
                 let kept: Vec<&PathBuf> = files.iter().filter(|f| keep(f)).collect();
-                let loaded: Vec<_> = kept.par_iter().map(|f| load_file(f, opts)).collect();
+                let loaded: Vec<_> = if kept.len() > 1 {
+                    kept.par_iter().map(|f| load_file(f, opts)).collect()
+                } else {
+                    kept.iter().map(|f| load_file(f, opts)).collect()
+                };
                 for (prod, d) in loaded {
                     diags.extend(d);
                     products.extend(prod);

@@ -263,7 +263,7 @@ pub fn load_file(path: &Path) -> (Option<Baseline>, Diagnostics) {
 /// Checks baseline text; `path` names it in diagnostics.
 pub fn load_source(path: &Path, src: &str) -> (Option<Baseline>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let node = match yaml::parse(src) {
+    let node = match yaml::parse_cached(src) {
         Ok(n) => n,
         Err(d) => {
             diags.push(d.in_file(path));

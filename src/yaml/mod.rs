@@ -29,9 +29,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Span, byte_offset, did_you_mean};
 
+mod cache;
 mod nodes_de;
 mod wrap;
 
+pub use cache::parse_cached;
 pub use nodes_de::*;
 pub use wrap::*;
 

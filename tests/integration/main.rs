@@ -27,6 +27,8 @@ mod safeio_harness;
 mod schedule;
 #[cfg(feature = "service")]
 mod service;
+#[cfg(unix)]
+mod startup_cache;
 mod support;
 mod validate;
 // The binary's command line, for the tests that walk its definition (help, completions).
