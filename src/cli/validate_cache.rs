@@ -19,9 +19,9 @@ use super::ExitCode;
 
 const KIND: &str = "validate";
 /// Most files a cached run's folders may hold together.
-const MAX_FILES: usize = 10_000;
+const MAX_FILES: usize = 2_000;
 /// Most bytes a cached run's files may hold together.
-const MAX_BYTES: u64 = 256 * 1024 * 1024;
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The inputs that decide a `validate` run's output.
 pub(super) struct Inputs<'a> {
