@@ -295,6 +295,12 @@ fn run_steps(
         .iter()
         .map(|s| s.coverage.is_some_and(|c| !r.selected[c as usize]))
         .collect();
+    // Members whose member steps are those of an earlier member (no worksheet to record).
+    let same = if explain {
+        None
+    } else {
+        same_members(p, member_inputs)
+    };
 
     for (si, step) in p.steps.iter().enumerate() {
         if skip[si] {
@@ -350,6 +356,12 @@ fn run_steps(
             }
             Scope::Member => {
                 for m in 0..n {
+                    if let Some(&e) = same.as_ref().and_then(|v| v.get(m))
+                        && e < m
+                    {
+                        member_steps[m][si] = member_steps[e][si];
+                        continue;
+                    }
                     let mut trace = Trace::new();
                     let v = run(
                         Some(m),
@@ -379,6 +391,52 @@ fn run_steps(
         }
     }
     Ok((policy_steps, member_steps, worklines))
+}
+
+/// For each member, the first member (itself or an earlier one) with the same values in the
+/// inputs the member steps read; `None` when a member step reads other members or the policy
+/// year ([`crate::formula::eval::member_local_slots`]), so each member is rated on its own.
+///
+/// Inputs are compared exactly (a number's digits and scale, not only its value), so a member
+/// given an earlier member's step values gets the very values its own evaluation would give;
+/// the earlier member was evaluated first at every step, so a failure is reported for the
+/// same member as without this.
+fn same_members(p: &Product, member_inputs: &[Vec<Value>]) -> Option<Vec<usize>> {
+    let n = member_inputs.len();
+    if n < 2 {
+        return None;
+    }
+    let mut slots = 0u64;
+    for s in p.steps.iter().filter(|s| s.scope == Scope::Member) {
+        slots |= crate::formula::eval::member_local_slots(&s.expr)?;
+    }
+    let picked: Vec<usize> = (0..64usize).filter(|i| slots & (1u64 << i) != 0).collect();
+    let k = picked.len();
+    let mut keys: Vec<Option<ExactValue>> = Vec::with_capacity(n * k);
+    for inputs in member_inputs {
+        keys.extend(picked.iter().map(|&i| inputs.get(i).map(exact)));
+    }
+    let mut first: std::collections::HashMap<&[Option<ExactValue>], usize> =
+        std::collections::HashMap::with_capacity(n);
+    Some(
+        (0..n)
+            .map(|m| *first.entry(&keys[m * k..(m + 1) * k]).or_insert(m))
+            .collect(),
+    )
+}
+
+/// A value compared by its exact form: a number's sign, digits and scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum ExactValue {
+    Num([u8; 16]),
+    Other(Value),
+}
+
+fn exact(v: &Value) -> ExactValue {
+    match v {
+        Value::Num(d) => ExactValue::Num(d.serialize()),
+        other => ExactValue::Other(*other),
+    }
 }
 
 /// Values of each step at policy scope, for each member, and the worksheet lines.

@@ -19,6 +19,7 @@ mod pension;
 mod pension_docs;
 mod properties;
 mod quote;
+mod rating_memo;
 mod regulation;
 mod render;
 mod request;

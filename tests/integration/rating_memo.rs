@@ -1,0 +1,147 @@
+//! Members rated once per distinct set of inputs: a member whose inputs (those the member
+//! steps read) equal an earlier member's takes that member's step values. Rating with a
+//! worksheet evaluates every member on its own, so the two must give the same values for
+//! every member, step and coverage, over every coverage option of GA-SME and GSM-SME.
+
+use std::path::PathBuf;
+
+use coverwright::product::Product;
+use coverwright::product::load::{LoadOptions, load_paths};
+use coverwright::rating::{Rated, rate};
+use coverwright::{request, yaml};
+
+fn products() -> Vec<Product> {
+    let (products, diags) = load_paths(&[PathBuf::from("products")], &LoadOptions::default());
+    assert!(!diags.has_errors(), "{:?}", diags.into_vec());
+    products
+}
+
+/// Twelve members: occupation classes and social insurance repeat, ages mostly differ, and
+/// two members are the same person twice over (name aside).
+fn members(with_class: bool) -> String {
+    let mut s = String::from("members:\n");
+    for i in 0..12u32 {
+        let class = if with_class {
+            format!(
+                ", occupation_class: {}",
+                [1, 2, 1, 4, 6, 2, 3, 1, 5, 4, 2, 1][i as usize]
+            )
+        } else {
+            String::new()
+        };
+        let age = if i == 7 { 29 } else { 20 + 3 * i };
+        let _ = std::fmt::Write::write_fmt(
+            &mut s,
+            format_args!(
+                "  - {{name: 成员{i}, id: \"3301061990010100{i:02}\", age: {age}, gender: {}, social_insurance: {}{class}}}\n",
+                if i % 3 == 0 { "male" } else { "female" },
+                i % 4 != 1,
+            ),
+        );
+    }
+    s
+}
+
+fn request_for(p: &Product, coverages: &str, with_class: bool) -> request::Request {
+    let text = format!(
+        "start: 2025-10-01\nterm: 12\npolicyholder: {{name: 某某有限公司, id: 91330100MA2XXXXXXX, industry: catering, employees: 12, revenue: 600}}\ncoverages:\n{coverages}{}",
+        members(with_class)
+    );
+    let node = yaml::parse(&text).expect("request parses");
+    request::check(p, &node, &PathBuf::from("generated.yaml"), None)
+        .unwrap_or_else(|d| panic!("{coverages}: {:?}", d.into_vec()))
+}
+
+fn assert_same(what: &str, fast: &Rated, each: &Rated) {
+    assert_eq!(fast.member_steps, each.member_steps, "{what}: member steps");
+    assert_eq!(fast.policy_steps, each.policy_steps, "{what}: policy steps");
+    assert_eq!(
+        fast.member_premiums, each.member_premiums,
+        "{what}: member premiums"
+    );
+    assert_eq!(
+        fast.coverage_premiums, each.coverage_premiums,
+        "{what}: coverages"
+    );
+    assert_eq!(fast.total, each.total, "{what}: total");
+    // Exact forms too: the same digits and scale, so the same text in every output.
+    for (a, b) in fast
+        .member_premiums
+        .iter()
+        .flatten()
+        .zip(each.member_premiums.iter().flatten())
+    {
+        assert_eq!(a.serialize(), b.serialize(), "{what}: {a} and {b}");
+    }
+}
+
+#[test]
+fn members_with_the_same_inputs_rate_as_if_each_were_rated_alone_for_every_ga_sme_option() {
+    let products = products();
+    let p = products
+        .iter()
+        .find(|p| p.code == "GA-SME")
+        .expect("GA-SME");
+    let add = [100000, 200000, 300000, 500000, 1000000];
+    let medical_si = [10000, 20000, 50000];
+    let deductible = [0, 100, 200, 300, 500];
+    let ratio = ["60%", "70%", "80%", "90%", "100%"];
+    let daily = [10, 20, 30, 50, 100];
+    let days = [0, 1, 2, 3, 4, 5];
+    let mut checked = 0;
+    for i in 0..10usize {
+        for (medical, allowance) in [(true, true), (true, false), (false, true), (false, false)] {
+            let mut c = format!("  add: {{sum_insured: {}}}\n", add[i % add.len()]);
+            if medical {
+                c += &format!(
+                    "  medical: {{sum_insured: {}, deductible: {}, ratio: {}}}\n",
+                    medical_si[i % medical_si.len()],
+                    deductible[i % deductible.len()],
+                    ratio[i % ratio.len()]
+                );
+            }
+            if allowance {
+                c += &format!(
+                    "  allowance: {{daily: {}, tier: {}, deductible_days: {}}}\n",
+                    daily[i % daily.len()],
+                    i + 1,
+                    days[i % days.len()]
+                );
+            }
+            let r = request_for(p, &c, true);
+            let fast = rate(p, &r, false).expect("rates");
+            let each = rate(p, &r, true).expect("rates with a worksheet");
+            assert_same(&c, &fast, &each);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 40);
+    // A real value: member 1 (class 1) with add 100,000 in a group of 12 (factor 1.00):
+    // 100000 / 1000 × 1.00 ‰ rate of class 1.
+    let r = request_for(p, "  add: {sum_insured: 100000}\n", true);
+    let fast = rate(p, &r, false).expect("rates");
+    assert_eq!(fast.member_premiums[0][0].to_string(), "100.00");
+    assert_eq!(fast.member_premiums[2][0], fast.member_premiums[0][0]);
+}
+
+#[test]
+fn members_with_the_same_inputs_rate_as_if_each_were_rated_alone_for_gsm_sme() {
+    let products = products();
+    let mut checked = 0;
+    for p in products.iter().filter(|p| p.code == "GSM-SME") {
+        for c in [
+            "  outpatient: {sum_insured: 5000, deductible: 100, ratio: 0.8}\n  inpatient: {sum_insured: 50000, deductible: 0, ratio: 0.9}\n",
+            "  inpatient: {sum_insured: 50000, deductible: 0, ratio: 0.9}\n",
+        ] {
+            let r = request_for(p, c, false);
+            let fast = rate(p, &r, false).expect("rates");
+            let each = rate(p, &r, true).expect("rates with a worksheet");
+            assert_same(&format!("{} {c}", p.id()), &fast, &each);
+            checked += 1;
+        }
+    }
+    assert_eq!(
+        checked, 4,
+        "two versions of GSM-SME, two choices of coverage each"
+    );
+}
