@@ -283,25 +283,83 @@ impl Writer<'_> {
         rows: Vec<Vec<String>>,
         size: Option<usize>,
     ) -> Block {
-        let width = TEXT_WIDTH / header.len().max(1);
-        let cell = |s: &str, bold: bool| {
+        let weights = vec![1; header.len()];
+        self.table_weighted(header, rows, size, &weights)
+    }
+
+    /// [`Self::table_sized`] with each column's share of the text width in proportion to
+    /// its weight, so a name column is wide enough for its words.
+    fn table_weighted(
+        &self,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+        size: Option<usize>,
+        weights: &[usize],
+    ) -> Block {
+        let total: usize = weights.iter().sum::<usize>().max(1);
+        let widths: Vec<usize> = weights.iter().map(|w| TEXT_WIDTH * w / total).collect();
+        let cell = |i: usize, s: &str, bold: bool| {
             let run = Run::new().add_text(s);
             let run = match size {
                 Some(n) => run.size(n),
                 None => run,
             };
+            let width = widths.get(i).copied().unwrap_or(TEXT_WIDTH / total);
             TableCell::new()
                 .width(width, WidthType::Dxa)
                 .add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
         };
         let mut out = vec![TableRow::new(
-            header.iter().map(|h| cell(h, true)).collect(),
+            header
+                .iter()
+                .enumerate()
+                .map(|(i, h)| cell(i, h, true))
+                .collect(),
         )];
-        out.extend(
-            rows.iter()
-                .map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())),
-        );
-        Block::T(Box::new(Table::new(out).width(TEXT_WIDTH, WidthType::Dxa)))
+        out.extend(rows.iter().map(|r| {
+            TableRow::new(
+                r.iter()
+                    .enumerate()
+                    .map(|(i, c)| cell(i, c, false))
+                    .collect(),
+            )
+        }));
+        Block::T(Box::new(
+            Table::new(out)
+                .width(TEXT_WIDTH, WidthType::Dxa)
+                .set_grid(widths.clone()),
+        ))
+    }
+
+    /// Label and value pairs, two pairs a row, in a table of four columns (the labels bold).
+    fn pairs(&self, items: Vec<(String, String)>) -> Block {
+        let widths = [22, 28, 22, 28].map(|w| TEXT_WIDTH * w / 100);
+        let cell = |i: usize, s: &str, bold: bool| {
+            let run = Run::new().add_text(s);
+            TableCell::new()
+                .width(widths[i], WidthType::Dxa)
+                .add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+        };
+        let rows = items
+            .chunks(2)
+            .map(|pair| {
+                let mut cells = Vec::new();
+                for (j, (label, value)) in pair.iter().enumerate() {
+                    cells.push(cell(2 * j, label, true));
+                    cells.push(cell(2 * j + 1, value, false));
+                }
+                if pair.len() == 1 {
+                    cells.push(cell(2, "", true));
+                    cells.push(cell(3, "", false));
+                }
+                TableRow::new(cells)
+            })
+            .collect();
+        Block::T(Box::new(
+            Table::new(rows)
+                .width(TEXT_WIDTH, WidthType::Dxa)
+                .set_grid(widths.to_vec()),
+        ))
     }
 
     /// The document model of the context (`doc`), as its JSON.
@@ -631,11 +689,24 @@ impl Writer<'_> {
             header.push(self.t("label.occupation_class", "职业类别", "Occupation class"));
         }
         header.push(self.t("label.premium", "保险费", "Premium"));
+        // The member list is an attachment: it starts on a page of its own.
+        let heading = self.t(
+            "doc.member_list",
+            "被保险人清单",
+            "Schedule of insured members",
+        );
         Ok(vec![
-            self.section(self.t(
-                "doc.member_list",
-                "被保险人清单",
-                "Schedule of insured members",
+            Block::P(Box::new(
+                Paragraph::new()
+                    .keep_next(true)
+                    .page_break_before(true)
+                    .add_run(
+                        Run::new()
+                            .add_text(heading)
+                            .bold()
+                            .size(24)
+                            .fonts(fonts(true)),
+                    ),
             )),
             // 7.5 pt: an 18-character id fits its sixth of the page on one line.
             self.table_sized(header, rows, Some(15)),
@@ -678,7 +749,7 @@ impl Writer<'_> {
         }
         let mut out = vec![
             self.section(self.t("label.buyer_schedule", "买方清单", "Buyer schedule")),
-            self.table(
+            self.table_weighted(
                 vec![
                     self.t("label.no", "序号", "No."),
                     self.t("label.buyer", "买方", "Buyer"),
@@ -694,9 +765,13 @@ impl Writer<'_> {
                     ),
                 ],
                 rows,
+                // 9 pt, the buyer's name wide enough for its words, amounts on one line.
+                Some(18),
+                &[5, 19, 11, 10, 14, 9, 16, 16],
             ),
             self.section(self.t("label.credit_terms", "赔偿比例、申报与缴费", "Credit terms")),
         ];
+        let mut terms = Vec::new();
         let (open, close) = (
             self.t("punct.open", "（", " ("),
             self.t("punct.close", "）", ")"),
@@ -705,7 +780,7 @@ impl Writer<'_> {
             let ratio = format::parse_decimal(&text(p, &["ratio"]))
                 .and_then(format::percent)
                 .map_err(|e| e.to_string())?;
-            out.push(self.line(
+            terms.push((
                 format!(
                     "{}{open}{}{close}",
                     self.t(
@@ -719,7 +794,7 @@ impl Writer<'_> {
             ));
         }
         let wait = text(d, &["waiting_period_days"]);
-        out.push(self.line(
+        terms.push((
             self.t("label.waiting_period", "等待期", "Waiting period"),
             match wait.is_empty() {
                 true => self.t("notice.no_waiting_period", "本产品无等待期。", "None."),
@@ -744,7 +819,7 @@ impl Writer<'_> {
         ] {
             let v = text(c, &[field]);
             if !v.is_empty() {
-                out.push(self.line(self.t(key, zh, en), self.money(&v)?));
+                terms.push((self.t(key, zh, en), self.money(&v)?));
             }
         }
         for (key, zh, en, field) in [
@@ -763,7 +838,7 @@ impl Writer<'_> {
         ] {
             let v = text(c, &[field]);
             if !v.is_empty() {
-                out.push(self.line(
+                terms.push((
                     self.t(key, zh, en),
                     format!(
                         "{}{v}{}",
@@ -773,6 +848,7 @@ impl Writer<'_> {
                 ));
             }
         }
+        out.push(self.pairs(terms));
         Ok(out)
     }
 
@@ -780,28 +856,34 @@ impl Writer<'_> {
     fn closing(&self) -> Vec<Block> {
         let d = self.doc();
         let mut out = Vec::new();
-        let list = |key: &str, zh: &str, en: &str, items: &Value, out: &mut Vec<Block>| {
-            let items: Vec<String> = items
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect();
-            if items.is_empty() {
-                return false;
-            }
-            out.push(self.section(self.t(key, zh, en)));
-            for (i, item) in items.iter().enumerate() {
-                out.push(self.plain(format!("{}. {item}", i + 1)));
-            }
-            true
-        };
+        // `keep`: each item is kept with the next paragraph, so the special clauses and the
+        // dispute clause after them share a page.
+        let list =
+            |key: &str, zh: &str, en: &str, items: &Value, keep: bool, out: &mut Vec<Block>| {
+                let items: Vec<String> = items
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
+                if items.is_empty() {
+                    return false;
+                }
+                out.push(self.section(self.t(key, zh, en)));
+                for (i, item) in items.iter().enumerate() {
+                    let p =
+                        Paragraph::new().add_run(Run::new().add_text(format!("{}. {item}", i + 1)));
+                    out.push(Block::P(Box::new(p.keep_next(keep))));
+                }
+                true
+            };
         list(
             "label.exclusions",
             "责任免除",
             "Exclusions",
             &d["exclusions"],
+            false,
             &mut out,
         );
         if !list(
@@ -809,10 +891,16 @@ impl Writer<'_> {
             "特别约定",
             "Special clauses",
             &d["special_clauses"],
+            true,
             &mut out,
         ) {
             out.push(self.section(self.t("label.special_clauses", "特别约定", "Special clauses")));
-            out.push(self.plain(self.t("notice.no_special_clauses", "无。", "None.")));
+            let none = self.t("notice.no_special_clauses", "无。", "None.");
+            out.push(Block::P(Box::new(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(none))
+                    .keep_next(true),
+            )));
         }
         out.push(self.section(self.t(
             "label.dispute_resolution",

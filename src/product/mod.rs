@@ -139,6 +139,9 @@ pub struct Tier {
 pub struct Limit {
     pub name: Names,
     pub amount: Decimal,
+    /// What `amount` counts; `None`: an amount in the product's currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<LimitUnit>,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -176,6 +179,8 @@ pub struct Step {
     pub note: Option<String>,
     /// The customer label of the worksheet row.
     pub label: Option<Names>,
+    /// What the value is, for the customer worksheet; `None` is a factor.
+    pub unit: Option<StepUnit>,
     pub line: u32,
 }
 

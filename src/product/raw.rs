@@ -310,6 +310,10 @@ pub struct RawTier {
 pub struct RawLimit {
     pub name: Names,
     pub amount: Sp<Num>,
+    /// What `amount` counts: `amount` (in the product's currency; the default), `days` or
+    /// `times`. Documents print it with its unit.
+    #[serde(default)]
+    pub unit: Option<Word<LimitUnit>>,
 }
 
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
@@ -388,6 +392,10 @@ pub struct RawStep {
     /// and never printed).
     #[serde(default)]
     pub label: Option<Names>,
+    /// What the value is, for the customer worksheet: `amount` (in the product's currency,
+    /// shown to its minor unit), `years`, `percent`, or `factor` (shown as it is; the default).
+    #[serde(default)]
+    pub unit: Option<Word<StepUnit>>,
 }
 
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]

@@ -119,6 +119,32 @@ keywords! {
 }
 
 keywords! {
+    /// What a printed limit counts.
+    LimitUnit("LimitUnit") as "limit unit" {
+        /// An amount in the product's currency (the default).
+        Amount = "amount",
+        /// Days.
+        Days = "days",
+        /// A number of times or events.
+        Times = "times",
+    }
+}
+
+keywords! {
+    /// What a rating step's value is, for the customer worksheet.
+    StepUnit("StepUnit") as "step unit" {
+        /// An amount in the product's currency: shown to its minor unit.
+        Amount = "amount",
+        /// A number of years.
+        Years = "years",
+        /// A rate shown as a percentage (`0.115` → `11.5%`).
+        Percent = "percent",
+        /// A rate or factor: shown as it is (the default).
+        Factor = "factor",
+    }
+}
+
+keywords! {
     /// VAT treatment of a coverage.
     Vat("Vat") as "VAT treatment" {
         /// VAT is charged (premiums are VAT-inclusive).
@@ -250,6 +276,8 @@ mod tests {
         agree::<TermUnit>(TermUnit::ALL, TermUnit::as_str);
         agree::<InputType>(InputType::ALL, InputType::as_str);
         agree::<Per>(Per::ALL, Per::as_str);
+        agree::<StepUnit>(StepUnit::ALL, StepUnit::as_str);
+        agree::<LimitUnit>(LimitUnit::ALL, LimitUnit::as_str);
         agree::<Vat>(Vat::ALL, Vat::as_str);
         agree::<RoundingLevel>(RoundingLevel::ALL, RoundingLevel::as_str);
         agree::<ChargeKind>(ChargeKind::ALL, ChargeKind::as_str);

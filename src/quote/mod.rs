@@ -433,6 +433,7 @@ fn coverage_lines(
                 .map(|l| LimitOut {
                     name: l.name.clone(),
                     amount: p.format_money(l.amount),
+                    unit: l.unit,
                 })
                 .collect(),
             tiers: c

@@ -156,6 +156,9 @@ pub struct LimitOut {
     pub name: Names,
     /// Amount.
     pub amount: String,
+    /// What the amount counts (`days`, `times`); absent: an amount in the quote's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<crate::product::LimitUnit>,
 }
 
 /// A reimbursement tier.

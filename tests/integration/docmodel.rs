@@ -478,6 +478,25 @@ fn every_document_prints_on_a4_at_full_size_without_stranded_pages() {
                 "{what}: the settlement table's 保单年度 heading is split"
             ));
         }
+        // A benefit illustration's table ends with several of its rows, not one or two
+        // alone on the last page.
+        if what.contains(" illustration ") {
+            let rows = pages.last().map_or(0, |p| {
+                p.iter()
+                    .filter(|l| {
+                        let w: Vec<&str> = l.split_whitespace().collect();
+                        w.len() >= 5
+                            && w[..2].iter().all(|t| t.parse::<u32>().is_ok())
+                            && w[2].contains('.')
+                    })
+                    .count()
+            });
+            if (1..5).contains(&rows) {
+                problems.push(format!(
+                    "{what}: only {rows} rows of the illustration on its last page"
+                ));
+            }
+        }
         pages_of.push(format!("{what}: {}", pages.len()));
         let most = match what.split(' ').take(2).collect::<Vec<_>>()[..] {
             ["SP-ACC" | "GIG-MED" | "EC-SME", "policy"] => 2,
@@ -724,5 +743,153 @@ fn what_the_printed_pages_showed_wrong_stays_fixed() {
         "error: the illustration document is refused: a benefit illustration states a pension \
          quote's benefits and cash values by policy year; this quote has no `pension` section \
          and no illustration rows\n"
+    );
+}
+
+/// A benefit limit is an amount in the product's currency, printed with it in every format,
+/// unless the product declares that it counts days.
+#[test]
+fn benefit_limits_print_with_their_currency() {
+    let (_, gig, _) = rendered("gig-med", "policy", "zh", "md");
+    assert!(gig.contains("年度累计赔偿限额：¥1,000,000.00"), "{gig}");
+    let (_, gig, _) = rendered("gig-med", "quote", "en", "html");
+    assert!(
+        gig.contains("Annual aggregate limit: </span>CNY 1,000,000.00</li>"),
+        "{gig}"
+    );
+    let (_, gsm, _) = rendered("gsm-sme", "policy", "en", "md");
+    assert!(
+        gsm.contains("Limit per hospital stay: CNY 20,000.00"),
+        "{gsm}"
+    );
+    // A limit in days says so.
+    let (_, ga, _) = rendered("ga-sme", "policy", "en", "md");
+    assert!(
+        ga.contains("Longest paid stay per admission: 90 days"),
+        "{ga}"
+    );
+    let (_, ga, _) = rendered("ga-sme", "quote", "zh", "html");
+    assert!(
+        ga.contains("每次住院最长给付天数：</span>90日</li>"),
+        "{ga}"
+    );
+    let (_, gsm, _) = rendered("gsm-sme", "policy", "zh", "html");
+    assert!(
+        gsm.contains("每次住院赔偿限额：</span>¥20,000.00</li>"),
+        "{gsm}"
+    );
+}
+
+/// A pension worksheet shows its amounts to the fen with the currency, years as years and
+/// factors as they are; the quote's JSON keeps the full precision.
+#[test]
+fn pension_worksheets_show_amounts_in_the_currency() {
+    let (_, zh, _) = rendered("bo-ann", "worksheet", "zh", "md");
+    for row in [
+        "| 1 | 距开始领取年数 | 被保险人 1 (陈建国) | 20年 |",
+        "| 5 | 附加费用率 | 整单 | 11.5% |",
+        "| 6 | 每元年缴保费对应基本保险金额 | 被保险人 1 (陈建国) | 0.34924 |",
+        "| 9 | 基本保险金额 | 被保险人 1 (陈建国) | ¥3,492.40 |",
+        "| 10 | 年领养老金 | 被保险人 1 (陈建国) | ¥3,492.40 |",
+    ] {
+        assert!(zh.contains(row), "{row} in\n{zh}");
+    }
+    let (_, en, _) = rendered("bo-ann", "worksheet", "en", "html");
+    assert!(en.contains("<td class=\"num\">CNY 3,492.40</td>"), "{en}");
+    assert!(en.contains("<td class=\"num\">20 years</td>"), "{en}");
+    let (_, pa, _) = rendered("pa-flex", "worksheet", "en", "md");
+    assert!(pa.contains("| CNY 12,000.00 |"), "{pa}");
+    // The JSON keeps the value as computed.
+    let q = quote("BO-ANN", "examples/bo-ann.yaml");
+    let basic = q["worksheet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["step"] == "basic_amount")
+        .unwrap();
+    assert_eq!(basic["result"], "3492.4");
+}
+
+/// What looking at every document in a browser found wrong, each case as it reads now.
+#[test]
+fn what_the_screenshots_showed_wrong_stays_fixed() {
+    // The invoice's long headings wrap and the over-limit flag stands on a line of its own,
+    // so the month's table stays inside the page.
+    let dir = crate::quote::tempdir("docmodel-look-invoice");
+    let (q, billing, out) = (dir.join("q.json"), dir.join("b.json"), dir.join("i.html"));
+    let (_, quote, _) = run(&[
+        "quote",
+        "--product",
+        "EC-SME",
+        "--request",
+        "examples/ec-sme.yaml",
+        "--format",
+        "json",
+    ]);
+    std::fs::write(&q, quote).unwrap();
+    let (_, b, _) = run(&[
+        "declare",
+        "--quote",
+        q.to_str().unwrap(),
+        "--declarations",
+        "examples/ec-sme-declarations.csv",
+        "--format",
+        "json",
+    ]);
+    std::fs::write(&billing, b).unwrap();
+    let (status, _, err) = run(&[
+        "render",
+        "--quote",
+        q.to_str().unwrap(),
+        "--document",
+        "invoice",
+        "--billing",
+        billing.to_str().unwrap(),
+        "--lang",
+        "en",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    let inv = std::fs::read_to_string(&out).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        inv.contains("<th class=\"num wrap\">Declared value, policy year to date</th>"),
+        "{inv}"
+    );
+    assert!(inv.contains("USD 300,000.00<br><span class=\"flag\">Over limit</span>"));
+    // The settlement's two first columns have two names.
+    assert!(inv.contains("<th class=\"center\">Policy year</th><th>Period</th>"));
+    // Two columns of the tax table are not both called VAT.
+    let (_, q, _) = rendered("ga-sme", "quote", "en", "md");
+    assert!(q.contains("| Coverage | VAT treatment | Premium excluding VAT | VAT | Premium |"));
+    // The notice to read the clauses names what limits the insurer's liability on the line.
+    let (_, q, _) = rendered("ec-sme", "quote", "zh", "md");
+    assert!(q.contains("特别是责任免除、赔偿比例及最高赔偿限额"), "{q}");
+    let (_, q, _) = rendered("ga-sme", "quote", "zh", "md");
+    assert!(q.contains("特别是责任免除、免赔额及赔付比例"), "{q}");
+    // A signature's label and its line stay on one line.
+    let (_, q, _) = rendered("sp-acc", "quote", "en", "html");
+    assert!(q.contains("<span style=\"white-space:nowrap\">Policyholder&#39;s signature: "));
+    // The payment schedule of declarations states the deposit, its due date and the days.
+    let (_, s, _) = rendered("ec-sme", "schedule", "en", "md");
+    for wanted in [
+        "| Deposit premium | USD 1,000.00 (Due date: 1 March 2025) |",
+        "| Minimum premium | USD 2,000.00 |",
+        "| Declaration date | By day 10 of the next month |",
+        "| Premium payment day | By day 15 of the next month |",
+    ] {
+        assert!(s.contains(wanted), "{wanted} in\n{s}");
+    }
+    // The member list's sums insured name their currency; a policy with no tax says none.
+    let (_, p, _) = rendered("ga-sme", "policy", "zh", "html");
+    assert!(p.contains("意外身故及伤残<br>保险金额（元）</th>"), "{p}");
+    let (_, p, _) = rendered("bo-ann", "policy", "zh", "md");
+    assert!(!p.contains("税费合计 ¥0.00"), "{p}");
+    // A Markdown cover states its reimbursement tiers under one label.
+    let (_, p, _) = rendered("gig-med", "policy", "en", "md");
+    assert!(
+        p.contains("Tiered reimbursement: CNY 3,000.00–CNY 20,000.00 40%, CNY 20,000.00–CNY 50,000.00 60%, CNY 50,000.00 and above 100%"),
+        "{p}"
     );
 }

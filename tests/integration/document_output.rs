@@ -325,7 +325,8 @@ fn a_word_export_credit_policy_in_english_states_what_the_html_states() {
         "Schmidt Handels GmbH",
         "USD 250,000.00",
         "Open account (O/A)",
-        "Percentage of indemnity (Refusal of goods by the buyer): ",
+        // The credit terms stand two pairs a row: a label's cell, then its value's.
+        "Percentage of indemnity (Refusal of goods by the buyer)80%",
         "In words: ",
         "SAY US DOLLARS TWO THOUSAND SIXTY-FIVE ONLY",
         "Arbitration commission: ",
@@ -467,6 +468,13 @@ fn a_word_policy_opens_in_libreoffice_with_the_same_facts() {
         "pdftotext",
         &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()],
     );
+    // The member list, an attachment, starts on a page of its own with all ten members.
+    let list = layout
+        .split('\u{c}')
+        .find(|p| p.contains("被保险人清单"))
+        .expect("a member list");
+    assert!(list.contains("张伟") && list.contains("吴刚"), "{list}");
+    assert!(!list.contains("争议处理"), "{list}");
     assert!(
         layout
             .lines()
@@ -686,4 +694,53 @@ fn a_word_pension_policy_opens_in_libreoffice_with_the_same_facts() {
         assert!(text.contains(&wanted), "{wanted} in {text}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Needs LibreOffice (`soffice`) and poppler-utils, as `.ci/run` installs them.
+#[test]
+#[ignore]
+fn a_word_export_credit_policy_keeps_buyer_names_whole_and_its_closing_together() {
+    let quote = quote_of("EC-SME", "examples/ec-sme.yaml", None);
+    for (lang, special, dispute) in [
+        ("en", "Special clauses", "Dispute resolution"),
+        ("zh", "特别约定", "争议处理"),
+    ] {
+        let dir = tempdir(&format!("docx-libreoffice-ec-{lang}"));
+        let path = dir.join("policy.docx");
+        render_policy(
+            &quote,
+            &dir.join("quote.json"),
+            "docx",
+            &path,
+            &[
+                "--lang",
+                lang,
+                "--policy-options",
+                "examples/ec-sme-policy.yaml",
+            ],
+        );
+        libreoffice_text(&dir, &path);
+        let pdf = dir.join("policy.pdf");
+        let layout = tool(
+            "pdftotext",
+            &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()],
+        );
+        // The buyer column is wide enough for the words of a buyer's name, the amount
+        // columns for an amount.
+        assert!(layout.contains("Distribuidora"), "{lang}: {layout}");
+        assert!(
+            layout
+                .lines()
+                .any(|l| l.contains("Schmidt") && l.contains("250,000.00")),
+            "{lang}: {layout}"
+        );
+        // The special clauses and the dispute clause share a page: the dispute clause is
+        // never left alone on a last page.
+        let page = layout
+            .split('\u{c}')
+            .find(|p| p.contains(dispute))
+            .unwrap_or_else(|| panic!("{lang}: no {dispute} in {layout}"));
+        assert!(page.contains(special), "{lang}: {page}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -173,9 +173,11 @@ pub struct StepModel {
     pub scope: String,
     /// Coverage name, for a coverage's premium step.
     pub coverage: Option<String>,
-    /// The value shown: the premium to two places for a premium step, else the result to at
-    /// most six places.
+    /// The value shown: a premium or other amount to the currency's minor unit, else the
+    /// result to at most six places.
     pub value: String,
+    /// `amount` (printed with the currency), `percent`, `years` or `factor` (printed as it is).
+    pub unit: &'static str,
     /// This step's result is a coverage premium (in money).
     pub is_premium: bool,
     /// The formula (actuary variant).

@@ -137,6 +137,12 @@ pub struct ProductTerms {
     pub clauses: BTreeMap<String, Bilingual>,
     /// Customer labels of worksheet steps, by step name.
     pub step_labels: BTreeMap<String, Bilingual>,
+    /// What the value of a worksheet step is (an amount, years), by step name; a step not
+    /// named is a factor, shown as it is.
+    pub step_units: BTreeMap<String, crate::product::StepUnit>,
+    /// How the product rounds an amount: an amount step is shown to the currency's minor
+    /// unit with it.
+    pub rounding: crate::money::RoundingMode,
     /// Exclusions (责任免除) stated on the policy.
     pub exclusions: Vec<Bilingual>,
 }
@@ -164,6 +170,12 @@ impl ProductTerms {
                     Some((s.name.clone(), label))
                 })
                 .collect(),
+            step_units: p
+                .steps
+                .iter()
+                .filter_map(|s| Some((s.name.clone(), s.unit?)))
+                .collect(),
+            rounding: p.rounding.mode(),
             ..ProductTerms::default()
         }
     }

@@ -2,6 +2,7 @@
 //! premiums to the total.
 
 use super::*;
+use crate::product::StepUnit;
 
 pub(super) fn tie(name: String, amount: Decimal, check: Decimal) -> TieRow {
     TieRow {
@@ -19,6 +20,17 @@ pub(super) fn factor(d: Decimal) -> String {
         .to_string()
 }
 
+/// An amount step's value to the currency's minor unit, rounded as the product rounds (the
+/// quote's JSON keeps the full precision).
+fn amount(v: Decimal, currency: &str, o: &DocOptions, step: &str) -> Result<String, ModelError> {
+    let c = crate::money::Currency::from_code(currency)
+        .ok_or_else(|| ModelError(format!("the quote's currency `{currency}` is not known")))?;
+    let r = c
+        .round(v, o.product.rounding)
+        .ok_or_else(|| ModelError(format!("the amount of step `{step}` is too large")))?;
+    Ok(crate::money::format_plain(r))
+}
+
 pub(super) fn worksheet_model(q: &QuoteView, o: &DocOptions) -> Result<WorksheetModel, ModelError> {
     let lang = o.lang;
     let cover_name = |code: &str| {
@@ -33,31 +45,45 @@ pub(super) fn worksheet_model(q: &QuoteView, o: &DocOptions) -> Result<Worksheet
         .worksheet
         .iter()
         .enumerate()
-        .map(|(i, w)| StepModel {
-            number: i + 1,
-            step: w.step.clone(),
-            label: o
-                .product
-                .step_labels
-                .get(&w.step)
-                .and_then(|b| b.get(lang))
-                .map(str::to_string),
-            // The members of an export-credit quote are the declared buyers' shipments.
-            scope: match w.scope.strip_prefix("member ") {
-                Some(rest) if q.product.line == "export_credit" => format!("buyer {rest}"),
-                _ => w.scope.clone(),
-            },
-            coverage: w.coverage.as_deref().map(cover_name),
-            value: match w.premium {
-                Some(p) => money(p),
-                None => factor(w.result),
-            },
-            is_premium: w.premium.is_some(),
-            formula: w.formula.clone(),
-            line: w.line.clone(),
-            operands: w.operands.clone(),
+        .map(|(i, w)| {
+            let unit = match w.premium {
+                Some(_) => StepUnit::Amount,
+                None => o
+                    .product
+                    .step_units
+                    .get(&w.step)
+                    .copied()
+                    .unwrap_or(StepUnit::Factor),
+            };
+            let value = match (w.premium, unit) {
+                (Some(p), _) => money(p),
+                (None, StepUnit::Amount) => amount(w.result, &q.currency, o, &w.step)?,
+                (None, _) => factor(w.result),
+            };
+            Ok(StepModel {
+                number: i + 1,
+                step: w.step.clone(),
+                label: o
+                    .product
+                    .step_labels
+                    .get(&w.step)
+                    .and_then(|b| b.get(lang))
+                    .map(str::to_string),
+                // The members of an export-credit quote are the declared buyers' shipments.
+                scope: match w.scope.strip_prefix("member ") {
+                    Some(rest) if q.product.line == "export_credit" => format!("buyer {rest}"),
+                    _ => w.scope.clone(),
+                },
+                coverage: w.coverage.as_deref().map(cover_name),
+                value,
+                unit: unit.as_str(),
+                is_premium: w.premium.is_some(),
+                formula: w.formula.clone(),
+                line: w.line.clone(),
+                operands: w.operands.clone(),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, ModelError>>()?;
 
     let mut coverages = Vec::new();
     let mut premium_sum = Decimal::ZERO;

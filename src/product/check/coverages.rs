@@ -157,6 +157,11 @@ impl Checker<'_> {
                 limits.push(Limit {
                     name: self.names(&l.name),
                     amount,
+                    unit: l
+                        .unit
+                        .as_ref()
+                        .and_then(word)
+                        .filter(|u| *u != LimitUnit::Amount),
                 });
             }
         }

@@ -136,6 +136,7 @@ impl Checker<'_> {
                         expr: Expr::Const(Value::Num(Decimal::ZERO)),
                         note: None,
                         label: None,
+                        unit: None,
                         line: s.step.span.line,
                     });
                     continue;
@@ -148,6 +149,7 @@ impl Checker<'_> {
                     expr,
                     note: s.note.as_ref().map(|n| n.value.clone()),
                     label: s.label.as_ref().map(|n| self.names(n)),
+                    unit: s.unit.as_ref().and_then(word),
                     line: s.step.span.line,
                 });
             }
