@@ -16,7 +16,8 @@ fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, Stri
     c.args(args)
         .current_dir(dir)
         .env_remove("COVERWRIGHT_ROOT")
-        .env_remove("NO_COLOR");
+        .env_remove("NO_COLOR")
+        .env("XDG_CACHE_HOME", crate::support::CACHE_HOME);
     for (k, v) in env {
         c.env(k, v);
     }

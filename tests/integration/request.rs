@@ -279,6 +279,7 @@ fn run_with_stdin(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coverwright"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("XDG_CACHE_HOME", crate::support::CACHE_HOME)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
