@@ -9,7 +9,9 @@
 //! - an entry carries a checksum of its bytes and is written to a temporary file and renamed
 //!   into place, so a reader sees a whole entry or none;
 //! - a cache that cannot be read or written is ignored, never an error: [`read`] gives `None`
-//!   and [`write`] does nothing.
+//!   and [`write`] does nothing;
+//! - the cache stays bounded: a write that leaves more than [`MAX_ENTRIES`] entries of its
+//!   kind removes the oldest written until [`KEEP_ENTRIES`] remain.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,12 @@ use sha2::{Digest, Sha256};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Most entries of one kind kept after a write.
+pub const MAX_ENTRIES: usize = 256;
+
+/// How many entries of a kind a write that found more than [`MAX_ENTRIES`] leaves.
+pub const KEEP_ENTRIES: usize = 192;
 
 /// Leading bytes of every entry.
 const MAGIC: &[u8; 8] = b"CWCACHE1";
@@ -121,7 +129,31 @@ pub fn read(kind: &str, key: Key) -> Option<Vec<u8>> {
 /// Stores `body` as the entry of `kind` and `key`; any failure leaves the cache as it was.
 pub fn write(kind: &str, key: Key, body: &[u8]) {
     let Some(path) = key.file(kind) else { return };
-    let _ = write_atomically(&path, body);
+    if write_atomically(&path, body).is_ok()
+        && let Some(folder) = path.parent()
+    {
+        prune(folder);
+    }
+}
+
+/// Removes the oldest written entries of a folder holding more than [`MAX_ENTRIES`], down
+/// to [`KEEP_ENTRIES`]; temporary files of writes in progress are left alone.
+fn prune(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with(".tmp-"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if found.len() <= MAX_ENTRIES {
+        return;
+    }
+    found.sort();
+    for (_, old) in &found[..found.len() - KEEP_ENTRIES] {
+        let _ = std::fs::remove_file(old);
+    }
 }
 
 fn write_atomically(path: &Path, body: &[u8]) -> std::io::Result<()> {
@@ -144,4 +176,34 @@ fn write_atomically(path: &Path, body: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn a_folder_over_the_bound_keeps_its_newest_entries() {
+        let folder = std::env::temp_dir().join(format!("cw-cache-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).unwrap();
+        for i in 0..(MAX_ENTRIES + 10) {
+            let f = std::fs::File::create(folder.join(format!("e{i:04}"))).unwrap();
+            f.set_modified(UNIX_EPOCH + Duration::from_secs(1_000_000 + i as u64))
+                .unwrap();
+        }
+        std::fs::write(folder.join(".tmp-1-1"), b"in progress").unwrap();
+        prune(&folder);
+        let mut left: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left.len(), KEEP_ENTRIES + 1);
+        assert_eq!(left[0], ".tmp-1-1");
+        assert_eq!(left[1], format!("e{:04}", MAX_ENTRIES + 10 - KEEP_ENTRIES));
+        assert_eq!(left[KEEP_ENTRIES], format!("e{:04}", MAX_ENTRIES + 9));
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
 }
