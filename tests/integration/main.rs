@@ -28,6 +28,7 @@ mod schedule;
 #[cfg(feature = "service")]
 mod service;
 mod support;
+mod typeset;
 mod validate;
 // The binary's command line, for the tests that walk its definition (help, completions).
 #[allow(dead_code, unused_imports, clippy::result_large_err)]
