@@ -414,10 +414,13 @@ impl Writer {
         if e.has_class("rule2") {
             return self.out.push_str("#cw-rule2\n");
         }
-        let keep = e.has_class("keep") && !too_tall_to_keep(e);
+        // A page break cannot sit inside a block: what holds one is laid out transparently.
+        let holds_break = e.elements().any(holds_page_break);
+        let keep = e.has_class("keep") && !holds_break && !too_tall_to_keep(e);
         let sticky = style_value(e, "break-after") == Some("avoid");
         let right = style_value(e, "text-align") == Some("right");
         let container = match tag {
+            _ if holds_break || e.has_class("sheet") => "",
             "h1" if !e.has_class("title") => "cw-title",
             "h2" => "cw-h2",
             "h3" | "h4" => "cw-h3",
@@ -531,6 +534,11 @@ impl Writer {
         }
         self.out.push_str(")\n");
     }
+}
+
+/// Whether `e` or an element inside it starts a new page.
+fn holds_page_break(e: &Element) -> bool {
+    e.has_class("page-break") || e.elements().any(holds_page_break)
 }
 
 /// Whether a `.keep` element is too tall to keep on one page (it would be cut off): a rough
