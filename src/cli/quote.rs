@@ -101,7 +101,8 @@ pub struct RenderArgs {
     /// For `worksheet`: show formulas, operands and file:line for product authors.
     #[arg(long)]
     pub actuary: bool,
-    /// For `--format pdf`: `typst` (the built-in typesetter, no browser) or `chromium`.
+    /// For `--format pdf`: `chromium` (a headless browser) or `typst` (the built-in
+    /// typesetter, no browser).
     #[arg(long, value_enum, default_value_t = coverwright::document::PdfEngine::DEFAULT)]
     pub pdf_engine: coverwright::document::PdfEngine,
     /// Folder of product files: the quote's product and `insurers/insurers.yaml` (default:

@@ -1,5 +1,5 @@
 //! Making PDFs of rendered HTML documents: the engine choice and the printer of a run
-//! ([`PdfPrinter`], [`PdfEngine`]: the native typesetter, `super::typeset`, by default), and
+//! ([`PdfPrinter`], [`PdfEngine`]: the native typesetter, `super::typeset`, or Chromium), and
 //! the Chromium engine, one headless Chromium kept for the whole run, described below.
 //!
 //! The browser is found on `PATH` under one of the names in [`PDF_PROGRAMS`]. A

@@ -1,7 +1,9 @@
 //! The native PDF typesetter (`render --format pdf`, engine `typst`): text that extracts,
 //! real fonts, page numbers, same bytes twice, request text never read as markup, and every
 //! element and class of the templates mapped. Needs the fonts and poppler-utils that `.ci/run`
-//! installs (`fonts-noto-cjk`, `fonts-dejavu-core`, `poppler-utils`); no browser.
+//! installs (`fonts-noto-cjk`, `fonts-dejavu-core`, `poppler-utils`); no browser. Ignored
+//! until the typesetter's pages have been checked against the browser's on every document;
+//! run with `cargo test --test integration typeset -- --ignored`.
 #![cfg(feature = "typeset")]
 
 use std::path::{Path, PathBuf};
@@ -49,6 +51,8 @@ fn render(q: &Path, example: &str, document: &str, lang: &str, format: &str, out
         format,
         "--output",
         out.to_str().unwrap(),
+        "--pdf-engine",
+        "typst",
     ];
     if Path::new(&policy).is_file() {
         args.extend(["--policy-options", policy.as_str()]);
@@ -91,6 +95,7 @@ fn html_value<'a>(html: &'a str, before: &str) -> &'a str {
 }
 
 #[test]
+#[ignore = "the typesetter is checked by hand before it becomes the default"]
 fn a_ga_sme_policy_typesets_in_both_languages() {
     let dir = tempdir("policy");
     let q = quote("ga-sme", &dir);
@@ -135,6 +140,7 @@ fn a_ga_sme_policy_typesets_in_both_languages() {
 }
 
 #[test]
+#[ignore = "the typesetter is checked by hand before it becomes the default"]
 fn page_numbers_count_the_pages_of_each_document() {
     let dir = tempdir("pages");
     let q = quote("ga-sme", &dir);
@@ -151,6 +157,7 @@ fn page_numbers_count_the_pages_of_each_document() {
 }
 
 #[test]
+#[ignore = "the typesetter is checked by hand before it becomes the default"]
 fn request_text_is_printed_literally_never_as_markup() {
     let name = r#"#set page(width: 1cm) $x$ *b* _i_ `c` <l> @r \ [x] #{panic("no")}"#;
     let escaped = name
@@ -176,6 +183,7 @@ fn request_text_is_printed_literally_never_as_markup() {
 }
 
 #[test]
+#[ignore = "the typesetter is checked by hand before it becomes the default"]
 fn unknown_markup_is_typeset_as_text_and_named() {
     let html = "<html><body><marquee class=\"odd\">滚动 <blink>文字</blink></marquee>\
                 <p style=\"color: red\">红</p></body></html>";
@@ -197,6 +205,7 @@ fn unknown_markup_is_typeset_as_text_and_named() {
 /// Every element, class and style the templates produce has a Typst mapping, for every
 /// document each example product offers, in both languages.
 #[test]
+#[ignore = "the typesetter is checked by hand before it becomes the default"]
 fn every_template_is_fully_mapped() {
     let dir = tempdir("mapped");
     for (example, documents) in [

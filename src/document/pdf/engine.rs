@@ -1,8 +1,8 @@
 //! The choice of PDF engine and the printer every PDF goes through.
 //!
-//! Two engines make the same PDF from the same HTML: the native typesetter
-//! ([`super::super::typeset`], feature `typeset`, the default) and one headless Chromium
-//! kept for the run. The process's engine is set once by the command line
+//! Two engines make a PDF from the same HTML: the native typesetter
+//! ([`super::super::typeset`], feature `typeset`) and one headless Chromium kept for the run
+//! (the default, [`PdfEngine::DEFAULT`]). The process's engine is set once by the command line
 //! ([`set_pdf_engine`], `--pdf-engine`) and read by [`PdfPrinter::start`] and
 //! [`super::html_to_pdf`].
 
@@ -22,12 +22,9 @@ pub enum PdfEngine {
 }
 
 impl PdfEngine {
-    /// The engine used unless another is set: the typesetter when built in.
-    pub const DEFAULT: PdfEngine = if cfg!(feature = "typeset") {
-        PdfEngine::Typst
-    } else {
-        PdfEngine::Chromium
-    };
+    /// The engine used unless another is set: Chromium, until the typesetter's output has
+    /// been checked page by page against the browser's for every document.
+    pub const DEFAULT: PdfEngine = PdfEngine::Chromium;
 
     /// The engine's name on the command line.
     pub fn name(self) -> &'static str {
