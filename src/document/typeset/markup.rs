@@ -298,18 +298,25 @@ impl Writer {
         if t.starts_with(|c: char| c.is_ascii_whitespace()) {
             *space = true;
         }
-        for word in t.split_ascii_whitespace() {
-            if *space {
-                self.out.push(' ');
-            }
+        let words: Vec<&str> = t.split_ascii_whitespace().collect();
+        if !words.is_empty() {
+            self.pending_space(space);
             self.out.push('#');
-            self.out.push_str(&typst_string(word));
+            self.out.push_str(&typst_string(&words.join(" ")));
             self.out.push(';');
-            *space = false;
         }
         if t.ends_with(|c: char| c.is_ascii_whitespace()) {
             *space = true;
         }
+    }
+
+    /// Writes a pending space between inline items (as a string: markup spaces next to
+    /// embedded expressions are not kept), never at the start of a block or line.
+    fn pending_space(&mut self, space: &mut bool) {
+        if *space && !self.out.ends_with(['[', '\n']) && !self.out.is_empty() {
+            self.out.push_str("#\" \";");
+        }
+        *space = false;
     }
 
     fn inline_element(&mut self, e: &Element, space: &mut bool) {
@@ -322,9 +329,7 @@ impl Writer {
             }
             "span" if e.has_class("line") => {
                 let width = style_value(e, "width").filter(|w| is_length(w));
-                if *space {
-                    self.out.push(' ');
-                }
+                self.pending_space(space);
                 let _ = write!(self.out, "#cw-line({});", width.unwrap_or("30mm"));
                 *space = false;
                 return;
@@ -347,9 +352,7 @@ impl Writer {
             }
             return;
         }
-        if *space {
-            self.out.push(' ');
-        }
+        self.pending_space(space);
         for f in &functions {
             let _ = write!(self.out, "#{f}[");
         }
@@ -613,7 +616,7 @@ mod tests {
         );
         assert!(c.source.contains(r##"#cw-p["##), "{}", c.source);
         assert!(
-            c.source.contains(r##"#"A"; #"*b*"; #strong[#"#c";]"##),
+            c.source.contains(r##"#"A *b*";#" ";#strong[#"#c";]"##),
             "{}",
             c.source
         );
