@@ -302,6 +302,9 @@ fn reference(name: &str) -> Option<char> {
         "quot" => '"',
         "apos" => '\'',
         "nbsp" => '\u{a0}',
+        "ensp" => '\u{2002}',
+        "emsp" => '\u{2003}',
+        "thinsp" => '\u{2009}',
         "mdash" => '—',
         "ndash" => '–',
         "middot" => '·',
@@ -319,12 +322,12 @@ mod tests {
     #[test]
     fn parses_nested_elements_attributes_and_references() {
         let root = parse(
-            "<!DOCTYPE html><!-- c --><p class='a b' x=1>A &amp; B&nbsp;<b>C</b><br>D &#x4E2D;&#25991; &bogus;</p>",
+            "<!DOCTYPE html><!-- c --><p class='a b' x=1>A &amp; B&nbsp;<b>C</b><br>D &#x4E2D;&#25991;&emsp;&bogus;</p>",
         );
         let p = root.find("p").expect("p");
         assert_eq!(p.attr("x"), Some("1"));
         assert!(p.has_class("b"));
-        assert_eq!(p.text(), "A & B\u{a0}CD 中文 &bogus;");
+        assert_eq!(p.text(), "A & B\u{a0}CD 中文\u{2003}&bogus;");
         assert_eq!(
             p.elements().map(|e| e.tag.as_str()).collect::<Vec<_>>(),
             ["b", "br"]
