@@ -5,7 +5,10 @@
 #
 #   scripts/bench_documents.sh                 # 1,000 quotes, every format
 #   QUOTES=100 FORMATS="html pdf" scripts/bench_documents.sh
+#   PDF_ENGINE=chromium QUOTES=40 FORMATS=pdf scripts/bench_documents.sh
+#   NO_BUILD=1 ...                             # use target/release/coverwright as it is
 #
+# PDFs are made with PDF_ENGINE (default typst, the built-in typesetter; or chromium).
 # The census is deterministic: quote n has the ten members of examples/ga-sme-census.csv
 # with the id's last four digits replaced by n, so every quote has its own quote id. Outputs
 # go to a scratch folder (BENCH_DIR, default a temporary folder).
@@ -16,9 +19,10 @@ QUOTES=${QUOTES:-1000}
 FORMATS=${FORMATS:-html docx pdf}
 DIR=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$DIR"
+PDF_ENGINE=${PDF_ENGINE:-typst}
 BIN=target/release/coverwright
 
-cargo build --release --quiet
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
 echo "machine: $(nproc) cores; scratch: $DIR"
 
 # The census: a `company` column grouping ten rows per quote.
@@ -48,10 +52,12 @@ for format in $FORMATS; do
   echo "load average before $format: $(cut -d' ' -f1-3 /proc/loadavg)"
   /usr/bin/time -f "%e %U %S %M" -o "$DIR/time-$format" \
     "$BIN" render --quotes "$DIR/quotes.jsonl" --document policy --lang zh --format "$format" \
-    --output-dir "$DIR/$format"
+    --output-dir "$DIR/$format" --pdf-engine "$PDF_ENGINE"
   read -r wall user sys rss <"$DIR/time-$format"
-  printf '%s: %d files, %s s wall, %s + %s s CPU (user + sys), %s KB peak RSS\n' \
-    "$format" "$(ls "$DIR/$format" | wc -l)" "$wall" "$user" "$sys" "$rss"
+  files=$(ls "$DIR/$format" | wc -l)
+  printf '%s: %d files, %s s wall, %s + %s s CPU (user + sys), %s ms CPU a document, %s KB peak RSS\n' \
+    "$format" "$files" "$wall" "$user" "$sys" \
+    "$(awk -v u="$user" -v s="$sys" -v n="$files" 'BEGIN { printf "%.1f", n ? (u + s) * 1000 / n : 0 }')" "$rss"
   if [ "$format" = pdf ]; then
     # Every font embedded as a real font: no Type 3 in any PDF of the run.
     type3=0
@@ -61,7 +67,7 @@ for format in $FORMATS; do
       fi
     done
     first=$(ls "$DIR"/pdf/*.pdf | head -1)
-    echo "pdf: $type3 file(s) with a Type 3 font; $(pdfinfo "$first" | awk '/^Pages:/ {print $2}') page(s) in $(basename "$first"); fonts:"
+    echo "pdf ($PDF_ENGINE): $type3 file(s) with a Type 3 font; $(pdfinfo "$first" | awk '/^Pages:/ {print $2}') page(s) in $(basename "$first"); fonts:"
     pdffonts "$first"
     [ "$type3" -eq 0 ]
   fi

@@ -105,6 +105,10 @@ pub struct RenderArgs {
     /// For `worksheet`: show formulas, operands and file:line for product authors.
     #[arg(long)]
     pub actuary: bool,
+    /// For `--format pdf`: `chromium` (a headless browser) or `typst` (the built-in
+    /// typesetter, no browser).
+    #[arg(long, value_enum, default_value_t = coverwright::document::PdfEngine::DEFAULT)]
+    pub pdf_engine: coverwright::document::PdfEngine,
     /// Folder of product files: the quote's product and `insurers/insurers.yaml` (default:
     /// `products/` of the project folder).
     #[arg(long, default_value = "products")]
@@ -307,6 +311,7 @@ pub(super) fn quote_cmd(
 }
 
 pub(super) fn render_cmd(a: &RenderArgs, err: &mut dyn Write) -> std::io::Result<ExitCode> {
+    coverwright::document::set_pdf_engine(a.pdf_engine);
     if let (Some(quotes), Some(dir)) = (&a.quotes, &a.output_dir) {
         return super::render_bulk::render_bulk_cmd(a, quotes, dir, err);
     }

@@ -1,4 +1,6 @@
-//! Printing rendered HTML documents to PDF with one headless Chromium kept for the whole run.
+//! Making PDFs of rendered HTML documents: the engine choice and the printer of a run
+//! ([`PdfPrinter`], [`PdfEngine`]: the native typesetter, `super::typeset`, or Chromium), and
+//! the Chromium engine, one headless Chromium kept for the whole run, described below.
 //!
 //! The browser is found on `PATH` under one of the names in [`PDF_PROGRAMS`]. A
 //! [`PdfPrinter`] starts it once with a fresh, empty profile directory (removed afterwards),
@@ -53,7 +55,10 @@ use serde_json::{Value, json};
 
 use super::error::RenderError;
 
+mod engine;
 mod reproducible;
+use engine::typeset;
+pub use engine::{PdfEngine, PdfPrinter, pdf_engine, set_pdf_engine};
 pub use reproducible::{FIXED_PDF_DATE, make_reproducible};
 
 /// The program names looked for on `PATH`, in order.
@@ -172,8 +177,8 @@ fn fresh_dir(kind: &str) -> Result<PathBuf, RenderError> {
 
 /// One headless Chromium, started once and reused for every document it prints.
 ///
-/// Dropping the printer closes the browser and removes its profile and scratch folders.
-pub struct PdfPrinter {
+/// Dropping it closes the browser and removes its profile and scratch folders.
+struct Browser {
     program: PathBuf,
     child: Child,
     commands: std::fs::File,
@@ -181,7 +186,7 @@ pub struct PdfPrinter {
     stderr: Option<std::thread::JoinHandle<String>>,
     session: String,
     frame: String,
-    /// Pages opened besides the first for [`PdfPrinter::print_all`]: `(session, frame)`.
+    /// Pages opened besides the first for [`Browser::print_all`]: `(session, frame)`.
     more_pages: Vec<(String, String)>,
     next_id: u64,
     events: VecDeque<Value>,
@@ -190,9 +195,9 @@ pub struct PdfPrinter {
     printed: u64,
 }
 
-impl std::fmt::Debug for PdfPrinter {
+impl std::fmt::Debug for Browser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PdfPrinter")
+        f.debug_struct("Browser")
             .field("program", &self.program)
             .field("printed", &self.printed)
             .finish_non_exhaustive()
@@ -222,12 +227,12 @@ fn wire_pipe_fds(command: &mut Command, read_end: i32, write_end: i32) {
     }
 }
 
-impl PdfPrinter {
+impl Browser {
     /// Starts the browser and opens the page documents are printed on.
     ///
     /// Fails with [`RenderError::PdfProgramMissing`] when no browser is installed, and with
     /// [`RenderError::Pdf`] when it cannot be started or does not answer.
-    pub fn start() -> Result<PdfPrinter, RenderError> {
+    fn start() -> Result<Browser, RenderError> {
         let Some(program) = find_pdf_program() else {
             return Err(RenderError::PdfProgramMissing {
                 html: PathBuf::from("<documents>"),
@@ -257,7 +262,7 @@ impl PdfPrinter {
                 return Err(e);
             }
         };
-        let mut printer = PdfPrinter {
+        let mut printer = Browser {
             program,
             child,
             commands,
@@ -550,7 +555,7 @@ impl PdfPrinter {
             .collect()
     }
 
-    /// The work of [`PdfPrinter::print_all`]: fills `done`; an error ends the run.
+    /// The work of [`Browser::print_all`]: fills `done`; an error ends the run.
     fn print_into(
         &mut self,
         htmls: &[String],
@@ -570,7 +575,7 @@ impl PdfPrinter {
         let mut pending: std::collections::HashMap<u64, (usize, usize, bool)> =
             std::collections::HashMap::new();
         let mut next = 0;
-        let mut start = |printer: &mut PdfPrinter,
+        let mut start = |printer: &mut Browser,
                          page: usize,
                          pending: &mut std::collections::HashMap<u64, (usize, usize, bool)>|
          -> Result<(), String> {
@@ -669,7 +674,7 @@ fn pdf_of(printed: &Value) -> Result<Vec<u8>, String> {
     Ok(pdf)
 }
 
-impl Drop for PdfPrinter {
+impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.send("Browser.close", json!({}), false);
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -792,13 +797,44 @@ fn spawn_browser(program: &Path, profile: &Path) -> Result<Spawned, String> {
     ))
 }
 
-/// Prints the HTML file `html_path` to `pdf_path` with a headless Chromium started for this
-/// one document (`--print-to-pdf`; use a [`PdfPrinter`] for many), with the same font
-/// configuration, and fixes its dates and ids ([`make_reproducible`]).
+/// Prints the HTML file `html_path` to `pdf_path` with the process's engine
+/// ([`pdf_engine`]).
+///
+/// The typesetter reads the file and writes the PDF. Chromium is started for this one
+/// document (`--print-to-pdf`; use a [`PdfPrinter`] for many), with the same font
+/// configuration, and its dates and ids are fixed ([`make_reproducible`]).
 ///
 /// Fails with [`RenderError::PdfProgramMissing`] when no browser is installed, and with
-/// [`RenderError::Pdf`] when the browser fails, times out or writes no PDF.
+/// [`RenderError::Pdf`] when the engine fails (a missing font, a browser that times out or
+/// writes no PDF).
 pub fn html_to_pdf(html_path: &Path, pdf_path: &Path) -> Result<(), RenderError> {
+    match pdf_engine() {
+        PdfEngine::Chromium => chromium_html_to_pdf(html_path, pdf_path),
+        PdfEngine::Typst => {
+            let html = std::fs::read_to_string(html_path).map_err(|source| RenderError::Io {
+                path: html_path.to_path_buf(),
+                source,
+            })?;
+            let bytes = typeset(&html).map_err(|e| match e {
+                RenderError::Pdf {
+                    program, detail, ..
+                } => RenderError::Pdf {
+                    program,
+                    html: html_path.to_path_buf(),
+                    pdf: pdf_path.to_path_buf(),
+                    detail,
+                },
+                other => other,
+            })?;
+            std::fs::write(pdf_path, bytes).map_err(|source| RenderError::Io {
+                path: pdf_path.to_path_buf(),
+                source,
+            })
+        }
+    }
+}
+
+fn chromium_html_to_pdf(html_path: &Path, pdf_path: &Path) -> Result<(), RenderError> {
     let html = absolute(html_path)?;
     let pdf = absolute(pdf_path)?;
     if !html.is_file() {

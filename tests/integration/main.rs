@@ -31,6 +31,7 @@ mod service;
 #[cfg(unix)]
 mod startup_cache;
 mod support;
+mod typeset;
 mod validate;
 // The binary's command line, for the tests that walk its definition (help, completions).
 #[allow(dead_code, unused_imports, clippy::result_large_err)]
