@@ -106,7 +106,7 @@ pub struct RenderArgs {
     #[arg(long)]
     pub actuary: bool,
     /// For `--format pdf`: `chromium` (a headless browser) or `typst` (the built-in
-    /// typesetter, no browser).
+    /// typesetter, no browser; in builds with the cargo feature `typeset`).
     #[arg(long, value_enum, default_value_t = coverwright::document::PdfEngine::DEFAULT)]
     pub pdf_engine: coverwright::document::PdfEngine,
     /// Folder of product files: the quote's product and `insurers/insurers.yaml` (default:

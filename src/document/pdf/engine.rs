@@ -74,7 +74,7 @@ fn no_typesetter() -> RenderError {
         program: std::path::PathBuf::from("typst"),
         html: std::path::PathBuf::from("<document>"),
         pdf: std::path::PathBuf::from("<pdf>"),
-        detail: "this build has no typesetter (feature `typeset`); use --pdf-engine chromium"
+        detail: "this build has no typesetter: use --pdf-engine chromium, or rebuild with `cargo build --release --features typeset`"
             .to_string(),
     }
 }
