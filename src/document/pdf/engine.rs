@@ -90,7 +90,8 @@ enum Engine {
 /// (started once, its profile removed when the printer is dropped).
 pub struct PdfPrinter {
     engine: Engine,
-    /// A browser started on demand for [`PdfPrinter::overflow_at_a4`].
+    /// A browser started on demand for [`PdfPrinter::overflow_at_a4`] (typesetter only).
+    #[cfg_attr(not(feature = "typeset"), allow(dead_code))]
     measurer: Option<Box<Browser>>,
 }
 
@@ -180,6 +181,10 @@ impl PdfPrinter {
     /// (see the browser's `overflow_at_a4`). Starts a browser for it when the printer has
     /// none.
     pub fn overflow_at_a4(&mut self, html: &str) -> Result<Vec<String>, RenderError> {
+        #[cfg_attr(
+            not(feature = "typeset"),
+            allow(clippy::infallible_destructuring_match)
+        )]
         let browser = match &mut self.engine {
             Engine::Browser(b) => b,
             #[cfg(feature = "typeset")]
