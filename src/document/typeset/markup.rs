@@ -588,9 +588,9 @@ pub(super) fn is_length(s: &str) -> bool {
     match unit {
         Some(u) => {
             let n = &s[..s.len() - u.len()];
-            !n.is_empty()
-                && n.chars().all(|c| c.is_ascii_digit() || c == '.')
-                && n.parse::<f64>().is_ok()
+            let (whole, fraction) = n.split_once('.').unwrap_or((n, "0"));
+            let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+            digits(whole) && digits(fraction)
         }
         None => false,
     }
@@ -599,6 +599,18 @@ pub(super) fn is_length(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_are_digits_with_one_optional_fraction_and_a_unit() {
+        for ok in ["30mm", "8.5pt", "19%", "1cm", "0.75em"] {
+            assert!(is_length(ok), "{ok}");
+        }
+        for bad in [
+            "mm", "auto", "1.2.3mm", ".5mm", "5.mm", "-3mm", "3px", "1e3pt", "3 mm",
+        ] {
+            assert!(!is_length(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn strings_escape_only_what_typst_strings_need() {
