@@ -395,7 +395,7 @@ fn run_steps(
 
 /// For each member, the first member (itself or an earlier one) with the same values in the
 /// inputs the member steps read; `None` when a member step reads other members or the policy
-/// year ([`crate::formula::eval::member_local_slots`]), so each member is rated on its own.
+/// year ([`Product::member_step_inputs`]), so each member is rated on its own.
 ///
 /// Inputs are compared exactly (a number's digits and scale, not only its value), so a member
 /// given an earlier member's step values gets the very values its own evaluation would give;
@@ -406,11 +406,7 @@ fn same_members(p: &Product, member_inputs: &[Vec<Value>]) -> Option<Vec<usize>>
     if n < 2 {
         return None;
     }
-    let mut slots = 0u64;
-    for s in p.steps.iter().filter(|s| s.scope == Scope::Member) {
-        slots |= crate::formula::eval::member_local_slots(&s.expr)?;
-    }
-    let picked: Vec<usize> = (0..64usize).filter(|i| slots & (1u64 << i) != 0).collect();
+    let picked = p.member_step_inputs.as_deref()?;
     let k = picked.len();
     let mut keys: Vec<Option<ExactValue>> = Vec::with_capacity(n * k);
     for inputs in member_inputs {

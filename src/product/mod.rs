@@ -324,6 +324,12 @@ pub struct Product {
     pub terms: Vec<TermSlot>,
     pub tables: Vec<Table>,
     pub steps: Vec<Step>,
+    /// The member input slots the member steps read, in order, when no member step reads
+    /// other members, the policy year or premiums paid
+    /// ([`crate::formula::eval::member_local_slots`]): members of one request with the same
+    /// values in these slots get the same member step values. `None` otherwise. Found when
+    /// the product is checked.
+    pub member_step_inputs: Option<Vec<usize>>,
     pub rounding: Rounding,
     pub minimum_premium: Option<Decimal>,
     pub vat_rate: Decimal,

@@ -277,6 +277,7 @@ impl<'a> Checker<'a> {
             coverages: d.coverages,
             terms: d.slots,
             tables: d.tables,
+            member_step_inputs: member_step_inputs(&d.steps),
             steps: d.steps,
             rounding: d.rounding?,
             minimum_premium: d.minimum_premium,
@@ -324,4 +325,14 @@ fn suggest(word: &Sp<String>, options: &[&str]) -> String {
 
 fn suggest_in<'a>(word: &str, options: impl Iterator<Item = &'a str>) -> String {
     crate::diagnostics::suggest(word, options)
+}
+
+/// The member input slots the member steps read, when each member step's value depends on its
+/// own member only (see [`Product::member_step_inputs`]).
+fn member_step_inputs(steps: &[Step]) -> Option<Vec<usize>> {
+    let mut slots = 0u64;
+    for s in steps.iter().filter(|s| s.scope == Scope::Member) {
+        slots |= crate::formula::eval::member_local_slots(&s.expr)?;
+    }
+    Some((0..64usize).filter(|i| slots & (1u64 << i) != 0).collect())
 }
