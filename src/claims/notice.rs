@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::Settlement;
-use crate::document::{DocOptions, RenderError, Renderer, html_to_pdf};
+use crate::document::{DocOptions, RenderError, Renderer, print_html};
 use crate::quote::Quote;
 
 /// The template context: the settlement, the quote, the language, the currency and the date
@@ -66,11 +66,7 @@ pub fn write(
         }
         "pdf" => {
             let html = render_text(&r, s, q, options, "html", &issue)?;
-            let temp = output.with_extension(format!("{}.html", std::process::id()));
-            std::fs::write(&temp, html).map_err(io)?;
-            let printed = html_to_pdf(&temp, output).map_err(|e| e.to_string());
-            let _ = std::fs::remove_file(&temp);
-            printed
+            print_html(&html, output).map_err(|e| e.to_string())
         }
         _ => Err(format!(
             "`{}`: give the notice a file name ending in .html, .md or .pdf",

@@ -27,5 +27,5 @@ pub use engine::{DEFAULT_TEMPLATE_DIR, Renderer};
 pub use error::{MissingKey, RenderError};
 pub use format::{FormatError, Lang};
 pub use model::{DocOptions, DocumentModel, ModelError};
-pub use pdf::{PdfEngine, PdfPrinter, html_to_pdf, set_pdf_engine};
+pub use pdf::{PdfEngine, PdfPrinter, html_to_pdf, print_html, set_pdf_engine};
 pub use render::{DocKind, OutFormat, render_document, render_to_string};

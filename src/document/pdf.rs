@@ -57,8 +57,9 @@ use super::error::RenderError;
 
 mod engine;
 mod reproducible;
-use engine::typeset;
-pub use engine::{PdfEngine, PdfPrinter, pdf_engine, set_pdf_engine};
+pub use engine::{
+    PdfEngine, PdfPrinter, html_to_pdf, pdf_engine, print_html, set_pdf_engine, temp_html_path,
+};
 pub use reproducible::{FIXED_PDF_DATE, make_reproducible};
 
 /// The program names looked for on `PATH`, in order.
@@ -797,44 +798,7 @@ fn spawn_browser(program: &Path, profile: &Path) -> Result<Spawned, String> {
     ))
 }
 
-/// Prints the HTML file `html_path` to `pdf_path` with the process's engine
-/// ([`pdf_engine`]).
-///
-/// The typesetter reads the file and writes the PDF. Chromium is started for this one
-/// document (`--print-to-pdf`; use a [`PdfPrinter`] for many), with the same font
-/// configuration, and its dates and ids are fixed ([`make_reproducible`]).
-///
-/// Fails with [`RenderError::PdfProgramMissing`] when no browser is installed, and with
-/// [`RenderError::Pdf`] when the engine fails (a missing font, a browser that times out or
-/// writes no PDF).
-pub fn html_to_pdf(html_path: &Path, pdf_path: &Path) -> Result<(), RenderError> {
-    match pdf_engine() {
-        PdfEngine::Chromium => chromium_html_to_pdf(html_path, pdf_path),
-        PdfEngine::Typst => {
-            let html = std::fs::read_to_string(html_path).map_err(|source| RenderError::Io {
-                path: html_path.to_path_buf(),
-                source,
-            })?;
-            let bytes = typeset(&html).map_err(|e| match e {
-                RenderError::Pdf {
-                    program, detail, ..
-                } => RenderError::Pdf {
-                    program,
-                    html: html_path.to_path_buf(),
-                    pdf: pdf_path.to_path_buf(),
-                    detail,
-                },
-                other => other,
-            })?;
-            std::fs::write(pdf_path, bytes).map_err(|source| RenderError::Io {
-                path: pdf_path.to_path_buf(),
-                source,
-            })
-        }
-    }
-}
-
-fn chromium_html_to_pdf(html_path: &Path, pdf_path: &Path) -> Result<(), RenderError> {
+pub(super) fn chromium_html_to_pdf(html_path: &Path, pdf_path: &Path) -> Result<(), RenderError> {
     let html = absolute(html_path)?;
     let pdf = absolute(pdf_path)?;
     if !html.is_file() {

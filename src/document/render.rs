@@ -44,7 +44,7 @@
 //! Rendering is deterministic: the same context gives byte-identical HTML and Markdown.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use serde_json::{Map, Value};
@@ -53,7 +53,7 @@ use super::engine::Renderer;
 use super::error::RenderError;
 use super::format::{FormatError, Lang};
 use super::model::{DocOptions, DocumentModel, ProductTerms};
-use super::pdf::html_to_pdf;
+use super::pdf::print_html;
 
 /// The documents that can be rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -496,7 +496,7 @@ pub fn render_quote_to(
         }
         OutFormat::Pdf => {
             let html = render_quote(renderer, kind, OutFormat::Html, quote, options, billing)?;
-            print_pdf(&html, output)
+            print_html(&html, output)
         }
         OutFormat::Docx => {
             let bytes = render_owned_docx(renderer, kind, quote.clone(), options, billing)?;
@@ -506,18 +506,6 @@ pub fn render_quote_to(
             })
         }
     }
-}
-
-fn print_pdf(html: &str, output: &Path) -> Result<(), RenderError> {
-    let temp = temp_html_path(output)?;
-    write_file(&temp, html)?;
-    let printed = html_to_pdf(&temp, output);
-    let removed = std::fs::remove_file(&temp).map_err(|source| RenderError::Io {
-        path: temp.clone(),
-        source,
-    });
-    printed?;
-    removed
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -617,7 +605,7 @@ pub fn render_document(
         }
         OutFormat::Pdf => {
             let html = render_to_string(renderer, kind, lang, OutFormat::Html, context)?;
-            print_pdf(&html, output)
+            print_html(&html, output)
         }
         OutFormat::Docx => {
             let bytes = super::docx::render_docx(renderer, kind, lang, context)?;
@@ -630,21 +618,6 @@ pub fn render_document(
 }
 
 /// `dir/.name.pdf.<pid>.html` for `dir/name.pdf`.
-fn temp_html_path(output: &Path) -> Result<PathBuf, RenderError> {
-    let Some(file_name) = output.file_name() else {
-        return Err(RenderError::PathRefused {
-            path: output.to_path_buf(),
-            reason: "the output must name a file".to_string(),
-        });
-    };
-    let name = format!(
-        ".{}.{}.html",
-        file_name.to_string_lossy(),
-        std::process::id()
-    );
-    Ok(output.with_file_name(name))
-}
-
 fn write_file(path: &Path, text: &str) -> Result<(), RenderError> {
     std::fs::write(path, text).map_err(|source| RenderError::Io {
         path: path.to_path_buf(),
@@ -775,18 +748,5 @@ mod tests {
         ] {
             assert_eq!(context_of(kind, ctx), Err(message.to_string()));
         }
-    }
-
-    #[test]
-    fn the_temporary_html_sits_beside_the_output() {
-        let p = match temp_html_path(Path::new("/out/policy.pdf")) {
-            Ok(p) => p,
-            Err(e) => panic!("{e}"),
-        };
-        assert_eq!(
-            p,
-            PathBuf::from(format!("/out/.policy.pdf.{}.html", std::process::id()))
-        );
-        assert!(temp_html_path(Path::new("/")).is_err());
     }
 }

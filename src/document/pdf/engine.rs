@@ -3,14 +3,14 @@
 //! Two engines make a PDF from the same HTML: the native typesetter
 //! ([`super::super::typeset`], feature `typeset`) and one headless Chromium kept for the run
 //! (the default, [`PdfEngine::DEFAULT`]). The process's engine is set once by the command line
-//! ([`set_pdf_engine`], `--pdf-engine`) and read by [`PdfPrinter::start`] and
-//! [`super::html_to_pdf`].
+//! ([`set_pdf_engine`], `--pdf-engine`) and read by [`PdfPrinter::start`] (many documents)
+//! and by [`print_html`] and [`html_to_pdf`] (one document, from its text or its file).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::super::error::RenderError;
-use super::Browser;
+use super::{Browser, chromium_html_to_pdf};
 
 /// A way of making PDFs from the HTML documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,14 +25,6 @@ impl PdfEngine {
     /// The engine used unless another is set: Chromium, until the typesetter's output has
     /// been checked page by page against the browser's for every document.
     pub const DEFAULT: PdfEngine = PdfEngine::Chromium;
-
-    /// The engine's name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            PdfEngine::Typst => "typst",
-            PdfEngine::Chromium => "chromium",
-        }
-    }
 }
 
 /// The process's engine: 0 the default, 1 typst, 2 chromium.
@@ -58,13 +50,13 @@ pub fn pdf_engine() -> PdfEngine {
 
 /// Typesets one HTML document with the process's typesetter.
 #[cfg(feature = "typeset")]
-pub(super) fn typeset(html: &str) -> Result<Vec<u8>, RenderError> {
+fn typeset(html: &str) -> Result<Vec<u8>, RenderError> {
     super::super::typeset::Typesetter::shared()?.pdf(html)
 }
 
 /// Without the `typeset` feature there is no typesetter.
 #[cfg(not(feature = "typeset"))]
-pub(super) fn typeset(_html: &str) -> Result<Vec<u8>, RenderError> {
+fn typeset(_html: &str) -> Result<Vec<u8>, RenderError> {
     Err(no_typesetter())
 }
 
@@ -194,5 +186,107 @@ impl PdfPrinter {
             },
         };
         browser.overflow_at_a4(html)
+    }
+}
+
+/// Prints the HTML document `html` to `pdf_path` with the process's engine
+/// ([`pdf_engine`]): the typesetter typesets the text as it is; Chromium prints it from a
+/// temporary file beside `pdf_path` ([`temp_html_path`]), removed afterwards.
+///
+/// Fails as [`html_to_pdf`] does, and when the temporary file cannot be written.
+pub fn print_html(html: &str, pdf_path: &Path) -> Result<(), RenderError> {
+    match pdf_engine() {
+        PdfEngine::Typst => typeset_to_file(html, Path::new("<document>"), pdf_path),
+        PdfEngine::Chromium => {
+            let temp = temp_html_path(pdf_path)?;
+            std::fs::write(&temp, html).map_err(|source| RenderError::Io {
+                path: temp.clone(),
+                source,
+            })?;
+            let printed = chromium_html_to_pdf(&temp, pdf_path);
+            let removed = std::fs::remove_file(&temp).map_err(|source| RenderError::Io {
+                path: temp.clone(),
+                source,
+            });
+            printed?;
+            removed
+        }
+    }
+}
+
+/// The temporary HTML file a browser prints `output` from: hidden, beside it, named after it
+/// and this process.
+pub fn temp_html_path(output: &Path) -> Result<PathBuf, RenderError> {
+    let Some(file_name) = output.file_name() else {
+        return Err(RenderError::PathRefused {
+            path: output.to_path_buf(),
+            reason: "the output must name a file".to_string(),
+        });
+    };
+    let name = format!(
+        ".{}.{}.html",
+        file_name.to_string_lossy(),
+        std::process::id()
+    );
+    Ok(output.with_file_name(name))
+}
+
+/// Prints the HTML file `html_path` to `pdf_path` with the process's engine
+/// ([`pdf_engine`]).
+///
+/// The typesetter reads the file and writes the PDF. Chromium is started for this one
+/// document (`--print-to-pdf`; use a [`PdfPrinter`] for many), with the same font
+/// configuration, and its dates and ids are fixed ([`super::make_reproducible`]).
+///
+/// Fails with [`RenderError::PdfProgramMissing`] when no browser is installed, and with
+/// [`RenderError::Pdf`] when the engine fails (a missing font, a browser that times out or
+/// writes no PDF).
+pub fn html_to_pdf(html_path: &Path, pdf_path: &Path) -> Result<(), RenderError> {
+    match pdf_engine() {
+        PdfEngine::Chromium => chromium_html_to_pdf(html_path, pdf_path),
+        PdfEngine::Typst => {
+            let html = std::fs::read_to_string(html_path).map_err(|source| RenderError::Io {
+                path: html_path.to_path_buf(),
+                source,
+            })?;
+            typeset_to_file(&html, html_path, pdf_path)
+        }
+    }
+}
+
+/// Typesets `html` (named `html_label` in errors) into the file `pdf_path`.
+fn typeset_to_file(html: &str, html_label: &Path, pdf_path: &Path) -> Result<(), RenderError> {
+    let bytes = typeset(html).map_err(|e| match e {
+        RenderError::Pdf {
+            program, detail, ..
+        } => RenderError::Pdf {
+            program,
+            html: html_label.to_path_buf(),
+            pdf: pdf_path.to_path_buf(),
+            detail,
+        },
+        other => other,
+    })?;
+    std::fs::write(pdf_path, bytes).map_err(|source| RenderError::Io {
+        path: pdf_path.to_path_buf(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_temporary_html_sits_beside_the_output() {
+        let p = match temp_html_path(Path::new("/out/policy.pdf")) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            p,
+            PathBuf::from(format!("/out/.policy.pdf.{}.html", std::process::id()))
+        );
+        assert!(temp_html_path(Path::new("/")).is_err());
     }
 }
