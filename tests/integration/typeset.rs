@@ -99,9 +99,9 @@ fn html_value<'a>(html: &'a str, before: &str) -> &'a str {
 fn a_ga_sme_policy_typesets_in_both_languages() {
     let dir = tempdir("policy");
     let q = quote("ga-sme", &dir);
-    for (lang, page_one, company) in [
-        ("zh", "第 1 页 共 ", "杭州某某餐饮有限公司"),
-        ("en", "Page 1 of ", "杭州某某餐饮有限公司"),
+    for (lang, page_one, company, currency) in [
+        ("zh", "第 1 页 共 ", "杭州某某餐饮有限公司", "¥"),
+        ("en", "Page 1 of ", "杭州某某餐饮有限公司", "CNY "),
     ] {
         let html = dir.join(format!("policy-{lang}.html"));
         render(&q, "ga-sme", "policy", lang, "html", &html);
@@ -112,7 +112,7 @@ fn a_ga_sme_policy_typesets_in_both_languages() {
             number.starts_with("P-GA-SME-") || number.contains("Q-GA-SME-"),
             "{number}"
         );
-        assert!(total.starts_with('¥'), "{total}");
+        assert!(total.starts_with(currency), "{lang}: {total}");
 
         let pdf = dir.join(format!("policy-{lang}.pdf"));
         render(&q, "ga-sme", "policy", lang, "pdf", &pdf);

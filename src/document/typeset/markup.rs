@@ -258,12 +258,19 @@ impl Writer {
     /// Writes `nodes` as blocks: runs of inline nodes become paragraphs.
     pub(super) fn blocks(&mut self, nodes: &[Node]) {
         let mut run: Vec<&Node> = Vec::new();
-        for node in nodes {
+        for (i, node) in nodes.iter().enumerate() {
             if is_block(node) {
                 self.inline_run(&run);
                 run.clear();
                 if let Node::Element(e) = node {
-                    self.block_element(e);
+                    if next_block_avoids_break_before(&nodes[i + 1..]) {
+                        // Kept with the block after it (`break-before: avoid` there).
+                        self.out.push_str("#cw-sticky[\n");
+                        self.block_element(e);
+                        self.out.push_str("]\n");
+                    } else {
+                        self.block_element(e);
+                    }
                 }
             } else {
                 run.push(node);
@@ -346,6 +353,10 @@ impl Writer {
             }
         }
         functions.extend(self.wrappers(e));
+        if style_value(e, "white-space") == Some("nowrap") {
+            // A box is never broken across lines.
+            functions.push("box");
+        }
         if functions.is_empty() {
             for c in &e.children {
                 self.inline(c, space);
@@ -386,7 +397,13 @@ impl Writer {
         for (prop, _) in style_decls(e) {
             if !matches!(
                 prop.as_str(),
-                "width" | "height" | "display" | "text-align" | "break-after"
+                "width"
+                    | "height"
+                    | "display"
+                    | "text-align"
+                    | "break-after"
+                    | "break-before"
+                    | "white-space"
             ) {
                 self.unknown.insert(format!("style:{prop}"));
             }
@@ -578,6 +595,21 @@ pub(super) fn style_value<'a>(e: &'a Element, prop: &str) -> Option<&'a str> {
         let (p, v) = d.split_once(':')?;
         p.trim().eq_ignore_ascii_case(prop).then_some(v.trim())
     })
+}
+
+/// Whether the first block of `rest` (after blank text only) asks not to be parted from the
+/// block before it (`break-before: avoid`).
+fn next_block_avoids_break_before(rest: &[Node]) -> bool {
+    for node in rest {
+        match node {
+            Node::Text(t) if t.trim().is_empty() => {}
+            Node::Element(e) if is_block(node) => {
+                return style_value(e, "break-before") == Some("avoid");
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Whether `s` is a plain CSS length Typst reads the same way (`30mm`, `19%`, `12pt`).
