@@ -11,36 +11,29 @@ use crate::request::Request;
 /// The quote id: a hash of the product version, its content and the checked request.
 pub fn quote_id(p: &Product, r: &Request, as_of: NaiveDate) -> String {
     use std::fmt::Write;
-    let mut h = Sha256::new();
-    h.update(p.code.as_bytes());
-    h.update(b"@");
-    h.update(p.version.as_bytes());
-    h.update(p.content_hash.as_bytes());
-    // One buffer for every piece hashed; the bytes are those of the `Debug` and `show` forms.
-    let mut s = String::with_capacity(128);
+    // Every piece hashed goes into one buffer, hashed at once; the bytes are those of the
+    // `Debug` and `show` forms, each value followed by a zero byte.
+    let mut s = String::with_capacity(256);
+    s.push_str(&p.code);
+    s.push('@');
+    s.push_str(&p.version);
+    s.push_str(&p.content_hash);
     let _ = write!(s, "{as_of}|{}|{}|", r.start, r.term);
     debug_party(&mut s, &r.policyholder);
     let _ = write!(s, "|{:?}|{:?}|", r.plan, r.selected);
-    h.update(s.as_bytes());
     for v in r.policy.iter().chain(&r.terms) {
-        s.clear();
-        show_into(&mut s, p, v);
-        h.update(s.as_bytes());
-        h.update([0]);
+        show_into(&mut s, &p.interner, v);
+        s.push('\0');
     }
     for m in &r.members {
-        s.clear();
         debug_party(&mut s, &m.party);
-        h.update(s.as_bytes());
         for v in &m.inputs {
-            s.clear();
-            show_into(&mut s, p, v);
-            h.update(s.as_bytes());
-            h.update([0]);
+            show_into(&mut s, &p.interner, v);
+            s.push('\0');
         }
     }
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let digest = h.finalize();
+    let digest = Sha256::digest(s.as_bytes());
     let mut id = String::with_capacity(p.code.len() + 19);
     id.push_str("Q-");
     id.push_str(&p.code);
@@ -52,16 +45,39 @@ pub fn quote_id(p: &Product, r: &Request, as_of: NaiveDate) -> String {
     id
 }
 
-/// Appends a value as [`Interner::show`](crate::formula::Interner::show) writes it.
-fn show_into(out: &mut String, p: &Product, v: &Value) {
+/// Appends a value as [`Interner::show`](crate::formula::Interner::show) writes it. Whole
+/// numbers (ages, classes, counts) are written digit by digit, without the formatter.
+fn show_into(out: &mut String, words: &crate::formula::Interner, v: &Value) {
     use std::fmt::Write;
     match v {
         Value::Num(d) => {
-            let _ = write!(out, "{}", d.normalize());
+            let n = d.normalize();
+            match u64::try_from(n.mantissa()) {
+                Ok(u) if n.scale() == 0 && u > 0 => push_u64(out, u),
+                _ => {
+                    let _ = write!(out, "{n}");
+                }
+            }
         }
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Text(t) => out.push_str(p.interner.word(*t)),
+        Value::Text(t) => out.push_str(words.word(*t)),
     }
+}
+
+/// Appends the decimal digits of `n`.
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits only.
+    out.extend(digits[i..].iter().map(|&b| b as char));
 }
 
 /// Appends `{:?}` of a party. Names and ids of plain ASCII and common CJK characters, which
@@ -99,6 +115,34 @@ fn debug_str(out: &mut String, s: &str) {
 mod tests {
     use super::*;
     use crate::request::Party;
+
+    #[test]
+    fn numbers_are_shown_as_display_of_the_normalized_value() {
+        let words = crate::formula::Interner::default();
+        for text in [
+            "0",
+            "-0",
+            "0.00",
+            "1",
+            "35",
+            "35.0",
+            "-7",
+            "12.50",
+            "1E+3",
+            "18446744073709551615",
+            "18446744073709551616",
+            "79228162514264337593543950335",
+            "-1.5",
+            "0.001",
+        ] {
+            let d: rust_decimal::Decimal = text.parse().unwrap_or_else(|_| {
+                rust_decimal::Decimal::from_scientific(text).expect("a number")
+            });
+            let mut s = String::new();
+            show_into(&mut s, &words, &Value::Num(d));
+            assert_eq!(s, d.normalize().to_string(), "{text}");
+        }
+    }
 
     #[test]
     fn party_debug_fast_path_writes_what_debug_writes() {
