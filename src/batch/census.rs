@@ -65,11 +65,13 @@ pub(super) fn open_census(
     ),
     BatchError,
 > {
-    let reader = CensusReader::open(&opts.input, opts.encoding, crate::census::MAX_CENSUS_BYTES)
-        .map_err(|e| match e {
-            crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
-            e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
-        })?;
+    let mut reader =
+        CensusReader::open(&opts.input, opts.encoding, crate::census::MAX_CENSUS_BYTES).map_err(
+            |e| match e {
+                crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
+                e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
+            },
+        )?;
     let extra: Vec<&str> = opts
         .group_column
         .iter()
@@ -84,6 +86,8 @@ pub(super) fn open_census(
                 problems,
             ))
         })?;
+    // Problems in a row are reported by row and column.
+    reader.without_positions();
     Ok((reader, layout))
 }
 
@@ -370,7 +374,7 @@ fn book_record(
     out: &mut Out,
 ) -> Kind {
     let p = c.product;
-    let rated = crate::rating::eligibility_and_rate(p, req, false);
+    let rated = crate::rating::eligibility_and_rate_with_memo(p, req, &mut out.memo);
     let result = match rated {
         Ok(Ok(rated)) => super::book::write_quoted(out, p, req, &rated, c.qopts, record, group),
         Ok(Err(failures)) => {

@@ -77,7 +77,8 @@ pub enum CensusError {
     Header(Vec<RowError>),
 }
 
-/// One row: its row number, its cells (decoded and untrimmed) and where each cell starts.
+/// One row: its row number, its cells (decoded and untrimmed) and where each cell starts
+/// (empty after [`CensusReader::without_positions`]).
 #[derive(Clone, Debug)]
 pub struct CensusRow {
     pub row: usize,
@@ -92,6 +93,8 @@ pub struct CensusReader<R> {
     header: Vec<String>,
     header_starts: Vec<Pos>,
     raw: RawRecord,
+    /// Whether rows carry where each cell starts ([`CensusRow::starts`]).
+    positions: bool,
 }
 
 /// Largest census file read (bytes).
@@ -159,6 +162,7 @@ impl<R: Read + Seek> CensusReader<R> {
             header: Vec::new(),
             header_starts: Vec::new(),
             raw: RawRecord::default(),
+            positions: true,
         };
         (r.header, r.header_starts) = r.read_header()?;
         Ok(r)
@@ -199,6 +203,12 @@ impl<R: Read + Seek> CensusReader<R> {
         }
     }
 
+    /// Rows read from now on carry no cell positions (an empty [`CensusRow::starts`]): for
+    /// callers that report problems by row and column only, and read many rows.
+    pub fn without_positions(&mut self) {
+        self.positions = false;
+    }
+
     /// The header's names, trimmed.
     pub fn header(&self) -> &[String] {
         &self.header
@@ -235,10 +245,31 @@ impl<R: Read + Seek> CensusReader<R> {
             })));
         }
         let raw = &self.raw;
+        let starts: Vec<Pos> = if self.positions {
+            (0..raw.len()).map(|i| raw.pos(i)).collect()
+        } else {
+            Vec::new()
+        };
+        // The common case: the whole row is text, and every cell ends between characters.
+        if let Ok(text) = std::str::from_utf8(raw.bytes())
+            && (self.encoding == Encoding::Utf8 || text.is_ascii())
+            && raw.ends().iter().all(|&e| text.is_char_boundary(e))
+        {
+            let mut cells = csv::StringRecord::with_capacity(text.len(), raw.len());
+            let mut from = 0;
+            for &end in raw.ends() {
+                cells.push_field(&text[from..end]);
+                from = end;
+            }
+            return Ok(Some(Ok(CensusRow {
+                row: raw.row,
+                cells,
+                starts,
+            })));
+        }
         // Room for every cell's bytes at once (a GBK cell may grow when decoded).
         let bytes: usize = (0..raw.len()).map(|i| raw.field(i).len()).sum();
         let mut cells = csv::StringRecord::with_capacity(bytes, raw.len());
-        let mut starts = Vec::with_capacity(raw.len());
         for i in 0..raw.len() {
             let bytes = raw.field(i);
             let pos = raw.pos(i);
@@ -263,7 +294,6 @@ impl<R: Read + Seek> CensusReader<R> {
                     })));
                 }
             }
-            starts.push(pos);
         }
         Ok(Some(Ok(CensusRow {
             row: raw.row,
@@ -305,10 +335,7 @@ fn decode(encoding: Encoding, bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>,
 /// Finds a census's encoding from its bytes (see the module documentation), then rewinds.
 pub(crate) fn detect<R: Read + Seek>(r: &mut R) -> std::io::Result<Encoding> {
     let mut buf = vec![0u8; 1 << 16];
-    // Continuation bytes still expected in the current character.
-    let mut need = 0u8;
-    let (mut non_ascii, mut bad) = (false, false);
-    let (mut utf8_lines, mut other_lines) = (0u64, 0u64);
+    let mut lines = LineCount::default();
     loop {
         let n = match r.read(&mut buf) {
             Ok(0) => break,
@@ -316,55 +343,80 @@ pub(crate) fn detect<R: Read + Seek>(r: &mut R) -> std::io::Result<Encoding> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        for &b in &buf[..n] {
-            if b == b'\n' {
-                bad |= need > 0;
-                if bad {
-                    other_lines += 1;
-                } else if non_ascii {
-                    utf8_lines += 1;
+        for block in buf[..n].chunks(16) {
+            if lines.need == 0 && block.is_ascii() {
+                // Between characters, ASCII changes nothing but the first line end.
+                if block.contains(&b'\n') {
+                    lines.end_line();
                 }
-                (need, non_ascii, bad) = (0, false, false);
-                continue;
-            }
-            if b < 0x80 {
-                bad |= need > 0;
-                need = 0;
-                continue;
-            }
-            non_ascii = true;
-            if need > 0 {
-                if b & 0xC0 == 0x80 {
-                    need -= 1;
-                } else {
-                    bad = true;
-                    need = 0;
+            } else {
+                for &b in block {
+                    lines.byte(b);
                 }
-                continue;
             }
-            need = match b {
-                0xC2..=0xDF => 1,
-                0xE0..=0xEF => 2,
-                0xF0..=0xF4 => 3,
-                _ => {
-                    bad = true;
-                    0
-                }
-            };
         }
     }
-    bad |= need > 0;
-    if bad {
-        other_lines += 1;
-    } else if non_ascii {
-        utf8_lines += 1;
-    }
+    lines.end_line();
     r.seek(SeekFrom::Start(0))?;
-    Ok(if other_lines == 0 || utf8_lines > other_lines {
+    Ok(if lines.other == 0 || lines.utf8 > lines.other {
         Encoding::Utf8
     } else {
         Encoding::Gbk
     })
+}
+
+/// Lines counted by whether they are UTF-8 with non-ASCII text, or not UTF-8.
+#[derive(Default)]
+struct LineCount {
+    /// Continuation bytes still expected in the current character.
+    need: u8,
+    /// The current line has non-ASCII text.
+    non_ascii: bool,
+    /// The current line is not UTF-8.
+    bad: bool,
+    utf8: u64,
+    other: u64,
+}
+
+impl LineCount {
+    fn end_line(&mut self) {
+        self.bad |= self.need > 0;
+        if self.bad {
+            self.other += 1;
+        } else if self.non_ascii {
+            self.utf8 += 1;
+        }
+        (self.need, self.non_ascii, self.bad) = (0, false, false);
+    }
+
+    fn byte(&mut self, b: u8) {
+        if b == b'\n' {
+            self.end_line();
+        } else if b < 0x80 {
+            self.bad |= self.need > 0;
+            self.need = 0;
+        } else {
+            self.non_ascii = true;
+            if self.need > 0 {
+                if b & 0xC0 == 0x80 {
+                    self.need -= 1;
+                } else {
+                    self.bad = true;
+                    self.need = 0;
+                }
+            } else {
+                self.need = match b {
+                    0xC2..=0xDF => 1,
+                    0xE0..=0xEF => 2,
+                    0xF0..=0xF4 => 3,
+                    _ => {
+                        self.bad = true;
+                        0
+                    }
+                };
+            }
+        }
+    }
 }
 
 /// A diagnostic span for a row error (the cell it is about, or the row).
@@ -581,6 +633,45 @@ pub fn row_problem_error(row: &CensusRow, p: &RowProblem) -> RowError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The encoding rule applied line by line, the plain way.
+    fn detect_by_lines(bytes: &[u8]) -> Encoding {
+        let (mut utf8, mut other) = (0, 0);
+        for line in bytes.split(|&b| b == b'\n') {
+            if std::str::from_utf8(line).is_err() {
+                other += 1;
+            } else if !line.is_ascii() {
+                utf8 += 1;
+            }
+        }
+        if other == 0 || utf8 > other {
+            Encoding::Utf8
+        } else {
+            Encoding::Gbk
+        }
+    }
+
+    proptest::proptest! {
+        /// Skipping ASCII runs finds what reading every byte finds, wherever the runs, line
+        /// ends and cut characters fall.
+        #[test]
+        fn detection_skipping_ascii_runs_agrees_with_the_rule(
+            pieces in proptest::collection::vec(0usize..7, 0..120)
+        ) {
+            let parts: [&[u8]; 7] = [
+                b"0123456789abcdefghij,",
+                b"\n",
+                "张伟".as_bytes(),
+                &[0xD5, 0xC5, 0xCE, 0xB0],
+                &[0xE5, 0xBC],
+                b"x",
+                b"a,b,c\r\n0123456789012345",
+            ];
+            let bytes: Vec<u8> = pieces.iter().flat_map(|&i| parts[i].iter().copied()).collect();
+            let got = detect(&mut std::io::Cursor::new(&bytes)).unwrap();
+            proptest::prop_assert_eq!(got, detect_by_lines(&bytes));
+        }
+    }
 
     fn rows(bytes: &[u8], forced: Option<Encoding>) -> (Encoding, Vec<String>) {
         let mut r = match CensusReader::new(std::io::Cursor::new(bytes), forced) {

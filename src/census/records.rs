@@ -56,6 +56,16 @@ impl RawRecord {
         &self.bytes[start..self.ends[i]]
     }
 
+    /// The bytes of every field, one after the other.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Where each field ends in [`RawRecord::bytes`].
+    pub fn ends(&self) -> &[usize] {
+        &self.ends
+    }
+
     /// Where field `i` starts.
     pub fn pos(&self, i: usize) -> Pos {
         self.starts[i]
