@@ -17,6 +17,9 @@ use crate::formula::{EvalError, Frame, Func, Lookup, Ref, Scope, Trace, TraceIte
 use crate::product::{ChargeKind, Product, RoundingLevel, ShortPeriod, table};
 use crate::request::Request;
 
+mod memo;
+pub use memo::StepMemo;
+
 /// Lookups for a product: its rate tables and its life tables.
 pub struct ProductLookup<'a>(pub &'a Product);
 
@@ -190,7 +193,7 @@ fn member_inputs(r: &Request) -> Vec<Vec<Value>> {
 
 /// Evaluates the eligibility rules; returns every failure.
 pub fn eligibility(p: &Product, r: &Request) -> Result<Vec<Failure>, RatingError> {
-    eligibility_with(p, r, &member_inputs(r))
+    eligibility_with(p, r, &member_inputs(r), None)
 }
 
 /// The eligibility rules, then the rating when no rule fails: what [`eligibility`] and
@@ -201,17 +204,34 @@ pub fn eligibility_and_rate(
     explain: bool,
 ) -> Result<Result<Rated, Vec<Failure>>, RatingError> {
     let inputs = member_inputs(r);
-    let failures = eligibility_with(p, r, &inputs)?;
+    let failures = eligibility_with(p, r, &inputs, None)?;
     if !failures.is_empty() {
         return Ok(Err(failures));
     }
-    rate_with(p, r, explain, &inputs).map(Ok)
+    rate_with(p, r, explain, &inputs, None).map(Ok)
+}
+
+/// [`eligibility_and_rate`] without a worksheet, taking member step values from `memo` where
+/// it has them (the same values, see [`StepMemo`]): for the many requests of a batch.
+pub fn eligibility_and_rate_with_memo(
+    p: &Product,
+    r: &Request,
+    memo: &mut StepMemo,
+) -> Result<Result<Rated, Vec<Failure>>, RatingError> {
+    memo.for_product(p);
+    let inputs = member_inputs(r);
+    let failures = eligibility_with(p, r, &inputs, Some(&mut *memo))?;
+    if !failures.is_empty() {
+        return Ok(Err(failures));
+    }
+    rate_with(p, r, false, &inputs, Some(memo)).map(Ok)
 }
 
 fn eligibility_with(
     p: &Product,
     r: &Request,
     member_inputs: &[Vec<Value>],
+    mut memo: Option<&mut StepMemo>,
 ) -> Result<Vec<Failure>, RatingError> {
     let lookup = ProductLookup(p);
     let mut frame = Frame {
@@ -227,7 +247,7 @@ fn eligibility_with(
         year: None,
     };
     let mut out = Vec::new();
-    for rule in &p.rules {
+    for (ri, rule) in p.rules.iter().enumerate() {
         let fail = |member: Option<usize>| Failure {
             rule: rule.name.clone(),
             message_zh: rule.message.zh.clone(),
@@ -249,11 +269,19 @@ fn eligibility_with(
                 }
             }
             Scope::Member => {
+                let reads = p.member_rule_reads.get(ri).and_then(Option::as_deref);
                 for m in 0..r.members.len() {
                     frame.member = Some(m);
-                    if frame.eval(&rule.expr, None).map_err(|e| err(Some(m), e))?
-                        == Value::Bool(false)
-                    {
+                    let v = match (memo.as_deref_mut(), reads) {
+                        // Remembered after the steps (see `StepMemo`).
+                        (Some(memo), Some(reads)) => {
+                            memo.value(p.steps.len() + ri, reads, &frame, || {
+                                frame.eval(&rule.expr, None)
+                            })
+                        }
+                        _ => frame.eval(&rule.expr, None),
+                    };
+                    if v.map_err(|e| err(Some(m), e))? == Value::Bool(false) {
                         out.push(fail(Some(m)));
                     }
                 }
@@ -281,6 +309,7 @@ fn run_steps(
     r: &Request,
     explain: bool,
     member_inputs: &[Vec<Value>],
+    mut memo: Option<&mut StepMemo>,
 ) -> Result<StepValues, RatingError> {
     let lookup = ProductLookup(p);
     let n = r.members.len();
@@ -308,20 +337,14 @@ fn run_steps(
         }
         let run =
             |member: Option<usize>, ps: &[Value], ms: &[Vec<Value>], trace: Option<&mut Trace>| {
-                let frame = Frame {
-                    policy: &r.policy,
-                    terms: &r.terms,
-                    policy_steps: ps,
-                    member,
-                    member_inputs,
-                    member_steps: ms,
-                    term_months: r.term_months,
-                    rounding: p.rounding.strategy,
-                    lookup: &lookup,
-                    year: None,
-                };
-                frame.eval(&step.expr, trace)
+                step_frame(p, r, &lookup, member_inputs, member, ps, ms).eval(&step.expr, trace)
             };
+        // Remembered across requests: member steps reading only references, without a
+        // worksheet to record.
+        let reads = match &p.member_step_reads.get(si) {
+            Some(Some(reads)) if !explain => Some(&**reads),
+            _ => None,
+        };
         let fail = |member: Option<usize>, e: EvalError| RatingError {
             step: step.name.clone(),
             member,
@@ -363,12 +386,26 @@ fn run_steps(
                         continue;
                     }
                     let mut trace = Trace::new();
-                    let v = run(
-                        Some(m),
-                        &policy_steps,
-                        &member_steps,
-                        explain.then_some(&mut trace),
-                    )
+                    let v = match (memo.as_deref_mut(), reads) {
+                        (Some(memo), Some(reads)) => {
+                            let f = step_frame(
+                                p,
+                                r,
+                                &lookup,
+                                member_inputs,
+                                Some(m),
+                                &policy_steps,
+                                &member_steps,
+                            );
+                            memo.value(si, reads, &f, || f.eval(&step.expr, None))
+                        }
+                        _ => run(
+                            Some(m),
+                            &policy_steps,
+                            &member_steps,
+                            explain.then_some(&mut trace),
+                        ),
+                    }
                     .map_err(|e| fail(Some(m), e))?;
                     let raw = v.num().unwrap_or_default();
                     let rounded = if round_steps {
@@ -393,6 +430,30 @@ fn run_steps(
     Ok((policy_steps, member_steps, worklines))
 }
 
+/// The frame a step is evaluated in, for `member` (`None` at policy scope).
+fn step_frame<'a>(
+    p: &'a Product,
+    r: &'a Request,
+    lookup: &'a ProductLookup<'a>,
+    member_inputs: &'a [Vec<Value>],
+    member: Option<usize>,
+    policy_steps: &'a [Value],
+    member_steps: &'a [Vec<Value>],
+) -> Frame<'a, ProductLookup<'a>> {
+    Frame {
+        policy: &r.policy,
+        terms: &r.terms,
+        policy_steps,
+        member,
+        member_inputs,
+        member_steps,
+        term_months: r.term_months,
+        rounding: p.rounding.strategy,
+        lookup,
+        year: None,
+    }
+}
+
 /// For each member, the first member (itself or an earlier one) with the same values in the
 /// inputs the member steps read; `None` when a member step reads other members or the policy
 /// year ([`Product::member_step_inputs`]), so each member is rated on its own.
@@ -412,8 +473,8 @@ fn same_members(p: &Product, member_inputs: &[Vec<Value>]) -> Option<Vec<usize>>
     for inputs in member_inputs {
         keys.extend(picked.iter().map(|&i| inputs.get(i).map(exact)));
     }
-    let mut first: std::collections::HashMap<&[Option<ExactValue>], usize> =
-        std::collections::HashMap::with_capacity(n);
+    let mut first: rustc_hash::FxHashMap<&[Option<ExactValue>], usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default());
     Some(
         (0..n)
             .map(|m| *first.entry(&keys[m * k..(m + 1) * k]).or_insert(m))
@@ -466,7 +527,7 @@ fn short_period(p: &Product, r: &Request) -> Result<Option<Decimal>, RatingError
 
 /// Rates a request. With `explain`, records a worksheet line for every step and scope.
 pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingError> {
-    rate_with(p, r, explain, &member_inputs(r))
+    rate_with(p, r, explain, &member_inputs(r), None)
 }
 
 fn rate_with(
@@ -474,8 +535,9 @@ fn rate_with(
     r: &Request,
     explain: bool,
     member_inputs: &[Vec<Value>],
+    memo: Option<&mut StepMemo>,
 ) -> Result<Rated, RatingError> {
-    let (policy_steps, member_steps, worklines) = run_steps(p, r, explain, member_inputs)?;
+    let (policy_steps, member_steps, worklines) = run_steps(p, r, explain, member_inputs, memo)?;
     let n = r.members.len();
     let short_period_factor = short_period(p, r)?;
     let scale = |x: Decimal, step: &str, member: Option<usize>| -> Result<Decimal, RatingError> {

@@ -103,6 +103,8 @@ pub struct Outputs<'a> {
 pub struct Out {
     pub main: Vec<u8>,
     pub quotes: Vec<u8>,
+    /// Member step values remembered across the records this buffer is used for.
+    pub memo: crate::rating::StepMemo,
 }
 
 /// What to price and how.
@@ -457,6 +459,7 @@ impl Spare {
         kept.unwrap_or_else(|| Out {
             main: Vec::with_capacity(records * 1024),
             quotes: Vec::new(),
+            memo: crate::rating::StepMemo::new(),
         })
     }
 

@@ -122,6 +122,11 @@ impl<'a, L: Lookup> Frame<'a, L> {
         })
     }
 
+    /// The value of reference `r` for the frame's member.
+    pub fn value_of(&self, r: Ref) -> Result<Value, EvalError> {
+        self.read(r, self.member)
+    }
+
     /// Evaluates `e`; with `trace`, records operands and table rows.
     pub fn eval(&self, e: &Expr, trace: Option<&mut Trace>) -> Result<Value, EvalError> {
         let mut t = trace;
@@ -383,4 +388,48 @@ pub fn member_local_slots(e: &Expr) -> Option<u64> {
         Expr::Call(Func::Sum | Func::Count, _) => None,
         Expr::Call(_, args) => all(args),
     }
+}
+
+/// Every reference `e` reads, each once, in the order first read; `None` when its value also
+/// depends on something a reference does not give: other members (`sum`, `count`), the
+/// policy year or premiums paid. Tables, life tables and constants belong to the product.
+/// So a formula of this kind gives the same value wherever these references hold the same
+/// values (the rounding strategy being the product's).
+pub fn refs_read(e: &Expr) -> Option<Vec<Ref>> {
+    fn walk(e: &Expr, out: &mut Vec<Ref>) -> Option<()> {
+        match e {
+            Expr::Const(_) | Expr::LifeTable(_) => {}
+            Expr::Ref(Ref::Year | Ref::PremiumsPaid) => return None,
+            Expr::Ref(r) => {
+                if !out.contains(r) {
+                    out.push(*r);
+                }
+            }
+            Expr::Lookup { keys: es, .. } => {
+                for x in es.iter() {
+                    walk(x, out)?;
+                }
+            }
+            Expr::Neg(x) | Expr::Not(x) | Expr::In(x, _) => walk(x, out)?,
+            Expr::Bin(_, l, r) => {
+                walk(l, out)?;
+                walk(r, out)?;
+            }
+            Expr::If(c, a, b) => {
+                walk(c, out)?;
+                walk(a, out)?;
+                walk(b, out)?;
+            }
+            Expr::Call(Func::Sum | Func::Count, _) => return None,
+            Expr::Call(_, args) => {
+                for x in args.iter() {
+                    walk(x, out)?;
+                }
+            }
+        }
+        Some(())
+    }
+    let mut out = Vec::new();
+    walk(e, &mut out)?;
+    Some(out)
 }

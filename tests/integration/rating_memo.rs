@@ -2,12 +2,15 @@
 //! steps read) equal an earlier member's takes that member's step values. Rating with a
 //! worksheet evaluates every member on its own, so the two must give the same values for
 //! every member, step and coverage, over every coverage option of GA-SME and GSM-SME.
+//!
+//! Member step values remembered across the requests of a batch (`StepMemo`): rating many
+//! requests with one memo gives each the values rating it alone with a worksheet gives.
 
 use std::path::PathBuf;
 
 use coverwright::product::Product;
 use coverwright::product::load::{LoadOptions, load_paths};
-use coverwright::rating::{Rated, rate};
+use coverwright::rating::{Rated, StepMemo, eligibility_and_rate_with_memo, rate};
 use coverwright::{request, yaml};
 
 fn products() -> Vec<Product> {
@@ -18,9 +21,9 @@ fn products() -> Vec<Product> {
 
 /// Twelve members: occupation classes and social insurance repeat, ages mostly differ, and
 /// two members are the same person twice over (name aside).
-fn members(with_class: bool) -> String {
+fn members(with_class: bool, n: u32) -> String {
     let mut s = String::from("members:\n");
-    for i in 0..12u32 {
+    for i in 0..n {
         let class = if with_class {
             format!(
                 ", occupation_class: {}",
@@ -43,9 +46,13 @@ fn members(with_class: bool) -> String {
 }
 
 fn request_for(p: &Product, coverages: &str, with_class: bool) -> request::Request {
+    request_of(p, coverages, with_class, 12)
+}
+
+fn request_of(p: &Product, coverages: &str, with_class: bool, n: u32) -> request::Request {
     let text = format!(
         "start: 2025-10-01\nterm: 12\npolicyholder: {{name: 某某有限公司, id: 91330100MA2XXXXXXX, industry: catering, employees: 12, revenue: 600}}\ncoverages:\n{coverages}{}",
-        members(with_class)
+        members(with_class, n)
     );
     let node = yaml::parse(&text).expect("request parses");
     request::check(p, &node, &PathBuf::from("generated.yaml"), None)
@@ -144,4 +151,116 @@ fn members_with_the_same_inputs_rate_as_if_each_were_rated_alone_for_gsm_sme() {
         checked, 4,
         "two versions of GSM-SME, two choices of coverage each"
     );
+}
+
+/// Rated with a memo shared by every request: each request's values are those of rating it
+/// alone with a worksheet.
+fn assert_memo_gives_what_each_alone_gives(
+    p: &Product,
+    memo: &mut StepMemo,
+    what: &str,
+    r: &request::Request,
+) {
+    let fast = eligibility_and_rate_with_memo(p, r, memo)
+        .expect("rates")
+        .expect("not declined");
+    let each = rate(p, r, true).expect("rates with a worksheet");
+    assert_same(what, &fast, &each);
+}
+
+#[test]
+fn step_values_remembered_across_requests_are_those_of_each_request_rated_alone() {
+    let products = products();
+    let ga = products
+        .iter()
+        .find(|p| p.code == "GA-SME")
+        .expect("GA-SME");
+    let gsm: Vec<&Product> = products.iter().filter(|p| p.code == "GSM-SME").collect();
+    assert_eq!(gsm.len(), 2);
+    let mut memo = StepMemo::new();
+    let mut rated = 0;
+    // Twice over: the second time every member step value is a remembered one. Group sizes
+    // 3 to 12 give different group size factors and social insurance shares.
+    for round in 0..2 {
+        for n in 3..=12u32 {
+            for c in [
+                "  add: {sum_insured: 500000}\n  medical: {sum_insured: 20000, deductible: 100, ratio: 90%}\n  allowance: {daily: 50, tier: 3, deductible_days: 3}\n",
+                "  add: {sum_insured: 200000}\n  allowance: {daily: 30, tier: 2, deductible_days: 0}\n",
+            ] {
+                let r = request_of(ga, c, true, n);
+                assert_memo_gives_what_each_alone_gives(
+                    ga,
+                    &mut memo,
+                    &format!("round {round}, {n} members, {c}"),
+                    &r,
+                );
+                rated += 1;
+            }
+            // Another product in between: the memo forgets GA-SME's values and starts again.
+            for p in &gsm {
+                let c = "  outpatient: {sum_insured: 5000, deductible: 100, ratio: 0.8}\n  inpatient: {sum_insured: 50000, deductible: 0, ratio: 0.9}\n";
+                let r = request_of(p, c, false, n);
+                assert_memo_gives_what_each_alone_gives(
+                    p,
+                    &mut memo,
+                    &format!("{} {n}", p.id()),
+                    &r,
+                );
+            }
+        }
+    }
+    assert_eq!(rated, 40);
+    // Values are kept: GSM-SME 2025 was rated last, with at most 12 members × its member steps
+    // remembered, fewer than its evaluations over both rounds.
+    assert!(!memo.is_empty());
+    let mut once = StepMemo::new();
+    let r = request_of(ga, "  add: {sum_insured: 500000}\n", true, 12);
+    assert_memo_gives_what_each_alone_gives(ga, &mut once, "one request", &r);
+    // Twelve members in six occupation classes and of eleven ages: six values of the one
+    // member step, six outcomes of the occupation class rule, eleven of the entry age rule.
+    assert_eq!(once.len(), 6 + 6 + 11);
+}
+
+#[test]
+fn member_rules_remembered_across_requests_decline_as_each_request_alone_does() {
+    let products = products();
+    let ga = products
+        .iter()
+        .find(|p| p.code == "GA-SME")
+        .expect("GA-SME");
+    let c = "  add: {sum_insured: 500000}\n";
+    let mut memo = StepMemo::new();
+    // Members of 20 to 53: the same request with one member aged 70 and one in class 6.
+    let text = |old: bool| {
+        let mut r = request_of(ga, c, true, 12);
+        if old {
+            r.members[3].inputs = r.members[0].inputs.clone();
+            let age = ga
+                .fields
+                .iter()
+                .filter(|f| f.group == coverwright::product::InputGroup::Member)
+                .position(|f| f.name == "age")
+                .expect("an age field");
+            r.members[3].inputs[age] = coverwright::formula::Value::Num(70.into());
+        }
+        r
+    };
+    for round in 0..3 {
+        for old in [false, true] {
+            let r = text(old);
+            let fast = eligibility_and_rate_with_memo(ga, &r, &mut memo).expect("rates");
+            let each = coverwright::rating::eligibility_and_rate(ga, &r, false).expect("rates");
+            match (fast, each) {
+                (Ok(a), Ok(b)) => assert_same(&format!("round {round}"), &a, &b),
+                (Err(a), Err(b)) => {
+                    assert_eq!(a, b, "round {round}");
+                    // Member 4 is 70: over the entry age.
+                    assert!(old);
+                    assert_eq!(a.len(), 1, "{a:?}");
+                    assert_eq!((a[0].rule.as_str(), a[0].member), ("entry_age", Some(4)));
+                }
+                (a, b) => panic!("round {round}, aged {old}: {a:?} against {b:?}"),
+            }
+        }
+    }
 }

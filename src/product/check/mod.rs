@@ -273,11 +273,21 @@ impl<'a> Checker<'a> {
                 .map(|g| g.value)
                 .unwrap_or(60),
             fields: d.fields,
+            member_rule_reads: d
+                .rules
+                .iter()
+                .map(|r| member_reads(r.scope, &r.expr))
+                .collect(),
             rules: d.rules,
             coverages: d.coverages,
             terms: d.slots,
             tables: d.tables,
             member_step_inputs: member_step_inputs(&d.steps),
+            member_step_reads: d
+                .steps
+                .iter()
+                .map(|s| member_reads(s.scope, &s.expr))
+                .collect(),
             steps: d.steps,
             rounding: d.rounding?,
             minimum_premium: d.minimum_premium,
@@ -325,6 +335,15 @@ fn suggest(word: &Sp<String>, options: &[&str]) -> String {
 
 fn suggest_in<'a>(word: &str, options: impl Iterator<Item = &'a str>) -> String {
     crate::diagnostics::suggest(word, options)
+}
+
+/// What a member formula reads, when that is all its value depends on
+/// ([`crate::formula::eval::refs_read`]); `None` for policy formulas and the others.
+fn member_reads(scope: Scope, e: &crate::formula::Expr) -> Option<Box<[crate::formula::Ref]>> {
+    (scope == Scope::Member)
+        .then(|| crate::formula::eval::refs_read(e))
+        .flatten()
+        .map(Vec::into_boxed_slice)
 }
 
 /// The member input slots the member steps read, when each member step's value depends on its

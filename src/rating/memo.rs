@@ -1,0 +1,114 @@
+//! Member step values and eligibility rule outcomes remembered across the requests of a
+//! batch.
+//!
+//! A member step whose formula reads only references ([`crate::formula::eval::refs_read`]:
+//! no `sum`/`count` over members, no policy year) has one value for each set of values of
+//! those references: tables, constants and the rounding strategy belong to the product. A
+//! book of thousands of requests reads few such sets (GA-SME: an occupation class, a group
+//! size factor and a social insurance factor), so [`StepMemo`] keeps each value once
+//! evaluated and hands it to every later member reading the same values. Member eligibility
+//! rules (an age band, an occupation class) are remembered the same way.
+//!
+//! Invariants: values are compared in their exact form (a number's digits and scale), so a
+//! remembered value is the very value evaluation would give; only successful evaluations are
+//! remembered (a failure is evaluated, and reported, each time); a memo holds the values of
+//! one product (it forgets everything when used with another) and at most
+//! [`StepMemo::MAX_ENTRIES`] values (it starts again when full), so memory stays bounded.
+
+use rustc_hash::FxHashMap;
+
+use super::{ExactValue, exact};
+use crate::formula::{EvalError, Frame, Lookup, Ref, Value};
+use crate::product::Product;
+
+/// Most references a remembered step may read.
+const MAX_READS: usize = 8;
+
+/// A step and the exact values of what it read.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    step: u16,
+    reads: [ExactValue; MAX_READS],
+}
+
+/// Member step values by step and the values the step read; see the module documentation.
+#[derive(Default)]
+pub struct StepMemo {
+    /// The address of the product the values are for (products outlive a batch).
+    product: usize,
+    values: FxHashMap<Key, Value>,
+}
+
+impl std::fmt::Debug for StepMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StepMemo")
+            .field("values", &self.values.len())
+            .finish()
+    }
+}
+
+impl StepMemo {
+    /// Most values kept at once.
+    pub const MAX_ENTRIES: usize = 1 << 16;
+
+    /// An empty memo.
+    pub fn new() -> StepMemo {
+        StepMemo::default()
+    }
+
+    /// How many values are kept.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether no value is kept.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Forgets the values of another product.
+    pub(super) fn for_product(&mut self, p: &Product) {
+        let at = p as *const Product as usize;
+        if self.product != at {
+            self.values.clear();
+            self.product = at;
+        }
+    }
+
+    /// The value of member formula `step` for the frame's member: remembered, or evaluated by
+    /// `eval` and remembered. `step` is a step's index, or the number of steps plus a rule's
+    /// index for an eligibility rule; `reads` is what the formula reads
+    /// ([`Product::member_step_reads`], [`Product::member_rule_reads`]); formulas reading
+    /// more than [`MAX_READS`] references are evaluated each time.
+    pub(super) fn value<L: Lookup>(
+        &mut self,
+        step: usize,
+        reads: &[Ref],
+        frame: &Frame<'_, L>,
+        eval: impl FnOnce() -> Result<Value, EvalError>,
+    ) -> Result<Value, EvalError> {
+        let (Ok(step_no), true) = (u16::try_from(step), reads.len() <= MAX_READS) else {
+            return eval();
+        };
+        let mut key = Key {
+            step: step_no,
+            reads: [ExactValue::Other(Value::Bool(false)); MAX_READS],
+        };
+        for (slot, r) in key.reads.iter_mut().zip(reads) {
+            match frame.value_of(*r) {
+                Ok(v) => *slot = exact(&v),
+                // Evaluation reports what cannot be read, where it reads it.
+                Err(_) => return eval(),
+            }
+        }
+        if let Some(v) = self.values.get(&key) {
+            return Ok(*v);
+        }
+        let v = eval()?;
+        if self.values.len() >= Self::MAX_ENTRIES {
+            self.values.clear();
+        }
+        self.values.insert(key, v);
+        Ok(v)
+    }
+}
