@@ -42,9 +42,9 @@ use super::format::{self, Lang};
 use super::render::{DocKind, document_context};
 
 mod credit;
+mod notices;
 mod payment;
 mod pension;
-mod notices;
 
 /// The documents that can be written as Word.
 pub const DOCX_KINDS: [DocKind; 3] = [DocKind::Quote, DocKind::Policy, DocKind::Schedule];
@@ -130,11 +130,10 @@ pub fn render_docx(
     let mut xml = doc.build();
     xml.document = repeat_headers(&xml.document);
     let mut out = Cursor::new(Vec::new());
-    xml.pack(&mut out)
-        .map_err(|e| RenderError::Context {
-            template,
-            message: format!("cannot write the Word package: {e}"),
-        })?;
+    xml.pack(&mut out).map_err(|e| RenderError::Context {
+        template,
+        message: format!("cannot write the Word package: {e}"),
+    })?;
     Ok(out.into_inner())
 }
 
@@ -336,13 +335,11 @@ impl Writer<'_> {
                 None => run,
             };
             let width = widths.get(i).copied().unwrap_or(TEXT_WIDTH / total);
-            TableCell::new()
-                .width(width, WidthType::Dxa)
-                .add_paragraph(
-                    Paragraph::new()
-                        .keep_next(keep)
-                        .add_run(if bold { run.bold() } else { run }),
-                )
+            TableCell::new().width(width, WidthType::Dxa).add_paragraph(
+                Paragraph::new()
+                    .keep_next(keep)
+                    .add_run(if bold { run.bold() } else { run }),
+            )
         };
         // The header row is repeated on each page (`HEADER_ROW` marks it for `repeat_headers`).
         let mut out = vec![
@@ -370,14 +367,19 @@ impl Writer<'_> {
         ))
     }
 
-    /// Label and value pairs, two pairs a row, in a table of four columns (the labels bold).
+    /// Label and value pairs, two pairs a row, in a table of four columns (the labels bold),
+    /// kept on one page (every cell's paragraph is kept with the next).
     fn pairs(&self, items: Vec<(String, String)>) -> Block {
         let widths = [22, 28, 22, 28].map(|w| TEXT_WIDTH * w / 100);
         let cell = |i: usize, s: &str, bold: bool| {
             let run = Run::new().add_text(s);
             TableCell::new()
                 .width(widths[i], WidthType::Dxa)
-                .add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+                .add_paragraph(Paragraph::new().keep_next(true).add_run(if bold {
+                    run.bold()
+                } else {
+                    run
+                }))
         };
         let rows = items
             .chunks(2)
@@ -666,7 +668,10 @@ impl Writer<'_> {
         let q = self.quote_json();
         let d = self.doc();
         let members = q["members"].as_array().cloned().unwrap_or_default();
-        let first = members.first().map(|m| m["fields"].clone()).unwrap_or_default();
+        let first = members
+            .first()
+            .map(|m| m["fields"].clone())
+            .unwrap_or_default();
         let has = |f: &str| first.get(f).is_some();
         let occupation =
             d["sections"]["occupation"] == Value::Bool(true) && has("occupation_class");
@@ -681,8 +686,8 @@ impl Writer<'_> {
             self.k("label.name"),
             self.k("label.id_number"),
         ];
-        let mut weights = vec![5, 11, 22];
-        for (field, key, w) in [("gender", "label.gender", 6), ("age", "label.age", 6)] {
+        let mut weights = vec![6, 11, 20];
+        for (field, key, w) in [("gender", "label.gender", 8), ("age", "label.age", 6)] {
             if has(field) {
                 header.push(self.k(key));
                 weights.push(w);
@@ -704,7 +709,7 @@ impl Writer<'_> {
                 self.k("term.sum_insured"),
                 self.paren(&unit)
             ));
-            weights.push(14);
+            weights.push(13);
         }
         header.push(self.k("label.premium_per_member"));
         weights.push(13);
@@ -748,7 +753,11 @@ impl Writer<'_> {
             ("label.policyholder", text(d, &["policyholder", "name"])),
             (
                 "label.insured_count",
-                format!("{}{}", text(d, &["insured", "count"]), self.k("unit.persons")),
+                format!(
+                    "{}{}",
+                    text(d, &["insured", "count"]),
+                    self.k("unit.persons")
+                ),
             ),
         ]
         .map(|(k, v)| format!("{}{}{v}", self.k(k), self.colon()))
@@ -873,7 +882,9 @@ impl Writer<'_> {
     /// A paragraph of plain text kept on the page of the next one.
     fn kept(&self, s: String) -> Block {
         Block::P(Box::new(
-            Paragraph::new().keep_next(true).add_run(Run::new().add_text(s)),
+            Paragraph::new()
+                .keep_next(true)
+                .add_run(Run::new().add_text(s)),
         ))
     }
 

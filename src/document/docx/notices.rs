@@ -19,7 +19,11 @@ impl Writer<'_> {
     /// The benefit scale (grade → percentage of the sum insured) of each cover that has one.
     pub(super) fn scales(&self) -> Vec<Block> {
         let mut out = Vec::new();
-        for c in self.quote_json()["coverages"].as_array().into_iter().flatten() {
+        for c in self.quote_json()["coverages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             let scale = &c["benefit_scale"];
             let Some(grades) = scale["grades"].as_array() else {
                 continue;
@@ -96,7 +100,11 @@ impl Writer<'_> {
         let days = |f: &str| text(reg, &[f]).parse::<u32>().unwrap_or(0);
         let cooling = match days("cooling_off_days") {
             0 => self.k("notice.no_cooling_off"),
-            n => format!("{}{period}{}", self.days(&n.to_string()), self.k("notice.cooling_off")),
+            n => format!(
+                "{}{period}{}",
+                self.days(&n.to_string()),
+                self.k("notice.cooling_off")
+            ),
         };
         let mut waiting = match days("waiting_period_days") {
             0 => self.k("notice.no_waiting_period"),
@@ -164,7 +172,11 @@ impl Writer<'_> {
             "{}{}",
             self.days(&text(q, &["regulatory", "grace_period_days"])),
             if scheduled {
-                format!("{}{}", self.k("punct.period"), self.k("notice.schedule_grace"))
+                format!(
+                    "{}{}",
+                    self.k("punct.period"),
+                    self.k("notice.schedule_grace")
+                )
             } else {
                 self.k("punct.sentence_end")
             }
@@ -262,12 +274,12 @@ impl Writer<'_> {
             right(text(d, &["insurer", "name"]), true),
             right(self.paren(&seal), false),
             Block::P(Box::new(
-                Paragraph::new().align(AlignmentType::Right).add_run(
-                    Run::new().add_text(format!(
+                Paragraph::new()
+                    .align(AlignmentType::Right)
+                    .add_run(Run::new().add_text(format!(
                         "{}{colon}{BLANK}",
                         self.k("label.authorised_signature")
-                    )),
-                ),
+                    ))),
             )),
         ])
     }

@@ -237,7 +237,13 @@ impl Writer<'_> {
             words.push_str(&format!(" {}", self.k("notice.grace_capped")));
         }
         Ok(vec![
-            self.table_kept(header, rows, Some(18), &[14, 19, 17, 12, 17, 21], items.len() <= 24),
+            self.table_kept(
+                header,
+                rows,
+                Some(18),
+                &[14, 19, 17, 12, 17, 21],
+                items.len() <= 24,
+            ),
             self.plain(words),
         ])
     }
