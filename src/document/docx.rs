@@ -45,6 +45,7 @@ mod credit;
 mod notices;
 mod payment;
 mod pension;
+mod taxes;
 
 /// The documents that can be written as Word.
 pub const DOCX_KINDS: [DocKind; 3] = [DocKind::Quote, DocKind::Policy, DocKind::Schedule];
@@ -908,7 +909,8 @@ impl Writer<'_> {
         out.extend(self.parties()?);
         out.extend(self.pension()?);
         out.extend(self.coverages()?);
-        out.extend(self.total_payable()?);
+        // The annual premium in words and figures closes the taxes, as in the HTML quote.
+        out.extend(self.taxes()?);
         for plan in self.doc()["plans"].as_array().into_iter().flatten() {
             out.extend(self.instalments(plan)?);
         }

@@ -1,7 +1,7 @@
 //! Word documents read as an underwriter reads them: the facts the HTML states that the Word
 //! must state too (draft notice, product version, instalment loading and first payment, fees
 //! and grace dates per instalment, the grace wording, benefit scales, the signature block with
-//! the seal, members' ages and sums insured, a quote's notices, a schedule's premium in words
+//! the seal, members' ages and sums insured, a quote's taxes and notices, a schedule's premium in words
 //! and declaration terms), header rows repeated on each page, and (ignored, LibreOffice) pages
 //! that keep a heading with its table and the seal with the dispute clause.
 
@@ -125,6 +125,11 @@ fn a_word_quote_ends_with_its_notices_and_a_schedule_states_the_premium_in_words
     let q = all_text(&render_docx(&dir, &quote, "quote", "en", &[]));
     for wanted in [
         "Product code and version: EC-SME 2025.1",
+        // The premium and taxes: VAT per cover, the stamp duty in the premium, the totals.
+        "Export receivables (commercial and political risks)ExemptUSD 2,065.00USD 0.00USD 2,065.00",
+        "Stamp dutyIncluded in premiumUSD 2.07",
+        "Total premium payableUSD 2,065.00of which taxesUSD 2.07Amount excluding taxesUSD 2,062.93",
+        "Annual premium (In words): SAY US DOLLARS TWO THOUSAND SIXTY-FIVE ONLY (In figures: USD 2,065.00)",
         "Important notices",
         "1. This quotation is for reference only and is not an insurance contract",
         "3. Cooling-off period: This product has no cooling-off period.",
