@@ -171,6 +171,15 @@ enum Block {
     T(Box<Table>),
 }
 
+/// Keeps the last block, a paragraph, on the page of the block after it (a table is left as
+/// it is).
+fn keep_last(out: &mut [Block]) {
+    if let Some(Block::P(p)) = out.last_mut() {
+        let kept = std::mem::take(p.as_mut()).keep_next(true);
+        **p = kept;
+    }
+}
+
 /// A field of a JSON value by path, as text (`""` when absent or null).
 fn text(v: &Value, path: &[&str]) -> String {
     let mut cur = v;
@@ -980,6 +989,8 @@ impl Writer<'_> {
         for plan in self.doc()["plans"].as_array().into_iter().flatten() {
             out.extend(self.instalments(plan)?);
         }
+        // The last plan's total in words stays with the closing lines after it.
+        keep_last(&mut out);
         out.extend(self.schedule_end()?);
         Ok(out)
     }

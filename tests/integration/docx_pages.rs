@@ -3,7 +3,8 @@
 //! and grace dates per instalment, the grace wording, benefit scales, the signature block with
 //! the seal, members' ages and sums insured, a quote's taxes and notices, a schedule's premium in words
 //! and declaration terms), header rows repeated on each page, and (ignored, LibreOffice) pages
-//! that keep a heading with its table and the seal with the dispute clause.
+//! that keep a heading with its table, the grace wording with the instalments and the seal
+//! with the dispute clause.
 
 use std::path::{Path, PathBuf};
 
@@ -224,6 +225,14 @@ fn word_pages_keep_headings_with_their_tables_and_the_seal_with_the_dispute_clau
         terms.contains("最低保险费") && terms.contains("预缴保险费"),
         "{terms}"
     );
+    // A schedule's grace wording stays with the last plan's instalments.
+    let health = quote_of("GIG-MED", "examples/gig-med.yaml", None);
+    let schedule = libreoffice_pages(&dir, &render_docx(&dir, &health, "schedule", "en", &[]));
+    let grace = schedule
+        .iter()
+        .find(|p| p.contains("(Insurance Law, art. 36)"))
+        .expect("the grace wording");
+    assert!(grace.contains("Monthly (12 instalments)"), "{grace}");
     // The signature block and the seal share the page of the dispute clause.
     let seal = pages
         .iter()

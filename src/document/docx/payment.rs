@@ -126,6 +126,8 @@ impl Writer<'_> {
             out.push(self.plain("—".to_string()));
         }
         if !plan.is_object() || n != 1 {
+            // The grace wording is never alone at the top of a page.
+            super::keep_last(&mut out);
             out.push(self.plain(self.k(&text(d, &["grace", "wording"]))));
         }
         Ok(out)
