@@ -9,7 +9,9 @@
 //! the cover period, the covers with their clauses and premiums, the buyer schedule and credit
 //! terms of export credit, the amount payable under the chosen plan in figures and in words
 //! (大写, `SAY … ONLY`), the instalments of the chosen plan (policy) or of every plan (quote,
-//! schedule), exclusions, special clauses, the dispute clause and the member list. Fixed texts
+//! schedule) with fees and grace dates, the grace wording, exclusions, special clauses, the
+//! dispute clause, a policy's draft notice and signature block with the seal, a quote's taxes
+//! and notices, and the member list (parts in `payment`, `notices`, `taxes`). Fixed texts
 //! come from the message catalogue, with built-in wording where a key is absent. A pension
 //! quote's documents carry its pension part as the HTML does: the benefits (sentences made by
 //! the template `parts/pension_docx.txt` from the same text components as the HTML), the
@@ -19,7 +21,8 @@
 //!
 //! - A4 portrait, 2 cm margins; Chinese text declared in 宋体/黑体 (SimSun, SimHei) and
 //!   Latin text in Times New Roman/Arial, so Word, WPS and LibreOffice pick a CJK font;
-//!   every page footed with its number and the page count (`第 x 页 共 y 页`, `Page x of y`).
+//!   every page footed with its number and the page count (`第 x 页 共 y 页`, `Page x of y`);
+//!   a table's header row is repeated on each page the table runs onto.
 //! - The total stated is the model's amount payable under the chosen plan (loadings and fees
 //!   included) and its words are of that same amount; the instalments shown add up to it.
 //! - The same context gives the same bytes: the package carries fixed creation dates and
