@@ -9,7 +9,9 @@
 //! the cover period, the covers with their clauses and premiums, the buyer schedule and credit
 //! terms of export credit, the amount payable under the chosen plan in figures and in words
 //! (大写, `SAY … ONLY`), the instalments of the chosen plan (policy) or of every plan (quote,
-//! schedule), exclusions, special clauses, the dispute clause and the member list. Fixed texts
+//! schedule) with fees and grace dates, the grace wording, exclusions, special clauses, the
+//! dispute clause, a policy's draft notice and signature block with the seal, a quote's taxes
+//! and notices, and the member list (parts in `payment`, `notices`, `taxes`). Fixed texts
 //! come from the message catalogue, with built-in wording where a key is absent. A pension
 //! quote's documents carry its pension part as the HTML does: the benefits (sentences made by
 //! the template `parts/pension_docx.txt` from the same text components as the HTML), the
@@ -19,7 +21,8 @@
 //!
 //! - A4 portrait, 2 cm margins; Chinese text declared in 宋体/黑体 (SimSun, SimHei) and
 //!   Latin text in Times New Roman/Arial, so Word, WPS and LibreOffice pick a CJK font;
-//!   every page footed with its number and the page count (`第 x 页 共 y 页`, `Page x of y`).
+//!   every page footed with its number and the page count (`第 x 页 共 y 页`, `Page x of y`);
+//!   a table's header row is repeated on each page the table runs onto.
 //! - The total stated is the model's amount payable under the chosen plan (loadings and fees
 //!   included) and its words are of that same amount; the instalments shown add up to it.
 //! - The same context gives the same bytes: the package carries fixed creation dates and
@@ -42,7 +45,10 @@ use super::format::{self, Lang};
 use super::render::{DocKind, document_context};
 
 mod credit;
+mod notices;
+mod payment;
 mod pension;
+mod taxes;
 
 /// The documents that can be written as Word.
 pub const DOCX_KINDS: [DocKind; 3] = [DocKind::Quote, DocKind::Policy, DocKind::Schedule];
@@ -125,14 +131,27 @@ pub fn render_docx(
             Block::T(t) => doc.add_table(*t),
         };
     }
+    let mut xml = doc.build();
+    xml.document = repeat_headers(&xml.document);
     let mut out = Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| RenderError::Context {
-            template,
-            message: format!("cannot write the Word package: {e}"),
-        })?;
+    xml.pack(&mut out).map_err(|e| RenderError::Context {
+        template,
+        message: format!("cannot write the Word package: {e}"),
+    })?;
     Ok(out.into_inner())
+}
+
+/// How docx-rs writes the properties of a row that cannot split: in these documents only a
+/// table's header row.
+const HEADER_ROW: &str = "<w:trPr><w:cantSplit />";
+
+/// The document XML with every header row (`HEADER_ROW`) marked as a header (`w:tblHeader`),
+/// so Word, WPS and LibreOffice repeat it at the top of each page a table runs onto (docx-rs
+/// 0.4 has no setter for `w:tblHeader`).
+fn repeat_headers(document: &[u8]) -> Vec<u8> {
+    let xml = String::from_utf8_lossy(document);
+    xml.replace(HEADER_ROW, &format!("{HEADER_ROW}<w:tblHeader />"))
+        .into_bytes()
 }
 
 /// Body fonts, or heading fonts when `heading`.
@@ -153,6 +172,15 @@ fn fonts(heading: bool) -> RunFonts {
 enum Block {
     P(Box<Paragraph>),
     T(Box<Table>),
+}
+
+/// Keeps the last block, a paragraph, on the page of the block after it (a table is left as
+/// it is).
+fn keep_last(out: &mut [Block]) {
+    if let Some(Block::P(p)) = out.last_mut() {
+        let kept = std::mem::take(p.as_mut()).keep_next(true);
+        **p = kept;
+    }
 }
 
 /// A field of a JSON value by path, as text (`""` when absent or null).
@@ -297,6 +325,20 @@ impl Writer<'_> {
         size: Option<usize>,
         weights: &[usize],
     ) -> Block {
+        self.table_kept(header, rows, size, weights, false)
+    }
+
+    /// [`Self::table_weighted`], kept on one page with the paragraph after it when `keep`
+    /// (every cell's paragraph is kept with the next), for short tables such as a plan's
+    /// instalments with its total in words.
+    fn table_kept(
+        &self,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+        size: Option<usize>,
+        weights: &[usize],
+        keep: bool,
+    ) -> Block {
         let total: usize = weights.iter().sum::<usize>().max(1);
         let widths: Vec<usize> = weights.iter().map(|w| TEXT_WIDTH * w / total).collect();
         let cell = |i: usize, s: &str, bold: bool| {
@@ -306,17 +348,23 @@ impl Writer<'_> {
                 None => run,
             };
             let width = widths.get(i).copied().unwrap_or(TEXT_WIDTH / total);
-            TableCell::new()
-                .width(width, WidthType::Dxa)
-                .add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+            TableCell::new().width(width, WidthType::Dxa).add_paragraph(
+                Paragraph::new()
+                    .keep_next(keep)
+                    .add_run(if bold { run.bold() } else { run }),
+            )
         };
-        let mut out = vec![TableRow::new(
-            header
-                .iter()
-                .enumerate()
-                .map(|(i, h)| cell(i, h, true))
-                .collect(),
-        )];
+        // The header row is repeated on each page (`HEADER_ROW` marks it for `repeat_headers`).
+        let mut out = vec![
+            TableRow::new(
+                header
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| cell(i, h, true))
+                    .collect(),
+            )
+            .cant_split(),
+        ];
         out.extend(rows.iter().map(|r| {
             TableRow::new(
                 r.iter()
@@ -332,14 +380,19 @@ impl Writer<'_> {
         ))
     }
 
-    /// Label and value pairs, two pairs a row, in a table of four columns (the labels bold).
+    /// Label and value pairs, two pairs a row, in a table of four columns (the labels bold),
+    /// kept on one page (every cell's paragraph is kept with the next).
     fn pairs(&self, items: Vec<(String, String)>) -> Block {
         let widths = [22, 28, 22, 28].map(|w| TEXT_WIDTH * w / 100);
         let cell = |i: usize, s: &str, bold: bool| {
             let run = Run::new().add_text(s);
             TableCell::new()
                 .width(widths[i], WidthType::Dxa)
-                .add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+                .add_paragraph(Paragraph::new().keep_next(true).add_run(if bold {
+                    run.bold()
+                } else {
+                    run
+                }))
         };
         let rows = items
             .chunks(2)
@@ -415,6 +468,14 @@ impl Writer<'_> {
             self.line(
                 self.t("label.product", "产品名称", "Product"),
                 text(d, &["product", "name"]),
+            ),
+            self.line(
+                self.k("label.product_version"),
+                format!(
+                    "{} {}",
+                    text(d, &["product", "code"]),
+                    text(d, &["product", "version"])
+                ),
             ),
             self.line(
                 self.t("label.filing", "备案编号", "Filing"),
@@ -560,12 +621,21 @@ impl Writer<'_> {
             }
             rows.push(vec![name, terms, self.money(&text(c, &["premium"]))?]);
         }
+        let tax = text(q, &["totals", "tax"]);
+        let mut annual = self.t("label.annual_premium_total", "保险费合计", "Annual premium");
+        if !tax.is_empty() && tax != "0" && tax != "0.00" {
+            annual.push_str(&self.paren(&format!(
+                "{} {}",
+                self.k("label.tax_total"),
+                self.money(&tax)?
+            )));
+        }
         rows.push(vec![
-            self.t("label.annual_premium_total", "保险费合计", "Annual premium"),
+            annual,
             String::new(),
             self.money(&text(self.doc(), &["premium"]))?,
         ]);
-        Ok(vec![
+        Ok([
             self.section(self.t("label.covers_and_clauses", "保险责任", "Cover")),
             self.table(
                 vec![
@@ -575,14 +645,17 @@ impl Writer<'_> {
                 ],
                 rows,
             ),
-        ])
+        ]
+        .into_iter()
+        .chain(self.scales())
+        .collect())
     }
 
     /// The amount payable under the chosen plan, in figures and in words (大写 or
     /// `SAY … ONLY`), as the model states it.
     fn total_payable(&self) -> Result<Vec<Block>, String> {
         let d = self.doc();
-        Ok(vec![
+        Ok([
             self.line(
                 self.t(
                     "label.total_payable",
@@ -595,107 +668,113 @@ impl Writer<'_> {
                 self.t("label.amount_in_words", "大写", "In words"),
                 text(d, &["payable_in_words"]),
             ),
-        ])
+        ]
+        .into_iter()
+        .chain(self.loading_line()?)
+        .collect())
     }
 
-    /// The instalment table of one plan of the model.
-    fn instalments(&self, plan: &Value) -> Result<Vec<Block>, String> {
-        let mode = text(plan, &["mode"]);
-        let title = match text(plan, &["name"]) {
-            n if n.is_empty() => format::payment_mode(&mode, self.lang)
-                .map(str::to_string)
-                .unwrap_or(mode),
-            n => n,
-        };
-        let mut out = vec![self.section(format!(
-            "{}{}{title}",
-            self.t("label.payment_schedule", "缴费计划", "Payment schedule"),
-            self.colon()
-        ))];
-        let items = plan["instalments"].as_array().cloned().unwrap_or_default();
-        if items.is_empty() {
-            // Why there is no table, as the HTML says it (`c.no_schedule`).
-            let (key, zh, en) = match text(plan, &["mode"]).as_str() {
-                "declaration" => (
-                    "notice.schedule_declaration",
-                    "按月申报出运，保险费按申报金额计收。",
-                    "Premium is billed on the shipments declared each month.",
-                ),
-                "flexible" => (
-                    "notice.schedule_flexible",
-                    "在年度缴费上限内灵活缴费。",
-                    "Contributions are flexible within the yearly cap.",
-                ),
-                _ => (
-                    "notice.schedule_not_offered",
-                    "本保险期间不适用此缴费方式。",
-                    "Not offered for this period of cover.",
-                ),
-            };
-            out.push(self.plain(self.t(key, zh, en)));
-            return Ok(out);
-        }
-        let mut rows = Vec::new();
-        for i in &items {
-            rows.push(vec![
-                text(i, &["number"]),
-                self.date(&text(i, &["due_date"]))?,
-                self.money(&text(i, &["payable"]))?,
-            ]);
-        }
-        rows.push(vec![
-            self.t("label.total", "合计", "Total"),
-            String::new(),
-            self.money(&text(plan, &["payable"]))?,
-        ]);
-        out.push(self.table(
-            vec![
-                self.t("label.instalment", "期次", "Instalment"),
-                self.t("label.due_date", "应缴日期", "Due date"),
-                self.t("label.amount_due", "应缴金额", "Amount due"),
-            ],
-            rows,
-        ));
-        Ok(out)
-    }
-
-    /// The member list: number, name, id, gender, (accident) occupation class, premium.
+    /// The member list, an attachment on a page of its own: the policy number, policyholder
+    /// and count, then per member number, name, id, gender, age, (accident) occupation class,
+    /// the sum insured of each cover that has one, and the premium.
     fn members(&self) -> Result<Vec<Block>, String> {
         let q = self.quote_json();
-        let occupation = self.doc()["sections"]["occupation"] == Value::Bool(true);
+        let d = self.doc();
+        let members = q["members"].as_array().cloned().unwrap_or_default();
+        let first = members
+            .first()
+            .map(|m| m["fields"].clone())
+            .unwrap_or_default();
+        let has = |f: &str| first.get(f).is_some();
+        let occupation =
+            d["sections"]["occupation"] == Value::Bool(true) && has("occupation_class");
+        let sums: Vec<&Value> = q["coverages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["terms"].get("sum_insured").is_some())
+            .collect();
+        let mut header = vec![
+            self.k("label.no"),
+            self.k("label.name"),
+            self.k("label.id_number"),
+        ];
+        let mut weights = vec![6, 11, 20];
+        for (field, key, w) in [("gender", "label.gender", 8), ("age", "label.age", 6)] {
+            if has(field) {
+                header.push(self.k(key));
+                weights.push(w);
+            }
+        }
+        if occupation {
+            header.push(self.k("label.occupation_class"));
+            weights.push(8);
+        }
+        let unit = self
+            .catalogue
+            .get(self.lang, &format!("currency_unit.{}", self.currency))
+            .unwrap_or(self.currency)
+            .to_string();
+        for c in &sums {
+            header.push(format!(
+                "{} {}{}",
+                self.name(&c["name"]),
+                self.k("term.sum_insured"),
+                self.paren(&unit)
+            ));
+            weights.push(13);
+        }
+        header.push(self.k("label.premium_per_member"));
+        weights.push(13);
         let mut rows = Vec::new();
-        for m in q["members"].as_array().into_iter().flatten() {
+        for m in &members {
             let gender = text(m, &["fields", "gender"]);
-            let mut row = vec![
-                text(m, &["number"]),
-                text(m, &["name"]),
-                text(m, &["id"]),
-                format::gender(&gender, self.lang)
-                    .map(str::to_string)
-                    .unwrap_or(gender),
-            ];
+            let mut row = vec![text(m, &["number"]), text(m, &["name"]), text(m, &["id"])];
+            if has("gender") {
+                row.push(
+                    format::gender(&gender, self.lang)
+                        .map(str::to_string)
+                        .unwrap_or(gender),
+                );
+            }
+            if has("age") {
+                row.push(text(m, &["fields", "age"]));
+            }
             if occupation {
-                row.push(text(m, &["fields", "occupation_class"]));
+                row.push(format!(
+                    "{}{}{}",
+                    self.k("unit.class_before"),
+                    text(m, &["fields", "occupation_class"]),
+                    self.k("unit.class_after")
+                ));
+            }
+            for c in &sums {
+                let si = format::parse_decimal(&text(c, &["terms", "sum_insured"]))
+                    .map_err(|e| e.to_string())?;
+                row.push(format::number(si));
             }
             row.push(self.money(&text(m, &["total"]))?);
             rows.push(row);
         }
-        let mut header = vec![
-            self.t("label.no", "序号", "No."),
-            self.t("label.name", "姓名", "Name"),
-            self.t("label.id_number", "证件号码", "ID number"),
-            self.t("label.gender", "性别", "Sex"),
-        ];
-        if occupation {
-            header.push(self.t("label.occupation_class", "职业类别", "Occupation class"));
-        }
-        header.push(self.t("label.premium", "保险费", "Premium"));
-        // The member list is an attachment: it starts on a page of its own.
         let heading = self.t(
             "doc.member_list",
             "被保险人清单",
             "Schedule of insured members",
         );
+        let caption = [
+            ("label.policy_number", text(d, &["policy_number"])),
+            ("label.policyholder", text(d, &["policyholder", "name"])),
+            (
+                "label.insured_count",
+                format!(
+                    "{}{}",
+                    text(d, &["insured", "count"]),
+                    self.k("unit.persons")
+                ),
+            ),
+        ]
+        .map(|(k, v)| format!("{}{}{v}", self.k(k), self.colon()))
+        .join("\u{2003}");
         Ok(vec![
             Block::P(Box::new(
                 Paragraph::new()
@@ -709,8 +788,9 @@ impl Writer<'_> {
                             .fonts(fonts(true)),
                     ),
             )),
-            // 7.5 pt: an 18-character id fits its sixth of the page on one line.
-            self.table_sized(header, rows, Some(15)),
+            self.kept(caption),
+            // 7.5 pt: an 18-character id fits its column on one line.
+            self.table_weighted(header, rows, Some(15), &weights),
         ])
     }
 
@@ -785,7 +865,8 @@ impl Writer<'_> {
             "litigation" => self.t("notice.dispute_court", "", ""),
             _ => self.t("notice.dispute_resolution", "", ""),
         };
-        out.push(self.plain(clause));
+        // Kept with the signature block after it.
+        out.push(self.kept(clause));
         out
     }
 
@@ -811,6 +892,15 @@ impl Writer<'_> {
         Block::P(Box::new(Paragraph::new().add_run(Run::new().add_text(s))))
     }
 
+    /// A paragraph of plain text kept on the page of the next one.
+    fn kept(&self, s: String) -> Block {
+        Block::P(Box::new(
+            Paragraph::new()
+                .keep_next(true)
+                .add_run(Run::new().add_text(s)),
+        ))
+    }
+
     fn quote(&self) -> Result<Vec<Block>, String> {
         let q = self.quote_json();
         let mut out = vec![
@@ -831,10 +921,12 @@ impl Writer<'_> {
         out.extend(self.parties()?);
         out.extend(self.pension()?);
         out.extend(self.coverages()?);
-        out.extend(self.total_payable()?);
+        // The annual premium in words and figures closes the taxes, as in the HTML quote.
+        out.extend(self.taxes()?);
         for plan in self.doc()["plans"].as_array().into_iter().flatten() {
             out.extend(self.instalments(plan)?);
         }
+        out.extend(self.quote_notices()?);
         Ok(out)
     }
 
@@ -845,6 +937,15 @@ impl Writer<'_> {
                 self.t("doc.policy_schedule", "保险单", "Policy Schedule"),
                 36,
             ),
+            self.heading(
+                format!(
+                    "{}{}",
+                    text(d, &["product", "name"]),
+                    self.paren(&self.k("doc.draft"))
+                ),
+                24,
+            ),
+            self.plain(self.k("notice.policy_draft")),
             self.line(
                 self.t("label.policy_number", "保险单号", "Policy number"),
                 text(d, &["policy_number"]),
@@ -855,16 +956,17 @@ impl Writer<'_> {
             ),
         ];
         out.extend(self.parties()?);
+        out.extend(self.total_payable()?);
+        out.push(self.payment_mode_line()?);
+        out.extend(self.cooling_off_line());
         out.extend(self.pension()?);
         out.extend(self.coverages()?);
         if d["sections"]["buyers"] == Value::Bool(true) {
             out.extend(self.buyers()?);
         }
-        out.extend(self.total_payable()?);
-        if d["plan"].is_object() {
-            out.extend(self.instalments(&d["plan"])?);
-        }
+        out.extend(self.payment_terms()?);
         out.extend(self.closing());
+        out.extend(self.signatures()?);
         if d["sections"]["member_list"] == Value::Bool(true) {
             out.extend(self.members()?);
         }
@@ -879,12 +981,20 @@ impl Writer<'_> {
                 self.t("label.quote_id", "报价单号", "Quote number"),
                 text(q, &["quote_id"]),
             ),
+            self.line(
+                self.t("label.quote_date", "报价日期", "Quote date"),
+                self.date(&text(q, &["as_of"]))?,
+            ),
         ];
         out.extend(self.parties()?);
         out.extend(self.pension()?);
+        out.extend(self.schedule_summary()?);
         for plan in self.doc()["plans"].as_array().into_iter().flatten() {
             out.extend(self.instalments(plan)?);
         }
+        // The last plan's total in words stays with the closing lines after it.
+        keep_last(&mut out);
+        out.extend(self.schedule_end()?);
         Ok(out)
     }
 }

@@ -15,6 +15,7 @@ mod document;
 mod layering;
 
 mod document_output;
+mod docx_pages;
 mod pension;
 mod pension_docs;
 mod properties;

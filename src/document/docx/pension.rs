@@ -61,7 +61,8 @@ impl Writer<'_> {
             "Benefit illustration",
         )));
         let unit = format!("pension.unit.{}", self.currency);
-        out.push(self.plain(self.t(&unit, self.currency, self.currency)));
+        // Kept with the table, as the heading is: never alone at a page foot.
+        out.push(self.kept(self.t(&unit, self.currency, self.currency)));
         let mut header = vec![
             self.t("pension.col_year", "保单年度", "Policy year"),
             self.t("pension.col_age", "年龄", "Age"),
