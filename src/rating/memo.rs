@@ -17,18 +17,39 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{ExactValue, exact};
 use crate::formula::{EvalError, Frame, Lookup, Ref, Value};
 use crate::product::Product;
 
 /// Most references a remembered step may read.
 const MAX_READS: usize = 8;
 
-/// A step and the exact values of what it read.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// A formula and the exact values of what it read: each value's code ([`code`]) in the first
+/// `n` places, zeros after.
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Key {
     step: u16,
-    reads: [ExactValue; MAX_READS],
+    n: u8,
+    reads: [u128; MAX_READS],
+}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u16(self.step);
+        for r in &self.reads[..self.n as usize] {
+            state.write_u128(*r);
+        }
+    }
+}
+
+/// A value as one number, equal for two values exactly when they are the same value in the
+/// same form: a number's 16 bytes (sign, scale and digits; a decimal's lowest 16 bits are
+/// always zero), `true`/`false` as 1/257, a word as 2 and its index.
+fn code(v: &Value) -> u128 {
+    match v {
+        Value::Num(d) => u128::from_le_bytes(d.serialize()),
+        Value::Bool(b) => 1 | (u128::from(*b) << 8),
+        Value::Text(t) => 2 | (u128::from(*t) << 32),
+    }
 }
 
 /// Member step values by step and the values the step read; see the module documentation.
@@ -92,11 +113,12 @@ impl StepMemo {
         };
         let mut key = Key {
             step: step_no,
-            reads: [ExactValue::Other(Value::Bool(false)); MAX_READS],
+            n: reads.len() as u8,
+            reads: [0; MAX_READS],
         };
         for (slot, r) in key.reads.iter_mut().zip(reads) {
             match frame.value_of(*r) {
-                Ok(v) => *slot = exact(&v),
+                Ok(v) => *slot = code(&v),
                 // Evaluation reports what cannot be read, where it reads it.
                 Err(_) => return eval(),
             }
@@ -110,5 +132,40 @@ impl StepMemo {
         }
         self.values.insert(key, v);
         Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_differ_exactly_when_values_or_their_forms_differ() {
+        let num = |s: &str| Value::Num(s.parse().expect("a number"));
+        let values = [
+            num("0"),
+            num("-0"),
+            num("0.0"),
+            num("1"),
+            num("1.0"),
+            num("-1"),
+            num("2"),
+            num("65"),
+            num("79228162514264337593543950335"),
+            Value::Bool(false),
+            Value::Bool(true),
+            Value::Text(0),
+            Value::Text(1),
+            Value::Text(u32::MAX),
+        ];
+        for (i, a) in values.iter().enumerate() {
+            for (j, b) in values.iter().enumerate() {
+                let same_form = match (a, b) {
+                    (Value::Num(x), Value::Num(y)) => x.serialize() == y.serialize(),
+                    _ => a == b,
+                };
+                assert_eq!(code(a) == code(b), same_form, "{i} {a:?} and {j} {b:?}");
+            }
+        }
     }
 }
