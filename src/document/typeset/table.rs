@@ -538,6 +538,29 @@ mod tests {
         body[at..end].split(", ").map(str::to_string).collect()
     }
 
+    /// The millimetres each column gets: `fr` columns share what the others leave of the
+    /// 178 mm between the margins.
+    fn shares(widths: &[String]) -> Vec<f64> {
+        let fr = |w: &String| w.strip_suffix("fr").map(|n| n.parse::<f64>().unwrap());
+        let fixed: f64 = widths
+            .iter()
+            .filter(|w| fr(w).is_none())
+            .map(|w| match w.strip_suffix('%') {
+                Some(p) => p.parse::<f64>().unwrap() / 100.0 * 178.0,
+                None => mm(w),
+            })
+            .sum();
+        let total: f64 = widths.iter().filter_map(fr).sum();
+        widths
+            .iter()
+            .map(|w| match fr(w) {
+                Some(f) => (178.0 - fixed) * f / total,
+                None if w.ends_with('%') => w[..w.len() - 1].parse::<f64>().unwrap() * 1.78,
+                None => mm(w),
+            })
+            .collect()
+    }
+
     fn mm(width: &str) -> f64 {
         width
             .strip_suffix("mm")
@@ -575,11 +598,13 @@ mod tests {
             .map(|w| mm(w))
             .sum();
         assert!(total < 178.0, "{widths:?}");
+        let shares = shares(&widths);
         // "28 February 2026" is one unbroken span: its column is at least that wide.
-        assert!(mm(&widths[1]) >= 16.0 * 1.95 * 0.85, "{widths:?}");
+        assert!(shares[1] >= 16.0 * 1.95 * 0.85, "{widths:?}");
         // The figures and the unbroken date.
-        assert!(mm(&widths[2]) >= 12.0 * 1.95 * 0.85, "{widths:?}");
-        assert!(mm(&widths[5]) >= 13.0 * 1.95 * 0.85, "{widths:?}");
+        assert!(shares[2] >= 12.0 * 1.95 * 0.85, "{widths:?}");
+        assert!(shares[4] >= 14.0 * 1.95 * 0.85, "{widths:?}");
+        assert!(shares[5] >= 13.0 * 1.95 * 0.85, "{widths:?}");
     }
 
     #[test]
@@ -602,8 +627,9 @@ mod tests {
             })
             .sum();
         assert!(total <= 178.5, "{total} mm: {widths:?}");
-        assert!(mm(&widths[2]) >= 8.0 * 1.95 * 0.85, "Pakistan: {widths:?}");
-        assert!(mm(&widths[7]) >= 14.0 * 1.95 * 0.85, "{widths:?}");
+        let shares = shares(&widths);
+        assert!(shares[2] >= 8.0 * 1.95 * 0.85, "Pakistan: {widths:?}");
+        assert!(shares[7] >= 14.0 * 1.95 * 0.85, "{widths:?}");
     }
 
     #[test]
@@ -614,7 +640,7 @@ mod tests {
             <tfoot><tr><td>合计</td><td class="num">¥9,625.00</td></tr></tfoot>
             </table></body></html>"#;
         let body = body(html);
-        assert!(body.starts_with("#cw-table(true, "), "{body}");
+        assert!(body.trim_start().starts_with("#cw-table(true, "), "{body}");
         assert_eq!(
             body.matches("table.cell(breakable: false, ").count(),
             6,
