@@ -1244,7 +1244,11 @@ fn each_bad_input_of_the_other_endpoints_gets_its_status_and_a_located_problem()
 #[cfg(feature = "typeset")]
 #[test]
 fn pdf_is_typeset_without_a_browser() {
-    let svc = Service::start_env(&products(), &[], &[("PATH", "/nonexistent")]);
+    let svc = Service::start_env(
+        &products(),
+        &["--timeout-ms", "120000"],
+        &[("PATH", "/nonexistent")],
+    );
     let body = format!(
         r#"{{"quote":{},"document":"quote","format":"pdf"}}"#,
         read("examples/claims/ga-sme-quote.json")

@@ -72,7 +72,7 @@ fn no_typesetter() -> RenderError {
         program: std::path::PathBuf::from("typst"),
         html: std::path::PathBuf::from("<document>"),
         pdf: std::path::PathBuf::from("<pdf>"),
-        detail: "this build has no typesetter: use --pdf-engine chromium, or rebuild with `cargo build --release --features typeset`"
+        detail: "this build has no typesetter: use --pdf-engine chromium, or rebuild with the cargo feature `typeset` (a default feature: `cargo build --release`)"
             .to_string(),
     }
 }

@@ -280,15 +280,15 @@ fn widen_for_unbroken(rows: &[Row<'_>], widths: &mut [String], compact: bool) {
     widen(widths, &needed);
 }
 
-/// Turns each `fr` column whose share falls short of what it needs into that width, again
-/// until none changes (each widened column leaves less to the others).
+/// Turns each `fr` or percentage column whose share falls short of what it needs into that
+/// width, again until none changes (each widened column leaves less to the others).
 fn widen(widths: &mut [String], needed: &[Option<f64>]) {
     for _ in 0..widths.len() {
         let estimates = estimate_mm(widths, needed);
         let mut changed = false;
         for ((width, needed), share) in widths.iter_mut().zip(needed).zip(estimates) {
             if let Some(needed) = needed
-                && width.ends_with("fr")
+                && (width.ends_with("fr") || width.ends_with('%'))
                 && *needed > share + 0.05
             {
                 *width = format!("{needed:.1}mm");
@@ -630,6 +630,17 @@ mod tests {
         let shares = shares(&widths);
         assert!(shares[2] >= 8.0 * 1.95 * 0.85, "Pakistan: {widths:?}");
         assert!(shares[7] >= 14.0 * 1.95 * 0.85, "{widths:?}");
+    }
+
+    #[test]
+    fn a_short_chinese_heading_is_not_broken_in_a_narrow_column_the_template_gives() {
+        let html = r#"<html lang="zh"><body><table class="compact"><thead>
+            <tr><th>买方</th><th class="num wrap" style="width:8%">信用期限</th></tr>
+            </thead><tbody><tr><td>Schmidt Handels GmbH</td><td class="num">90日</td></tr>
+            </tbody></table></body></html>"#;
+        let shares = shares(&columns(html));
+        // 信用期限 at 8.5 pt: four characters, and the insets.
+        assert!(shares[1] >= 8.0 * 1.95 * 0.85, "{shares:?}");
     }
 
     #[test]
