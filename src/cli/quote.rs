@@ -105,8 +105,9 @@ pub struct RenderArgs {
     /// For `worksheet`: show formulas, operands and file:line for product authors.
     #[arg(long)]
     pub actuary: bool,
-    /// For `--format pdf`: `chromium` (a headless browser) or `typst` (the built-in
-    /// typesetter, no browser; in builds with the cargo feature `typeset`).
+    /// For `--format pdf`: `typst` (the built-in typesetter, no browser; the default in
+    /// builds with the cargo feature `typeset`, itself a default) or `chromium` (a headless
+    /// browser; the default in builds without the typesetter).
     #[arg(long, value_enum, default_value_t = coverwright::document::PdfEngine::DEFAULT)]
     pub pdf_engine: coverwright::document::PdfEngine,
     /// Folder of product files: the quote's product and `insurers/insurers.yaml` (default:

@@ -436,7 +436,9 @@ const LEAST_BODY_LINES: usize = 4;
 #[ignore]
 fn every_document_prints_on_a4_at_full_size_without_stranded_pages() {
     let dir = crate::quote::tempdir("docmodel-a4");
-    let mut printer = coverwright::document::PdfPrinter::start().unwrap_or_else(|e| panic!("{e}"));
+    let mut printer =
+        coverwright::document::PdfPrinter::start_with(coverwright::document::PdfEngine::Chromium)
+            .unwrap_or_else(|e| panic!("{e}"));
     let (mut problems, mut pages_of) = (Vec::new(), Vec::new());
     every_document(|what, lang, html, _| {
         if !what.ends_with(" html") {

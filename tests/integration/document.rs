@@ -442,6 +442,9 @@ fn pdf_of_a_missing_html_file_is_an_error() {
 #[test]
 #[ignore]
 fn pdf_with_chinese_text() {
+    // The browser's route, asked for by name (the typesetter is the default where built);
+    // only the ignored browser tests print through the process's engine.
+    coverwright::document::set_pdf_engine(coverwright::document::PdfEngine::Chromium);
     let dir = scratch("pdf");
     let html = dir.join("报价 单.html");
     let pdf = dir.join("out.pdf");
@@ -1077,6 +1080,7 @@ fn number_filter_and_catalogue_defaults() {
 #[test]
 #[ignore]
 fn the_policy_prints_to_pdf() {
+    coverwright::document::set_pdf_engine(coverwright::document::PdfEngine::Chromium);
     let dir = scratch("policy-pdf");
     let pdf = dir.join("保险单.pdf");
     let ctx = context(DocKind::Policy);

@@ -416,6 +416,8 @@ fn pdfs_in_bulk_embed_real_fonts_extract_and_repeat_byte_for_byte() {
             "policy",
             "--format",
             "pdf",
+            "--pdf-engine",
+            "chromium",
             "--output-dir",
             dir.join(out).to_str().expect("path"),
         ]);

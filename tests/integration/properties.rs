@@ -1343,6 +1343,8 @@ fn pdf_child() {
         return;
     };
     let dir = PathBuf::from(dir);
+    // The browser's route, by name: the typesetter is the default where it is built.
+    coverwright::document::set_pdf_engine(coverwright::document::PdfEngine::Chromium);
     coverwright::document::html_to_pdf(&dir.join("quote.html"), &dir.join("quote.pdf"))
         .expect("the stand-in browser writes a PDF");
 }

@@ -302,7 +302,15 @@ fn a_failed_render_reports_failure_and_leaves_the_earlier_file() {
     let o = Command::new(BIN)
         .args(["render", "--quote"])
         .arg(&quote)
-        .args(["--document", "quote", "--format", "pdf", "--output"])
+        .args([
+            "--document",
+            "quote",
+            "--format",
+            "pdf",
+            "--pdf-engine",
+            "chromium",
+        ])
+        .arg("--output")
         .arg(&pdf)
         .env("PATH", path)
         .output()

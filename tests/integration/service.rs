@@ -1240,6 +1240,26 @@ fn each_bad_input_of_the_other_endpoints_gets_its_status_and_a_located_problem()
     assert_eq!(problem(&r), p(422, "E0242", "/quote"));
 }
 
+/// With the typesetter (the default build) a PDF needs no browser.
+#[cfg(feature = "typeset")]
+#[test]
+fn pdf_is_typeset_without_a_browser() {
+    let svc = Service::start_env(
+        &products(),
+        &["--timeout-ms", "120000"],
+        &[("PATH", "/nonexistent")],
+    );
+    let body = format!(
+        r#"{{"quote":{},"document":"quote","format":"pdf"}}"#,
+        read("examples/claims/ga-sme-quote.json")
+    );
+    let r = svc.post("/v1/documents", body.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
+    assert!(r.body.starts_with(b"%PDF-"));
+}
+
+#[cfg(not(feature = "typeset"))]
 #[test]
 fn pdf_without_a_browser_is_a_501_problem_not_a_hang() {
     let svc = Service::start_env(&products(), &[], &[("PATH", "/nonexistent")]);

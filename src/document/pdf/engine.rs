@@ -1,8 +1,9 @@
 //! The choice of PDF engine and the printer every PDF goes through.
 //!
 //! Two engines make a PDF from the same HTML: the native typesetter
-//! ([`super::super::typeset`], feature `typeset`) and one headless Chromium kept for the run
-//! (the default, [`PdfEngine::DEFAULT`]). The process's engine is set once by the command line
+//! ([`super::super::typeset`], feature `typeset`, the default where it is built) and one
+//! headless Chromium kept for the run (the default of builds without the typesetter; see
+//! [`PdfEngine::DEFAULT`]). The process's engine is set once by the command line
 //! ([`set_pdf_engine`], `--pdf-engine`) and read by [`PdfPrinter::start`] (many documents)
 //! and by [`print_html`] and [`html_to_pdf`] (one document, from its text or its file).
 
@@ -22,8 +23,13 @@ pub enum PdfEngine {
 }
 
 impl PdfEngine {
-    /// The engine used unless another is set: Chromium, until the typesetter's output has
-    /// been checked page by page against the browser's for every document.
+    /// The engine used unless another is set: the typesetter in builds that have it (the
+    /// cargo feature `typeset`, on by default), Chromium in builds without it.
+    #[cfg(feature = "typeset")]
+    pub const DEFAULT: PdfEngine = PdfEngine::Typst;
+    /// The engine used unless another is set: the typesetter in builds that have it (the
+    /// cargo feature `typeset`, on by default), Chromium in builds without it.
+    #[cfg(not(feature = "typeset"))]
     pub const DEFAULT: PdfEngine = PdfEngine::Chromium;
 }
 
@@ -66,7 +72,7 @@ fn no_typesetter() -> RenderError {
         program: std::path::PathBuf::from("typst"),
         html: std::path::PathBuf::from("<document>"),
         pdf: std::path::PathBuf::from("<pdf>"),
-        detail: "this build has no typesetter: use --pdf-engine chromium, or rebuild with `cargo build --release --features typeset`"
+        detail: "this build has no typesetter: use --pdf-engine chromium, or rebuild with the cargo feature `typeset` (a default feature: `cargo build --release`)"
             .to_string(),
     }
 }

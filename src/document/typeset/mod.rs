@@ -196,8 +196,18 @@ impl Typesetter {
         }
     }
 
-    /// Typesets the HTML of a rendered document to PDF bytes.
+    /// Typesets the HTML of a rendered document to PDF bytes, on a thread of the
+    /// typesetter's pool ([`STACK_SIZE`]: the caller's stack, a service worker's say, may be
+    /// too small for layout).
     pub fn pdf(&self, html: &str) -> Result<Vec<u8>, RenderError> {
+        match pool() {
+            Some(pool) => pool.install(|| self.pdf_here(html)),
+            None => self.pdf_here(html),
+        }
+    }
+
+    /// Typesets on the calling thread.
+    fn pdf_here(&self, html: &str) -> Result<Vec<u8>, RenderError> {
         let converted = markup::convert(html);
         let world = DocWorld {
             shared: self,
@@ -221,27 +231,39 @@ impl Typesetter {
     /// policy); results in input order.
     pub fn pdf_all(&self, htmls: &[String]) -> Vec<Result<Vec<u8>, RenderError>> {
         use rayon::prelude::*;
-        static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-        let pool = POOL.get_or_init(|| {
-            rayon::ThreadPoolBuilder::new()
-                .stack_size(STACK_SIZE)
-                .thread_name(|i| format!("typeset-{i}"))
-                .build()
-                .ok()
-        });
+        let pool = pool();
         let mut out = Vec::with_capacity(htmls.len());
         // Typst memoises layouts across compilations: what two groups in a row did not use is
         // forgotten, so memory stays bounded by a group, not by the chunk.
         for group in htmls.chunks(EVICT_EVERY) {
-            let run = || group.par_iter().map(|h| self.pdf(h)).collect::<Vec<_>>();
+            let run = || {
+                group
+                    .par_iter()
+                    .map(|h| self.pdf_here(h))
+                    .collect::<Vec<_>>()
+            };
             out.extend(match pool {
                 Some(pool) => pool.install(run),
-                None => group.iter().map(|h| self.pdf(h)).collect(),
+                None => group.iter().map(|h| self.pdf_here(h)).collect(),
             });
             typst::comemo::evict(2);
         }
         out
     }
+}
+
+/// The typesetting threads: one per processor, each with a stack of [`STACK_SIZE`]; `None`
+/// when no thread can be started (documents are then typeset on the caller's thread).
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_SIZE)
+            .thread_name(|i| format!("typeset-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// How many documents [`Typesetter::pdf_all`] typesets between two evictions of Typst's
