@@ -786,6 +786,14 @@ impl Writer<'_> {
         let q = self.quote_json();
         let mut out = vec![
             self.heading(self.t("doc.quote", "报价单", "Quotation"), 36),
+            self.heading(
+                format!(
+                    "{}{}",
+                    text(self.doc(), &["product", "name"]),
+                    self.paren(&self.k("doc.proposal"))
+                ),
+                24,
+            ),
             self.line(
                 self.t("label.quote_id", "报价单号", "Quote number"),
                 text(q, &["quote_id"]),
@@ -807,6 +815,7 @@ impl Writer<'_> {
         for plan in self.doc()["plans"].as_array().into_iter().flatten() {
             out.extend(self.instalments(plan)?);
         }
+        out.extend(self.member_summary()?);
         out.extend(self.quote_notices()?);
         Ok(out)
     }

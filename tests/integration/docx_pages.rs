@@ -168,6 +168,36 @@ fn a_word_quote_ends_with_its_notices_and_a_schedule_states_the_premium_in_words
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_word_quote_is_a_proposal_and_sums_up_the_members_by_occupation_class() {
+    let dir = tempdir("docx-pages-summary");
+    let quote = quote_of("GA-SME", "examples/ga-sme.yaml", None);
+    // Ten members: three in class 1, three in class 2, two each in classes 3 and 4.
+    let zh = all_text(&render_docx(&dir, &quote, "quote", "zh", &[]));
+    for wanted in [
+        "小微企业团体意外伤害保险（投保建议书）",
+        "被保险人概况职业类别人数一类（内勤、办公室人员）3二类（外勤、轻体力劳动人员）3\
+         三类（技术工人、一般体力劳动人员）2四类（重体力劳动、机械操作人员）2合计10\
+         被保险人逐人明细载于保险单所附被保险人清单。",
+    ] {
+        assert!(zh.contains(wanted), "{wanted} in\n{zh}");
+    }
+    let en = all_text(&render_docx(&dir, &quote, "quote", "en", &[]));
+    for wanted in [
+        "Small Business Group Accident Insurance (Proposal)",
+        "Insured membersOccupation classMembersClass 1 (office staff)3",
+        "Class 4 (heavy manual work, machine operators)2Total10",
+    ] {
+        assert!(en.contains(wanted), "{wanted} in\n{en}");
+    }
+    // Export credit lists buyers, not members: no summary.
+    let ec = quote_of("EC-SME", "examples/ec-sme.yaml", None);
+    let text = all_text(&render_docx(&dir, &ec, "quote", "en", &[]));
+    assert!(text.contains("(Proposal)"), "{text}");
+    assert!(!text.contains("Insured members"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The pages of the PDF LibreOffice makes of a Word file, as `pdftotext -layout` lays them out.
 fn libreoffice_pages(dir: &Path, path: &Path) -> Vec<String> {
     libreoffice_text(dir, path);

@@ -1,5 +1,6 @@
-//! The member list of a Word policy: an attachment on a page of its own, one row per member
-//! with the facts the HTML member list gives.
+//! The members in a Word document: a policy's member list, an attachment on a page of its own
+//! with one row per member and the facts the HTML member list gives, and a quote's summary of
+//! the members by occupation class, as the HTML quote has it.
 
 use docx_rs::{Paragraph, Run};
 use serde_json::Value;
@@ -125,6 +126,50 @@ impl Writer<'_> {
             self.kept(caption),
             // 7.5 pt: an 18-character id fits its column on one line.
             self.table_weighted(header, rows, Some(15), &weights),
+        ])
+    }
+
+    /// A quote's members by occupation class (the class in words, the count, the total), then
+    /// the note that the policy lists each member; only where the HTML quote shows it (a member
+    /// list with occupation classes).
+    pub(super) fn member_summary(&self) -> Result<Vec<Block>, String> {
+        let d = self.doc();
+        if d["sections"]["member_list"] != Value::Bool(true)
+            || d["sections"]["occupation"] != Value::Bool(true)
+        {
+            return Ok(Vec::new());
+        }
+        let members = self.quote_json()["members"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut by_class: std::collections::BTreeMap<String, usize> = Default::default();
+        for m in &members {
+            if !m["fields"]["occupation_class"].is_null() {
+                *by_class
+                    .entry(text(m, &["fields", "occupation_class"]))
+                    .or_default() += 1;
+            }
+        }
+        let mut rows = Vec::new();
+        for (class, n) in by_class {
+            let name = match class.parse::<i64>() {
+                Ok(c @ 1..=6) => format::occupation_class(c, self.lang)
+                    .map_err(|e| e.to_string())?
+                    .to_string(),
+                _ => class,
+            };
+            rows.push(vec![name, n.to_string()]);
+        }
+        rows.push(vec![self.k("label.total"), members.len().to_string()]);
+        let header = vec![
+            self.k("label.occupation_class"),
+            self.k("label.members_count"),
+        ];
+        Ok(vec![
+            self.section(self.k("label.member_summary")),
+            self.table_kept(header, rows, None, &[3, 1], true),
+            self.plain(self.k("notice.member_list_in_policy")),
         ])
     }
 }
