@@ -6,7 +6,8 @@
 //! - [`RoundingMode`]: the rounding rules a product may declare (`half_up` is half away from
 //!   zero, `half_even` is banker's rounding);
 //! - [`round`]: rounds an amount and rescales it to exactly the requested number of places;
-//! - [`format_plain`] and [`format_grouped`]: `10932.36` and `10,932.36`.
+//! - [`format_plain`] and [`format_grouped`]: `10932.36` and `10,932.36`;
+//! - [`digits`]: a whole number's decimal digits, for writers that build output by hand.
 //!
 //! It imports nothing else of the crate, so every layer may use it. Invariants: a
 //! [`Currency`] only exists for a code in the table below (its fields are private); rounding
@@ -55,6 +56,33 @@ impl RoundingMode {
 impl fmt::Display for RoundingMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// The decimal digits of `n`, written into `buf`. Amounts fit in 64 bits, and 128-bit division
+/// is many times slower, so larger numbers are cut into 19-digit pieces.
+pub fn digits(n: u128, buf: &mut [u8; 40]) -> &[u8] {
+    const PIECE: u128 = 10_000_000_000_000_000_000;
+    let mut end = buf.len();
+    let mut rest = n;
+    loop {
+        let (mut piece, more) = match u64::try_from(rest) {
+            Ok(small) => (small, false),
+            Err(_) => ((rest % PIECE) as u64, true),
+        };
+        let stop = end.saturating_sub(19);
+        loop {
+            end -= 1;
+            buf[end] = b'0' + (piece % 10) as u8;
+            piece /= 10;
+            if piece == 0 && (!more || end == stop) {
+                break;
+            }
+        }
+        if !more {
+            return &buf[end..];
+        }
+        rest /= PIECE;
     }
 }
 
@@ -386,6 +414,24 @@ static TABLE: &[Info] = table! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_are_those_display_writes() {
+        for n in [
+            0u128,
+            9,
+            10,
+            116311874211,
+            u64::MAX as u128,
+            u64::MAX as u128 + 1,
+            10_000_000_000_000_000_000,
+            10_000_000_000_000_000_000 * 10_000_000_000_000_000_000,
+            u128::MAX,
+        ] {
+            let mut buf = [0u8; 40];
+            assert_eq!(digits(n, &mut buf), n.to_string().as_bytes(), "{n}");
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -163,31 +163,7 @@ fn show(out: &mut String, p: &Product, v: &Value) {
 
 /// Appends the decimal digits of `n`.
 pub(super) fn push_int(buf: &mut Vec<u8>, n: u128) {
-    let mut digits = [0u8; 40];
-    let mut i = digits.len();
-    // Amounts fit in 64 bits; 128-bit division is many times slower.
-    if let Ok(mut n) = u64::try_from(n) {
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        buf.extend_from_slice(&digits[i..]);
-        return;
-    }
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.extend_from_slice(&digits[i..]);
+    buf.extend_from_slice(crate::money::digits(n, &mut [0; 40]));
 }
 
 #[cfg(test)]
@@ -196,23 +172,6 @@ mod tests {
 
     use crate::product::load::{LoadOptions, load_paths};
     use crate::quote::{Outcome, QuoteOptions, quote, quote_members_apart};
-
-    #[test]
-    fn integers_are_written_in_decimal_digits() {
-        for n in [
-            0u128,
-            7,
-            10,
-            116311874211,
-            u64::MAX as u128,
-            u64::MAX as u128 + 1,
-            u128::MAX,
-        ] {
-            let mut b = Vec::new();
-            super::push_int(&mut b, n);
-            assert_eq!(String::from_utf8(b).unwrap(), n.to_string());
-        }
-    }
 
     /// Every example request (and the same with names and ids that need escaping) gives the
     /// bytes of the full quote serialized.

@@ -53,7 +53,12 @@ fn show_into(out: &mut String, words: &crate::formula::Interner, v: &Value) {
         Value::Num(d) => {
             let n = d.normalize();
             match u64::try_from(n.mantissa()) {
-                Ok(u) if n.scale() == 0 && u > 0 => push_u64(out, u),
+                Ok(u) if n.scale() == 0 && u > 0 => {
+                    // ASCII digits only.
+                    let mut buf = [0; 40];
+                    let digits = crate::money::digits(u128::from(u), &mut buf);
+                    out.extend(digits.iter().map(|&b| b as char));
+                }
                 _ => {
                     let _ = write!(out, "{n}");
                 }
@@ -62,22 +67,6 @@ fn show_into(out: &mut String, words: &crate::formula::Interner, v: &Value) {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Text(t) => out.push_str(words.word(*t)),
     }
-}
-
-/// Appends the decimal digits of `n`.
-fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // ASCII digits only.
-    out.extend(digits[i..].iter().map(|&b| b as char));
 }
 
 /// Appends `{:?}` of a party. Names and ids of plain ASCII and common CJK characters, which
