@@ -469,31 +469,17 @@ fn same_members(p: &Product, member_inputs: &[Vec<Value>]) -> Option<Vec<usize>>
     }
     let picked = p.member_step_inputs.as_deref()?;
     let k = picked.len();
-    let mut keys: Vec<Option<ExactValue>> = Vec::with_capacity(n * k);
+    let mut keys: Vec<Option<u128>> = Vec::with_capacity(n * k);
     for inputs in member_inputs {
-        keys.extend(picked.iter().map(|&i| inputs.get(i).map(exact)));
+        keys.extend(picked.iter().map(|&i| inputs.get(i).map(memo::code)));
     }
-    let mut first: rustc_hash::FxHashMap<&[Option<ExactValue>], usize> =
+    let mut first: rustc_hash::FxHashMap<&[Option<u128>], usize> =
         rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default());
     Some(
         (0..n)
             .map(|m| *first.entry(&keys[m * k..(m + 1) * k]).or_insert(m))
             .collect(),
     )
-}
-
-/// A value compared by its exact form: a number's sign, digits and scale.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum ExactValue {
-    Num([u8; 16]),
-    Other(Value),
-}
-
-fn exact(v: &Value) -> ExactValue {
-    match v {
-        Value::Num(d) => ExactValue::Num(d.serialize()),
-        other => ExactValue::Other(*other),
-    }
 }
 
 /// Values of each step at policy scope, for each member, and the worksheet lines.

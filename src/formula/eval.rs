@@ -359,37 +359,6 @@ impl<'a, L: Lookup> Frame<'a, L> {
     }
 }
 
-/// The member inputs a member-scope formula reads, when its value for a member depends on
-/// nothing of other members: a bit per input slot. `None` when it reads other members
-/// (`sum`, `count`), the policy year or premiums paid (benefit illustrations), or a slot past
-/// 63.
-///
-/// What else such a formula reads is the same for every member of one request (policy
-/// inputs, coverage terms, policy steps, the number of members, the term) or is the member's
-/// own earlier steps; table lookups and actuarial functions are pure. So two members of one
-/// request with the same values in these slots get the same value from it, and from every
-/// member step when all member steps are of this kind.
-pub fn member_local_slots(e: &Expr) -> Option<u64> {
-    let all = |es: &[Expr]| -> Option<u64> {
-        es.iter()
-            .try_fold(0u64, |acc, x| Some(acc | member_local_slots(x)?))
-    };
-    match e {
-        Expr::Const(_) | Expr::LifeTable(_) => Some(0),
-        Expr::Ref(Ref::Member(i)) => (*i < 64).then(|| 1u64 << i),
-        Expr::Ref(Ref::Year | Ref::PremiumsPaid) => None,
-        Expr::Ref(_) => Some(0),
-        Expr::Lookup { keys, .. } => all(keys),
-        Expr::Neg(x) | Expr::Not(x) | Expr::In(x, _) => member_local_slots(x),
-        Expr::Bin(_, l, r) => Some(member_local_slots(l)? | member_local_slots(r)?),
-        Expr::If(c, a, b) => {
-            Some(member_local_slots(c)? | member_local_slots(a)? | member_local_slots(b)?)
-        }
-        Expr::Call(Func::Sum | Func::Count, _) => None,
-        Expr::Call(_, args) => all(args),
-    }
-}
-
 /// Every reference `e` reads, each once, in the order first read; `None` when its value also
 /// depends on something a reference does not give: other members (`sum`, `count`), the
 /// policy year or premiums paid. Tables, life tables and constants belong to the product.

@@ -326,7 +326,7 @@ pub struct Product {
     pub steps: Vec<Step>,
     /// The member input slots the member steps read, in order, when no member step reads
     /// other members, the policy year or premiums paid
-    /// ([`crate::formula::eval::member_local_slots`]): members of one request with the same
+    /// ([`crate::formula::eval::refs_read`]): members of one request with the same
     /// values in these slots get the same member step values. `None` otherwise. Found when
     /// the product is checked.
     pub member_step_inputs: Option<Vec<usize>>,

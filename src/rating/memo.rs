@@ -44,7 +44,7 @@ impl std::hash::Hash for Key {
 /// A value as one number, equal for two values exactly when they are the same value in the
 /// same form: a number's 16 bytes (sign, scale and digits; a decimal's lowest 16 bits are
 /// always zero), `true`/`false` as 1/257, a word as 2 and its index.
-fn code(v: &Value) -> u128 {
+pub(super) fn code(v: &Value) -> u128 {
     match v {
         Value::Num(d) => u128::from_le_bytes(d.serialize()),
         Value::Bool(b) => 1 | (u128::from(*b) << 8),

@@ -252,6 +252,11 @@ impl<'a> Checker<'a> {
             &mut self.diags,
         );
 
+        let member_step_reads: Vec<_> = d
+            .steps
+            .iter()
+            .map(|s| member_reads(s.scope, &s.expr))
+            .collect();
         Some(Product {
             code: raw.code.value.clone(),
             version: raw.version.value.clone(),
@@ -282,12 +287,8 @@ impl<'a> Checker<'a> {
             coverages: d.coverages,
             terms: d.slots,
             tables: d.tables,
-            member_step_inputs: member_step_inputs(&d.steps),
-            member_step_reads: d
-                .steps
-                .iter()
-                .map(|s| member_reads(s.scope, &s.expr))
-                .collect(),
+            member_step_inputs: member_step_inputs(&d.steps, &member_step_reads),
+            member_step_reads,
             steps: d.steps,
             rounding: d.rounding?,
             minimum_premium: d.minimum_premium,
@@ -347,11 +348,23 @@ fn member_reads(scope: Scope, e: &crate::formula::Expr) -> Option<Box<[crate::fo
 }
 
 /// The member input slots the member steps read, when each member step's value depends on its
-/// own member only (see [`Product::member_step_inputs`]).
-fn member_step_inputs(steps: &[Step]) -> Option<Vec<usize>> {
-    let mut slots = 0u64;
-    for s in steps.iter().filter(|s| s.scope == Scope::Member) {
-        slots |= crate::formula::eval::member_local_slots(&s.expr)?;
+/// own member only (see [`Product::member_step_inputs`]): from what each step reads.
+fn member_step_inputs(
+    steps: &[Step],
+    reads: &[Option<Box<[crate::formula::Ref]>>],
+) -> Option<Vec<usize>> {
+    let mut slots = Vec::new();
+    for (s, r) in steps.iter().zip(reads) {
+        if s.scope != Scope::Member {
+            continue;
+        }
+        for r in r.as_deref()? {
+            if let crate::formula::Ref::Member(i) = r {
+                slots.push(usize::from(*i));
+            }
+        }
     }
-    Some((0..64usize).filter(|i| slots & (1u64 << i) != 0).collect())
+    slots.sort_unstable();
+    slots.dedup();
+    Some(slots)
 }
