@@ -424,7 +424,7 @@ impl Writer<'_> {
 
     /// The catalogue text of `key` when it has one, else `key` itself (codes the model
     /// already translated).
-    fn key_or_text(&self, key: &str) -> String {
+    fn k(&self, key: &str) -> String {
         self.catalogue
             .get(self.lang, key)
             .unwrap_or(key)

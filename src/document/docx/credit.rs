@@ -82,7 +82,7 @@ impl Writer<'_> {
                         "赔偿比例",
                         "Percentage of indemnity"
                     ),
-                    self.key_or_text(&text(p, &["label"]))
+                    self.k(&text(p, &["label"]))
                 ),
                 ratio,
             ));

@@ -13,11 +13,6 @@ use super::super::format;
 use super::{Block, Writer, text};
 
 impl Writer<'_> {
-    /// The catalogue text of `key` (every key used here is in both catalogues).
-    pub(super) fn k(&self, key: &str) -> String {
-        self.key_or_text(key)
-    }
-
     /// `(text)` in the document's language.
     pub(super) fn paren(&self, s: &str) -> String {
         format!("{}{s}{}", self.k("punct.open"), self.k("punct.close"))
