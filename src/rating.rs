@@ -657,8 +657,11 @@ pub fn vat_split(p: &Product, gross: &[Decimal]) -> Vec<CoverageCharge> {
                     vat: Decimal::ZERO,
                 }
             } else {
-                let net = (*g / (Decimal::ONE + p.vat_rate))
-                    .round_dp_with_strategy(p.currency.minor_unit(), p.rounding.strategy);
+                let net = crate::money::round_dp(
+                    *g / (Decimal::ONE + p.vat_rate),
+                    p.currency.minor_unit(),
+                    p.rounding.strategy,
+                );
                 CoverageCharge {
                     gross: *g,
                     net,
@@ -677,10 +680,13 @@ pub fn other_charges(p: &Product, premium: Decimal) -> Result<Vec<(usize, Decima
         .enumerate()
         .map(|(i, c)| {
             let amount = match (c.rate, c.amount) {
-                (Some(rate), _) => premium
-                    .checked_mul(rate)
-                    .ok_or_else(|| overflow(&format!("charge {}", c.name.en)))?
-                    .round_dp_with_strategy(p.currency.minor_unit(), p.rounding.strategy),
+                (Some(rate), _) => crate::money::round_dp(
+                    premium
+                        .checked_mul(rate)
+                        .ok_or_else(|| overflow(&format!("charge {}", c.name.en)))?,
+                    p.currency.minor_unit(),
+                    p.rounding.strategy,
+                ),
                 (None, Some(a)) => a,
                 _ => Decimal::ZERO,
             };

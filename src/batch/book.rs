@@ -6,18 +6,17 @@
 //! the same functions in the same order (so a failure is the same failure); products with a
 //! benefit illustration or a pension section take the full quote instead.
 
-use std::io::Write;
-
 use rust_decimal::Decimal;
 
 use crate::formula::Scope;
 use crate::product::{ChargeKind, Product};
-use crate::quote::{QuoteError, QuoteOptions, money};
+use crate::quote::{QuoteError, QuoteOptions};
 use crate::rating::{self, Rated, RatingError};
 use crate::request::Request;
 
 use super::Out;
 use super::csv_out::{cell, lead, push_money};
+use super::members_json::push_int;
 
 /// Whether [`write_quoted`] gives the rows of `p`'s quotes (else the full quote is built).
 pub(super) fn applies(p: &Product) -> bool {
@@ -74,7 +73,14 @@ pub(super) fn write_quoted(
             "the cover end date is out of range".into(),
         ));
     }
-    let options = match crate::quote::payment_options(p, r, rated, gross_total, opts) {
+    let options = match crate::quote::payment_options_with(
+        p,
+        r,
+        rated,
+        gross_total,
+        opts,
+        Some(&mut out.dates),
+    ) {
         Ok(o) => o,
         Err(e) => {
             out.main.truncate(start);
@@ -84,16 +90,13 @@ pub(super) fn write_quoted(
     let b = &mut out.quotes;
     lead(b, record, group);
     cell(b, &id);
-    let _ = write!(
-        b,
-        ",quoted,{},{},{},{},{},{},",
-        r.members.len(),
-        money(premium),
-        money(gross_total),
-        money(gross_total - tax),
-        money(vat),
-        money(other)
-    );
+    b.extend_from_slice(b",quoted,");
+    push_int(b, r.members.len() as u128);
+    for amount in [premium, gross_total, gross_total - tax, vat, other] {
+        b.push(b',');
+        push_money(b, amount);
+    }
+    b.push(b',');
     let plan = opts.plan.as_deref().or(r.plan.as_deref());
     super::csv_out::plan_cells(b, &options, plan);
     b.push(b'\n');
@@ -114,7 +117,9 @@ fn member_rows(
     for (k, mem) in r.members.iter().enumerate() {
         lead(m, record, group);
         cell(m, id);
-        let _ = write!(m, ",{},", k + 1);
+        m.push(b',');
+        push_int(m, k as u128 + 1);
+        m.push(b',');
         cell(m, &mem.party.name);
         m.push(b',');
         cell(m, mem.party.id.as_deref().unwrap_or(""));

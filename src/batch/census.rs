@@ -213,7 +213,7 @@ impl Grouper {
         row.cells
             .iter()
             .enumerate()
-            .all(|(i, c)| Some(i) == self.column || c.trim().is_empty())
+            .all(|(i, c)| Some(i) == self.column || crate::census::is_blank(c))
     }
 
     /// Adds a row; returns the record it finishes, if any.
@@ -221,7 +221,11 @@ impl Grouper {
         let Some(col) = self.column else {
             return Some(CensusItem::Rows(vec![row]));
         };
-        let key = row.cells.get(col).map(str::trim).unwrap_or_default();
+        let key = row
+            .cells
+            .get(col)
+            .map(crate::census::trim)
+            .unwrap_or_default();
         match &mut self.open {
             Some((k, rows, over)) if k == key => {
                 if rows.len() < crate::request::MAX_MEMBERS {
@@ -312,7 +316,7 @@ pub(super) fn census_record(c: &Census<'_>, item: &CensusItem, record: u64, out:
     let group = c
         .group
         .and_then(|g| rows.first().and_then(|r| r.cells.get(g)))
-        .map(str::trim);
+        .map(crate::census::trim);
     let mut members: Vec<Member> = Vec::with_capacity(rows.len());
     for row in rows {
         match layout.member(product, &row.cells, row.row) {
@@ -331,6 +335,10 @@ pub(super) fn census_record(c: &Census<'_>, item: &CensusItem, record: u64, out:
     };
     let req = holder.apply(c.base, members);
     if c.format == Format::JsonLines {
+        let kept = crate::quote::Kept {
+            memo: &mut out.memo,
+            dates: &mut out.dates,
+        };
         return quote_line(
             product,
             &req,
@@ -339,6 +347,7 @@ pub(super) fn census_record(c: &Census<'_>, item: &CensusItem, record: u64, out:
             first_row,
             &holder.fields,
             &mut out.main,
+            Some(kept),
         );
     }
     if super::book::applies(product) {

@@ -60,7 +60,10 @@ pub fn quote_header() -> Vec<u8> {
 
 /// Appends a cell, quoted when it holds a separator, a quote or a line break.
 pub fn cell(b: &mut Vec<u8>, s: &str) {
-    if s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+    // `,` `"` `\n` and `\r` are all below `-`: a cell of higher bytes only (digits, letters,
+    // Chinese) is checked in one pass without branches.
+    let plain = s.bytes().fold(true, |ok, c| ok & (c > b','));
+    if !plain && s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
         b.push(b'"');
         for c in s.bytes() {
             if c == b'"' {
@@ -77,6 +80,25 @@ pub fn cell(b: &mut Vec<u8>, s: &str) {
 /// Appends an amount as [`crate::quote::money`] writes it (two places, half up), without
 /// building a string: the digits of the rounded amount's mantissa with the point put in.
 pub(super) fn push_money(b: &mut Vec<u8>, d: rust_decimal::Decimal) {
+    // The common amount: already at most two places, in 64 bits.
+    if d.scale() <= 2
+        && !d.is_zero()
+        && let Ok(m) = i64::try_from(d.mantissa())
+        && let Some(m) = m.checked_mul(if d.scale() == 2 {
+            1
+        } else {
+            10i64.pow(2 - d.scale())
+        })
+    {
+        if m < 0 {
+            b.push(b'-');
+        }
+        let u = m.unsigned_abs();
+        let frac = (u % 100) as u8;
+        super::members_json::push_int(b, u128::from(u / 100));
+        b.extend_from_slice(&[b'.', b'0' + frac / 10, b'0' + frac % 10]);
+        return;
+    }
     let rounded = crate::money::round(d, 2, crate::money::RoundingMode::HalfUp);
     let Some(r) = rounded.filter(|r| !r.is_zero()) else {
         // Zero (which may carry a sign) and amounts that cannot take two places.
@@ -95,7 +117,8 @@ pub(super) fn push_money(b: &mut Vec<u8>, d: rust_decimal::Decimal) {
 
 /// The record number and group key that start both rows.
 pub(super) fn lead(b: &mut Vec<u8>, record: u64, group: Option<&str>) {
-    let _ = write!(b, "{record},");
+    super::members_json::push_int(b, u128::from(record));
+    b.push(b',');
     cell(b, group.unwrap_or(""));
     b.push(b',');
 }
@@ -157,14 +180,13 @@ pub(super) fn plan_cells(b: &mut Vec<u8>, options: &[PaymentOption], plan: Optio
             match &o.schedule {
                 Some(s) => {
                     let first = s.instalments.first().map(|i| i.amount).unwrap_or_default();
-                    let _ = write!(
-                        b,
-                        ",{},{},{},{},",
-                        s.instalments.len(),
-                        crate::quote::money(first),
-                        crate::quote::money(s.total),
-                        crate::quote::money(s.fees_total)
-                    );
+                    b.push(b',');
+                    super::members_json::push_int(b, s.instalments.len() as u128);
+                    for amount in [first, s.total, s.fees_total] {
+                        b.push(b',');
+                        push_money(b, amount);
+                    }
+                    b.push(b',');
                 }
                 None => b.extend_from_slice(b",,,,,"),
             }
@@ -234,6 +256,24 @@ mod tests {
     use rust_decimal::Decimal;
 
     #[test]
+    fn cells_are_quoted_when_they_hold_a_separator_a_quote_or_a_line_break() {
+        for (text, written) in [
+            ("张伟", "张伟"),
+            ("Q-GA-SME-0A1B", "Q-GA-SME-0A1B"),
+            ("Li Na", "Li Na"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\nlines", "\"two\nlines\""),
+            ("cr\r", "\"cr\r\""),
+            ("", ""),
+        ] {
+            let mut b = Vec::new();
+            super::cell(&mut b, text);
+            assert_eq!(String::from_utf8(b).unwrap(), written, "{text:?}");
+        }
+    }
+
+    #[test]
     fn push_money_writes_what_money_writes() {
         for text in [
             "0",
@@ -256,6 +296,14 @@ mod tests {
             "79228162514264337593543950335",
             "-79228162514264337593543950335",
             "792281625142643375935439503.35",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "92233720368547758.07",
+            "-92233720368547758.08",
+            "922337203685477580.7",
+            "5.5",
+            "-5.5",
+            "0.10",
         ] {
             let d: Decimal = text
                 .parse()

@@ -93,7 +93,10 @@ impl HolderColumns {
             }
         }
         if let Some(g) = self.group
-            && let Some(key) = rows.first().and_then(|r| r.cells.get(g)).map(str::trim)
+            && let Some(key) = rows
+                .first()
+                .and_then(|r| r.cells.get(g))
+                .map(crate::census::trim)
         {
             fields.push((GROUP_FIELD, key.to_string()));
         }
@@ -124,7 +127,7 @@ fn agreed<'r>(
 ) -> Result<Option<&'r str>, Problem> {
     let mut found: Option<(&str, usize)> = None;
     for r in rows {
-        let v = r.cells.get(c).map(str::trim).unwrap_or("");
+        let v = r.cells.get(c).map(crate::census::trim).unwrap_or("");
         if v.is_empty() {
             continue;
         }

@@ -273,7 +273,7 @@ pub(super) fn jsonl_record(
             return fail(buf, &problems);
         }
     };
-    quote_line(product, &req, qopts, record, Some(line.row), &[], buf)
+    quote_line(product, &req, qopts, record, Some(line.row), &[], buf, None)
 }
 
 /// The members of the census `name`, named by a record of the JSON Lines file `input`: the

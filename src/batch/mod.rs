@@ -105,6 +105,8 @@ pub struct Out {
     pub quotes: Vec<u8>,
     /// Member step values remembered across the records this buffer is used for.
     pub memo: crate::rating::StepMemo,
+    /// Instalment due dates laid out for the records this buffer is used for.
+    pub dates: crate::schedule::DueDates,
 }
 
 /// What to price and how.
@@ -460,6 +462,7 @@ impl Spare {
             main: Vec::with_capacity(records * 1024),
             quotes: Vec::new(),
             memo: crate::rating::StepMemo::new(),
+            dates: crate::schedule::DueDates::default(),
         })
     }
 
@@ -654,7 +657,9 @@ fn failure_of(
 }
 
 /// Quotes a checked request and writes its line; `fields` are added to the quote's
-/// `policyholder.fields` (a census record's address, contact and group).
+/// `policyholder.fields` (a census record's address, contact and group); `kept` holds the
+/// step values and due dates kept across the records of a census.
+#[allow(clippy::too_many_arguments)]
 fn quote_line(
     product: &Product,
     req: &Request,
@@ -663,9 +668,10 @@ fn quote_line(
     row: Option<usize>,
     fields: &[(&str, String)],
     buf: &mut Vec<u8>,
+    kept: Option<crate::quote::Kept<'_>>,
 ) -> Kind {
     if members_json::applies(req) {
-        match crate::quote::quote_members_apart(product, req, qopts) {
+        match crate::quote::quote_members_apart_with(product, req, qopts, kept) {
             Ok(Outcome::Quoted(mut q, rated)) => {
                 for (k, v) in fields {
                     q.policyholder.fields.insert((*k).to_string(), v.clone());

@@ -160,7 +160,7 @@ impl CensusLayout {
         rec: &csv::StringRecord,
         row: usize,
     ) -> Result<Option<Member>, Vec<RowProblem>> {
-        if rec.iter().all(|c| c.trim().is_empty()) {
+        if rec.iter().all(super::is_blank) {
             return Ok(None);
         }
         if rec.len() != self.header.len() {
@@ -171,18 +171,18 @@ impl CensusLayout {
         }
         let mut party = Party::default();
         if let Some(c) = self.name {
-            party.name = rec.get(c).unwrap_or("").trim().to_string();
+            party.name = super::trim(rec.get(c).unwrap_or("")).to_string();
         }
         if let Some(c) = self.id {
             party.id = rec
                 .get(c)
-                .map(|s| s.trim().to_string())
+                .map(|s| super::trim(s).to_string())
                 .filter(|s| !s.is_empty());
         }
         let mut inputs = Vec::with_capacity(self.fields.len());
         let mut problems = Vec::new();
         for (f, col) in &self.fields {
-            let cell = col.and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
+            let cell = col.and_then(|c| rec.get(c)).map(super::trim).unwrap_or("");
             let v = if cell.is_empty() {
                 match f.default {
                     Some(v) => v,

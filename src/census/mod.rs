@@ -77,6 +77,29 @@ pub enum CensusError {
     Header(Vec<RowError>),
 }
 
+/// `cell.trim()`: a cell that starts and ends with a visible ASCII character (nearly every
+/// census cell) is returned without looking further.
+#[inline]
+pub fn trim(cell: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    let b = cell.as_bytes();
+    if visible(b.first()) && visible(b.last()) {
+        cell
+    } else {
+        cell.trim()
+    }
+}
+
+/// `cell.trim().is_empty()`: a cell that starts with a visible ASCII character is not blank.
+#[inline]
+pub fn is_blank(cell: &str) -> bool {
+    match cell.as_bytes().first() {
+        None => true,
+        Some(b) if (b'!'..=b'~').contains(b) => false,
+        Some(_) => cell.trim().is_empty(),
+    }
+}
+
 /// One row: its row number, its cells (decoded and untrimmed) and where each cell starts
 /// (empty after [`CensusReader::without_positions`]).
 #[derive(Clone, Debug)]
@@ -535,7 +558,7 @@ fn members_of<R: Read + Seek>(
                 break;
             }
         };
-        if row.cells.iter().all(|c| c.trim().is_empty()) {
+        if row.cells.iter().all(is_blank) {
             continue;
         }
         if members.len() >= MAX_MEMBERS {
@@ -648,6 +671,29 @@ mod tests {
             Encoding::Utf8
         } else {
             Encoding::Gbk
+        }
+    }
+
+    #[test]
+    fn trim_and_blank_are_those_of_str() {
+        for cell in [
+            "",
+            " ",
+            "\t",
+            "a",
+            " a",
+            "a ",
+            "张伟",
+            " 张伟\u{3000}",
+            "\u{3000}",
+            "\u{3000}x",
+            "x\u{a0}",
+            "330102198503071234",
+            "true",
+            "\r",
+        ] {
+            assert_eq!(trim(cell), cell.trim(), "{cell:?}");
+            assert_eq!(is_blank(cell), cell.trim().is_empty(), "{cell:?}");
         }
     }
 

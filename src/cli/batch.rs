@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicUsize;
 use coverwright::batch::{BatchError, BatchOptions, Summary};
 use coverwright::fsio;
 
-use super::{ExitCode, Format, fail, load_products_as, report};
+use super::{ExitCode, Format, fail, load_products_of, report};
 
 /// `batch --format`: how the records are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -96,7 +96,7 @@ pub(super) fn batch_cmd(
             return fail(format, ExitCode::Usage, e, out, err);
         }
     }
-    let products = match load_products_as(products, format, out, err)? {
+    let products = match load_products_of(products, Some(&opts.product), format, out, err)? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };

@@ -312,7 +312,7 @@ impl<'a, L: Lookup> Frame<'a, L> {
                     Func::RoundDown => RoundingStrategy::ToNegativeInfinity,
                     _ => self.rounding,
                 };
-                Ok(Value::Num(x.round_dp_with_strategy(places, strategy)))
+                Ok(Value::Num(crate::money::round_dp(x, places, strategy)))
             }
             Func::Sum | Func::Count => {
                 let mut total = Decimal::ZERO;

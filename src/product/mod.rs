@@ -205,7 +205,7 @@ impl Rounding {
     /// Rounds to `places` with the declared mode. Unlike [`crate::money::round`] the scale is
     /// not padded (`10.5` stays `10.5` at two places): steps and worksheets show it as computed.
     pub fn apply(&self, d: Decimal) -> Decimal {
-        d.round_dp_with_strategy(self.places, self.mode().strategy())
+        crate::money::round_dp(d, self.places, self.mode().strategy())
     }
 }
 

@@ -34,7 +34,7 @@ mod text;
 
 pub use id::quote_id;
 pub use model::*;
-pub use plans::payment_options;
+pub use plans::{payment_options, payment_options_with};
 pub use read::{QuoteFileError, read_quote_file};
 pub use text::{decline_text, display_width, table, table_aligned, to_text, to_text_styled};
 
@@ -84,7 +84,7 @@ pub fn quote(p: &Product, r: &Request, opts: &QuoteOptions) -> Result<Outcome, Q
         Ok(Err(failures)) => return Ok(Outcome::Declined(failures)),
         Err(e) => return Err(QuoteError::Rating(e)),
     };
-    let q = build(p, r, &rated, opts, true)?;
+    let q = build(p, r, &rated, opts, true, None)?;
     Ok(Outcome::Quoted(Box::new(q), rated))
 }
 
@@ -96,12 +96,45 @@ pub fn quote_members_apart(
     r: &Request,
     opts: &QuoteOptions,
 ) -> Result<Outcome, QuoteError> {
-    let rated = match rating::eligibility_and_rate(p, r, opts.worksheet) {
+    quote_members_apart_with(p, r, opts, None)
+}
+
+/// What a batch keeps across its quotes: member step values ([`rating::StepMemo`]) and the
+/// instalment due dates laid out ([`crate::schedule::DueDates`]).
+pub struct Kept<'a> {
+    /// Member step values and rule outcomes, by the exact values each formula reads.
+    pub memo: &'a mut rating::StepMemo,
+    /// Instalment due dates, by plan, start date and instalment.
+    pub dates: &'a mut crate::schedule::DueDates,
+}
+
+/// [`quote_members_apart`], taking the step values and due dates already known from `kept`
+/// (not the step values when a worksheet is asked for: each step is then recorded as
+/// evaluated) and keeping the new ones there. The quote is the one [`quote_members_apart`]
+/// gives.
+pub fn quote_members_apart_with(
+    p: &Product,
+    r: &Request,
+    opts: &QuoteOptions,
+    kept: Option<Kept<'_>>,
+) -> Result<Outcome, QuoteError> {
+    let (rated, dates) = match kept {
+        Some(k) if !opts.worksheet => (
+            rating::eligibility_and_rate_with_memo(p, r, k.memo),
+            Some(k.dates),
+        ),
+        Some(k) => (
+            rating::eligibility_and_rate(p, r, opts.worksheet),
+            Some(k.dates),
+        ),
+        None => (rating::eligibility_and_rate(p, r, opts.worksheet), None),
+    };
+    let rated = match rated {
         Ok(Ok(rated)) => rated,
         Ok(Err(failures)) => return Ok(Outcome::Declined(failures)),
         Err(e) => return Err(QuoteError::Rating(e)),
     };
-    let q = build(p, r, &rated, opts, false)?;
+    let q = build(p, r, &rated, opts, false, dates)?;
     Ok(Outcome::Quoted(Box::new(q), rated))
 }
 
@@ -115,6 +148,7 @@ fn build(
     rated: &Rated,
     opts: &QuoteOptions,
     with_members: bool,
+    dates: Option<&mut crate::schedule::DueDates>,
 ) -> Result<Quote, QuoteError> {
     let as_of = opts.as_of.unwrap_or(r.start);
     let policy_fields: Vec<_> = p
@@ -175,7 +209,7 @@ fn build(
     let end = r
         .end()
         .ok_or_else(|| QuoteError::Schedule("the cover end date is out of range".into()))?;
-    let payment_options = plans::payment_options(p, r, rated, gross_total, opts)?;
+    let payment_options = plans::payment_options_with(p, r, rated, gross_total, opts, dates)?;
     let worksheet = if opts.worksheet {
         worksheet(p, r, rated)
     } else {

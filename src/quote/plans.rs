@@ -19,6 +19,19 @@ pub fn payment_options(
     premium: Decimal,
     opts: &QuoteOptions,
 ) -> Result<Vec<PaymentOption>, QuoteError> {
+    payment_options_with(p, r, rated, premium, opts, None)
+}
+
+/// [`payment_options`], with the due dates of instalment plans taken from and kept in `dates`
+/// (see [`schedule::DueDates`]).
+pub fn payment_options_with(
+    p: &Product,
+    r: &Request,
+    rated: &Rated,
+    premium: Decimal,
+    opts: &QuoteOptions,
+    mut dates: Option<&mut schedule::DueDates>,
+) -> Result<Vec<PaymentOption>, QuoteError> {
     let wanted = opts.plan.as_ref().or(r.plan.as_ref());
     let mut out = Vec::new();
     for plan in &p.plans {
@@ -81,7 +94,7 @@ pub fn payment_options(
                         term_years: years,
                     };
                     let s = ip
-                        .schedule(&req, cal)
+                        .schedule_with(&req, cal, dates.as_deref_mut())
                         .map_err(|e| QuoteError::Schedule(e.to_string()))?;
                     (Some(s), None)
                 }

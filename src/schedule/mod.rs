@@ -45,6 +45,6 @@ pub use error::{PlanError, ScheduleError};
 pub use money::{MinorUnit, Rounding};
 pub use plan::Instalment;
 pub use plan::{
-    DownPayment, InstalmentFee, InstalmentPlan, PaymentMode, PlanSpec, Pricing, RemainderRule,
-    Schedule, ScheduleRequest,
+    DownPayment, DueDates, InstalmentFee, InstalmentPlan, PaymentMode, PlanSpec, Pricing,
+    RemainderRule, Schedule, ScheduleRequest,
 };

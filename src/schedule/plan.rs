@@ -344,6 +344,17 @@ impl InstalmentPlan {
         request: &ScheduleRequest,
         calendar: Option<&HolidayCalendar>,
     ) -> Result<Schedule, ScheduleError> {
+        self.schedule_with(request, calendar, None)
+    }
+
+    /// [`InstalmentPlan::schedule`], taking the due dates already laid out from `dates` and
+    /// keeping the new ones there (a batch lays out the dates of a start day once).
+    pub fn schedule_with(
+        &self,
+        request: &ScheduleRequest,
+        calendar: Option<&HolidayCalendar>,
+        mut dates: Option<&mut DueDates>,
+    ) -> Result<Schedule, ScheduleError> {
         let spec = &self.spec;
         if request.premium <= Decimal::ZERO {
             return Err(ScheduleError::input(
@@ -367,24 +378,15 @@ impl InstalmentPlan {
         let parts = self.split_year(year_units)?;
         let parts = merge_small(parts, self.minimum_units()?);
 
-        let weekends = HolidayCalendar::weekends_only();
-        let calendar = calendar.unwrap_or(&weekends);
         let per_year = spec.mode.per_year();
-        let step = spec.mode.step_months();
         let mut instalments = Vec::with_capacity(parts.len() * years as usize);
         for year in 0..years {
             for &(offset, units) in &parts {
                 let index = year * per_year + offset as u32;
-                let mut due = dates::anchored(request.start, index, step, "due date")?;
-                if index > 0
-                    && let Some(day) = spec.collection_day
-                {
-                    due = dates::day_of_month(due, day, "collection day")?;
-                }
-                if let Some(rule) = spec.business_day {
-                    due = calendar.adjust(due, rule)?;
-                }
-                let grace_end = dates::add_days(due, spec.grace_days, "grace period end")?;
+                let (due, grace_end) = match dates.as_deref_mut() {
+                    Some(d) => d.get(self, calendar, request.start, index)?,
+                    None => self.due(calendar, request.start, index)?,
+                };
                 let amount = self.unit.amount_of_units(units)?;
                 let number = instalments.len() as u32 + 1;
                 let fee = self.fee(amount, number)?;
@@ -408,6 +410,31 @@ impl InstalmentPlan {
             instalments,
             fees_total,
         })
+    }
+
+    /// The due date and grace end of instalment `index` (0-based over the whole term) of a
+    /// schedule starting on `start`.
+    fn due(
+        &self,
+        calendar: Option<&HolidayCalendar>,
+        start: NaiveDate,
+        index: u32,
+    ) -> Result<(NaiveDate, NaiveDate), ScheduleError> {
+        let spec = &self.spec;
+        let mut due = dates::anchored(start, index, spec.mode.step_months(), "due date")?;
+        if index > 0
+            && let Some(day) = spec.collection_day
+        {
+            due = dates::day_of_month(due, day, "collection day")?;
+        }
+        if let Some(rule) = spec.business_day {
+            due = match calendar {
+                Some(c) => c.adjust(due, rule)?,
+                None => HolidayCalendar::weekends_only().adjust(due, rule)?,
+            };
+        }
+        let grace_end = dates::add_days(due, spec.grace_days, "grace period end")?;
+        Ok((due, grace_end))
     }
 
     fn minimum_units(&self) -> Result<Option<i128>, ScheduleError> {
@@ -450,6 +477,77 @@ impl InstalmentPlan {
                 self.spec.rounding,
             ),
         }
+    }
+}
+
+/// Due dates and grace ends already laid out, by plan, start date and instalment index: the
+/// quotes of a batch mostly start on the same day, and their dates are the same whatever the
+/// premium. Dates that could not be laid out are not kept (each schedule reports its error).
+///
+/// Invariant: an entry is used only for the plan and calendar it was laid out by (told apart
+/// by address: both outlive the batch), and at most [`DueDates::PLANS`] plans with one start
+/// date each are kept.
+#[derive(Debug, Default)]
+pub struct DueDates {
+    plans: Vec<PlanDates>,
+}
+
+#[derive(Debug)]
+struct PlanDates {
+    plan: usize,
+    calendar: usize,
+    start: NaiveDate,
+    /// By instalment index.
+    dates: Vec<Option<(NaiveDate, NaiveDate)>>,
+}
+
+impl DueDates {
+    /// Plans whose dates are kept at once.
+    pub const PLANS: usize = 16;
+
+    fn get(
+        &mut self,
+        plan: &InstalmentPlan,
+        calendar: Option<&HolidayCalendar>,
+        start: NaiveDate,
+        index: u32,
+    ) -> Result<(NaiveDate, NaiveDate), ScheduleError> {
+        let at = plan as *const InstalmentPlan as usize;
+        let cal = calendar.map_or(0, |c| c as *const HolidayCalendar as usize);
+        let k = match self
+            .plans
+            .iter()
+            .position(|d| d.plan == at && d.calendar == cal)
+        {
+            Some(k) => k,
+            None => {
+                if self.plans.len() >= Self::PLANS {
+                    self.plans.clear();
+                }
+                self.plans.push(PlanDates {
+                    plan: at,
+                    calendar: cal,
+                    start,
+                    dates: Vec::new(),
+                });
+                self.plans.len() - 1
+            }
+        };
+        let d = &mut self.plans[k];
+        if d.start != start {
+            d.start = start;
+            d.dates.clear();
+        }
+        let i = index as usize;
+        if let Some(Some(known)) = d.dates.get(i) {
+            return Ok(*known);
+        }
+        let found = plan.due(calendar, start, index)?;
+        if d.dates.len() <= i {
+            d.dates.resize(i + 1, None);
+        }
+        d.dates[i] = Some(found);
+        Ok(found)
     }
 }
 

@@ -545,6 +545,47 @@ fn schedule_with_business_day_adjustment() {
 }
 
 #[test]
+fn due_dates_kept_across_schedules_are_the_ones_laid_out_anew() {
+    let mut spec = PlanSpec::new(PaymentMode::Quarterly, Pricing::ModalFactor(d("0.27")));
+    spec.business_day = Some(BusinessDayRule::Following);
+    let quarterly = plan(spec);
+    let mut spec = PlanSpec::new(PaymentMode::Monthly, Pricing::ModalFactor(d("0.09")));
+    spec.collection_day = Some(31);
+    let monthly = plan(spec);
+    let cal = national_day();
+    let mut kept = DueDates::default();
+    // Two plans, with and without a calendar, several start dates, premiums and terms, one
+    // after the other through the same dates: each schedule is the one laid out alone.
+    for (premium, start, years) in [
+        ("4000", "2024-06-29", 1),
+        ("1234.56", "2024-06-29", 2),
+        ("4000", "2024-07-01", 1),
+        ("99", "2024-06-29", 1),
+        ("4000", "2024-01-31", 3),
+    ] {
+        let r = request(premium, start, years);
+        for (p, c) in [
+            (&quarterly, Some(&cal)),
+            (&quarterly, None),
+            (&monthly, None),
+            (&monthly, Some(&cal)),
+        ] {
+            let alone = p.schedule(&r, c).unwrap();
+            let with = p.schedule_with(&r, c, Some(&mut kept)).unwrap();
+            assert_eq!(with, alone, "{premium} from {start}, {years} years");
+        }
+    }
+    // The calendar tells the kept dates apart: 29 Sep 2024 is a make-up workday only in it.
+    let r = request("4000", "2024-06-29", 1);
+    let with = quarterly.schedule_with(&r, None, Some(&mut kept)).unwrap();
+    assert_eq!(with.instalments[1].due_date, date("2024-09-30"));
+    let with = quarterly
+        .schedule_with(&r, Some(&cal), Some(&mut kept))
+        .unwrap();
+    assert_eq!(with.instalments[1].due_date, date("2024-09-29"));
+}
+
+#[test]
 fn calendar_errors_name_file_line_and_column() {
     let err = HolidayCalendar::from_yaml(
         "cal.yaml",
