@@ -174,31 +174,48 @@ pub fn round_dp(amount: Decimal, places: u32, strategy: RoundingStrategy) -> Dec
 
 /// `amount` written with a dot and no grouping: `10932.36`, `-5.00`.
 pub fn format_plain(amount: Decimal) -> String {
+    let mut out = String::new();
+    push_plain(&mut out, amount);
+    out
+}
+
+/// Serializes an amount as rust_decimal does (the string `Display` writes), without the
+/// formatter.
+pub fn serialize_plain<S: serde::Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    let mut text = String::with_capacity(24);
+    push_plain(&mut text, *amount);
+    s.serialize_str(&text)
+}
+
+/// Appends `amount` as [`format_plain`] writes it (what `Display` writes), without the
+/// formatter.
+pub fn push_plain(out: &mut String, amount: Decimal) {
+    use std::fmt::Write;
     if amount.is_zero() {
         // Zero keeps rust_decimal's own form (its scale, and a sign it may carry).
-        return amount.to_string();
+        let _ = write!(out, "{amount}");
+        return;
     }
-    // What `Display` writes, from the mantissa's digits with the point put in.
+    // The mantissa's digits with the point put in.
     let mut buf = [0u8; 40];
     let d = digits(amount.mantissa().unsigned_abs(), &mut buf);
     let scale = amount.scale() as usize;
-    let mut out = String::with_capacity(d.len() + scale + 3);
+    out.reserve(d.len() + scale + 3);
     if amount.is_sign_negative() {
         out.push('-');
     }
     let push = |out: &mut String, bytes: &[u8]| out.extend(bytes.iter().map(|&b| char::from(b)));
     if d.len() > scale {
-        push(&mut out, &d[..d.len() - scale]);
+        push(out, &d[..d.len() - scale]);
         if scale > 0 {
             out.push('.');
-            push(&mut out, &d[d.len() - scale..]);
+            push(out, &d[d.len() - scale..]);
         }
     } else {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', scale - d.len()));
-        push(&mut out, d);
+        push(out, d);
     }
-    out
 }
 
 /// `amount` with its integer digits grouped in threes by commas: `10,932.36`.
@@ -556,6 +573,21 @@ mod tests {
             let lo = if lo_zero { 0 } else { lo };
             let d = Decimal::from_parts(lo, mid, hi, negative, scale);
             proptest::prop_assert_eq!(format_plain(d), d.to_string());
+        }
+
+        /// An amount serialized is the string rust_decimal's own `Serialize` writes.
+        #[test]
+        fn serialized_plain_is_rust_decimals(
+            lo: u32, hi in proptest::sample::select(vec![0u32, 0, 1, u32::MAX]),
+            lo_zero: bool, negative: bool, scale in 0u32..=28,
+        ) {
+            #[derive(serde::Serialize)]
+            struct Plain(#[serde(serialize_with = "super::serialize_plain")] Decimal);
+            let d = Decimal::from_parts(if lo_zero { 0 } else { lo }, 0, hi, negative, scale);
+            proptest::prop_assert_eq!(
+                serde_json::to_string(&Plain(d)).unwrap(),
+                serde_json::to_string(&d).unwrap()
+            );
         }
 
         /// Exact midpoints (…5 followed by zeros) round as rust_decimal rounds them.

@@ -44,11 +44,11 @@ pub(super) fn write_line(
         buf.truncate(start);
         return false;
     };
-    // The tail after `"members":[` is moved out and put back after the members.
+    // The members go in after `"members":[`, the tail moved once to make room.
     let cut = start + at + b",\"members\":[".len();
-    let tail = buf.split_off(cut);
-    write_members(buf, p, r, rated);
-    buf.extend_from_slice(&tail);
+    let mut members = Vec::with_capacity(r.members.len() * 256);
+    write_members(&mut members, p, r, rated);
+    buf.splice(cut..cut, members);
     buf.push(b'\n');
     true
 }
@@ -151,11 +151,8 @@ fn string(buf: &mut Vec<u8>, s: &str) {
 
 /// A value as `Interner::show` writes it.
 fn show(out: &mut String, p: &Product, v: &Value) {
-    use std::fmt::Write;
     match v {
-        Value::Num(d) => {
-            let _ = write!(out, "{}", d.normalize());
-        }
+        Value::Num(d) => crate::money::push_plain(out, d.normalize()),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Text(t) => out.push_str(p.interner.word(*t)),
     }

@@ -107,7 +107,7 @@ impl Interner {
     /// A value as text for people: numbers as written, words as words.
     pub fn show(&self, v: &Value) -> String {
         match v {
-            Value::Num(d) => d.normalize().to_string(),
+            Value::Num(d) => crate::money::format_plain(d.normalize()),
             Value::Bool(b) => b.to_string(),
             Value::Text(s) => self.word(*s).to_string(),
         }

@@ -229,7 +229,7 @@ fn build(
             rows.iter()
                 .map(|y| IllustrationRow {
                     year: y.year,
-                    age: y.age.normalize().to_string(),
+                    age: crate::money::format_plain(y.age.normalize()),
                     premium: p.format_money(y.premium),
                     cumulative_premium: p.format_money(y.premiums_paid),
                     survival_benefit: p.format_money(y.survival_benefit),
@@ -265,7 +265,9 @@ fn build(
             term: r.term,
             term_unit: p.term.unit,
             term_months: r.term_months,
-            short_period_factor: rated.short_period_factor.map(|f| f.normalize().to_string()),
+            short_period_factor: rated
+                .short_period_factor
+                .map(|f| crate::money::format_plain(f.normalize())),
         },
         policyholder: PartyOut {
             name: r.policyholder.name.clone(),
@@ -315,8 +317,8 @@ fn worksheet(p: &Product, r: &Request, rated: &Rated) -> Vec<WorkOut> {
                 note: s.note.clone(),
                 line: format!("{}:{}", p.file.display(), s.line),
                 operands: w.trace.iter().map(|t| rating::trace_json(p, t)).collect(),
-                result: w.raw.normalize().to_string(),
-                rounded: w.rounded.normalize().to_string(),
+                result: crate::money::format_plain(w.raw.normalize()),
+                rounded: crate::money::format_plain(w.rounded.normalize()),
                 premium: s.coverage.and_then(|c| match w.member {
                     Some(m) => rated
                         .member_premiums
@@ -440,7 +442,10 @@ fn coverage_lines(
         let mut terms = BTreeMap::new();
         for &t in &c.terms {
             if let Value::Num(d) = r.terms[t as usize] {
-                terms.insert(p.terms[t as usize].name.clone(), d.normalize().to_string());
+                terms.insert(
+                    p.terms[t as usize].name.clone(),
+                    crate::money::format_plain(d.normalize()),
+                );
             }
         }
         coverages.push(CoverageOut {
@@ -476,17 +481,21 @@ fn coverage_lines(
                 .map(|t| TierOut {
                     from: p.format_money(t.from),
                     to: t.to.map(|x| p.format_money(x)),
-                    ratio: t.ratio.normalize().to_string(),
+                    ratio: crate::money::format_plain(t.ratio.normalize()),
                 })
                 .collect(),
             benefit_scale: c.benefit_scale.as_ref().map(|b| ScaleOut {
                 name: b.name.clone(),
-                grades: b.grades.iter().map(|g| g.normalize().to_string()).collect(),
+                grades: b
+                    .grades
+                    .iter()
+                    .map(|g| crate::money::format_plain(g.normalize()))
+                    .collect(),
             }),
             indemnity: c
                 .indemnity
                 .iter()
-                .map(|(k, v)| (k.clone(), v.normalize().to_string()))
+                .map(|(k, v)| (k.clone(), crate::money::format_plain(v.normalize())))
                 .collect(),
         });
         charges.push(ChargeOut {

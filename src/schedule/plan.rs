@@ -208,12 +208,16 @@ pub struct Instalment {
     /// 1-based, consecutive.
     pub number: u32,
     /// The date the instalment falls due.
+    #[serde(serialize_with = "crate::dates::serialize_iso")]
     pub due_date: NaiveDate,
     /// The premium amount.
+    #[serde(serialize_with = "crate::money::serialize_plain")]
     pub amount: Decimal,
     /// The instalment fee (zero when none).
+    #[serde(serialize_with = "crate::money::serialize_plain")]
     pub fee: Decimal,
     /// The last day of the grace period.
+    #[serde(serialize_with = "crate::dates::serialize_iso")]
     pub grace_end: NaiveDate,
 }
 
@@ -222,10 +226,12 @@ pub struct Instalment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Schedule {
     /// Sum of the instalment amounts, fees excluded.
+    #[serde(serialize_with = "crate::money::serialize_plain")]
     pub total: Decimal,
     /// The instalments in due-date order.
     pub instalments: Vec<Instalment>,
     /// Sum of the instalment fees.
+    #[serde(serialize_with = "crate::money::serialize_plain")]
     pub fees_total: Decimal,
 }
 
