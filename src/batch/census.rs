@@ -159,14 +159,14 @@ pub(super) fn run_census(
         open: None,
     };
     let mut finished = false;
-    let chunk_members = match census.format {
-        Format::JsonLines => CHUNK_MEMBERS_JSON,
-        Format::Csv => CHUNK_MEMBERS,
+    let (chunk_records, chunk_members) = match census.format {
+        Format::JsonLines => (CHUNK_RECORDS_JSON, CHUNK_MEMBERS_JSON),
+        Format::Csv => (CHUNK_RECORDS, CHUNK_MEMBERS),
     };
     let produce = move || -> Result<Option<Chunk<CensusItem>>, BatchError> {
         let mut chunk: Vec<CensusItem> = Vec::new();
         let mut members = 0usize;
-        while !finished && chunk.len() < CHUNK_RECORDS && members < chunk_members && !ctx.stopped()
+        while !finished && chunk.len() < chunk_records && members < chunk_members && !ctx.stopped()
         {
             let next = reader
                 .next_row()

@@ -65,10 +65,13 @@ pub use progress::progress_bar;
 pub const CHUNK_RECORDS: usize = 4096;
 /// Members read at a time (a group larger than this is a chunk of its own).
 pub const CHUNK_MEMBERS: usize = 16_384;
-/// Members read at a time for JSON Lines output, whose quotes are several times longer than
-/// their CSV rows (about 7 KB against 1 KB for ten members): three chunks are in flight
-/// (rated, queued, written), and this keeps their buffers to a few tens of megabytes.
+/// Members, and records, read at a time from a census for JSON Lines output, whose quotes are
+/// several times longer than their CSV rows (about 7 KB against 1 KB for ten members, 4 KB for
+/// a one-member quote): three chunks are in flight (rated, queued, written), and this keeps
+/// their buffers to a few tens of megabytes.
 pub const CHUNK_MEMBERS_JSON: usize = 8_192;
+/// See [`CHUNK_MEMBERS_JSON`].
+pub const CHUNK_RECORDS_JSON: usize = 2_048;
 /// Longest JSON Lines record, in bytes (the limit of a request file).
 pub const MAX_LINE_BYTES: usize = crate::yaml::MAX_YAML_BYTES;
 /// The worker threads a batch may be given.
