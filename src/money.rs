@@ -6,7 +6,10 @@
 //! - [`RoundingMode`]: the rounding rules a product may declare (`half_up` is half away from
 //!   zero, `half_even` is banker's rounding);
 //! - [`round`]: rounds an amount and rescales it to exactly the requested number of places;
-//! - [`format_plain`] and [`format_grouped`]: `10932.36` and `10,932.36`;
+//!   [`round_dp`]: rust_decimal's `round_dp_with_strategy`, computed on the mantissa as an
+//!   integer for the two midpoint modes;
+//! - [`format_plain`] and [`format_grouped`]: `10932.36` and `10,932.36`; [`push_plain`] and
+//!   [`serialize_plain`] write the plain form into a string or a serializer;
 //! - [`digits`]: a whole number's decimal digits, for writers that build output by hand.
 //!
 //! It imports nothing else of the crate, so every layer may use it. Invariants: a
