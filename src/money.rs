@@ -536,6 +536,23 @@ static TABLE: &[Info] = table! {
 mod tests {
     use super::*;
 
+    /// `round_dp` gives rust_decimal's value, scale and sign for `d` at `places`.
+    fn rounds_as_rust_decimal(
+        d: Decimal,
+        places: u32,
+        even: bool,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let strategy = if even {
+            RoundingStrategy::MidpointNearestEven
+        } else {
+            RoundingStrategy::MidpointAwayFromZero
+        };
+        let fast = round_dp(d, places, strategy);
+        let slow = d.round_dp_with_strategy(places, strategy);
+        proptest::prop_assert_eq!(fast.serialize(), slow.serialize(), "{} at {}", d, places);
+        Ok(())
+    }
+
     proptest::proptest! {
         /// Digits of any whole number, small or past 64 bits, are those `Display` writes.
         #[test]
@@ -556,14 +573,7 @@ mod tests {
         ) {
             let mid = if mid_zero { 0 } else { mid };
             let d = Decimal::from_parts(lo, mid, hi, negative, scale);
-            let strategy = if even {
-                RoundingStrategy::MidpointNearestEven
-            } else {
-                RoundingStrategy::MidpointAwayFromZero
-            };
-            let fast = round_dp(d, places, strategy);
-            let slow = d.round_dp_with_strategy(places, strategy);
-            proptest::prop_assert_eq!(fast.serialize(), slow.serialize(), "{} at {}", d, places);
+            rounds_as_rust_decimal(d, places, even)?;
         }
 
         /// The plain form is `Display`'s, for any value, scale and sign.
@@ -600,14 +610,7 @@ mod tests {
         ) {
             let m = i128::from(k) * 10i128.pow(cut) + 5 * 10i128.pow(cut - 1);
             let d = Decimal::from_i128_with_scale(if negative { -m } else { m }, cut + places);
-            let strategy = if even {
-                RoundingStrategy::MidpointNearestEven
-            } else {
-                RoundingStrategy::MidpointAwayFromZero
-            };
-            let fast = round_dp(d, places, strategy);
-            let slow = d.round_dp_with_strategy(places, strategy);
-            proptest::prop_assert_eq!(fast.serialize(), slow.serialize(), "{} at {}", d, places);
+            rounds_as_rust_decimal(d, places, even)?;
         }
 
         /// `round` rounds, then pads to exactly the places asked for.
