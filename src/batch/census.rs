@@ -241,7 +241,11 @@ impl Grouper {
             }
             _ => {
                 let done = self.close();
-                self.open = Some((key.to_string(), vec![row], None));
+                // Room for a typical company, so its rows are not moved as it grows.
+                let key = key.to_string();
+                let mut rows = Vec::with_capacity(16);
+                rows.push(row);
+                self.open = Some((key, rows, None));
                 done
             }
         }
