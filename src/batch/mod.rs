@@ -69,9 +69,9 @@ pub const CHUNK_MEMBERS: usize = 16_384;
 /// several times longer than their CSV rows (about 7 KB against 1 KB for ten members, 4 KB for
 /// a one-member quote): three chunks are in flight (rated, queued, written), and this keeps
 /// their buffers to a few tens of megabytes.
-pub const CHUNK_MEMBERS_JSON: usize = 8_192;
+pub const CHUNK_MEMBERS_JSON: usize = 4_096;
 /// See [`CHUNK_MEMBERS_JSON`].
-pub const CHUNK_RECORDS_JSON: usize = 2_048;
+pub const CHUNK_RECORDS_JSON: usize = 1_024;
 /// Longest JSON Lines record, in bytes (the limit of a request file).
 pub const MAX_LINE_BYTES: usize = crate::yaml::MAX_YAML_BYTES;
 /// The worker threads a batch may be given.
