@@ -9,7 +9,8 @@
 //!   [`round_dp`]: rust_decimal's `round_dp_with_strategy`, computed on the mantissa as an
 //!   integer for the two midpoint modes;
 //! - [`format_plain`] and [`format_grouped`]: `10932.36` and `10,932.36`; [`push_plain`] and
-//!   [`serialize_plain`] write the plain form into a string or a serializer;
+//!   [`push_plain_bytes`] and [`serialize_plain`] write the plain form into a string, bytes or
+//!   a serializer;
 //! - [`digits`]: a whole number's decimal digits, for writers that build output by hand.
 //!
 //! It imports nothing else of the crate, so every layer may use it. Invariants: a
@@ -193,31 +194,43 @@ pub fn serialize_plain<S: serde::Serializer>(amount: &Decimal, s: S) -> Result<S
 /// Appends `amount` as [`format_plain`] writes it (what `Display` writes), without the
 /// formatter.
 pub fn push_plain(out: &mut String, amount: Decimal) {
-    use std::fmt::Write;
+    // The pieces are ASCII.
+    plain_pieces(amount, |piece| {
+        out.extend(piece.iter().map(|&b| char::from(b)))
+    });
+}
+
+/// Appends `amount` as [`format_plain`] writes it, as bytes.
+pub fn push_plain_bytes(out: &mut Vec<u8>, amount: Decimal) {
+    plain_pieces(amount, |piece| out.extend_from_slice(piece));
+}
+
+/// The plain form of `amount` in ASCII pieces, each given to `push` in order: the mantissa's
+/// digits with the point put in, or `Display`'s form for zero (its scale, and a sign it may
+/// carry).
+fn plain_pieces(amount: Decimal, mut push: impl FnMut(&[u8])) {
     if amount.is_zero() {
-        // Zero keeps rust_decimal's own form (its scale, and a sign it may carry).
-        let _ = write!(out, "{amount}");
+        push(amount.to_string().as_bytes());
         return;
     }
-    // The mantissa's digits with the point put in.
     let mut buf = [0u8; 40];
     let d = digits(amount.mantissa().unsigned_abs(), &mut buf);
     let scale = amount.scale() as usize;
-    out.reserve(d.len() + scale + 3);
     if amount.is_sign_negative() {
-        out.push('-');
+        push(b"-");
     }
-    let push = |out: &mut String, bytes: &[u8]| out.extend(bytes.iter().map(|&b| char::from(b)));
     if d.len() > scale {
-        push(out, &d[..d.len() - scale]);
+        push(&d[..d.len() - scale]);
         if scale > 0 {
-            out.push('.');
-            push(out, &d[d.len() - scale..]);
+            push(b".");
+            push(&d[d.len() - scale..]);
         }
     } else {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', scale - d.len()));
-        push(out, d);
+        push(b"0.");
+        for _ in d.len()..scale {
+            push(b"0");
+        }
+        push(d);
     }
 }
 

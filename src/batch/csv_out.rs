@@ -78,41 +78,10 @@ pub fn cell(b: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends an amount as [`crate::quote::money`] writes it (two places, half up), without
-/// building a string: the digits of the rounded amount's mantissa with the point put in.
+/// building a string.
 pub(super) fn push_money(b: &mut Vec<u8>, d: rust_decimal::Decimal) {
-    // The common amount: already at most two places, in 64 bits.
-    if d.scale() <= 2
-        && !d.is_zero()
-        && let Ok(m) = i64::try_from(d.mantissa())
-        && let Some(m) = m.checked_mul(if d.scale() == 2 {
-            1
-        } else {
-            10i64.pow(2 - d.scale())
-        })
-    {
-        if m < 0 {
-            b.push(b'-');
-        }
-        let u = m.unsigned_abs();
-        let frac = (u % 100) as u8;
-        super::members_json::push_int(b, u128::from(u / 100));
-        b.extend_from_slice(&[b'.', b'0' + frac / 10, b'0' + frac % 10]);
-        return;
-    }
-    let rounded = crate::money::round(d, 2, crate::money::RoundingMode::HalfUp);
-    let Some(r) = rounded.filter(|r| !r.is_zero()) else {
-        // Zero (which may carry a sign) and amounts that cannot take two places.
-        b.extend_from_slice(crate::quote::money(d).as_bytes());
-        return;
-    };
-    let m = r.mantissa();
-    if m < 0 {
-        b.push(b'-');
-    }
-    let u = m.unsigned_abs();
-    let (int, frac) = (u / 100, (u % 100) as u8);
-    super::members_json::push_int(b, int);
-    b.extend_from_slice(&[b'.', b'0' + frac / 10, b'0' + frac % 10]);
+    let two = crate::money::round(d, 2, crate::money::RoundingMode::HalfUp);
+    crate::money::push_plain_bytes(b, two.unwrap_or(d));
 }
 
 /// The record number and group key that start both rows.

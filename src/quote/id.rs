@@ -45,25 +45,11 @@ pub fn quote_id(p: &Product, r: &Request, as_of: NaiveDate) -> String {
     id
 }
 
-/// Appends a value as [`Interner::show`](crate::formula::Interner::show) writes it. Whole
-/// numbers (ages, classes, counts) are written digit by digit, without the formatter.
+/// Appends a value as [`Interner::show`](crate::formula::Interner::show) writes it, numbers
+/// from their digits without the formatter.
 fn show_into(out: &mut String, words: &crate::formula::Interner, v: &Value) {
-    use std::fmt::Write;
     match v {
-        Value::Num(d) => {
-            let n = d.normalize();
-            match u64::try_from(n.mantissa()) {
-                Ok(u) if n.scale() == 0 && u > 0 => {
-                    // ASCII digits only.
-                    let mut buf = [0; 40];
-                    let digits = crate::money::digits(u128::from(u), &mut buf);
-                    out.extend(digits.iter().map(|&b| b as char));
-                }
-                _ => {
-                    let _ = write!(out, "{n}");
-                }
-            }
-        }
+        Value::Num(d) => crate::money::push_plain(out, d.normalize()),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Text(t) => out.push_str(words.word(*t)),
     }

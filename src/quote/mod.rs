@@ -118,16 +118,13 @@ pub fn quote_members_apart_with(
     opts: &QuoteOptions,
     kept: Option<Kept<'_>>,
 ) -> Result<Outcome, QuoteError> {
-    let (rated, dates) = match kept {
-        Some(k) if !opts.worksheet => (
-            rating::eligibility_and_rate_with_memo(p, r, k.memo),
-            Some(k.dates),
-        ),
-        Some(k) => (
-            rating::eligibility_and_rate(p, r, opts.worksheet),
-            Some(k.dates),
-        ),
-        None => (rating::eligibility_and_rate(p, r, opts.worksheet), None),
+    let (memo, dates) = match kept {
+        Some(k) => (Some(k.memo), Some(k.dates)),
+        None => (None, None),
+    };
+    let rated = match memo {
+        Some(m) if !opts.worksheet => rating::eligibility_and_rate_with_memo(p, r, m),
+        _ => rating::eligibility_and_rate(p, r, opts.worksheet),
     };
     let rated = match rated {
         Ok(Ok(rated)) => rated,
