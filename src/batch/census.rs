@@ -6,12 +6,6 @@ use super::*;
 // ---------------------------------------------------------------------------------------------
 // Census.
 
-/// A census record: its rows, or a problem found while reading (its row and what).
-pub enum CensusItem {
-    Rows(Vec<CensusRow>),
-    Bad(usize, Problem),
-}
-
 /// The policy part of a census batch: the request file checked without members.
 pub(super) fn census_request<'p>(
     products: &'p [Product],
@@ -65,13 +59,11 @@ pub(super) fn open_census(
     ),
     BatchError,
 > {
-    let mut reader =
-        CensusReader::open(&opts.input, opts.encoding, crate::census::MAX_CENSUS_BYTES).map_err(
-            |e| match e {
-                crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
-                e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
-            },
-        )?;
+    let reader = CensusReader::open(&opts.input, opts.encoding, crate::census::MAX_CENSUS_BYTES)
+        .map_err(|e| match e {
+            crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
+            e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
+        })?;
     let extra: Vec<&str> = opts
         .group_column
         .iter()
@@ -86,8 +78,6 @@ pub(super) fn open_census(
                 problems,
             ))
         })?;
-    // Problems in a row are reported by row and column.
-    reader.without_positions();
     Ok((reader, layout))
 }
 
@@ -111,7 +101,7 @@ pub(super) fn run_census(
         _ => {}
     }
     let (product, base) = census_request(products, opts)?;
-    let (mut reader, layout) = open_census(product, opts)?;
+    let (reader, layout) = open_census(product, opts)?;
     let group_col = match &opts.group_column {
         Some(g) => Some(layout.column(g).ok_or_else(|| {
             BatchError::Invalid(vec![
@@ -149,125 +139,24 @@ pub(super) fn run_census(
             q.write_all(&csv_out::quote_header())?;
         }
     }
-    let one = |item: &CensusItem, record: u64, buf: &mut Out| -> Kind {
-        census_record(&census, item, record, buf)
+    let one = |chunk: &CensusChunk, item: &CensusItem, record: u64, buf: &mut Out| -> Kind {
+        census_record(&census, chunk, item, record, buf)
     };
-    let header = reader.header().to_vec();
+    let mut chunker = Chunker::new(reader, group_col);
     let input = opts.input.clone();
-    let mut groups = Grouper {
-        column: group_col,
-        open: None,
-    };
-    let mut finished = false;
     let (chunk_records, chunk_members) = match census.format {
         Format::JsonLines => (CHUNK_RECORDS_JSON, CHUNK_MEMBERS_JSON),
         Format::Csv => (CHUNK_RECORDS, CHUNK_MEMBERS),
     };
-    let produce = move || -> Result<Option<Chunk<CensusItem>>, BatchError> {
-        let mut chunk: Vec<CensusItem> = Vec::new();
-        let mut members = 0usize;
-        while !finished && chunk.len() < chunk_records && members < chunk_members && !ctx.stopped()
-        {
-            let next = reader
-                .next_row()
+    let produce =
+        move |spare: Option<CensusChunk>| -> Result<Option<Chunk<CensusChunk>>, BatchError> {
+            let mut chunk = spare.unwrap_or_default();
+            let more = chunker
+                .fill(&mut chunk, chunk_records, chunk_members, || ctx.stopped())
                 .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", input.display())))?;
-            let row = match next {
-                None => {
-                    finished = true;
-                    chunk.extend(groups.close());
-                    break;
-                }
-                Some(Err(e)) => {
-                    chunk.extend(groups.close());
-                    chunk.push(CensusItem::Bad(e.row, row_error(&header, &e)));
-                    members += 1;
-                    continue;
-                }
-                Some(Ok(row)) => row,
-            };
-            if groups.is_blank(&row) {
-                continue;
-            }
-            members += 1;
-            chunk.extend(groups.add(row));
-        }
-        if chunk.is_empty() && finished {
-            return Ok(None);
-        }
-        Ok(Some((chunk, reader.offset())))
-    };
-    pipeline(ctx, outputs, produce, &one)
-}
-
-/// Cuts rows into records: one per row, or one per run of rows with the same group value.
-pub struct Grouper {
-    column: Option<usize>,
-    /// The group being read: its key, its rows, and the row where it went over the limit.
-    open: Option<(String, Vec<CensusRow>, Option<usize>)>,
-}
-
-impl Grouper {
-    /// Cuts rows one per record, or by the value in census column `column` (0-based).
-    pub fn new(column: Option<usize>) -> Grouper {
-        Grouper { column, open: None }
-    }
-
-    /// Whether every cell is empty (the group column aside).
-    pub fn is_blank(&self, row: &CensusRow) -> bool {
-        row.cells
-            .iter()
-            .enumerate()
-            .all(|(i, c)| Some(i) == self.column || crate::census::is_blank(c))
-    }
-
-    /// Adds a row; returns the record it finishes, if any.
-    pub fn add(&mut self, row: CensusRow) -> Option<CensusItem> {
-        let Some(col) = self.column else {
-            return Some(CensusItem::Rows(vec![row]));
+            Ok(more.then(|| (chunk, chunker.offset())))
         };
-        let key = row
-            .cells
-            .get(col)
-            .map(crate::census::trim)
-            .unwrap_or_default();
-        match &mut self.open {
-            Some((k, rows, over)) if k == key => {
-                if rows.len() < crate::request::MAX_MEMBERS {
-                    rows.push(row);
-                } else if over.is_none() {
-                    *over = Some(row.row);
-                }
-                None
-            }
-            _ => {
-                let done = self.close();
-                // Room for a typical company, so its rows are not moved as it grows.
-                let key = key.to_string();
-                let mut rows = Vec::with_capacity(16);
-                rows.push(row);
-                self.open = Some((key, rows, None));
-                done
-            }
-        }
-    }
-
-    /// Turns the group being read into a record.
-    pub fn close(&mut self) -> Option<CensusItem> {
-        let (_, rows, over) = self.open.take()?;
-        Some(match over {
-            Some(row) => CensusItem::Bad(
-                row,
-                Problem {
-                    field: None,
-                    message: format!(
-                        "more than {} members in one group",
-                        crate::request::MAX_MEMBERS
-                    ),
-                },
-            ),
-            None => CensusItem::Rows(rows),
-        })
-    }
+    pipeline(ctx, outputs, produce, &one)
 }
 
 /// A row that cannot be read, as a problem: the field is the column's header name.
@@ -313,21 +202,28 @@ impl Census<'_> {
 }
 
 /// Prices one census record and writes its output.
-pub(super) fn census_record(c: &Census<'_>, item: &CensusItem, record: u64, out: &mut Out) -> Kind {
+pub(super) fn census_record(
+    c: &Census<'_>,
+    chunk: &CensusChunk,
+    item: &CensusItem,
+    record: u64,
+    out: &mut Out,
+) -> Kind {
     let (product, layout) = (c.product, c.layout);
     let rows = match item {
-        CensusItem::Rows(rows) => rows,
+        CensusItem::Rows(rows) => chunk.rows(rows),
         CensusItem::Bad(row, p) => {
             return c.fail(out, record, None, Some(*row), std::slice::from_ref(p));
         }
     };
+    let first = rows.clone().next();
     let group = c
         .group
-        .and_then(|g| rows.first().and_then(|r| r.cells.get(g)))
+        .and_then(|g| first.and_then(|r| r.get(g)))
         .map(crate::census::trim);
     let mut members: Vec<Member> = Vec::with_capacity(rows.len());
-    for row in rows {
-        match layout.member(product, &row.cells, row.row) {
+    for row in rows.clone() {
+        match layout.member(product, &row, row.row) {
             Ok(Some(m)) => members.push(m),
             Ok(None) => {}
             Err(problems) => {
@@ -336,7 +232,7 @@ pub(super) fn census_record(c: &Census<'_>, item: &CensusItem, record: u64, out:
             }
         }
     }
-    let first_row = rows.first().map(|r| r.row);
+    let first_row = first.map(|r| r.row);
     let holder = match c.holders.holder(&layout.header, rows) {
         Ok(h) => h,
         Err(p) => return c.fail(out, record, group, first_row, std::slice::from_ref(&p)),

@@ -14,7 +14,7 @@
 //! rated value.
 
 use super::Problem;
-use crate::census::CensusRow;
+use crate::census::RowRef;
 use crate::product::{InputGroup, Product};
 use crate::request::{Party, Request};
 
@@ -74,11 +74,15 @@ impl HolderColumns {
     }
 
     /// The holder of a record made of `rows`.
-    pub fn holder(&self, header: &[String], rows: &[CensusRow]) -> Result<Holder, Problem> {
+    pub fn holder<'r>(
+        &self,
+        header: &[String],
+        rows: impl Iterator<Item = RowRef<'r>> + Clone,
+    ) -> Result<Holder, Problem> {
         let mut cells: [Option<&str>; 4] = [None; 4];
         for (i, col) in self.columns.iter().enumerate() {
             if let Some(c) = *col {
-                cells[i] = agreed(header, rows, c)?;
+                cells[i] = agreed(header, rows.clone(), c)?;
             }
         }
         let [name, id, address, contact] = cells;
@@ -94,8 +98,9 @@ impl HolderColumns {
         }
         if let Some(g) = self.group
             && let Some(key) = rows
-                .first()
-                .and_then(|r| r.cells.get(g))
+                .clone()
+                .next()
+                .and_then(|r| r.get(g))
                 .map(crate::census::trim)
         {
             fields.push((GROUP_FIELD, key.to_string()));
@@ -122,12 +127,12 @@ impl Holder {
 /// different values.
 fn agreed<'r>(
     header: &[String],
-    rows: &'r [CensusRow],
+    rows: impl Iterator<Item = RowRef<'r>>,
     c: usize,
 ) -> Result<Option<&'r str>, Problem> {
     let mut found: Option<(&str, usize)> = None;
     for r in rows {
-        let v = r.cells.get(c).map(crate::census::trim).unwrap_or("");
+        let v = r.get(c).map(crate::census::trim).unwrap_or("");
         if v.is_empty() {
             continue;
         }

@@ -107,14 +107,14 @@ pub(super) fn run_jsonl(
         as_of: None,
         worksheet: opts.explain,
     };
-    let one = |line: &Line, record: u64, buf: &mut Out| -> Kind {
+    let one = |_: &Vec<Line>, line: &Line, record: u64, buf: &mut Out| -> Kind {
         jsonl_record(products, opts, &qopts, line, record, &mut buf.main)
     };
     let mut row = 0usize;
     let mut bytes = 0u64;
     let mut scratch = Vec::new();
     let input = &opts.input;
-    let produce = move || -> Result<Option<Chunk<Line>>, BatchError> {
+    let produce = move |_: Option<Vec<Line>>| -> Result<Option<Chunk<Vec<Line>>>, BatchError> {
         let mut chunk = Vec::with_capacity(CHUNK_RECORDS);
         let mut chunk_bytes = 0usize;
         while chunk.len() < CHUNK_RECORDS && chunk_bytes < 16 << 20 && !ctx.stopped() {

@@ -36,7 +36,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::census::{CensusReader, CensusRow, Encoding, RowError};
+use crate::census::{CensusReader, Encoding, RowError};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::product::Product;
 use crate::quote::{Outcome, QuoteOptions};
@@ -44,6 +44,7 @@ use crate::rating::Failure;
 
 mod book;
 mod census;
+mod chunks;
 mod csv_out;
 mod holder;
 mod jsonl;
@@ -53,7 +54,8 @@ mod progress;
 use crate::request::{CensusLayout, Member, Request, RowProblem};
 use crate::yaml::{Node, NodeKind};
 use census::*;
-pub use census::{CensusItem, Grouper, row_error, row_problem};
+pub use census::{row_error, row_problem};
+pub use chunks::{CensusChunk, CensusItem, Chunker};
 pub use csv_out::QUOTE_COLUMNS;
 use holder::HolderColumns;
 pub use holder::{GROUP_FIELD, HOLDER_COLUMNS};
@@ -299,7 +301,31 @@ pub fn run_to(
 }
 
 /// A chunk of records and the input bytes read up to its end (for progress).
-type Chunk<T> = (Vec<T>, u64);
+type Chunk<C> = (C, u64);
+
+/// Records read together, as the pipeline rates them: the chunk is handed to every record
+/// (a census record's rows are in its chunk's block).
+pub trait Records: Send + Sync {
+    type Item: Sync;
+    fn items(&self) -> &[Self::Item];
+}
+
+impl<T: Send + Sync> Records for Vec<T> {
+    type Item = T;
+    fn items(&self) -> &[T] {
+        self
+    }
+}
+
+impl Records for CensusChunk {
+    type Item = CensusItem;
+    fn items(&self) -> &[CensusItem] {
+        &self.items
+    }
+}
+
+/// Chunks rated and written, handed back to the reader for their memory.
+const SPARE_CHUNKS: usize = 2;
 
 /// What every stage of a run shares: the worker pool, the progress callback and the stop flag.
 struct Ctx<'a> {
@@ -317,11 +343,12 @@ impl Ctx<'_> {
 /// Reads, rates and writes at the same time: a reader thread produces chunks of records, the
 /// worker pool rates one chunk while the next is read, and a writer thread writes the lines
 /// of the previous one. Two chunks at most wait in each queue, so memory stays bounded.
-fn pipeline<T: Send + Sync>(
+/// `produce` is given a chunk already rated, when one is back, to fill again.
+fn pipeline<C: Records>(
     ctx: &Ctx<'_>,
     outputs: Outputs<'_>,
-    mut produce: impl FnMut() -> Result<Option<Chunk<T>>, BatchError> + Send,
-    one: &(dyn Fn(&T, u64, &mut Out) -> Kind + Sync),
+    mut produce: impl FnMut(Option<C>) -> Result<Option<Chunk<C>>, BatchError> + Send,
+    one: &(dyn Fn(&C, &C::Item, u64, &mut Out) -> Kind + Sync),
 ) -> Result<Counts, BatchError> {
     let Outputs {
         main: out,
@@ -330,7 +357,8 @@ fn pipeline<T: Send + Sync>(
     } = outputs;
     let (pool, progress) = (ctx.pool, ctx.progress);
     use std::sync::mpsc::sync_channel;
-    let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<T>, BatchError>>(1);
+    let (chunk_tx, chunk_rx) = sync_channel::<Result<Chunk<C>, BatchError>>(1);
+    let (back_tx, back_rx) = sync_channel::<C>(SPARE_CHUNKS);
     let (buf_tx, buf_rx) = sync_channel::<(Vec<Out>, u64)>(1);
     // Output buffers written out and kept for the next chunks' pieces (their memory reused).
     let spare = Spare::new(pool.current_num_threads() * PIECES_PER_THREAD * 2);
@@ -338,7 +366,7 @@ fn pipeline<T: Send + Sync>(
     std::thread::scope(|s| {
         s.spawn(move || {
             while !ctx.stopped() {
-                match produce() {
+                match produce(back_rx.try_recv().ok()) {
                     Ok(Some(c)) => {
                         if chunk_tx.send(Ok(c)).is_err() {
                             break;
@@ -374,19 +402,21 @@ fn pipeline<T: Send + Sync>(
         let mut record = 1u64;
         let mut failure = None;
         for msg in chunk_rx {
-            let (items, bytes) = match msg {
+            let (chunk, bytes) = match msg {
                 Ok(c) => c,
                 Err(e) => {
                     failure = Some(e);
                     break;
                 }
             };
-            let (bufs, c) = rate_chunk(pool, &items, record, one, spare);
+            let (bufs, c) = rate_chunk(pool, &chunk, record, one, spare);
             if ctx.stopped() {
                 // The chunk in flight is dropped: its records were not written.
                 break;
             }
-            record += items.len() as u64;
+            record += chunk.items().len() as u64;
+            // Full when the reader has spares enough: this one is then dropped.
+            let _ = back_tx.try_send(chunk);
             counts.quoted += c.quoted;
             counts.declined += c.declined;
             counts.failed += c.failed;
@@ -414,11 +444,11 @@ fn pipeline<T: Send + Sync>(
 /// Runs `one` over the records `produce` reads, through the pipeline of [`run`] (bounded
 /// queues, chunks rated in parallel on `threads` workers, bytes written in input order), for
 /// other commands over a book. Returns the records counted by kind.
-pub fn stream<T: Send + Sync>(
+pub fn stream<C: Records>(
     threads: Option<usize>,
     out: &mut (dyn Write + Send),
-    produce: impl FnMut() -> Result<Option<(Vec<T>, u64)>, BatchError> + Send,
-    one: &(dyn Fn(&T, u64, &mut Vec<u8>) -> Kind + Sync),
+    produce: impl FnMut(Option<C>) -> Result<Option<(C, u64)>, BatchError> + Send,
+    one: &(dyn Fn(&C, &C::Item, u64, &mut Vec<u8>) -> Kind + Sync),
 ) -> Result<(u64, u64, u64), BatchError> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
@@ -438,7 +468,7 @@ pub fn stream<T: Send + Sync>(
         main: out,
         quotes: None,
     };
-    let one = |t: &T, n: u64, o: &mut Out| one(t, n, &mut o.main);
+    let one = |c: &C, t: &C::Item, n: u64, o: &mut Out| one(c, t, n, &mut o.main);
     let c = pipeline(&ctx, outputs, produce, &one)?;
     Ok((c.quoted, c.declined, c.failed))
 }
@@ -485,15 +515,16 @@ impl Spare {
     }
 }
 
-/// Rates `items` in parallel; returns their lines in order. `first` is the record number of
-/// `items[0]`.
-fn rate_chunk<T: Sync>(
+/// Rates a chunk's records in parallel; returns their lines in order. `first` is the record
+/// number of its first record.
+fn rate_chunk<C: Records>(
     pool: &rayon::ThreadPool,
-    items: &[T],
+    chunk: &C,
     first: u64,
-    one: &(dyn Fn(&T, u64, &mut Out) -> Kind + Sync),
+    one: &(dyn Fn(&C, &C::Item, u64, &mut Out) -> Kind + Sync),
     spare: &Spare,
 ) -> (Vec<Out>, Counts) {
+    let items = chunk.items();
     let mut counts = Counts::default();
     if items.is_empty() {
         return (Vec::new(), counts);
@@ -509,7 +540,7 @@ fn rate_chunk<T: Sync>(
                 let mut c = Counts::default();
                 for (i, it) in part.iter().enumerate() {
                     let n = first + (pi * size + i) as u64;
-                    c.add(one(it, n, &mut buf));
+                    c.add(one(chunk, it, n, &mut buf));
                 }
                 (buf, c)
             })

@@ -157,32 +157,32 @@ impl CensusLayout {
     pub fn member(
         &self,
         product: &Product,
-        rec: &csv::StringRecord,
+        rec: &impl super::Cells,
         row: usize,
     ) -> Result<Option<Member>, Vec<RowProblem>> {
-        if rec.iter().all(super::is_blank) {
+        if rec.all_blank() {
             return Ok(None);
         }
-        if rec.len() != self.header.len() {
+        if rec.count() != self.header.len() {
             return Err(vec![RowProblem::Cells {
-                cells: rec.len(),
+                cells: rec.count(),
                 columns: self.header.len(),
             }]);
         }
         let mut party = Party::default();
         if let Some(c) = self.name {
-            party.name = super::trim(rec.get(c).unwrap_or("")).to_string();
+            party.name = super::trim(rec.cell(c).unwrap_or("")).to_string();
         }
         if let Some(c) = self.id {
             party.id = rec
-                .get(c)
+                .cell(c)
                 .map(|s| super::trim(s).to_string())
                 .filter(|s| !s.is_empty());
         }
         let mut inputs = Vec::with_capacity(self.fields.len());
         let mut problems = Vec::new();
         for (f, col) in &self.fields {
-            let cell = col.and_then(|c| rec.get(c)).map(super::trim).unwrap_or("");
+            let cell = col.and_then(|c| rec.cell(c)).map(super::trim).unwrap_or("");
             let v = if cell.is_empty() {
                 match f.default {
                     Some(v) => v,

@@ -18,6 +18,7 @@
 //! Invariants: memory is bounded by one row (no file is read whole); every error names the
 //! row and, where it is about one cell, the column.
 
+pub mod block;
 pub mod layout;
 pub mod records;
 
@@ -28,6 +29,7 @@ use std::path::Path;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::product::Product;
 use crate::request::Member;
+pub use block::{Cells, RowBlock, RowRef};
 pub use layout::{CensusLayout, HeaderProblem, MAX_MEMBERS, RowProblem};
 pub use records::{MAX_FIELD_BYTES, MAX_FIELDS, Pos};
 use records::{RawRecord, RecordReader};
@@ -116,6 +118,8 @@ pub struct CensusReader<R> {
     header: Vec<String>,
     header_starts: Vec<Pos>,
     raw: RawRecord,
+    /// The block [`CensusReader::next_row`] reads its one row into.
+    one: RowBlock,
     /// Whether rows carry where each cell starts ([`CensusRow::starts`]).
     positions: bool,
 }
@@ -185,6 +189,7 @@ impl<R: Read + Seek> CensusReader<R> {
             header: Vec::new(),
             header_starts: Vec::new(),
             raw: RawRecord::default(),
+            one: RowBlock::default(),
             positions: true,
         };
         (r.header, r.header_starts) = r.read_header()?;
@@ -230,6 +235,7 @@ impl<R: Read + Seek> CensusReader<R> {
     /// callers that report problems by row and column only, and read many rows.
     pub fn without_positions(&mut self) {
         self.positions = false;
+        self.records.without_positions();
     }
 
     /// The header's names, trimmed.
@@ -255,6 +261,43 @@ impl<R: Read + Seek> CensusReader<R> {
     /// The next row, `None` at the end. A row that cannot be read is an error that names
     /// it; the rows after it can still be read.
     pub fn next_row(&mut self) -> std::io::Result<Option<Result<CensusRow, RowError>>> {
+        let mut one = std::mem::take(&mut self.one);
+        one.clear();
+        let read = self.next_row_into(&mut one);
+        let row = match read {
+            Ok(Some(Ok(()))) => {
+                let r = one.row(0);
+                let mut cells =
+                    csv::StringRecord::with_capacity(r.iter().map(str::len).sum(), r.len());
+                for c in r.iter() {
+                    cells.push_field(c);
+                }
+                let raw = &self.raw;
+                let starts: Vec<Pos> = if self.positions {
+                    (0..raw.len()).map(|i| raw.pos(i)).collect()
+                } else {
+                    Vec::new()
+                };
+                Ok(Some(Ok(CensusRow {
+                    row: r.row,
+                    cells,
+                    starts,
+                })))
+            }
+            Ok(Some(Err(e))) => Ok(Some(Err(e))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        };
+        self.one = one;
+        row
+    }
+
+    /// Reads the next row onto the end of `block` (see [`CensusReader::next_row`]); nothing
+    /// is added for a row that cannot be read.
+    pub fn next_row_into(
+        &mut self,
+        block: &mut RowBlock,
+    ) -> std::io::Result<Option<Result<(), RowError>>> {
         let r = match self.records.read(&mut self.raw)? {
             None => return Ok(None),
             Some(r) => r,
@@ -268,37 +311,21 @@ impl<R: Read + Seek> CensusReader<R> {
             })));
         }
         let raw = &self.raw;
-        let starts: Vec<Pos> = if self.positions {
-            (0..raw.len()).map(|i| raw.pos(i)).collect()
-        } else {
-            Vec::new()
-        };
         // The common case: the whole row is text, and every cell ends between characters.
         if let Ok(text) = std::str::from_utf8(raw.bytes())
             && (self.encoding == Encoding::Utf8 || text.is_ascii())
             && raw.ends().iter().all(|&e| text.is_char_boundary(e))
         {
-            let mut cells = csv::StringRecord::with_capacity(text.len(), raw.len());
-            let mut from = 0;
-            for &end in raw.ends() {
-                cells.push_field(&text[from..end]);
-                from = end;
-            }
-            return Ok(Some(Ok(CensusRow {
-                row: raw.row,
-                cells,
-                starts,
-            })));
+            block.push_joined(raw.row, text, raw.ends());
+            return Ok(Some(Ok(())));
         }
-        // Room for every cell's bytes at once (a GBK cell may grow when decoded).
-        let bytes: usize = (0..raw.len()).map(|i| raw.field(i).len()).sum();
-        let mut cells = csv::StringRecord::with_capacity(bytes, raw.len());
+        let mut cells = Vec::with_capacity(raw.len());
         for i in 0..raw.len() {
             let bytes = raw.field(i);
-            let pos = raw.pos(i);
             match decode(self.encoding, bytes) {
-                Ok(text) => cells.push_field(&text),
+                Ok(text) => cells.push(text),
                 Err(bad) => {
+                    let pos = raw.pos(i);
                     return Ok(Some(Err(RowError {
                         row: raw.row,
                         column: Some(i + 1),
@@ -318,11 +345,8 @@ impl<R: Read + Seek> CensusReader<R> {
                 }
             }
         }
-        Ok(Some(Ok(CensusRow {
-            row: raw.row,
-            cells,
-            starts,
-        })))
+        block.push_cells(raw.row, cells.iter().map(|c| &**c));
+        Ok(Some(Ok(())))
     }
 }
 

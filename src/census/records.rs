@@ -38,6 +38,9 @@ pub struct RawRecord {
     bytes: Vec<u8>,
     ends: Vec<usize>,
     starts: Vec<Pos>,
+    /// Where the line starts, for a plain line read without positions (each field's is found
+    /// from it when asked for).
+    line_at: Option<Pos>,
 }
 
 impl RawRecord {
@@ -68,13 +71,29 @@ impl RawRecord {
 
     /// Where field `i` starts.
     pub fn pos(&self, i: usize) -> Pos {
-        self.starts[i]
+        match self.line_at {
+            // A plain line: the fields are its runs between single commas.
+            Some(at) if self.starts.is_empty() => {
+                let before = if i == 0 { 0 } else { self.ends[i - 1] };
+                let chars = self.bytes[..before]
+                    .iter()
+                    .filter(|c| **c & 0xC0 != 0x80)
+                    .count();
+                Pos {
+                    offset: at.offset + (before + i) as u64,
+                    line: at.line,
+                    column: at.column + chars + i,
+                }
+            }
+            _ => self.starts[i],
+        }
     }
 
     fn clear(&mut self) {
         self.bytes.clear();
         self.ends.clear();
         self.starts.clear();
+        self.line_at = None;
     }
 }
 
@@ -135,6 +154,8 @@ pub struct RecordReader<R> {
     /// Whether plain lines are read at once ([`RecordReader::plain_line`]); off only to test
     /// that both ways read the same records.
     plain: bool,
+    /// Whether plain lines record each field's position (else only the line's).
+    positions: bool,
 }
 
 /// Where a quoted field opened, and where reading resumes should it turn out broken.
@@ -168,7 +189,14 @@ impl<R: Read + Seek> RecordReader<R> {
             line: 1,
             column: 1,
             plain: true,
+            positions: true,
         })
+    }
+
+    /// Plain lines read from now on keep only where the line starts; [`RawRecord::pos`] still
+    /// gives each field's position.
+    pub fn without_positions(&mut self) {
+        self.positions = false;
     }
 
     /// Bytes consumed so far (the offset of the next byte).
@@ -346,20 +374,25 @@ impl<R: Read + Seek> RecordReader<R> {
         let (mut from, mut column) = (0, self.column);
         let ends = memchr::memchr_iter(b',', line).chain(std::iter::once(len));
         rec.bytes.reserve(len);
+        if !self.positions {
+            rec.line_at = Some(self.here());
+        }
         for end in ends {
             let field = &line[from..end];
             if field.len() > MAX_FIELD_BYTES {
                 rec.clear();
                 return false;
             }
-            rec.starts.push(Pos {
-                offset: self.offset + from as u64,
-                line: self.line,
-                column,
-            });
+            if self.positions {
+                rec.starts.push(Pos {
+                    offset: self.offset + from as u64,
+                    line: self.line,
+                    column,
+                });
+                column += field.iter().filter(|c| **c & 0xC0 != 0x80).count() + 1;
+            }
             rec.bytes.extend_from_slice(field);
             rec.ends.push(rec.bytes.len());
-            column += field.iter().filter(|c| **c & 0xC0 != 0x80).count() + 1;
             from = end + 1;
         }
         self.start += len + 1;
@@ -610,9 +643,11 @@ mod tests {
         text: &[u8],
         buf: usize,
         plain: bool,
+        positions: bool,
     ) -> Vec<Result<(RawRecord, usize), SyntaxError>> {
         let mut r = RecordReader::with_buffer(std::io::Cursor::new(text), 0, buf).unwrap();
         r.plain = plain;
+        r.positions = positions;
         let mut out = Vec::new();
         let mut rec = RawRecord::default();
         while let Some(x) = r.read(&mut rec).unwrap() {
@@ -633,16 +668,23 @@ mod tests {
             buf in proptest::sample::select(vec![1usize, 3, 7, 16, 64, 4096]),
         ) {
             let text = pieces.concat();
-            let fast = records(text.as_bytes(), buf, true);
-            let slow = records(text.as_bytes(), buf, false);
+            let fast = records(text.as_bytes(), buf, true, true);
+            let slow = records(text.as_bytes(), buf, false, true);
+            // Without positions, each field's is found from the line's when asked for.
+            let bare = records(text.as_bytes(), buf, true, false);
             proptest::prop_assert_eq!(fast.len(), slow.len());
-            for (f, s) in fast.iter().zip(&slow) {
+            proptest::prop_assert_eq!(bare.len(), slow.len());
+            for ((f, s), b) in fast.iter().zip(&slow).zip(&bare) {
                 match (f, s) {
                     (Ok((f, fr)), Ok((s, sr))) => {
                         proptest::prop_assert_eq!(fr, sr);
                         proptest::prop_assert_eq!(&f.bytes, &s.bytes);
                         proptest::prop_assert_eq!(&f.ends, &s.ends);
                         proptest::prop_assert_eq!(&f.starts, &s.starts);
+                        let (b, _) = b.as_ref().unwrap();
+                        proptest::prop_assert_eq!(&b.bytes, &s.bytes);
+                        let at: Vec<Pos> = (0..b.len()).map(|i| b.pos(i)).collect();
+                        proptest::prop_assert_eq!(&at, &s.starts);
                     }
                     (f, s) => proptest::prop_assert_eq!(f.as_ref().err(), s.as_ref().err()),
                 }

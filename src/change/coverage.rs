@@ -393,7 +393,7 @@ pub fn observe_book(
                     p.id()
                 )
             })?;
-        let mut reader =
+        let reader =
             crate::census::CensusReader::open(input, None, crate::census::MAX_CENSUS_BYTES)
                 .map_err(|e| {
                     crate::census::census_error_diagnostics(input, e)
@@ -421,45 +421,29 @@ pub fn observe_book(
             ),
             None => None,
         };
-        let mut groups = crate::batch::Grouper::new(col);
-        let record = |item: crate::batch::CensusItem, c: &mut Collector<'_>| {
-            let crate::batch::CensusItem::Rows(rows) = item else {
-                return false;
-            };
-            let mut members = Vec::new();
-            for row in &rows {
-                match layout.member(p, &row.cells, row.row) {
-                    Ok(Some(m)) => members.push(m),
-                    Ok(None) => {}
-                    Err(_) => return false,
-                }
-            }
-            c.observe(&Request {
-                members,
-                ..base.clone()
-            });
-            true
-        };
-        loop {
-            let next = reader
-                .next_row()
-                .map_err(|e| format!("{}: {e}", input.display()))?;
-            let (done, end) = match next {
-                None => (groups.close(), true),
-                Some(Err(_)) => {
+        let mut chunker = crate::batch::Chunker::new(reader, col);
+        let mut chunk = crate::batch::CensusChunk::default();
+        let (records, members) = (crate::batch::CHUNK_RECORDS, crate::batch::CHUNK_MEMBERS);
+        while chunker
+            .fill(&mut chunk, records, members, || false)
+            .map_err(|e| format!("{}: {e}", input.display()))?
+        {
+            for item in &chunk.items {
+                let crate::batch::CensusItem::Rows(rows) = item else {
                     skipped += 1;
                     continue;
+                };
+                let members: Result<Vec<_>, _> = chunk
+                    .rows(rows)
+                    .filter_map(|row| layout.member(p, &row, row.row).transpose())
+                    .collect();
+                match members {
+                    Ok(members) => c.observe(&Request {
+                        members,
+                        ..base.clone()
+                    }),
+                    Err(_) => skipped += 1,
                 }
-                Some(Ok(row)) if groups.is_blank(&row) => continue,
-                Some(Ok(row)) => (groups.add(row), false),
-            };
-            if let Some(item) = done
-                && !record(item, c)
-            {
-                skipped += 1;
-            }
-            if end {
-                break;
             }
         }
     } else {

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::Side;
 use super::diff::{Diff, Item};
-use crate::batch::{BatchError, CensusItem, Grouper, Kind, Line};
+use crate::batch::{BatchError, CensusChunk, CensusItem, Chunker, Kind, Line};
 use crate::product::{Product, load::LoadOptions};
 use crate::request::{CensusLayout, Request};
 
@@ -279,22 +279,22 @@ struct Rater<'a> {
 
 impl Rater<'_> {
     /// The requests of a record, one per class leader.
-    fn requests(&self, item: &Record) -> Vec<Option<Result<Request, String>>> {
+    fn requests(&self, item: &Record<'_>) -> Vec<Option<Result<Request, String>>> {
         let mut out: Vec<Option<Result<Request, String>>> = vec![None; self.points.len()];
         for (i, p) in self.points.iter().enumerate() {
             if self.class[i] != i {
                 continue;
             }
             out[i] = Some(match item {
-                Record::Census(CensusItem::Bad(_, problem)) => Err(problem.message.clone()),
-                Record::Census(CensusItem::Rows(rows)) => {
+                Record::Census(_, CensusItem::Bad(_, problem)) => Err(problem.message.clone()),
+                Record::Census(chunk, CensusItem::Rows(rows)) => {
                     let Some((base, layout)) = &self.census[i] else {
                         return out;
                     };
                     let mut members = Vec::with_capacity(rows.len());
                     let mut bad = None;
-                    for row in rows {
-                        match layout.member(p, &row.cells, row.row) {
+                    for row in chunk.rows(rows) {
+                        match layout.member(p, &row, row.row) {
                             Ok(Some(m)) => members.push(m),
                             Ok(None) => {}
                             Err(problems) => {
@@ -333,11 +333,11 @@ impl Rater<'_> {
     }
 
     /// Rates a record under every point; writes its line.
-    fn one(&self, item: &Record, record: u64, buf: &mut Vec<u8>) -> Kind {
+    fn one(&self, item: &Record<'_>, record: u64, buf: &mut Vec<u8>) -> Kind {
         let reqs = self.requests(item);
         let row = match item {
-            Record::Census(CensusItem::Rows(r)) => r.first().map(|r| r.row).unwrap_or(0),
-            Record::Census(CensusItem::Bad(row, _)) => *row,
+            Record::Census(c, CensusItem::Rows(r)) => c.rows(r).next().map_or(0, |r| r.row),
+            Record::Census(_, CensusItem::Bad(row, _)) => *row,
             Record::Line(l) => l.row,
         };
         let _ = write!(buf, "{record}\t{row}");
@@ -370,10 +370,10 @@ impl Rater<'_> {
     }
 }
 
-/// A record of the book as read.
-enum Record {
-    Census(CensusItem),
-    Line(Line),
+/// A record of the book as read: a census record in its chunk, or a line.
+enum Record<'a> {
+    Census(&'a CensusChunk, &'a CensusItem),
+    Line(&'a Line),
 }
 
 mod report;
@@ -430,7 +430,7 @@ pub fn impact(
             crate::request::ReadError::Io(d) => ImpactError::Io(std::io::Error::other(d.message)),
             crate::request::ReadError::Invalid(d) => ImpactError::Invalid(d.into_vec()),
         })?;
-        let mut reader =
+        let reader =
             crate::census::CensusReader::open(&opts.input, None, crate::census::MAX_CENSUS_BYTES)
                 .map_err(|e| match e {
                 crate::census::CensusError::File(e) => {
@@ -478,48 +478,24 @@ pub fn impact(
             census,
             input: &opts.input,
         };
-        let mut groups = Grouper::new(group);
-        let mut finished = false;
+        let mut chunker = Chunker::new(reader, group);
         let input = opts.input.clone();
-        let produce = move || -> Result<Option<(Vec<Record>, u64)>, BatchError> {
-            let mut chunk = Vec::new();
-            let mut members = 0usize;
-            while !finished
-                && chunk.len() < crate::batch::CHUNK_RECORDS
-                && members < crate::batch::CHUNK_MEMBERS
-            {
-                let next = reader.next_row().map_err(|e| {
+        let produce = move |spare: Option<CensusChunk>| {
+            let mut chunk = spare.unwrap_or_default();
+            let (records, members) = (crate::batch::CHUNK_RECORDS, crate::batch::CHUNK_MEMBERS);
+            let more = chunker
+                .fill(&mut chunk, records, members, || false)
+                .map_err(|e| {
                     BatchError::Io(std::io::Error::other(format!(
                         "cannot read {}: {e}",
                         input.display()
                     )))
                 })?;
-                match next {
-                    None => {
-                        finished = true;
-                        chunk.extend(groups.close().map(Record::Census));
-                    }
-                    Some(Err(e)) => {
-                        chunk.extend(groups.close().map(Record::Census));
-                        let p = crate::batch::row_error(&header, &e);
-                        chunk.push(Record::Census(CensusItem::Bad(e.row, p)));
-                        members += 1;
-                    }
-                    Some(Ok(row)) => {
-                        if groups.is_blank(&row) {
-                            continue;
-                        }
-                        members += 1;
-                        chunk.extend(groups.add(row).map(Record::Census));
-                    }
-                }
-            }
-            if chunk.is_empty() && finished {
-                return Ok(None);
-            }
-            Ok(Some((chunk, reader.offset())))
+            Ok(more.then(|| (chunk, chunker.offset())))
         };
-        let one = |r: &Record, n: u64, buf: &mut Vec<u8>| rater.one(r, n, buf);
+        let one = |c: &CensusChunk, r: &CensusItem, n: u64, buf: &mut Vec<u8>| {
+            rater.one(&Record::Census(c, r), n, buf)
+        };
         crate::batch::stream(opts.threads, &mut agg, produce, &one)?;
     } else {
         if opts.request.is_some() || opts.group_column.is_some() {
@@ -538,7 +514,7 @@ pub fn impact(
         };
         let (mut row, mut bytes, mut scratch) = (0usize, 0u64, Vec::new());
         let input = opts.input.clone();
-        let produce = move || -> Result<Option<(Vec<Record>, u64)>, BatchError> {
+        let produce = move |_: Option<Vec<Line>>| -> Result<Option<(Vec<Line>, u64)>, BatchError> {
             let mut chunk = Vec::new();
             while chunk.len() < crate::batch::CHUNK_RECORDS {
                 match crate::batch::next_line(&mut reader, &mut row, &mut scratch).map_err(|e| {
@@ -549,14 +525,16 @@ pub fn impact(
                 })? {
                     Some((line, n)) => {
                         bytes += n;
-                        chunk.push(Record::Line(line));
+                        chunk.push(line);
                     }
                     None => break,
                 }
             }
             Ok((!chunk.is_empty()).then_some((chunk, bytes)))
         };
-        let one = |r: &Record, n: u64, buf: &mut Vec<u8>| rater.one(r, n, buf);
+        let one = |_: &Vec<Line>, l: &Line, n: u64, buf: &mut Vec<u8>| {
+            rater.one(&Record::Line(l), n, buf)
+        };
         crate::batch::stream(opts.threads, &mut agg, produce, &one)?;
     }
     agg.finish()
