@@ -324,6 +324,9 @@ impl Records for CensusChunk {
     }
 }
 
+/// What rates one record of a chunk (numbered), writing its output to an `O`.
+pub type RateOne<'a, C, O> = dyn Fn(&C, &<C as Records>::Item, u64, &mut O) -> Kind + Sync + 'a;
+
 /// Chunks rated and written, handed back to the reader for their memory.
 const SPARE_CHUNKS: usize = 2;
 
@@ -348,7 +351,7 @@ fn pipeline<C: Records>(
     ctx: &Ctx<'_>,
     outputs: Outputs<'_>,
     mut produce: impl FnMut(Option<C>) -> Result<Option<Chunk<C>>, BatchError> + Send,
-    one: &(dyn Fn(&C, &C::Item, u64, &mut Out) -> Kind + Sync),
+    one: &RateOne<'_, C, Out>,
 ) -> Result<Counts, BatchError> {
     let Outputs {
         main: out,
@@ -448,7 +451,7 @@ pub fn stream<C: Records>(
     threads: Option<usize>,
     out: &mut (dyn Write + Send),
     produce: impl FnMut(Option<C>) -> Result<Option<(C, u64)>, BatchError> + Send,
-    one: &(dyn Fn(&C, &C::Item, u64, &mut Vec<u8>) -> Kind + Sync),
+    one: &RateOne<'_, C, Vec<u8>>,
 ) -> Result<(u64, u64, u64), BatchError> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
@@ -521,7 +524,7 @@ fn rate_chunk<C: Records>(
     pool: &rayon::ThreadPool,
     chunk: &C,
     first: u64,
-    one: &(dyn Fn(&C, &C::Item, u64, &mut Out) -> Kind + Sync),
+    one: &RateOne<'_, C, Out>,
     spare: &Spare,
 ) -> (Vec<Out>, Counts) {
     let items = chunk.items();
