@@ -2,9 +2,9 @@
 //! cell and each row ends, so that reading a chunk of a census allocates nothing once its
 //! buffers have grown, and handing the chunk to another thread moves three vectors.
 //!
-//! Invariants: `text` is the cells' text in order, cut only between characters; `ends` are
-//! non-decreasing offsets into `text`; each row's entry names the end of its last cell in
-//! `ends`, and rows are in the order they were read.
+//! Invariants: `text` holds the rows' text in order (a row pushed whole keeps its commas);
+//! each cell is a span of `text` within its row's, cut between characters; each row's entry
+//! names where its cells and its text end, and rows are in the order they were read.
 
 /// The cells of one row, however the row is held.
 pub trait Cells {
@@ -32,10 +32,11 @@ impl Cells for csv::StringRecord {
 #[derive(Clone, Debug, Default)]
 pub struct RowBlock {
     text: String,
-    /// Where each cell ends in `text`.
-    ends: Vec<usize>,
-    /// Each row's number (the line it starts on) and how many cells precede its end.
-    rows: Vec<(usize, usize)>,
+    /// Where each cell starts and ends in `text`.
+    cells: Vec<(usize, usize)>,
+    /// Each row's number (the line it starts on), and how many cells and how much text
+    /// precede its end.
+    rows: Vec<(usize, usize, usize)>,
 }
 
 /// One row of a [`RowBlock`].
@@ -44,32 +45,43 @@ pub struct RowRef<'a> {
     /// The line the row starts on.
     pub row: usize,
     text: &'a str,
-    /// Where the row's cells end in `text`.
-    ends: &'a [usize],
-    /// Where its first cell starts.
+    /// Where the row's cells start and end in `text`.
+    cells: &'a [(usize, usize)],
+    /// Where the row's text starts in `text`.
     from: usize,
 }
 
 impl<'a> RowRef<'a> {
     /// Cell `i`, borrowed from the block.
     pub fn get(&self, i: usize) -> Option<&'a str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { self.from } else { self.ends[i - 1] };
+        let &(start, end) = self.cells.get(i)?;
         self.text.get(start..end)
     }
 
     /// How many cells the row has.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.cells.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.cells.is_empty()
     }
 
     /// The cells in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// The row's text: for a row pushed whole ([`RowBlock::push_split`]), its line.
+    pub fn text(&self) -> &'a str {
+        let end = self.cells.last().map_or(self.from, |c| c.1);
+        self.text.get(self.from..end).unwrap_or_default()
+    }
+
+    /// Where cell `i` starts in the row's text: for a row pushed whole
+    /// ([`RowBlock::push_split`]), its byte offset in the line.
+    pub fn start(&self, i: usize) -> Option<usize> {
+        self.cells.get(i).map(|c| c.0 - self.from)
     }
 }
 
@@ -96,8 +108,16 @@ impl RowBlock {
     /// Empties the block, keeping its memory.
     pub fn clear(&mut self) {
         self.text.clear();
-        self.ends.clear();
+        self.cells.clear();
         self.rows.clear();
+    }
+
+    /// Where row `i` ends: cells before its end, text before its end.
+    fn end_of(&self, i: usize) -> (usize, usize) {
+        match i.checked_sub(1) {
+            Some(j) => (self.rows[j].1, self.rows[j].2),
+            None => (0, 0),
+        }
     }
 
     /// Row `i`.
@@ -105,13 +125,13 @@ impl RowBlock {
     /// # Panics
     /// When `i` is not below [`RowBlock::len`], as slice indexing does.
     pub fn row(&self, i: usize) -> RowRef<'_> {
-        let (row, last) = self.rows[i];
-        let first = if i == 0 { 0 } else { self.rows[i - 1].1 };
+        let (row, last, _) = self.rows[i];
+        let (first, from) = self.end_of(i);
         RowRef {
             row,
             text: &self.text,
-            ends: &self.ends[first..last],
-            from: if first == 0 { 0 } else { self.ends[first - 1] },
+            cells: &self.cells[first..last],
+            from,
         }
     }
 
@@ -123,21 +143,65 @@ impl RowBlock {
         range.map(|i| self.row(i))
     }
 
+    fn end_row(&mut self, row: usize) {
+        self.rows.push((row, self.cells.len(), self.text.len()));
+    }
+
     /// Appends a row: `text` is its cells one after another, `ends` where each ends in `text`.
     pub fn push_joined(&mut self, row: usize, text: &str, ends: &[usize]) {
         let base = self.text.len();
         self.text.push_str(text);
-        self.ends.extend(ends.iter().map(|&e| base + e));
-        self.rows.push((row, self.ends.len()));
+        let mut start = base;
+        for &e in ends {
+            self.cells.push((start, base + e));
+            start = base + e;
+        }
+        self.end_row(row);
     }
 
     /// Appends a row of `cells`.
     pub fn push_cells<'c>(&mut self, row: usize, cells: impl IntoIterator<Item = &'c str>) {
         for c in cells {
+            let start = self.text.len();
             self.text.push_str(c);
-            self.ends.push(self.text.len());
+            self.cells.push((start, self.text.len()));
         }
-        self.rows.push((row, self.ends.len()));
+        self.end_row(row);
+    }
+
+    /// Appends the row of `line`, its cells the runs between commas. Nothing is added, and
+    /// `false` returned, when it has more than `most_cells` cells or a cell longer than
+    /// `longest` bytes.
+    pub fn push_split(
+        &mut self,
+        row: usize,
+        line: &str,
+        most_cells: usize,
+        longest: usize,
+    ) -> bool {
+        let (base, first) = (self.text.len(), self.cells.len());
+        let mut start = 0;
+        let fits = |start: usize, end: usize, cells: &Vec<(usize, usize)>| {
+            end - start <= longest && cells.len() - first < most_cells
+        };
+        for (i, b) in line.bytes().enumerate() {
+            if b == b',' {
+                if !fits(start, i, &self.cells) {
+                    self.cells.truncate(first);
+                    return false;
+                }
+                self.cells.push((base + start, base + i));
+                start = i + 1;
+            }
+        }
+        if !fits(start, line.len(), &self.cells) {
+            self.cells.truncate(first);
+            return false;
+        }
+        self.cells.push((base + start, base + line.len()));
+        self.text.push_str(line);
+        self.end_row(row);
+        true
     }
 
     /// Keeps the first `rows` rows.
@@ -145,10 +209,9 @@ impl RowBlock {
         if rows >= self.rows.len() {
             return;
         }
-        let cells = if rows == 0 { 0 } else { self.rows[rows - 1].1 };
-        let text = if cells == 0 { 0 } else { self.ends[cells - 1] };
+        let (cells, text) = self.end_of(rows);
         self.rows.truncate(rows);
-        self.ends.truncate(cells);
+        self.cells.truncate(cells);
         self.text.truncate(text);
     }
 
@@ -181,7 +244,11 @@ mod tests {
         b.push_joined(2, "a张伟c", &[1, 7, 8]);
         b.push_cells(3, ["", "x"]);
         b.push_cells(5, []);
-        b.push_joined(6, "12", &[1, 2]);
+        assert!(b.push_split(6, "1,2", 2, 1));
+        // Over the limits: nothing is added.
+        assert!(!b.push_split(7, "a,b,c", 2, 9));
+        assert!(!b.push_split(7, "abc,d", 9, 2));
+        assert_eq!((b.row(3).start(1), b.row(0).start(1)), (Some(2), Some(1)));
         let want = |rows: &[(usize, &[&str])]| -> Vec<(usize, Vec<String>)> {
             rows.iter()
                 .map(|(r, c)| (*r, c.iter().map(|s| s.to_string()).collect()))
@@ -210,6 +277,6 @@ mod tests {
         b.push_cells(7, [" ", "\u{3000}"]);
         assert!(b.row(1).all_blank() && !b.row(0).all_blank());
         b.truncate(0);
-        assert!(b.is_empty() && b.text.is_empty() && b.ends.is_empty());
+        assert!(b.is_empty() && b.text.is_empty() && b.cells.is_empty());
     }
 }

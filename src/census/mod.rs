@@ -120,6 +120,11 @@ pub struct CensusReader<R> {
     raw: RawRecord,
     /// The block [`CensusReader::next_row`] reads its one row into.
     one: RowBlock,
+    /// Where the last row read started, when it was read as a plain line.
+    plain_at: Option<Pos>,
+    /// Whether plain lines are read at once ([`RecordReader::plain_line`]); off only to test
+    /// that both ways read the same rows.
+    plain: bool,
     /// Whether rows carry where each cell starts ([`CensusRow::starts`]).
     positions: bool,
 }
@@ -190,6 +195,8 @@ impl<R: Read + Seek> CensusReader<R> {
             header_starts: Vec::new(),
             raw: RawRecord::default(),
             one: RowBlock::default(),
+            plain_at: None,
+            plain: true,
             positions: true,
         };
         (r.header, r.header_starts) = r.read_header()?;
@@ -235,7 +242,6 @@ impl<R: Read + Seek> CensusReader<R> {
     /// callers that report problems by row and column only, and read many rows.
     pub fn without_positions(&mut self) {
         self.positions = false;
-        self.records.without_positions();
     }
 
     /// The header's names, trimmed.
@@ -273,10 +279,21 @@ impl<R: Read + Seek> CensusReader<R> {
                     cells.push_field(c);
                 }
                 let raw = &self.raw;
-                let starts: Vec<Pos> = if self.positions {
-                    (0..raw.len()).map(|i| raw.pos(i)).collect()
-                } else {
-                    Vec::new()
+                let starts: Vec<Pos> = match self.plain_at {
+                    _ if !self.positions => Vec::new(),
+                    // A plain line: each cell starts after the characters before it.
+                    Some(at) => (0..r.len())
+                        .map(|i| {
+                            let before = r.start(i).unwrap_or(0);
+                            let text = r.text().get(..before).unwrap_or_default();
+                            Pos {
+                                offset: at.offset + before as u64,
+                                line: at.line,
+                                column: at.column + text.chars().count(),
+                            }
+                        })
+                        .collect(),
+                    None => (0..raw.len()).map(|i| raw.pos(i)).collect(),
                 };
                 Ok(Some(Ok(CensusRow {
                     row: r.row,
@@ -298,6 +315,19 @@ impl<R: Read + Seek> CensusReader<R> {
         &mut self,
         block: &mut RowBlock,
     ) -> std::io::Result<Option<Result<(), RowError>>> {
+        // The common row: a plain line of text, its cells the runs between commas.
+        if self.plain
+            && let Some((at, line)) = self.records.plain_line()?
+            && let Ok(text) = std::str::from_utf8(line)
+            && (self.encoding == Encoding::Utf8 || text.is_ascii())
+            && block.push_split(at.line, text, MAX_FIELDS, MAX_FIELD_BYTES)
+        {
+            let len = line.len();
+            self.records.consume_line(len);
+            self.plain_at = Some(at);
+            return Ok(Some(Ok(())));
+        }
+        self.plain_at = None;
         let r = match self.records.read(&mut self.raw)? {
             None => return Ok(None),
             Some(r) => r,
@@ -777,6 +807,50 @@ mod tests {
             for step in [1, 2, 5] {
                 let got = detect(&mut Trickle(std::io::Cursor::new(&bytes), step)).unwrap();
                 proptest::prop_assert_eq!(got, detect_by_lines(&bytes));
+            }
+        }
+    }
+
+    /// Every row of `text` after its header, with its cells and positions.
+    fn all_rows(text: &[u8], step: usize, plain: bool) -> Vec<Result<CensusRow, RowError>> {
+        let mut r = match CensusReader::new(Trickle(std::io::Cursor::new(text), step), None) {
+            Ok(r) => r,
+            Err(_) => return Vec::new(),
+        };
+        r.plain = plain;
+        std::iter::from_fn(|| r.next_row().unwrap()).collect()
+    }
+
+    proptest::proptest! {
+        /// Plain lines read at once give the rows, cells and positions read byte by byte,
+        /// however the reads cut the text.
+        #[test]
+        fn plain_lines_read_at_once_are_the_rows_read_byte_by_byte(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    &b"a"[..], b"12", "张伟".as_bytes(), b",", b",", b"\"", b"\n", b"\n", b"\r\n",
+                    b"\r", b" ", &[0xE5][..],
+                ]),
+                0..60,
+            ),
+            step in proptest::sample::select(vec![1usize, 3, 7, 64, 1 << 20]),
+        ) {
+            let text = [&b"h1,h2\n"[..], &pieces.concat()].concat();
+            let fast = all_rows(&text, step, true);
+            let slow = all_rows(&text, step, false);
+            proptest::prop_assert_eq!(fast.len(), slow.len());
+            for (f, s) in fast.iter().zip(&slow) {
+                match (f, s) {
+                    (Ok(f), Ok(s)) => {
+                        proptest::prop_assert_eq!(f.row, s.row);
+                        proptest::prop_assert_eq!(&f.cells, &s.cells);
+                        proptest::prop_assert_eq!(&f.starts, &s.starts);
+                    }
+                    (f, s) => proptest::prop_assert_eq!(
+                        f.as_ref().err().map(|e| (e.row, e.column, e.pos, &e.message)),
+                        s.as_ref().err().map(|e| (e.row, e.column, e.pos, &e.message))
+                    ),
+                }
             }
         }
     }

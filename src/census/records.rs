@@ -38,9 +38,6 @@ pub struct RawRecord {
     bytes: Vec<u8>,
     ends: Vec<usize>,
     starts: Vec<Pos>,
-    /// Where the line starts, for a plain line read without positions (each field's is found
-    /// from it when asked for).
-    line_at: Option<Pos>,
 }
 
 impl RawRecord {
@@ -71,29 +68,13 @@ impl RawRecord {
 
     /// Where field `i` starts.
     pub fn pos(&self, i: usize) -> Pos {
-        match self.line_at {
-            // A plain line: the fields are its runs between single commas.
-            Some(at) if self.starts.is_empty() => {
-                let before = if i == 0 { 0 } else { self.ends[i - 1] };
-                let chars = self.bytes[..before]
-                    .iter()
-                    .filter(|c| **c & 0xC0 != 0x80)
-                    .count();
-                Pos {
-                    offset: at.offset + (before + i) as u64,
-                    line: at.line,
-                    column: at.column + chars + i,
-                }
-            }
-            _ => self.starts[i],
-        }
+        self.starts[i]
     }
 
     fn clear(&mut self) {
         self.bytes.clear();
         self.ends.clear();
         self.starts.clear();
-        self.line_at = None;
     }
 }
 
@@ -151,11 +132,6 @@ pub struct RecordReader<R> {
     offset: u64,
     line: usize,
     column: usize,
-    /// Whether plain lines are read at once ([`RecordReader::plain_line`]); off only to test
-    /// that both ways read the same records.
-    plain: bool,
-    /// Whether plain lines record each field's position (else only the line's).
-    positions: bool,
 }
 
 /// Where a quoted field opened, and where reading resumes should it turn out broken.
@@ -188,15 +164,7 @@ impl<R: Read + Seek> RecordReader<R> {
             offset,
             line: 1,
             column: 1,
-            plain: true,
-            positions: true,
         })
-    }
-
-    /// Plain lines read from now on keep only where the line starts; [`RawRecord::pos`] still
-    /// gives each field's position.
-    pub fn without_positions(&mut self) {
-        self.positions = false;
     }
 
     /// Bytes consumed so far (the offset of the next byte).
@@ -269,6 +237,52 @@ impl<R: Read + Seek> RecordReader<R> {
         Ok(())
     }
 
+    /// Skips empty lines (no records); `false` at the end of the input.
+    fn skip_empty_lines(&mut self) -> std::io::Result<bool> {
+        loop {
+            match self.peek()? {
+                None => return Ok(false),
+                Some(b @ (b'\n' | b'\r')) => {
+                    self.newline(b)?;
+                }
+                Some(_) => return Ok(true),
+            }
+        }
+    }
+
+    /// The next record when it is a plain line: whole in the buffer, ending in `\n`, with no
+    /// quote and no `\r` (its fields are then the runs between its commas). Gives where the
+    /// line starts and its bytes without the line break, and consumes nothing but the empty
+    /// lines before it: [`RecordReader::consume_line`] takes the line, or [`RecordReader::read`]
+    /// reads the record the general way. `None` for any other record, and at the end.
+    pub fn plain_line(&mut self) -> std::io::Result<Option<(Pos, &[u8])>> {
+        if !self.skip_empty_lines()? {
+            return Ok(None);
+        }
+        let avail = &self.buf[self.start..self.end];
+        let Some(len) = memchr::memchr(b'\n', avail) else {
+            return Ok(None);
+        };
+        let line = &avail[..len];
+        if memchr::memchr2(b'"', b'\r', line).is_some() {
+            return Ok(None);
+        }
+        let at = Pos {
+            offset: self.offset,
+            line: self.line,
+            column: self.column,
+        };
+        Ok(Some((at, line)))
+    }
+
+    /// Consumes the plain line of `len` bytes [`RecordReader::plain_line`] gave, and its `\n`.
+    pub fn consume_line(&mut self, len: usize) {
+        self.start += len + 1;
+        self.offset += len as u64 + 1;
+        self.line += 1;
+        self.column = 1;
+    }
+
     /// Skips to the end of the current line (quotes ignored), consuming the line break.
     fn skip_line(&mut self) -> std::io::Result<()> {
         while let Some(b) = self.peek()? {
@@ -288,20 +302,10 @@ impl<R: Read + Seek> RecordReader<R> {
         rec: &mut RawRecord,
     ) -> std::io::Result<Option<Result<(), SyntaxError>>> {
         rec.clear();
-        // Empty lines are no records.
-        loop {
-            match self.peek()? {
-                None => return Ok(None),
-                Some(b @ (b'\n' | b'\r')) => {
-                    self.newline(b)?;
-                }
-                Some(_) => break,
-            }
+        if !self.skip_empty_lines()? {
+            return Ok(None);
         }
         rec.row = self.line;
-        if self.plain && self.plain_line(rec) {
-            return Ok(Some(Ok(())));
-        }
         let mut error: Option<SyntaxError> = None;
         loop {
             let column = rec.ends.len() + 1;
@@ -352,54 +356,6 @@ impl<R: Read + Seek> RecordReader<R> {
             }
             None => Ok(()),
         }))
-    }
-
-    /// Reads the common record at once: a whole line in the buffer, ending in `\n`, with no
-    /// quote and no `\r`, within the limits. Its fields are the runs between commas, found
-    /// with a vector search rather than byte by byte; the positions are the ones the general
-    /// reader gives. `false` (nothing consumed) for any other line.
-    fn plain_line(&mut self, rec: &mut RawRecord) -> bool {
-        let avail = &self.buf[self.start..self.end];
-        let Some(len) = memchr::memchr(b'\n', avail) else {
-            return false;
-        };
-        let line = &avail[..len];
-        if memchr::memchr2(b'"', b'\r', line).is_some() {
-            return false;
-        }
-        let fields = memchr::memchr_iter(b',', line).count() + 1;
-        if fields > MAX_FIELDS {
-            return false;
-        }
-        let (mut from, mut column) = (0, self.column);
-        let ends = memchr::memchr_iter(b',', line).chain(std::iter::once(len));
-        rec.bytes.reserve(len);
-        if !self.positions {
-            rec.line_at = Some(self.here());
-        }
-        for end in ends {
-            let field = &line[from..end];
-            if field.len() > MAX_FIELD_BYTES {
-                rec.clear();
-                return false;
-            }
-            if self.positions {
-                rec.starts.push(Pos {
-                    offset: self.offset + from as u64,
-                    line: self.line,
-                    column,
-                });
-                column += field.iter().filter(|c| **c & 0xC0 != 0x80).count() + 1;
-            }
-            rec.bytes.extend_from_slice(field);
-            rec.ends.push(rec.bytes.len());
-            from = end + 1;
-        }
-        self.start += len + 1;
-        self.offset += len as u64 + 1;
-        self.line += 1;
-        self.column = 1;
-        true
     }
 
     /// Reads an unquoted field up to `,` or the end of the line (consumed). Bytes are kept
@@ -635,60 +591,5 @@ mod tests {
         r.read(&mut rec).unwrap().unwrap().unwrap();
         assert_eq!((rec.row, rec.pos(1).offset, rec.pos(1).column), (2, 18, 4));
         assert_eq!(rec.field(1), b"35");
-    }
-
-    /// Every record, with its fields and their positions, read in `buf`-byte pieces, with
-    /// plain lines read at once or not.
-    fn records(
-        text: &[u8],
-        buf: usize,
-        plain: bool,
-        positions: bool,
-    ) -> Vec<Result<(RawRecord, usize), SyntaxError>> {
-        let mut r = RecordReader::with_buffer(std::io::Cursor::new(text), 0, buf).unwrap();
-        r.plain = plain;
-        r.positions = positions;
-        let mut out = Vec::new();
-        let mut rec = RawRecord::default();
-        while let Some(x) = r.read(&mut rec).unwrap() {
-            out.push(x.map(|()| (rec.clone(), rec.row)));
-        }
-        out
-    }
-
-    proptest::proptest! {
-        /// Plain lines read at once give the records, rows and positions read byte by byte,
-        /// whatever the buffer size.
-        #[test]
-        fn plain_lines_read_at_once_are_the_records_read_byte_by_byte(
-            pieces in proptest::collection::vec(
-                proptest::sample::select(vec!["a", "12", "张伟", ",", ",", "\"", "\n", "\n", "\r\n", "\r", " "]),
-                0..60,
-            ),
-            buf in proptest::sample::select(vec![1usize, 3, 7, 16, 64, 4096]),
-        ) {
-            let text = pieces.concat();
-            let fast = records(text.as_bytes(), buf, true, true);
-            let slow = records(text.as_bytes(), buf, false, true);
-            // Without positions, each field's is found from the line's when asked for.
-            let bare = records(text.as_bytes(), buf, true, false);
-            proptest::prop_assert_eq!(fast.len(), slow.len());
-            proptest::prop_assert_eq!(bare.len(), slow.len());
-            for ((f, s), b) in fast.iter().zip(&slow).zip(&bare) {
-                match (f, s) {
-                    (Ok((f, fr)), Ok((s, sr))) => {
-                        proptest::prop_assert_eq!(fr, sr);
-                        proptest::prop_assert_eq!(&f.bytes, &s.bytes);
-                        proptest::prop_assert_eq!(&f.ends, &s.ends);
-                        proptest::prop_assert_eq!(&f.starts, &s.starts);
-                        let (b, _) = b.as_ref().unwrap();
-                        proptest::prop_assert_eq!(&b.bytes, &s.bytes);
-                        let at: Vec<Pos> = (0..b.len()).map(|i| b.pos(i)).collect();
-                        proptest::prop_assert_eq!(&at, &s.starts);
-                    }
-                    (f, s) => proptest::prop_assert_eq!(f.as_ref().err(), s.as_ref().err()),
-                }
-            }
-        }
     }
 }
