@@ -16,6 +16,8 @@ use crate::quote::Quote;
 use crate::rating::Rated;
 use crate::request::Request;
 
+use super::json::string;
+
 /// Where the member list goes in a quote serialized with no members: the policyholder is the
 /// last part before it, and no key of a quote document before it is named `members`.
 const EMPTY_MEMBERS: &[u8] = b",\"members\":[],\"coverages\":";
@@ -36,19 +38,23 @@ pub(super) fn write_line(
     q: &Quote,
 ) -> bool {
     let start = buf.len();
-    if serde_json::to_writer(&mut *buf, q).is_err() {
+    if super::json::to_writer(buf, q).is_err() {
         buf.truncate(start);
-        return false;
+        if serde_json::to_writer(&mut *buf, q).is_err() {
+            buf.truncate(start);
+            return false;
+        }
     }
     let Some(at) = find(&buf[start..], EMPTY_MEMBERS) else {
         buf.truncate(start);
         return false;
     };
-    // The members go in after `"members":[`, the tail moved once to make room.
+    // The members go in after `"members":[`: written at the end, then turned in front of
+    // the rest of the quote.
     let cut = start + at + b",\"members\":[".len();
-    let mut members = Vec::with_capacity(r.members.len() * 256);
-    write_members(&mut members, p, r, rated);
-    buf.splice(cut..cut, members);
+    let tail = buf.len() - cut;
+    write_members(buf, p, r, rated);
+    buf[cut..].rotate_left(tail);
     buf.push(b'\n');
     true
 }
@@ -126,29 +132,18 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
             total = total.checked_add(x).unwrap_or(total);
             string(buf, code);
             buf.extend_from_slice(b":\"");
-            buf.extend_from_slice(p.format_money(x).as_bytes());
+            money(buf, p, x);
             buf.push(b'"');
         }
         buf.extend_from_slice(b"},\"total\":\"");
-        buf.extend_from_slice(p.format_money(total).as_bytes());
+        money(buf, p, total);
         buf.extend_from_slice(b"\"}");
     }
 }
 
-/// A JSON string as `serde_json` writes it.
-fn string(buf: &mut Vec<u8>, s: &str) {
-    // serde_json escapes control characters, `"` and the backslash (DEL it writes as it is):
-    // only those are looked for, in one pass without branches.
-    let plain = s
-        .bytes()
-        .fold(true, |ok, b| ok & (b >= 0x20 && b != b'"' && b != b'\\'));
-    if plain {
-        buf.push(b'"');
-        buf.extend_from_slice(s.as_bytes());
-        buf.push(b'"');
-    } else if serde_json::to_writer(&mut *buf, s).is_err() {
-        buf.extend_from_slice(b"\"\"");
-    }
+/// An amount as [`Product::format_money`] writes it.
+fn money(buf: &mut Vec<u8>, p: &Product, x: Decimal) {
+    crate::money::push_plain_bytes(buf, p.round_money(x).unwrap_or(x));
 }
 
 /// A value as `Interner::show` writes it.

@@ -47,6 +47,7 @@ mod census;
 mod chunks;
 mod csv_out;
 mod holder;
+mod json;
 mod jsonl;
 mod members_json;
 mod progress;

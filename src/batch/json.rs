@@ -1,0 +1,639 @@
+//! Compact JSON as `serde_json::to_writer` writes it, for the quote lines of a batch: the same
+//! bytes, with strings that need no escaping (every key and almost every value of a quote)
+//! copied at once rather than looked at byte by byte.
+//!
+//! Invariant: for any value this writes, the bytes are those `serde_json::to_writer` gives;
+//! what it does not write the same way (a map key that is not text or a whole number) is an
+//! error, and the caller writes the value with `serde_json` instead.
+
+use serde::ser::{self, Serialize};
+
+/// Appends `v` as compact JSON; on an error `buf` may hold part of it.
+pub(super) fn to_writer<T: Serialize + ?Sized>(buf: &mut Vec<u8>, v: &T) -> Result<(), Error> {
+    v.serialize(&mut Json { buf })
+}
+
+/// A JSON string as `serde_json` writes it.
+pub(super) fn string(buf: &mut Vec<u8>, s: &str) {
+    if plain(s.as_bytes()) {
+        buf.reserve(s.len() + 2);
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else if serde_json::to_writer(&mut *buf, s).is_err() {
+        buf.extend_from_slice(b"\"\"");
+    }
+}
+
+/// Whether `serde_json` writes the bytes as they are: no control character, `"` or backslash
+/// (DEL it writes as it is). Eight bytes are looked at a time: a byte below 0x20 makes
+/// `x - 0x20` borrow into its top bit, and a byte equal to `c` makes `x ^ c` zero.
+fn plain(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & TOPS;
+    let bad = |x: u64| {
+        let control = x.wrapping_sub(ONES * 0x20) & !x & TOPS;
+        control | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut found = 0;
+    for w in &mut words {
+        found |= bad(u64::from_le_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]));
+    }
+    // The last bytes, padded with spaces (which are written as they are).
+    let rest = words.remainder();
+    let mut last = [b' '; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    found |= bad(u64::from_le_bytes(last));
+    found == 0
+}
+
+/// What cannot be written as `serde_json` writes it.
+#[derive(Debug)]
+pub(super) struct Error(String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<M: std::fmt::Display>(msg: M) -> Error {
+        Error(msg.to_string())
+    }
+}
+
+struct Json<'b> {
+    buf: &'b mut Vec<u8>,
+}
+
+impl Json<'_> {
+    fn int(&mut self, negative: bool, n: u128) {
+        if negative {
+            self.buf.push(b'-');
+        }
+        self.buf
+            .extend_from_slice(crate::money::digits(n, &mut [0; 40]));
+    }
+
+    /// Writes a value `serde_json` writes alone the same way (a float).
+    fn like_serde<T: Serialize>(&mut self, v: T) -> Result<(), Error> {
+        serde_json::to_writer(&mut *self.buf, &v).map_err(|e| Error(e.to_string()))
+    }
+}
+
+/// A list or an object being written: whether an element came before.
+struct Compound<'a, 'b> {
+    json: &'a mut Json<'b>,
+    first: bool,
+    /// The closing bytes.
+    close: &'static [u8],
+}
+
+impl Compound<'_, '_> {
+    fn comma(&mut self) {
+        if !self.first {
+            self.json.buf.push(b',');
+        }
+        self.first = false;
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.json.buf.extend_from_slice(self.close);
+        Ok(())
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.comma();
+        v.serialize(&mut *self.json)
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), Error> {
+        self.comma();
+        string(self.json.buf, key);
+        self.json.buf.push(b':');
+        v.serialize(&mut *self.json)
+    }
+}
+
+impl<'a, 'b> ser::Serializer for &'a mut Json<'b> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'a, 'b>;
+    type SerializeTuple = Compound<'a, 'b>;
+    type SerializeTupleStruct = Compound<'a, 'b>;
+    type SerializeTupleVariant = Compound<'a, 'b>;
+    type SerializeMap = Compound<'a, 'b>;
+    type SerializeStruct = Compound<'a, 'b>;
+    type SerializeStructVariant = Compound<'a, 'b>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        self.buf
+            .extend_from_slice(if v { b"true" } else { b"false" });
+        Ok(())
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        self.serialize_i128(v.into())
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        self.serialize_i128(v.into())
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        self.serialize_i128(v.into())
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        self.serialize_i128(v.into())
+    }
+
+    fn serialize_i128(self, v: i128) -> Result<(), Error> {
+        self.int(v < 0, v.unsigned_abs());
+        Ok(())
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        self.serialize_u128(v.into())
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        self.serialize_u128(v.into())
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        self.serialize_u128(v.into())
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        self.serialize_u128(v.into())
+    }
+
+    fn serialize_u128(self, v: u128) -> Result<(), Error> {
+        self.int(false, v);
+        Ok(())
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<(), Error> {
+        self.like_serde(v)
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        self.like_serde(v)
+    }
+
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        string(self.buf, v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        string(self.buf, v);
+        Ok(())
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
+        use ser::SerializeSeq;
+        let mut seq = self.serialize_seq(Some(v.len()))?;
+        for b in v {
+            seq.serialize_element(b)?;
+        }
+        seq.end()
+    }
+
+    fn serialize_none(self) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Error> {
+        v.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.buf.extend_from_slice(b"null");
+        Ok(())
+    }
+
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        v.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        self.buf.push(b'{');
+        string(self.buf, variant);
+        self.buf.push(b':');
+        v.serialize(&mut *self)?;
+        self.buf.push(b'}');
+        Ok(())
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Error> {
+        self.buf.push(b'[');
+        Ok(Compound {
+            json: self,
+            first: true,
+            close: b"]",
+        })
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'b>, Error> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, 'b>, Error> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a, 'b>, Error> {
+        self.buf.push(b'{');
+        string(self.buf, variant);
+        self.buf.extend_from_slice(b":[");
+        Ok(Compound {
+            json: self,
+            first: true,
+            close: b"]}",
+        })
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Error> {
+        self.buf.push(b'{');
+        Ok(Compound {
+            json: self,
+            first: true,
+            close: b"}",
+        })
+    }
+
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 'b>, Error> {
+        self.serialize_map(Some(len))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a, 'b>, Error> {
+        self.buf.push(b'{');
+        string(self.buf, variant);
+        self.buf.extend_from_slice(b":{");
+        Ok(Compound {
+            json: self,
+            first: true,
+            close: b"}}",
+        })
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.element(v)
+    }
+    fn end(self) -> Result<(), Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.element(v)
+    }
+    fn end(self) -> Result<(), Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.element(v)
+    }
+    fn end(self) -> Result<(), Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.element(v)
+    }
+    fn end(self) -> Result<(), Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        self.comma();
+        key.serialize(Key {
+            buf: &mut *self.json.buf,
+        })?;
+        self.json.buf.push(b':');
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        v.serialize(&mut *self.json)
+    }
+    fn end(self) -> Result<(), Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        self.field(key, v)
+    }
+    fn end(self) -> Result<(), Error> {
+        Compound::end(self)
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        self.field(key, v)
+    }
+    fn end(self) -> Result<(), Error> {
+        Compound::end(self)
+    }
+}
+
+/// A map key: text, or a whole number written as text, as `serde_json` writes them; any
+/// other key is an error (see the module documentation).
+struct Key<'b> {
+    buf: &'b mut Vec<u8>,
+}
+
+impl Key<'_> {
+    fn int(self, negative: bool, n: u128) -> Result<(), Error> {
+        self.buf.push(b'"');
+        if negative {
+            self.buf.push(b'-');
+        }
+        self.buf
+            .extend_from_slice(crate::money::digits(n, &mut [0; 40]));
+        self.buf.push(b'"');
+        Ok(())
+    }
+}
+
+fn other_key() -> Error {
+    Error("a map key that is not text or a whole number".into())
+}
+
+impl ser::Serializer for Key<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        string(self.buf, v);
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        string(self.buf, v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), Error> {
+        self.serialize_str(v)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        v.serialize(self)
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        self.serialize_i128(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        self.serialize_i128(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        self.serialize_i128(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        self.serialize_i128(v.into())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), Error> {
+        self.int(v < 0, v.unsigned_abs())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        self.serialize_u128(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        self.serialize_u128(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        self.serialize_u128(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        self.serialize_u128(v.into())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), Error> {
+        self.int(false, v)
+    }
+    fn serialize_bool(self, _: bool) -> Result<(), Error> {
+        Err(other_key())
+    }
+    fn serialize_f32(self, _: f32) -> Result<(), Error> {
+        Err(other_key())
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), Error> {
+        Err(other_key())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
+        Err(other_key())
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        Err(other_key())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Error> {
+        Err(other_key())
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        Err(other_key())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        Err(other_key())
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Error> {
+        Err(other_key())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(other_key())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(other_key())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(other_key())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(other_key())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(other_key())
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
+        Err(other_key())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(other_key())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// Any JSON value: text with escapes, control characters and CJK, whole numbers of every
+    /// sign and size, floats, nested lists and objects.
+    fn value() -> impl Strategy<Value = Value> {
+        let text = proptest::collection::vec(
+            prop::sample::select(vec![
+                "a", "张伟", "\"", "\\", "\u{1}", "\n", "\t", "\u{7f}", "😀", "/", " ",
+            ]),
+            0..6,
+        )
+        .prop_map(|p| p.concat());
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<u64>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            text.clone().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map(text.clone(), inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn the_bytes_are_those_of_serde_json(v in value()) {
+            let mut got = Vec::new();
+            super::to_writer(&mut got, &v).unwrap();
+            prop_assert_eq!(String::from_utf8(got).unwrap(), serde_json::to_string(&v).unwrap());
+        }
+    }
+
+    proptest! {
+        /// Eight bytes at a time find what looking at each byte finds.
+        #[test]
+        fn plain_bytes_are_found_a_word_at_a_time(bytes in proptest::collection::vec(
+            prop::sample::select(vec![0u8, 0x1f, 0x20, 0x21, b'"', 0x23, b'\\', 0x7f, 0x80, 0xff, b'a']),
+            0..40,
+        )) {
+            let each = bytes.iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\');
+            prop_assert_eq!(super::plain(&bytes), each);
+        }
+    }
+
+    #[test]
+    fn whole_number_keys_are_text_and_other_keys_are_errors() {
+        let m: std::collections::BTreeMap<i32, u8> = [(-3, 1), (12, 2)].into();
+        let mut got = Vec::new();
+        super::to_writer(&mut got, &m).unwrap();
+        assert_eq!(got, serde_json::to_vec(&m).unwrap());
+        assert_eq!(got, br#"{"-3":1,"12":2}"#);
+        let m: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        assert!(super::to_writer(&mut Vec::new(), &m).is_err());
+    }
+}
