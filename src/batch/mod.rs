@@ -64,10 +64,12 @@ use jsonl::*;
 pub use jsonl::{Line, field_at, json_lines_record, next_line};
 pub use progress::progress_bar;
 
-/// Records read, rated and written at a time.
-pub const CHUNK_RECORDS: usize = 4096;
+/// Records read, rated and written at a time. When the reader is ahead of the workers, five
+/// chunks are alive (one read, one queued, one rated, two kept for their memory) and three
+/// chunks' output buffers: about 80 MB at the peak for a census written as CSV.
+pub const CHUNK_RECORDS: usize = 2048;
 /// Members read at a time (a group larger than this is a chunk of its own).
-pub const CHUNK_MEMBERS: usize = 16_384;
+pub const CHUNK_MEMBERS: usize = 8_192;
 /// Members, and records, read at a time from a census for JSON Lines output, whose quotes are
 /// several times longer than their CSV rows (about 7 KB against 1 KB for ten members, 4 KB for
 /// a one-member quote): three chunks are in flight (rated, queued, written), and this keeps
