@@ -69,17 +69,70 @@ impl ser::Error for Error {
     }
 }
 
+/// Every whole number through one `int(negative, magnitude)`.
+macro_rules! whole_numbers {
+    () => {
+        whole_numbers!(
+            serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+            serialize_i128: i128;
+            serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
+            serialize_u128: u128
+        );
+    };
+    ($($signed:ident: $s:ty),*; $($unsigned:ident: $u:ty),*) => {
+        $(fn $signed(self, v: $s) -> Result<(), Error> {
+            let v = i128::from(v);
+            self.int(v < 0, v.unsigned_abs())
+        })*
+        $(fn $unsigned(self, v: $u) -> Result<(), Error> {
+            self.int(false, u128::from(v))
+        })*
+    };
+}
+
+/// What a value and a map key write alike: text, whole numbers, a unit variant's name, and a
+/// newtype struct as its content.
+macro_rules! text_and_numbers {
+    () => {
+        whole_numbers!();
+        fn serialize_str(self, v: &str) -> Result<(), Error> {
+            string(self.buf, v);
+            Ok(())
+        }
+        fn serialize_char(self, v: char) -> Result<(), Error> {
+            string(self.buf, v.encode_utf8(&mut [0; 4]));
+            Ok(())
+        }
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            v: &'static str,
+        ) -> Result<(), Error> {
+            self.serialize_str(v)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<(), Error> {
+            v.serialize(self)
+        }
+    };
+}
+
 struct Json<'b> {
     buf: &'b mut Vec<u8>,
 }
 
 impl Json<'_> {
-    fn int(&mut self, negative: bool, n: u128) {
+    fn int(&mut self, negative: bool, n: u128) -> Result<(), Error> {
         if negative {
             self.buf.push(b'-');
         }
         self.buf
             .extend_from_slice(crate::money::digits(n, &mut [0; 40]));
+        Ok(())
     }
 
     /// Writes a value `serde_json` writes alone the same way (a float).
@@ -96,7 +149,27 @@ struct Compound<'a, 'b> {
     close: &'static [u8],
 }
 
-impl Compound<'_, '_> {
+impl<'a, 'b> Compound<'a, 'b> {
+    /// Opens a list or an object (`open`), inside `{"variant":` for an enum variant.
+    fn open(
+        json: &'a mut Json<'b>,
+        variant: Option<&str>,
+        open: &[u8],
+        close: &'static [u8],
+    ) -> Compound<'a, 'b> {
+        if let Some(v) = variant {
+            json.buf.push(b'{');
+            string(json.buf, v);
+            json.buf.push(b':');
+        }
+        json.buf.extend_from_slice(open);
+        Compound {
+            json,
+            first: true,
+            close,
+        }
+    }
+
     fn comma(&mut self) {
         if !self.first {
             self.json.buf.push(b',');
@@ -139,47 +212,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Json<'b> {
         Ok(())
     }
 
-    fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        self.serialize_i128(v.into())
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        self.serialize_i128(v.into())
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        self.serialize_i128(v.into())
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        self.serialize_i128(v.into())
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<(), Error> {
-        self.int(v < 0, v.unsigned_abs());
-        Ok(())
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        self.serialize_u128(v.into())
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        self.serialize_u128(v.into())
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        self.serialize_u128(v.into())
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        self.serialize_u128(v.into())
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<(), Error> {
-        self.int(false, v);
-        Ok(())
-    }
+    text_and_numbers!();
 
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         self.like_serde(v)
@@ -187,16 +220,6 @@ impl<'a, 'b> ser::Serializer for &'a mut Json<'b> {
 
     fn serialize_f64(self, v: f64) -> Result<(), Error> {
         self.like_serde(v)
-    }
-
-    fn serialize_char(self, v: char) -> Result<(), Error> {
-        string(self.buf, v.encode_utf8(&mut [0; 4]));
-        Ok(())
-    }
-
-    fn serialize_str(self, v: &str) -> Result<(), Error> {
-        string(self.buf, v);
-        Ok(())
     }
 
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
@@ -225,23 +248,6 @@ impl<'a, 'b> ser::Serializer for &'a mut Json<'b> {
         self.serialize_unit()
     }
 
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<(), Error> {
-        self.serialize_str(variant)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), Error> {
-        v.serialize(self)
-    }
-
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
         _: &'static str,
@@ -258,12 +264,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Json<'b> {
     }
 
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Error> {
-        self.buf.push(b'[');
-        Ok(Compound {
-            json: self,
-            first: true,
-            close: b"]",
-        })
+        Ok(Compound::open(self, None, b"[", b"]"))
     }
 
     fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'b>, Error> {
@@ -285,23 +286,11 @@ impl<'a, 'b> ser::Serializer for &'a mut Json<'b> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'a, 'b>, Error> {
-        self.buf.push(b'{');
-        string(self.buf, variant);
-        self.buf.extend_from_slice(b":[");
-        Ok(Compound {
-            json: self,
-            first: true,
-            close: b"]}",
-        })
+        Ok(Compound::open(self, Some(variant), b"[", b"]}"))
     }
 
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'b>, Error> {
-        self.buf.push(b'{');
-        Ok(Compound {
-            json: self,
-            first: true,
-            close: b"}",
-        })
+        Ok(Compound::open(self, None, b"{", b"}"))
     }
 
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 'b>, Error> {
@@ -315,59 +304,33 @@ impl<'a, 'b> ser::Serializer for &'a mut Json<'b> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'a, 'b>, Error> {
-        self.buf.push(b'{');
-        string(self.buf, variant);
-        self.buf.extend_from_slice(b":{");
-        Ok(Compound {
-            json: self,
-            first: true,
-            close: b"}}",
-        })
+        Ok(Compound::open(self, Some(variant), b"{", b"}}"))
     }
 }
 
-impl ser::SerializeSeq for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        Compound::end(self)
-    }
+/// The element-by-element parts of serde's serializer: lists, tuples and objects' fields.
+macro_rules! parts {
+    ($($part:ident :: $method:ident ($($key:ident: $k:ty)?) => $write:ident;)*) => {$(
+        impl ser::$part for Compound<'_, '_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, $($key: $k,)? v: &T) -> Result<(), Error> {
+                self.$write($($key,)? v)
+            }
+            fn end(self) -> Result<(), Error> {
+                Compound::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        Compound::end(self)
-    }
+parts! {
+    SerializeSeq::serialize_element() => element;
+    SerializeTuple::serialize_element() => element;
+    SerializeTupleStruct::serialize_field() => element;
+    SerializeTupleVariant::serialize_field() => element;
+    SerializeStruct::serialize_field(key: &'static str) => field;
+    SerializeStructVariant::serialize_field(key: &'static str) => field;
 }
 
 impl ser::SerializeMap for Compound<'_, '_> {
@@ -383,36 +346,6 @@ impl ser::SerializeMap for Compound<'_, '_> {
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
         v.serialize(&mut *self.json)
-    }
-    fn end(self) -> Result<(), Error> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), Error> {
-        self.field(key, v)
-    }
-    fn end(self) -> Result<(), Error> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeStructVariant for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), Error> {
-        self.field(key, v)
     }
     fn end(self) -> Result<(), Error> {
         Compound::end(self)
@@ -453,54 +386,8 @@ impl ser::Serializer for Key<'_> {
     type SerializeStruct = ser::Impossible<(), Error>;
     type SerializeStructVariant = ser::Impossible<(), Error>;
 
-    fn serialize_str(self, v: &str) -> Result<(), Error> {
-        string(self.buf, v);
-        Ok(())
-    }
-    fn serialize_char(self, v: char) -> Result<(), Error> {
-        string(self.buf, v.encode_utf8(&mut [0; 4]));
-        Ok(())
-    }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), Error> {
-        self.serialize_str(v)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), Error> {
-        v.serialize(self)
-    }
-    fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), Error> {
-        self.int(v < 0, v.unsigned_abs())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), Error> {
-        self.int(false, v)
-    }
+    text_and_numbers!();
+
     fn serialize_bool(self, _: bool) -> Result<(), Error> {
         Err(other_key())
     }
