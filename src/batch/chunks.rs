@@ -241,4 +241,17 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_group_over_the_limit_is_an_error_at_its_first_row_over() {
+        let most = crate::request::MAX_MEMBERS;
+        let mut text = String::with_capacity(most * 5 + 32);
+        text.push_str("name,company\n");
+        for _ in 0..=most {
+            text.push_str("a,X\n");
+        }
+        text.push_str("b,Y\n");
+        let got = records(&text, Some(1), 4096, 16_384);
+        assert_eq!(got, vec![Err(most + 2), Ok(vec![(most + 3, "b".into())])]);
+    }
 }
