@@ -132,18 +132,13 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
             total = total.checked_add(x).unwrap_or(total);
             string(buf, code);
             buf.extend_from_slice(b":\"");
-            money(buf, p, x);
+            p.push_money(buf, x);
             buf.push(b'"');
         }
         buf.extend_from_slice(b"},\"total\":\"");
-        money(buf, p, total);
+        p.push_money(buf, total);
         buf.extend_from_slice(b"\"}");
     }
-}
-
-/// An amount as [`Product::format_money`] writes it.
-fn money(buf: &mut Vec<u8>, p: &Product, x: Decimal) {
-    crate::money::push_plain_bytes(buf, p.round_money(x).unwrap_or(x));
 }
 
 /// A value as `Interner::show` writes it.

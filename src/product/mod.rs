@@ -388,7 +388,18 @@ impl Product {
     /// An amount as the product's documents and quotes print it: to the currency's minor unit,
     /// rounded with the product's mode, without grouping (`10932.36`, `10932` for JPY).
     pub fn format_money(&self, amount: Decimal) -> String {
-        crate::money::format_plain(self.round_money(amount).unwrap_or(amount))
+        crate::money::format_plain(self.printed_money(amount))
+    }
+
+    /// Appends an amount as [`Product::format_money`] writes it.
+    pub fn push_money(&self, out: &mut Vec<u8>, amount: Decimal) {
+        crate::money::push_plain_bytes(out, self.printed_money(amount));
+    }
+
+    /// The amount [`Product::format_money`] prints: rounded to the minor unit, or as it is
+    /// when too large for that.
+    fn printed_money(&self, amount: Decimal) -> Decimal {
+        self.round_money(amount).unwrap_or(amount)
     }
 
     /// Whether the version applies to a cover starting on `date`.
