@@ -13,8 +13,11 @@
 use rust_decimal::Decimal;
 
 use crate::actuarial::{AnnuitySpec, Frequency};
-use crate::formula::{EvalError, Frame, Func, Lookup, Ref, Scope, Trace, TraceItem, Value};
+use crate::formula::{
+    EvalError, Frame, Func, Grid, Lookup, NO_ROWS, Ref, Scope, Trace, TraceItem, Value,
+};
 use crate::product::{ChargeKind, Product, RoundingLevel, ShortPeriod, table};
+use crate::request::Member;
 use crate::request::Request;
 
 mod memo;
@@ -167,13 +170,13 @@ pub struct WorkLine {
 pub struct Rated {
     /// Value of each step at policy scope, by step index.
     pub policy_steps: Vec<Value>,
-    /// Value of each step for each member.
-    pub member_steps: Vec<Vec<Value>>,
+    /// Value of each step for each member (a row per member, a column per step).
+    pub member_steps: Grid<Value>,
     /// Annual premium per member and coverage before the short-period factor and rounding.
-    pub annual: Vec<Vec<Decimal>>,
+    pub annual: Grid<Decimal>,
     /// Premium per member and coverage after the short-period factor and member rounding
     /// (zero for coverages priced per policy or not chosen).
-    pub member_premiums: Vec<Vec<Decimal>>,
+    pub member_premiums: Grid<Decimal>,
     /// Premium per coverage (before the minimum premium).
     pub coverage_premiums: Vec<Decimal>,
     /// Share of the annual premium for a term under 12 months.
@@ -186,14 +189,9 @@ pub struct Rated {
     pub worklines: Vec<WorkLine>,
 }
 
-/// The members' inputs by member and slot, as the formula frame reads them.
-fn member_inputs(r: &Request) -> Vec<Vec<Value>> {
-    r.members.iter().map(|m| m.inputs.clone()).collect()
-}
-
 /// Evaluates the eligibility rules; returns every failure.
 pub fn eligibility(p: &Product, r: &Request) -> Result<Vec<Failure>, RatingError> {
-    eligibility_with(p, r, &member_inputs(r), None)
+    eligibility_with(p, r, None)
 }
 
 /// The eligibility rules, then the rating when no rule fails: what [`eligibility`] and
@@ -203,12 +201,11 @@ pub fn eligibility_and_rate(
     r: &Request,
     explain: bool,
 ) -> Result<Result<Rated, Vec<Failure>>, RatingError> {
-    let inputs = member_inputs(r);
-    let failures = eligibility_with(p, r, &inputs, None)?;
+    let failures = eligibility_with(p, r, None)?;
     if !failures.is_empty() {
         return Ok(Err(failures));
     }
-    rate_with(p, r, explain, &inputs, None).map(Ok)
+    rate_with(p, r, explain, None).map(Ok)
 }
 
 /// [`eligibility_and_rate`] without a worksheet, taking member step values from `memo` where
@@ -219,18 +216,16 @@ pub fn eligibility_and_rate_with_memo(
     memo: &mut StepMemo,
 ) -> Result<Result<Rated, Vec<Failure>>, RatingError> {
     memo.for_product(p);
-    let inputs = member_inputs(r);
-    let failures = eligibility_with(p, r, &inputs, Some(&mut *memo))?;
+    let failures = eligibility_with(p, r, Some(&mut *memo))?;
     if !failures.is_empty() {
         return Ok(Err(failures));
     }
-    rate_with(p, r, false, &inputs, Some(memo)).map(Ok)
+    rate_with(p, r, false, Some(memo)).map(Ok)
 }
 
 fn eligibility_with(
     p: &Product,
     r: &Request,
-    member_inputs: &[Vec<Value>],
     mut memo: Option<&mut StepMemo>,
 ) -> Result<Vec<Failure>, RatingError> {
     let lookup = ProductLookup(p);
@@ -239,8 +234,8 @@ fn eligibility_with(
         terms: &r.terms,
         policy_steps: &[],
         member: None,
-        member_inputs,
-        member_steps: &[],
+        member_inputs: r.members.as_slice(),
+        member_steps: NO_ROWS,
         term_months: r.term_months,
         rounding: p.rounding.strategy,
         lookup: &lookup,
@@ -308,36 +303,30 @@ fn run_steps(
     p: &Product,
     r: &Request,
     explain: bool,
-    member_inputs: &[Vec<Value>],
     mut memo: Option<&mut StepMemo>,
 ) -> Result<StepValues, RatingError> {
     let lookup = ProductLookup(p);
     let n = r.members.len();
     let nsteps = p.steps.len();
     let mut policy_steps = vec![Value::Num(Decimal::ZERO); nsteps];
-    let mut member_steps = vec![vec![Value::Num(Decimal::ZERO); nsteps]; n];
+    let mut member_steps = Grid::new(n, nsteps, Value::Num(Decimal::ZERO));
     let mut worklines = Vec::new();
     let round_steps = p.rounding.level == RoundingLevel::Step;
-    // Premium steps of coverages not chosen are skipped.
-    let skip: Vec<bool> = p
-        .steps
-        .iter()
-        .map(|s| s.coverage.is_some_and(|c| !r.selected[c as usize]))
-        .collect();
     // Members whose member steps are those of an earlier member (no worksheet to record).
     let same = if explain {
         None
     } else {
-        same_members(p, member_inputs)
+        same_members(p, &r.members)
     };
 
     for (si, step) in p.steps.iter().enumerate() {
-        if skip[si] {
+        // Premium steps of coverages not chosen are skipped.
+        if step.coverage.is_some_and(|c| !r.selected[c as usize]) {
             continue;
         }
         let run =
-            |member: Option<usize>, ps: &[Value], ms: &[Vec<Value>], trace: Option<&mut Trace>| {
-                step_frame(p, r, &lookup, member_inputs, member, ps, ms).eval(&step.expr, trace)
+            |member: Option<usize>, ps: &[Value], ms: &Grid<Value>, trace: Option<&mut Trace>| {
+                step_frame(p, r, &lookup, member, ps, ms).eval(&step.expr, trace)
             };
         // Remembered across requests: member steps reading only references, without a
         // worksheet to record.
@@ -388,15 +377,8 @@ fn run_steps(
                     let mut trace = Trace::new();
                     let v = match (memo.as_deref_mut(), reads) {
                         (Some(memo), Some(reads)) => {
-                            let f = step_frame(
-                                p,
-                                r,
-                                &lookup,
-                                member_inputs,
-                                Some(m),
-                                &policy_steps,
-                                &member_steps,
-                            );
+                            let f =
+                                step_frame(p, r, &lookup, Some(m), &policy_steps, &member_steps);
                             memo.value(si, reads, &f, || f.eval(&step.expr, None))
                         }
                         _ => run(
@@ -435,17 +417,16 @@ fn step_frame<'a>(
     p: &'a Product,
     r: &'a Request,
     lookup: &'a ProductLookup<'a>,
-    member_inputs: &'a [Vec<Value>],
     member: Option<usize>,
     policy_steps: &'a [Value],
-    member_steps: &'a [Vec<Value>],
-) -> Frame<'a, ProductLookup<'a>> {
+    member_steps: &'a Grid<Value>,
+) -> Frame<'a, ProductLookup<'a>, [Member], Grid<Value>> {
     Frame {
         policy: &r.policy,
         terms: &r.terms,
         policy_steps,
         member,
-        member_inputs,
+        member_inputs: r.members.as_slice(),
         member_steps,
         term_months: r.term_months,
         rounding: p.rounding.strategy,
@@ -462,28 +443,46 @@ fn step_frame<'a>(
 /// given an earlier member's step values gets the very values its own evaluation would give;
 /// the earlier member was evaluated first at every step, so a failure is reported for the
 /// same member as without this.
-fn same_members(p: &Product, member_inputs: &[Vec<Value>]) -> Option<Vec<usize>> {
-    let n = member_inputs.len();
+fn same_members(p: &Product, members: &[Member]) -> Option<Vec<usize>> {
+    let n = members.len();
     if n < 2 {
         return None;
     }
     let picked = p.member_step_inputs.as_deref()?;
     let k = picked.len();
     let mut keys: Vec<Option<u128>> = Vec::with_capacity(n * k);
-    for inputs in member_inputs {
-        keys.extend(picked.iter().map(|&i| inputs.get(i).map(memo::code)));
+    for m in members {
+        keys.extend(picked.iter().map(|&i| m.inputs.get(i).map(memo::code)));
     }
-    let mut first: rustc_hash::FxHashMap<&[Option<u128>], usize> =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default());
-    Some(
-        (0..n)
-            .map(|m| *first.entry(&keys[m * k..(m + 1) * k]).or_insert(m))
-            .collect(),
-    )
+    let key = |m: usize| &keys[m * k..(m + 1) * k];
+    // A group's members fall in a few kinds: a look through the kinds seen so far is quicker
+    // than hashing, up to a few dozen kinds.
+    const SCAN: usize = 32;
+    let mut kinds: Vec<usize> = Vec::with_capacity(SCAN.min(n));
+    let mut first = Vec::with_capacity(n);
+    for m in 0..n {
+        match kinds.iter().find(|&&e| key(e) == key(m)) {
+            Some(&e) => first.push(e),
+            None if kinds.len() < SCAN => {
+                kinds.push(m);
+                first.push(m);
+            }
+            None => {
+                let mut map: rustc_hash::FxHashMap<&[Option<u128>], usize> =
+                    rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default());
+                for &e in &kinds {
+                    map.insert(key(e), e);
+                }
+                first.extend((m..n).map(|m| *map.entry(key(m)).or_insert(m)));
+                break;
+            }
+        }
+    }
+    Some(first)
 }
 
 /// Values of each step at policy scope, for each member, and the worksheet lines.
-type StepValues = (Vec<Value>, Vec<Vec<Value>>, Vec<WorkLine>);
+type StepValues = (Vec<Value>, Grid<Value>, Vec<WorkLine>);
 
 /// The short-period factor: the share of the annual premium for a term under 12 months.
 fn short_period(p: &Product, r: &Request) -> Result<Option<Decimal>, RatingError> {
@@ -513,17 +512,16 @@ fn short_period(p: &Product, r: &Request) -> Result<Option<Decimal>, RatingError
 
 /// Rates a request. With `explain`, records a worksheet line for every step and scope.
 pub fn rate(p: &Product, r: &Request, explain: bool) -> Result<Rated, RatingError> {
-    rate_with(p, r, explain, &member_inputs(r), None)
+    rate_with(p, r, explain, None)
 }
 
 fn rate_with(
     p: &Product,
     r: &Request,
     explain: bool,
-    member_inputs: &[Vec<Value>],
     memo: Option<&mut StepMemo>,
 ) -> Result<Rated, RatingError> {
-    let (policy_steps, member_steps, worklines) = run_steps(p, r, explain, member_inputs, memo)?;
+    let (policy_steps, member_steps, worklines) = run_steps(p, r, explain, memo)?;
     let n = r.members.len();
     let short_period_factor = short_period(p, r)?;
     let scale = |x: Decimal, step: &str, member: Option<usize>| -> Result<Decimal, RatingError> {
@@ -538,8 +536,8 @@ fn rate_with(
     };
 
     let ncov = p.coverages.len();
-    let mut annual = vec![vec![Decimal::ZERO; ncov]; n];
-    let mut member_premiums = vec![vec![Decimal::ZERO; ncov]; n];
+    let mut annual = Grid::new(n, ncov, Decimal::ZERO);
+    let mut member_premiums = Grid::new(n, ncov, Decimal::ZERO);
     let mut coverage_premiums = vec![Decimal::ZERO; ncov];
     let member_level = matches!(
         p.rounding.level,

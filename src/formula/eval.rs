@@ -5,6 +5,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Value;
 use super::compile::{Expr, Func, Ref};
+use super::grid::Rows;
 use super::parse::BinOp;
 
 /// An evaluation failure (overflow, division by zero, no table row); the caller adds the step
@@ -75,15 +76,16 @@ fn branch(t: &mut Option<&mut Trace>, at: &Expr, arm: u8) {
 
 pub type Trace = Vec<TraceItem>;
 
-/// Everything a formula can read.
-pub struct Frame<'a, L: Lookup> {
+/// Everything a formula can read. Members' inputs and step values are read by row
+/// ([`Rows`]): a rating reads the request's members and a grid of step values in place.
+pub struct Frame<'a, L: Lookup, I: Rows + ?Sized = [Vec<Value>], S: Rows + ?Sized = [Vec<Value>]> {
     pub policy: &'a [Value],
     pub terms: &'a [Value],
     pub policy_steps: &'a [Value],
     /// The member being rated, in member steps.
     pub member: Option<usize>,
-    pub member_inputs: &'a [Vec<Value>],
-    pub member_steps: &'a [Vec<Value>],
+    pub member_inputs: &'a I,
+    pub member_steps: &'a S,
     pub term_months: u32,
     pub rounding: RoundingStrategy,
     pub lookup: &'a L,
@@ -91,7 +93,7 @@ pub struct Frame<'a, L: Lookup> {
     pub year: Option<(u32, Decimal)>,
 }
 
-impl<'a, L: Lookup> Frame<'a, L> {
+impl<'a, L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized> Frame<'a, L, I, S> {
     fn read(&self, r: Ref, member: Option<usize>) -> Result<Value, EvalError> {
         let missing = || EvalError::new("a value was read before it was computed");
         Ok(match r {
@@ -102,7 +104,7 @@ impl<'a, L: Lookup> Frame<'a, L> {
                 let m = member.ok_or_else(missing)?;
                 *self
                     .member_inputs
-                    .get(m)
+                    .row(m)
                     .and_then(|v| v.get(i as usize))
                     .ok_or_else(missing)?
             }
@@ -110,11 +112,11 @@ impl<'a, L: Lookup> Frame<'a, L> {
                 let m = member.ok_or_else(missing)?;
                 *self
                     .member_steps
-                    .get(m)
+                    .row(m)
                     .and_then(|v| v.get(i as usize))
                     .ok_or_else(missing)?
             }
-            Ref::Members => Value::Num(Decimal::from(self.member_inputs.len())),
+            Ref::Members => Value::Num(Decimal::from(self.member_inputs.count())),
             Ref::TermMonths => Value::Num(Decimal::from(self.term_months)),
             Ref::TermYears => Value::Num(Decimal::from(self.term_months.div_ceil(12))),
             Ref::Year => Value::Num(Decimal::from(self.year.ok_or_else(missing)?.0)),
@@ -316,7 +318,7 @@ impl<'a, L: Lookup> Frame<'a, L> {
             }
             Func::Sum | Func::Count => {
                 let mut total = Decimal::ZERO;
-                for i in 0..self.member_inputs.len() {
+                for i in 0..self.member_inputs.count() {
                     let mut none = None;
                     match self.ev(&args[0], Some(i), &mut none)? {
                         Value::Num(d) => {

@@ -14,10 +14,12 @@
 
 pub mod compile;
 pub mod eval;
+pub mod grid;
 pub mod parse;
 
 pub use compile::{CompileError, Compiler, Expr, Func, Ref, Resolve, TableSig};
 pub use eval::{EvalError, Frame, Lookup, Trace, TraceItem, record_branches};
+pub use grid::{Grid, NO_ROWS, Rows};
 pub use parse::{Ast, AstNode, BinOp, ParseError};
 
 use rust_decimal::Decimal;

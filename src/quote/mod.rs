@@ -50,7 +50,7 @@ pub fn money(d: Decimal) -> String {
 #[derive(Clone, Debug)]
 pub enum Outcome {
     /// A quote, with the rating it was built from.
-    Quoted(Box<Quote>, Rated),
+    Quoted(Box<Quote>, Box<Rated>),
     /// Declined by the product's rules: every failed rule.
     Declined(Vec<Failure>),
 }
@@ -85,7 +85,7 @@ pub fn quote(p: &Product, r: &Request, opts: &QuoteOptions) -> Result<Outcome, Q
         Err(e) => return Err(QuoteError::Rating(e)),
     };
     let q = build(p, r, &rated, opts, true, None)?;
-    Ok(Outcome::Quoted(Box::new(q), rated))
+    Ok(Outcome::Quoted(Box::new(q), Box::new(rated)))
 }
 
 /// [`quote`] with the quote's `members` left empty, for a caller that writes them itself from
@@ -132,7 +132,7 @@ pub fn quote_members_apart_with(
         Err(e) => return Err(QuoteError::Rating(e)),
     };
     let q = build(p, r, &rated, opts, false, dates)?;
-    Ok(Outcome::Quoted(Box::new(q), rated))
+    Ok(Outcome::Quoted(Box::new(q), Box::new(rated)))
 }
 
 fn show_value(p: &Product, v: &Value) -> String {

@@ -17,7 +17,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::formula::{EvalError, Frame, Lookup, Ref, Value};
+use crate::formula::{EvalError, Frame, Lookup, Ref, Rows, Value};
 use crate::product::Product;
 
 /// Most references a remembered step may read.
@@ -101,11 +101,11 @@ impl StepMemo {
     /// index for an eligibility rule; `reads` is what the formula reads
     /// ([`Product::member_step_reads`], [`Product::member_rule_reads`]); formulas reading
     /// more than [`MAX_READS`] references are evaluated each time.
-    pub(super) fn value<L: Lookup>(
+    pub(super) fn value<L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized>(
         &mut self,
         step: usize,
         reads: &[Ref],
-        frame: &Frame<'_, L>,
+        frame: &Frame<'_, L, I, S>,
         eval: impl FnOnce() -> Result<Value, EvalError>,
     ) -> Result<Value, EvalError> {
         let (Ok(step_no), true) = (u16::try_from(step), reads.len() <= MAX_READS) else {

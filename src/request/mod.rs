@@ -51,6 +51,16 @@ pub struct Member {
     pub beneficiaries: Vec<NamedBeneficiary>,
 }
 
+/// Members' inputs as the formulas read them, in place.
+impl crate::formula::Rows for [Member] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn row(&self, r: usize) -> Option<&[Value]> {
+        self.get(r).map(|m| m.inputs.as_slice())
+    }
+}
+
 /// A checked request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Request {

@@ -153,6 +153,39 @@ fn members_with_the_same_inputs_rate_as_if_each_were_rated_alone_for_gsm_sme() {
     );
 }
 
+/// More kinds of member than a look through them covers (ages 18 to 64 and both social
+/// insurance answers, in 60 members: 47 kinds, some repeated): members still take the values
+/// of the first member of their kind, which are the values each gets rated alone.
+#[test]
+fn members_of_many_kinds_rate_as_if_each_were_rated_alone() {
+    let products = products();
+    let mut checked = 0;
+    for p in products.iter().filter(|p| p.code == "GSM-SME") {
+        let mut text = String::from(
+            "start: 2025-10-01\nterm: 12\npolicyholder: {name: 某某有限公司, id: 91330100MA2XXXXXXX, industry: catering, employees: 70, revenue: 600}\ncoverages:\n  outpatient: {sum_insured: 5000, deductible: 100, ratio: 0.8}\n  inpatient: {sum_insured: 50000, deductible: 0, ratio: 0.9}\nmembers:\n",
+        );
+        for i in 0..60u32 {
+            let age = 18 + (i * 7) % 47;
+            text += &format!(
+                "  - {{name: 成员{i}, age: {age}, gender: male, social_insurance: {}}}\n",
+                i % 40 < 20
+            );
+        }
+        let node = yaml::parse(&text).expect("request parses");
+        let r = request::check(p, &node, &PathBuf::from("generated.yaml"), None)
+            .unwrap_or_else(|d| panic!("{:?}", d.into_vec()));
+        let fast = rate(p, &r, false).expect("rates");
+        let each = rate(p, &r, true).expect("rates with a worksheet");
+        assert_same(&p.id(), &fast, &each);
+        // Members 0 and 47 are both 18 with social insurance: the same premiums; member 5
+        // is 53, in a dearer age band.
+        assert_eq!(fast.member_premiums[47], fast.member_premiums[0]);
+        assert_ne!(fast.member_premiums[5], fast.member_premiums[0]);
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}
+
 /// Rated with a memo shared by every request: each request's values are those of rating it
 /// alone with a worksheet.
 fn assert_memo_gives_what_each_alone_gives(
