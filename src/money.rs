@@ -194,44 +194,86 @@ pub fn serialize_plain<S: serde::Serializer>(amount: &Decimal, s: S) -> Result<S
 /// Appends `amount` as [`format_plain`] writes it (what `Display` writes), without the
 /// formatter.
 pub fn push_plain(out: &mut String, amount: Decimal) {
-    // The pieces are ASCII.
-    plain_pieces(amount, |piece| {
-        out.extend(piece.iter().map(|&b| char::from(b)))
-    });
+    let mut buf = [0u8; PLAIN_BYTES];
+    // The plain form is ASCII.
+    out.push_str(std::str::from_utf8(plain(amount, &mut buf)).unwrap_or_default());
 }
 
 /// Appends `amount` as [`format_plain`] writes it, as bytes.
 pub fn push_plain_bytes(out: &mut Vec<u8>, amount: Decimal) {
-    plain_pieces(amount, |piece| out.extend_from_slice(piece));
+    let mut buf = [0u8; PLAIN_BYTES];
+    out.extend_from_slice(plain(amount, &mut buf));
 }
 
-/// The plain form of `amount` in ASCII pieces, each given to `push` in order: the mantissa's
-/// digits with the point put in, or `Display`'s form for zero (its scale, and a sign it may
-/// carry).
-fn plain_pieces(amount: Decimal, mut push: impl FnMut(&[u8])) {
-    if amount.is_zero() {
-        push(amount.to_string().as_bytes());
-        return;
+/// Room for the longest plain form: a sign, `0.`, 27 zeros and a digit (scale 28), or a sign,
+/// 29 digits and a point.
+const PLAIN_BYTES: usize = 48;
+
+/// The plain form of `amount` in ASCII, written into `buf`: the mantissa's digits with the
+/// point put in, or `Display`'s form for zero (its scale, and a sign it may carry).
+fn plain(amount: Decimal, buf: &mut [u8; PLAIN_BYTES]) -> &[u8] {
+    let scale = amount.scale() as usize;
+    let Ok(mut m) = u64::try_from(amount.mantissa().unsigned_abs()) else {
+        return plain_wide(amount, buf);
+    };
+    if m == 0 {
+        return plain_wide(amount, buf);
     }
-    let mut buf = [0u8; 40];
-    let d = digits(amount.mantissa().unsigned_abs(), &mut buf);
+    // Right to left: the digits, the point after `scale` of them, zeros up to the point and
+    // one before it when the digits run out first, then the sign.
+    let mut at = PLAIN_BYTES;
+    let mut written = 0;
+    loop {
+        if written == scale && scale > 0 {
+            at -= 1;
+            buf[at] = b'.';
+        }
+        at -= 1;
+        buf[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        written += 1;
+        if m == 0 && written > scale {
+            break;
+        }
+    }
+    if amount.is_sign_negative() {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
+}
+
+/// [`plain`] of zero, and of a mantissa wider than 64 bits: in pieces from [`digits`].
+fn plain_wide(amount: Decimal, buf: &mut [u8; PLAIN_BYTES]) -> &[u8] {
+    let mut n = 0;
+    let mut put = |piece: &[u8]| {
+        buf[n..n + piece.len()].copy_from_slice(piece);
+        n += piece.len();
+    };
+    if amount.is_zero() {
+        put(amount.to_string().as_bytes());
+        return &buf[..n];
+    }
+    let mut digit_buf = [0u8; 40];
+    let d = digits(amount.mantissa().unsigned_abs(), &mut digit_buf);
     let scale = amount.scale() as usize;
     if amount.is_sign_negative() {
-        push(b"-");
+        put(b"-");
     }
     if d.len() > scale {
-        push(&d[..d.len() - scale]);
+        put(&d[..d.len() - scale]);
         if scale > 0 {
-            push(b".");
-            push(&d[d.len() - scale..]);
+            put(b".");
+            put(&d[d.len() - scale..]);
         }
     } else {
-        push(b"0.");
+        put(b"0.");
         for _ in d.len()..scale {
-            push(b"0");
+            put(b"0");
         }
-        push(d);
+        put(d);
     }
+    &buf[..n]
 }
 
 /// `amount` with its integer digits grouped in threes by commas: `10,932.36`.
@@ -593,12 +635,16 @@ mod tests {
         #[test]
         fn plain_is_display(
             lo: u32, mid: u32, hi in proptest::sample::select(vec![0u32, 0, 0, 1, u32::MAX]),
-            mid_zero: bool, lo_zero: bool, negative: bool, scale in 0u32..=28,
+            mid_zero: bool, lo_zero: bool, lo_small: bool, negative: bool, scale in 0u32..=28,
         ) {
             let mid = if mid_zero { 0 } else { mid };
-            let lo = if lo_zero { 0 } else { lo };
+            // Few digits against a large scale (`0.005`), as well as many.
+            let lo = if lo_zero { 0 } else if lo_small { lo % 1000 } else { lo };
             let d = Decimal::from_parts(lo, mid, hi, negative, scale);
             proptest::prop_assert_eq!(format_plain(d), d.to_string());
+            let mut bytes = Vec::new();
+            push_plain_bytes(&mut bytes, d);
+            proptest::prop_assert_eq!(bytes, d.to_string().into_bytes());
         }
 
         /// An amount serialized is the string rust_decimal's own `Serialize` writes.

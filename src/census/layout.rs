@@ -195,7 +195,7 @@ impl CensusLayout {
                     }
                 }
             } else {
-                match fast_coerce(&f.ty, cell)
+                match fast_coerce(&f.ty, cell, &product.interner)
                     .map_or_else(|| coerce(&f.ty, cell, &product.interner), Ok)
                 {
                     Ok(v) => v,
@@ -223,10 +223,11 @@ impl CensusLayout {
     }
 }
 
-/// The common census cells (plain whole numbers, `true`/`false`) read without the general
-/// parser; `None` sends the cell to [`coerce`], which gives the same value or the error.
+/// The common census cells (plain whole numbers, `true`/`false`, an enum's words) read
+/// without the general parser; `None` sends the cell to [`coerce`], which gives the same
+/// value or the error.
 #[inline]
-fn fast_coerce(ty: &FieldType, cell: &str) -> Option<Value> {
+fn fast_coerce(ty: &FieldType, cell: &str, words: &crate::formula::Interner) -> Option<Value> {
     match ty {
         FieldType::Integer { min, max } | FieldType::Decimal { min, max } => {
             let b = cell.as_bytes();
@@ -234,17 +235,109 @@ fn fast_coerce(ty: &FieldType, cell: &str) -> Option<Value> {
                 return None;
             }
             let n = b.iter().fold(0i64, |n, c| n * 10 + i64::from(c - b'0'));
-            let d = Decimal::from(n);
-            if min.is_some_and(|m| d < m) || max.is_some_and(|m| d > m) {
+            if min.is_some_and(|m| compare(n, m).is_lt())
+                || max.is_some_and(|m| compare(n, m).is_gt())
+            {
                 return None;
             }
-            Some(Value::Num(d))
+            Some(Value::Num(Decimal::from(n)))
         }
         FieldType::Bool => match cell {
             "true" => Some(Value::Bool(true)),
             "false" => Some(Value::Bool(false)),
             _ => None,
         },
-        FieldType::Enum(_) => None,
+        // The interner gives each word one symbol, so the word of a listed symbol is the
+        // cell exactly when the cell's symbol is listed.
+        FieldType::Enum(vals) => vals
+            .iter()
+            .find(|v| words.word(**v) == cell)
+            .map(|v| Value::Text(*v)),
+    }
+}
+
+/// `n` against a bound: as whole numbers when the bound is one (most are), else as decimals.
+fn compare(n: i64, bound: Decimal) -> std::cmp::Ordering {
+    match i64::try_from(bound.mantissa()) {
+        Ok(b) if bound.scale() == 0 => n.cmp(&b),
+        _ => Decimal::from(n).cmp(&bound),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formula::Interner;
+
+    proptest::proptest! {
+        /// The fast path gives what the general reader gives, or leaves the cell to it.
+        #[test]
+        fn fast_coerce_gives_the_value_coerce_gives(
+            cell in "(-?[0-9]{0,20}(\\.[0-9]{0,3})?|true|false|yes|male|female|Male|other| male|男)",
+            bounds in 0u8..3,
+        ) {
+            let mut words = Interner::default();
+            let vals = vec![words.intern("female"), words.intern("male")];
+            words.intern("other");
+            let (min, max) = match bounds {
+                0 => (None, None),
+                1 => (Some(Decimal::from(16)), Some(Decimal::from(65))),
+                // Bounds with places, and of another scale than the cell.
+                _ => (Some(Decimal::new(155, 1)), Some(Decimal::new(6500, 2))),
+            };
+            for ty in [
+                FieldType::Integer { min, max },
+                FieldType::Decimal { min, max },
+                FieldType::Bool,
+                FieldType::Enum(vals.clone()),
+            ] {
+                if let Some(fast) = fast_coerce(&ty, &cell, &words) {
+                    let slow = coerce(&ty, &cell, &words);
+                    proptest::prop_assert_eq!(Ok(fast), slow.clone(), "{:?} {:?}", ty, cell);
+                    if let (Value::Num(a), Ok(Value::Num(b))) = (fast, slow) {
+                        proptest::prop_assert_eq!(a.serialize(), b.serialize());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn whole_numbers_at_and_around_the_bounds_are_read_as_coerce_reads_them() {
+        let words = Interner::default();
+        for (min, max) in [
+            (Decimal::from(16), Decimal::from(65)),
+            (Decimal::new(155, 1), Decimal::new(6500, 2)),
+            (Decimal::new(160, 1), Decimal::new(65, 0)),
+        ] {
+            let ty = FieldType::Integer {
+                min: Some(min),
+                max: Some(max),
+            };
+            for n in 0..100 {
+                let cell = n.to_string();
+                let fast = fast_coerce(&ty, &cell, &words);
+                let slow = coerce(&ty, &cell, &words).ok();
+                assert_eq!(
+                    fast.is_some(),
+                    (16..=65).contains(&n),
+                    "{cell} in {min}..={max}"
+                );
+                if fast.is_some() {
+                    assert_eq!(fast, slow, "{cell}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn enum_cells_are_read_by_the_fast_path() {
+        let mut words = Interner::default();
+        let vals = vec![words.intern("female"), words.intern("male")];
+        words.intern("other");
+        let ty = FieldType::Enum(vals.clone());
+        assert_eq!(fast_coerce(&ty, "male", &words), Some(Value::Text(vals[1])));
+        assert_eq!(fast_coerce(&ty, "other", &words), None);
+        assert_eq!(fast_coerce(&ty, "Male", &words), None);
     }
 }

@@ -74,16 +74,42 @@ fn debug_party(out: &mut String, party: &crate::request::Party) {
 
 fn debug_str(out: &mut String, s: &str) {
     use std::fmt::Write;
-    let plain = s.chars().all(|c| {
-        (' '..='~').contains(&c) && c != '"' && c != '\\' || ('\u{4E00}'..='\u{9FEF}').contains(&c)
-    });
-    if plain {
+    if plain_for_debug(s.as_bytes()) {
         out.push('"');
         out.push_str(s);
         out.push('"');
     } else {
         let _ = write!(out, "{s:?}");
     }
+}
+
+/// Whether `Debug` writes `s` as it is, between quotes: every character is printable ASCII
+/// other than `"` and `\`, or a CJK unified ideograph U+4E00..=U+9FEF (three bytes from
+/// `E4 B8 80` to `E9 BF AF`). Checked on the bytes, without decoding characters.
+fn plain_for_debug(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            if !(b' '..=b'~').contains(&c) || c == b'"' || c == b'\\' {
+                return false;
+            }
+            i += 1;
+        } else {
+            // `s` is UTF-8, so a lead byte E4..=E9 starts a three-byte character.
+            if !(0xE4..=0xE9).contains(&c) || i + 2 >= b.len() {
+                return false;
+            }
+            let ch = (u32::from(c & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            if !(0x4E00..=0x9FEF).contains(&ch) {
+                return false;
+            }
+            i += 3;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -116,6 +142,27 @@ mod tests {
             let mut s = String::new();
             show_into(&mut s, &words, &Value::Num(d));
             assert_eq!(s, d.normalize().to_string(), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Around the edges of the fast path: ASCII, the ideographs and their neighbours,
+        /// and any character.
+        #[test]
+        fn debug_fast_path_writes_what_debug_writes(chars in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::char::range(' ', '\u{7f}'),
+                proptest::char::range('\u{4DF0}', '\u{4E10}'),
+                proptest::char::range('\u{9FE0}', '\u{A010}'),
+                proptest::char::range('\u{3000}', '\u{FFFF}'),
+                proptest::prelude::any::<char>(),
+            ],
+            0..12,
+        )) {
+            let s: String = chars.into_iter().collect();
+            let mut out = String::new();
+            debug_str(&mut out, &s);
+            proptest::prop_assert_eq!(out, format!("{s:?}"));
         }
     }
 
