@@ -90,7 +90,7 @@ pub fn digits(n: u128, buf: &mut [u8; 40]) -> &[u8] {
 
 /// Writes the digits of `v` (at least one) into `buf` ending before `end`, two at a time;
 /// returns where they start.
-fn digits_u64(mut v: u64, buf: &mut [u8; 40], mut end: usize) -> usize {
+fn digits_u64(mut v: u64, buf: &mut [u8], mut end: usize) -> usize {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
@@ -219,23 +219,20 @@ fn plain(amount: Decimal, buf: &mut [u8; PLAIN_BYTES]) -> &[u8] {
     if m == 0 {
         return plain_wide(amount, buf);
     }
-    // Right to left: the digits, the point after `scale` of them, zeros up to the point and
-    // one before it when the digits run out first, then the sign.
+    // Right to left: `scale` digits (zeros once the mantissa runs out), the point, then the
+    // whole part (at least one digit, two at a time), then the sign.
     let mut at = PLAIN_BYTES;
-    let mut written = 0;
-    loop {
-        if written == scale && scale > 0 {
+    if scale > 0 {
+        // The mantissa has at most 20 digits, and the point is put in at most 28 places.
+        for _ in 0..scale {
             at -= 1;
-            buf[at] = b'.';
+            buf[at] = b'0' + (m % 10) as u8;
+            m /= 10;
         }
         at -= 1;
-        buf[at] = b'0' + (m % 10) as u8;
-        m /= 10;
-        written += 1;
-        if m == 0 && written > scale {
-            break;
-        }
+        buf[at] = b'.';
     }
+    at = digits_u64(m, buf, at);
     if amount.is_sign_negative() {
         at -= 1;
         buf[at] = b'-';

@@ -256,15 +256,23 @@ fn eligibility_with(
             member,
             message: e.message,
         };
+        let reads = p.rule_reads.get(ri).and_then(Option::as_deref);
         match rule.scope {
             Scope::Policy => {
                 frame.member = None;
-                if frame.eval(&rule.expr, None).map_err(|e| err(None, e))? == Value::Bool(false) {
+                let v = match (memo.as_deref_mut(), reads) {
+                    (Some(memo), Some(reads)) => {
+                        memo.value(p.steps.len() + ri, reads, &frame, || {
+                            frame.eval(&rule.expr, None)
+                        })
+                    }
+                    _ => frame.eval(&rule.expr, None),
+                };
+                if v.map_err(|e| err(None, e))? == Value::Bool(false) {
                     out.push(fail(None));
                 }
             }
             Scope::Member => {
-                let reads = p.member_rule_reads.get(ri).and_then(Option::as_deref);
                 for m in 0..r.members.len() {
                     frame.member = Some(m);
                     let v = match (memo.as_deref_mut(), reads) {
@@ -328,9 +336,9 @@ fn run_steps(
             |member: Option<usize>, ps: &[Value], ms: &Grid<Value>, trace: Option<&mut Trace>| {
                 step_frame(p, r, &lookup, member, ps, ms).eval(&step.expr, trace)
             };
-        // Remembered across requests: member steps reading only references, without a
-        // worksheet to record.
-        let reads = match &p.member_step_reads.get(si) {
+        // Remembered across requests: steps reading only references, without a worksheet to
+        // record.
+        let reads = match &p.step_reads.get(si) {
             Some(Some(reads)) if !explain => Some(&**reads),
             _ => None,
         };
@@ -342,12 +350,18 @@ fn run_steps(
         match step.scope {
             Scope::Policy => {
                 let mut trace = Trace::new();
-                let v = run(
-                    None,
-                    &policy_steps,
-                    &member_steps,
-                    explain.then_some(&mut trace),
-                )
+                let v = match (memo.as_deref_mut(), reads) {
+                    (Some(memo), Some(reads)) => {
+                        let f = step_frame(p, r, &lookup, None, &policy_steps, &member_steps);
+                        memo.value(si, reads, &f, || f.eval(&step.expr, None))
+                    }
+                    _ => run(
+                        None,
+                        &policy_steps,
+                        &member_steps,
+                        explain.then_some(&mut trace),
+                    ),
+                }
                 .map_err(|e| fail(None, e))?;
                 let raw = v.num().unwrap_or_default();
                 let rounded = if round_steps {

@@ -331,11 +331,12 @@ pub struct Product {
     /// the product is checked.
     pub member_step_inputs: Option<Vec<usize>>,
     /// For each step, what it reads when its value depends only on that
-    /// ([`crate::formula::eval::refs_read`]): member steps whose values a batch may remember
-    /// across requests (`crate::rating::StepMemo`). `None` for policy steps and the others.
-    pub member_step_reads: Vec<Option<Box<[crate::formula::Ref]>>>,
-    /// The same for each eligibility rule: member rules a batch may remember the outcome of.
-    pub member_rule_reads: Vec<Option<Box<[crate::formula::Ref]>>>,
+    /// ([`crate::formula::eval::refs_read`]): steps whose values a batch may remember across
+    /// requests (`crate::rating::StepMemo`), per member or per policy. `None` for the others
+    /// (a sum or count over members, the policy year).
+    pub step_reads: Vec<Option<Box<[crate::formula::Ref]>>>,
+    /// The same for each eligibility rule: rules a batch may remember the outcome of.
+    pub rule_reads: Vec<Option<Box<[crate::formula::Ref]>>>,
     pub rounding: Rounding,
     pub minimum_premium: Option<Decimal>,
     pub vat_rate: Decimal,

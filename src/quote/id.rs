@@ -10,25 +10,44 @@ use crate::request::Request;
 
 /// The quote id: a hash of the product version, its content and the checked request.
 pub fn quote_id(p: &Product, r: &Request, as_of: NaiveDate) -> String {
+    thread_local! {
+        /// The text hashed, kept with its memory for the next quote on this thread.
+        static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    TEXT.with(|text| match text.try_borrow_mut() {
+        Ok(mut s) => {
+            let id = quote_id_in(p, r, as_of, &mut s);
+            // The text of a very large group is not kept.
+            if s.capacity() > 1 << 16 {
+                *s = String::new();
+            }
+            id
+        }
+        Err(_) => quote_id_in(p, r, as_of, &mut String::new()),
+    })
+}
+
+/// [`quote_id`], building the hashed text in `s`.
+fn quote_id_in(p: &Product, r: &Request, as_of: NaiveDate, s: &mut String) -> String {
     use std::fmt::Write;
     // Every piece hashed goes into one buffer, hashed at once; the bytes are those of the
     // `Debug` and `show` forms, each value followed by a zero byte.
-    let mut s = String::with_capacity(256);
+    s.clear();
     s.push_str(&p.code);
     s.push('@');
     s.push_str(&p.version);
     s.push_str(&p.content_hash);
     let _ = write!(s, "{as_of}|{}|{}|", r.start, r.term);
-    debug_party(&mut s, &r.policyholder);
+    debug_party(s, &r.policyholder);
     let _ = write!(s, "|{:?}|{:?}|", r.plan, r.selected);
     for v in r.policy.iter().chain(&r.terms) {
-        show_into(&mut s, &p.interner, v);
+        show_into(s, &p.interner, v);
         s.push('\0');
     }
     for m in &r.members {
-        debug_party(&mut s, &m.party);
+        debug_party(s, &m.party);
         for v in &m.inputs {
-            show_into(&mut s, &p.interner, v);
+            show_into(s, &p.interner, v);
             s.push('\0');
         }
     }
@@ -49,6 +68,8 @@ pub fn quote_id(p: &Product, r: &Request, as_of: NaiveDate) -> String {
 /// from their digits without the formatter.
 fn show_into(out: &mut String, words: &crate::formula::Interner, v: &Value) {
     match v {
+        // A whole number is its own normal form, but for the sign of a negative zero.
+        Value::Num(d) if d.scale() == 0 && !d.is_zero() => crate::money::push_plain(out, *d),
         Value::Num(d) => crate::money::push_plain(out, d.normalize()),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Text(t) => out.push_str(words.word(*t)),

@@ -1,13 +1,13 @@
-//! Member step values and eligibility rule outcomes remembered across the requests of a
-//! batch.
+//! Step values and eligibility rule outcomes remembered across the requests of a batch.
 //!
-//! A member step whose formula reads only references ([`crate::formula::eval::refs_read`]:
-//! no `sum`/`count` over members, no policy year) has one value for each set of values of
-//! those references: tables, constants and the rounding strategy belong to the product. A
-//! book of thousands of requests reads few such sets (GA-SME: an occupation class, a group
-//! size factor and a social insurance factor), so [`StepMemo`] keeps each value once
-//! evaluated and hands it to every later member reading the same values. Member eligibility
-//! rules (an age band, an occupation class) are remembered the same way.
+//! A step whose formula reads only references ([`crate::formula::eval::refs_read`]: no
+//! `sum`/`count` over members, no policy year) has one value for each set of values of those
+//! references: tables, constants and the rounding strategy belong to the product. A book of
+//! thousands of requests reads few such sets (GA-SME: an occupation class, a group size
+//! factor and a social insurance factor), so [`StepMemo`] keeps each value once evaluated
+//! and hands it to every later member, or policy, reading the same values. Eligibility rules
+//! (an age band, an occupation class, the policyholder's size) are remembered the same way,
+//! per member or per policy.
 //!
 //! Invariants: values are compared in their exact form (a number's digits and scale), so a
 //! remembered value is the very value evaluation would give; only successful evaluations are
@@ -96,10 +96,10 @@ impl StepMemo {
         }
     }
 
-    /// The value of member formula `step` for the frame's member: remembered, or evaluated by
-    /// `eval` and remembered. `step` is a step's index, or the number of steps plus a rule's
+    /// The value of formula `step` for the frame's member (or the policy, at policy scope):
+    /// remembered, or evaluated by `eval` and remembered. `step` is a step's index, or the number of steps plus a rule's
     /// index for an eligibility rule; `reads` is what the formula reads
-    /// ([`Product::member_step_reads`], [`Product::member_rule_reads`]); formulas reading
+    /// ([`Product::step_reads`], [`Product::rule_reads`]); formulas reading
     /// more than [`MAX_READS`] references are evaluated each time.
     pub(super) fn value<L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized>(
         &mut self,

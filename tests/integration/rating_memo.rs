@@ -250,8 +250,11 @@ fn step_values_remembered_across_requests_are_those_of_each_request_rated_alone(
     let r = request_of(ga, "  add: {sum_insured: 500000}\n", true, 12);
     assert_memo_gives_what_each_alone_gives(ga, &mut once, "one request", &r);
     // Twelve members in six occupation classes and of eleven ages: six values of the one
-    // member step, six outcomes of the occupation class rule, eleven of the entry age rule.
-    assert_eq!(once.len(), 6 + 6 + 11);
+    // member step, six outcomes of the occupation class rule, eleven of the entry age rule;
+    // and for the policy, one outcome of each of the two policy rules and one value of each
+    // policy step reading only references (the group size and social insurance factors; the
+    // social insurance share counts members, so it is evaluated each time).
+    assert_eq!(once.len(), 6 + 6 + 11 + 2 + 2);
 }
 
 #[test]
@@ -296,4 +299,41 @@ fn member_rules_remembered_across_requests_decline_as_each_request_alone_does() 
             }
         }
     }
+}
+
+/// Policy rules remembered across requests: a request of two members after requests of
+/// three and more is declined for its group size, as it is alone, and the next request of
+/// three is not.
+#[test]
+fn policy_rules_remembered_across_requests_decline_as_each_request_alone_does() {
+    let products = products();
+    let ga = products
+        .iter()
+        .find(|p| p.code == "GA-SME")
+        .expect("GA-SME");
+    let c = "  add: {sum_insured: 500000}\n";
+    let mut memo = StepMemo::new();
+    let mut declined = 0;
+    for round in 0..2 {
+        for n in [3, 5, 2, 3, 2, 12] {
+            let r = request_of(ga, c, true, n);
+            let fast = eligibility_and_rate_with_memo(ga, &r, &mut memo).expect("rates");
+            let each = coverwright::rating::eligibility_and_rate(ga, &r, false).expect("rates");
+            match (fast, each) {
+                (Ok(a), Ok(b)) => {
+                    assert!(n >= 3, "{n} members");
+                    assert_same(&format!("round {round}, {n}"), &a, &b);
+                }
+                (Err(a), Err(b)) => {
+                    assert_eq!(a, b, "round {round}, {n}");
+                    assert_eq!(n, 2);
+                    assert_eq!(a.len(), 1, "{a:?}");
+                    assert_eq!((a[0].rule.as_str(), a[0].member), ("min_members", None));
+                    declined += 1;
+                }
+                (a, b) => panic!("round {round}, {n} members: {a:?} against {b:?}"),
+            }
+        }
+    }
+    assert_eq!(declined, 4);
 }

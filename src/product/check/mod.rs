@@ -252,11 +252,7 @@ impl<'a> Checker<'a> {
             &mut self.diags,
         );
 
-        let member_step_reads: Vec<_> = d
-            .steps
-            .iter()
-            .map(|s| member_reads(s.scope, &s.expr))
-            .collect();
+        let step_reads: Vec<_> = d.steps.iter().map(|s| reads(&s.expr)).collect();
         Some(Product {
             code: raw.code.value.clone(),
             version: raw.version.value.clone(),
@@ -278,17 +274,13 @@ impl<'a> Checker<'a> {
                 .map(|g| g.value)
                 .unwrap_or(60),
             fields: d.fields,
-            member_rule_reads: d
-                .rules
-                .iter()
-                .map(|r| member_reads(r.scope, &r.expr))
-                .collect(),
+            rule_reads: d.rules.iter().map(|r| reads(&r.expr)).collect(),
             rules: d.rules,
             coverages: d.coverages,
             terms: d.slots,
             tables: d.tables,
-            member_step_inputs: member_step_inputs(&d.steps, &member_step_reads),
-            member_step_reads,
+            member_step_inputs: member_step_inputs(&d.steps, &step_reads),
+            step_reads,
             steps: d.steps,
             rounding: d.rounding?,
             minimum_premium: d.minimum_premium,
@@ -340,11 +332,8 @@ fn suggest_in<'a>(word: &str, options: impl Iterator<Item = &'a str>) -> String 
 
 /// What a member formula reads, when that is all its value depends on
 /// ([`crate::formula::eval::refs_read`]); `None` for policy formulas and the others.
-fn member_reads(scope: Scope, e: &crate::formula::Expr) -> Option<Box<[crate::formula::Ref]>> {
-    (scope == Scope::Member)
-        .then(|| crate::formula::eval::refs_read(e))
-        .flatten()
-        .map(Vec::into_boxed_slice)
+fn reads(e: &crate::formula::Expr) -> Option<Box<[crate::formula::Ref]>> {
+    crate::formula::eval::refs_read(e).map(Vec::into_boxed_slice)
 }
 
 /// The member input slots the member steps read, when each member step's value depends on its
