@@ -187,6 +187,10 @@ pub struct Rated {
     pub total: Decimal,
     /// The worksheet lines (when asked for).
     pub worklines: Vec<WorkLine>,
+    /// For each member, the first member (itself or an earlier one) whose member step values,
+    /// and so premiums, it shares; `None` when each member was rated on its own (a
+    /// worksheet, one member, or member steps reading more than their own member).
+    pub kinds: Option<Vec<usize>>,
 }
 
 /// Evaluates the eligibility rules; returns every failure.
@@ -423,7 +427,7 @@ fn run_steps(
             }
         }
     }
-    Ok((policy_steps, member_steps, worklines))
+    Ok((policy_steps, member_steps, worklines, same))
 }
 
 /// The frame a step is evaluated in, for `member` (`None` at policy scope).
@@ -495,8 +499,9 @@ fn same_members(p: &Product, members: &[Member]) -> Option<Vec<usize>> {
     Some(first)
 }
 
-/// Values of each step at policy scope, for each member, and the worksheet lines.
-type StepValues = (Vec<Value>, Grid<Value>, Vec<WorkLine>);
+/// Values of each step at policy scope, for each member, the worksheet lines, and each
+/// member's first member of the same kind ([`Rated::kinds`]).
+type StepValues = (Vec<Value>, Grid<Value>, Vec<WorkLine>, Option<Vec<usize>>);
 
 /// The short-period factor: the share of the annual premium for a term under 12 months.
 fn short_period(p: &Product, r: &Request) -> Result<Option<Decimal>, RatingError> {
@@ -535,7 +540,7 @@ fn rate_with(
     explain: bool,
     memo: Option<&mut StepMemo>,
 ) -> Result<Rated, RatingError> {
-    let (policy_steps, member_steps, worklines) = run_steps(p, r, explain, memo)?;
+    let (policy_steps, member_steps, worklines, kinds) = run_steps(p, r, explain, memo)?;
     let n = r.members.len();
     let short_period_factor = short_period(p, r)?;
     let scale = |x: Decimal, step: &str, member: Option<usize>| -> Result<Decimal, RatingError> {
@@ -566,14 +571,25 @@ fn rate_with(
         match step.scope {
             Scope::Member => {
                 for m in 0..n {
-                    let a = member_steps[m][cov.premium_step as usize]
-                        .num()
-                        .unwrap_or_default();
-                    annual[m][ci] = a;
-                    let mut x = scale(a, &step.name, Some(m))?;
-                    if member_level {
-                        x = p.rounding.apply(x);
-                    }
+                    let x = match kinds.as_ref().map(|k| k[m]) {
+                        // A member of an earlier member's kind: the same step values, so the
+                        // same premium.
+                        Some(e) if e < m => {
+                            annual[m][ci] = annual[e][ci];
+                            member_premiums[e][ci]
+                        }
+                        _ => {
+                            let a = member_steps[m][cov.premium_step as usize]
+                                .num()
+                                .unwrap_or_default();
+                            annual[m][ci] = a;
+                            let mut x = scale(a, &step.name, Some(m))?;
+                            if member_level {
+                                x = p.rounding.apply(x);
+                            }
+                            x
+                        }
+                    };
                     member_premiums[m][ci] = x;
                     sum = add(sum, x, &step.name)?;
                 }
@@ -631,6 +647,7 @@ fn rate_with(
         minimum_adjustment,
         total,
         worklines,
+        kinds,
     })
 }
 

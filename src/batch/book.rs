@@ -114,6 +114,10 @@ fn member_rows(
     id: &str,
 ) -> Result<(), QuoteError> {
     let m = &mut out.main;
+    // Where each member's premium cells are in `m`: a member of an earlier member's kind
+    // (`Rated::kinds`) has that member's premiums, so its cells are copied.
+    let kinds = rated.kinds.as_deref();
+    let mut cells: Vec<std::ops::Range<usize>> = Vec::with_capacity(kinds.map_or(0, <[_]>::len));
     for (k, mem) in r.members.iter().enumerate() {
         lead(m, record, group);
         cell(m, id);
@@ -123,6 +127,14 @@ fn member_rows(
         cell(m, &mem.party.name);
         m.push(b',');
         cell(m, mem.party.id.as_deref().unwrap_or(""));
+        if let Some(kinds) = kinds
+            && let Some(same) = cells.get(kinds[k]).filter(|_| kinds[k] < k).cloned()
+        {
+            m.extend_from_within(same.clone());
+            cells.push(same);
+            continue;
+        }
+        let first = m.len();
         let mut total = Decimal::ZERO;
         for (ci, c) in p.coverages.iter().enumerate() {
             m.push(b',');
@@ -140,6 +152,7 @@ fn member_rows(
         m.push(b',');
         push_money(m, total);
         m.push(b'\n');
+        cells.push(first..m.len());
     }
     Ok(())
 }

@@ -10,7 +10,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::formula::{Scope, Value};
+use crate::formula::Scope;
 use crate::product::{InputGroup, Product};
 use crate::quote::Quote;
 use crate::rating::Rated;
@@ -86,6 +86,10 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
         .collect();
     covers.sort_unstable();
     let mut text = String::new();
+    // Where each member's premiums and total are in `buf`: a member of an earlier member's
+    // kind (`Rated::kinds`) has that member's premiums, so its bytes are copied.
+    let kinds = rated.kinds.as_deref();
+    let mut tails: Vec<std::ops::Range<usize>> = Vec::with_capacity(kinds.map_or(0, <[_]>::len));
     for (m, mem) in r.members.iter().enumerate() {
         if m > 0 {
             buf.push(b',');
@@ -118,9 +122,17 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
             string(buf, name);
             buf.push(b':');
             text.clear();
-            show(&mut text, p, v);
+            crate::quote::show_into(&mut text, &p.interner, v);
             string(buf, &text);
         }
+        if let Some(kinds) = kinds
+            && let Some(same) = tails.get(kinds[m]).filter(|_| kinds[m] < m).cloned()
+        {
+            buf.extend_from_within(same.clone());
+            tails.push(same);
+            continue;
+        }
+        let first = buf.len();
         buf.extend_from_slice(b"},\"premiums\":{");
         let mut total = Decimal::ZERO;
         for (i, &(code, ci)) in covers.iter().enumerate() {
@@ -138,15 +150,7 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
         buf.extend_from_slice(b"},\"total\":\"");
         p.push_money(buf, total);
         buf.extend_from_slice(b"\"}");
-    }
-}
-
-/// A value as `Interner::show` writes it.
-fn show(out: &mut String, p: &Product, v: &Value) {
-    match v {
-        Value::Num(d) => crate::money::push_plain(out, d.normalize()),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Text(t) => out.push_str(p.interner.word(*t)),
+        tails.push(first..buf.len());
     }
 }
 

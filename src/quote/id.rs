@@ -66,7 +66,7 @@ fn quote_id_in(p: &Product, r: &Request, as_of: NaiveDate, s: &mut String) -> St
 
 /// Appends a value as [`Interner::show`](crate::formula::Interner::show) writes it, numbers
 /// from their digits without the formatter.
-fn show_into(out: &mut String, words: &crate::formula::Interner, v: &Value) {
+pub(crate) fn show_into(out: &mut String, words: &crate::formula::Interner, v: &Value) {
     match v {
         // A whole number is its own normal form, but for the sign of a negative zero.
         Value::Num(d) if d.scale() == 0 && !d.is_zero() => crate::money::push_plain(out, *d),

@@ -33,6 +33,7 @@ mod read;
 mod text;
 
 pub use id::quote_id;
+pub(crate) use id::show_into;
 pub use model::*;
 pub use plans::{payment_options, payment_options_with};
 pub use read::{QuoteFileError, read_quote_file};
