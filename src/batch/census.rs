@@ -209,35 +209,73 @@ pub(super) fn census_record(
     record: u64,
     out: &mut Out,
 ) -> Kind {
-    let (product, layout) = (c.product, c.layout);
     let rows = match item {
         CensusItem::Rows(rows) => chunk.rows(rows),
         CensusItem::Bad(row, p) => {
             return c.fail(out, record, None, Some(*row), std::slice::from_ref(p));
         }
     };
+    // The request of the previous record priced into this buffer, its members' memory
+    // reused: everything but the members and the policyholder is the base request's.
+    let mut scratch = out.scratch.take().unwrap_or_default();
+    let req = scratch.request.get_or_insert_with(|| c.base.clone());
+    let kind = price_rows(c, rows, record, req, &mut scratch.members, out);
+    // The members of a very large group are not kept.
+    let kept = req.members.len() + scratch.members.len();
+    out.scratch = (kept <= KEPT_MEMBERS).then_some(scratch);
+    kind
+}
+
+/// Most members a buffer keeps from one record to the next.
+const KEPT_MEMBERS: usize = 4096;
+
+/// Request and members kept from one census record to the next (see [`census_record`]).
+#[derive(Debug, Default)]
+pub struct Scratch {
+    request: Option<Request>,
+    /// Members not needed by the last record, kept for their memory.
+    members: Vec<Member>,
+}
+
+/// Reads a record's rows into `req`'s members (reusing theirs and `spare`), sets its
+/// policyholder, prices it and writes its output.
+fn price_rows<'r>(
+    c: &Census<'_>,
+    rows: impl Iterator<Item = crate::census::RowRef<'r>> + Clone,
+    record: u64,
+    req: &mut Request,
+    spare: &mut Vec<Member>,
+    out: &mut Out,
+) -> Kind {
+    let (product, layout) = (c.product, c.layout);
     let first = rows.clone().next();
     let group = c
         .group
         .and_then(|g| first.and_then(|r| r.get(g)))
         .map(crate::census::trim);
-    let mut members: Vec<Member> = Vec::with_capacity(rows.len());
+    let mut used = 0;
     for row in rows.clone() {
-        match layout.member(product, &row, row.row) {
-            Ok(Some(m)) => members.push(m),
-            Ok(None) => {}
+        if used == req.members.len() {
+            req.members.push(spare.pop().unwrap_or_default());
+        }
+        match layout.member_into(product, &row, row.row, &mut req.members[used]) {
+            Ok(true) => used += 1,
+            Ok(false) => {}
             Err(problems) => {
                 let problems: Vec<Problem> = problems.iter().map(row_problem).collect();
                 return c.fail(out, record, group, Some(row.row), &problems);
             }
         }
     }
+    spare.extend(req.members.drain(used..));
     let first_row = first.map(|r| r.row);
     let holder = match c.holders.holder(&layout.header, rows) {
         Ok(h) => h,
         Err(p) => return c.fail(out, record, group, first_row, std::slice::from_ref(&p)),
     };
-    let req = holder.apply(c.base, members);
+    req.policyholder
+        .clone_from(holder.party.as_ref().unwrap_or(&c.base.policyholder));
+    let req = &*req;
     if c.format == Format::JsonLines {
         let kept = crate::quote::Kept {
             memo: &mut out.memo,
@@ -245,7 +283,7 @@ pub(super) fn census_record(
         };
         return quote_line(
             product,
-            &req,
+            req,
             c.qopts,
             record,
             first_row,
@@ -255,9 +293,9 @@ pub(super) fn census_record(
         );
     }
     if super::book::applies(product) {
-        return book_record(c, &req, record, group, first_row, out);
+        return book_record(c, req, record, group, first_row, out);
     }
-    match quote_outcome(product, &req, c.qopts, first_row) {
+    match quote_outcome(product, req, c.qopts, first_row) {
         Ok(Outcome::Quoted(q, _)) => {
             csv_out::quoted(
                 out,

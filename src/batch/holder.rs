@@ -16,7 +16,7 @@
 use super::Problem;
 use crate::census::RowRef;
 use crate::product::{InputGroup, Product};
-use crate::request::{Party, Request};
+use crate::request::Party;
 
 /// Census columns naming the policyholder, and the field of the quote each fills.
 pub const HOLDER_COLUMNS: [(&str, &str); 4] = [
@@ -106,20 +106,6 @@ impl HolderColumns {
             fields.push((GROUP_FIELD, key.to_string()));
         }
         Ok(Holder { party, fields })
-    }
-}
-
-impl Holder {
-    /// The request with this holder's policyholder (the request's when the census names none).
-    pub fn apply(&self, base: &Request, members: Vec<crate::request::Member>) -> Request {
-        Request {
-            members,
-            policyholder: self
-                .party
-                .clone()
-                .unwrap_or_else(|| base.policyholder.clone()),
-            ..base.clone()
-        }
     }
 }
 

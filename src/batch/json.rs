@@ -43,12 +43,12 @@ fn plain(bytes: &[u8]) -> bool {
             w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
         ]));
     }
-    // The last bytes, padded with spaces (which are written as they are).
-    let rest = words.remainder();
-    let mut last = [b' '; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    found |= bad(u64::from_le_bytes(last));
+    // The last bytes, one at a time (a copy into a padded word would call `memcpy`).
     found == 0
+        && words
+            .remainder()
+            .iter()
+            .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
 }
 
 /// What cannot be written as `serde_json` writes it.

@@ -119,6 +119,8 @@ pub struct Out {
     pub memo: crate::rating::StepMemo,
     /// Instalment due dates laid out for the records this buffer is used for.
     pub dates: crate::schedule::DueDates,
+    /// The request of the last census record priced into this buffer, kept for its memory.
+    pub scratch: Option<census::Scratch>,
 }
 
 /// What to price and how.
@@ -481,7 +483,7 @@ pub fn stream<C: Records>(
 
 /// Pieces a chunk is cut into per worker thread, so that a slow piece does not leave a core
 /// idle.
-const PIECES_PER_THREAD: usize = 4;
+const PIECES_PER_THREAD: usize = 16;
 
 /// Output buffers already written, kept (emptied, with their memory) for later pieces: a
 /// bounded number, so memory stays bounded by the chunks in flight.
@@ -506,6 +508,7 @@ impl Spare {
             quotes: Vec::new(),
             memo: crate::rating::StepMemo::new(),
             dates: crate::schedule::DueDates::default(),
+            scratch: None,
         })
     }
 

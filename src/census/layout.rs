@@ -160,8 +160,27 @@ impl CensusLayout {
         rec: &impl super::Cells,
         row: usize,
     ) -> Result<Option<Member>, Vec<RowProblem>> {
+        let mut m = Member {
+            party: Party::default(),
+            inputs: Vec::with_capacity(self.fields.len()),
+            row: None,
+            beneficiaries: Vec::new(),
+        };
+        Ok(self.member_into(product, rec, row, &mut m)?.then_some(m))
+    }
+
+    /// [`Self::member`] into `m`, reusing its memory (its name, id and inputs): `Ok(false)`
+    /// for a row of empty cells (`m` is then as it was). On an error `m` holds part of the
+    /// row.
+    pub fn member_into(
+        &self,
+        product: &Product,
+        rec: &impl super::Cells,
+        row: usize,
+        m: &mut Member,
+    ) -> Result<bool, Vec<RowProblem>> {
         if rec.all_blank() {
-            return Ok(None);
+            return Ok(false);
         }
         if rec.count() != self.header.len() {
             return Err(vec![RowProblem::Cells {
@@ -169,17 +188,25 @@ impl CensusLayout {
                 columns: self.header.len(),
             }]);
         }
-        let mut party = Party::default();
+        m.party.name.clear();
         if let Some(c) = self.name {
-            party.name = super::trim(rec.cell(c).unwrap_or("")).to_string();
+            m.party
+                .name
+                .push_str(super::trim(rec.cell(c).unwrap_or("")));
         }
-        if let Some(c) = self.id {
-            party.id = rec
-                .cell(c)
-                .map(|s| super::trim(s).to_string())
-                .filter(|s| !s.is_empty());
+        match self.id.and_then(|c| rec.cell(c)).map(super::trim) {
+            Some(id) if !id.is_empty() => match &mut m.party.id {
+                Some(s) => {
+                    s.clear();
+                    s.push_str(id);
+                }
+                None => m.party.id = Some(id.to_string()),
+            },
+            _ => m.party.id = None,
         }
-        let mut inputs = Vec::with_capacity(self.fields.len());
+        m.inputs.clear();
+        m.row = Some(row);
+        m.beneficiaries.clear();
         let mut problems = Vec::new();
         for (f, col) in &self.fields {
             let cell = col.and_then(|c| rec.cell(c)).map(super::trim).unwrap_or("");
@@ -209,17 +236,12 @@ impl CensusLayout {
                     }
                 }
             };
-            inputs.push(v);
+            m.inputs.push(v);
         }
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok(Some(Member {
-            party,
-            inputs,
-            row: Some(row),
-            beneficiaries: Vec::new(),
-        }))
+        Ok(true)
     }
 }
 

@@ -39,7 +39,7 @@ pub struct Party {
 }
 
 /// One insured member, or one declared item.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Member {
     /// Name and identity.
     pub party: Party,

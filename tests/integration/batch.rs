@@ -722,3 +722,79 @@ fn csv_is_for_a_census_and_quote_rows_for_csv() {
     assert_eq!(err, "error: --quotes-output is for --format csv\n");
     assert!(!out.exists());
 }
+
+/// A worker prices many records one after another, reusing one request's memory: groups of
+/// varying size, with and without their own policyholder, declined, and with a bad row in
+/// between. Each record's line is the line of a batch of that record alone.
+#[test]
+fn records_priced_one_after_another_are_priced_as_if_alone() {
+    let dir = tempdir("batch-reuse");
+    let header = std::fs::read_to_string(BOOK)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let mut groups: Vec<Vec<(usize, String)>> = Vec::new();
+    let mut line = 2;
+    for g in 0..40usize {
+        let size = [5, 2, 7, 3, 1, 4][g % 6];
+        let mut rows = Vec::new();
+        for k in 0..size {
+            let holder = if k == 0 && g % 3 == 0 {
+                format!("某某{g}有限公司,91330102MA2H{g:05}A")
+            } else {
+                ",".to_string()
+            };
+            let age = if g % 7 == 3 && k == 1 {
+                "abc".to_string()
+            } else {
+                (20 + (g * 7 + k * 5) % 40).to_string()
+            };
+            let class = 1 + (g + k) % 4;
+            let si = (g + k) % 3 != 0;
+            let gender = if k % 2 == 0 { "male" } else { "female" };
+            rows.push((
+                line,
+                format!(
+                    "G{g:03},{holder},,,成员{g}-{k},3301021985{g:04}{k:04},{age},{gender},{class},{si}"
+                ),
+            ));
+            line += 1;
+        }
+        groups.push(rows);
+    }
+    let book = dir.join("book.csv");
+    let all: Vec<(usize, String)> = groups.iter().flatten().cloned().collect();
+    std::fs::write(&book, census_at(&header, &all)).unwrap();
+    let args = book_args(book.to_str().unwrap(), "monthly");
+    let (code, out, err) = batch_both(&dir, "book", &args);
+    assert_eq!(code, 1, "the bad rows fail their records: {err}");
+    assert_eq!(out.len(), 40);
+    let (mut quoted, mut declined, mut failed) = (0, 0, 0);
+    for (g, rows) in groups.iter().enumerate() {
+        let got = json(&out[g]);
+        if got.get("error").is_some() {
+            // An error line names its record; alone it would be record 1.
+            assert_eq!(g % 7, 3, "group {g}: {got}");
+            assert_eq!(got["record"], g + 1);
+            failed += 1;
+            continue;
+        }
+        let one = dir.join(format!("alone-{g}.csv"));
+        std::fs::write(&one, census_at(&header, rows)).unwrap();
+        let alone_args = book_args(one.to_str().unwrap(), "monthly");
+        let (_, alone, _) = batch(&dir, &format!("alone-{g}"), 1, &alone_args);
+        assert_eq!(got, json(&lines(&alone)[0]), "group {g}");
+        if got.get("declined").is_some() {
+            assert!(rows.len() < 3, "group {g}");
+            declined += 1;
+        } else {
+            assert_eq!(got["members"].as_array().unwrap().len(), rows.len());
+            quoted += 1;
+        }
+    }
+    // Groups of one or two are declined (12); a bad age fails groups 3, 17, 24, 31 and 38
+    // (group 10 has one row, so no second row to break).
+    assert_eq!((quoted, declined, failed), (23, 12, 5));
+}
