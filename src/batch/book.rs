@@ -24,8 +24,10 @@ pub(super) fn applies(p: &Product) -> bool {
 }
 
 /// Writes the member rows and the quote row of a rated request.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn write_quoted(
     out: &mut Out,
+    dates: &mut crate::schedule::DueDates,
     p: &Product,
     r: &Request,
     rated: &Rated,
@@ -79,7 +81,7 @@ pub(super) fn write_quoted(
         rated,
         gross_total,
         opts,
-        Some(&mut out.dates),
+        Some(dates),
     ) {
         Ok(o) => o,
         Err(e) => {

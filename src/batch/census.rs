@@ -219,7 +219,18 @@ pub(super) fn census_record(
     // reused: everything but the members and the policyholder is the base request's.
     let mut scratch = out.scratch.take().unwrap_or_default();
     let req = scratch.request.get_or_insert_with(|| c.base.clone());
-    let kind = price_rows(c, rows, record, req, &mut scratch.members, out);
+    let kind = REMEMBERED.with(|kept| match kept.try_borrow_mut() {
+        Ok(mut kept) => price_rows(c, rows, record, req, &mut scratch.members, &mut kept, out),
+        Err(_) => price_rows(
+            c,
+            rows,
+            record,
+            req,
+            &mut scratch.members,
+            &mut Remembered::default(),
+            out,
+        ),
+    });
     // The members of a very large group are not kept.
     let kept = req.members.len() + scratch.members.len();
     out.scratch = (kept <= KEPT_MEMBERS).then_some(scratch);
@@ -228,6 +239,19 @@ pub(super) fn census_record(
 
 /// Most members a buffer keeps from one record to the next.
 const KEPT_MEMBERS: usize = 4096;
+
+/// Step values and due dates a worker thread remembers across the records it prices, in
+/// every chunk: one per thread stays in that core's cache (values are exact, so which thread
+/// priced a record changes nothing).
+#[derive(Default)]
+struct Remembered {
+    memo: crate::rating::StepMemo,
+    dates: crate::schedule::DueDates,
+}
+
+thread_local! {
+    static REMEMBERED: std::cell::RefCell<Remembered> = std::cell::RefCell::default();
+}
 
 /// Request and members kept from one census record to the next (see [`census_record`]).
 #[derive(Debug, Default)]
@@ -245,6 +269,7 @@ fn price_rows<'r>(
     record: u64,
     req: &mut Request,
     spare: &mut Vec<Member>,
+    kept: &mut Remembered,
     out: &mut Out,
 ) -> Kind {
     let (product, layout) = (c.product, c.layout);
@@ -278,8 +303,8 @@ fn price_rows<'r>(
     let req = &*req;
     if c.format == Format::JsonLines {
         let kept = crate::quote::Kept {
-            memo: &mut out.memo,
-            dates: &mut out.dates,
+            memo: &mut kept.memo,
+            dates: &mut kept.dates,
         };
         return quote_line(
             product,
@@ -293,7 +318,7 @@ fn price_rows<'r>(
         );
     }
     if super::book::applies(product) {
-        return book_record(c, req, record, group, first_row, out);
+        return book_record(c, req, record, group, first_row, kept, out);
     }
     match quote_outcome(product, req, c.qopts, first_row) {
         Ok(Outcome::Quoted(q, _)) => {
@@ -322,12 +347,16 @@ fn book_record(
     record: u64,
     group: Option<&str>,
     row: Option<usize>,
+    kept: &mut Remembered,
     out: &mut Out,
 ) -> Kind {
     let p = c.product;
-    let rated = crate::rating::eligibility_and_rate_with_memo(p, req, &mut out.memo);
+    let rated = crate::rating::eligibility_and_rate_with_memo(p, req, &mut kept.memo);
     let result = match rated {
-        Ok(Ok(rated)) => super::book::write_quoted(out, p, req, &rated, c.qopts, record, group),
+        Ok(Ok(rated)) => {
+            let dates = &mut kept.dates;
+            super::book::write_quoted(out, dates, p, req, &rated, c.qopts, record, group)
+        }
         Ok(Err(failures)) => {
             csv_out::declined(out, record, group, &failures);
             return Kind::Declined;

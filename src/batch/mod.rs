@@ -115,10 +115,6 @@ pub struct Outputs<'a> {
 pub struct Out {
     pub main: Vec<u8>,
     pub quotes: Vec<u8>,
-    /// Member step values remembered across the records this buffer is used for.
-    pub memo: crate::rating::StepMemo,
-    /// Instalment due dates laid out for the records this buffer is used for.
-    pub dates: crate::schedule::DueDates,
     /// The request of the last census record priced into this buffer, kept for its memory.
     pub scratch: Option<census::Scratch>,
 }
@@ -506,8 +502,6 @@ impl Spare {
         kept.unwrap_or_else(|| Out {
             main: Vec::with_capacity(records * 1024),
             quotes: Vec::new(),
-            memo: crate::rating::StepMemo::new(),
-            dates: crate::schedule::DueDates::default(),
             scratch: None,
         })
     }
