@@ -7,7 +7,9 @@
 //! factor and a social insurance factor), so [`StepMemo`] keeps each value once evaluated
 //! and hands it to every later member, or policy, reading the same values. Eligibility rules
 //! (an age band, an occupation class, the policyholder's size) are remembered the same way,
-//! per member or per policy.
+//! per member or per policy. A formula reading one reference that holds a small whole
+//! number or a truth value (an age, a class, the number of members) keeps its values in a row
+//! indexed by that number, looked up without hashing.
 //!
 //! Invariants: values are compared in their exact form (a number's digits and scale), so a
 //! remembered value is the very value evaluation would give; only successful evaluations are
@@ -72,6 +74,28 @@ pub struct StepMemo {
     /// The address of the product the values are for (products outlive a batch).
     product: usize,
     values: FxHashMap<Key, Value>,
+    /// Formulas reading one reference that holds a small whole number or a truth value (an
+    /// age, an occupation class, the number of members): their values by formula and
+    /// [`small`] slot, looked up without hashing.
+    small: Vec<Vec<Option<Value>>>,
+    /// Values kept in `small`.
+    small_len: usize,
+}
+
+/// Slots of a formula's row in [`StepMemo::small`]: whole numbers 0 to 253, then `false`
+/// and `true`.
+const SMALL: usize = 256;
+
+/// The slot of a value read in [`StepMemo::small`]: a whole number of scale 0 from 0 to 253
+/// (one exact form each: the digits are the number), or a truth value.
+fn small(v: &Value) -> Option<usize> {
+    match v {
+        Value::Num(d) if d.scale() == 0 && !d.is_sign_negative() => usize::try_from(d.mantissa())
+            .ok()
+            .filter(|&m| m < SMALL - 2),
+        Value::Bool(b) => Some(SMALL - 2 + usize::from(*b)),
+        _ => None,
+    }
 }
 
 impl std::fmt::Debug for StepMemo {
@@ -93,12 +117,12 @@ impl StepMemo {
 
     /// How many values are kept.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.values.len() + self.small_len
     }
 
     /// Whether no value is kept.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.len() == 0
     }
 
     /// Forgets the values of another product.
@@ -106,6 +130,8 @@ impl StepMemo {
         let at = p as *const Product as usize;
         if self.product != at {
             self.values.clear();
+            self.small.clear();
+            self.small_len = 0;
             self.product = at;
         }
     }
@@ -125,6 +151,14 @@ impl StepMemo {
         let (Ok(step_no), true) = (u16::try_from(step), reads.len() <= MAX_READS) else {
             return eval();
         };
+        if let [one] = reads {
+            let Ok(v) = frame.value_of(*one) else {
+                return eval();
+            };
+            if let Some(slot) = small(&v) {
+                return self.small_value(step, slot, eval);
+            }
+        }
         let mut key = Key {
             step: step_no,
             n: reads.len() as u8,
@@ -145,6 +179,32 @@ impl StepMemo {
             self.values.clear();
         }
         self.values.insert(key, v);
+        Ok(v)
+    }
+}
+
+impl StepMemo {
+    /// The value of formula `step` in `slot` of its row of [`StepMemo::small`]: kept, or
+    /// evaluated and kept.
+    fn small_value(
+        &mut self,
+        step: usize,
+        slot: usize,
+        eval: impl FnOnce() -> Result<Value, EvalError>,
+    ) -> Result<Value, EvalError> {
+        if let Some(Some(v)) = self.small.get(step).and_then(|row| row.get(slot)) {
+            return Ok(*v);
+        }
+        let v = eval()?;
+        if self.small.len() <= step {
+            self.small.resize_with(step + 1, Vec::new);
+        }
+        let row = &mut self.small[step];
+        if row.is_empty() {
+            row.resize(SMALL, None);
+        }
+        row[slot] = Some(v);
+        self.small_len += 1;
         Ok(v)
     }
 }
@@ -179,7 +239,37 @@ mod tests {
                     _ => a == b,
                 };
                 assert_eq!(code(a) == code(b), same_form, "{i} {a:?} and {j} {b:?}");
+                // Two values in one small slot are the same value in the same form.
+                if let (Some(x), Some(y)) = (small(a), small(b)) {
+                    assert_eq!(x == y, same_form, "{i} {a:?} and {j} {b:?}");
+                }
             }
         }
+        let slots: Vec<Option<usize>> = values.iter().map(small).collect();
+        assert_eq!(
+            slots,
+            [
+                // "-0" reads as zero.
+                Some(0),
+                Some(0),
+                None,
+                Some(1),
+                None,
+                None,
+                Some(2),
+                Some(65),
+                None,
+                Some(254),
+                Some(255),
+                None,
+                None,
+                None
+            ]
+        );
+        let mut negative_zero = rust_decimal::Decimal::ZERO;
+        negative_zero.set_sign_negative(true);
+        assert_eq!(small(&Value::Num(negative_zero)), None);
+        assert_eq!(small(&num("253")), Some(253));
+        assert_eq!(small(&num("254")), None);
     }
 }
