@@ -318,7 +318,7 @@ impl<R: Read + Seek> CensusReader<R> {
         // The common row: a plain line of text, its cells the runs between commas.
         if self.plain
             && let Some((at, line)) = self.records.plain_line()?
-            && let Ok(text) = std::str::from_utf8(line)
+            && let Ok(text) = simdutf8::basic::from_utf8(line)
             && (self.encoding == Encoding::Utf8 || text.is_ascii())
             && block.push_split(at.line, text, MAX_FIELDS, MAX_FIELD_BYTES)
         {
@@ -342,7 +342,7 @@ impl<R: Read + Seek> CensusReader<R> {
         }
         let raw = &self.raw;
         // The common case: the whole row is text, and every cell ends between characters.
-        if let Ok(text) = std::str::from_utf8(raw.bytes())
+        if let Ok(text) = simdutf8::basic::from_utf8(raw.bytes())
             && (self.encoding == Encoding::Utf8 || text.is_ascii())
             && raw.ends().iter().all(|&e| text.is_char_boundary(e))
         {
@@ -462,7 +462,8 @@ fn all_utf8<R: Read>(r: &mut R) -> std::io::Result<bool> {
             Err(e) => return Err(e),
         };
         let have = kept + n;
-        kept = match std::str::from_utf8(&buf[..have]) {
+        // `simdutf8` checks many bytes at a time; its `compat` errors say what `std`'s do.
+        kept = match simdutf8::compat::from_utf8(&buf[..have]) {
             Ok(_) => 0,
             // Cut at the end: the rest of the character comes with the next read.
             Err(e) if e.error_len().is_none() => {
