@@ -75,20 +75,14 @@ pub(super) fn write_quoted(
             "the cover end date is out of range".into(),
         ));
     }
-    let options = match crate::quote::payment_options_with(
-        p,
-        r,
-        rated,
-        gross_total,
-        opts,
-        Some(dates),
-    ) {
-        Ok(o) => o,
-        Err(e) => {
-            out.main.truncate(start);
-            return Err(e);
-        }
-    };
+    let options =
+        match crate::quote::payment_options_with(p, r, rated, gross_total, opts, Some(dates)) {
+            Ok(o) => o,
+            Err(e) => {
+                out.main.truncate(start);
+                return Err(e);
+            }
+        };
     let b = &mut out.quotes;
     lead(b, record, group);
     cell(b, &id);

@@ -238,7 +238,7 @@ pub(super) fn census_record(
 }
 
 /// Most members a buffer keeps from one record to the next.
-const KEPT_MEMBERS: usize = 4096;
+const KEPT_MEMBERS: usize = 512;
 
 /// Step values and due dates a worker thread remembers across the records it prices, in
 /// every chunk: one per thread stays in that core's cache (values are exact, so which thread
