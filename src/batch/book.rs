@@ -110,10 +110,7 @@ fn member_rows(
     id: &str,
 ) -> Result<(), QuoteError> {
     let m = &mut out.main;
-    // Where each member's premium cells are in `m`: a member of an earlier member's kind
-    // (`Rated::kinds`) has that member's premiums, so its cells are copied.
-    let kinds = rated.kinds.as_deref();
-    let mut cells: Vec<std::ops::Range<usize>> = Vec::with_capacity(kinds.map_or(0, <[_]>::len));
+    let mut kinds = KindBytes::new(rated);
     for (k, mem) in r.members.iter().enumerate() {
         lead(m, record, group);
         cell(m, id);
@@ -123,11 +120,7 @@ fn member_rows(
         cell(m, &mem.party.name);
         m.push(b',');
         cell(m, mem.party.id.as_deref().unwrap_or(""));
-        if let Some(kinds) = kinds
-            && let Some(same) = cells.get(kinds[k]).filter(|_| kinds[k] < k).cloned()
-        {
-            m.extend_from_within(same.clone());
-            cells.push(same);
+        if kinds.copied(k, m) {
             continue;
         }
         let first = m.len();
@@ -148,7 +141,47 @@ fn member_rows(
         m.push(b',');
         push_money(m, total);
         m.push(b'\n');
-        cells.push(first..m.len());
+        kinds.wrote(first, m);
     }
     Ok(())
+}
+
+/// Where each member's premiums are written in an output buffer, so that a member of an
+/// earlier member's kind ([`Rated::kinds`]), who has that member's premiums, gets a copy of
+/// its bytes.
+pub(super) struct KindBytes<'a> {
+    kinds: Option<&'a [usize]>,
+    spans: Vec<std::ops::Range<usize>>,
+}
+
+impl<'a> KindBytes<'a> {
+    pub(super) fn new(rated: &'a Rated) -> KindBytes<'a> {
+        let kinds = rated.kinds.as_deref();
+        KindBytes {
+            kinds,
+            spans: Vec::with_capacity(kinds.map_or(0, <[_]>::len)),
+        }
+    }
+
+    /// Appends to `buf` the premium bytes of member `m`'s kind when an earlier member wrote
+    /// them; `false` when `m` is to write its own.
+    pub(super) fn copied(&mut self, m: usize, buf: &mut Vec<u8>) -> bool {
+        let Some(first) = self.kinds.map(|k| k[m]).filter(|&e| e < m) else {
+            return false;
+        };
+        let Some(span) = self.spans.get(first).cloned() else {
+            return false;
+        };
+        buf.extend_from_within(span.clone());
+        self.spans.push(span);
+        true
+    }
+
+    /// Records that the member just written has its premium bytes from `start` to the end
+    /// of `buf`.
+    pub(super) fn wrote(&mut self, start: usize, buf: &[u8]) {
+        if self.kinds.is_some() {
+            self.spans.push(start..buf.len());
+        }
+    }
 }

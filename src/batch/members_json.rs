@@ -86,10 +86,7 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
         .collect();
     covers.sort_unstable();
     let mut text = String::new();
-    // Where each member's premiums and total are in `buf`: a member of an earlier member's
-    // kind (`Rated::kinds`) has that member's premiums, so its bytes are copied.
-    let kinds = rated.kinds.as_deref();
-    let mut tails: Vec<std::ops::Range<usize>> = Vec::with_capacity(kinds.map_or(0, <[_]>::len));
+    let mut kinds = super::book::KindBytes::new(rated);
     for (m, mem) in r.members.iter().enumerate() {
         if m > 0 {
             buf.push(b',');
@@ -125,11 +122,7 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
             crate::quote::show_into(&mut text, &p.interner, v);
             string(buf, &text);
         }
-        if let Some(kinds) = kinds
-            && let Some(same) = tails.get(kinds[m]).filter(|_| kinds[m] < m).cloned()
-        {
-            buf.extend_from_within(same.clone());
-            tails.push(same);
+        if kinds.copied(m, buf) {
             continue;
         }
         let first = buf.len();
@@ -150,7 +143,7 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
         buf.extend_from_slice(b"},\"total\":\"");
         p.push_money(buf, total);
         buf.extend_from_slice(b"\"}");
-        tails.push(first..buf.len());
+        kinds.wrote(first, buf);
     }
 }
 

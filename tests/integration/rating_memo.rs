@@ -45,6 +45,16 @@ fn members(with_class: bool, n: u32) -> String {
     s
 }
 
+fn ga_sme(products: &[Product]) -> &Product {
+    products
+        .iter()
+        .find(|p| p.code == "GA-SME")
+        .expect("GA-SME")
+}
+
+/// One coverage, add 500,000: the request of the memo tests.
+const ADD_ONLY: &str = "  add: {sum_insured: 500000}\n";
+
 fn request_for(p: &Product, coverages: &str, with_class: bool) -> request::Request {
     request_of(p, coverages, with_class, 12)
 }
@@ -85,10 +95,7 @@ fn assert_same(what: &str, fast: &Rated, each: &Rated) {
 #[test]
 fn members_with_the_same_inputs_rate_as_if_each_were_rated_alone_for_every_ga_sme_option() {
     let products = products();
-    let p = products
-        .iter()
-        .find(|p| p.code == "GA-SME")
-        .expect("GA-SME");
+    let p = ga_sme(&products);
     let add = [100000, 200000, 300000, 500000, 1000000];
     let medical_si = [10000, 20000, 50000];
     let deductible = [0, 100, 200, 300, 500];
@@ -204,10 +211,7 @@ fn assert_memo_gives_what_each_alone_gives(
 #[test]
 fn step_values_remembered_across_requests_are_those_of_each_request_rated_alone() {
     let products = products();
-    let ga = products
-        .iter()
-        .find(|p| p.code == "GA-SME")
-        .expect("GA-SME");
+    let ga = ga_sme(&products);
     let gsm: Vec<&Product> = products.iter().filter(|p| p.code == "GSM-SME").collect();
     assert_eq!(gsm.len(), 2);
     let mut memo = StepMemo::new();
@@ -247,7 +251,7 @@ fn step_values_remembered_across_requests_are_those_of_each_request_rated_alone(
     // remembered, fewer than its evaluations over both rounds.
     assert!(!memo.is_empty());
     let mut once = StepMemo::new();
-    let r = request_of(ga, "  add: {sum_insured: 500000}\n", true, 12);
+    let r = request_of(ga, ADD_ONLY, true, 12);
     assert_memo_gives_what_each_alone_gives(ga, &mut once, "one request", &r);
     // Twelve members in six occupation classes and of eleven ages: six values of the one
     // member step, six outcomes of the occupation class rule, eleven of the entry age rule;
@@ -260,11 +264,8 @@ fn step_values_remembered_across_requests_are_those_of_each_request_rated_alone(
 #[test]
 fn member_rules_remembered_across_requests_decline_as_each_request_alone_does() {
     let products = products();
-    let ga = products
-        .iter()
-        .find(|p| p.code == "GA-SME")
-        .expect("GA-SME");
-    let c = "  add: {sum_insured: 500000}\n";
+    let ga = ga_sme(&products);
+    let c = ADD_ONLY;
     let mut memo = StepMemo::new();
     // Members of 20 to 53: the same request with one member aged 70 and one in class 6.
     let text = |old: bool| {
@@ -307,11 +308,8 @@ fn member_rules_remembered_across_requests_decline_as_each_request_alone_does() 
 #[test]
 fn policy_rules_remembered_across_requests_decline_as_each_request_alone_does() {
     let products = products();
-    let ga = products
-        .iter()
-        .find(|p| p.code == "GA-SME")
-        .expect("GA-SME");
-    let c = "  add: {sum_insured: 500000}\n";
+    let ga = ga_sme(&products);
+    let c = ADD_ONLY;
     let mut memo = StepMemo::new();
     let mut declined = 0;
     for round in 0..2 {
