@@ -846,14 +846,13 @@ pub fn illustrate(
         return Ok(Vec::new());
     };
     let lookup = ProductLookup(p);
-    let member_inputs: Vec<Vec<Value>> = r.members.iter().map(|m| m.inputs.clone()).collect();
     let member = if r.members.is_empty() { None } else { Some(0) };
     let frame = |year: u32, paid: Decimal| Frame {
         policy: &r.policy,
         terms: &r.terms,
         policy_steps: &rated.policy_steps,
         member,
-        member_inputs: &member_inputs,
+        member_inputs: r.members.as_slice(),
         member_steps: &rated.member_steps,
         term_months: r.term_months,
         rounding: p.rounding.strategy,

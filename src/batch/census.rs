@@ -219,17 +219,10 @@ pub(super) fn census_record(
     // reused: everything but the members and the policyholder is the base request's.
     let mut scratch = out.scratch.take().unwrap_or_default();
     let req = scratch.request.get_or_insert_with(|| c.base.clone());
-    let kind = REMEMBERED.with(|kept| match kept.try_borrow_mut() {
-        Ok(mut kept) => price_rows(c, rows, record, req, &mut scratch.members, &mut kept, out),
-        Err(_) => price_rows(
-            c,
-            rows,
-            record,
-            req,
-            &mut scratch.members,
-            &mut Remembered::default(),
-            out,
-        ),
+    let kind = REMEMBERED.with(|kept| {
+        let (mut thread, mut fresh) = (kept.try_borrow_mut(), Remembered::default());
+        let kept = thread.as_deref_mut().unwrap_or(&mut fresh);
+        price_rows(c, rows, record, req, &mut scratch.members, kept, out)
     });
     // The members of a very large group are not kept.
     let kept = req.members.len() + scratch.members.len();

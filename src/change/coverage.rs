@@ -267,7 +267,6 @@ impl<'p> Collector<'p> {
         self.requests += 1;
         let p = self.p;
         let lookup = crate::rating::ProductLookup(p);
-        let member_inputs: Vec<Vec<Value>> = r.members.iter().map(|m| m.inputs.clone()).collect();
         let mut declined = false;
         for (ri, rule) in p.rules.iter().enumerate() {
             let members: Vec<Option<usize>> = match rule.scope {
@@ -280,8 +279,8 @@ impl<'p> Collector<'p> {
                     terms: &r.terms,
                     policy_steps: &[],
                     member: m,
-                    member_inputs: &member_inputs,
-                    member_steps: &[],
+                    member_inputs: r.members.as_slice(),
+                    member_steps: crate::formula::NO_ROWS,
                     term_months: r.term_months,
                     rounding: p.rounding.strategy,
                     lookup: &lookup,

@@ -375,7 +375,7 @@ impl<'a> Parts<'a> {
             policy_steps: steps,
             member: Some(0),
             member_inputs: self.members,
-            member_steps: &[],
+            member_steps: crate::formula::NO_ROWS,
             term_months: self.months,
             rounding: self.strategy,
             lookup: self.lookup,

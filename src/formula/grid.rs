@@ -87,24 +87,6 @@ impl Rows for [Vec<Value>] {
     }
 }
 
-impl<const N: usize> Rows for [Vec<Value>; N] {
-    fn count(&self) -> usize {
-        N
-    }
-    fn row(&self, r: usize) -> Option<&[Value]> {
-        self.get(r).map(Vec::as_slice)
-    }
-}
-
-impl Rows for Vec<Vec<Value>> {
-    fn count(&self) -> usize {
-        self.len()
-    }
-    fn row(&self, r: usize) -> Option<&[Value]> {
-        self.get(r).map(Vec::as_slice)
-    }
-}
-
 impl Rows for Grid<Value> {
     fn count(&self) -> usize {
         self.len()

@@ -33,15 +33,14 @@ impl Checker<'_> {
                     Ref::Member(i) => mem[i as usize] = v,
                     _ => return true,
                 }
-                let member_inputs = [mem];
                 let lookup = table::TableSet(tables);
                 let frame = formula::Frame {
                     policy: &pol,
                     terms: &[],
                     policy_steps: &[],
                     member: Some(0),
-                    member_inputs: &member_inputs,
-                    member_steps: &[],
+                    member_inputs: std::slice::from_ref(&mem),
+                    member_steps: formula::NO_ROWS,
                     term_months: 12,
                     rounding: RoundingStrategy::MidpointAwayFromZero,
                     lookup: &lookup,
