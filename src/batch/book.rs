@@ -111,10 +111,19 @@ fn member_rows(
 ) -> Result<(), QuoteError> {
     let m = &mut out.main;
     let mut kinds = KindBytes::new(rated);
+    if r.members.is_empty() {
+        return Ok(());
+    }
+    // Every row starts with the record, the group and the quote id: written once, copied.
+    let lead_at = m.len();
+    lead(m, record, group);
+    cell(m, id);
+    m.push(b',');
+    let lead_bytes = lead_at..m.len();
     for (k, mem) in r.members.iter().enumerate() {
-        lead(m, record, group);
-        cell(m, id);
-        m.push(b',');
+        if k > 0 {
+            m.extend_from_within(lead_bytes.clone());
+        }
         push_int(m, k as u128 + 1);
         m.push(b',');
         cell(m, &mem.party.name);

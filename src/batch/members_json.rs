@@ -10,7 +10,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::formula::Scope;
+use crate::formula::{Scope, Value};
 use crate::product::{InputGroup, Product};
 use crate::quote::Quote;
 use crate::rating::Rated;
@@ -85,7 +85,6 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
         .map(|(ci, c)| (c.code.as_str(), ci))
         .collect();
     covers.sort_unstable();
-    let mut text = String::new();
     let mut kinds = super::book::KindBytes::new(rated);
     for (m, mem) in r.members.iter().enumerate() {
         if m > 0 {
@@ -118,9 +117,15 @@ fn write_members(buf: &mut Vec<u8>, p: &Product, r: &Request, rated: &Rated) {
             first = false;
             string(buf, name);
             buf.push(b':');
-            text.clear();
-            crate::quote::show_into(&mut text, &p.interner, v);
-            string(buf, &text);
+            match v {
+                Value::Text(t) => string(buf, p.interner.word(*t)),
+                // Digits, a point, a sign or a truth value: nothing to escape.
+                _ => {
+                    buf.push(b'"');
+                    crate::quote::show_into(buf, &p.interner, v);
+                    buf.push(b'"');
+                }
+            }
         }
         if kinds.copied(m, buf) {
             continue;

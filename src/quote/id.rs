@@ -11,48 +11,27 @@ use crate::request::Request;
 /// The quote id: a hash of the product version, its content and the checked request.
 pub fn quote_id(p: &Product, r: &Request, as_of: NaiveDate) -> String {
     thread_local! {
-        /// The text hashed, kept with its memory for the next quote on this thread.
-        static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        /// The bytes hashed, kept with their memory for the next quote on this thread.
+        static TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     TEXT.with(|text| match text.try_borrow_mut() {
         Ok(mut s) => {
             let id = quote_id_in(p, r, as_of, &mut s);
             // The text of a very large group is not kept.
             if s.capacity() > 1 << 16 {
-                *s = String::new();
+                *s = Vec::new();
             }
             id
         }
-        Err(_) => quote_id_in(p, r, as_of, &mut String::new()),
+        Err(_) => quote_id_in(p, r, as_of, &mut Vec::new()),
     })
 }
 
 /// [`quote_id`], building the hashed text in `s`.
-fn quote_id_in(p: &Product, r: &Request, as_of: NaiveDate, s: &mut String) -> String {
-    use std::fmt::Write;
-    // Every piece hashed goes into one buffer, hashed at once; the bytes are those of the
-    // `Debug` and `show` forms, each value followed by a zero byte.
-    s.clear();
-    s.push_str(&p.code);
-    s.push('@');
-    s.push_str(&p.version);
-    s.push_str(&p.content_hash);
-    let _ = write!(s, "{as_of}|{}|{}|", r.start, r.term);
-    debug_party(s, &r.policyholder);
-    let _ = write!(s, "|{:?}|{:?}|", r.plan, r.selected);
-    for v in r.policy.iter().chain(&r.terms) {
-        show_into(s, &p.interner, v);
-        s.push('\0');
-    }
-    for m in &r.members {
-        debug_party(s, &m.party);
-        for v in &m.inputs {
-            show_into(s, &p.interner, v);
-            s.push('\0');
-        }
-    }
+fn quote_id_in(p: &Product, r: &Request, as_of: NaiveDate, s: &mut Vec<u8>) -> String {
+    hashed_text(p, r, as_of, s);
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let digest = Sha256::digest(s.as_bytes());
+    let digest = Sha256::digest(&s[..]);
     let mut id = String::with_capacity(p.code.len() + 19);
     id.push_str("Q-");
     id.push_str(&p.code);
@@ -64,50 +43,130 @@ fn quote_id_in(p: &Product, r: &Request, as_of: NaiveDate, s: &mut String) -> St
     id
 }
 
+/// The text hashed into the quote id, in `s`. Every piece goes into one buffer, hashed at
+/// once; the bytes are those of the pieces' `Display` and `Debug` forms, each input value
+/// followed by a zero byte (see the test `hashed_text_is_that_of_display_and_debug`).
+fn hashed_text(p: &Product, r: &Request, as_of: NaiveDate, s: &mut Vec<u8>) {
+    s.clear();
+    s.extend_from_slice(p.code.as_bytes());
+    s.push(b'@');
+    s.extend_from_slice(p.version.as_bytes());
+    s.extend_from_slice(p.content_hash.as_bytes());
+    push_date(s, as_of);
+    s.push(b'|');
+    push_date(s, r.start);
+    s.push(b'|');
+    s.extend_from_slice(crate::money::digits(u128::from(r.term), &mut [0; 40]));
+    s.push(b'|');
+    debug_party(s, &r.policyholder);
+    s.push(b'|');
+    match &r.plan {
+        Some(plan) => {
+            s.extend_from_slice(b"Some(");
+            debug_str(s, plan);
+            s.push(b')');
+        }
+        None => s.extend_from_slice(b"None"),
+    }
+    s.extend_from_slice(b"|[");
+    for (i, &chosen) in r.selected.iter().enumerate() {
+        if i > 0 {
+            s.extend_from_slice(b", ");
+        }
+        s.extend_from_slice(if chosen { b"true" } else { b"false" });
+    }
+    s.extend_from_slice(b"]|");
+    for v in r.policy.iter().chain(&r.terms) {
+        show_into(s, &p.interner, v);
+        s.push(0);
+    }
+    for m in &r.members {
+        debug_party(s, &m.party);
+        for v in &m.inputs {
+            show_into(s, &p.interner, v);
+            s.push(0);
+        }
+    }
+}
+
+/// Appends a date as `Display` writes it: `YYYY-MM-DD` for years 0 to 9999.
+fn push_date(out: &mut Vec<u8>, d: NaiveDate) {
+    use chrono::Datelike;
+    match u16::try_from(d.year()) {
+        Ok(y) if y <= 9999 => {
+            let (y, m, d) = (u32::from(y), d.month(), d.day());
+            let digit = |n: u32| b'0' + (n % 10) as u8;
+            out.extend_from_slice(&[
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(d / 10),
+                digit(d),
+            ]);
+        }
+        _ => {
+            use std::io::Write;
+            let _ = write!(out, "{d}");
+        }
+    }
+}
+
 /// Appends a value as [`Interner::show`](crate::formula::Interner::show) writes it, numbers
 /// from their digits without the formatter.
-pub(crate) fn show_into(out: &mut String, words: &crate::formula::Interner, v: &Value) {
+pub(crate) fn show_into(out: &mut Vec<u8>, words: &crate::formula::Interner, v: &Value) {
     match v {
         // A whole number is its own normal form, but for the sign of a negative zero.
-        Value::Num(d) if d.scale() == 0 && !d.is_zero() => crate::money::push_plain(out, *d),
-        Value::Num(d) => crate::money::push_plain(out, d.normalize()),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Text(t) => out.push_str(words.word(*t)),
+        Value::Num(d) if d.scale() == 0 && !d.is_zero() => crate::money::push_plain_bytes(out, *d),
+        Value::Num(d) => crate::money::push_plain_bytes(out, d.normalize()),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Text(t) => out.extend_from_slice(words.word(*t).as_bytes()),
     }
 }
 
 /// Appends `{:?}` of a party. Names and ids of plain ASCII and common CJK characters, which
 /// `Debug` writes as they are, skip the general escaping (a Unicode table walk per character).
-fn debug_party(out: &mut String, party: &crate::request::Party) {
-    out.push_str("Party { name: ");
+fn debug_party(out: &mut Vec<u8>, party: &crate::request::Party) {
+    out.extend_from_slice(b"Party { name: ");
     debug_str(out, &party.name);
-    out.push_str(", id: ");
+    out.extend_from_slice(b", id: ");
     match &party.id {
         Some(id) => {
-            out.push_str("Some(");
+            out.extend_from_slice(b"Some(");
             debug_str(out, id);
-            out.push(')');
+            out.push(b')');
         }
-        None => out.push_str("None"),
+        None => out.extend_from_slice(b"None"),
     }
-    out.push_str(" }");
+    out.extend_from_slice(b" }");
 }
 
-fn debug_str(out: &mut String, s: &str) {
-    use std::fmt::Write;
+/// Appends `{:?}` of a string.
+fn debug_str(out: &mut Vec<u8>, s: &str) {
     if plain_for_debug(s.as_bytes()) {
-        out.push('"');
-        out.push_str(s);
-        out.push('"');
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
     } else {
+        use std::io::Write;
         let _ = write!(out, "{s:?}");
     }
 }
 
 /// Whether `Debug` writes `s` as it is, between quotes: every character is printable ASCII
 /// other than `"` and `\`, or a CJK unified ideograph U+4E00..=U+9FEF (three bytes from
-/// `E4 B8 80` to `E9 BF AF`). Checked on the bytes, without decoding characters.
+/// `E4 B8 80` to `E9 BF AF`). Checked on the bytes, without decoding characters; printable
+/// ASCII alone (an id, a code) in one pass without branches.
 fn plain_for_debug(b: &[u8]) -> bool {
+    if b.iter().fold(true, |ok, &c| {
+        ok & (b' '..=b'~').contains(&c) & (c != b'"') & (c != b'\\')
+    }) {
+        return true;
+    }
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -160,9 +219,9 @@ mod tests {
             let d: rust_decimal::Decimal = text.parse().unwrap_or_else(|_| {
                 rust_decimal::Decimal::from_scientific(text).expect("a number")
             });
-            let mut s = String::new();
+            let mut s = Vec::new();
             show_into(&mut s, &words, &Value::Num(d));
-            assert_eq!(s, d.normalize().to_string(), "{text}");
+            assert_eq!(s, d.normalize().to_string().as_bytes(), "{text}");
         }
     }
 
@@ -181,9 +240,9 @@ mod tests {
             0..12,
         )) {
             let s: String = chars.into_iter().collect();
-            let mut out = String::new();
+            let mut out = Vec::new();
             debug_str(&mut out, &s);
-            proptest::prop_assert_eq!(out, format!("{s:?}"));
+            proptest::prop_assert_eq!(out, format!("{s:?}").into_bytes());
         }
     }
 
@@ -200,9 +259,79 @@ mod tests {
                 name: name.to_string(),
                 id: id.map(str::to_string),
             };
-            let mut s = String::new();
+            let mut s = Vec::new();
             debug_party(&mut s, &p);
-            assert_eq!(s, format!("{p:?}"));
+            assert_eq!(s, format!("{p:?}").into_bytes());
         }
+    }
+
+    /// The text hashed as it was first defined: the `Display` and `Debug` forms of its
+    /// pieces, written with the formatter.
+    fn formatted_text(p: &Product, r: &Request, as_of: NaiveDate) -> Vec<u8> {
+        let mut s = format!("{}@{}{}", p.code, p.version, p.content_hash);
+        s += &format!("{as_of}|{}|{}|", r.start, r.term);
+        s += &format!("{:?}", r.policyholder);
+        s += &format!("|{:?}|{:?}|", r.plan, r.selected);
+        for v in r.policy.iter().chain(&r.terms) {
+            s += &crate::rating::show(p, v);
+            s.push('\0');
+        }
+        for m in &r.members {
+            s += &format!("{:?}", m.party);
+            for v in &m.inputs {
+                s += &crate::rating::show(p, v);
+                s.push('\0');
+            }
+        }
+        s.into_bytes()
+    }
+
+    /// Every example request, with plans given or not, dates of one to five year digits
+    /// and before year 1, and names that need escaping.
+    #[test]
+    fn hashed_text_is_that_of_display_and_debug() {
+        use std::path::{Path, PathBuf};
+        let (products, _) = crate::product::load::load_paths(
+            &[PathBuf::from("products")],
+            &crate::product::load::LoadOptions::default(),
+        );
+        let mut checked = 0;
+        for (code, file) in [
+            ("GA-SME", "examples/ga-sme.yaml"),
+            ("SP-ACC", "examples/sp-acc.yaml"),
+            ("BO-ANN", "examples/bo-ann.yaml"),
+            ("PA-FLEX", "examples/pa-flex.yaml"),
+            ("EC-SME", "examples/ec-sme.yaml"),
+        ] {
+            let path = Path::new(file);
+            let rf = crate::request::RequestFile::read(path).unwrap();
+            let header = rf.header().unwrap();
+            let p = crate::request::pick(&products, code, &header, path).unwrap();
+            let mut r = crate::request::check_with_census(p, &rf.node, path, None, None).unwrap();
+            let days = [
+                (2025, 3, 1),
+                (9999, 12, 31),
+                (10000, 1, 1),
+                (7, 10, 9),
+                (-1, 1, 1),
+            ];
+            for (i, &(y, m, d)) in days.iter().enumerate() {
+                let as_of = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+                r.plan = (i % 2 == 1).then(|| format!("plan \"{i}\""));
+                if i == 2 {
+                    r.policyholder.name = "a\"b\\c\u{1}张😀".into();
+                    r.policyholder.id = None;
+                }
+                let mut s = Vec::new();
+                hashed_text(p, &r, as_of, &mut s);
+                assert_eq!(
+                    String::from_utf8_lossy(&s),
+                    String::from_utf8_lossy(&formatted_text(p, &r, as_of)),
+                    "{code} {as_of}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 25);
     }
 }
