@@ -219,7 +219,7 @@ pub fn eligibility_and_rate_with_memo(
     r: &Request,
     memo: &mut StepMemo,
 ) -> Result<Result<Rated, Vec<Failure>>, RatingError> {
-    memo.for_product(p);
+    memo.for_request(p);
     let failures = eligibility_with(p, r, Some(&mut *memo))?;
     if !failures.is_empty() {
         return Ok(Err(failures));
@@ -277,12 +277,15 @@ fn eligibility_with(
                 }
             }
             Scope::Member => {
+                if let (Some(memo), Some(reads)) = (memo.as_deref_mut(), reads) {
+                    memo.begin(p.steps.len() + ri, reads, &frame);
+                }
                 for m in 0..r.members.len() {
                     frame.member = Some(m);
                     let v = match (memo.as_deref_mut(), reads) {
                         // Remembered after the steps (see `StepMemo`).
                         (Some(memo), Some(reads)) => {
-                            memo.value(p.steps.len() + ri, reads, &frame, || {
+                            memo.member_value(p.steps.len() + ri, reads, &frame, || {
                                 frame.eval(&rule.expr, None)
                             })
                         }
@@ -301,12 +304,21 @@ fn eligibility_with(
     Ok(out)
 }
 
+#[inline]
 fn add(a: Decimal, b: Decimal, step: &str) -> Result<Decimal, RatingError> {
-    a.checked_add(b).ok_or_else(|| RatingError {
+    match a.checked_add(b) {
+        Some(sum) => Ok(sum),
+        None => Err(sum_overflows(step)),
+    }
+}
+
+#[cold]
+fn sum_overflows(step: &str) -> RatingError {
+    RatingError {
         step: step.to_string(),
         member: None,
         message: "the sum overflows".into(),
-    })
+    }
 }
 
 /// Values of every step, policy and per member, in order (skipping the premium steps of
@@ -385,6 +397,10 @@ fn run_steps(
                 }
             }
             Scope::Member => {
+                if let (Some(memo), Some(reads)) = (memo.as_deref_mut(), reads) {
+                    let f = step_frame(p, r, &lookup, None, &policy_steps, &member_steps);
+                    memo.begin(si, reads, &f);
+                }
                 for m in 0..n {
                     if let Some(&e) = same.as_ref().and_then(|v| v.get(m))
                         && e < m
@@ -397,7 +413,7 @@ fn run_steps(
                         (Some(memo), Some(reads)) => {
                             let f =
                                 step_frame(p, r, &lookup, Some(m), &policy_steps, &member_steps);
-                            memo.value(si, reads, &f, || f.eval(&step.expr, None))
+                            memo.member_value(si, reads, &f, || f.eval(&step.expr, None))
                         }
                         _ => run(
                             Some(m),

@@ -79,17 +79,24 @@ pub enum CensusError {
     Header(Vec<RowError>),
 }
 
-/// `cell.trim()`: a cell that starts and ends with a visible ASCII character (nearly every
-/// census cell) is returned without looking further.
+/// `cell.trim()`: a cell that starts and ends with a visible character (nearly every census
+/// cell) is returned without looking further. Visible here is printable ASCII, or a
+/// character from U+4000 up (a CJK name): no white space lies there, and in UTF-8 such a
+/// character starts with a byte from `E4` up.
 #[inline]
 pub fn trim(cell: &str) -> &str {
-    let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
     let b = cell.as_bytes();
-    if visible(b.first()) && visible(b.last()) {
-        cell
-    } else {
-        cell.trim()
-    }
+    let starts = b
+        .first()
+        .is_some_and(|&c| (b'!'..=b'~').contains(&c) || c >= 0xE4);
+    // The last character: one visible ASCII byte, or three or four bytes led by `E4` and up.
+    let ends = match b {
+        [.., c] if (b'!'..=b'~').contains(c) => true,
+        [.., lead, _, _] if (0xE4..0xF0).contains(lead) => true,
+        [.., lead, _, _, _] if *lead >= 0xF0 => true,
+        _ => false,
+    };
+    if starts && ends { cell } else { cell.trim() }
 }
 
 /// `cell.trim().is_empty()`: a cell that starts with a visible ASCII character is not blank.
@@ -782,6 +789,25 @@ mod tests {
         ] {
             assert_eq!(trim(cell), cell.trim(), "{cell:?}");
             assert_eq!(is_blank(cell), cell.trim().is_empty(), "{cell:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Around the fast path's edges: white space up to U+3000, the characters either
+        /// side of U+4000, CJK, four-byte characters and ASCII.
+        #[test]
+        fn trim_is_that_of_str_for_any_cell(chars in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(vec![' ', '\t', '\u{85}', '\u{a0}', '\u{1680}',
+                    '\u{2000}', '\u{202f}', '\u{3000}', '\u{3fff}', '\u{4000}', '张',
+                    '\u{ffff}', '😀', 'a', '~', '\u{7f}']),
+                proptest::prelude::any::<char>(),
+            ],
+            0..6,
+        )) {
+            let cell: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(trim(&cell), cell.trim());
+            proptest::prop_assert_eq!(is_blank(&cell), cell.trim().is_empty());
         }
     }
 

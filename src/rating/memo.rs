@@ -80,6 +80,36 @@ pub struct StepMemo {
     small: Vec<Vec<Option<Value>>>,
     /// Values kept in `small`.
     small_len: usize,
+    /// The request being rated, counted from 1 ([`StepMemo::for_request`]).
+    request: u64,
+    /// Member formulas reading one member input and values of the request: by formula, the
+    /// request it was readied for ([`StepMemo::begin`]), with the member input and the row
+    /// of `rows` for the request's values.
+    current: Vec<(u64, Option<(Ref, usize)>)>,
+    /// Rows by formula and the values of the request it read ([`Key`] of those alone).
+    row_of: FxHashMap<Key, usize>,
+    /// Each row: the member values met (their [`small`] slots) with the formula's value.
+    rows: Vec<Vec<(u8, Value)>>,
+}
+
+/// Most member values a row keeps (the member inputs of such formulas are a class, an age).
+const ROW_VALUES: usize = 32;
+
+/// Most rows kept at once.
+const MAX_ROWS: usize = 4096;
+
+/// Whether a reference has one value for the whole request (not a member's, nor a policy
+/// year's).
+fn request_wide(r: Ref) -> bool {
+    matches!(
+        r,
+        Ref::Policy(_)
+            | Ref::Term(_)
+            | Ref::PolicyStep(_)
+            | Ref::Members
+            | Ref::TermMonths
+            | Ref::TermYears
+    )
 }
 
 /// Slots of a formula's row in [`StepMemo::small`]: whole numbers 0 to 253, then `false`
@@ -125,15 +155,122 @@ impl StepMemo {
         self.len() == 0
     }
 
-    /// Forgets the values of another product.
-    pub(super) fn for_product(&mut self, p: &Product) {
+    /// Starts a request of product `p`: forgets the values of another product, and what
+    /// [`StepMemo::begin`] readied for the last request.
+    pub(super) fn for_request(&mut self, p: &Product) {
+        self.request += 1;
         let at = p as *const Product as usize;
         if self.product != at {
             self.values.clear();
             self.small.clear();
             self.small_len = 0;
+            self.row_of.clear();
+            self.rows.clear();
+            self.current.clear();
             self.product = at;
         }
+    }
+
+    /// Readies member formula `step`, reading `reads`, for the members of the current
+    /// request. When it reads one member input and, besides, values the same for every
+    /// member (the request's inputs and terms, policy steps, the number of members, the
+    /// term), those values pick a row kept across requests, and each member's value is then
+    /// looked up in the row by the member input alone ([`StepMemo::member_value`]).
+    pub(super) fn begin<L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized>(
+        &mut self,
+        step: usize,
+        reads: &[Ref],
+        frame: &Frame<'_, L, I, S>,
+    ) {
+        // A formula of one reference has its row in `small`, or its key is that one value.
+        if reads.len() < 2 {
+            return;
+        }
+        if self.current.len() <= step {
+            self.current.resize(step + 1, (0, None));
+        }
+        self.current[step] = (self.request, None);
+        let (Ok(step_no), true, true) = (
+            u16::try_from(step),
+            reads.len() <= MAX_READS,
+            reads.iter().any(|r| request_wide(*r)),
+        ) else {
+            return;
+        };
+        let mut member = None;
+        let mut key = Key {
+            step: step_no,
+            n: 0,
+            reads: [0; MAX_READS],
+        };
+        for r in reads {
+            match r {
+                Ref::Member(_) if member.is_none_or(|m| m == *r) => member = Some(*r),
+                r if request_wide(*r) => match frame.value_of(*r) {
+                    Ok(v) => {
+                        key.reads[key.n as usize] = code(&v);
+                        key.n += 1;
+                    }
+                    // Evaluation reports what cannot be read, for each member.
+                    Err(_) => return,
+                },
+                _ => return,
+            }
+        }
+        let Some(member) = member else {
+            return;
+        };
+        let row = match self.row_of.get(&key) {
+            Some(&row) => row,
+            None => {
+                if self.rows.len() >= MAX_ROWS {
+                    // Rows readied for this request are no longer valid either.
+                    self.row_of.clear();
+                    self.rows.clear();
+                    self.current.fill((0, None));
+                }
+                self.rows.push(Vec::new());
+                self.row_of.insert(key, self.rows.len() - 1);
+                self.rows.len() - 1
+            }
+        };
+        self.current[step] = (self.request, Some((member, row)));
+    }
+
+    /// [`StepMemo::value`] for the frame's member, looked up by the member input alone when
+    /// [`StepMemo::begin`] readied the formula for this request.
+    #[inline]
+    pub(super) fn member_value<L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized>(
+        &mut self,
+        step: usize,
+        reads: &[Ref],
+        frame: &Frame<'_, L, I, S>,
+        eval: impl FnOnce() -> Result<Value, EvalError>,
+    ) -> Result<Value, EvalError> {
+        if reads.len() < 2 {
+            return self.value(step, reads, frame, eval);
+        }
+        let at = match self.current.get(step) {
+            Some(&(request, Some((member, row)))) if request == self.request => frame
+                .value_of(member)
+                .ok()
+                .as_ref()
+                .and_then(small)
+                .map(|slot| (row, slot as u8)),
+            _ => None,
+        };
+        if let Some((row, slot)) = at
+            && let Some((_, v)) = self.rows[row].iter().find(|(s, _)| *s == slot)
+        {
+            return Ok(*v);
+        }
+        let v = self.value(step, reads, frame, eval)?;
+        if let Some((row, slot)) = at
+            && self.rows[row].len() < ROW_VALUES
+        {
+            self.rows[row].push((slot, v));
+        }
+        Ok(v)
     }
 
     /// The value of formula `step` for the frame's member (or the policy, at policy scope):

@@ -405,12 +405,24 @@ impl InstalmentPlan {
                 });
             }
         }
-        let total = money::sum(
-            self.unit,
-            instalments.iter().map(|i| i.amount),
-            "schedule total",
-        )?;
-        let fees_total = money::sum(self.unit, instalments.iter().map(|i| i.fee), "fees total")?;
+        // The amounts all have the minor unit's places, so their sum is that of their units
+        // (summed as decimals when it does not fit one).
+        let units = parts.iter().try_fold(0i128, |t, p| t.checked_add(p.1));
+        let total = match units
+            .and_then(|u| u.checked_mul(i128::from(years)))
+            .and_then(|u| self.unit.amount_of_units(u).ok())
+        {
+            Some(t) => t,
+            None => money::sum(
+                self.unit,
+                instalments.iter().map(|i| i.amount),
+                "schedule total",
+            )?,
+        };
+        let fees_total = match self.spec.fee {
+            None => self.unit.zero(),
+            Some(_) => money::sum(self.unit, instalments.iter().map(|i| i.fee), "fees total")?,
+        };
         Ok(Schedule {
             total,
             instalments,

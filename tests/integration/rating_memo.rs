@@ -335,3 +335,47 @@ fn policy_rules_remembered_across_requests_decline_as_each_request_alone_does() 
     }
     assert_eq!(declined, 4);
 }
+
+/// More sets of request values than the memo keeps rows for: GA-SME with any sum insured
+/// from 1,000 to 10,000,000 in steps of 1,000, and 4,200 of them, each a row of the premium
+/// step. The rows start again when full, and every request still gets the values of rating
+/// it alone.
+#[test]
+fn rows_of_request_values_past_the_most_kept_start_again() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("memo-rows");
+    for file in ["calendars/cn-2024-2026.yaml", "census/ga-sme-ten.csv"] {
+        let to = dir.join(file);
+        std::fs::create_dir_all(to.parent().expect("a folder")).expect("folder");
+        std::fs::copy(PathBuf::from("products").join(file), to).expect("copied");
+    }
+    let text = std::fs::read_to_string("products/ga-sme-2024.yaml").expect("GA-SME");
+    let options =
+        "sum_insured: {options: [100000, 200000, 300000, 500000, 1000000], default: 500000}";
+    assert!(text.contains(options));
+    let text = text.replace(
+        options,
+        "sum_insured: {min: 1000, max: 10000000, step: 1000, default: 500000}",
+    );
+    std::fs::write(dir.join("ga-sme.yaml"), text).expect("product written");
+    let (products, diags) = load_paths(&[dir], &LoadOptions::default());
+    assert!(!diags.has_errors(), "{:?}", diags.into_vec());
+    let ga = ga_sme(&products);
+    let mut memo = StepMemo::new();
+    for i in 1..=4_200u32 {
+        let r = request_of(
+            ga,
+            &format!("  add: {{sum_insured: {}}}\n", 1000 * i),
+            true,
+            3,
+        );
+        let fast = eligibility_and_rate_with_memo(ga, &r, &mut memo)
+            .expect("rates")
+            .expect("not declined");
+        let each = rate(ga, &r, true).expect("rates with a worksheet");
+        assert_same(&format!("sum insured {}", 1000 * i), &fast, &each);
+        if i == 4_200 {
+            // Classes 1, 2 and 1 of a group of three: 1.0, 1.5 and 1.0 per 1,000, × 1.10.
+            assert_eq!(fast.coverage_premiums[0].to_string(), "16170.00");
+        }
+    }
+}
