@@ -99,12 +99,13 @@ pub fn trim(cell: &str) -> &str {
     if starts && ends { cell } else { cell.trim() }
 }
 
-/// `cell.trim().is_empty()`: a cell that starts with a visible ASCII character is not blank.
+/// `cell.trim().is_empty()`: a cell that starts with a visible character is not blank.
 #[inline]
 pub fn is_blank(cell: &str) -> bool {
     match cell.as_bytes().first() {
         None => true,
-        Some(b) if (b'!'..=b'~').contains(b) => false,
+        // Printable ASCII, or a character from U+4000 up (see `trim`).
+        Some(b) if (b'!'..=b'~').contains(b) || *b >= 0xE4 => false,
         Some(_) => cell.trim().is_empty(),
     }
 }
