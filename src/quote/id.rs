@@ -129,8 +129,25 @@ pub(crate) fn show_into(out: &mut Vec<u8>, words: &crate::formula::Interner, v: 
 }
 
 /// Appends `{:?}` of a party. Names and ids of plain ASCII and common CJK characters, which
-/// `Debug` writes as they are, skip the general escaping (a Unicode table walk per character).
+/// `Debug` writes as they are, skip the general escaping (a Unicode table walk per character)
+/// and are written with the text around them in a few pieces.
 fn debug_party(out: &mut Vec<u8>, party: &crate::request::Party) {
+    let name = party.name.as_bytes();
+    let id = party.id.as_deref().map(str::as_bytes);
+    if plain_for_debug(name) && id.is_none_or(plain_for_debug) {
+        out.reserve(name.len() + id.map_or(0, <[u8]>::len) + 40);
+        out.extend_from_slice(b"Party { name: \"");
+        out.extend_from_slice(name);
+        match id {
+            Some(id) => {
+                out.extend_from_slice(b"\", id: Some(\"");
+                out.extend_from_slice(id);
+                out.extend_from_slice(b"\") }");
+            }
+            None => out.extend_from_slice(b"\", id: None }"),
+        }
+        return;
+    }
     out.extend_from_slice(b"Party { name: ");
     debug_str(out, &party.name);
     out.extend_from_slice(b", id: ");
@@ -162,9 +179,7 @@ fn debug_str(out: &mut Vec<u8>, s: &str) {
 /// `E4 B8 80` to `E9 BF AF`). Checked on the bytes, without decoding characters; printable
 /// ASCII alone (an id, a code) in one pass without branches.
 fn plain_for_debug(b: &[u8]) -> bool {
-    if b.iter().fold(true, |ok, &c| {
-        ok & (b' '..=b'~').contains(&c) & (c != b'"') & (c != b'\\')
-    }) {
+    if plain_ascii(b) {
         return true;
     }
     let mut i = 0;
@@ -190,6 +205,33 @@ fn plain_for_debug(b: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// Whether every byte is printable ASCII other than `"` and `\\`. Eight bytes are looked at
+/// a time: a byte below 0x20 makes `x - 0x20` borrow into its top bit, a byte equal to `c`
+/// makes `x ^ c` zero, and a byte from 0x7F up has its top bit set, or gets it when 1 is
+/// added to its low seven bits.
+fn plain_ascii(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & TOPS;
+    let bad = |x: u64| {
+        let control = x.wrapping_sub(ONES * 0x20) & !x & TOPS;
+        let high = (x | ((x & !TOPS) + ONES)) & TOPS;
+        control | high | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
+    };
+    let mut words = b.chunks_exact(8);
+    let mut found = 0;
+    for w in &mut words {
+        found |= bad(u64::from_le_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]));
+    }
+    found == 0
+        && words
+            .remainder()
+            .iter()
+            .all(|&c| (b' '..=b'~').contains(&c) && c != b'"' && c != b'\\')
 }
 
 #[cfg(test)]
@@ -243,6 +285,21 @@ mod tests {
             let mut out = Vec::new();
             debug_str(&mut out, &s);
             proptest::prop_assert_eq!(out, format!("{s:?}").into_bytes());
+        }
+    }
+
+    proptest::proptest! {
+        /// Eight bytes at a time finds what looking at each byte finds, for any bytes.
+        #[test]
+        fn plain_ascii_is_bytewise(b in proptest::collection::vec(
+            proptest::prop_oneof![
+                20 => 0x20u8..0x7f,
+                1 => proptest::prelude::any::<u8>(),
+            ],
+            0..40,
+        )) {
+            let each = b.iter().all(|&c| (b' '..=b'~').contains(&c) && c != b'"' && c != b'\\');
+            proptest::prop_assert_eq!(plain_ascii(&b), each);
         }
     }
 
