@@ -6,6 +6,9 @@
 //!
 //! Invariant: the result has no character that [`is_unsafe`] refuses, and text without such
 //! characters is returned as it is (borrowed).
+//!
+//! Also [`quote_free`]: whether bytes need no escaping between quotes, the fast path of the
+//! JSON writer and of the quote id's `Debug` text.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -70,6 +73,38 @@ fn sgr_len(text: &str) -> Option<usize> {
     (body.as_bytes().get(n) == Some(&b'm')).then_some(2 + n + 1)
 }
 
+/// Whether no byte of `bytes` is below 0x20, `"` or `\\`, and, with `ascii`, none is 0x7F or
+/// above: text written between quotes as it is (by JSON, and, with `ascii`, by `Debug`).
+/// Eight bytes are looked at a time: a byte below 0x20 makes `x - 0x20` borrow into its top
+/// bit, a byte equal to `c` makes `x ^ c` zero, and a byte from 0x7F up has its top bit set,
+/// or gets it when 1 is added to its low seven bits.
+pub fn quote_free(bytes: &[u8], ascii: bool) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & TOPS;
+    let high = if ascii { TOPS } else { 0 };
+    let bad = |x: u64| {
+        let control = x.wrapping_sub(ONES * 0x20) & !x & TOPS;
+        control
+            | ((x | ((x & !TOPS) + ONES)) & high)
+            | zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut found = 0;
+    for w in &mut words {
+        found |= bad(u64::from_le_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]));
+    }
+    // The last bytes, one at a time (a copy into a padded word would call `memcpy`).
+    found == 0
+        && words
+            .remainder()
+            .iter()
+            .all(|&b| b >= 0x20 && b != b'"' && b != b'\\' && !(ascii && b >= 0x7F))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +124,25 @@ mod tests {
             printable_styled("\u{1b}[1mTotal\u{1b}[0m \u{1b}[2J\u{1b}]0;x\u{7}"),
             "\u{1b}[1mTotal\u{1b}[0m \\u{1b}[2J\\u{1b}]0;x\\u{7}"
         );
+    }
+
+    proptest::proptest! {
+        /// Eight bytes at a time finds what looking at each byte finds, for any bytes,
+        /// mostly printable ones.
+        #[test]
+        fn quote_free_is_bytewise(b in proptest::collection::vec(
+            proptest::prop_oneof![
+                20 => 0x20u8..0x7f,
+                1 => proptest::prelude::any::<u8>(),
+            ],
+            0..40,
+        )) {
+            for ascii in [false, true] {
+                let each = b.iter().all(|&c| {
+                    c >= 0x20 && c != b'"' && c != b'\\' && !(ascii && c >= 0x7f)
+                });
+                proptest::prop_assert_eq!(quote_free(&b, ascii), each, "{}", ascii);
+            }
+        }
     }
 }

@@ -26,29 +26,9 @@ pub(super) fn string(buf: &mut Vec<u8>, s: &str) {
 }
 
 /// Whether `serde_json` writes the bytes as they are: no control character, `"` or backslash
-/// (DEL it writes as it is). Eight bytes are looked at a time: a byte below 0x20 makes
-/// `x - 0x20` borrow into its top bit, and a byte equal to `c` makes `x ^ c` zero.
+/// (DEL it writes as it is).
 fn plain(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const TOPS: u64 = 0x8080_8080_8080_8080;
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & TOPS;
-    let bad = |x: u64| {
-        let control = x.wrapping_sub(ONES * 0x20) & !x & TOPS;
-        control | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
-    };
-    let mut words = bytes.chunks_exact(8);
-    let mut found = 0;
-    for w in &mut words {
-        found |= bad(u64::from_le_bytes([
-            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-        ]));
-    }
-    // The last bytes, one at a time (a copy into a padded word would call `memcpy`).
-    found == 0
-        && words
-            .remainder()
-            .iter()
-            .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+    crate::text::quote_free(bytes, false)
 }
 
 /// What cannot be written as `serde_json` writes it.

@@ -159,7 +159,7 @@ pub(super) fn push_int(buf: &mut Vec<u8>, n: u128) {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
 
     use crate::product::load::{LoadOptions, load_paths};
     use crate::quote::{Outcome, QuoteOptions, quote, quote_members_apart};
@@ -170,20 +170,7 @@ mod tests {
     fn members_written_apart_give_the_bytes_of_the_full_quote() {
         let (products, _) = load_paths(&[PathBuf::from("products")], &LoadOptions::default());
         let mut checked = 0;
-        for (code, file) in [
-            ("GA-SME", "examples/ga-sme.yaml"),
-            ("GSM-SME", "examples/gsm-sme.yaml"),
-            ("SP-ACC", "examples/sp-acc.yaml"),
-            ("GIG-MED", "examples/gig-med.yaml"),
-            ("BO-ANN", "examples/bo-ann.yaml"),
-            ("PA-FLEX", "examples/pa-flex.yaml"),
-            ("EC-SME", "examples/ec-sme.yaml"),
-        ] {
-            let path = Path::new(file);
-            let rf = crate::request::RequestFile::read(path).unwrap();
-            let header = rf.header().unwrap();
-            let p = crate::request::pick(&products, code, &header, path).unwrap();
-            let mut req = crate::request::check_with_census(p, &rf.node, path, None, None).unwrap();
+        for (p, file, mut req) in crate::request::examples(&products) {
             for variant in 0..2 {
                 if variant == 1 {
                     for (i, m) in req.members.iter_mut().enumerate() {

@@ -109,6 +109,32 @@ pub fn load(product: &Product, path: &Path, census: Option<&Path>) -> Result<Req
     check_with_census(product, &file.node, path, census, None)
 }
 
+/// The example request of each shipped product (`examples/`), checked against it, with its
+/// file: for tests that go over them all. Run from the package folder.
+#[cfg(test)]
+pub(crate) fn examples(products: &[Product]) -> Vec<(&Product, &'static str, Request)> {
+    [
+        ("GA-SME", "examples/ga-sme.yaml"),
+        ("GSM-SME", "examples/gsm-sme.yaml"),
+        ("SP-ACC", "examples/sp-acc.yaml"),
+        ("GIG-MED", "examples/gig-med.yaml"),
+        ("BO-ANN", "examples/bo-ann.yaml"),
+        ("PA-FLEX", "examples/pa-flex.yaml"),
+        ("EC-SME", "examples/ec-sme.yaml"),
+    ]
+    .into_iter()
+    .map(|(code, file)| {
+        let path = Path::new(file);
+        let rf = RequestFile::read(path).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        let header = rf.header().unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        let p = pick(products, code, &header, path).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        let r = check_with_census(p, &rf.node, path, None, None)
+            .unwrap_or_else(|e| panic!("{file}: {:?}", e.into_vec()));
+        (p, file, r)
+    })
+    .collect()
+}
+
 /// Checks a parsed request read from `path`, reading the census it names or `census`, which
 /// overrides it, with the one census reader ([`crate::census::read_members`]; `encoding`
 /// forces the census's encoding). A census named in the request resolves under the request's
