@@ -658,7 +658,10 @@ fn documents_the_product_does_not_list_are_refused() {
 /// `render` of example `example` (quoted with its policy options when it has them) as
 /// `document` in `lang` and `format`: the exit status, the document and the diagnostics.
 fn rendered(example: &str, document: &str, lang: &str, format: &str) -> (i32, String, String) {
-    let dir = crate::quote::tempdir(&format!("docmodel-look-{example}-{document}-{lang}"));
+    // Tests running at once may render the same document: each call has its own folder.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = crate::quote::tempdir(&format!("docmodel-look-{example}-{document}-{lang}-{call}"));
     let q = dir.join("q.json");
     let code = example.to_uppercase();
     let request = format!("examples/{example}.yaml");
