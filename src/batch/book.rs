@@ -109,11 +109,11 @@ fn member_rows(
     group: Option<&str>,
     id: &str,
 ) -> Result<(), QuoteError> {
-    let m = &mut out.main;
-    let mut kinds = KindBytes::new(rated);
     if r.members.is_empty() {
         return Ok(());
     }
+    let m = &mut out.main;
+    let mut kinds = KindBytes::new(rated);
     // Every row starts with the record, the group and the quote id: written once, copied.
     let lead_at = m.len();
     lead(m, record, group);

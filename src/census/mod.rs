@@ -86,12 +86,10 @@ pub enum CensusError {
 #[inline]
 pub fn trim(cell: &str) -> &str {
     let b = cell.as_bytes();
-    let starts = b
-        .first()
-        .is_some_and(|&c| (b'!'..=b'~').contains(&c) || c >= 0xE4);
+    let starts = b.first().is_some_and(|&c| starts_visible(c));
     // The last character: one visible ASCII byte, or three or four bytes led by `E4` and up.
     let ends = match b {
-        [.., c] if (b'!'..=b'~').contains(c) => true,
+        [.., c] if c.is_ascii_graphic() => true,
         [.., lead, _, _] if (0xE4..0xF0).contains(lead) => true,
         [.., lead, _, _, _] if *lead >= 0xF0 => true,
         _ => false,
@@ -104,10 +102,16 @@ pub fn trim(cell: &str) -> &str {
 pub fn is_blank(cell: &str) -> bool {
     match cell.as_bytes().first() {
         None => true,
-        // Printable ASCII, or a character from U+4000 up (see `trim`).
-        Some(b) if (b'!'..=b'~').contains(b) || *b >= 0xE4 => false,
+        Some(&b) if starts_visible(b) => false,
         Some(_) => cell.trim().is_empty(),
     }
+}
+
+/// Whether a character starting with byte `b` is visible (see [`trim`]): printable ASCII, or
+/// a character from U+4000 up.
+#[inline]
+fn starts_visible(b: u8) -> bool {
+    b.is_ascii_graphic() || b >= 0xE4
 }
 
 /// One row: its row number, its cells (decoded and untrimmed) and where each cell starts

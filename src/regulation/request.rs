@@ -76,14 +76,9 @@ fn declines_by(baseline: &Baseline, p: &Product, r: &Request) -> Vec<Failure> {
                     continue;
                 };
                 let (lo, hi) = (Decimal::from(*min), Decimal::from(*max));
-                let outside = |c: &Decimal| match i64::try_from(c.mantissa()) {
-                    // A class is a whole number: compared as one.
-                    Ok(n) if c.scale() == 0 => n < i64::from(*min) || n > i64::from(*max),
-                    _ => *c < lo || *c > hi,
-                };
                 for (i, m) in r.members.iter().enumerate() {
                     if let Some(Value::Num(c)) = m.inputs.get(slot)
-                        && outside(c)
+                        && (*c < lo || *c > hi)
                     {
                         out.push(failure(rule, Some(i), r));
                     }
