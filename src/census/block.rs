@@ -28,6 +28,17 @@ impl Cells for csv::StringRecord {
     }
 }
 
+/// The high bit of each byte of `word` that is below `,` (and not above 127): where a cell or
+/// a plain line may end (`,` `\n`), or a line is not plain (`"` `\r`). The few other bytes
+/// marked (a space, say) are told apart by the caller. Exact for every byte: each byte's
+/// subtraction starts from at least 128, so it never borrows from the next, and leaves the
+/// high bit clear just for a byte below `-`.
+fn low_marks(word: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const BELOW: u64 = 0x2D2D_2D2D_2D2D_2D2D;
+    !((word | HIGH) - BELOW) & !word & HIGH
+}
+
 /// Rows read one after another into one buffer.
 #[derive(Clone, Debug, Default)]
 pub struct RowBlock {
@@ -72,14 +83,14 @@ impl<'a> RowRef<'a> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
-    /// The row's text: for a row pushed whole ([`RowBlock::push_split`]), its line.
+    /// The row's text: for a row pushed whole ([`RowBlock::push_line`]), its line.
     pub fn text(&self) -> &'a str {
         let end = self.cells.last().map_or(self.from, |c| c.1);
         self.text.get(self.from..end).unwrap_or_default()
     }
 
     /// Where cell `i` starts in the row's text: for a row pushed whole
-    /// ([`RowBlock::push_split`]), its byte offset in the line.
+    /// ([`RowBlock::push_line`]), its byte offset in the line.
     pub fn start(&self, i: usize) -> Option<usize> {
         self.cells.get(i).map(|c| c.0 - self.from)
     }
@@ -169,39 +180,61 @@ impl RowBlock {
         self.end_row(row);
     }
 
-    /// Appends the row of `line`, its cells the runs between commas. Nothing is added, and
-    /// `false` returned, when it has more than `most_cells` cells or a cell longer than
-    /// `longest` bytes.
-    pub fn push_split(
+    /// Appends the row of the line `text` starts with, its cells the runs between commas;
+    /// returns the line's length (its `\n` left out). Nothing is added, and `None` returned,
+    /// when `text` holds no `\n`, when the line has a `"` or a `\r` (it is not plain: read
+    /// it the general way), more than `most_cells` cells or a cell longer than `longest`
+    /// bytes.
+    pub fn push_line(
         &mut self,
         row: usize,
-        line: &str,
+        text: &str,
         most_cells: usize,
         longest: usize,
-    ) -> bool {
+    ) -> Option<usize> {
         let (base, first) = (self.text.len(), self.cells.len());
+        let bytes = text.as_bytes();
         let mut start = 0;
-        let fits = |start: usize, end: usize, cells: &Vec<(usize, usize)>| {
-            end - start <= longest && cells.len() - first < most_cells
-        };
-        for (i, b) in line.bytes().enumerate() {
-            if b == b',' {
-                if !fits(start, i, &self.cells) {
-                    self.cells.truncate(first);
-                    return false;
+        let mut at = 0;
+        'scan: while at < bytes.len() {
+            // Eight bytes at a time; past the end, bytes no mark is set for.
+            let word = match bytes.get(at..at + 8) {
+                Some(w) => u64::from_le_bytes(w.try_into().unwrap_or([0xFF; 8])),
+                None => {
+                    let mut w = [0xFFu8; 8];
+                    w[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+                    u64::from_le_bytes(w)
+                }
+            };
+            let mut marks = low_marks(word);
+            while marks != 0 {
+                let i = at + marks.trailing_zeros() as usize / 8;
+                marks &= marks - 1;
+                let b = bytes[i];
+                if b != b',' && b != b'\n' {
+                    if b == b'"' || b == b'\r' {
+                        break 'scan;
+                    }
+                    continue;
+                }
+                if i - start > longest || self.cells.len() - first >= most_cells {
+                    break 'scan;
                 }
                 self.cells.push((base + start, base + i));
                 start = i + 1;
+                if b == b'\n' {
+                    let Some(line) = text.get(..i) else {
+                        break 'scan;
+                    };
+                    self.text.push_str(line);
+                    self.end_row(row);
+                    return Some(i);
+                }
             }
+            at += 8;
         }
-        if !fits(start, line.len(), &self.cells) {
-            self.cells.truncate(first);
-            return false;
-        }
-        self.cells.push((base + start, base + line.len()));
-        self.text.push_str(line);
-        self.end_row(row);
-        true
+        self.cells.truncate(first);
+        None
     }
 
     /// Keeps the first `rows` rows.
@@ -229,6 +262,24 @@ impl RowBlock {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn marks_are_the_bytes_below_a_dash(
+            bytes in proptest::array::uniform8(proptest::prop_oneof![
+                proptest::prelude::any::<u8>(),
+                proptest::sample::select(vec![0u8, b',', b'-', b'\n', 0x7F, 0x80, 0xAC, 0xAD, 0xFF]),
+            ])
+        ) {
+            let mut want = 0u64;
+            for (i, b) in bytes.iter().enumerate() {
+                if *b < b'-' {
+                    want |= 0x80 << (8 * i);
+                }
+            }
+            proptest::prop_assert_eq!(low_marks(u64::from_le_bytes(bytes)), want);
+        }
+    }
+
     fn cells(b: &RowBlock) -> Vec<(usize, Vec<String>)> {
         (0..b.len())
             .map(|i| {
@@ -244,10 +295,13 @@ mod tests {
         b.push_joined(2, "a张伟c", &[1, 7, 8]);
         b.push_cells(3, ["", "x"]);
         b.push_cells(5, []);
-        assert!(b.push_split(6, "1,2", 2, 1));
-        // Over the limits: nothing is added.
-        assert!(!b.push_split(7, "a,b,c", 2, 9));
-        assert!(!b.push_split(7, "abc,d", 9, 2));
+        assert_eq!(b.push_line(6, "1,2\n3", 2, 1), Some(3));
+        // Over the limits, or not a plain line: nothing is added.
+        assert_eq!(b.push_line(7, "a,b,c\n", 2, 9), None);
+        assert_eq!(b.push_line(7, "abc,d\n", 9, 2), None);
+        assert_eq!(b.push_line(7, "a,\"b\"\n", 9, 9), None);
+        assert_eq!(b.push_line(7, "a,b\r\n", 9, 9), None);
+        assert_eq!(b.push_line(7, "a,b", 9, 9), None);
         assert_eq!((b.row(3).start(1), b.row(0).start(1)), (Some(2), Some(1)));
         let want = |rows: &[(usize, &[&str])]| -> Vec<(usize, Vec<String>)> {
             rows.iter()

@@ -128,6 +128,12 @@ pub struct RecordReader<R> {
     buf: Box<[u8]>,
     start: usize,
     end: usize,
+    /// The bytes of `buf` from `text_at` on that were checked as UTF-8, up to the first that
+    /// is not (or the end of the buffer, less a character cut there): plain lines are read
+    /// from here as text, checked once per buffer rather than once per line. Emptied
+    /// whenever `buf` is filled again.
+    text: String,
+    text_at: usize,
     /// Offset in the file of `buf[start]`.
     offset: u64,
     line: usize,
@@ -161,6 +167,8 @@ impl<R: Read + Seek> RecordReader<R> {
             buf: vec![0u8; size].into_boxed_slice(),
             start: 0,
             end: 0,
+            text: String::new(),
+            text_at: 0,
             offset,
             line: 1,
             column: 1,
@@ -184,6 +192,7 @@ impl<R: Read + Seek> RecordReader<R> {
             };
             self.start = 0;
             self.end = n;
+            self.text.clear();
             if n == 0 {
                 return Ok(None);
             }
@@ -231,6 +240,7 @@ impl<R: Read + Seek> RecordReader<R> {
         self.inner.seek(SeekFrom::Start(offset))?;
         self.start = 0;
         self.end = 0;
+        self.text.clear();
         self.offset = offset;
         self.line = line;
         self.column = 1;
@@ -250,32 +260,38 @@ impl<R: Read + Seek> RecordReader<R> {
         }
     }
 
-    /// The next record when it is a plain line: whole in the buffer, ending in `\n`, with no
-    /// quote and no `\r` (its fields are then the runs between its commas). Gives where the
-    /// line starts and its bytes without the line break, and consumes nothing but the empty
-    /// lines before it: [`RecordReader::consume_line`] takes the line, or [`RecordReader::read`]
-    /// reads the record the general way. `None` for any other record, and at the end.
-    pub fn plain_line(&mut self) -> std::io::Result<Option<(Pos, &[u8])>> {
+    /// Where the next record starts, and the text from there to the end of what the buffer
+    /// holds of UTF-8 text: the caller finds whether a plain line is there (whole, ending in
+    /// `\n`, with no quote and no `\r`, so that its fields are the runs between its commas)
+    /// and takes it with [`RecordReader::consume_line`], or reads the record the general way
+    /// with [`RecordReader::read`]. Consumes nothing but the empty lines before the record.
+    /// `None` at the end, and where the next bytes are not UTF-8.
+    pub fn plain_text(&mut self) -> std::io::Result<Option<(Pos, &str)>> {
         if !self.skip_empty_lines()? {
             return Ok(None);
         }
-        let avail = &self.buf[self.start..self.end];
-        let Some(len) = memchr::memchr(b'\n', avail) else {
-            return Ok(None);
-        };
-        let line = &avail[..len];
-        if memchr::memchr2(b'"', b'\r', line).is_some() {
-            return Ok(None);
+        if self.start < self.text_at || self.start >= self.text_at + self.text.len() {
+            // Check the rest of the buffer at once (many bytes at a time), up to its first
+            // byte that is not UTF-8.
+            self.text.clear();
+            self.text_at = self.start;
+            let avail = &self.buf[self.start..self.end];
+            let valid = match simdutf8::compat::from_utf8(avail) {
+                Ok(text) => text,
+                Err(e) => simdutf8::basic::from_utf8(&avail[..e.valid_up_to()]).unwrap_or(""),
+            };
+            self.text.push_str(valid);
         }
         let at = Pos {
             offset: self.offset,
             line: self.line,
             column: self.column,
         };
-        Ok(Some((at, line)))
+        Ok(self.text.get(self.start - self.text_at..).map(|t| (at, t)))
     }
 
-    /// Consumes the plain line of `len` bytes [`RecordReader::plain_line`] gave, and its `\n`.
+    /// Consumes a plain line of `len` bytes at the start of the text
+    /// [`RecordReader::plain_text`] gave, and its `\n`.
     pub fn consume_line(&mut self, len: usize) {
         self.start += len + 1;
         self.offset += len as u64 + 1;
