@@ -211,7 +211,8 @@ impl RowBlock {
                 let i = at + marks.trailing_zeros() as usize / 8;
                 marks &= marks - 1;
                 let b = bytes[i];
-                if b != b',' && b != b'\n' {
+                let comma = b == b',';
+                if !comma && b != b'\n' {
                     if b == b'"' || b == b'\r' {
                         break 'scan;
                     }
@@ -222,7 +223,7 @@ impl RowBlock {
                 }
                 self.cells.push((base + start, base + i));
                 start = i + 1;
-                if b == b'\n' {
+                if !comma {
                     let Some(line) = text.get(..i) else {
                         break 'scan;
                     };
