@@ -49,6 +49,7 @@ fn bench(bencher: divan::Bencher, per: Per, product: &str, request: &str) {
         explain: false,
         threads: Some(1),
         encoding: None,
+        assume_utf8: false,
     };
     let mut out: Vec<u8> = Vec::with_capacity(16 << 20);
     bencher.bench_local(|| {

@@ -59,11 +59,20 @@ pub(super) fn open_census(
     ),
     BatchError,
 > {
-    let reader = CensusReader::open(&opts.input, opts.encoding, crate::census::MAX_CENSUS_BYTES)
-        .map_err(|e| match e {
-            crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
-            e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
-        })?;
+    let limit = crate::census::MAX_CENSUS_BYTES;
+    let opened = match opts.encoding {
+        None if opts.assume_utf8 => CensusReader::open_as_utf8(&opts.input, limit),
+        forced => CensusReader::open(&opts.input, forced, limit),
+    };
+    let reader = opened.map_err(|e| match e {
+        crate::census::CensusError::File(crate::fsio::FsError::Read { source, .. })
+            if crate::census::is_not_utf8(&source) =>
+        {
+            BatchError::NotUtf8
+        }
+        crate::census::CensusError::File(e) => BatchError::Usage(e.to_string()),
+        e => BatchError::Invalid(crate::census::census_error_diagnostics(&opts.input, e)),
+    })?;
     let extra: Vec<&str> = opts
         .group_column
         .iter()
@@ -153,7 +162,13 @@ pub(super) fn run_census(
             let mut chunk = spare.unwrap_or_default();
             let more = chunker
                 .fill(&mut chunk, chunk_records, chunk_members, || ctx.stopped())
-                .map_err(|e| BatchError::Usage(format!("cannot read {}: {e}", input.display())))?;
+                .map_err(|e| {
+                    if crate::census::is_not_utf8(&e) {
+                        BatchError::NotUtf8
+                    } else {
+                        BatchError::Usage(format!("cannot read {}: {e}", input.display()))
+                    }
+                })?;
             Ok(more.then(|| (chunk, chunker.offset())))
         };
     pipeline(ctx, outputs, produce, &one)

@@ -140,6 +140,12 @@ pub struct BatchOptions {
     pub threads: Option<usize>,
     /// For a census: its encoding, found from its bytes when `None`.
     pub encoding: Option<Encoding>,
+    /// For a census without `encoding`: read it as UTF-8 at once, without first looking at
+    /// the whole file; a census that turns out not to be UTF-8 throughout stops the run with
+    /// [`BatchError::NotUtf8`] (the caller throws its output away and runs again without
+    /// this, so that the encoding is found from the whole file). For a caller that can start
+    /// its output again.
+    pub assume_utf8: bool,
 }
 
 /// Counts of a finished batch.
@@ -190,6 +196,9 @@ pub enum BatchError {
     Interrupted { signal: i32, records: u64 },
     /// The output could not be committed.
     Output(crate::fsio::FsError),
+    /// A census read with [`BatchOptions::assume_utf8`] is not UTF-8 throughout: the output
+    /// written so far is to be thrown away, and the run made again without it.
+    NotUtf8,
 }
 
 impl From<std::io::Error> for BatchError {

@@ -5,7 +5,10 @@
 //!   UTF-8 when every line is UTF-8, or when more of its lines with non-ASCII text are UTF-8
 //!   than are not (the others are then row errors); otherwise GBK, as Excel saves in China.
 //!   `--encoding` forces one. A cell whose bytes are not text in the file's encoding is an
-//!   error naming its row, column and byte offset: bytes are never replaced.
+//!   error naming its row, column and byte offset: bytes are never replaced. A reader opened
+//!   with [`CensusReader::open_as_utf8`] skips the look at the whole file: it reads UTF-8 and
+//!   stops with an error [`is_not_utf8`] tells at the first row that is not (the caller
+//!   then starts again with the encoding found the usual way).
 //! - **Syntax** ([`records`]): CRLF, LF and CR number rows alike; quoted cells; an unclosed
 //!   quote is an error at the row where it opened, and the rows after it are still read;
 //!   cells over 64 KiB are errors.
@@ -139,6 +142,8 @@ pub struct CensusReader<R> {
     plain: bool,
     /// Whether rows carry where each cell starts ([`CensusRow::starts`]).
     positions: bool,
+    /// Read as UTF-8 without a look at the whole file ([`CensusReader::open_as_utf8`]).
+    assumed: bool,
 }
 
 /// Largest census file read (bytes).
@@ -166,6 +171,53 @@ impl CensusReader<BufReader<File>> {
     }
 }
 
+impl CensusReader<BufReader<File>> {
+    /// Opens a census file as [`CensusReader::open`] does, but reads it as UTF-8 without
+    /// first looking at the whole file: the first row whose bytes are not UTF-8 (or a header
+    /// that is not) gives an I/O error that [`is_not_utf8`] tells, and the rows read until
+    /// then may have to be read again with the encoding [`CensusReader::open`] finds. For a
+    /// caller that can start its output again; a file with a byte order mark is UTF-8 as
+    /// usual.
+    pub fn open_as_utf8(path: &Path, limit: u64) -> Result<Self, CensusError> {
+        let (file, _) = crate::fsio::open_input(path, limit).map_err(CensusError::File)?;
+        let io = |source| {
+            CensusError::File(crate::fsio::FsError::Read {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        CensusReader::with_encoding(BufReader::with_capacity(1 << 16, file), None, true).map_err(
+            |e| match e {
+                Opened::Io(e) => io(e),
+                Opened::Census(c) => c,
+            },
+        )
+    }
+}
+
+/// The error of a reader opened with [`CensusReader::open_as_utf8`] at bytes that are not
+/// UTF-8.
+#[derive(Debug)]
+struct NotUtf8;
+
+impl std::fmt::Display for NotUtf8 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the census is not UTF-8 throughout; its encoding is to be found first")
+    }
+}
+
+impl std::error::Error for NotUtf8 {}
+
+/// Whether `e` is the stop of a reader opened with [`CensusReader::open_as_utf8`] at bytes
+/// that are not UTF-8.
+pub fn is_not_utf8(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<NotUtf8>())
+}
+
+fn not_utf8() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, NotUtf8)
+}
+
 /// What opening a census from a reader can fail with.
 pub enum Opened {
     Io(std::io::Error),
@@ -180,7 +232,17 @@ impl From<std::io::Error> for Opened {
 
 impl<R: Read + Seek> CensusReader<R> {
     /// Reads a census from `inner` (see [`CensusReader::open`]).
-    pub fn new(mut inner: R, forced: Option<Encoding>) -> Result<CensusReader<R>, Opened> {
+    pub fn new(inner: R, forced: Option<Encoding>) -> Result<CensusReader<R>, Opened> {
+        CensusReader::with_encoding(inner, forced, false)
+    }
+
+    /// [`CensusReader::new`]; without `forced`, reads UTF-8 when `assume`
+    /// ([`CensusReader::open_as_utf8`]), else finds the encoding first.
+    fn with_encoding(
+        mut inner: R,
+        forced: Option<Encoding>,
+        assume: bool,
+    ) -> Result<CensusReader<R>, Opened> {
         let mut head = [0u8; 3];
         let mut got = 0;
         while got < 3 {
@@ -191,9 +253,10 @@ impl<R: Read + Seek> CensusReader<R> {
             got += n;
         }
         let bom = head[..got] == [0xEF, 0xBB, 0xBF];
+        let assumed = forced.is_none() && !bom && assume;
         let encoding = match forced {
             Some(e) => e,
-            None if bom => Encoding::Utf8,
+            None if bom || assume => Encoding::Utf8,
             None => {
                 inner.seek(SeekFrom::Start(0))?;
                 detect(&mut inner)?
@@ -210,6 +273,7 @@ impl<R: Read + Seek> CensusReader<R> {
             plain_at: None,
             plain: true,
             positions: true,
+            assumed,
         };
         (r.header, r.header_starts) = r.read_header()?;
         Ok(r)
@@ -369,6 +433,7 @@ impl<R: Read + Seek> CensusReader<R> {
             let bytes = raw.field(i);
             match decode(self.encoding, bytes) {
                 Ok(text) => cells.push(text),
+                Err(_) if self.assumed => return Err(not_utf8()),
                 Err(bad) => {
                     let pos = raw.pos(i);
                     return Ok(Some(Err(RowError {

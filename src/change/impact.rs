@@ -395,6 +395,8 @@ impl From<BatchError> for ImpactError {
             BatchError::Io(e) => ImpactError::Io(e),
             BatchError::Interrupted { .. } => ImpactError::Usage("interrupted".into()),
             BatchError::Output(e) => ImpactError::Usage(e.to_string()),
+            // Impact runs find the encoding first (no `assume_utf8`).
+            BatchError::NotUtf8 => ImpactError::Usage("the census is not UTF-8".into()),
         }
     }
 }

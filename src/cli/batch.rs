@@ -111,41 +111,59 @@ pub(super) fn batch_cmd(
             b.set_position(bytes);
         }
     };
-    // The quote file, like the output, appears only when the whole run succeeds.
-    let mut quotes = match outputs.quotes {
-        None => None,
-        Some(q) => match fsio::AtomicOutput::create(q, &inputs) {
-            Ok(w) => Some(std::io::BufWriter::with_capacity(1 << 20, w)),
-            Err(e) => return fail(format, super::exit::of_fs_error(&e), e, out, err),
-        },
-    };
-    let mut run = |main: &mut (dyn Write + Send)| {
-        let to = coverwright::batch::Outputs {
-            format: written,
-            main,
-            quotes: quotes.as_mut().map(|q| q as &mut (dyn Write + Send)),
+    // A census written to files is read as UTF-8 at once; one that turns out not to be
+    // UTF-8 throughout is read again from the start, its encoding found first, into new
+    // temporary files (the first ones are removed, and nothing was committed).
+    let census_to_files = !to_stdout && opts.encoding.is_none();
+    let first = census_to_files.then(|| BatchOptions {
+        assume_utf8: true,
+        ..opts.clone()
+    });
+    let attempt = |opts: &BatchOptions| -> Result<Result<Summary, BatchError>, ExitCodeOf> {
+        // The quote file, like the output, appears only when the whole run succeeds.
+        let mut quotes = match outputs.quotes {
+            None => None,
+            Some(q) => match fsio::AtomicOutput::create(q, &inputs) {
+                Ok(w) => Some(std::io::BufWriter::with_capacity(1 << 20, w)),
+                Err(e) => return Err(ExitCodeOf(e)),
+            },
         };
-        coverwright::batch::run_to(&products, opts, to, Some(&tick), &stop)
-    };
-    let r = if to_stdout {
-        // `-` writes the lines to standard output as they are made.
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
-        run(&mut w).and_then(|s| w.flush().map(|()| s).map_err(BatchError::Io))
-    } else {
-        // The output appears only when the whole run succeeds.
-        let mut w = match fsio::AtomicOutput::create(output, &inputs) {
-            Ok(w) => w,
-            Err(e) => return fail(format, super::exit::of_fs_error(&e), e, out, err),
+        let mut run = |main: &mut (dyn Write + Send)| {
+            let to = coverwright::batch::Outputs {
+                format: written,
+                main,
+                quotes: quotes.as_mut().map(|q| q as &mut (dyn Write + Send)),
+            };
+            coverwright::batch::run_to(&products, opts, to, Some(&tick), &stop)
         };
-        run(&mut w).and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
+        let r = if to_stdout {
+            // `-` writes the lines to standard output as they are made.
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+            run(&mut w).and_then(|s| w.flush().map(|()| s).map_err(BatchError::Io))
+        } else {
+            // The output appears only when the whole run succeeds.
+            let mut w = match fsio::AtomicOutput::create(output, &inputs) {
+                Ok(w) => w,
+                Err(e) => return Err(ExitCodeOf(e)),
+            };
+            run(&mut w).and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
+        };
+        Ok(match (r, quotes) {
+            (Ok(s), Some(q)) => q
+                .into_inner()
+                .map_err(|e| BatchError::Io(e.into_error()))
+                .and_then(|w| w.commit().map_err(BatchError::Output))
+                .map(|()| s),
+            (r, _) => r,
+        })
     };
-    let r = match (r, quotes) {
-        (Ok(s), Some(q)) => q
-            .into_inner()
-            .map_err(|e| BatchError::Io(e.into_error()))
-            .and_then(|w| w.commit().map_err(BatchError::Output))
-            .map(|()| s),
-        (r, _) => r,
+    let r = match first.as_ref().map(attempt) {
+        Some(Ok(Err(BatchError::NotUtf8))) | None => attempt(opts),
+        Some(r) => r,
+    };
+    let r = match r {
+        Ok(r) => r,
+        Err(ExitCodeOf(e)) => return fail(format, super::exit::of_fs_error(&e), e, out, err),
     };
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -155,6 +173,9 @@ pub(super) fn batch_cmd(
     }
     outcome(r, (output, format), out, err)
 }
+
+/// An output that could not be created, and so the exit code of the run.
+struct ExitCodeOf(fsio::FsError);
 
 /// The summary or error of a run, and its exit code.
 fn outcome(
@@ -196,6 +217,14 @@ fn outcome(
             fail(format, ExitCode::Io, m, out, err)
         }
         Err(BatchError::Output(e)) => fail(format, ExitCode::Io, e, out, err),
+        // Only a run that assumed UTF-8 stops so, and it is run again without.
+        Err(BatchError::NotUtf8) => fail(
+            format,
+            ExitCode::Invalid,
+            "the census is not UTF-8 throughout",
+            out,
+            err,
+        ),
         Err(BatchError::Interrupted { signal, records }) => {
             let (name, code) = if signal == signal_hook::consts::SIGINT {
                 ("SIGINT", ExitCode::Sigint)

@@ -358,6 +358,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
                     explain,
                     threads: threads.map(|n| n as usize),
                     encoding,
+                    assume_utf8: false,
                 },
                 &batch::Outputs {
                     main: &output,

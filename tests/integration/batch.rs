@@ -389,6 +389,77 @@ fn gbk_census_batches_like_utf8() {
     );
 }
 
+/// A census read as UTF-8 at once that turns out to be GBK past its first chunks is read
+/// again from the start, its encoding found: the outputs are those of `--encoding gbk`, and
+/// no temporary file of the first reading is left.
+#[test]
+fn a_gbk_census_found_late_is_read_again_and_leaves_no_scratch_file() {
+    let dir = tempdir("batch-gbk-late");
+    let mut text = String::from("company,name,id,age,gender,occupation_class,social_insurance\n");
+    // Three chunks of records before the GBK row.
+    for i in 0..30000 {
+        text.push_str(&format!(
+            "C{:05},Li Wei,1101011990{i:08},35,male,1,true\n",
+            i / 5
+        ));
+    }
+    text.push_str("C99999,张伟,110101199001011234,40,female,2,false\n");
+    text.push_str("C99999,Li Na,110101199001011235,41,female,2,false\n");
+    text.push_str("C99999,Wang Fang,110101199001011236,42,female,2,false\n");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let census = dir.join("late.csv");
+    std::fs::write(&census, &gbk).unwrap();
+    let go = |tag: &str, extra: &[&str]| {
+        let out = dir.join(format!("{tag}.csv"));
+        let quotes = dir.join(format!("{tag}-quotes.csv"));
+        let mut argv = vec![
+            "batch",
+            "--product",
+            "GA-SME",
+            "--input",
+            census.to_str().unwrap(),
+            "--request",
+            "examples/ga-sme.yaml",
+            "--group-column",
+            "company",
+            "--plan",
+            "monthly",
+            "--format",
+            "csv",
+            "--output",
+            out.to_str().unwrap(),
+            "--quotes-output",
+            quotes.to_str().unwrap(),
+        ];
+        argv.extend_from_slice(extra);
+        let (code, _, err) = run(&argv);
+        assert_eq!(code, 0, "{err}");
+        (std::fs::read(out).unwrap(), std::fs::read(quotes).unwrap())
+    };
+    let found = go("found", &[]);
+    let forced = go("forced", &["--encoding", "gbk"]);
+    assert!(found == forced, "the census read again gives other bytes");
+    let members = String::from_utf8(found.0).unwrap();
+    assert_eq!(members.lines().count(), 30004);
+    let zhang = members.lines().nth(30001).unwrap();
+    assert!(zhang.contains(",1,张伟,110101199001011234,"), "{zhang}");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "forced-quotes.csv",
+            "forced.csv",
+            "found-quotes.csv",
+            "found.csv",
+            "late.csv"
+        ]
+    );
+}
+
 #[test]
 fn a_census_needs_its_request_and_a_known_group_column() {
     let dir = tempdir("batch-usage");

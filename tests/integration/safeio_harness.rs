@@ -134,6 +134,7 @@ fn batch_opts() -> &'static BatchOptions {
         explain: false,
         threads: Some(1),
         encoding: None,
+        assume_utf8: false,
     })
 }
 
