@@ -248,7 +248,17 @@ fn plain_wide(amount: Decimal, buf: &mut [u8; PLAIN_BYTES]) -> &[u8] {
         n += piece.len();
     };
     if amount.is_zero() {
-        put(amount.to_string().as_bytes());
+        // `0`, and `scale` zeros after the point, with the sign `Display` writes.
+        if amount.is_sign_negative() {
+            put(b"-");
+        }
+        put(b"0");
+        if amount.scale() > 0 {
+            put(b".");
+            for _ in 0..amount.scale() {
+                put(b"0");
+            }
+        }
         return &buf[..n];
     }
     let mut digit_buf = [0u8; 40];

@@ -328,19 +328,23 @@ fn run_steps(
     r: &Request,
     explain: bool,
     mut memo: Option<&mut StepMemo>,
+    spare: &mut memo::Spare,
 ) -> Result<StepValues, RatingError> {
     let lookup = ProductLookup(p);
     let n = r.members.len();
     let nsteps = p.steps.len();
-    let mut policy_steps = vec![Value::Num(Decimal::ZERO); nsteps];
-    let mut member_steps = Grid::new(n, nsteps, Value::Num(Decimal::ZERO));
+    let zero = Value::Num(Decimal::ZERO);
+    let mut policy_steps = std::mem::take(&mut spare.policy_steps);
+    policy_steps.clear();
+    policy_steps.resize(nsteps, zero);
+    let mut member_steps = Grid::new_in(std::mem::take(&mut spare.member_steps), n, nsteps, zero);
     let mut worklines = Vec::new();
     let round_steps = p.rounding.level == RoundingLevel::Step;
     // Members whose member steps are those of an earlier member (no worksheet to record).
     let same = if explain {
         None
     } else {
-        same_members(p, &r.members)
+        same_members(p, &r.members, spare)
     };
 
     for (si, step) in p.steps.iter().enumerate() {
@@ -477,14 +481,15 @@ fn step_frame<'a>(
 /// given an earlier member's step values gets the very values its own evaluation would give;
 /// the earlier member was evaluated first at every step, so a failure is reported for the
 /// same member as without this.
-fn same_members(p: &Product, members: &[Member]) -> Option<Vec<usize>> {
+fn same_members(p: &Product, members: &[Member], spare: &mut memo::Spare) -> Option<Vec<usize>> {
     let n = members.len();
     if n < 2 {
         return None;
     }
     let picked = p.member_step_inputs.as_deref()?;
     let k = picked.len();
-    let mut keys: Vec<Option<u128>> = Vec::with_capacity(n * k);
+    let keys = &mut spare.keys;
+    keys.clear();
     for m in members {
         keys.extend(picked.iter().map(|&i| m.inputs.get(i).map(memo::code)));
     }
@@ -492,8 +497,10 @@ fn same_members(p: &Product, members: &[Member]) -> Option<Vec<usize>> {
     // A group's members fall in a few kinds: a look through the kinds seen so far is quicker
     // than hashing, up to a few dozen kinds.
     const SCAN: usize = 32;
-    let mut kinds: Vec<usize> = Vec::with_capacity(SCAN.min(n));
-    let mut first = Vec::with_capacity(n);
+    let kinds = &mut spare.firsts;
+    kinds.clear();
+    let mut first = std::mem::take(&mut spare.kinds);
+    first.clear();
     for m in 0..n {
         match kinds.iter().find(|&&e| key(e) == key(m)) {
             Some(&e) => first.push(e),
@@ -504,7 +511,7 @@ fn same_members(p: &Product, members: &[Member]) -> Option<Vec<usize>> {
             None => {
                 let mut map: rustc_hash::FxHashMap<&[Option<u128>], usize> =
                     rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default());
-                for &e in &kinds {
+                for &e in kinds.iter() {
                     map.insert(key(e), e);
                 }
                 first.extend((m..n).map(|m| *map.entry(key(m)).or_insert(m)));
@@ -554,9 +561,15 @@ fn rate_with(
     p: &Product,
     r: &Request,
     explain: bool,
-    memo: Option<&mut StepMemo>,
+    mut memo: Option<&mut StepMemo>,
 ) -> Result<Rated, RatingError> {
-    let (policy_steps, member_steps, worklines, kinds) = run_steps(p, r, explain, memo)?;
+    // The memory of the last rating the memo took back, when there is a memo.
+    let mut spare = memo
+        .as_deref_mut()
+        .map(|m| std::mem::take(&mut m.spare))
+        .unwrap_or_default();
+    let (policy_steps, member_steps, worklines, kinds) =
+        run_steps(p, r, explain, memo.as_deref_mut(), &mut spare)?;
     let n = r.members.len();
     let short_period_factor = short_period(p, r)?;
     let scale = |x: Decimal, step: &str, member: Option<usize>| -> Result<Decimal, RatingError> {
@@ -571,9 +584,13 @@ fn rate_with(
     };
 
     let ncov = p.coverages.len();
-    let mut annual = Grid::new(n, ncov, Decimal::ZERO);
-    let mut member_premiums = Grid::new(n, ncov, Decimal::ZERO);
-    let mut coverage_premiums = vec![Decimal::ZERO; ncov];
+    let zero = Decimal::ZERO;
+    let mut annual = Grid::new_in(std::mem::take(&mut spare.annual), n, ncov, zero);
+    let mut member_premiums =
+        Grid::new_in(std::mem::take(&mut spare.member_premiums), n, ncov, zero);
+    let mut coverage_premiums = std::mem::take(&mut spare.coverage_premiums);
+    coverage_premiums.clear();
+    coverage_premiums.resize(ncov, zero);
     let member_level = matches!(
         p.rounding.level,
         RoundingLevel::Member | RoundingLevel::Step
@@ -652,6 +669,10 @@ fn rate_with(
         let top_up = min - total;
         minimum_adjustment = Some((big, top_up));
         total = min;
+    }
+    // The working vectors stay with the memo; the rest comes back with `recycle`.
+    if let Some(m) = memo {
+        m.spare = spare;
     }
     Ok(Rated {
         policy_steps,

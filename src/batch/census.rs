@@ -363,7 +363,11 @@ fn book_record(
     let result = match rated {
         Ok(Ok(rated)) => {
             let dates = &mut kept.dates;
-            super::book::write_quoted(out, dates, p, req, &rated, c.qopts, record, group)
+            let written =
+                super::book::write_quoted(out, dates, p, req, &rated, c.qopts, record, group);
+            // Its memory serves the next record's rating.
+            kept.memo.recycle(rated);
+            written
         }
         Ok(Err(failures)) => {
             csv_out::declined(out, record, group, &failures);

@@ -24,6 +24,18 @@ impl<T: Copy> Grid<T> {
         }
     }
 
+    /// [`Grid::new`] in the memory of `cells` (its values dropped): see [`Grid::into_cells`].
+    pub fn new_in(mut cells: Vec<T>, rows: usize, cols: usize, fill: T) -> Grid<T> {
+        cells.clear();
+        cells.resize(rows * cols, fill);
+        Grid { rows, cols, cells }
+    }
+
+    /// The grid's values row after row, and their memory for another grid.
+    pub fn into_cells(self) -> Vec<T> {
+        self.cells
+    }
+
     fn span(&self, r: usize) -> std::ops::Range<usize> {
         r * self.cols..(r + 1) * self.cols
     }

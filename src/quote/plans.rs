@@ -33,7 +33,7 @@ pub fn payment_options_with(
     mut dates: Option<&mut schedule::DueDates>,
 ) -> Result<Vec<PaymentOption>, QuoteError> {
     let wanted = opts.plan.as_ref().or(r.plan.as_ref());
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(if wanted.is_some() { 1 } else { p.plans.len() });
     for plan in &p.plans {
         if wanted.is_some_and(|w| *w != plan.code) {
             continue;

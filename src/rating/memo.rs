@@ -17,6 +17,7 @@
 //! one product (it forgets everything when used with another) and at most
 //! [`StepMemo::MAX_ENTRIES`] values (it starts again when full), so memory stays bounded.
 
+use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use crate::formula::{EvalError, Frame, Lookup, Ref, Rows, Value};
@@ -90,6 +91,37 @@ pub struct StepMemo {
     row_of: FxHashMap<Key, usize>,
     /// Each row: the member values met (their [`small`] slots) with the formula's value.
     rows: Vec<Vec<(u8, Value)>>,
+    /// The memory of the last rating given back ([`StepMemo::recycle`]), for the next.
+    pub(super) spare: Spare,
+}
+
+/// The memory of a rating's vectors, emptied, for the next rating on the thread.
+#[derive(Default)]
+pub(super) struct Spare {
+    pub policy_steps: Vec<Value>,
+    pub member_steps: Vec<Value>,
+    pub annual: Vec<Decimal>,
+    pub member_premiums: Vec<Decimal>,
+    pub coverage_premiums: Vec<Decimal>,
+    pub kinds: Vec<usize>,
+    /// [`same_members`](super::same_members)' working vectors.
+    pub keys: Vec<Option<u128>>,
+    pub firsts: Vec<usize>,
+}
+
+impl StepMemo {
+    /// Takes back the memory of a rating made with this memo, for the next one.
+    pub fn recycle(&mut self, rated: super::Rated) {
+        let s = &mut self.spare;
+        s.policy_steps = rated.policy_steps;
+        s.member_steps = rated.member_steps.into_cells();
+        s.annual = rated.annual.into_cells();
+        s.member_premiums = rated.member_premiums.into_cells();
+        s.coverage_premiums = rated.coverage_premiums;
+        if let Some(k) = rated.kinds {
+            s.kinds = k;
+        }
+    }
 }
 
 /// Most member values a row keeps (the member inputs of such formulas are a class, an age).
