@@ -75,14 +75,34 @@ pub(super) fn write_quoted(
             "the cover end date is out of range".into(),
         ));
     }
-    let options =
-        match crate::quote::payment_options_with(p, r, rated, gross_total, opts, Some(dates)) {
-            Ok(o) => o,
-            Err(e) => {
-                out.main.truncate(start);
-                return Err(e);
-            }
-        };
+    // The asked instalment plan's figures, without listing its instalments; any other
+    // choice from the options made whole.
+    let options;
+    let chosen = match crate::quote::asked_plan_summary(p, r, gross_total, opts, Some(dates)) {
+        Some(Ok(chosen)) => Some(chosen),
+        Some(Err(e)) => {
+            out.main.truncate(start);
+            return Err(e);
+        }
+        None => {
+            options = match crate::quote::payment_options_with(
+                p,
+                r,
+                rated,
+                gross_total,
+                opts,
+                Some(dates),
+            ) {
+                Ok(o) => o,
+                Err(e) => {
+                    out.main.truncate(start);
+                    return Err(e);
+                }
+            };
+            let plan = opts.plan.as_deref().or(r.plan.as_deref());
+            super::csv_out::chosen_plan(&options, plan)
+        }
+    };
     let b = &mut out.quotes;
     lead(b, record, group);
     cell(b, &id);
@@ -93,8 +113,7 @@ pub(super) fn write_quoted(
         push_money(b, amount);
     }
     b.push(b',');
-    let plan = opts.plan.as_deref().or(r.plan.as_deref());
-    super::csv_out::plan_cells(b, &options, plan);
+    super::csv_out::plan_cells(b, chosen);
     b.push(b'\n');
     Ok(())
 }

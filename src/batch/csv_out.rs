@@ -12,6 +12,7 @@
 //! (same strings, same rounding); a cell holding a comma, a quote or a line break is quoted as
 //! RFC 4180 says; every record gives exactly one row in the quote file.
 
+use crate::schedule::ScheduleSummary;
 use std::io::Write;
 
 use crate::product::Product;
@@ -132,26 +133,21 @@ pub fn quoted(
     );
     let (vat, other) = charge_sums(q);
     let _ = write!(b, "{vat},{other},");
-    plan_cells(b, &q.payment_options, plan);
+    plan_cells(b, chosen_plan(&q.payment_options, plan));
     b.push(b'\n');
 }
 
 /// The cells of the chosen plan: `plan` when the quote has it, else the first plan with a
 /// schedule; its instalments, first instalment, total and fees; then the (empty) reason.
-pub(super) fn plan_cells(b: &mut Vec<u8>, options: &[PaymentOption], plan: Option<&str>) {
-    let option = options
-        .iter()
-        .find(|o| plan.is_some_and(|p| p == o.code))
-        .or_else(|| options.iter().find(|o| o.schedule.is_some()));
-    match option {
-        Some(o) => {
-            cell(b, &o.code);
-            match &o.schedule {
+pub(super) fn plan_cells(b: &mut Vec<u8>, chosen: Option<(&str, Option<ScheduleSummary>)>) {
+    match chosen {
+        Some((code, schedule)) => {
+            cell(b, code);
+            match schedule {
                 Some(s) => {
-                    let first = s.instalments.first().map(|i| i.amount).unwrap_or_default();
                     b.push(b',');
-                    super::members_json::push_int(b, s.instalments.len() as u128);
-                    for amount in [first, s.total, s.fees_total] {
+                    super::members_json::push_int(b, s.instalments as u128);
+                    for amount in [s.first, s.total, s.fees_total] {
                         b.push(b',');
                         push_money(b, amount);
                     }
@@ -162,6 +158,19 @@ pub(super) fn plan_cells(b: &mut Vec<u8>, options: &[PaymentOption], plan: Optio
         }
         None => b.extend_from_slice(b",,,,,"),
     }
+}
+
+/// The option whose plan the quote row shows: the asked plan, else the first with a schedule;
+/// its code and what its schedule comes to.
+pub(super) fn chosen_plan<'o>(
+    options: &'o [PaymentOption],
+    plan: Option<&str>,
+) -> Option<(&'o str, Option<ScheduleSummary>)> {
+    options
+        .iter()
+        .find(|o| plan.is_some_and(|p| p == o.code))
+        .or_else(|| options.iter().find(|o| o.schedule.is_some()))
+        .map(|o| (o.code.as_str(), o.schedule.as_ref().map(|s| s.summary())))
 }
 
 /// VAT and the other charges (stamp duty, fees) of a quote, as money strings.

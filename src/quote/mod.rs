@@ -35,7 +35,7 @@ mod text;
 pub use id::quote_id;
 pub(crate) use id::show_into;
 pub use model::*;
-pub use plans::{payment_options, payment_options_with};
+pub use plans::{asked_plan_summary, payment_options, payment_options_with};
 pub use read::{QuoteFileError, read_quote_file};
 pub use text::{decline_text, display_width, table, table_aligned, to_text, to_text_styled};
 

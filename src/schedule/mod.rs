@@ -46,5 +46,5 @@ pub use money::{MinorUnit, Rounding};
 pub use plan::Instalment;
 pub use plan::{
     DownPayment, DueDates, InstalmentFee, InstalmentPlan, PaymentMode, PlanSpec, Pricing,
-    RemainderRule, Schedule, ScheduleRequest,
+    RemainderRule, Schedule, ScheduleRequest, ScheduleSummary,
 };

@@ -221,6 +221,17 @@ pub struct Instalment {
     pub grace_end: NaiveDate,
 }
 
+/// What a schedule comes to without its list of instalments: their number, the first one's
+/// amount, and the totals ([`InstalmentPlan::summary_with`], [`Schedule::summary`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleSummary {
+    pub instalments: usize,
+    /// The first instalment's amount (zero without instalments).
+    pub first: Decimal,
+    pub total: Decimal,
+    pub fees_total: Decimal,
+}
+
 /// A payment schedule. `total` is the sum of the instalment amounts (fees excluded);
 /// `fees_total` is the sum of the fees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -355,12 +366,12 @@ impl InstalmentPlan {
 
     /// [`InstalmentPlan::schedule`], taking the due dates already laid out from `dates` and
     /// keeping the new ones there (a batch lays out the dates of a start day once).
-    pub fn schedule_with(
+    /// The years a schedule runs and one year's instalments (`(offset within the year,
+    /// units)`), with the checks of the request.
+    fn year_parts(
         &self,
         request: &ScheduleRequest,
-        calendar: Option<&HolidayCalendar>,
-        mut dates: Option<&mut DueDates>,
-    ) -> Result<Schedule, ScheduleError> {
+    ) -> Result<(u32, Vec<(usize, i128)>), ScheduleError> {
         let spec = &self.spec;
         if request.premium <= Decimal::ZERO {
             return Err(ScheduleError::input(
@@ -382,8 +393,66 @@ impl InstalmentPlan {
         let year_total = self.year_premium(request.premium)?;
         let year_units = self.unit.to_units(year_total)?;
         let parts = self.split_year(year_units)?;
-        let parts = merge_small(parts, self.minimum_units()?);
+        Ok((years, merge_small(parts, self.minimum_units()?)))
+    }
 
+    /// What [`InstalmentPlan::schedule_with`] comes to ([`Schedule::summary`]), with the same
+    /// checks and errors, without listing the instalments: every due date is still laid out
+    /// (one may fall outside the calendar), but of the amounts only the first is made, when
+    /// the plan charges no fee.
+    pub fn summary_with(
+        &self,
+        request: &ScheduleRequest,
+        calendar: Option<&HolidayCalendar>,
+        mut dates: Option<&mut DueDates>,
+    ) -> Result<ScheduleSummary, ScheduleError> {
+        if self.spec.fee.is_some() {
+            return self
+                .schedule_with(request, calendar, dates)
+                .map(|s| s.summary());
+        }
+        let (years, parts) = self.year_parts(request)?;
+        let per_year = self.spec.mode.per_year();
+        for year in 0..years {
+            for &(offset, _) in &parts {
+                let index = year * per_year + offset as u32;
+                match dates.as_deref_mut() {
+                    Some(d) => d.get(self, calendar, request.start, index)?,
+                    None => self.due(calendar, request.start, index)?,
+                };
+            }
+        }
+        // The amounts are the minor units of parts of a year's premium, which fit.
+        let first = match parts.first() {
+            Some(&(_, units)) => self.unit.amount_of_units(units)?,
+            None => Decimal::ZERO,
+        };
+        let units = parts.iter().try_fold(0i128, |t, p| t.checked_add(p.1));
+        match units
+            .and_then(|u| u.checked_mul(i128::from(years)))
+            .and_then(|u| self.unit.amount_of_units(u).ok())
+        {
+            Some(total) => Ok(ScheduleSummary {
+                instalments: parts.len() * years as usize,
+                first,
+                total,
+                fees_total: self.unit.zero(),
+            }),
+            // The total summed as decimals, as the schedule does.
+            None => self
+                .schedule_with(request, calendar, dates)
+                .map(|s| s.summary()),
+        }
+    }
+
+    pub fn schedule_with(
+        &self,
+        request: &ScheduleRequest,
+        calendar: Option<&HolidayCalendar>,
+        mut dates: Option<&mut DueDates>,
+    ) -> Result<Schedule, ScheduleError> {
+        let spec = &self.spec;
+        let (years, parts) = self.year_parts(request)?;
         let per_year = spec.mode.per_year();
         let mut instalments = Vec::with_capacity(parts.len() * years as usize);
         for year in 0..years {
@@ -590,6 +659,20 @@ fn merge_small(parts: Vec<i128>, minimum: Option<i128>) -> Vec<(usize, i128)> {
 }
 
 impl Schedule {
+    /// The number of instalments, the first one's amount and the totals.
+    pub fn summary(&self) -> ScheduleSummary {
+        ScheduleSummary {
+            instalments: self.instalments.len(),
+            first: self
+                .instalments
+                .first()
+                .map(|i| i.amount)
+                .unwrap_or_default(),
+            total: self.total,
+            fees_total: self.fees_total,
+        }
+    }
+
     /// A table for a terminal: number, due date, amount, fee, grace end, and a total line.
     pub fn to_text(&self) -> String {
         let mut rows = vec![vec![
