@@ -136,6 +136,16 @@ pub fn round(amount: Decimal, places: u32, mode: RoundingMode) -> Option<Decimal
     }
 }
 
+/// `d` against the whole number `n`: as whole numbers when `d` is one with no places (a class,
+/// an age, a bound), several times quicker than comparing decimals; else as decimals.
+#[inline]
+pub fn cmp_whole(d: Decimal, n: i64) -> std::cmp::Ordering {
+    match i64::try_from(d.mantissa()) {
+        Ok(m) if d.scale() == 0 => m.cmp(&n),
+        _ => d.cmp(&Decimal::from(n)),
+    }
+}
+
 /// What `amount.round_dp_with_strategy(places, strategy)` gives, with the two midpoint
 /// strategies computed on the mantissa as a 128-bit integer (in 64 bits when it fits), several
 /// times faster than rust_decimal's digit loops. Other strategies, and zero, go to
@@ -636,6 +646,18 @@ mod tests {
             let mid = if mid_zero { 0 } else { mid };
             let d = Decimal::from_parts(lo, mid, hi, negative, scale);
             rounds_as_rust_decimal(d, places, even)?;
+        }
+
+        /// A whole-number comparison is the decimals' comparison.
+        #[test]
+        fn cmp_whole_is_the_decimal_comparison(
+            lo: u32, hi in proptest::sample::select(vec![0u32, 0, 1, u32::MAX]),
+            small: bool, negative: bool, scale in proptest::sample::select(vec![0u32, 0, 1, 2, 28]),
+            n in proptest::prop_oneof![-10i64..10, proptest::prelude::any::<i64>()],
+        ) {
+            let lo = if small { lo % 12 } else { lo };
+            let d = Decimal::from_parts(lo, 0, hi, negative, scale);
+            proptest::prop_assert_eq!(cmp_whole(d, n), d.cmp(&Decimal::from(n)));
         }
 
         /// The plain form is `Display`'s, for any value, scale and sign.

@@ -257,8 +257,8 @@ fn fast_coerce(ty: &FieldType, cell: &str, words: &crate::formula::Interner) -> 
                 return None;
             }
             let n = b.iter().fold(0i64, |n, c| n * 10 + i64::from(c - b'0'));
-            if min.is_some_and(|m| compare(n, m).is_lt())
-                || max.is_some_and(|m| compare(n, m).is_gt())
+            if min.is_some_and(|m| crate::money::cmp_whole(m, n).is_gt())
+                || max.is_some_and(|m| crate::money::cmp_whole(m, n).is_lt())
             {
                 return None;
             }
@@ -275,14 +275,6 @@ fn fast_coerce(ty: &FieldType, cell: &str, words: &crate::formula::Interner) -> 
             .iter()
             .find(|v| words.word(**v) == cell)
             .map(|v| Value::Text(*v)),
-    }
-}
-
-/// `n` against a bound: as whole numbers when the bound is one (most are), else as decimals.
-fn compare(n: i64, bound: Decimal) -> std::cmp::Ordering {
-    match i64::try_from(bound.mantissa()) {
-        Ok(b) if bound.scale() == 0 => n.cmp(&b),
-        _ => Decimal::from(n).cmp(&bound),
     }
 }
 

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use super::product::{applies, member_slot, policy_slot};
 use super::{Baseline, DECLINE_PREFIX, Limit, Rule, folder_of, for_folder};
 use crate::formula::Value;
+use crate::money::cmp_whole;
 use crate::product::{PlanMode, Product};
 use crate::rating::Failure;
 use crate::request::Request;
@@ -75,10 +76,10 @@ fn declines_by(baseline: &Baseline, p: &Product, r: &Request) -> Vec<Failure> {
                 let Some(slot) = member_slot(p, input) else {
                     continue;
                 };
-                let (lo, hi) = (Decimal::from(*min), Decimal::from(*max));
+                let (lo, hi) = (i64::from(*min), i64::from(*max));
                 for (i, m) in r.members.iter().enumerate() {
                     if let Some(Value::Num(c)) = m.inputs.get(slot)
-                        && (*c < lo || *c > hi)
+                        && (cmp_whole(*c, lo).is_lt() || cmp_whole(*c, hi).is_gt())
                     {
                         out.push(failure(rule, Some(i), r));
                     }
