@@ -364,8 +364,6 @@ impl InstalmentPlan {
         self.schedule_with(request, calendar, None)
     }
 
-    /// [`InstalmentPlan::schedule`], taking the due dates already laid out from `dates` and
-    /// keeping the new ones there (a batch lays out the dates of a start day once).
     /// The years a schedule runs and one year's instalments (`(offset within the year,
     /// units)`), with the checks of the request.
     fn year_parts(
@@ -445,6 +443,8 @@ impl InstalmentPlan {
         }
     }
 
+    /// [`InstalmentPlan::schedule`], taking the due dates already laid out from `dates` and
+    /// keeping the new ones there (a batch lays out the dates of a start day once).
     pub fn schedule_with(
         &self,
         request: &ScheduleRequest,
