@@ -497,7 +497,8 @@ fn same_members(p: &Product, members: &[Member], spare: &mut memo::Spare) -> Opt
     // A group's members fall in a few kinds: a look through the kinds seen so far is quicker
     // than hashing, up to a few dozen kinds.
     const SCAN: usize = 32;
-    let kinds = &mut spare.firsts;
+    // The first member of each kind seen so far, and each member's first of its kind.
+    let kinds = &mut spare.seen;
     kinds.clear();
     let mut first = std::mem::take(&mut spare.kinds);
     first.clear();

@@ -12,12 +12,12 @@
 //! (same strings, same rounding); a cell holding a comma, a quote or a line break is quoted as
 //! RFC 4180 says; every record gives exactly one row in the quote file.
 
-use crate::schedule::ScheduleSummary;
 use std::io::Write;
 
 use crate::product::Product;
 use crate::quote::{ChargeLine, PaymentOption, Quote};
 use crate::rating::Failure;
+use crate::schedule::ScheduleSummary;
 
 use super::{Out, Problem};
 

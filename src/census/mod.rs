@@ -144,21 +144,9 @@ impl CensusReader<BufReader<File>> {
         forced: Option<Encoding>,
         limit: u64,
     ) -> Result<CensusReader<BufReader<File>>, CensusError> {
-        let (file, _) = crate::fsio::open_input(path, limit).map_err(CensusError::File)?;
-        let io = |source| {
-            CensusError::File(crate::fsio::FsError::Read {
-                path: path.to_path_buf(),
-                source,
-            })
-        };
-        CensusReader::new(BufReader::with_capacity(1 << 16, file), forced).map_err(|e| match e {
-            Opened::Io(e) => io(e),
-            Opened::Census(c) => c,
-        })
+        CensusReader::open_with(path, forced, false, limit)
     }
-}
 
-impl CensusReader<BufReader<File>> {
     /// Opens a census file as [`CensusReader::open`] does, but reads it as UTF-8 without
     /// first looking at the whole file: the first row whose bytes are not UTF-8 (or a header
     /// that is not) gives an I/O error that [`is_not_utf8`] tells, and the rows read until
@@ -166,6 +154,15 @@ impl CensusReader<BufReader<File>> {
     /// caller that can start its output again; a file with a byte order mark is UTF-8 as
     /// usual.
     pub fn open_as_utf8(path: &Path, limit: u64) -> Result<Self, CensusError> {
+        CensusReader::open_with(path, None, true, limit)
+    }
+
+    fn open_with(
+        path: &Path,
+        forced: Option<Encoding>,
+        assume: bool,
+        limit: u64,
+    ) -> Result<Self, CensusError> {
         let (file, _) = crate::fsio::open_input(path, limit).map_err(CensusError::File)?;
         let io = |source| {
             CensusError::File(crate::fsio::FsError::Read {
@@ -173,12 +170,11 @@ impl CensusReader<BufReader<File>> {
                 source,
             })
         };
-        CensusReader::with_encoding(BufReader::with_capacity(1 << 16, file), None, true).map_err(
-            |e| match e {
-                Opened::Io(e) => io(e),
-                Opened::Census(c) => c,
-            },
-        )
+        let inner = BufReader::with_capacity(1 << 16, file);
+        CensusReader::with_encoding(inner, forced, assume).map_err(|e| match e {
+            Opened::Io(e) => io(e),
+            Opened::Census(c) => c,
+        })
     }
 }
 

@@ -119,13 +119,13 @@ pub(super) fn batch_cmd(
         assume_utf8: true,
         ..opts.clone()
     });
-    let attempt = |opts: &BatchOptions| -> Result<Result<Summary, BatchError>, ExitCodeOf> {
+    let attempt = |opts: &BatchOptions| -> Result<Result<Summary, BatchError>, NotCreated> {
         // The quote file, like the output, appears only when the whole run succeeds.
         let mut quotes = match outputs.quotes {
             None => None,
             Some(q) => match fsio::AtomicOutput::create(q, &inputs) {
                 Ok(w) => Some(std::io::BufWriter::with_capacity(1 << 20, w)),
-                Err(e) => return Err(ExitCodeOf(e)),
+                Err(e) => return Err(NotCreated(e)),
             },
         };
         let mut run = |main: &mut (dyn Write + Send)| {
@@ -144,7 +144,7 @@ pub(super) fn batch_cmd(
             // The output appears only when the whole run succeeds.
             let mut w = match fsio::AtomicOutput::create(output, &inputs) {
                 Ok(w) => w,
-                Err(e) => return Err(ExitCodeOf(e)),
+                Err(e) => return Err(NotCreated(e)),
             };
             run(&mut w).and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
         };
@@ -163,7 +163,7 @@ pub(super) fn batch_cmd(
     };
     let r = match r {
         Ok(r) => r,
-        Err(ExitCodeOf(e)) => return fail(format, super::exit::of_fs_error(&e), e, out, err),
+        Err(NotCreated(e)) => return fail(format, super::exit::of_fs_error(&e), e, out, err),
     };
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -174,8 +174,8 @@ pub(super) fn batch_cmd(
     outcome(r, (output, format), out, err)
 }
 
-/// An output that could not be created, and so the exit code of the run.
-struct ExitCodeOf(fsio::FsError);
+/// An output file that could not be created (the run's exit code follows from the error).
+struct NotCreated(fsio::FsError);
 
 /// The summary or error of a run, and its exit code.
 fn outcome(

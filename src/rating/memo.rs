@@ -104,9 +104,10 @@ pub(super) struct Spare {
     pub member_premiums: Vec<Decimal>,
     pub coverage_premiums: Vec<Decimal>,
     pub kinds: Vec<usize>,
-    /// [`same_members`](super::same_members)' working vectors.
+    /// [`same_members`](super::same_members)' working vectors: each member's key, and the
+    /// first member of each kind seen so far.
     pub keys: Vec<Option<u128>>,
-    pub firsts: Vec<usize>,
+    pub seen: Vec<usize>,
 }
 
 impl StepMemo {
