@@ -28,7 +28,7 @@ impl Cells for csv::StringRecord {
     }
 }
 
-/// The high bit of each byte of `word` that is below `,` (and not above 127): where a cell or
+/// The high bit of each byte of `word` that is below `-` (so not above 127): where a cell or
 /// a plain line may end (`,` `\n`), or a line is not plain (`"` `\r`). The few other bytes
 /// marked (a space, say) are told apart by the caller. Exact for every byte: each byte's
 /// subtraction starts from at least 128, so it never borrows from the next, and leaves the

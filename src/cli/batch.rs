@@ -111,11 +111,11 @@ pub(super) fn batch_cmd(
             b.set_position(bytes);
         }
     };
-    // A census written to files is read as UTF-8 at once; one that turns out not to be
-    // UTF-8 throughout is read again from the start, its encoding found first, into new
-    // temporary files (the first ones are removed, and nothing was committed).
-    let census_to_files = !to_stdout && opts.encoding.is_none();
-    let first = census_to_files.then(|| BatchOptions {
+    // Into files, which can be started again, a census is read as UTF-8 at once; one that
+    // turns out not to be UTF-8 throughout is read again from the start, its encoding found
+    // first, into new temporary files (the first ones are removed, nothing was committed).
+    let restartable = !to_stdout && opts.encoding.is_none();
+    let first = restartable.then(|| BatchOptions {
         assume_utf8: true,
         ..opts.clone()
     });

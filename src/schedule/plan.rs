@@ -414,10 +414,7 @@ impl InstalmentPlan {
         for year in 0..years {
             for &(offset, _) in &parts {
                 let index = year * per_year + offset as u32;
-                match dates.as_deref_mut() {
-                    Some(d) => d.get(self, calendar, request.start, index)?,
-                    None => self.due(calendar, request.start, index)?,
-                };
+                self.due_with(calendar, request.start, index, dates.as_deref_mut())?;
             }
         }
         // The amounts are the minor units of parts of a year's premium, which fit.
@@ -425,11 +422,7 @@ impl InstalmentPlan {
             Some(&(_, units)) => self.unit.amount_of_units(units)?,
             None => Decimal::ZERO,
         };
-        let units = parts.iter().try_fold(0i128, |t, p| t.checked_add(p.1));
-        match units
-            .and_then(|u| u.checked_mul(i128::from(years)))
-            .and_then(|u| self.unit.amount_of_units(u).ok())
-        {
+        match self.total_of_units(&parts, years) {
             Some(total) => Ok(ScheduleSummary {
                 instalments: parts.len() * years as usize,
                 first,
@@ -458,10 +451,8 @@ impl InstalmentPlan {
         for year in 0..years {
             for &(offset, units) in &parts {
                 let index = year * per_year + offset as u32;
-                let (due, grace_end) = match dates.as_deref_mut() {
-                    Some(d) => d.get(self, calendar, request.start, index)?,
-                    None => self.due(calendar, request.start, index)?,
-                };
+                let (due, grace_end) =
+                    self.due_with(calendar, request.start, index, dates.as_deref_mut())?;
                 let amount = self.unit.amount_of_units(units)?;
                 let number = instalments.len() as u32 + 1;
                 let fee = self.fee(amount, number)?;
@@ -474,13 +465,8 @@ impl InstalmentPlan {
                 });
             }
         }
-        // The amounts all have the minor unit's places, so their sum is that of their units
-        // (summed as decimals when it does not fit one).
-        let units = parts.iter().try_fold(0i128, |t, p| t.checked_add(p.1));
-        let total = match units
-            .and_then(|u| u.checked_mul(i128::from(years)))
-            .and_then(|u| self.unit.amount_of_units(u).ok())
-        {
+        // Summed as decimals when the units' sum does not fit.
+        let total = match self.total_of_units(&parts, years) {
             Some(t) => t,
             None => money::sum(
                 self.unit,
@@ -522,6 +508,30 @@ impl InstalmentPlan {
         }
         let grace_end = dates::add_days(due, spec.grace_days, "grace period end")?;
         Ok((due, grace_end))
+    }
+
+    /// [`InstalmentPlan::due`], taken from and kept in `dates` when given.
+    fn due_with(
+        &self,
+        calendar: Option<&HolidayCalendar>,
+        start: NaiveDate,
+        index: u32,
+        dates: Option<&mut DueDates>,
+    ) -> Result<(NaiveDate, NaiveDate), ScheduleError> {
+        match dates {
+            Some(d) => d.get(self, calendar, start, index),
+            None => self.due(calendar, start, index),
+        }
+    }
+
+    /// The sum of `years` years of instalments `parts`: the amounts all have the minor unit's
+    /// places, so their sum is that of their units. `None` when that does not fit.
+    fn total_of_units(&self, parts: &[(usize, i128)], years: u32) -> Option<Decimal> {
+        parts
+            .iter()
+            .try_fold(0i128, |t, p| t.checked_add(p.1))
+            .and_then(|u| u.checked_mul(i128::from(years)))
+            .and_then(|u| self.unit.amount_of_units(u).ok())
     }
 
     fn minimum_units(&self) -> Result<Option<i128>, ScheduleError> {
