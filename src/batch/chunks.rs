@@ -85,9 +85,7 @@ impl<R: Read + Seek> Chunker<R> {
     ) -> std::io::Result<bool> {
         chunk.items.clear();
         chunk.block.clear();
-        if !self.carry.is_empty() {
-            std::mem::swap(&mut chunk.block, &mut self.carry);
-        }
+        chunk.block.append(&mut self.carry);
         let mut read = 0usize;
         while !self.finished && chunk.items.len() < records && read < members && !stop() {
             match self.reader.next_row_into(&mut chunk.block)? {
@@ -113,6 +111,7 @@ impl<R: Read + Seek> Chunker<R> {
             }
         }
         if let Some((first, _)) = &mut self.open {
+            // A group open from the chunk's first row takes the whole block with it.
             if *first == 0 {
                 std::mem::swap(&mut chunk.block, &mut self.carry);
             } else {

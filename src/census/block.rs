@@ -249,13 +249,40 @@ impl RowBlock {
         self.text.truncate(text);
     }
 
-    /// Appends rows `from..` of `other` to this block, and drops them from `other`.
+    /// Appends rows `from..` of `other` to this block, as they were held (a row pushed whole
+    /// keeps its text), and drops them from `other`.
     pub fn take_rows(&mut self, other: &mut RowBlock, from: usize) {
-        for i in from..other.len() {
-            let r = other.row(i);
-            self.push_cells(r.row, r.iter());
+        if from >= other.len() {
+            return;
         }
+        let (first_cell, first_text) = other.end_of(from);
+        let (cell_shift, text_shift) = (self.cells.len(), self.text.len());
+        self.text.push_str(&other.text[first_text..]);
+        self.cells.extend(
+            other.cells[first_cell..]
+                .iter()
+                .map(|&(s, e)| (s - first_text + text_shift, e - first_text + text_shift)),
+        );
+        self.rows
+            .extend(other.rows[from..].iter().map(|&(row, cells, text)| {
+                (
+                    row,
+                    cells - first_cell + cell_shift,
+                    text - first_text + text_shift,
+                )
+            }));
         other.truncate(from);
+    }
+
+    /// Moves every row of `other` to the end of this block, leaving `other` empty: by
+    /// exchanging the two when this one is empty and `other` holds more memory, so the larger
+    /// buffers stay where rows are read.
+    pub fn append(&mut self, other: &mut RowBlock) {
+        if self.is_empty() && other.text.capacity() > self.text.capacity() {
+            std::mem::swap(self, other);
+        } else {
+            self.take_rows(other, 0);
+        }
     }
 }
 
@@ -329,6 +356,32 @@ mod tests {
             cells(&other),
             want(&[(9, &["z"]), (3, &["", "x"]), (5, &[]), (6, &["1", "2"])])
         );
+        // A line pushed whole keeps its text where it goes.
+        assert_eq!(
+            (other.row(3).text(), other.row(3).start(1)),
+            ("1,2", Some(2))
+        );
+        // Appended to an empty block with less memory, the rows bring theirs; to a block
+        // with rows, they are copied after them.
+        let mut small = RowBlock::default();
+        small.append(&mut other);
+        assert!(other.is_empty() && small.len() == 4 && small.text.capacity() >= 4);
+        let mut big = RowBlock::default();
+        big.text.reserve(1 << 10);
+        big.push_cells(1, ["y"]);
+        big.append(&mut small);
+        assert!(small.is_empty() && big.text.capacity() >= 1 << 10);
+        assert_eq!(
+            cells(&big),
+            want(&[
+                (1, &["y"]),
+                (9, &["z"]),
+                (3, &["", "x"]),
+                (5, &[]),
+                (6, &["1", "2"])
+            ])
+        );
+        assert_eq!(big.row(4).text(), "1,2");
         b.push_cells(7, [" ", "\u{3000}"]);
         assert!(b.row(1).all_blank() && !b.row(0).all_blank());
         b.truncate(0);
