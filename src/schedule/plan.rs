@@ -370,6 +370,14 @@ impl InstalmentPlan {
         &self,
         request: &ScheduleRequest,
     ) -> Result<(u32, Vec<(usize, i128)>), ScheduleError> {
+        let (years, year_units) = self.year_units(request)?;
+        let parts = self.split_year(year_units)?;
+        Ok((years, merge_small(parts, self.minimum_units()?)))
+    }
+
+    /// The years a schedule runs and one policy year's premium in minor units, with the
+    /// checks of the request (the first steps of [`InstalmentPlan::year_parts`]).
+    fn year_units(&self, request: &ScheduleRequest) -> Result<(u32, i128), ScheduleError> {
         let spec = &self.spec;
         if request.premium <= Decimal::ZERO {
             return Err(ScheduleError::input(
@@ -389,9 +397,24 @@ impl InstalmentPlan {
             request.term_years
         };
         let year_total = self.year_premium(request.premium)?;
-        let year_units = self.unit.to_units(year_total)?;
-        let parts = self.split_year(year_units)?;
-        Ok((years, merge_small(parts, self.minimum_units()?)))
+        Ok((years, self.unit.to_units(year_total)?))
+    }
+
+    /// The first instalment, in minor units, of a year of `year_units` split evenly over
+    /// [`PaymentMode::per_year`] instalments that all stay: no down payment, no minimum
+    /// instalment, and at least one minor unit in each (so [`merge_small`] merges nothing and
+    /// the year's instalments are at offsets `0..per_year`). `None` for any other year, which
+    /// [`InstalmentPlan::year_parts`] lays out.
+    fn even_first(&self, year_units: i128) -> Option<i128> {
+        if self.spec.down_payment.is_some() || self.spec.minimum_instalment.is_some() {
+            return None;
+        }
+        let n = i128::from(self.spec.mode.per_year());
+        let base = year_units.div_euclid(n);
+        // The odd units go one each to the first or the last instalments, and there are
+        // fewer of them than instalments: the first has one only under `First`.
+        let extra = year_units.rem_euclid(n) > 0 && self.spec.remainder == RemainderRule::First;
+        (base >= 1).then_some(base + i128::from(extra))
     }
 
     /// What [`InstalmentPlan::schedule_with`] comes to ([`Schedule::summary`]), with the same
@@ -409,22 +432,50 @@ impl InstalmentPlan {
                 .schedule_with(request, calendar, dates)
                 .map(|s| s.summary());
         }
-        let (years, parts) = self.year_parts(request)?;
+        let (years, year_units) = self.year_units(request)?;
         let per_year = self.spec.mode.per_year();
-        for year in 0..years {
-            for &(offset, _) in &parts {
-                let index = year * per_year + offset as u32;
-                self.due_with(calendar, request.start, index, dates.as_deref_mut())?;
+        let (count, first_units, total) = match self.even_first(year_units) {
+            Some(first) => {
+                // Every instalment stays: the due dates are those of indices `0..count`.
+                let count = per_year * years;
+                match dates.as_deref_mut() {
+                    Some(d) => d.lay_out(self, calendar, request.start, count)?,
+                    None => {
+                        for index in 0..count {
+                            self.due(calendar, request.start, index)?;
+                        }
+                    }
+                }
+                // The year's instalments add up to its units.
+                let total = year_units
+                    .checked_mul(i128::from(years))
+                    .and_then(|u| self.unit.amount_of_units(u).ok());
+                (count as usize, Some(first), total)
             }
-        }
+            None => {
+                let parts = merge_small(self.split_year(year_units)?, self.minimum_units()?);
+                for year in 0..years {
+                    for &(offset, _) in &parts {
+                        let index = year * per_year + offset as u32;
+                        self.due_with(calendar, request.start, index, dates.as_deref_mut())?;
+                    }
+                }
+                let total = self.total_of_units(&parts, years);
+                (
+                    parts.len() * years as usize,
+                    parts.first().map(|p| p.1),
+                    total,
+                )
+            }
+        };
         // The amounts are the minor units of parts of a year's premium, which fit.
-        let first = match parts.first() {
-            Some(&(_, units)) => self.unit.amount_of_units(units)?,
+        let first = match first_units {
+            Some(units) => self.unit.amount_of_units(units)?,
             None => Decimal::ZERO,
         };
-        match self.total_of_units(&parts, years) {
+        match total {
             Some(total) => Ok(ScheduleSummary {
-                instalments: parts.len() * years as usize,
+                instalments: count,
                 first,
                 total,
                 fees_total: self.unit.zero(),
@@ -596,19 +647,22 @@ struct PlanDates {
     start: NaiveDate,
     /// By instalment index.
     dates: Vec<Option<(NaiveDate, NaiveDate)>>,
+    /// How many of the first indices all have their dates in `dates`.
+    laid: u32,
 }
 
 impl DueDates {
     /// Plans whose dates are kept at once.
     pub const PLANS: usize = 16;
 
-    fn get(
+    /// The dates kept for `plan` and `calendar` from `start` (none yet when they were kept
+    /// from another start, or not at all).
+    fn entry(
         &mut self,
         plan: &InstalmentPlan,
         calendar: Option<&HolidayCalendar>,
         start: NaiveDate,
-        index: u32,
-    ) -> Result<(NaiveDate, NaiveDate), ScheduleError> {
+    ) -> &mut PlanDates {
         let at = plan as *const InstalmentPlan as usize;
         let cal = calendar.map_or(0, |c| c as *const HolidayCalendar as usize);
         let k = match self
@@ -626,6 +680,7 @@ impl DueDates {
                     calendar: cal,
                     start,
                     dates: Vec::new(),
+                    laid: 0,
                 });
                 self.plans.len() - 1
             }
@@ -634,16 +689,56 @@ impl DueDates {
         if d.start != start {
             d.start = start;
             d.dates.clear();
+            d.laid = 0;
         }
+        d
+    }
+
+    fn get(
+        &mut self,
+        plan: &InstalmentPlan,
+        calendar: Option<&HolidayCalendar>,
+        start: NaiveDate,
+        index: u32,
+    ) -> Result<(NaiveDate, NaiveDate), ScheduleError> {
+        self.entry(plan, calendar, start).get(plan, calendar, index)
+    }
+
+    /// Lays out the dates of instalments `0..count` (those not kept yet), as many calls of
+    /// [`InstalmentPlan::due`] in index order would: the first error is theirs.
+    fn lay_out(
+        &mut self,
+        plan: &InstalmentPlan,
+        calendar: Option<&HolidayCalendar>,
+        start: NaiveDate,
+        count: u32,
+    ) -> Result<(), ScheduleError> {
+        let d = self.entry(plan, calendar, start);
+        for index in d.laid..count {
+            d.get(plan, calendar, index)?;
+        }
+        d.laid = d.laid.max(count);
+        Ok(())
+    }
+}
+
+impl PlanDates {
+    /// The dates of instalment `index`, kept or laid out (and then kept).
+    fn get(
+        &mut self,
+        plan: &InstalmentPlan,
+        calendar: Option<&HolidayCalendar>,
+        index: u32,
+    ) -> Result<(NaiveDate, NaiveDate), ScheduleError> {
         let i = index as usize;
-        if let Some(Some(known)) = d.dates.get(i) {
+        if let Some(Some(known)) = self.dates.get(i) {
             return Ok(*known);
         }
-        let found = plan.due(calendar, start, index)?;
-        if d.dates.len() <= i {
-            d.dates.resize(i + 1, None);
+        let found = plan.due(calendar, self.start, index)?;
+        if self.dates.len() <= i {
+            self.dates.resize(i + 1, None);
         }
-        d.dates[i] = Some(found);
+        self.dates[i] = Some(found);
         Ok(found)
     }
 }

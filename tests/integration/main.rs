@@ -27,6 +27,7 @@ mod request;
 mod safeio;
 mod safeio_harness;
 mod schedule;
+mod schedule_summary;
 #[cfg(feature = "service")]
 mod service;
 #[cfg(unix)]
