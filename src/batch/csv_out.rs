@@ -61,10 +61,7 @@ pub fn quote_header() -> Vec<u8> {
 
 /// Appends a cell, quoted when it holds a separator, a quote or a line break.
 pub fn cell(b: &mut Vec<u8>, s: &str) {
-    // `,` `"` `\n` and `\r` are all below `-`: a cell of higher bytes only (digits, letters,
-    // Chinese) is checked in one pass without branches.
-    let plain = s.bytes().fold(true, |ok, c| ok & (c > b','));
-    if !plain && s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+    if !above_comma(s.as_bytes()) && s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
         b.push(b'"');
         for c in s.bytes() {
             if c == b'"' {
@@ -78,11 +75,77 @@ pub fn cell(b: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Whether every byte of `s` is above `,`: then it holds none of `,` `"` `\n` `\r`, all
+/// below `-`, and its cell is written as it is. Eight bytes are looked at a time: a byte
+/// below `-` borrows into its top bit when `-` is taken from it, and a byte from 128 up,
+/// whose top bit is set, is never marked itself (a borrow it passes on comes from a marked
+/// byte below it, so the answer for the word stays exact).
+fn above_comma(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let mut words = s.chunks_exact(8);
+    let mut marked = 0;
+    for w in &mut words {
+        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        marked |= x.wrapping_sub(ONES * u64::from(b'-')) & !x & TOPS;
+    }
+    marked == 0 && words.remainder().iter().all(|&c| c > b',')
+}
+
 /// Appends an amount as [`crate::quote::money`] writes it (two places, half up), without
 /// building a string.
 pub(super) fn push_money(b: &mut Vec<u8>, d: rust_decimal::Decimal) {
-    let two = crate::money::round(d, 2, crate::money::RoundingMode::HalfUp);
-    crate::money::push_plain_bytes(b, two.unwrap_or(d));
+    match cents(d) {
+        Some(c) => push_cents(b, c, d.is_sign_negative()),
+        None => {
+            let two = crate::money::round(d, 2, crate::money::RoundingMode::HalfUp);
+            crate::money::push_plain_bytes(b, two.unwrap_or(d));
+        }
+    }
+}
+
+/// The size of `d` in hundredths, rounded half up (away from zero), when that is a whole
+/// number from 1 to `u64::MAX` and `d`'s mantissa fits 64 bits: the mantissa of
+/// [`crate::money::round`]`(d, 2, HalfUp)`, whose sign is `d`'s. `None` otherwise (zero
+/// keeps the sign and places `Display` gives it, so it takes the general path).
+fn cents(d: rust_decimal::Decimal) -> Option<u64> {
+    let m = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+    let scale = d.scale();
+    let c = if scale <= 2 {
+        m.checked_mul(10u64.pow(2 - scale))?
+    } else {
+        let div = 10u64.checked_pow(scale - 2)?;
+        let (q, r) = (m / div, m % div);
+        // `r < div`, and `div` is at most 10^19, so `2 * r` fits.
+        q + u64::from(u128::from(r) * 2 >= u128::from(div))
+    };
+    (c > 0).then_some(c)
+}
+
+/// Appends `c` hundredths as `[-]units.cc`: what [`crate::money::push_plain_bytes`] writes for
+/// the amount of mantissa `c` and scale 2.
+fn push_cents(b: &mut Vec<u8>, c: u64, negative: bool) {
+    let mut buf = [0u8; 24];
+    let mut at = buf.len();
+    let frac = (c % 100) as u8;
+    buf[at - 1] = b'0' + frac % 10;
+    buf[at - 2] = b'0' + frac / 10;
+    buf[at - 3] = b'.';
+    at -= 3;
+    let mut whole = c / 100;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    if negative {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    b.extend_from_slice(&buf[at..]);
 }
 
 /// The record number and group key that start both rows.
@@ -231,6 +294,7 @@ fn unquoted(out: &mut Out, record: u64, group: Option<&str>, status: &str, reaso
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::Strategy as _;
     use rust_decimal::Decimal;
 
     #[test]
@@ -248,6 +312,42 @@ mod tests {
             let mut b = Vec::new();
             super::cell(&mut b, text);
             assert_eq!(String::from_utf8(b).unwrap(), written, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The hundredths written from the mantissa are what `money` writes, for amounts of
+        /// every scale and sign, around the midpoints and the limits of 64 bits.
+        #[test]
+        fn push_money_fast_path_writes_what_money_writes(
+            m in proptest::prop_oneof![
+                0i128..100_000,
+                proptest::prelude::any::<u64>().prop_map(i128::from),
+                proptest::prelude::any::<i64>().prop_map(i128::from),
+                (0u64..1000).prop_map(|k| i128::from(u64::MAX - k)),
+                -(1i128 << 95)..(1i128 << 95),
+            ],
+            scale in 0u32..=28,
+            half in proptest::prelude::any::<bool>(),
+        ) {
+            // A mantissa ending in 5 puts amounts of three places and more on a midpoint.
+            let m = if half { m - m % 10 + 5 } else { m };
+            let d = Decimal::from_i128_with_scale(m, scale);
+            let mut b = Vec::new();
+            super::push_money(&mut b, d);
+            proptest::prop_assert_eq!(String::from_utf8(b).unwrap(), crate::quote::money(d));
+        }
+
+        /// Eight bytes at a time finds what looking at each byte finds.
+        #[test]
+        fn above_comma_is_bytewise(b in proptest::collection::vec(
+            proptest::prop_oneof![
+                8 => 0x2Du8..=0xFF,
+                1 => proptest::prelude::any::<u8>(),
+            ],
+            0..40,
+        )) {
+            proptest::prop_assert_eq!(super::above_comma(&b), b.iter().all(|&c| c > b','));
         }
     }
 
