@@ -8,7 +8,8 @@
 //! characters is returned as it is (borrowed).
 //!
 //! Also [`quote_free`]: whether bytes need no escaping between quotes, the fast path of the
-//! JSON writer and of the quote id's `Debug` text.
+//! JSON writer and of the quote id's `Debug` text; [`below_dash`] and [`above_comma`], the
+//! census reader's and the CSV writer's eight-bytes-at-a-time look for separators.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -105,9 +106,63 @@ pub fn quote_free(bytes: &[u8], ascii: bool) -> bool {
             .all(|&b| b >= 0x20 && b != b'"' && b != b'\\' && !(ascii && b >= 0x7F))
 }
 
+/// The high bit of each byte of `word` that is below `-` (so not above 127): where a cell or
+/// a plain line may end (`,` `\n`), or a line is not plain (`"` `\r`). The few other bytes
+/// marked (a space, say) are told apart by the caller. Exact for every byte: each byte's
+/// subtraction starts from at least 128, so it never borrows from the next, and leaves the
+/// high bit clear just for a byte below `-`.
+pub fn below_dash(word: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const BELOW: u64 = 0x2D2D_2D2D_2D2D_2D2D;
+    !((word | HIGH) - BELOW) & !word & HIGH
+}
+
+/// Whether every byte of `bytes` is above `,`, so none is `,` `"` `\n` or `\r` (all below
+/// `-`): a CSV cell written as it is. Eight bytes at a time ([`below_dash`]).
+pub fn above_comma(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    let mut marked = 0;
+    for w in &mut words {
+        marked |= below_dash(u64::from_le_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]));
+    }
+    marked == 0 && words.remainder().iter().all(|&c| c > b',')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn marks_are_the_bytes_below_a_dash(
+            bytes in proptest::array::uniform8(proptest::prop_oneof![
+                proptest::prelude::any::<u8>(),
+                proptest::sample::select(vec![0u8, b',', b'-', b'\n', 0x7F, 0x80, 0xAC, 0xAD, 0xFF]),
+            ])
+        ) {
+            let mut want = 0u64;
+            for (i, b) in bytes.iter().enumerate() {
+                if *b < b'-' {
+                    want |= 0x80 << (8 * i);
+                }
+            }
+            proptest::prop_assert_eq!(below_dash(u64::from_le_bytes(bytes)), want);
+        }
+
+        /// Eight bytes at a time finds what looking at each byte finds.
+        #[test]
+        fn above_comma_is_bytewise(b in proptest::collection::vec(
+            proptest::prop_oneof![
+                8 => 0x2Du8..=0xFF,
+                1 => proptest::prelude::any::<u8>(),
+            ],
+            0..40,
+        )) {
+            proptest::prop_assert_eq!(above_comma(&b), b.iter().all(|&c| c > b','));
+        }
+    }
 
     #[test]
     fn control_characters_become_visible_escapes() {

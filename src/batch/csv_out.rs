@@ -61,7 +61,9 @@ pub fn quote_header() -> Vec<u8> {
 
 /// Appends a cell, quoted when it holds a separator, a quote or a line break.
 pub fn cell(b: &mut Vec<u8>, s: &str) {
-    if !above_comma(s.as_bytes()) && s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+    if !crate::text::above_comma(s.as_bytes())
+        && s.bytes().any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r'))
+    {
         b.push(b'"');
         for c in s.bytes() {
             if c == b'"' {
@@ -73,23 +75,6 @@ pub fn cell(b: &mut Vec<u8>, s: &str) {
     } else {
         b.extend_from_slice(s.as_bytes());
     }
-}
-
-/// Whether every byte of `s` is above `,`: then it holds none of `,` `"` `\n` `\r`, all
-/// below `-`, and its cell is written as it is. Eight bytes are looked at a time: a byte
-/// below `-` borrows into its top bit when `-` is taken from it, and a byte from 128 up,
-/// whose top bit is set, is never marked itself (a borrow it passes on comes from a marked
-/// byte below it, so the answer for the word stays exact).
-fn above_comma(s: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const TOPS: u64 = 0x8080_8080_8080_8080;
-    let mut words = s.chunks_exact(8);
-    let mut marked = 0;
-    for w in &mut words {
-        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        marked |= x.wrapping_sub(ONES * u64::from(b'-')) & !x & TOPS;
-    }
-    marked == 0 && words.remainder().iter().all(|&c| c > b',')
 }
 
 /// Appends an amount as [`crate::quote::money`] writes it (two places, half up), without
@@ -336,18 +321,6 @@ mod tests {
             let mut b = Vec::new();
             super::push_money(&mut b, d);
             proptest::prop_assert_eq!(String::from_utf8(b).unwrap(), crate::quote::money(d));
-        }
-
-        /// Eight bytes at a time finds what looking at each byte finds.
-        #[test]
-        fn above_comma_is_bytewise(b in proptest::collection::vec(
-            proptest::prop_oneof![
-                8 => 0x2Du8..=0xFF,
-                1 => proptest::prelude::any::<u8>(),
-            ],
-            0..40,
-        )) {
-            proptest::prop_assert_eq!(super::above_comma(&b), b.iter().all(|&c| c > b','));
         }
     }
 

@@ -28,17 +28,6 @@ impl Cells for csv::StringRecord {
     }
 }
 
-/// The high bit of each byte of `word` that is below `-` (so not above 127): where a cell or
-/// a plain line may end (`,` `\n`), or a line is not plain (`"` `\r`). The few other bytes
-/// marked (a space, say) are told apart by the caller. Exact for every byte: each byte's
-/// subtraction starts from at least 128, so it never borrows from the next, and leaves the
-/// high bit clear just for a byte below `-`.
-fn low_marks(word: u64) -> u64 {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const BELOW: u64 = 0x2D2D_2D2D_2D2D_2D2D;
-    !((word | HIGH) - BELOW) & !word & HIGH
-}
-
 /// Rows read one after another into one buffer.
 #[derive(Clone, Debug, Default)]
 pub struct RowBlock {
@@ -206,7 +195,7 @@ impl RowBlock {
                     u64::from_le_bytes(w)
                 }
             };
-            let mut marks = low_marks(word);
+            let mut marks = crate::text::below_dash(word);
             while marks != 0 {
                 let i = at + marks.trailing_zeros() as usize / 8;
                 marks &= marks - 1;
@@ -289,24 +278,6 @@ impl RowBlock {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        #[test]
-        fn marks_are_the_bytes_below_a_dash(
-            bytes in proptest::array::uniform8(proptest::prop_oneof![
-                proptest::prelude::any::<u8>(),
-                proptest::sample::select(vec![0u8, b',', b'-', b'\n', 0x7F, 0x80, 0xAC, 0xAD, 0xFF]),
-            ])
-        ) {
-            let mut want = 0u64;
-            for (i, b) in bytes.iter().enumerate() {
-                if *b < b'-' {
-                    want |= 0x80 << (8 * i);
-                }
-            }
-            proptest::prop_assert_eq!(low_marks(u64::from_le_bytes(bytes)), want);
-        }
-    }
 
     fn cells(b: &RowBlock) -> Vec<(usize, Vec<String>)> {
         (0..b.len())
