@@ -21,7 +21,9 @@ use crate::request::Member;
 use crate::request::Request;
 
 mod memo;
+mod sum;
 pub use memo::StepMemo;
+use sum::Total;
 
 /// Lookups for a product: its rate tables and its life tables.
 pub struct ProductLookup<'a>(pub &'a Product);
@@ -302,14 +304,6 @@ fn eligibility_with(
         out.extend(crate::regulation::declines(p, r));
     }
     Ok(out)
-}
-
-#[inline]
-fn add(a: Decimal, b: Decimal, step: &str) -> Result<Decimal, RatingError> {
-    match a.checked_add(b) {
-        Some(sum) => Ok(sum),
-        None => Err(sum_overflows(step)),
-    }
 }
 
 #[cold]
@@ -601,7 +595,7 @@ fn rate_with(
             continue;
         }
         let step = &p.steps[cov.premium_step as usize];
-        let mut sum = Decimal::ZERO;
+        let mut sum = Total::default();
         match step.scope {
             Scope::Member => {
                 for m in 0..n {
@@ -625,28 +619,31 @@ fn rate_with(
                         }
                     };
                     member_premiums[m][ci] = x;
-                    sum = add(sum, x, &step.name)?;
+                    sum.add(x).ok_or_else(|| sum_overflows(&step.name))?;
                 }
             }
             Scope::Policy => {
                 let a = policy_steps[cov.premium_step as usize]
                     .num()
                     .unwrap_or_default();
-                sum = scale(a, &step.name, None)?;
+                let mut x = scale(a, &step.name, None)?;
                 if member_level {
-                    sum = p.rounding.apply(sum);
+                    x = p.rounding.apply(x);
                 }
+                sum = Total::Exact(x);
             }
         }
+        let mut sum = sum.value();
         if p.rounding.level == RoundingLevel::Coverage {
             sum = p.rounding.apply(sum);
         }
         coverage_premiums[ci] = sum;
     }
-    let mut total = Decimal::ZERO;
+    let mut sum = Total::default();
     for c in &coverage_premiums {
-        total = add(total, *c, "total")?;
+        sum.add(*c).ok_or_else(|| sum_overflows("total"))?;
     }
+    let mut total = sum.value();
     if p.rounding.level == RoundingLevel::Total {
         // Round each coverage for display and put the rounding difference on the largest, so
         // that the coverages add up to the rounded total.
