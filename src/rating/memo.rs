@@ -311,7 +311,31 @@ impl StepMemo {
     /// index for an eligibility rule; `reads` is what the formula reads
     /// ([`Product::step_reads`], [`Product::rule_reads`]); formulas reading
     /// more than [`MAX_READS`] references are evaluated each time.
+    #[inline]
     pub(super) fn value<L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized>(
+        &mut self,
+        step: usize,
+        reads: &[Ref],
+        frame: &Frame<'_, L, I, S>,
+        eval: impl FnOnce() -> Result<Value, EvalError>,
+    ) -> Result<Value, EvalError> {
+        if let [one] = reads {
+            let Ok(v) = frame.value_of(*one) else {
+                return eval();
+            };
+            if let Some(slot) = small(&v) {
+                // Kept: the value without hashing.
+                if let Some(Some(v)) = self.small.get(step).and_then(|row| row.get(slot)) {
+                    return Ok(*v);
+                }
+                return self.small_value(step, slot, eval);
+            }
+        }
+        self.keyed_value(step, reads, frame, eval)
+    }
+
+    /// [`StepMemo::value`] of a formula whose values are kept by [`Key`].
+    fn keyed_value<L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized>(
         &mut self,
         step: usize,
         reads: &[Ref],
@@ -321,14 +345,6 @@ impl StepMemo {
         let (Ok(step_no), true) = (u16::try_from(step), reads.len() <= MAX_READS) else {
             return eval();
         };
-        if let [one] = reads {
-            let Ok(v) = frame.value_of(*one) else {
-                return eval();
-            };
-            if let Some(slot) = small(&v) {
-                return self.small_value(step, slot, eval);
-            }
-        }
         let mut key = Key {
             step: step_no,
             n: reads.len() as u8,
