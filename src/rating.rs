@@ -403,7 +403,7 @@ fn run_steps(
                     if let Some(&e) = same.as_ref().and_then(|v| v.get(m))
                         && e < m
                     {
-                        member_steps[m][si] = member_steps[e][si];
+                        member_steps.set(m, si, member_steps.cell(e, si));
                         continue;
                     }
                     let mut trace = Trace::new();
@@ -427,7 +427,7 @@ fn run_steps(
                     } else {
                         raw
                     };
-                    member_steps[m][si] = Value::Num(rounded);
+                    member_steps.set(m, si, Value::Num(rounded));
                     if explain {
                         worklines.push(WorkLine {
                             step: si as u16,
@@ -603,14 +603,15 @@ fn rate_with(
                         // A member of an earlier member's kind: the same step values, so the
                         // same premium.
                         Some(e) if e < m => {
-                            annual[m][ci] = annual[e][ci];
-                            member_premiums[e][ci]
+                            annual.set(m, ci, annual.cell(e, ci));
+                            member_premiums.cell(e, ci)
                         }
                         _ => {
-                            let a = member_steps[m][cov.premium_step as usize]
+                            let a = member_steps
+                                .cell(m, cov.premium_step as usize)
                                 .num()
                                 .unwrap_or_default();
-                            annual[m][ci] = a;
+                            annual.set(m, ci, a);
                             let mut x = scale(a, &step.name, Some(m))?;
                             if member_level {
                                 x = p.rounding.apply(x);
@@ -618,7 +619,7 @@ fn rate_with(
                             x
                         }
                     };
-                    member_premiums[m][ci] = x;
+                    member_premiums.set(m, ci, x);
                     sum.add(x).ok_or_else(|| sum_overflows(&step.name))?;
                 }
             }
