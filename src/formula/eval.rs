@@ -124,6 +124,16 @@ impl<'a, L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized> Frame<'a, L, I, S> {
         })
     }
 
+    /// Member input `i` of the frame's member, when there is one: what reading
+    /// `Ref::Member(i)` gives, without an error to build when there is none.
+    #[inline]
+    pub fn member_input(&self, i: u16) -> Option<Value> {
+        self.member
+            .and_then(|m| self.member_inputs.row(m))
+            .and_then(|row| row.get(i as usize))
+            .copied()
+    }
+
     /// The value of reference `r` for the frame's member.
     #[inline]
     pub fn value_of(&self, r: Ref) -> Result<Value, EvalError> {

@@ -311,7 +311,7 @@ impl StepMemo {
     /// index for an eligibility rule; `reads` is what the formula reads
     /// ([`Product::step_reads`], [`Product::rule_reads`]); formulas reading
     /// more than [`MAX_READS`] references are evaluated each time.
-    #[inline]
+    #[inline(always)]
     pub(super) fn value<L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized>(
         &mut self,
         step: usize,
@@ -320,7 +320,12 @@ impl StepMemo {
         eval: impl FnOnce() -> Result<Value, EvalError>,
     ) -> Result<Value, EvalError> {
         if let [one] = reads {
-            let Ok(v) = frame.value_of(*one) else {
+            // A member input (an age, a class) read in place.
+            let read = match *one {
+                Ref::Member(i) => frame.member_input(i),
+                r => frame.value_of(r).ok(),
+            };
+            let Some(v) = read else {
                 return eval();
             };
             if let Some(slot) = small(&v) {
