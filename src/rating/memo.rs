@@ -69,6 +69,10 @@ pub(super) fn code(v: &Value) -> u128 {
     }
 }
 
+/// The code of no value (an input a member does not have): 3, which no value's [`code`] is
+/// (a number's lowest 16 bits are zeros, a truth value's are 1 or 257, a word's are 2).
+pub(super) const ABSENT: u128 = 3;
+
 /// Member step values by step and the values the step read; see the module documentation.
 #[derive(Default)]
 pub struct StepMemo {
@@ -106,7 +110,7 @@ pub(super) struct Spare {
     pub kinds: Vec<usize>,
     /// [`same_members`](super::same_members)' working vectors: each member's key, and the
     /// first member of each kind seen so far.
-    pub keys: Vec<Option<u128>>,
+    pub keys: Vec<u128>,
     pub seen: Vec<usize>,
 }
 
@@ -436,6 +440,7 @@ mod tests {
                 }
             }
         }
+        assert!(values.iter().all(|v| code(v) != ABSENT));
         let slots: Vec<Option<usize>> = values.iter().map(small).collect();
         assert_eq!(
             slots,
