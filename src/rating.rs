@@ -21,7 +21,9 @@ use crate::request::Member;
 use crate::request::Request;
 
 mod memo;
+mod sum;
 pub use memo::StepMemo;
+use sum::Total;
 
 /// Lookups for a product: its rate tables and its life tables.
 pub struct ProductLookup<'a>(pub &'a Product);
@@ -304,14 +306,6 @@ fn eligibility_with(
     Ok(out)
 }
 
-#[inline]
-fn add(a: Decimal, b: Decimal, step: &str) -> Result<Decimal, RatingError> {
-    match a.checked_add(b) {
-        Some(sum) => Ok(sum),
-        None => Err(sum_overflows(step)),
-    }
-}
-
 #[cold]
 fn sum_overflows(step: &str) -> RatingError {
     RatingError {
@@ -409,7 +403,7 @@ fn run_steps(
                     if let Some(&e) = same.as_ref().and_then(|v| v.get(m))
                         && e < m
                     {
-                        member_steps[m][si] = member_steps[e][si];
+                        member_steps.set(m, si, member_steps.cell(e, si));
                         continue;
                     }
                     let mut trace = Trace::new();
@@ -433,7 +427,7 @@ fn run_steps(
                     } else {
                         raw
                     };
-                    member_steps[m][si] = Value::Num(rounded);
+                    member_steps.set(m, si, Value::Num(rounded));
                     if explain {
                         worklines.push(WorkLine {
                             step: si as u16,
@@ -491,7 +485,11 @@ fn same_members(p: &Product, members: &[Member], spare: &mut memo::Spare) -> Opt
     let keys = &mut spare.keys;
     keys.clear();
     for m in members {
-        keys.extend(picked.iter().map(|&i| m.inputs.get(i).map(memo::code)));
+        keys.extend(
+            picked
+                .iter()
+                .map(|&i| m.inputs.get(i).map_or(memo::ABSENT, memo::code)),
+        );
     }
     let key = |m: usize| &keys[m * k..(m + 1) * k];
     // A group's members fall in a few kinds: a look through the kinds seen so far is quicker
@@ -503,14 +501,16 @@ fn same_members(p: &Product, members: &[Member], spare: &mut memo::Spare) -> Opt
     let mut first = std::mem::take(&mut spare.kinds);
     first.clear();
     for m in 0..n {
-        match kinds.iter().find(|&&e| key(e) == key(m)) {
+        // Compared code by code: a member's few codes, quicker than a call to compare bytes.
+        let same_key = |e: usize| key(e).iter().zip(key(m)).all(|(a, b)| a == b);
+        match kinds.iter().find(|&&e| same_key(e)) {
             Some(&e) => first.push(e),
             None if kinds.len() < SCAN => {
                 kinds.push(m);
                 first.push(m);
             }
             None => {
-                let mut map: rustc_hash::FxHashMap<&[Option<u128>], usize> =
+                let mut map: rustc_hash::FxHashMap<&[u128], usize> =
                     rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default());
                 for &e in kinds.iter() {
                     map.insert(key(e), e);
@@ -601,7 +601,7 @@ fn rate_with(
             continue;
         }
         let step = &p.steps[cov.premium_step as usize];
-        let mut sum = Decimal::ZERO;
+        let mut sum = Total::default();
         match step.scope {
             Scope::Member => {
                 for m in 0..n {
@@ -609,14 +609,15 @@ fn rate_with(
                         // A member of an earlier member's kind: the same step values, so the
                         // same premium.
                         Some(e) if e < m => {
-                            annual[m][ci] = annual[e][ci];
-                            member_premiums[e][ci]
+                            annual.set(m, ci, annual.cell(e, ci));
+                            member_premiums.cell(e, ci)
                         }
                         _ => {
-                            let a = member_steps[m][cov.premium_step as usize]
+                            let a = member_steps
+                                .cell(m, cov.premium_step as usize)
                                 .num()
                                 .unwrap_or_default();
-                            annual[m][ci] = a;
+                            annual.set(m, ci, a);
                             let mut x = scale(a, &step.name, Some(m))?;
                             if member_level {
                                 x = p.rounding.apply(x);
@@ -624,29 +625,32 @@ fn rate_with(
                             x
                         }
                     };
-                    member_premiums[m][ci] = x;
-                    sum = add(sum, x, &step.name)?;
+                    member_premiums.set(m, ci, x);
+                    sum.add(x).ok_or_else(|| sum_overflows(&step.name))?;
                 }
             }
             Scope::Policy => {
                 let a = policy_steps[cov.premium_step as usize]
                     .num()
                     .unwrap_or_default();
-                sum = scale(a, &step.name, None)?;
+                let mut x = scale(a, &step.name, None)?;
                 if member_level {
-                    sum = p.rounding.apply(sum);
+                    x = p.rounding.apply(x);
                 }
+                sum = Total::Exact(x);
             }
         }
+        let mut sum = sum.value();
         if p.rounding.level == RoundingLevel::Coverage {
             sum = p.rounding.apply(sum);
         }
         coverage_premiums[ci] = sum;
     }
-    let mut total = Decimal::ZERO;
+    let mut sum = Total::default();
     for c in &coverage_premiums {
-        total = add(total, *c, "total")?;
+        sum.add(*c).ok_or_else(|| sum_overflows("total"))?;
     }
+    let mut total = sum.value();
     if p.rounding.level == RoundingLevel::Total {
         // Round each coverage for display and put the rounding difference on the largest, so
         // that the coverages add up to the rounded total.

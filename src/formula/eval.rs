@@ -124,7 +124,18 @@ impl<'a, L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized> Frame<'a, L, I, S> {
         })
     }
 
+    /// Member input `i` of the frame's member, when there is one: what reading
+    /// `Ref::Member(i)` gives, without an error to build when there is none.
+    #[inline]
+    pub fn member_input(&self, i: u16) -> Option<Value> {
+        self.member
+            .and_then(|m| self.member_inputs.row(m))
+            .and_then(|row| row.get(i as usize))
+            .copied()
+    }
+
     /// The value of reference `r` for the frame's member.
+    #[inline]
     pub fn value_of(&self, r: Ref) -> Result<Value, EvalError> {
         self.read(r, self.member)
     }
@@ -286,6 +297,43 @@ impl<'a, L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized> Frame<'a, L, I, S> {
         })
     }
 
+    /// `sum`/`count` of `e` over the members: numbers added in member order, each `true`
+    /// counting one, other values nothing.
+    ///
+    /// Exactly the sum of `total = total + v` from zero in member order: until the first number
+    /// the total is the count of `true`s so far (zero plus ones, scale 0), kept as an integer;
+    /// from the first number on, each value is added to the total in turn. A plain reference
+    /// is read without going through [`Frame::ev`].
+    fn aggregate(&self, f: Func, e: &Expr) -> Result<Decimal, EvalError> {
+        let overflow = || EvalError::new(format!("`{}` overflows", f.name()));
+        // `true`s met before the first number; then `None` and the total is `total`.
+        let mut trues: Option<u64> = Some(0);
+        let mut total = Decimal::ZERO;
+        for i in 0..self.member_inputs.count() {
+            let v = match e {
+                Expr::Ref(r) => self.read(*r, Some(i))?,
+                _ => self.ev(e, Some(i), &mut None)?,
+            };
+            match (v, trues.as_mut()) {
+                (Value::Bool(true), Some(n)) => *n += 1,
+                (Value::Bool(true), None) => {
+                    total = total.checked_add(Decimal::ONE).ok_or_else(overflow)?
+                }
+                (Value::Num(d), _) => {
+                    if let Some(n) = trues.take() {
+                        total = Decimal::from(n);
+                    }
+                    total = total.checked_add(d).ok_or_else(overflow)?
+                }
+                _ => {}
+            }
+        }
+        Ok(match trues {
+            Some(n) => Decimal::from(n),
+            None => total,
+        })
+    }
+
     fn call(
         &self,
         f: Func,
@@ -317,19 +365,7 @@ impl<'a, L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized> Frame<'a, L, I, S> {
                 Ok(Value::Num(crate::money::round_dp(x, places, strategy)))
             }
             Func::Sum | Func::Count => {
-                let mut total = Decimal::ZERO;
-                for i in 0..self.member_inputs.count() {
-                    let mut none = None;
-                    match self.ev(&args[0], Some(i), &mut none)? {
-                        Value::Num(d) => {
-                            total = total.checked_add(d).ok_or_else(|| {
-                                EvalError::new(format!("`{}` overflows", f.name()))
-                            })?
-                        }
-                        Value::Bool(true) => total += Decimal::ONE,
-                        _ => {}
-                    }
-                }
+                let total = self.aggregate(f, &args[0])?;
                 if let Some(tr) = t.as_deref_mut() {
                     tr.push(TraceItem::Aggregate(f, total));
                 }
@@ -403,4 +439,73 @@ pub fn refs_read(e: &Expr) -> Option<Vec<Ref>> {
     let mut out = Vec::new();
     walk(e, &mut out)?;
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    struct NoTables;
+
+    impl Lookup for NoTables {
+        fn table(&self, _: u16, _: u16, _: &[Value]) -> Result<(Decimal, u32), EvalError> {
+            Err(EvalError::new("no tables"))
+        }
+        fn actuarial(&self, _: Func, _: u16, _: &[Decimal]) -> Result<Decimal, EvalError> {
+            Err(EvalError::new("no life tables"))
+        }
+    }
+
+    /// The general rule: `total = total + v` from zero, in member order, with `true` as one.
+    fn folded(values: &[Value]) -> Option<Decimal> {
+        values.iter().try_fold(Decimal::ZERO, |total, v| match v {
+            Value::Num(d) => total.checked_add(*d),
+            Value::Bool(true) => total.checked_add(Decimal::ONE),
+            _ => Some(total),
+        })
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            any::<bool>().prop_map(Value::Bool),
+            (any::<i64>(), 0u32..8).prop_map(|(m, s)| Value::Num(Decimal::new(m, s))),
+            (any::<i128>(), 0u32..29).prop_map(|(m, s)| Value::Num(
+                Decimal::try_from_i128_with_scale(m >> 32, s).unwrap_or(Decimal::MAX)
+            )),
+            Just(Value::Num(Decimal::new(-10, 1))),
+            Just(Value::Text(3)),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn aggregate_is_the_sum_in_member_order(values in prop::collection::vec(value(), 0..12)) {
+            let members: Vec<Vec<Value>> = values.iter().map(|v| vec![*v]).collect();
+            let frame = Frame {
+                policy: &[],
+                terms: &[],
+                policy_steps: &[],
+                member: None,
+                member_inputs: members.as_slice(),
+                member_steps: super::super::NO_ROWS,
+                term_months: 12,
+                rounding: RoundingStrategy::MidpointAwayFromZero,
+                lookup: &NoTables,
+                year: None,
+            };
+            let want = folded(&values);
+            // A plain reference, and the same through an `if` (the general evaluation).
+            let plain = Expr::Ref(Ref::Member(0));
+            let wrapped = Expr::If(
+                Box::new(Expr::Const(Value::Bool(true))),
+                Box::new(Expr::Ref(Ref::Member(0))),
+                Box::new(Expr::Const(Value::Bool(false))),
+            );
+            for e in [plain, wrapped] {
+                let got = frame.aggregate(Func::Sum, &e).ok();
+                prop_assert_eq!(got.map(|d| d.serialize()), want.map(|d| d.serialize()));
+            }
+        }
+    }
 }

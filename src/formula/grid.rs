@@ -60,6 +60,30 @@ impl<T: Copy> Grid<T> {
         self.get(0)
     }
 
+    /// The value in row `r`, column `c`: `grid[r][c]` with one bounds check. Panics past the
+    /// grid, as indexing does.
+    #[inline]
+    pub fn cell(&self, r: usize, c: usize) -> T {
+        assert!(
+            c < self.cols,
+            "column {c} of a grid of {} columns",
+            self.cols
+        );
+        self.cells[r * self.cols + c]
+    }
+
+    /// Sets the value in row `r`, column `c`: `grid[r][c] = v` with one bounds check. Panics
+    /// past the grid, as indexing does.
+    #[inline]
+    pub fn set(&mut self, r: usize, c: usize, v: T) {
+        assert!(
+            c < self.cols,
+            "column {c} of a grid of {} columns",
+            self.cols
+        );
+        self.cells[r * self.cols + c] = v;
+    }
+
     /// The rows in order.
     pub fn iter(&self) -> impl Iterator<Item = &[T]> + '_ {
         (0..self.len()).map(|r| &self.cells[self.span(r)])
@@ -128,6 +152,16 @@ mod tests {
         let flat: Vec<Decimal> = g.iter().flatten().copied().collect();
         assert_eq!(flat.len(), 6);
         assert_eq!(flat.iter().sum::<Decimal>(), Decimal::from(3));
+        g.set(0, 1, Decimal::TEN);
+        assert_eq!(g.cell(0, 1), g[0][1]);
+        assert_eq!(g.cell(0, 1), Decimal::TEN);
+        for r in 0..3 {
+            for c in 0..2 {
+                assert_eq!(g.cell(r, c), g[r][c]);
+            }
+        }
+        let past = std::panic::catch_unwind(|| Grid::new(3, 2, Decimal::ZERO).cell(0, 2));
+        assert!(past.is_err(), "a column past the grid is not another row's");
         let none: Grid<Decimal> = Grid::new(0, 4, Decimal::ZERO);
         assert!(none.is_empty() && none.first().is_none() && none.iter().next().is_none());
         let no_cols: Grid<Decimal> = Grid::new(2, 0, Decimal::ZERO);

@@ -69,6 +69,10 @@ pub(super) fn code(v: &Value) -> u128 {
     }
 }
 
+/// The code of no value (an input a member does not have): 3, which no value's [`code`] is
+/// (a number's lowest 16 bits are zeros, a truth value's are 1 or 257, a word's are 2).
+pub(super) const ABSENT: u128 = 3;
+
 /// Member step values by step and the values the step read; see the module documentation.
 #[derive(Default)]
 pub struct StepMemo {
@@ -106,7 +110,7 @@ pub(super) struct Spare {
     pub kinds: Vec<usize>,
     /// [`same_members`](super::same_members)' working vectors: each member's key, and the
     /// first member of each kind seen so far.
-    pub keys: Vec<Option<u128>>,
+    pub keys: Vec<u128>,
     pub seen: Vec<usize>,
 }
 
@@ -311,7 +315,36 @@ impl StepMemo {
     /// index for an eligibility rule; `reads` is what the formula reads
     /// ([`Product::step_reads`], [`Product::rule_reads`]); formulas reading
     /// more than [`MAX_READS`] references are evaluated each time.
+    #[inline(always)]
     pub(super) fn value<L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized>(
+        &mut self,
+        step: usize,
+        reads: &[Ref],
+        frame: &Frame<'_, L, I, S>,
+        eval: impl FnOnce() -> Result<Value, EvalError>,
+    ) -> Result<Value, EvalError> {
+        if let [one] = reads {
+            // A member input (an age, a class) read in place.
+            let read = match *one {
+                Ref::Member(i) => frame.member_input(i),
+                r => frame.value_of(r).ok(),
+            };
+            let Some(v) = read else {
+                return eval();
+            };
+            if let Some(slot) = small(&v) {
+                // Kept: the value without hashing.
+                if let Some(Some(v)) = self.small.get(step).and_then(|row| row.get(slot)) {
+                    return Ok(*v);
+                }
+                return self.small_value(step, slot, eval);
+            }
+        }
+        self.keyed_value(step, reads, frame, eval)
+    }
+
+    /// [`StepMemo::value`] of a formula whose values are kept by [`Key`].
+    fn keyed_value<L: Lookup, I: Rows + ?Sized, S: Rows + ?Sized>(
         &mut self,
         step: usize,
         reads: &[Ref],
@@ -321,14 +354,6 @@ impl StepMemo {
         let (Ok(step_no), true) = (u16::try_from(step), reads.len() <= MAX_READS) else {
             return eval();
         };
-        if let [one] = reads {
-            let Ok(v) = frame.value_of(*one) else {
-                return eval();
-            };
-            if let Some(slot) = small(&v) {
-                return self.small_value(step, slot, eval);
-            }
-        }
         let mut key = Key {
             step: step_no,
             n: reads.len() as u8,
@@ -415,6 +440,7 @@ mod tests {
                 }
             }
         }
+        assert!(values.iter().all(|v| code(v) != ABSENT));
         let slots: Vec<Option<usize>> = values.iter().map(small).collect();
         assert_eq!(
             slots,

@@ -21,22 +21,23 @@ use crate::rating::Failure;
 use crate::request::Request;
 
 thread_local! {
-    /// The baseline of the folder quoted from last on this thread: quoting many requests
-    /// against one product takes neither the folder cache's lock nor a shared reference count.
+    /// The product file quoted from last on this thread and the baseline of its folder:
+    /// quoting many requests against one product takes neither the folder cache's lock nor a
+    /// shared reference count, nor works out the folder again.
     static LAST: RefCell<Option<(PathBuf, Arc<Baseline>)>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with the baseline for products in `dir`.
-fn with_baseline<T>(dir: &Path, f: impl FnOnce(&Baseline) -> T) -> T {
+/// Runs `f` with the baseline for the product in file `file` (that of its folder).
+fn with_baseline<T>(file: &Path, f: impl FnOnce(&Baseline) -> T) -> T {
     LAST.with(|last| {
         let mut last = last.borrow_mut();
-        // The same text, byte for byte (quicker than comparing components): a folder
-        // written two ways is only read twice.
+        // The same text, byte for byte (quicker than comparing components): a file named
+        // two ways only has its folder's baseline looked up twice.
         if last
             .as_ref()
-            .is_none_or(|(d, _)| d.as_os_str() != dir.as_os_str())
+            .is_none_or(|(p, _)| p.as_os_str() != file.as_os_str())
         {
-            *last = Some((dir.to_path_buf(), for_folder(dir).0));
+            *last = Some((file.to_path_buf(), for_folder(folder_of(file)).0));
         }
         match last.as_ref() {
             Some((_, b)) => f(b),
@@ -59,7 +60,7 @@ fn per_request(l: &Limit) -> bool {
 
 /// The baseline's declines of a request (empty when it meets every rule in force).
 pub fn declines(p: &Product, r: &Request) -> Vec<Failure> {
-    with_baseline(folder_of(&p.file), |b| declines_by(b, p, r))
+    with_baseline(&p.file, |b| declines_by(b, p, r))
 }
 
 fn declines_by(baseline: &Baseline, p: &Product, r: &Request) -> Vec<Failure> {
