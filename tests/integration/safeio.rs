@@ -224,15 +224,16 @@ fn thread_counts_outside_1_to_256_are_refused() {
 
 #[test]
 fn a_closed_pipe_ends_quietly_and_a_full_disk_says_so() {
-    // `coverwright schema | true`: the reader is gone before the first write.
-    let mut child = Command::new(BIN)
+    // `coverwright schema | true`: the reader is gone before the first write (closed before
+    // the process starts, so a schema that fits the pipe's buffer cannot get through first).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = Command::new(BIN)
         .arg("schema")
-        .stdout(std::process::Stdio::piped())
+        .stdout(writer)
         .stderr(std::process::Stdio::piped())
-        .spawn()
+        .output()
         .unwrap();
-    drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
     assert_eq!(
         (o.status.code(), o.stderr.as_slice()),
         (Some(141), &b""[..])
