@@ -110,27 +110,12 @@ fn cents(d: rust_decimal::Decimal) -> Option<u64> {
 /// Appends `c` hundredths as `[-]units.cc`: what [`crate::money::push_plain_bytes`] writes for
 /// the amount of mantissa `c` and scale 2.
 fn push_cents(b: &mut Vec<u8>, c: u64, negative: bool) {
-    let mut buf = [0u8; 24];
-    let mut at = buf.len();
-    let frac = (c % 100) as u8;
-    buf[at - 1] = b'0' + frac % 10;
-    buf[at - 2] = b'0' + frac / 10;
-    buf[at - 3] = b'.';
-    at -= 3;
-    let mut whole = c / 100;
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (whole % 10) as u8;
-        whole /= 10;
-        if whole == 0 {
-            break;
-        }
-    }
     if negative {
-        at -= 1;
-        buf[at] = b'-';
+        b.push(b'-');
     }
-    b.extend_from_slice(&buf[at..]);
+    b.extend_from_slice(crate::money::digits(u128::from(c / 100), &mut [0; 40]));
+    let frac = (c % 100) as u8;
+    b.extend_from_slice(&[b'.', b'0' + frac / 10, b'0' + frac % 10]);
 }
 
 /// The record number and group key that start both rows.

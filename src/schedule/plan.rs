@@ -364,19 +364,17 @@ impl InstalmentPlan {
         self.schedule_with(request, calendar, None)
     }
 
-    /// The years a schedule runs and one year's instalments (`(offset within the year,
-    /// units)`), with the checks of the request.
-    fn year_parts(
-        &self,
-        request: &ScheduleRequest,
-    ) -> Result<(u32, Vec<(usize, i128)>), ScheduleError> {
-        let (years, year_units) = self.year_units(request)?;
-        let parts = self.split_year(year_units)?;
-        Ok((years, merge_small(parts, self.minimum_units()?)))
+    /// One year's instalments of a year of `year_units`: `(offset within the year, units)`,
+    /// adding up to `year_units` (small ones merged into their neighbours).
+    fn year_parts(&self, year_units: i128) -> Result<Vec<(usize, i128)>, ScheduleError> {
+        Ok(merge_small(
+            self.split_year(year_units)?,
+            self.minimum_units()?,
+        ))
     }
 
     /// The years a schedule runs and one policy year's premium in minor units, with the
-    /// checks of the request (the first steps of [`InstalmentPlan::year_parts`]).
+    /// checks of the request.
     fn year_units(&self, request: &ScheduleRequest) -> Result<(u32, i128), ScheduleError> {
         let spec = &self.spec;
         if request.premium <= Decimal::ZERO {
@@ -434,7 +432,7 @@ impl InstalmentPlan {
         }
         let (years, year_units) = self.year_units(request)?;
         let per_year = self.spec.mode.per_year();
-        let (count, first_units, total) = match self.even_first(year_units) {
+        let (count, first_units) = match self.even_first(year_units) {
             Some(first) => {
                 // Every instalment stays: the due dates are those of indices `0..count`.
                 let count = per_year * years;
@@ -446,26 +444,17 @@ impl InstalmentPlan {
                         }
                     }
                 }
-                // The year's instalments add up to its units.
-                let total = year_units
-                    .checked_mul(i128::from(years))
-                    .and_then(|u| self.unit.amount_of_units(u).ok());
-                (count as usize, Some(first), total)
+                (count as usize, Some(first))
             }
             None => {
-                let parts = merge_small(self.split_year(year_units)?, self.minimum_units()?);
+                let parts = self.year_parts(year_units)?;
                 for year in 0..years {
                     for &(offset, _) in &parts {
                         let index = year * per_year + offset as u32;
                         self.due_with(calendar, request.start, index, dates.as_deref_mut())?;
                     }
                 }
-                let total = self.total_of_units(&parts, years);
-                (
-                    parts.len() * years as usize,
-                    parts.first().map(|p| p.1),
-                    total,
-                )
+                (parts.len() * years as usize, parts.first().map(|p| p.1))
             }
         };
         // The amounts are the minor units of parts of a year's premium, which fit.
@@ -473,7 +462,7 @@ impl InstalmentPlan {
             Some(units) => self.unit.amount_of_units(units)?,
             None => Decimal::ZERO,
         };
-        match total {
+        match self.total_of_units(year_units, years) {
             Some(total) => Ok(ScheduleSummary {
                 instalments: count,
                 first,
@@ -496,7 +485,8 @@ impl InstalmentPlan {
         mut dates: Option<&mut DueDates>,
     ) -> Result<Schedule, ScheduleError> {
         let spec = &self.spec;
-        let (years, parts) = self.year_parts(request)?;
+        let (years, year_units) = self.year_units(request)?;
+        let parts = self.year_parts(year_units)?;
         let per_year = spec.mode.per_year();
         let mut instalments = Vec::with_capacity(parts.len() * years as usize);
         for year in 0..years {
@@ -517,7 +507,7 @@ impl InstalmentPlan {
             }
         }
         // Summed as decimals when the units' sum does not fit.
-        let total = match self.total_of_units(&parts, years) {
+        let total = match self.total_of_units(year_units, years) {
             Some(t) => t,
             None => money::sum(
                 self.unit,
@@ -575,13 +565,12 @@ impl InstalmentPlan {
         }
     }
 
-    /// The sum of `years` years of instalments `parts`: the amounts all have the minor unit's
-    /// places, so their sum is that of their units. `None` when that does not fit.
-    fn total_of_units(&self, parts: &[(usize, i128)], years: u32) -> Option<Decimal> {
-        parts
-            .iter()
-            .try_fold(0i128, |t, p| t.checked_add(p.1))
-            .and_then(|u| u.checked_mul(i128::from(years)))
+    /// The sum of `years` years of instalments, each year's adding up to `year_units`: the
+    /// amounts all have the minor unit's places, so their sum is that of their units. `None`
+    /// when that does not fit.
+    fn total_of_units(&self, year_units: i128, years: u32) -> Option<Decimal> {
+        year_units
+            .checked_mul(i128::from(years))
             .and_then(|u| self.unit.amount_of_units(u).ok())
     }
 
