@@ -11,7 +11,8 @@
 //! - [`format_plain`] and [`format_grouped`]: `10932.36` and `10,932.36`; [`push_plain`] and
 //!   [`push_plain_bytes`] and [`serialize_plain`] write the plain form into a string, bytes or
 //!   a serializer;
-//! - [`digits`]: a whole number's decimal digits, for writers that build output by hand.
+//! - [`digits`]: a whole number's decimal digits, for writers that build output by hand;
+//! - [`net_of_rate`]: the net of an amount that includes a tax at a rate (VAT), rounded.
 //!
 //! It imports nothing else of the crate, so every layer may use it. Invariants: a
 //! [`Currency`] only exists for a code in the table below (its fields are private); rounding
@@ -21,6 +22,9 @@ use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
+
+mod net;
+pub use net::net_of_rate;
 
 /// How an amount is rounded to a number of places.
 #[derive(

@@ -728,8 +728,9 @@ pub fn vat_split(p: &Product, gross: &[Decimal]) -> Vec<CoverageCharge> {
                     vat: Decimal::ZERO,
                 }
             } else {
-                let net = crate::money::round_dp(
-                    *g / (Decimal::ONE + p.vat_rate),
+                let net = crate::money::net_of_rate(
+                    *g,
+                    p.vat_rate,
                     p.currency.minor_unit(),
                     p.rounding.strategy,
                 );
