@@ -157,11 +157,16 @@ pub(super) fn run_census(
         Format::JsonLines => (CHUNK_RECORDS_JSON, CHUNK_MEMBERS_JSON),
         Format::Csv => (CHUNK_RECORDS, CHUNK_MEMBERS),
     };
+    // The first chunks are smaller, so the workers start after a few rows, not a whole
+    // chunk: an eighth of the size, doubled at each chunk.
+    let mut ramp = RAMP;
     let produce =
         move |spare: Option<CensusChunk>| -> Result<Option<Chunk<CensusChunk>>, BatchError> {
             let mut chunk = spare.unwrap_or_default();
+            let (records, members) = (chunk_records >> ramp, chunk_members >> ramp);
+            ramp = ramp.saturating_sub(1);
             let more = chunker
-                .fill(&mut chunk, chunk_records, chunk_members, || ctx.stopped())
+                .fill(&mut chunk, records.max(1), members.max(1), || ctx.stopped())
                 .map_err(|e| {
                     if crate::census::is_not_utf8(&e) {
                         BatchError::NotUtf8
@@ -173,6 +178,9 @@ pub(super) fn run_census(
         };
     pipeline(ctx, outputs, produce, &one)
 }
+
+/// The first chunk of a census is `2^RAMP` times smaller than the others.
+const RAMP: u32 = 3;
 
 /// A row that cannot be read, as a problem: the field is the column's header name.
 pub fn row_error(header: &[String], e: &RowError) -> Problem {
