@@ -210,33 +210,32 @@ impl CensusLayout {
         let mut problems = Vec::new();
         for (f, col) in &self.fields {
             let cell = col.and_then(|c| rec.cell(c)).map(super::trim).unwrap_or("");
-            let v = if cell.is_empty() {
+            // Each value is pushed where it is made: moved through an `Option` and a
+            // `Result` first, it was stored in pieces and loaded whole, a stall per cell.
+            if cell.is_empty() {
                 match f.default {
-                    Some(v) => v,
+                    Some(v) => m.inputs.push(v),
                     None => {
                         problems.push(RowProblem::Empty {
                             field: f.name.clone(),
                             column: col.unwrap_or(0),
                         });
-                        Value::Bool(false)
+                        m.inputs.push(Value::Bool(false));
                     }
                 }
-            } else {
-                match fast_coerce(&f.ty, cell, &product.interner)
-                    .map_or_else(|| coerce(&f.ty, cell, &product.interner), Ok)
-                {
-                    Ok(v) => v,
+            } else if !fast_coerce(&f.ty, cell, &product.interner, &mut m.inputs) {
+                match coerce(&f.ty, cell, &product.interner) {
+                    Ok(v) => m.inputs.push(v),
                     Err(e) => {
                         problems.push(RowProblem::Invalid {
                             field: f.name.clone(),
                             column: col.unwrap_or(0),
                             message: e,
                         });
-                        Value::Bool(false)
+                        m.inputs.push(Value::Bool(false));
                     }
                 }
-            };
-            m.inputs.push(v);
+            }
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -246,42 +245,54 @@ impl CensusLayout {
 }
 
 /// The common census cells (plain whole numbers, `true`/`false`, an enum's words) read
-/// without the general parser; `None` sends the cell to [`coerce`], which gives the same
-/// value or the error.
-#[inline]
-fn fast_coerce(ty: &FieldType, cell: &str, words: &crate::formula::Interner) -> Option<Value> {
+/// without the general parser and pushed onto `out`; `false` (nothing pushed) sends the cell
+/// to [`coerce`], which gives the same value or the error.
+#[inline(always)]
+fn fast_coerce(
+    ty: &FieldType,
+    cell: &str,
+    words: &crate::formula::Interner,
+    out: &mut Vec<Value>,
+) -> bool {
     match ty {
         FieldType::Integer { min, max } | FieldType::Decimal { min, max } => {
             let b = cell.as_bytes();
             if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
-                return None;
+                return false;
             }
             let n = b.iter().fold(0i64, |n, c| n * 10 + i64::from(c - b'0'));
             if min.is_some_and(|m| crate::money::cmp_whole(m, n).is_gt())
                 || max.is_some_and(|m| crate::money::cmp_whole(m, n).is_lt())
             {
-                return None;
+                return false;
             }
-            Some(Value::Num(Decimal::from(n)))
+            out.push(Value::Num(Decimal::from(n)));
         }
         FieldType::Bool => match cell {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            _ => None,
+            "true" => out.push(Value::Bool(true)),
+            "false" => out.push(Value::Bool(false)),
+            _ => return false,
         },
         // The interner gives each word one symbol, so the word of a listed symbol is the
         // cell exactly when the cell's symbol is listed.
-        FieldType::Enum(vals) => vals
-            .iter()
-            .find(|v| words.word(**v) == cell)
-            .map(|v| Value::Text(*v)),
+        FieldType::Enum(vals) => match vals.iter().find(|v| words.word(**v) == cell) {
+            Some(v) => out.push(Value::Text(*v)),
+            None => return false,
+        },
     }
+    true
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::formula::Interner;
+
+    /// [`fast_coerce`]'s value, if it takes the cell.
+    fn fast_value(ty: &FieldType, cell: &str, words: &Interner) -> Option<Value> {
+        let mut out = Vec::new();
+        fast_coerce(ty, cell, words, &mut out).then(|| out[0])
+    }
 
     proptest::proptest! {
         /// The fast path gives what the general reader gives, or leaves the cell to it.
@@ -305,7 +316,7 @@ mod tests {
                 FieldType::Bool,
                 FieldType::Enum(vals.clone()),
             ] {
-                if let Some(fast) = fast_coerce(&ty, &cell, &words) {
+                if let Some(fast) = fast_value(&ty, &cell, &words) {
                     let slow = coerce(&ty, &cell, &words);
                     proptest::prop_assert_eq!(Ok(fast), slow.clone(), "{:?} {:?}", ty, cell);
                     if let (Value::Num(a), Ok(Value::Num(b))) = (fast, slow) {
@@ -330,7 +341,7 @@ mod tests {
             };
             for n in 0..100 {
                 let cell = n.to_string();
-                let fast = fast_coerce(&ty, &cell, &words);
+                let fast = fast_value(&ty, &cell, &words);
                 let slow = coerce(&ty, &cell, &words).ok();
                 assert_eq!(
                     fast.is_some(),
@@ -350,8 +361,8 @@ mod tests {
         let vals = vec![words.intern("female"), words.intern("male")];
         words.intern("other");
         let ty = FieldType::Enum(vals.clone());
-        assert_eq!(fast_coerce(&ty, "male", &words), Some(Value::Text(vals[1])));
-        assert_eq!(fast_coerce(&ty, "other", &words), None);
-        assert_eq!(fast_coerce(&ty, "Male", &words), None);
+        assert_eq!(fast_value(&ty, "male", &words), Some(Value::Text(vals[1])));
+        assert_eq!(fast_value(&ty, "other", &words), None);
+        assert_eq!(fast_value(&ty, "Male", &words), None);
     }
 }
