@@ -266,6 +266,10 @@ pub struct AtomicOutput {
     started: u64,
 }
 
+/// The writer's buffer: small writes are gathered, and a larger one (a batch's chunk of
+/// lines) goes to the file without being copied into it first.
+const BUFFER_BYTES: usize = 64 << 10;
+
 /// Bytes handed to the system between two starts of their writing back to disk: a large
 /// output is then mostly on disk when [`AtomicOutput::commit`] syncs it, instead of all of it
 /// being written while the run waits at the end.
@@ -311,7 +315,7 @@ impl AtomicOutput {
         Ok(AtomicOutput {
             target: target.to_path_buf(),
             temp,
-            file: Some(BufWriter::with_capacity(1 << 20, file)),
+            file: Some(BufWriter::with_capacity(BUFFER_BYTES, file)),
             taken: 0,
             started: 0,
         })
@@ -392,6 +396,18 @@ impl Write for AtomicOutput {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = match &mut self.file {
             Some(w) => w.write(buf)?,
+            None => return Err(std::io::Error::other("the output is closed")),
+        };
+        self.taken += n as u64;
+        self.write_back();
+        Ok(n)
+    }
+
+    /// Several buffers at once: written with one system call when together they do not fit
+    /// the writer's buffer.
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        let n = match &mut self.file {
+            Some(w) => w.write_vectored(bufs)?,
             None => return Err(std::io::Error::other("the output is closed")),
         };
         self.taken += n as u64;

@@ -395,11 +395,12 @@ fn pipeline<C: Records>(
         });
         let writer = s.spawn(move || -> std::io::Result<()> {
             for (bufs, bytes) in buf_rx {
+                // A chunk's pieces in one call each, not copied into a buffer first.
+                write_all_vectored(out, bufs.iter().map(|b| &b.main[..]))?;
+                if let Some(q) = quotes.as_mut() {
+                    write_all_vectored(*q, bufs.iter().map(|b| &b.quotes[..]))?;
+                }
                 for b in bufs {
-                    out.write_all(&b.main)?;
-                    if let Some(q) = quotes.as_mut() {
-                        q.write_all(&b.quotes)?;
-                    }
                     spare.put(b);
                 }
                 if let Some(p) = progress {
@@ -452,6 +453,28 @@ fn pipeline<C: Records>(
             (None, Ok(())) => Ok(counts),
         }
     })
+}
+
+/// Writes every one of `parts`, in order, with as few calls as the writer takes
+/// (`Write::write_all_vectored` is not stable).
+fn write_all_vectored<'b>(
+    out: &mut (dyn Write + Send),
+    parts: impl Iterator<Item = &'b [u8]>,
+) -> std::io::Result<()> {
+    let mut slices: Vec<std::io::IoSlice<'b>> = parts
+        .filter(|p| !p.is_empty())
+        .map(std::io::IoSlice::new)
+        .collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        match out.write_vectored(rest) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => std::io::IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Runs `one` over the records `produce` reads, through the pipeline of [`run`] (bounded
@@ -758,5 +781,48 @@ fn quote_line(
             write_error(buf, record, row, &[problem]);
             Kind::Failed
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{IoSlice, Write};
+
+    /// A writer taking at most a few bytes of one buffer per call, or failing once.
+    struct Dribble {
+        got: Vec<u8>,
+        interrupted: bool,
+    }
+
+    impl Write for Dribble {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if !self.interrupted {
+                self.interrupted = true;
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(3);
+            self.got.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> std::io::Result<usize> {
+            let first = bufs.iter().find(|b| !b.is_empty()).map_or(&[][..], |b| b);
+            self.write(first)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn pieces_written_in_several_calls_arrive_whole_and_in_order() {
+        let mut w = Dribble {
+            got: Vec::new(),
+            interrupted: false,
+        };
+        let parts: [&[u8]; 5] = [b"first,", b"", b"s", b"econd row\n", b"third"];
+        super::write_all_vectored(&mut w, parts.into_iter()).unwrap();
+        assert_eq!(w.got, b"first,second row\nthird");
     }
 }

@@ -124,7 +124,8 @@ pub(super) fn batch_cmd(
         let mut quotes = match outputs.quotes {
             None => None,
             Some(q) => match fsio::AtomicOutput::create(q, &inputs) {
-                Ok(w) => Some(std::io::BufWriter::with_capacity(1 << 20, w)),
+                // Buffered by the output itself.
+                Ok(w) => Some(w),
                 Err(e) => return Err(NotCreated(e)),
             },
         };
@@ -149,11 +150,7 @@ pub(super) fn batch_cmd(
             run(&mut w).and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
         };
         Ok(match (r, quotes) {
-            (Ok(s), Some(q)) => q
-                .into_inner()
-                .map_err(|e| BatchError::Io(e.into_error()))
-                .and_then(|w| w.commit().map_err(BatchError::Output))
-                .map(|()| s),
+            (Ok(s), Some(q)) => q.commit().map_err(BatchError::Output).map(|()| s),
             (r, _) => r,
         })
     };
