@@ -113,10 +113,16 @@ fn push_date(out: &mut Vec<u8>, d: NaiveDate) {
 /// from their digits without the formatter.
 pub(crate) fn show_into(out: &mut Vec<u8>, words: &crate::formula::Interner, v: &Value) {
     match v {
-        // A whole number is its own normal form, but for the sign of a negative zero.
-        Value::Num(d) if d.scale() == 0 && !d.is_zero() => crate::money::push_plain_bytes(out, *d),
+        // A whole number is its own normal form, but for the sign of a negative zero. Ages and
+        // classes, from 1 to 99, are written digit by digit (a copy of a few bytes is a call).
+        Value::Num(d) if d.scale() == 0 && !d.is_zero() => match u8::try_from(d.mantissa()) {
+            Ok(n @ 1..=9) => out.push(b'0' + n),
+            Ok(n @ 10..=99) => out.extend_from_slice(&[b'0' + n / 10, b'0' + n % 10]),
+            _ => crate::money::push_plain_bytes(out, *d),
+        },
         Value::Num(d) => crate::money::push_plain_bytes(out, d.normalize()),
-        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
         Value::Text(t) => out.extend_from_slice(words.word(*t).as_bytes()),
     }
 }
@@ -228,6 +234,14 @@ mod tests {
             "79228162514264337593543950335",
             "-1.5",
             "0.001",
+            "-9",
+            "-10",
+            "9",
+            "10",
+            "99",
+            "100",
+            "255",
+            "256",
         ] {
             let d: rust_decimal::Decimal = text.parse().unwrap_or_else(|_| {
                 rust_decimal::Decimal::from_scientific(text).expect("a number")
