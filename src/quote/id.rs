@@ -111,6 +111,7 @@ fn push_date(out: &mut Vec<u8>, d: NaiveDate) {
 
 /// Appends a value as [`Interner::show`](crate::formula::Interner::show) writes it, numbers
 /// from their digits without the formatter.
+#[inline]
 pub(crate) fn show_into(out: &mut Vec<u8>, words: &crate::formula::Interner, v: &Value) {
     match v {
         // A whole number is its own normal form, but for the sign of a negative zero. Ages and
@@ -180,12 +181,31 @@ fn debug_str(out: &mut Vec<u8>, s: &str) {
 
 /// Whether `Debug` writes `s` as it is, between quotes: every character is printable ASCII
 /// other than `"` and `\`, or a CJK unified ideograph U+4E00..=U+9FEF (three bytes from
-/// `E4 B8 80` to `E9 BF AF`). Checked on the bytes, without decoding characters; printable
-/// ASCII alone (an id, a code) eight bytes at a time.
+/// `E4 B8 80` to `E9 BF AF`). Checked on the bytes, without decoding characters: printable
+/// ASCII alone (an id, a code) eight bytes at a time, a name of ideographs alone three bytes
+/// at a time.
 fn plain_for_debug(b: &[u8]) -> bool {
-    if crate::text::quote_free(b, true) {
-        return true;
+    match b.first() {
+        None => true,
+        Some(&c) if c < 0x80 => crate::text::quote_free(b, true) || mixed_plain_for_debug(b),
+        Some(_) => {
+            b.len().is_multiple_of(3) && b.chunks_exact(3).all(|c| ideograph(c[0], c[1], c[2]))
+                || mixed_plain_for_debug(b)
+        }
     }
+}
+
+/// Whether the three bytes `a b c` of a UTF-8 text are an ideograph U+4E00..=U+9FEF: a lead
+/// byte of a three-byte character, and the bytes in the range of those characters (UTF-8
+/// keeps the order of code points).
+#[inline(always)]
+fn ideograph(a: u8, b: u8, c: u8) -> bool {
+    let v = u32::from_be_bytes([0, a, b, c]);
+    (0xE4_B8_80..=0xE9_BF_AF).contains(&v)
+}
+
+/// [`plain_for_debug`] for a text that mixes ASCII and ideographs, a character at a time.
+fn mixed_plain_for_debug(b: &[u8]) -> bool {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -195,17 +215,12 @@ fn plain_for_debug(b: &[u8]) -> bool {
             }
             i += 1;
         } else {
-            // `s` is UTF-8, so a lead byte E4..=E9 starts a three-byte character.
-            if !(0xE4..=0xE9).contains(&c) || i + 2 >= b.len() {
-                return false;
+            // `b` is UTF-8, so a byte from 0x80 up starting a character here and lying in
+            // the ideographs' range is the lead byte of three.
+            match b.get(i..i + 3) {
+                Some(&[x, y, z]) if ideograph(x, y, z) => i += 3,
+                _ => return false,
             }
-            let ch = (u32::from(c & 0x0F) << 12)
-                | (u32::from(b[i + 1] & 0x3F) << 6)
-                | u32::from(b[i + 2] & 0x3F);
-            if !(0x4E00..=0x9FEF).contains(&ch) {
-                return false;
-            }
-            i += 3;
         }
     }
     true
@@ -265,6 +280,23 @@ mod tests {
                 proptest::prelude::any::<char>(),
             ],
             0..12,
+        )) {
+            let s: String = chars.into_iter().collect();
+            let mut out = Vec::new();
+            debug_str(&mut out, &s);
+            proptest::prop_assert_eq!(out, format!("{s:?}").into_bytes());
+        }
+
+        /// Names of ideographs alone, taken three bytes at a time, and their edges.
+        #[test]
+        fn debug_of_ideographs_alone_is_what_debug_writes(chars in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::char::range('\u{4DFE}', '\u{4E01}'),
+                proptest::char::range('\u{4E00}', '\u{9FEF}'),
+                proptest::char::range('\u{9FEE}', '\u{9FF1}'),
+                proptest::char::range('\u{3000}', '\u{3002}'),
+            ],
+            1..6,
         )) {
             let s: String = chars.into_iter().collect();
             let mut out = Vec::new();
