@@ -6,6 +6,8 @@
 //!   panic, an interrupted run) it removes the temporary file, and the target is untouched.
 //!   [`AtomicOutput::create`] refuses an output that is the same file (device and inode) as
 //!   one of the inputs, so a run can never truncate what it reads.
+//!   [`AtomicOutput::forget_replaced_pages`] drops the system's cached pages of the file an
+//!   output will replace (not its content), so the commit's rename does not free them.
 //! - [`read_input`] and [`open_input`] refuse anything but a regular file (directories, named
 //!   pipes, devices, sockets) from its metadata, before opening it, and check the size before
 //!   reading; [`read_input`] also reads with a bound, so a file that grows is not read past
@@ -358,6 +360,39 @@ impl AtomicOutput {
         &self.target
     }
 
+    /// Asks the system to drop the cached pages of the file this output will replace. The
+    /// file stays as it is (on disk, and for any reader); the commit's rename then has fewer
+    /// pages to free, which for a large file takes tens of milliseconds. Meant to run on
+    /// another thread while the output is written; best effort, Linux only, and nothing for
+    /// a target that is not a regular file.
+    pub fn forget_replaced_pages(target: &Path) {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            if !std::fs::metadata(target).is_ok_and(|m| m.is_file()) {
+                return;
+            }
+            // Non-blocking open: a path swapped for a pipe after the check does not block.
+            let Ok(file) = OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(target)
+            else {
+                return;
+            };
+            if file.metadata().is_ok_and(|m| m.is_file()) {
+                // SAFETY: `posix_fadvise` takes integers only (the descriptor of a file open
+                // for the length of this call, and a byte range) and touches no memory of
+                // the process. Its answer is advice taken or not; a failure changes nothing.
+                unsafe {
+                    libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED);
+                }
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = target;
+    }
+
     /// The temporary file being written. Another program may write this path instead of the
     /// writer (e.g. a PDF printer); [`commit`](AtomicOutput::commit) moves whatever is there.
     pub fn temp_path(&self) -> &Path {
@@ -577,6 +612,25 @@ mod tests {
             read_input(&dir.join("missing"), 100),
             Err(FsError::Read { .. })
         ));
+    }
+
+    #[test]
+    fn forgetting_the_replaced_pages_leaves_the_file_and_passes_over_pipes() {
+        let dir = scratch("forget");
+        let old = dir.join("book.jsonl");
+        let text = "line\n".repeat(100_000);
+        std::fs::write(&old, &text).unwrap();
+        AtomicOutput::forget_replaced_pages(&old);
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), text);
+        // A named pipe is not opened (a blocking open would hang here), nor is a folder or a
+        // missing file.
+        let fifo = dir.join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        AtomicOutput::forget_replaced_pages(&fifo);
+        AtomicOutput::forget_replaced_pages(&dir);
+        AtomicOutput::forget_replaced_pages(&dir.join("missing"));
+        assert_eq!(entries(&dir), ["book.jsonl", "pipe"]);
     }
 
     #[test]

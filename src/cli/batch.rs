@@ -6,7 +6,7 @@
 //! output as it was.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
@@ -147,7 +147,21 @@ pub(super) fn batch_cmd(
                 Ok(w) => w,
                 Err(e) => return Err(NotCreated(e)),
             };
-            run(&mut w).and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
+            // The files replaced have their cached pages dropped while the run goes on, not
+            // in the renames of the commit.
+            let replaced: Vec<PathBuf> = std::iter::once(output)
+                .chain(outputs.quotes)
+                .map(Path::to_path_buf)
+                .collect();
+            std::thread::scope(|s| {
+                s.spawn(move || {
+                    for p in &replaced {
+                        fsio::AtomicOutput::forget_replaced_pages(p);
+                    }
+                });
+                run(&mut w)
+            })
+            .and_then(|summary| w.commit().map(|()| summary).map_err(BatchError::Output))
         };
         Ok(match (r, quotes) {
             (Ok(s), Some(q)) => q.commit().map_err(BatchError::Output).map(|()| s),
