@@ -266,6 +266,8 @@ pub struct AtomicOutput {
     taken: u64,
     /// Bytes whose writing back to disk has been started (see [`WRITEBACK_STEP`]).
     started: u64,
+    /// Bytes whose cached pages have been let go (see [`AtomicOutput::write_back`]).
+    dropped: u64,
 }
 
 /// The writer's buffer: small writes are gathered, and a larger one (a batch's chunk of
@@ -320,11 +322,16 @@ impl AtomicOutput {
             file: Some(BufWriter::with_capacity(BUFFER_BYTES, file)),
             taken: 0,
             started: 0,
+            dropped: 0,
         })
     }
 
     /// Starts writing back what the system holds of the file, every [`WRITEBACK_STEP`]
     /// bytes. It waits for nothing and is only a head start: [`commit`](Self::commit) syncs.
+    /// The pages of what was started a step earlier are let go, so a long output (a book of
+    /// quotes) keeps a few steps of the page cache, reused, instead of taking fresh memory for
+    /// every page: on this project's virtual machine, fresh pages cost the JSON Lines book
+    /// about half a second of system time.
     fn write_back(&mut self) {
         let Some(w) = &self.file else {
             return;
@@ -350,6 +357,26 @@ impl AtomicOutput {
                         libc::SYNC_FILE_RANGE_WRITE,
                     );
                 }
+            }
+            // What was started a step before is written by now, mostly: its pages are let go
+            // (the output is written, not read back), and the next writes reuse their memory
+            // instead of taking fresh pages. Pages still being written are kept.
+            let upto = self.started.saturating_sub(WRITEBACK_STEP);
+            if let (Ok(from), Ok(len)) = (
+                i64::try_from(self.dropped),
+                i64::try_from(upto.saturating_sub(self.dropped)),
+            ) && len > 0
+            {
+                // SAFETY: as above, integers only; a failure drops nothing.
+                unsafe {
+                    libc::posix_fadvise(
+                        w.get_ref().as_raw_fd(),
+                        from,
+                        len,
+                        libc::POSIX_FADV_DONTNEED,
+                    );
+                }
+                self.dropped = upto;
             }
         }
         self.started = handed;
@@ -520,6 +547,49 @@ mod tests {
         o.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
         assert_eq!(entries(&dir), ["out.txt"]);
+    }
+
+    /// Past three write-back steps, the pages written back are let go while writing goes on;
+    /// the file committed holds every byte, in order, from single and vectored writes.
+    #[test]
+    fn a_long_output_is_committed_whole_after_its_pages_are_let_go() {
+        let dir = scratch("long");
+        let target = dir.join("book.jsonl");
+        std::fs::write(&target, "old\n").unwrap();
+        let line = |i: usize| {
+            format!(
+                "{{\"record\":{i},\"premium\":\"{}.{:02}\"}}\n",
+                i * 7,
+                i % 100
+            )
+        };
+        let mut expected = Vec::new();
+        let mut o = AtomicOutput::create(&target, &[]).unwrap();
+        let mut i = 0;
+        while expected.len() < (3 * WRITEBACK_STEP + WRITEBACK_STEP / 2) as usize {
+            let (a, b) = (line(i), line(i + 1));
+            if i % 4 == 0 {
+                o.write_all(a.as_bytes()).unwrap();
+                o.write_all(b.as_bytes()).unwrap();
+            } else {
+                let parts = [
+                    std::io::IoSlice::new(a.as_bytes()),
+                    std::io::IoSlice::new(b.as_bytes()),
+                ];
+                let n = o.write_vectored(&parts).unwrap();
+                if n < a.len() + b.len() {
+                    o.write_all(&[a.as_bytes(), b.as_bytes()].concat()[n..])
+                        .unwrap();
+                }
+            }
+            expected.extend_from_slice(a.as_bytes());
+            expected.extend_from_slice(b.as_bytes());
+            i += 2;
+        }
+        assert!(o.dropped >= WRITEBACK_STEP, "{} bytes let go", o.dropped);
+        o.commit().unwrap();
+        assert!(std::fs::read(&target).unwrap() == expected);
+        assert_eq!(entries(&dir), ["book.jsonl"]);
     }
 
     #[test]
