@@ -330,7 +330,7 @@ impl AtomicOutput {
     /// bytes. It waits for nothing and is only a head start: [`commit`](Self::commit) syncs.
     /// The pages of what was started a step earlier are let go, so a long output (a book of
     /// quotes) keeps a few steps of the page cache, reused, instead of taking fresh memory for
-    /// every page: on this project's virtual machine, fresh pages cost the JSON Lines book
+    /// every page: on the machine of `BENCHMARKS.md`, fresh pages cost the JSON Lines book
     /// about half a second of system time.
     fn write_back(&mut self) {
         let Some(w) = &self.file else {
