@@ -382,6 +382,21 @@ impl AtomicOutput {
         self.started = handed;
     }
 
+    /// The writer, or an error once the output is closed.
+    fn writer(&mut self) -> std::io::Result<&mut BufWriter<File>> {
+        self.file
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("the output is closed"))
+    }
+
+    /// Counts `n` bytes taken by the writer, starting their writing back when a step is full;
+    /// returns `n`.
+    fn took(&mut self, n: usize) -> usize {
+        self.taken += n as u64;
+        self.write_back();
+        n
+    }
+
     /// The file the output will replace.
     pub fn target(&self) -> &Path {
         &self.target
@@ -456,34 +471,20 @@ impl AtomicOutput {
 
 impl Write for AtomicOutput {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = match &mut self.file {
-            Some(w) => w.write(buf)?,
-            None => return Err(std::io::Error::other("the output is closed")),
-        };
-        self.taken += n as u64;
-        self.write_back();
-        Ok(n)
+        let n = self.writer()?.write(buf)?;
+        Ok(self.took(n))
     }
 
     /// Several buffers at once: written with one system call when together they do not fit
     /// the writer's buffer.
     fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
-        let n = match &mut self.file {
-            Some(w) => w.write_vectored(bufs)?,
-            None => return Err(std::io::Error::other("the output is closed")),
-        };
-        self.taken += n as u64;
-        self.write_back();
-        Ok(n)
+        let n = self.writer()?.write_vectored(bufs)?;
+        Ok(self.took(n))
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        match &mut self.file {
-            Some(w) => w.write_all(buf)?,
-            None => return Err(std::io::Error::other("the output is closed")),
-        }
-        self.taken += buf.len() as u64;
-        self.write_back();
+        self.writer()?.write_all(buf)?;
+        self.took(buf.len());
         Ok(())
     }
 
