@@ -409,26 +409,13 @@ impl AtomicOutput {
     /// a target that is not a regular file.
     pub fn forget_replaced_pages(target: &Path) {
         #[cfg(target_os = "linux")]
-        {
+        if let Ok((file, _)) = open_input(target, u64::MAX) {
             use std::os::fd::AsRawFd;
-            if !std::fs::metadata(target).is_ok_and(|m| m.is_file()) {
-                return;
-            }
-            // Non-blocking open: a path swapped for a pipe after the check does not block.
-            let Ok(file) = OpenOptions::new()
-                .read(true)
-                .custom_flags(libc::O_NONBLOCK)
-                .open(target)
-            else {
-                return;
-            };
-            if file.metadata().is_ok_and(|m| m.is_file()) {
-                // SAFETY: `posix_fadvise` takes integers only (the descriptor of a file open
-                // for the length of this call, and a byte range) and touches no memory of
-                // the process. Its answer is advice taken or not; a failure changes nothing.
-                unsafe {
-                    libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED);
-                }
+            // SAFETY: `posix_fadvise` takes integers only (the descriptor of a file open for
+            // the length of this call, and a byte range) and touches no memory of the
+            // process. Its answer is advice taken or not; a failure changes nothing.
+            unsafe {
+                libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED);
             }
         }
         #[cfg(not(target_os = "linux"))]

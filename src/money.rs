@@ -155,15 +155,12 @@ pub fn cmp_whole(d: Decimal, n: i64) -> std::cmp::Ordering {
 /// times faster than rust_decimal's digit loops. Other strategies, and zero, go to
 /// rust_decimal.
 pub fn round_dp(amount: Decimal, places: u32, strategy: RoundingStrategy) -> Decimal {
-    use std::cmp::Ordering;
     let scale = amount.scale();
     if scale <= places {
         return amount;
     }
-    let half_even = match strategy {
-        RoundingStrategy::MidpointAwayFromZero => false,
-        RoundingStrategy::MidpointNearestEven => true,
-        _ => return amount.round_dp_with_strategy(places, strategy),
+    let Some(half_even) = half_even(strategy) else {
+        return amount.round_dp_with_strategy(places, strategy);
     };
     if amount.is_zero() {
         return amount.round_dp_with_strategy(places, strategy);
@@ -175,12 +172,7 @@ pub fn round_dp(amount: Decimal, places: u32, strategy: RoundingStrategy) -> Dec
         (Ok(m), Ok(d)) => (u128::from(m / d), u128::from(m % d)),
         _ => (m / div, m % div),
     };
-    let up = match (2 * r).cmp(&div) {
-        Ordering::Greater => true,
-        Ordering::Equal => !half_even || q & 1 == 1,
-        Ordering::Less => false,
-    };
-    let q = q + u128::from(up);
+    let q = q + u128::from(rounds_up((2 * r).cmp(&div), q & 1 == 1, half_even));
     Decimal::from_parts(
         q as u32,
         (q >> 32) as u32,
@@ -188,6 +180,27 @@ pub fn round_dp(amount: Decimal, places: u32, strategy: RoundingStrategy) -> Dec
         amount.is_sign_negative(),
         places,
     )
+}
+
+/// For the two midpoint strategies, whether ties go to the even neighbour; `None` for the
+/// others.
+fn half_even(strategy: RoundingStrategy) -> Option<bool> {
+    match strategy {
+        RoundingStrategy::MidpointAwayFromZero => Some(false),
+        RoundingStrategy::MidpointNearestEven => Some(true),
+        _ => None,
+    }
+}
+
+/// Whether a whole number of units `q` (`odd` when it is) rounds up to `q + 1`, given how
+/// twice the rest after it compares with one unit: above half up, below half down, on the
+/// midpoint away from zero, or to the even neighbour for `half_even`.
+fn rounds_up(twice_rest: std::cmp::Ordering, odd: bool, half_even: bool) -> bool {
+    match twice_rest {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => !half_even || odd,
+        std::cmp::Ordering::Less => false,
+    }
 }
 
 /// `amount` written with a dot and no grouping: `10932.36`, `-5.00`.

@@ -7,8 +7,9 @@
 //! `1 + rate`). When `r` is not zero, `Q` is at least `1 / (10^places * D)` from every
 //! multiple of `10^-places`, and at least `1 / (2 * 10^places * D)` from every midpoint, unless
 //! it is on one (`2r = D`). With `D` below `2 * 10^6` (a rate below 1 of at most six places)
-//! and `places` at most 4, these distances are at least `2.5e-11`. `Decimal` division keeps 28 digits where they fit 96 bits: with `Q`
-//! below `10^15` that is at least 13 places, an error of at most `0.5e-13`. So `Decimal`'s
+//! and `places` at most 4, these distances are at least `2.5e-11`. `Decimal` division keeps
+//! 28 digits where they fit 96 bits: with `Q` below `10^15` that is at least 13 places, an
+//! error of at most `0.5e-13`. So `Decimal`'s
 //! quotient lies on the same side of every multiple and midpoint as `Q`, has more than
 //! `places` places, and rounds to `u` or `u + 1` as `Q` does; a midpoint terminates and is
 //! exact, and ties the same way. When `r` is zero the quotient has `places` places or fewer;
@@ -20,8 +21,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Largest gross mantissa taken on whole numbers (`Q` stays below `10^15`).
 const MOST_GROSS: u64 = 1_000_000_000_000_000;
-/// Most places of the rate and of the result taken on whole numbers.
+/// Most places of the rate taken on whole numbers.
 const MOST_RATE_PLACES: u32 = 6;
+/// Most places of the result taken on whole numbers.
 const MOST_PLACES: u32 = 4;
 
 /// `round_dp(gross / (1 + rate), places, strategy)` for a `rate` from 0 up to (not including)
@@ -44,11 +46,7 @@ fn whole(
     places: u32,
     strategy: RoundingStrategy,
 ) -> Option<Decimal> {
-    let half_even = match strategy {
-        RoundingStrategy::MidpointAwayFromZero => false,
-        RoundingStrategy::MidpointNearestEven => true,
-        _ => return None,
-    };
+    let half_even = super::half_even(strategy)?;
     if gross.is_sign_negative() || rate.is_sign_negative() || places > MOST_PLACES {
         return None;
     }
@@ -79,11 +77,7 @@ fn whole(
             None => (m / d).checked_mul(10u64.pow(k - sg)).map(|q| whole(q, 0)),
         };
     }
-    let up = match (2 * r).cmp(&d) {
-        std::cmp::Ordering::Greater => true,
-        std::cmp::Ordering::Equal => !half_even || units & 1 == 1,
-        std::cmp::Ordering::Less => false,
-    };
+    let up = super::rounds_up((2 * r).cmp(&d), units & 1 == 1, half_even);
     Some(whole(units + u64::from(up), places))
 }
 

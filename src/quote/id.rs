@@ -111,7 +111,6 @@ fn push_date(out: &mut Vec<u8>, d: NaiveDate) {
 
 /// Appends a value as [`Interner::show`](crate::formula::Interner::show) writes it, numbers
 /// from their digits without the formatter.
-#[inline]
 pub(crate) fn show_into(out: &mut Vec<u8>, words: &crate::formula::Interner, v: &Value) {
     match v {
         // A whole number is its own normal form, but for the sign of a negative zero. Ages and
